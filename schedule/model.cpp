@@ -1,0 +1,74 @@
+#include "schedule/model.hpp"
+
+#include <algorithm>
+#include <array>
+#include <tuple>
+#include <utility>
+
+namespace stagehub::schedule {
+namespace {
+
+constexpr std::array<std::pair<SessionKind, std::string_view>, 7> kKindNames{{
+    {SessionKind::talk, "talk"},
+    {SessionKind::panel, "panel"},
+    {SessionKind::keynote, "keynote"},
+    {SessionKind::break_, "break"},
+    {SessionKind::study_visit, "study_visit"},
+    {SessionKind::remote_training, "remote_training"},
+    {SessionKind::workshop, "workshop"},
+}};
+
+constexpr std::array<std::pair<PersonRole, std::string_view>, 3> kRoleNames{{
+    {PersonRole::speaker, "speaker"},
+    {PersonRole::panelist, "panelist"},
+    {PersonRole::moderator, "moderator"},
+}};
+
+template <typename Enum, size_t N>
+std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>& names, Enum value) {
+    for (const auto& [candidate, name] : names) {
+        if (candidate == value) return name;
+    }
+    return "unknown";
+}
+
+template <typename Enum, size_t N>
+std::optional<Enum> value_of(const std::array<std::pair<Enum, std::string_view>, N>& names,
+                             std::string_view text) {
+    for (const auto& [value, name] : names) {
+        if (name == text) return value;
+    }
+    return std::nullopt;
+}
+
+template <typename T>
+const T* find_by_id(const std::vector<T>& items, std::string_view id) {
+    const auto it = std::find_if(items.begin(), items.end(), [&](const T& t) { return t.id == id; });
+    return it == items.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+std::string_view to_string(SessionKind kind) { return name_of(kKindNames, kind); }
+std::string_view to_string(PersonRole role) { return name_of(kRoleNames, role); }
+
+std::optional<SessionKind> session_kind_from_string(std::string_view text) {
+    return value_of(kKindNames, text);
+}
+std::optional<PersonRole> person_role_from_string(std::string_view text) {
+    return value_of(kRoleNames, text);
+}
+
+const Person* Programme::find_person(std::string_view id) const { return find_by_id(people, id); }
+const Stage* Programme::find_stage(std::string_view id) const { return find_by_id(stages, id); }
+const Session* Programme::find_session(std::string_view id) const {
+    return find_by_id(sessions, id);
+}
+
+void Programme::sort_sessions() {
+    std::stable_sort(sessions.begin(), sessions.end(), [](const Session& a, const Session& b) {
+        return std::tie(a.start, a.stage_id) < std::tie(b.start, b.stage_id);
+    });
+}
+
+}  // namespace stagehub::schedule

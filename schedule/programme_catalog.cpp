@@ -1,0 +1,33 @@
+#include "schedule/programme_catalog.hpp"
+
+#include <stdexcept>
+
+namespace stagehub::schedule {
+
+void ProgrammeCatalog::reload() {
+    std::vector<Programme> loaded;
+    for (const std::string& id : store_.event_ids()) {
+        auto programme = store_.load_event(id);
+        // The id came from the same database a moment ago; a miss means corruption.
+        if (!programme) throw std::runtime_error(programme.error().message);
+        loaded.push_back(std::move(programme).value());
+    }
+    programmes_ = std::move(loaded);
+    revision_ = store_.revision();
+}
+
+const Programme* ProgrammeCatalog::find_event(std::string_view event_id) const {
+    for (const Programme& p : programmes_) {
+        if (p.event.id == event_id) return &p;
+    }
+    return nullptr;
+}
+
+const Programme* ProgrammeCatalog::find_stage_owner(std::string_view stage_id) const {
+    for (const Programme& p : programmes_) {
+        if (p.find_stage(stage_id) != nullptr) return &p;
+    }
+    return nullptr;
+}
+
+}  // namespace stagehub::schedule

@@ -1,0 +1,60 @@
+// Expected failures as values: a Result<T> holds either a T or an Error with a machine
+// code (stable, for clients) and a human message (names the field or conflict).
+#pragma once
+
+#include <cassert>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace stagehub {
+
+struct Error {
+    std::string code;     // snake_case, e.g. "overlap", "not_found", "bad_field"
+    std::string message;  // for people: says what is wrong and with which thing
+
+    bool operator==(const Error&) const = default;
+};
+
+template <typename T>
+class [[nodiscard]] Result {
+public:
+    Result(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
+    Result(Error error) : state_(std::move(error)) {}      // NOLINT: implicit by design
+
+    bool ok() const { return std::holds_alternative<T>(state_); }
+    explicit operator bool() const { return ok(); }
+
+    T& value() & {
+        assert(ok());
+        return std::get<T>(state_);
+    }
+    const T& value() const& {
+        assert(ok());
+        return std::get<T>(state_);
+    }
+    T&& value() && {
+        assert(ok());
+        return std::get<T>(std::move(state_));
+    }
+    const Error& error() const {
+        assert(!ok());
+        return std::get<Error>(state_);
+    }
+
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+    T& operator*() & { return value(); }
+    const T& operator*() const& { return value(); }
+
+private:
+    std::variant<T, Error> state_;
+};
+
+// Result of an operation that yields nothing on success.
+struct Done {};
+using Status = Result<Done>;
+
+inline Status ok_status() { return Done{}; }
+
+}  // namespace stagehub

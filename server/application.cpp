@@ -1,0 +1,231 @@
+#include "server/application.hpp"
+
+#include <glib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+
+#include "schedule/migrations.hpp"
+#include "schedule/programme_file.hpp"
+#include "schedule/programme_json.hpp"
+#include "server/lower_third.hpp"
+
+namespace stagehub::server {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Often enough that "now" changes within a quarter second of a session boundary.
+constexpr unsigned kClockTickMs = 250;
+
+fs::path prepare_data_dir(const fs::path& data_dir) {
+    std::error_code ec;
+    fs::create_directories(data_dir / "media" / "live", ec);
+    if (ec) {
+        throw std::runtime_error("cannot create the data directory " + data_dir.string() + ": " +
+                                 ec.message() + " (choose another with --data)");
+    }
+    return data_dir / "stagehub.db";
+}
+
+std::string server_time() {
+    return format_instant_ms(
+        std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+}
+
+}  // namespace
+
+Application::Application(Options options)
+    : options_(std::move(options)),
+      db_(prepare_data_dir(options_.data_dir)),
+      store_(db_),
+      catalog_(store_) {
+    schedule::migrate(db_);
+    if (!options_.programme_file.empty()) {
+        auto programme = schedule::read_programme_file(options_.programme_file);
+        if (!programme) throw std::runtime_error(programme.error().message);
+        auto demo = schedule::retimed(std::move(programme).value(), now_utc(), options_.demo_speed);
+        auto revision = store_.replace_event(demo, "demo");
+        if (!revision) throw std::runtime_error(revision.error().message);
+        g_message("demo programme '%s' starts now, %g× real time (revision %lld)",
+                  demo.event.title.c_str(), options_.demo_speed,
+                  static_cast<long long>(*revision));
+    }
+    catalog_.reload();
+
+    if (options_.web_dir.empty()) options_.web_dir = fs::path(STAGEHUB_DEFAULT_WEB_DIR);
+    if (!fs::is_regular_file(options_.web_dir / "index.html")) {
+        throw std::runtime_error("no web pages at " + options_.web_dir.string() +
+                                 " (index.html missing): pass --web DIR");
+    }
+    static_files_.mount({"/", options_.web_dir, CachePolicy::revalidate, "index.html"});
+    static_files_.mount({"/vendor/", options_.web_dir / "node_modules", CachePolicy::vendored, ""});
+    static_files_.mount({"/live/", options_.data_dir / "media" / "live", CachePolicy::live_media, ""});
+    add_routes();
+}
+
+Application::~Application() {
+    if (clock_source_ != 0) g_source_remove(clock_source_);
+    http_.reset();
+    broadcast_.reset();
+    if (loop_ != nullptr) g_main_loop_unref(loop_);
+}
+
+void Application::add_routes() {
+    router_.add(HttpMethod::get, "/api/v1/programme", [this](const HttpRequest&, const PathParams&) {
+        const Instant now = now_utc();
+        json events = json::array();
+        for (const auto& programme : catalog_.programmes()) {
+            events.push_back(schedule::event_json(programme, now));
+        }
+        return json_response(200, {{"revision", catalog_.revision()},
+                                   {"server_time", server_time()},
+                                   {"events", std::move(events)}});
+    });
+    router_.add(HttpMethod::get, "/api/v1/health", [this](const HttpRequest&, const PathParams&) {
+        return json_response(200, {{"status", shutting_down_ ? "stopping" : "ok"},
+                                   {"server_time", server_time()},
+                                   {"revision", catalog_.revision()},
+                                   {"sockets", http_ ? http_->socket_count() : 0},
+                                   {"stages", broadcast_ ? broadcast_->health() : json::object()}});
+    });
+}
+
+int Application::run(const std::function<void(int port)>& on_ready) {
+    loop_ = g_main_loop_new(nullptr, FALSE);
+    HttpServer::Config http_config;
+    http_config.host = options_.host;
+    http_config.port = options_.port;
+    http_ = std::make_unique<HttpServer>(http_config, *this, loop_);
+    http_->start();
+
+    if (options_.broadcast) {
+        broadcast_ = std::make_unique<Broadcast>(Broadcast::Config{
+            options_.data_dir / "media" / "live", options_.segment_seconds, options_.video_width,
+            options_.video_height});
+        for (const auto& programme : catalog_.programmes()) {
+            for (const auto& stage : programme.stages) broadcast_->start_stage(stage.id);
+        }
+    }
+    tick();
+    clock_source_ = g_timeout_add(
+        kClockTickMs,
+        [](gpointer self) -> gboolean {
+            static_cast<Application*>(self)->tick();
+            return G_SOURCE_CONTINUE;
+        },
+        this);
+
+    if (on_ready) on_ready(http_->port());
+    if (shutdown_requested_) begin_shutdown();
+    g_main_loop_run(loop_);
+    return 0;
+}
+
+void Application::request_shutdown() {
+    shutdown_requested_ = true;
+    // Hop onto the loop thread; begin_shutdown touches application state.
+    g_main_context_invoke(
+        nullptr,
+        [](gpointer self) -> gboolean {
+            auto* app = static_cast<Application*>(self);
+            if (app->loop_ != nullptr) app->begin_shutdown();
+            return G_SOURCE_REMOVE;
+        },
+        this);
+}
+
+void Application::begin_shutdown() {
+    if (shutting_down_) return;
+    shutting_down_ = true;
+    g_message("shutting down: ending the broadcasts cleanly");
+    if (clock_source_ != 0) {
+        g_source_remove(clock_source_);
+        clock_source_ = 0;
+    }
+    const auto close_server = [this] {
+        http_->shutdown([this] { g_main_loop_quit(loop_); });
+    };
+    if (broadcast_) {
+        broadcast_->stop_all(close_server);
+    } else {
+        close_server();
+    }
+}
+
+void Application::tick() {
+    const Instant now = now_utc();
+    for (const auto& programme : catalog_.programmes()) {
+        // The tracker spans events; stage ids are globally unique.
+        for (const std::string& stage_id : now_tracker_.update(programme, now)) {
+            publish_now(programme, stage_id);
+        }
+    }
+}
+
+void Application::publish_now(const schedule::Programme& programme, const std::string& stage_id) {
+    const auto now_next = schedule::now_and_next(programme, stage_id, now_utc());
+    if (broadcast_) broadcast_->show(stage_id, lower_third_for(programme, now_next));
+    if (http_) http_->broadcast(now_message(programme, stage_id));
+}
+
+SharedMessage Application::now_message(const schedule::Programme& programme,
+                                       const std::string& stage_id) const {
+    json message = schedule::now_next_json(programme,
+                                           schedule::now_and_next(programme, stage_id, now_utc()));
+    message["channel"] = "now:" + stage_id;
+    message["type"] = "now";
+    message["stage"] = stage_id;
+    message["server_time"] = server_time();
+    return make_message(message.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+SharedMessage Application::snapshot_message(const schedule::Programme& programme) const {
+    const json message = {{"channel", "agenda:" + programme.event.id},
+                          {"type", "snapshot"},
+                          {"rev", catalog_.revision()},
+                          {"server_time", server_time()},
+                          {"event", schedule::event_json(programme, now_utc())}};
+    return make_message(message.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+HttpResponse Application::handle_http(const HttpRequest& request) {
+    try {
+        if (request.path.starts_with("/api/")) return router_.dispatch(request);
+        if (request.path == "/ws") {
+            return error_response(426, "upgrade_required",
+                                  "/ws is a websocket endpoint; connect with a websocket client");
+        }
+        if (auto response = static_files_.serve(request)) return std::move(*response);
+        return error_response(404, "not_found", "no file at " + request.path);
+    } catch (const std::exception& e) {
+        g_warning("%s failed: %s", request.path.c_str(), e.what());
+        return error_response(500, "internal", std::string("the server failed: ") + e.what());
+    }
+}
+
+void Application::on_socket_open(SocketId socket) {
+    for (const auto& programme : catalog_.programmes()) {
+        http_->send(socket, snapshot_message(programme));
+        for (const auto& stage : programme.stages) http_->send(socket, now_message(programme, stage.id));
+    }
+}
+
+void Application::on_socket_message(SocketId socket, std::string_view text) {
+    // Clients have nothing to say yet (subscriptions come with the channel protocol);
+    // answer so a client learns that rather than waiting.
+    const json parsed = json::parse(text, nullptr, false);
+    const std::string message = parsed.is_discarded() ? "the message is not valid JSON"
+                                                      : "this server does not accept client messages yet";
+    const json error = {{"channel", "system"},
+                        {"type", "error"},
+                        {"error", {{"code", parsed.is_discarded() ? "bad_json" : "unsupported"},
+                                   {"message", message}}}};
+    http_->send(socket, make_message(error.dump()));
+}
+
+void Application::on_socket_close(SocketId) {}
+
+}  // namespace stagehub::server

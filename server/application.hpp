@@ -1,0 +1,73 @@
+// The running stagehub: wires the programme (schedule), the stages' broadcasts
+// (pipelines) and the web server together on one GMainLoop.
+//
+// Threads: constructed on any thread; run() and every handler run on the thread that
+// calls run(), which iterates GLib's global default main context. request_shutdown()
+// is the one member safe to call from any thread (or a signal handler source).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "schedule/database.hpp"
+#include "schedule/now_next.hpp"
+#include "schedule/programme_catalog.hpp"
+#include "schedule/programme_store.hpp"
+#include "server/api_router.hpp"
+#include "server/broadcast.hpp"
+#include "server/http_server.hpp"
+#include "server/options.hpp"
+#include "server/static_files.hpp"
+
+typedef struct _GMainLoop GMainLoop;
+
+namespace stagehub::server {
+
+class Application : public HttpServer::Handler {
+public:
+    // Opens the database (migrating it) and imports the demo programme if one is given.
+    // Throws with a message naming what failed and how to fix it.
+    explicit Application(Options options);
+    ~Application() override;
+
+    // Listens, starts the stages and the clock; calls `on_ready(port)` once serving, then
+    // runs until shutdown completes. Returns the process exit code.
+    int run(const std::function<void(int port)>& on_ready);
+
+    // Stops the stages with EOS (files end cleanly), closes every connection, then
+    // returns from run(). Safe from any thread; a second call while stopping is a no-op.
+    void request_shutdown();
+
+    // HttpServer::Handler, on the loop thread.
+    HttpResponse handle_http(const HttpRequest& request) override;
+    void on_socket_open(SocketId socket) override;
+    void on_socket_message(SocketId socket, std::string_view text) override;
+    void on_socket_close(SocketId socket) override;
+
+private:
+    void add_routes();
+    void tick();
+    void publish_now(const schedule::Programme& programme, const std::string& stage_id);
+    SharedMessage now_message(const schedule::Programme& programme, const std::string& stage_id) const;
+    SharedMessage snapshot_message(const schedule::Programme& programme) const;
+    void begin_shutdown();
+
+    // Passed by argument.
+    Options options_;
+    // Allocated by this.
+    schedule::Database db_;
+    schedule::ProgrammeStore store_;
+    schedule::ProgrammeCatalog catalog_;
+    schedule::NowTracker now_tracker_;
+    StaticFiles static_files_;
+    ApiRouter router_;
+    std::unique_ptr<Broadcast> broadcast_;
+    std::unique_ptr<HttpServer> http_;
+    GMainLoop* loop_ = nullptr;
+    unsigned clock_source_ = 0;
+    bool shutting_down_ = false;
+    std::atomic<bool> shutdown_requested_{false};
+};
+
+}  // namespace stagehub::server

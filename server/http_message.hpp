@@ -1,0 +1,51 @@
+// HTTP requests and responses as plain values, independent of libwebsockets, so routing,
+// static files and the API are testable without a socket.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace stagehub::server {
+
+enum class HttpMethod { get, head, post, put, patch, delete_, options, other };
+
+std::string_view to_string(HttpMethod method);
+
+struct HttpRequest {
+    HttpMethod method = HttpMethod::get;
+    std::string path;  // decoded, without the query, e.g. "/api/v1/programme"
+    std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+    std::string body;
+
+    // The first value of a query parameter, if present.
+    std::optional<std::string> query_value(std::string_view name) const;
+};
+
+struct HttpResponse {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+    std::string body;                                          // when file is empty
+    std::filesystem::path file;                                // served from disk when set
+    uint64_t file_size = 0;
+
+    HttpResponse& header(std::string name, std::string value) {
+        headers.emplace_back(std::move(name), std::move(value));
+        return *this;
+    }
+    uint64_t content_length() const { return file.empty() ? body.size() : file_size; }
+};
+
+HttpResponse json_response(int status, const nlohmann::json& body);
+
+// The one error shape of the API: {"error": {"code", "message"}}.
+HttpResponse error_response(int status, std::string_view code, std::string_view message);
+
+}  // namespace stagehub::server

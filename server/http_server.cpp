@@ -1,0 +1,489 @@
+#include "server/http_server.hpp"
+
+#include <fcntl.h>
+#include <glib.h>
+#include <libwebsockets.h>
+#include <unistd.h>
+
+#include <deque>
+#include <exception>
+#include <stdexcept>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace stagehub::server {
+
+OutgoingMessage::OutgoingMessage(std::string_view payload) : headroom_(LWS_PRE) {
+    buffer_.reserve(LWS_PRE + payload.size());
+    buffer_.assign(LWS_PRE, '\0');
+    buffer_.append(payload);
+}
+
+SharedMessage make_message(std::string_view payload) {
+    return std::make_shared<OutgoingMessage>(payload);
+}
+
+namespace {
+
+constexpr size_t kHttpChunk = 64 * 1024;
+
+// Owns a file descriptor of a file being sent.
+class FileHandle {
+public:
+    FileHandle() = default;
+    explicit FileHandle(int fd) : fd_(fd) {}
+    ~FileHandle() { reset(); }
+    FileHandle(FileHandle&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    FileHandle& operator=(FileHandle&& other) noexcept {
+        if (this != &other) {
+            reset();
+            fd_ = std::exchange(other.fd_, -1);
+        }
+        return *this;
+    }
+    int get() const { return fd_; }
+    void reset() {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+private:
+    int fd_ = -1;
+};
+
+// State of one HTTP transaction on a connection (reset per request on keep-alive).
+struct HttpExchange {
+    HttpRequest request;
+    bool body_too_large = false;
+    HttpResponse response;
+    FileHandle file;
+    uint64_t sent = 0;
+    bool send_body = true;
+};
+
+struct SocketState {
+    SocketId id = 0;
+    std::deque<SharedMessage> outbox;
+    std::string incoming;
+    bool closing = false;
+    lws_close_status close_status = LWS_CLOSE_STATUS_NORMAL;
+    std::string close_reason;
+};
+
+// Per-connection state, keyed by the lws connection; lws' own per-session memory is not
+// used because it is zero-filled C memory, not a place for C++ objects.
+struct Connection {
+    std::unique_ptr<HttpExchange> http;
+    std::unique_ptr<SocketState> socket;
+};
+
+HttpMethod method_of(int lws_method) {
+    switch (lws_method) {
+        case LWSHUMETH_GET: return HttpMethod::get;
+        case LWSHUMETH_HEAD: return HttpMethod::head;
+        case LWSHUMETH_POST: return HttpMethod::post;
+        case LWSHUMETH_PUT: return HttpMethod::put;
+        case LWSHUMETH_PATCH: return HttpMethod::patch;
+        case LWSHUMETH_DELETE: return HttpMethod::delete_;
+        case LWSHUMETH_OPTIONS: return HttpMethod::options;
+        default: return HttpMethod::other;
+    }
+}
+
+bool has_body(HttpMethod method) {
+    return method == HttpMethod::post || method == HttpMethod::put || method == HttpMethod::patch;
+}
+
+std::vector<std::pair<std::string, std::string>> query_of(lws* wsi) {
+    std::vector<std::pair<std::string, std::string>> query;
+    char buffer[1024];
+    for (int index = 0;; ++index) {
+        const int n = lws_hdr_copy_fragment(wsi, buffer, sizeof buffer, WSI_TOKEN_HTTP_URI_ARGS, index);
+        if (n < 0) break;
+        const std::string_view arg(buffer, static_cast<size_t>(n));
+        const size_t eq = arg.find('=');
+        if (eq == std::string_view::npos) {
+            query.emplace_back(std::string(arg), std::string());
+        } else {
+            query.emplace_back(std::string(arg.substr(0, eq)), std::string(arg.substr(eq + 1)));
+        }
+    }
+    return query;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+    Config config;
+    Handler& handler;
+    GMainLoop* loop;
+    lws_context* context = nullptr;
+    lws_vhost* vhost = nullptr;
+    std::vector<lws_protocols> protocols;
+    std::unordered_map<lws*, Connection> connections;
+    std::unordered_map<SocketId, lws*> sockets;
+    SocketId next_socket = 1;
+    std::function<void()> on_destroyed;
+    guint destroy_poll = 0;
+
+    Impl(Config c, Handler& h, GMainLoop* l) : config(std::move(c)), handler(h), loop(l) {}
+
+    static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
+    int on_callback(lws* wsi, lws_callback_reasons reason, void* in, size_t len);
+
+    int begin_http(lws* wsi, const char* uri);
+    int respond(lws* wsi, HttpExchange& exchange, HttpResponse response);
+    int write_body(lws* wsi, HttpExchange& exchange);
+    int finish_transaction(lws* wsi);
+
+    int socket_filter(lws* wsi);
+    int socket_open(lws* wsi);
+    int socket_receive(lws* wsi, const void* in, size_t len);
+    int socket_writable(lws* wsi);
+    void socket_closed(lws* wsi);
+    void queue(lws* wsi, SocketState& state, SharedMessage message);
+};
+
+int HttpServer::Impl::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in,
+                               size_t len) {
+    auto* self = static_cast<Impl*>(lws_context_user(lws_get_context(wsi)));
+    if (self == nullptr) return lws_callback_http_dummy(wsi, reason, user, in, len);
+    // No exception may unwind through lws' C frames.
+    try {
+        return self->on_callback(wsi, reason, in, len);
+    } catch (const std::exception& e) {
+        g_warning("connection closed after an unexpected error: %s", e.what());
+        return -1;
+    }
+}
+
+int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* in, size_t len) {
+    switch (reason) {
+        case LWS_CALLBACK_HTTP:
+            return begin_http(wsi, static_cast<const char*>(in));
+
+        case LWS_CALLBACK_HTTP_BODY: {
+            auto& exchange = connections[wsi].http;
+            if (!exchange) return -1;
+            if (exchange->request.body.size() + len > config.max_body_bytes) {
+                exchange->body_too_large = true;
+                exchange->request.body.clear();
+            } else if (!exchange->body_too_large) {
+                exchange->request.body.append(static_cast<const char*>(in), len);
+            }
+            return 0;
+        }
+
+        case LWS_CALLBACK_HTTP_BODY_COMPLETION: {
+            auto& exchange = connections[wsi].http;
+            if (!exchange) return -1;
+            if (exchange->body_too_large) {
+                return respond(wsi, *exchange,
+                               error_response(413, "payload_too_large",
+                                              "the request body is larger than " +
+                                                  std::to_string(config.max_body_bytes) + " bytes"));
+            }
+            return respond(wsi, *exchange, handler.handle_http(exchange->request));
+        }
+
+        case LWS_CALLBACK_HTTP_WRITEABLE: {
+            auto it = connections.find(wsi);
+            if (it == connections.end() || !it->second.http) return 0;
+            return write_body(wsi, *it->second.http);
+        }
+
+        case LWS_CALLBACK_CLOSED_HTTP:
+        case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+            if (auto it = connections.find(wsi); it != connections.end()) it->second.http.reset();
+            return 0;
+
+        case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+            return socket_filter(wsi);
+        case LWS_CALLBACK_ESTABLISHED:
+            return socket_open(wsi);
+        case LWS_CALLBACK_RECEIVE:
+            return socket_receive(wsi, in, len);
+        case LWS_CALLBACK_SERVER_WRITEABLE:
+            return socket_writable(wsi);
+        case LWS_CALLBACK_CLOSED:
+            socket_closed(wsi);
+            return 0;
+
+        case LWS_CALLBACK_WSI_DESTROY:
+            socket_closed(wsi);
+            connections.erase(wsi);
+            return 0;
+
+        default:
+            return 0;
+    }
+}
+
+int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
+    auto& exchange = connections[wsi].http;
+    exchange = std::make_unique<HttpExchange>();
+    char* uri_ptr = nullptr;
+    int uri_len = 0;
+    const int lws_method = lws_http_get_uri_and_method(wsi, &uri_ptr, &uri_len);
+    exchange->request.method = method_of(lws_method);
+    exchange->request.path = uri ? uri : "/";
+    exchange->request.query = query_of(wsi);
+
+    if (exchange->request.method == HttpMethod::other) {
+        return respond(wsi, *exchange,
+                       error_response(405, "method_not_allowed", "unsupported HTTP method"));
+    }
+    // A request with a body is answered when the body is complete.
+    if (has_body(exchange->request.method)) {
+        char length[32] = "";
+        const bool chunked = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
+        if (lws_hdr_copy(wsi, length, sizeof length, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 || chunked) {
+            const unsigned long long declared = std::strtoull(length, nullptr, 10);
+            if (declared > config.max_body_bytes) {
+                return respond(wsi, *exchange,
+                               error_response(413, "payload_too_large",
+                                              "the request body is larger than " +
+                                                  std::to_string(config.max_body_bytes) + " bytes"));
+            }
+            if (declared > 0 || chunked) return 0;
+        }
+    }
+    return respond(wsi, *exchange, handler.handle_http(exchange->request));
+}
+
+int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse response) {
+    if (!response.file.empty()) {
+        FileHandle file(::open(response.file.c_str(), O_RDONLY | O_CLOEXEC));
+        if (file.get() < 0) {
+            response = error_response(404, "not_found", "no file at " + exchange.request.path);
+        } else {
+            exchange.file = std::move(file);
+        }
+    }
+    exchange.response = std::move(response);
+    exchange.send_body = exchange.request.method != HttpMethod::head;
+    exchange.sent = 0;
+    HttpResponse& r = exchange.response;
+
+    std::vector<unsigned char> buffer(LWS_PRE + 4096);
+    unsigned char* start = buffer.data() + LWS_PRE;
+    unsigned char* p = start;
+    unsigned char* end = buffer.data() + buffer.size() - 1;
+    if (lws_add_http_common_headers(wsi, static_cast<unsigned>(r.status), r.content_type.c_str(),
+                                    r.content_length(), &p, end)) {
+        return -1;
+    }
+    r.header("x-content-type-options", "nosniff");
+    for (const auto& [name, value] : r.headers) {
+        const std::string header = name + ":";
+        if (lws_add_http_header_by_name(wsi, reinterpret_cast<const unsigned char*>(header.c_str()),
+                                        reinterpret_cast<const unsigned char*>(value.data()),
+                                        static_cast<int>(value.size()), &p, end)) {
+            return -1;
+        }
+    }
+    if (lws_finalize_write_http_header(wsi, start, &p, end)) return -1;
+    if (!exchange.send_body || r.content_length() == 0) return finish_transaction(wsi);
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
+int HttpServer::Impl::write_body(lws* wsi, HttpExchange& exchange) {
+    const HttpResponse& r = exchange.response;
+    const uint64_t total = r.content_length();
+    if (!exchange.send_body || exchange.sent >= total) return 0;
+    const size_t chunk = static_cast<size_t>(std::min<uint64_t>(kHttpChunk, total - exchange.sent));
+    std::vector<unsigned char> buffer(LWS_PRE + chunk);
+    unsigned char* payload = buffer.data() + LWS_PRE;
+    if (r.file.empty()) {
+        std::copy_n(r.body.data() + exchange.sent, chunk, payload);
+    } else {
+        const ssize_t n = ::pread(exchange.file.get(), payload, chunk, static_cast<off_t>(exchange.sent));
+        // The file shrank or vanished mid-send: the declared length can no longer be met.
+        if (n != static_cast<ssize_t>(chunk)) return -1;
+    }
+    exchange.sent += chunk;
+    const bool last = exchange.sent >= total;
+    if (lws_write(wsi, payload, chunk, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) !=
+        static_cast<int>(chunk)) {
+        return -1;
+    }
+    if (last) return finish_transaction(wsi);
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
+int HttpServer::Impl::finish_transaction(lws* wsi) {
+    if (auto it = connections.find(wsi); it != connections.end()) it->second.http.reset();
+    // Non-zero: lws wants the connection closed (e.g. no keep-alive).
+    return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+int HttpServer::Impl::socket_filter(lws* wsi) {
+    char uri[256] = "";
+    if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0) return 1;
+    // Only /ws (with or without a query) is a websocket endpoint.
+    return std::string_view(uri) == "/ws" ? 0 : 1;
+}
+
+int HttpServer::Impl::socket_open(lws* wsi) {
+    auto& state = connections[wsi].socket;
+    state = std::make_unique<SocketState>();
+    state->id = next_socket++;
+    sockets[state->id] = wsi;
+    handler.on_socket_open(state->id);
+    return 0;
+}
+
+int HttpServer::Impl::socket_receive(lws* wsi, const void* in, size_t len) {
+    auto it = connections.find(wsi);
+    if (it == connections.end() || !it->second.socket) return -1;
+    SocketState& state = *it->second.socket;
+    if (state.incoming.size() + len > config.max_socket_message_bytes) {
+        const std::string reason = "message larger than " +
+                                   std::to_string(config.max_socket_message_bytes) + " bytes";
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+                         reinterpret_cast<unsigned char*>(const_cast<char*>(reason.data())),
+                         reason.size());
+        return -1;
+    }
+    state.incoming.append(static_cast<const char*>(in), len);
+    if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) > 0) return 0;
+    const std::string message = std::move(state.incoming);
+    state.incoming.clear();
+    handler.on_socket_message(state.id, message);
+    return 0;
+}
+
+int HttpServer::Impl::socket_writable(lws* wsi) {
+    auto it = connections.find(wsi);
+    if (it == connections.end() || !it->second.socket) return -1;
+    SocketState& state = *it->second.socket;
+    if (state.closing) {
+        lws_close_reason(wsi, state.close_status,
+                         reinterpret_cast<unsigned char*>(state.close_reason.data()),
+                         state.close_reason.size());
+        return -1;
+    }
+    if (state.outbox.empty()) return 0;
+    SharedMessage message = std::move(state.outbox.front());
+    state.outbox.pop_front();
+    const int written = lws_write(wsi, reinterpret_cast<unsigned char*>(message->payload()),
+                                  message->size(), LWS_WRITE_TEXT);
+    if (written < static_cast<int>(message->size())) return -1;
+    if (!state.outbox.empty()) lws_callback_on_writable(wsi);
+    return 0;
+}
+
+void HttpServer::Impl::socket_closed(lws* wsi) {
+    auto it = connections.find(wsi);
+    if (it == connections.end() || !it->second.socket) return;
+    const SocketId id = it->second.socket->id;
+    it->second.socket.reset();
+    sockets.erase(id);
+    handler.on_socket_close(id);
+}
+
+void HttpServer::Impl::queue(lws* wsi, SocketState& state, SharedMessage message) {
+    if (state.closing) return;
+    if (state.outbox.size() >= config.max_queued_messages) {
+        state.closing = true;
+        state.close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+        state.close_reason = "client too slow: outgoing queue full";
+        state.outbox.clear();
+    } else {
+        state.outbox.push_back(std::move(message));
+    }
+    lws_callback_on_writable(wsi);
+}
+
+HttpServer::HttpServer(Config config, Handler& handler, GMainLoop* loop)
+    : impl_(std::make_unique<Impl>(std::move(config), handler, loop)) {}
+
+HttpServer::~HttpServer() {
+    if (impl_->destroy_poll) g_source_remove(impl_->destroy_poll);
+    if (impl_->context) lws_context_destroy(impl_->context);
+}
+
+void HttpServer::start() {
+    Impl& impl = *impl_;
+    impl.protocols = {
+        lws_protocols{"stagehub", &Impl::callback, 0, 0, 0, nullptr, 0},
+        lws_protocols{nullptr, nullptr, 0, 0, 0, nullptr, 0},
+    };
+    lws_set_log_level(LLL_ERR | LLL_WARN, nullptr);
+
+    void* foreign_loops[1] = {impl.loop};
+    lws_context_creation_info info{};
+    info.port = impl.config.port;
+    info.iface = impl.config.host.c_str();
+    info.protocols = impl.protocols.data();
+    info.user = &impl;
+    info.foreign_loops = foreign_loops;
+    info.pcontext = &impl.context;
+    info.server_string = "stagehub";
+    info.vhost_name = "stagehub";
+    info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_VALIDATE_UTF8;
+    if (impl.config.host.find(':') == std::string::npos) info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
+
+    impl.context = lws_create_context(&info);
+    if (impl.context == nullptr) {
+        throw std::runtime_error("cannot start the web server on " + impl.config.host + ":" +
+                                 std::to_string(impl.config.port) +
+                                 " (is the port in use, or the address not on this machine?)");
+    }
+    impl.vhost = lws_get_vhost_by_name(impl.context, "stagehub");
+    if (impl.vhost == nullptr || lws_get_vhost_listen_port(impl.vhost) <= 0) {
+        lws_context_destroy(impl.context);
+        impl.context = nullptr;
+        throw std::runtime_error("cannot listen on " + impl.config.host + ":" +
+                                 std::to_string(impl.config.port) +
+                                 " (is the port in use, or the address not on this machine?)");
+    }
+}
+
+int HttpServer::port() const {
+    return impl_->vhost ? lws_get_vhost_listen_port(impl_->vhost) : -1;
+}
+
+void HttpServer::send(SocketId socket, SharedMessage message) {
+    const auto it = impl_->sockets.find(socket);
+    if (it == impl_->sockets.end()) return;
+    auto& state = impl_->connections[it->second].socket;
+    if (state) impl_->queue(it->second, *state, std::move(message));
+}
+
+void HttpServer::broadcast(const SharedMessage& message) {
+    for (const auto& [id, wsi] : impl_->sockets) {
+        auto& state = impl_->connections[wsi].socket;
+        if (state) impl_->queue(wsi, *state, message);
+    }
+}
+
+size_t HttpServer::socket_count() const { return impl_->sockets.size(); }
+
+void HttpServer::shutdown(std::function<void()> done) {
+    Impl& impl = *impl_;
+    if (impl.context == nullptr) {
+        if (done) done();
+        return;
+    }
+    impl.on_destroyed = std::move(done);
+    impl.vhost = nullptr;
+    lws_context_destroy(impl.context);
+    // With a foreign loop, lws finishes closing on later loop iterations and then clears
+    // impl.context through info.pcontext; poll for that instead of guessing a delay.
+    impl.destroy_poll = g_timeout_add(
+        10,
+        [](gpointer data) -> gboolean {
+            auto* self = static_cast<Impl*>(data);
+            if (self->context != nullptr) return G_SOURCE_CONTINUE;
+            self->destroy_poll = 0;
+            if (auto finished = std::move(self->on_destroyed)) finished();
+            return G_SOURCE_REMOVE;
+        },
+        &impl);
+}
+
+}  // namespace stagehub::server

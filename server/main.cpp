@@ -1,0 +1,91 @@
+// stagehub entry point: parses the command line and runs a command. Everything else
+// lives in the libraries (schedule, pipelines, server).
+#include <glib-unix.h>
+#include <glib.h>
+#include <gst/gst.h>
+
+#include <clocale>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "schedule/database.hpp"
+#include "schedule/migrations.hpp"
+#include "schedule/programme_file.hpp"
+#include "schedule/programme_store.hpp"
+#include "server/application.hpp"
+#include "server/options.hpp"
+
+namespace {
+
+using namespace stagehub;
+
+int import_programme(const server::Options& options) {
+    auto programme = schedule::read_programme_file(options.programme_file);
+    if (!programme) {
+        std::cerr << "stagehub: " << programme.error().message << "\n";
+        return 1;
+    }
+    std::filesystem::create_directories(options.data_dir);
+    schedule::Database db(options.data_dir / "stagehub.db");
+    schedule::migrate(db);
+    schedule::ProgrammeStore store(db);
+    auto revision = store.replace_event(*programme, "cli");
+    if (!revision) {
+        std::cerr << "stagehub: " << revision.error().message << "\n";
+        return 1;
+    }
+    std::cout << "imported '" << programme->event.title << "' (" << programme->sessions.size()
+              << " sessions on " << programme->stages.size() << " stages) as revision "
+              << *revision << " into " << db.path().string() << "\n";
+    return 0;
+}
+
+int serve(const server::Options& options) {
+    server::Application app(options);
+    const auto on_signal = [](gpointer data) -> gboolean {
+        static_cast<server::Application*>(data)->request_shutdown();
+        return G_SOURCE_CONTINUE;
+    };
+    const guint sigint = g_unix_signal_add(SIGINT, on_signal, &app);
+    const guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &app);
+    const int code = app.run([&](int port) {
+        const bool v6 = options.host.find(':') != std::string::npos;
+        std::cout << "serving on http://" << (v6 ? "[" : "") << options.host << (v6 ? "]" : "")
+                  << ":" << port << "/" << std::endl;
+    });
+    g_source_remove(sigint);
+    g_source_remove(sigterm);
+    return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Titles and names are UTF-8 ("förnyelse"); GLib's log writer transliterates them to
+    // '?' under a non-UTF-8 character locale. Only LC_CTYPE: numbers stay in the C locale.
+    setlocale(LC_CTYPE, "C.UTF-8");
+    std::vector<std::string> args(argv + 1, argv + argc);
+    auto options = server::parse_options(args);
+    if (!options) {
+        std::cerr << "stagehub: " << options.error().message << "\n";
+        return 2;
+    }
+    try {
+        switch (options->command) {
+            case server::Command::help: std::cout << server::usage(); return 0;
+            case server::Command::version: std::cout << "stagehub " STAGEHUB_VERSION "\n"; return 0;
+            case server::Command::import: return import_programme(*options);
+            case server::Command::serve:
+                gst_init(nullptr, nullptr);
+                return serve(*options);
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "stagehub: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

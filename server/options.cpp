@@ -1,0 +1,120 @@
+#include "server/options.hpp"
+
+#include <charconv>
+#include <cstdio>
+
+namespace stagehub::server {
+namespace {
+
+Error bad(const std::string& message) { return Error{"bad_arguments", message}; }
+
+bool parse_int(const std::string& text, int& out) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size();
+}
+
+}  // namespace
+
+std::string usage() {
+    return R"(stagehub: runs hybrid theme days: the programme, live stages as HLS, live push.
+
+usage:
+  stagehub serve [options]         serve the programme, the web pages and every stage
+  stagehub import FILE [--data DIR] store a programme file (docs/PROGRAMME_FORMAT.md)
+  stagehub --help | --version
+
+serve options:
+  --data DIR             database and media folder (default: var)
+  --host ADDR            address to listen on (default: 127.0.0.1; ::1 for IPv6)
+  --port N               port (default: 8080; 0 picks a free one)
+  --web DIR              the web pages (default: web/ of the source tree)
+  --demo FILE            import FILE re-timed so its first session starts now
+  --demo-speed X         with --demo: run the programme X times faster (e.g. 10)
+  --no-broadcast         serve programme and pages without starting stage pipelines
+  --segment-seconds N    HLS segment length (default: 2)
+  --video WxH            broadcast picture size (default: 1280x720)
+)";
+}
+
+Result<Options> parse_options(const std::vector<std::string>& args) {
+    Options options;
+    size_t i = 0;
+    if (i < args.size() && !args[i].starts_with("-")) {
+        if (args[i] == "serve") {
+            options.command = Command::serve;
+        } else if (args[i] == "import") {
+            options.command = Command::import;
+            if (i + 1 >= args.size() || args[i + 1].starts_with("-")) {
+                return bad("import needs a programme file: stagehub import FILE");
+            }
+            options.programme_file = args[++i];
+        } else {
+            return bad("unknown command '" + args[i] + "'; commands are serve and import");
+        }
+        ++i;
+    }
+    for (; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        const auto value = [&]() -> Result<std::string> {
+            if (i + 1 >= args.size()) return bad(arg + " needs a value");
+            return args[++i];
+        };
+        if (arg == "--help" || arg == "-h") {
+            options.command = Command::help;
+        } else if (arg == "--version") {
+            options.command = Command::version;
+        } else if (arg == "--no-broadcast") {
+            options.broadcast = false;
+        } else if (arg == "--data" || arg == "--web" || arg == "--host" || arg == "--demo" ||
+                   arg == "--port" || arg == "--demo-speed" || arg == "--segment-seconds" ||
+                   arg == "--video") {
+            auto v = value();
+            if (!v) return v.error();
+            const std::string& text = *v;
+            if (arg == "--data") {
+                options.data_dir = text;
+            } else if (arg == "--web") {
+                options.web_dir = text;
+            } else if (arg == "--host") {
+                options.host = text;
+            } else if (arg == "--demo") {
+                if (options.command != Command::serve) return bad("--demo goes with serve");
+                options.programme_file = text;
+            } else if (arg == "--port") {
+                if (!parse_int(text, options.port) || options.port < 0 || options.port > 65535) {
+                    return bad("--port must be a number from 0 to 65535, not '" + text + "'");
+                }
+            } else if (arg == "--demo-speed") {
+                char* end = nullptr;
+                options.demo_speed = std::strtod(text.c_str(), &end);
+                if (end == text.c_str() || *end != '\0' || !(options.demo_speed >= 1.0) ||
+                    options.demo_speed > 3600) {
+                    return bad("--demo-speed must be a number from 1 to 3600, not '" + text + "'");
+                }
+            } else if (arg == "--segment-seconds") {
+                if (!parse_int(text, options.segment_seconds) || options.segment_seconds < 1 ||
+                    options.segment_seconds > 10) {
+                    return bad("--segment-seconds must be a whole number from 1 to 10");
+                }
+            } else if (arg == "--video") {
+                const size_t x = text.find('x');
+                if (x == std::string::npos || !parse_int(text.substr(0, x), options.video_width) ||
+                    !parse_int(text.substr(x + 1), options.video_height) ||
+                    options.video_width < 64 || options.video_height < 64 ||
+                    options.video_width > 3840 || options.video_height > 2160 ||
+                    options.video_width % 2 != 0 || options.video_height % 2 != 0) {
+                    return bad("--video must be WIDTHxHEIGHT with even sizes up to 3840x2160, not '" +
+                               text + "'");
+                }
+            }
+        } else {
+            return bad("unknown option '" + arg + "'; see stagehub --help");
+        }
+    }
+    if (options.demo_speed != 1.0 && options.programme_file.empty()) {
+        return bad("--demo-speed needs --demo FILE");
+    }
+    return options;
+}
+
+}  // namespace stagehub::server

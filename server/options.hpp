@@ -1,0 +1,34 @@
+// The command line: `stagehub serve ...` and `stagehub import FILE ...`.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "schedule/result.hpp"
+
+namespace stagehub::server {
+
+enum class Command { serve, import, help, version };
+
+struct Options {
+    Command command = Command::serve;
+    std::filesystem::path data_dir = "var";  // SQLite database + media
+    std::filesystem::path web_dir;           // empty: the web/ folder of the source tree
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    std::filesystem::path programme_file;  // import: the file; serve: --demo FILE
+    double demo_speed = 1.0;               // --demo-speed: how many times faster than real time
+    bool broadcast = true;                 // --no-broadcast: programme and API only
+    int segment_seconds = 2;
+    int video_width = 1280;
+    int video_height = 720;
+};
+
+// Parses argv (without the program name). Errors name the bad argument and say what
+// would be accepted.
+Result<Options> parse_options(const std::vector<std::string>& args);
+
+std::string usage();
+
+}  // namespace stagehub::server

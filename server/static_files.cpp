@@ -1,0 +1,132 @@
+#include "server/static_files.hpp"
+
+#include <algorithm>
+#include <array>
+#include <system_error>
+#include <utility>
+
+namespace stagehub::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Extensions we serve. Anything else is application/octet-stream with nosniff, so a
+// browser never guesses a served file into something executable.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 17> kMimeTypes{{
+    {".html", "text/html; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"},
+    {".json", "application/json; charset=utf-8"},
+    {".map", "application/json; charset=utf-8"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".jpg", "image/jpeg"},
+    {".webp", "image/webp"},
+    {".ico", "image/x-icon"},
+    {".woff2", "font/woff2"},
+    {".m3u8", "application/vnd.apple.mpegurl"},
+    {".ts", "video/mp2t"},
+    {".m4s", "video/iso.segment"},
+    {".mp4", "video/mp4"},
+    {".vtt", "text/vtt; charset=utf-8"},
+}};
+
+std::string cache_control(CachePolicy policy, const fs::path& file) {
+    switch (policy) {
+        case CachePolicy::revalidate: return "no-cache";
+        case CachePolicy::vendored: return "public, max-age=3600";
+        case CachePolicy::live_media:
+            // Segment names are unique per pipeline run, so a segment never changes.
+            return file.extension() == ".m3u8" ? "no-store"
+                                                : "public, max-age=31536000, immutable";
+    }
+    return "no-cache";
+}
+
+// The path below the mount as safe relative segments, or nullopt if any segment could
+// climb out or name a hidden file (".git", ".env").
+std::optional<fs::path> safe_relative(std::string_view rest) {
+    if (rest.find('\0') != std::string_view::npos || rest.find('\\') != std::string_view::npos) {
+        return std::nullopt;
+    }
+    fs::path relative;
+    size_t start = 0;
+    while (start <= rest.size()) {
+        const size_t slash = std::min(rest.find('/', start), rest.size());
+        const std::string_view segment = rest.substr(start, slash - start);
+        if (!segment.empty()) {
+            if (segment.front() == '.') return std::nullopt;
+            relative /= fs::path(segment);
+        }
+        start = slash + 1;
+    }
+    return relative;
+}
+
+}  // namespace
+
+std::string_view mime_type_for(const fs::path& file) {
+    const std::string extension = file.extension().string();
+    for (const auto& [ext, type] : kMimeTypes) {
+        if (ext == extension) return type;
+    }
+    return "application/octet-stream";
+}
+
+void StaticFiles::mount(StaticMount mount) {
+    mounts_.push_back(std::move(mount));
+    std::stable_sort(mounts_.begin(), mounts_.end(), [](const auto& a, const auto& b) {
+        return a.url_prefix.size() > b.url_prefix.size();
+    });
+}
+
+std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& request) const {
+    const auto mount = std::find_if(mounts_.begin(), mounts_.end(), [&](const StaticMount& m) {
+        return request.path.starts_with(m.url_prefix);
+    });
+    if (mount == mounts_.end()) return std::nullopt;
+    if (request.method != HttpMethod::get && request.method != HttpMethod::head) {
+        return error_response(405, "method_not_allowed",
+                              std::string(to_string(request.method)) + " is not allowed on " +
+                                  request.path + "; files answer GET and HEAD")
+            .header("allow", "GET, HEAD");
+    }
+
+    const std::string_view rest = std::string_view(request.path).substr(mount->url_prefix.size());
+    const auto relative = safe_relative(rest);
+    if (!relative) {
+        return error_response(400, "bad_path", "the path " + request.path + " is not allowed");
+    }
+    fs::path file = mount->root / *relative;
+    if (request.path.ends_with('/')) {
+        if (mount->index_file.empty()) return error_response(404, "not_found", "no file at " + request.path);
+        file /= mount->index_file;
+    }
+
+    // Resolve links and check the result is still inside the mount's folder.
+    std::error_code ec;
+    std::error_code root_ec;
+    const fs::path real = fs::canonical(file, ec);
+    const fs::path root = fs::canonical(mount->root, root_ec);
+    if (ec || root_ec || !fs::is_regular_file(real, ec)) {
+        return error_response(404, "not_found", "no file at " + request.path);
+    }
+    const auto [root_end, real_it] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+    if (root_end != root.end()) {
+        return error_response(404, "not_found", "no file at " + request.path);
+    }
+    const auto size = fs::file_size(real, ec);
+    if (ec) return error_response(404, "not_found", "no file at " + request.path);
+
+    HttpResponse response;
+    response.status = 200;
+    response.content_type = std::string(mime_type_for(real));
+    response.file = real;
+    response.file_size = size;
+    response.header("cache-control", cache_control(mount->cache, real));
+    if (mount->cache == CachePolicy::live_media) response.header("access-control-allow-origin", "*");
+    return response;
+}
+
+}  // namespace stagehub::server

@@ -1,0 +1,169 @@
+#include "schedule/programme_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include "schedule/migrations.hpp"
+#include "schedule/programme_catalog.hpp"
+#include "schedule/programme_file.hpp"
+#include "temp_dir.hpp"
+
+namespace stagehub::schedule {
+namespace {
+
+using stagehub::testing::TempDir;
+
+Programme fixture() {
+    auto p = read_programme_file(STAGEHUB_TEST_DATA "/two_stages.json");
+    EXPECT_TRUE(p.ok());
+    return *p;
+}
+
+Programme normalised(Programme p) {
+    std::sort(p.people.begin(), p.people.end(), [](auto& a, auto& b) { return a.id < b.id; });
+    p.sort_sessions();
+    return p;
+}
+
+TEST(ProgrammeStore, RoundTripThroughARealDatabaseFile) {
+    TempDir dir;
+    const Programme original = fixture();
+    {
+        Database db(dir / "stagehub.db");
+        migrate(db);
+        ProgrammeStore store(db);
+        auto revision = store.replace_event(original, "test");
+        ASSERT_TRUE(revision.ok()) << revision.error().message;
+        EXPECT_EQ(*revision, 1);
+    }
+    // A new connection (as after a restart) reads back exactly what was stored, panel
+    // order and Swedish characters included.
+    Database db(dir / "stagehub.db");
+    migrate(db);
+    ProgrammeStore store(db);
+    auto loaded = store.load_event("innovationsdag");
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    EXPECT_EQ(normalised(*loaded), normalised(original));
+    const Session* panel = loaded->find_session("a2");
+    ASSERT_NE(panel, nullptr);
+    ASSERT_EQ(panel->people.size(), 3u);
+    EXPECT_EQ(panel->people[0].person_id, "cia");
+    EXPECT_EQ(panel->people[0].role, PersonRole::moderator);
+    EXPECT_EQ(panel->people[2].person_id, "ann");
+    EXPECT_EQ(loaded->find_person("bo")->name, "Bo Åström");
+    EXPECT_EQ(store.revision(), 1);
+}
+
+TEST(ProgrammeStore, ReplacingAnEventRemovesSessionsNoLongerInItAndBumpsTheRevision) {
+    TempDir dir;
+    Database db(dir / "stagehub.db");
+    migrate(db);
+    ProgrammeStore store(db);
+    Programme p = fixture();
+    ASSERT_TRUE(store.replace_event(p, "test").ok());
+    p.sessions.erase(p.sessions.begin());  // drop a1
+    auto revision = store.replace_event(p, "test");
+    ASSERT_TRUE(revision.ok());
+    EXPECT_EQ(*revision, 2);
+    auto loaded = store.load_event("innovationsdag");
+    EXPECT_EQ(loaded->find_session("a1"), nullptr);
+    EXPECT_EQ(loaded->sessions.size(), 3u);
+}
+
+TEST(ProgrammeStore, AnInvalidProgrammeChangesNothing) {
+    TempDir dir;
+    Database db(dir / "stagehub.db");
+    migrate(db);
+    ProgrammeStore store(db);
+    const Programme good = fixture();
+    ASSERT_TRUE(store.replace_event(good, "test").ok());
+    Programme bad = good;
+    for (Session& s : bad.sessions) {
+        if (s.id == "a2") s.start = bad.find_session("a1")->start;  // overlaps a1 on sal-a
+    }
+    const auto result = store.replace_event(bad, "test");
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, "invalid_programme");
+    EXPECT_EQ(normalised(*store.load_event("innovationsdag")), normalised(good));
+    EXPECT_EQ(store.revision(), 1);
+}
+
+TEST(ProgrammeStore, AStageOwnedByAnotherEventIsAConflictAndNothingIsWritten) {
+    TempDir dir;
+    Database db(dir / "stagehub.db");
+    migrate(db);
+    ProgrammeStore store(db);
+    ASSERT_TRUE(store.replace_event(fixture(), "test").ok());
+    Programme other = fixture();
+    other.event.id = "annan-dag";
+    for (auto& s : other.sessions) s.id += "-x";
+    const auto result = store.replace_event(other, "test");
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, "id_conflict");
+    EXPECT_NE(result.error().message.find("sal-a"), std::string::npos);
+    EXPECT_EQ(store.event_ids(), std::vector<std::string>{"innovationsdag"});
+    EXPECT_FALSE(store.load_event("annan-dag").ok());
+}
+
+TEST(ProgrammeStore, UnknownEventIsNotFound) {
+    TempDir dir;
+    Database db(dir / "stagehub.db");
+    migrate(db);
+    ProgrammeStore store(db);
+    const auto result = store.load_event("nope");
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, "not_found");
+    EXPECT_EQ(store.revision(), 0);
+}
+
+TEST(Migrations, AreIdempotentAndRefuseANewerSchema) {
+    TempDir dir;
+    {
+        Database db(dir / "stagehub.db");
+        migrate(db);
+        migrate(db);  // second start-up: nothing to do, nothing breaks
+        Statement version = db.prepare("PRAGMA user_version");
+        ASSERT_TRUE(version.step());
+        EXPECT_EQ(version.column_int(0), latest_schema_version());
+        Statement mode = db.prepare("PRAGMA journal_mode");
+        ASSERT_TRUE(mode.step());
+        EXPECT_EQ(mode.column_text(0), "wal");
+        db.execute("PRAGMA user_version = 999");
+    }
+    Database db(dir / "stagehub.db");
+    try {
+        migrate(db);
+        FAIL() << "a newer schema must be refused";
+    } catch (const DatabaseError& e) {
+        EXPECT_NE(std::string(e.what()).find("999"), std::string::npos);
+    }
+}
+
+TEST(Database, AnUnopenablePathNamesThePath) {
+    try {
+        Database db("/nonexistent-dir/stagehub.db");
+        FAIL() << "opening must fail";
+    } catch (const DatabaseError& e) {
+        EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/stagehub.db"), std::string::npos);
+    }
+}
+
+TEST(ProgrammeCatalog, HoldsEveryEventAndFindsStageOwners) {
+    TempDir dir;
+    Database db(dir / "stagehub.db");
+    migrate(db);
+    ProgrammeStore store(db);
+    ASSERT_TRUE(store.replace_event(fixture(), "test").ok());
+    auto demo = read_programme_file(STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json");
+    ASSERT_TRUE(store.replace_event(*demo, "test").ok());
+    ProgrammeCatalog catalog(store);
+    catalog.reload();
+    EXPECT_EQ(catalog.programmes().size(), 2u);
+    EXPECT_EQ(catalog.revision(), 2);
+    ASSERT_NE(catalog.find_stage_owner("stora-salen"), nullptr);
+    EXPECT_EQ(catalog.find_stage_owner("stora-salen")->event.id, "tillsammans-for-fornyelse");
+    EXPECT_EQ(catalog.find_stage_owner("sal-b")->event.id, "innovationsdag");
+    EXPECT_EQ(catalog.find_stage_owner("nope"), nullptr);
+}
+
+}  // namespace
+}  // namespace stagehub::schedule

@@ -1,0 +1,82 @@
+#include "schedule/validation.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "schedule/programme_file.hpp"
+
+namespace stagehub::schedule {
+namespace {
+
+Programme valid() {
+    auto p = read_programme_file(STAGEHUB_TEST_DATA "/two_stages.json");
+    EXPECT_TRUE(p.ok());
+    return *p;
+}
+
+Session& session(Programme& p, const std::string& id) {
+    for (Session& s : p.sessions) {
+        if (s.id == id) return s;
+    }
+    throw std::runtime_error("no session " + id);
+}
+
+bool has(const std::vector<Error>& errors, const std::string& code, const std::string& mention) {
+    for (const Error& e : errors) {
+        if (e.code == code && e.message.find(mention) != std::string::npos) return true;
+    }
+    return false;
+}
+
+TEST(Validation, TheFixtureAndTheDemoProgrammeAreValid) {
+    EXPECT_TRUE(validate(valid()).empty());
+    auto demo = read_programme_file(STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json");
+    ASSERT_TRUE(demo.ok()) << demo.error().message;
+    EXPECT_TRUE(validate(*demo).empty());
+}
+
+TEST(Validation, OverlapOnAStageNamesBothSessions) {
+    Programme p = valid();
+    session(p, "a2").start -= Seconds{60};  // now starts a minute before a1 ends
+    const auto errors = validate(p);
+    EXPECT_EQ(std::count_if(errors.begin(), errors.end(), [](const Error& e) { return e.code == "overlap"; }), 1);
+    EXPECT_TRUE(has(errors, "overlap", "'a1'"));
+    EXPECT_TRUE(has(errors, "overlap", "'a2'"));
+    EXPECT_TRUE(has(errors, "overlap", "sal-a"));
+}
+
+TEST(Validation, SameTimeOnDifferentStagesIsFine) {
+    Programme p = valid();
+    // a1 and b1 both start 09:00, on different stages, with different people.
+    EXPECT_TRUE(validate(p).empty());
+}
+
+TEST(Validation, APersonCannotBeInTwoPlacesAtOnce) {
+    Programme p = valid();
+    session(p, "b1").people.push_back({"ann", PersonRole::speaker});  // ann is in a1 at 09:00
+    const auto errors = validate(p);
+    EXPECT_TRUE(has(errors, "person_double_booked", "'ann'"));
+}
+
+TEST(Validation, DurationsMustBePositive) {
+    Programme p = valid();
+    session(p, "a3").duration = Seconds{0};
+    EXPECT_TRUE(has(validate(p), "bad_duration", "'a3'"));
+}
+
+TEST(Validation, ReferencesMustExistAndIdsBeUnique) {
+    Programme p = valid();
+    session(p, "a1").stage_id = "sal-x";
+    session(p, "a2").people.push_back({"nobody", PersonRole::panelist});
+    session(p, "a2").people.push_back({"bo", PersonRole::panelist});
+    p.stages.push_back(Stage{"sal-b", "Dubblett"});
+    const auto errors = validate(p);
+    EXPECT_TRUE(has(errors, "unknown_stage", "sal-x"));
+    EXPECT_TRUE(has(errors, "unknown_person", "nobody"));
+    EXPECT_TRUE(has(errors, "duplicate_person", "'bo'"));
+    EXPECT_TRUE(has(errors, "duplicate_id", "sal-b"));
+}
+
+}  // namespace
+}  // namespace stagehub::schedule

@@ -1,0 +1,57 @@
+#include "server/options.hpp"
+
+#include <gtest/gtest.h>
+
+namespace stagehub::server {
+namespace {
+
+TEST(Options, DefaultsServeOnLoopback8080) {
+    const auto o = parse_options({});
+    ASSERT_TRUE(o.ok());
+    EXPECT_EQ(o->command, Command::serve);
+    EXPECT_EQ(o->host, "127.0.0.1");
+    EXPECT_EQ(o->port, 8080);
+    EXPECT_EQ(o->data_dir, "var");
+    EXPECT_TRUE(o->broadcast);
+}
+
+TEST(Options, ServeWithDemo) {
+    const auto o = parse_options({"serve", "--data", "/tmp/x", "--port", "0", "--demo", "p.json",
+                                  "--demo-speed", "10", "--video", "640x360", "--no-broadcast"});
+    ASSERT_TRUE(o.ok()) << o.error().message;
+    EXPECT_EQ(o->port, 0);
+    EXPECT_EQ(o->programme_file, "p.json");
+    EXPECT_DOUBLE_EQ(o->demo_speed, 10.0);
+    EXPECT_EQ(o->video_width, 640);
+    EXPECT_EQ(o->video_height, 360);
+    EXPECT_FALSE(o->broadcast);
+}
+
+TEST(Options, Import) {
+    const auto o = parse_options({"import", "week.json", "--data", "d"});
+    ASSERT_TRUE(o.ok());
+    EXPECT_EQ(o->command, Command::import);
+    EXPECT_EQ(o->programme_file, "week.json");
+}
+
+TEST(Options, BadArgumentsNameTheArgument) {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"--port", "80000"}, "--port"},
+        {{"--port"}, "--port needs a value"},
+        {{"--demo-speed", "0"}, "--demo-speed"},
+        {{"--demo-speed", "5"}, "--demo FILE"},
+        {{"--video", "1280"}, "--video"},
+        {{"--video", "641x360"}, "--video"},
+        {{"--frobnicate"}, "--frobnicate"},
+        {{"launch"}, "launch"},
+        {{"import"}, "import needs a programme file"},
+    };
+    for (const auto& [args, mention] : cases) {
+        const auto o = parse_options(args);
+        ASSERT_FALSE(o.ok()) << mention;
+        EXPECT_NE(o.error().message.find(mention), std::string::npos) << o.error().message;
+    }
+}
+
+}  // namespace
+}  // namespace stagehub::server

@@ -1,0 +1,204 @@
+// The real server (libwebsockets on the GLib loop, a real SQLite file) on an ephemeral
+// loopback port, driven by real HTTP and websocket clients.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "net_client.hpp"
+#include "server/application.hpp"
+#include "temp_dir.hpp"
+
+namespace stagehub::server {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+using stagehub::testing::http_exchange;
+using stagehub::testing::http_get;
+using stagehub::testing::http_request;
+using stagehub::testing::TempDir;
+using stagehub::testing::WebsocketClient;
+
+// Runs an Application on its own thread (which owns the GLib default context while it
+// runs) and shuts it down, checking the exit code, when the test ends.
+class RunningServer {
+public:
+    explicit RunningServer(double demo_speed) {
+        Options options;
+        options.data_dir = dir.path();
+        options.port = 0;
+        options.web_dir = STAGEHUB_WEB_DIR;
+        options.programme_file = STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json";
+        options.demo_speed = demo_speed;
+        options.broadcast = false;
+        app = std::make_unique<Application>(options);
+        std::promise<int> ready;
+        auto port_future = ready.get_future();
+        thread = std::thread([this, &ready] {
+            exit_code = app->run([&ready](int p) { ready.set_value(p); });
+        });
+        if (port_future.wait_for(10s) != std::future_status::ready) {
+            throw std::runtime_error("server did not start within 10 s");
+        }
+        port = port_future.get();
+    }
+    ~RunningServer() {
+        app->request_shutdown();
+        thread.join();
+        EXPECT_EQ(exit_code, 0);
+    }
+
+    TempDir dir;
+    std::unique_ptr<Application> app;
+    std::thread thread;
+    int port = 0;
+    int exit_code = -1;
+};
+
+json error_of(const stagehub::testing::HttpReply& reply) {
+    const json body = json::parse(reply.body);
+    EXPECT_TRUE(body.contains("error")) << reply.body;
+    EXPECT_TRUE(body["error"]["code"].is_string()) << reply.body;
+    EXPECT_TRUE(body["error"]["message"].is_string()) << reply.body;
+    return body["error"];
+}
+
+TEST(Server, ServesTheProgrammeAsJson) {
+    RunningServer server(1.0);
+    const auto reply = http_get(server.port, "/api/v1/programme");
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(reply.headers.at("content-type"), "application/json; charset=utf-8");
+    EXPECT_EQ(reply.headers.at("cache-control"), "no-store");
+    const json body = json::parse(reply.body);
+    EXPECT_GE(body["revision"].get<int>(), 1);
+    ASSERT_EQ(body["events"].size(), 1u);
+    const json& event = body["events"][0];
+    EXPECT_EQ(event["title"], "Tillsammans för förnyelse");
+    EXPECT_EQ(event["time_zone"], "Europe/Stockholm");
+    EXPECT_EQ(event["sessions"].size(), 24u);
+    // The demo is re-timed to start at launch: its first session is on now.
+    EXPECT_EQ(event["stages"][0]["id"], "stora-salen");
+    EXPECT_EQ(event["stages"][0]["now"], "valkommen");
+    EXPECT_EQ(event["stages"][0]["next"], "idesslussen");
+    EXPECT_EQ(event["stages"][0]["live"]["hls"], "/live/stora-salen/index.m3u8");
+    const json& panel = event["sessions"][5];
+    EXPECT_EQ(panel["kind"], "panel");
+    EXPECT_EQ(panel["people"][0]["role"], "moderator");
+    EXPECT_EQ(panel["people"][1]["role"], "panelist");
+}
+
+TEST(Server, ServesTheWatchPage) {
+    RunningServer server(1.0);
+    const auto page = http_get(server.port, "/");
+    EXPECT_EQ(page.status, 200);
+    EXPECT_EQ(page.headers.at("content-type"), "text/html; charset=utf-8");
+    EXPECT_NE(page.body.find("<html"), std::string::npos);
+    const auto head = http_request(server.port, "HEAD", "/api/v1/programme");
+    EXPECT_EQ(head.status, 200);
+    EXPECT_TRUE(head.body.empty());
+}
+
+TEST(Server, BadRequestsGetJsonErrorsAndTheServerKeepsServing) {
+    RunningServer server(1.0);
+    EXPECT_EQ(error_of(http_get(server.port, "/api/v1/nope"))["code"], "not_found");
+    EXPECT_EQ(http_get(server.port, "/api/v1/nope").status, 404);
+    const auto wrong_method = http_request(server.port, "DELETE", "/api/v1/programme");
+    EXPECT_EQ(wrong_method.status, 405);
+    EXPECT_EQ(error_of(wrong_method)["code"], "method_not_allowed");
+    EXPECT_EQ(http_get(server.port, "/no-such-page.html").status, 404);
+    EXPECT_EQ(http_get(server.port, "/ws").status, 426);
+
+    const auto too_large = http_request(server.port, "POST", "/api/v1/programme",
+                                        std::string(2 << 20, 'x'), "application/json");
+    EXPECT_EQ(too_large.status, 413);
+    EXPECT_EQ(error_of(too_large)["code"], "payload_too_large");
+
+    // Garbage on the wire: whatever lws answers, the process must keep serving.
+    try {
+        http_exchange(server.port, "BLAH /\r\n\r\n");
+    } catch (const std::exception&) {
+    }
+    EXPECT_EQ(http_get(server.port, "/api/v1/programme").status, 200);
+}
+
+TEST(Server, NoPathLeaksFilesOutsideItsFolders) {
+    RunningServer server(1.0);
+    for (const std::string target :
+         {"/../etc/passwd", "/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+          "/vendor/../../../../etc/passwd", "/live/..%2f..%2f..%2fetc/passwd",
+          "/vendor/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "//etc/passwd", "/.git/config"}) {
+        stagehub::testing::HttpReply reply;
+        try {
+            reply = http_exchange(server.port, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        } catch (const std::exception&) {
+            continue;  // lws dropping the connection leaks nothing either
+        }
+        EXPECT_EQ(reply.body.find("root:"), std::string::npos) << target;
+        EXPECT_EQ(reply.body.find("[core]"), std::string::npos) << target;
+        if (reply.status == 200) {
+            // lws folds "/../x" into "/x"; then it must be one of our own files.
+            EXPECT_EQ(reply.headers.at("content-type"), "text/html; charset=utf-8") << target;
+        }
+    }
+    EXPECT_EQ(http_get(server.port, "/api/v1/programme").status, 200);
+}
+
+TEST(Server, WebsocketSendsSnapshotAndNowOnConnect) {
+    RunningServer server(1.0);
+    WebsocketClient ws(server.port, "/ws");
+    const auto first = ws.receive(5s);
+    ASSERT_TRUE(first.has_value());
+    const json snapshot = json::parse(*first);
+    EXPECT_EQ(snapshot["channel"], "agenda:tillsammans-for-fornyelse");
+    EXPECT_EQ(snapshot["type"], "snapshot");
+    EXPECT_GE(snapshot["rev"].get<int>(), 1);
+    EXPECT_EQ(snapshot["event"]["sessions"].size(), 24u);
+    EXPECT_TRUE(snapshot["server_time"].is_string());
+
+    const auto second = ws.receive(5s);
+    ASSERT_TRUE(second.has_value());
+    const json now = json::parse(*second);
+    EXPECT_EQ(now["channel"], "now:stora-salen");
+    EXPECT_EQ(now["type"], "now");
+    EXPECT_EQ(now["now"]["id"], "valkommen");
+    EXPECT_EQ(now["now"]["people"][0]["name"], "Helena Marklund");
+    EXPECT_EQ(now["next"]["id"], "idesslussen");
+}
+
+TEST(Server, WebsocketAnswersBadInputAndStaysOpen) {
+    RunningServer server(1.0);
+    WebsocketClient ws(server.port, "/ws");
+    ASSERT_TRUE(ws.receive(5s));
+    ASSERT_TRUE(ws.receive(5s));
+    ws.send_text("{not json");
+    const auto reply = ws.receive(5s);
+    ASSERT_TRUE(reply.has_value());
+    const json error = json::parse(*reply);
+    EXPECT_EQ(error["type"], "error");
+    EXPECT_EQ(error["error"]["code"], "bad_json");
+    ws.send_text(R"({"type": "subscribe"})");
+    const auto again = ws.receive(5s);
+    ASSERT_TRUE(again.has_value()) << "the connection must survive bad input";
+    EXPECT_EQ(json::parse(*again)["error"]["code"], "unsupported");
+    EXPECT_EQ(stagehub::testing::websocket_handshake_status(server.port, "/elsewhere") == 101, false);
+}
+
+TEST(Server, WebsocketPushesNowWhenTheSessionChanges) {
+    // At 600× the 15-minute opening lasts 1.5 s; the next `now` must follow by itself.
+    RunningServer server(600.0);
+    WebsocketClient ws(server.port, "/ws");
+    ASSERT_TRUE(ws.receive(5s));
+    const auto initial = ws.receive(5s);
+    ASSERT_TRUE(initial.has_value());
+    const std::string first_id = json::parse(*initial)["now"]["id"];
+    const auto pushed = ws.receive(5s);
+    ASSERT_TRUE(pushed.has_value()) << "no now message after the session changed";
+    const json now = json::parse(*pushed);
+    EXPECT_EQ(now["channel"], "now:stora-salen");
+    EXPECT_NE(now["now"]["id"], first_id);
+}
+
+}  // namespace
+}  // namespace stagehub::server

@@ -1,0 +1,99 @@
+#include "server/static_files.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "temp_dir.hpp"
+
+namespace stagehub::server {
+namespace {
+
+using stagehub::testing::TempDir;
+
+void write(const std::filesystem::path& file, const std::string& text) {
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file) << text;
+}
+
+std::string header(const HttpResponse& r, const std::string& name) {
+    for (const auto& [n, v] : r.headers) {
+        if (n == name) return v;
+    }
+    return "";
+}
+
+class StaticFilesTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        write(dir / "web/index.html", "<!doctype html>");
+        write(dir / "web/watch.mjs", "export {}");
+        write(dir / "web/.secret", "no");
+        write(dir / "live/main/index.m3u8", "#EXTM3U");
+        write(dir / "live/main/seg-1-00001.ts", "ts");
+        write(dir / "outside.txt", "outside");
+        std::filesystem::create_symlink(dir / "outside.txt", dir / "web/link.txt");
+        files.mount({"/", dir / "web", CachePolicy::revalidate, "index.html"});
+        files.mount({"/live/", dir / "live", CachePolicy::live_media, ""});
+    }
+    HttpResponse get(const std::string& path, HttpMethod method = HttpMethod::get) {
+        auto r = files.serve(HttpRequest{method, path, {}, ""});
+        EXPECT_TRUE(r.has_value()) << path;
+        return r.value_or(HttpResponse{});
+    }
+    TempDir dir;
+    StaticFiles files;
+};
+
+TEST_F(StaticFilesTest, ServesIndexWithTypeAndRevalidation) {
+    const auto r = get("/");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.file.filename(), "index.html");
+    EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
+    EXPECT_EQ(header(r, "cache-control"), "no-cache");
+    EXPECT_EQ(get("/watch.mjs").content_type, "text/javascript; charset=utf-8");
+}
+
+TEST_F(StaticFilesTest, PlaylistsAreNeverCachedAndSegmentsAreImmutable) {
+    const auto playlist = get("/live/main/index.m3u8");
+    EXPECT_EQ(playlist.status, 200);
+    EXPECT_EQ(playlist.content_type, "application/vnd.apple.mpegurl");
+    EXPECT_EQ(header(playlist, "cache-control"), "no-store");
+    const auto segment = get("/live/main/seg-1-00001.ts");
+    EXPECT_EQ(segment.content_type, "video/mp2t");
+    EXPECT_EQ(header(segment, "cache-control"), "public, max-age=31536000, immutable");
+    EXPECT_EQ(segment.file_size, 2u);
+}
+
+TEST_F(StaticFilesTest, NothingOutsideTheFolderLeaks) {
+    for (const char* path : {"/../outside.txt", "/live/../outside.txt", "/live/main/../../outside.txt",
+                             "/..%2foutside.txt", "/.secret", "/link.txt", "/live/main\\..\\x"}) {
+        const auto r = get(path);
+        EXPECT_TRUE(r.status == 400 || r.status == 404) << path << " gave " << r.status;
+        EXPECT_TRUE(r.file.empty()) << path;
+        EXPECT_NE(r.body.find("\"error\""), std::string::npos) << path;
+    }
+}
+
+TEST_F(StaticFilesTest, MissingFilesAndDirectoriesWithoutIndexAre404) {
+    EXPECT_EQ(get("/nope.html").status, 404);
+    EXPECT_EQ(get("/live/").status, 404);
+    EXPECT_EQ(get("/live/main").status, 404);  // a directory is not a file
+}
+
+TEST_F(StaticFilesTest, OnlyGetAndHead) {
+    EXPECT_EQ(get("/", HttpMethod::head).status, 200);
+    const auto r = get("/", HttpMethod::post);
+    EXPECT_EQ(r.status, 405);
+    EXPECT_EQ(header(r, "allow"), "GET, HEAD");
+}
+
+TEST(MimeTypes, KnownAndUnknownExtensions) {
+    EXPECT_EQ(mime_type_for("a.m3u8"), "application/vnd.apple.mpegurl");
+    EXPECT_EQ(mime_type_for("a.m4s"), "video/iso.segment");
+    EXPECT_EQ(mime_type_for("a.vtt"), "text/vtt; charset=utf-8");
+    EXPECT_EQ(mime_type_for("a.exe"), "application/octet-stream");
+}
+
+}  // namespace
+}  // namespace stagehub::server

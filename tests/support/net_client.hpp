@@ -1,0 +1,51 @@
+// Blocking loopback clients for integration tests: raw HTTP/1.1 (so tests can send
+// exactly the bytes an attacker would, e.g. "/../etc/passwd") and a minimal websocket
+// client (RFC 6455: handshake, masked text frames out, unmasked frames in).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace stagehub::testing {
+
+struct HttpReply {
+    int status = 0;
+    std::map<std::string, std::string> headers;  // lower-case names
+    std::string body;
+};
+
+// Sends `raw` (a complete request) to 127.0.0.1:port and reads the reply until the
+// server closes. Throws std::runtime_error on connect failure or timeout.
+HttpReply http_exchange(int port, const std::string& raw);
+
+HttpReply http_get(int port, const std::string& target);
+HttpReply http_request(int port, const std::string& method, const std::string& target,
+                       const std::string& body = "", const std::string& content_type = "");
+
+class WebsocketClient {
+public:
+    // Connects and completes the handshake; throws if the server refuses.
+    WebsocketClient(int port, const std::string& target);
+    ~WebsocketClient();
+    WebsocketClient(const WebsocketClient&) = delete;
+    WebsocketClient& operator=(const WebsocketClient&) = delete;
+
+    void send_text(const std::string& text);
+    // The next text message, answering pings on the way; nullopt on close or timeout.
+    std::optional<std::string> receive(std::chrono::milliseconds timeout);
+    // Close code from the server's close frame, if one came.
+    std::optional<int> close_code() const { return close_code_; }
+
+private:
+    int fd_ = -1;
+    std::string buffer_;
+    std::optional<int> close_code_;
+    void send_frame(int opcode, const std::string& payload);
+};
+
+// Refuses connection: the server answered the handshake with something else than 101.
+int websocket_handshake_status(int port, const std::string& target);
+
+}  // namespace stagehub::testing
