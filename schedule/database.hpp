@@ -20,12 +20,12 @@ struct sqlite3_stmt;
 namespace stagehub::schedule {
 
 class DatabaseError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class Statement {
-public:
+  public:
     Statement(sqlite3* db, std::string_view sql);
     ~Statement();
     Statement(Statement&& other) noexcept;
@@ -49,13 +49,13 @@ public:
     std::string column_text(int index) const;
     bool column_is_null(int index) const;
 
-private:
+  private:
     sqlite3* db_;
     sqlite3_stmt* stmt_;
 };
 
 class Database {
-public:
+  public:
     // Opens (creating if needed) the file, turns on WAL, foreign keys and a busy timeout.
     // Throws DatabaseError naming the path when the file cannot be opened.
     explicit Database(const std::filesystem::path& path);
@@ -70,7 +70,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
     sqlite3* handle() { return db_; }
 
-private:
+  private:
     std::filesystem::path path_;
     sqlite3* db_ = nullptr;
 };
@@ -78,14 +78,14 @@ private:
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() was called,
 // so an exception or early return anywhere inside leaves nothing half-written.
 class Transaction {
-public:
+  public:
     explicit Transaction(Database& db);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     void commit();
 
-private:
+  private:
     Database& db_;
     bool done_ = false;
 };

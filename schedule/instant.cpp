@@ -9,11 +9,13 @@ namespace {
 
 // Reads exactly `digits` decimal digits at `pos`, advancing it.
 bool read_number(std::string_view text, size_t& pos, int digits, int& out) {
-    if (pos + static_cast<size_t>(digits) > text.size()) return false;
+    if (pos + static_cast<size_t>(digits) > text.size())
+        return false;
     int value = 0;
     for (int i = 0; i < digits; ++i) {
         const char c = text[pos + static_cast<size_t>(i)];
-        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+        if (!std::isdigit(static_cast<unsigned char>(c)))
+            return false;
         value = value * 10 + (c - '0');
     }
     pos += static_cast<size_t>(digits);
@@ -22,7 +24,8 @@ bool read_number(std::string_view text, size_t& pos, int digits, int& out) {
 }
 
 bool expect(std::string_view text, size_t& pos, char c) {
-    if (pos >= text.size() || text[pos] != c) return false;
+    if (pos >= text.size() || text[pos] != c)
+        return false;
     ++pos;
     return true;
 }
@@ -52,10 +55,12 @@ Result<Instant> parse_instant(std::string_view text) {
     }
     if (pos < text.size() && text[pos] == ':') {
         ++pos;
-        if (!read_number(text, pos, 2, second)) return bad_instant(text, "bad seconds");
+        if (!read_number(text, pos, 2, second))
+            return bad_instant(text, "bad seconds");
         if (pos < text.size() && text[pos] == '.') {  // fractions are dropped: whole seconds
             ++pos;
-            while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
+            while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])))
+                ++pos;
         }
     }
     int offset_minutes = 0;
@@ -65,21 +70,29 @@ Result<Instant> parse_instant(std::string_view text) {
         const int sign = text[pos] == '-' ? -1 : 1;
         ++pos;
         int oh = 0, om = 0;
-        if (!read_number(text, pos, 2, oh)) return bad_instant(text, "bad zone offset");
+        if (!read_number(text, pos, 2, oh))
+            return bad_instant(text, "bad zone offset");
         expect(text, pos, ':');
-        if (!read_number(text, pos, 2, om)) return bad_instant(text, "bad zone offset");
-        if (oh > 18 || om > 59) return bad_instant(text, "zone offset out of range");
+        if (!read_number(text, pos, 2, om))
+            return bad_instant(text, "bad zone offset");
+        if (oh > 18 || om > 59)
+            return bad_instant(text, "zone offset out of range");
         offset_minutes = sign * (oh * 60 + om);
     } else {
         return bad_instant(text, "a zone is required (Z or +02:00)");
     }
-    if (pos != text.size()) return bad_instant(text, "unexpected text after the zone");
+    if (pos != text.size())
+        return bad_instant(text, "unexpected text after the zone");
 
-    const year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+    const year_month_day date{std::chrono::year{year},
+                              std::chrono::month{static_cast<unsigned>(month)},
                               std::chrono::day{static_cast<unsigned>(day)}};
-    if (!date.ok()) return bad_instant(text, "no such calendar date");
-    if (hour > 23 || minute > 59 || second > 60) return bad_instant(text, "time out of range");
-    const auto local = sys_days{date} + hours{hour} + minutes{minute} + std::chrono::seconds{second};
+    if (!date.ok())
+        return bad_instant(text, "no such calendar date");
+    if (hour > 23 || minute > 59 || second > 60)
+        return bad_instant(text, "time out of range");
+    const auto local =
+        sys_days{date} + hours{hour} + minutes{minute} + std::chrono::seconds{second};
     return Instant{local - minutes{offset_minutes}};
 }
 
@@ -108,6 +121,8 @@ std::string format_instant_ms(std::chrono::sys_time<std::chrono::milliseconds> a
     return text;
 }
 
-Instant now_utc() { return std::chrono::floor<Seconds>(std::chrono::system_clock::now()); }
+Instant now_utc() {
+    return std::chrono::floor<Seconds>(std::chrono::system_clock::now());
+}
 
 }  // namespace stagehub

@@ -76,7 +76,9 @@ int user_version(Database& db) {
 
 }  // namespace
 
-int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+int latest_schema_version() {
+    return static_cast<int>(kMigrations.size());
+}
 
 void migrate(Database& db) {
     const int current = user_version(db);

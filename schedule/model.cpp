@@ -25,9 +25,11 @@ constexpr std::array<std::pair<PersonRole, std::string_view>, 3> kRoleNames{{
 }};
 
 template <typename Enum, size_t N>
-std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>& names, Enum value) {
+std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>& names,
+                         Enum value) {
     for (const auto& [candidate, name] : names) {
-        if (candidate == value) return name;
+        if (candidate == value)
+            return name;
     }
     return "unknown";
 }
@@ -36,21 +38,27 @@ template <typename Enum, size_t N>
 std::optional<Enum> value_of(const std::array<std::pair<Enum, std::string_view>, N>& names,
                              std::string_view text) {
     for (const auto& [value, name] : names) {
-        if (name == text) return value;
+        if (name == text)
+            return value;
     }
     return std::nullopt;
 }
 
 template <typename T>
 const T* find_by_id(const std::vector<T>& items, std::string_view id) {
-    const auto it = std::find_if(items.begin(), items.end(), [&](const T& t) { return t.id == id; });
+    const auto it =
+        std::find_if(items.begin(), items.end(), [&](const T& t) { return t.id == id; });
     return it == items.end() ? nullptr : &*it;
 }
 
 }  // namespace
 
-std::string_view to_string(SessionKind kind) { return name_of(kKindNames, kind); }
-std::string_view to_string(PersonRole role) { return name_of(kRoleNames, role); }
+std::string_view to_string(SessionKind kind) {
+    return name_of(kKindNames, kind);
+}
+std::string_view to_string(PersonRole role) {
+    return name_of(kRoleNames, role);
+}
 
 std::optional<SessionKind> session_kind_from_string(std::string_view text) {
     return value_of(kKindNames, text);
@@ -59,8 +67,12 @@ std::optional<PersonRole> person_role_from_string(std::string_view text) {
     return value_of(kRoleNames, text);
 }
 
-const Person* Programme::find_person(std::string_view id) const { return find_by_id(people, id); }
-const Stage* Programme::find_stage(std::string_view id) const { return find_by_id(stages, id); }
+const Person* Programme::find_person(std::string_view id) const {
+    return find_by_id(people, id);
+}
+const Stage* Programme::find_stage(std::string_view id) const {
+    return find_by_id(stages, id);
+}
 const Session* Programme::find_session(std::string_view id) const {
     return find_by_id(sessions, id);
 }

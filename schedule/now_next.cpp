@@ -5,13 +5,16 @@ namespace stagehub::schedule {
 NowNext now_and_next(const Programme& programme, std::string_view stage_id, Instant at) {
     NowNext result;
     for (const Session& s : programme.sessions) {
-        if (s.stage_id != stage_id) continue;
+        if (s.stage_id != stage_id)
+            continue;
         if (s.start <= at && at < s.end()) {
             // Valid programmes do not overlap on a stage; if one ever did, the later start
             // is what the room sees.
-            if (result.now == nullptr || result.now->start < s.start) result.now = &s;
+            if (result.now == nullptr || result.now->start < s.start)
+                result.now = &s;
         } else if (s.start > at) {
-            if (result.next == nullptr || s.start < result.next->start) result.next = &s;
+            if (result.next == nullptr || s.start < result.next->start)
+                result.next = &s;
         }
     }
     return result;

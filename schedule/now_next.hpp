@@ -22,14 +22,14 @@ NowNext now_and_next(const Programme& programme, std::string_view stage_id, Inst
 // Remembers the last now/next per stage and reports the stages where it changed, so the
 // clock can push `now` messages and switch lower thirds exactly when a session changes.
 class NowTracker {
-public:
+  public:
     // Stage ids whose (now, next) differ from the previous call (all stages on first call).
     std::vector<std::string> update(const Programme& programme, Instant at);
 
     // Forget a stage's state, e.g. after an edit, so the next update reports it.
     void invalidate(const std::string& stage_id) { last_.erase(stage_id); }
 
-private:
+  private:
     struct Ids {
         std::string now;
         std::string next;

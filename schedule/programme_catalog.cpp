@@ -9,7 +9,8 @@ void ProgrammeCatalog::reload() {
     for (const std::string& id : store_.event_ids()) {
         auto programme = store_.load_event(id);
         // The id came from the same database a moment ago; a miss means corruption.
-        if (!programme) throw std::runtime_error(programme.error().message);
+        if (!programme)
+            throw std::runtime_error(programme.error().message);
         loaded.push_back(std::move(programme).value());
     }
     programmes_ = std::move(loaded);
@@ -18,14 +19,16 @@ void ProgrammeCatalog::reload() {
 
 const Programme* ProgrammeCatalog::find_event(std::string_view event_id) const {
     for (const Programme& p : programmes_) {
-        if (p.event.id == event_id) return &p;
+        if (p.event.id == event_id)
+            return &p;
     }
     return nullptr;
 }
 
 const Programme* ProgrammeCatalog::find_stage_owner(std::string_view stage_id) const {
     for (const Programme& p : programmes_) {
-        if (p.find_stage(stage_id) != nullptr) return &p;
+        if (p.find_stage(stage_id) != nullptr)
+            return &p;
     }
     return nullptr;
 }

@@ -12,7 +12,7 @@
 namespace stagehub::schedule {
 
 class ProgrammeCatalog {
-public:
+  public:
     explicit ProgrammeCatalog(ProgrammeStore& store) : store_(store) {}
 
     // Reloads everything from the store (start-up, and after each accepted change).
@@ -25,7 +25,7 @@ public:
     // The programme that has this stage, or nullptr.
     const Programme* find_stage_owner(std::string_view stage_id) const;
 
-private:
+  private:
     ProgrammeStore& store_;
     std::vector<Programme> programmes_;
     int64_t revision_ = 0;

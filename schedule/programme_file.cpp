@@ -18,13 +18,14 @@ constexpr std::string_view kFormat = "stagehub-programme/1";
 // Collects problems with the JSON location they are at, instead of stopping at the first:
 // an organiser fixing a file wants the whole list at once.
 class Reader {
-public:
+  public:
     std::vector<std::string> problems;
 
     std::string text(const json& object, const char* key, const std::string& where, bool required) {
         const auto it = object.find(key);
         if (it == object.end() || it->is_null()) {
-            if (required) problems.push_back(where + "." + key + ": missing");
+            if (required)
+                problems.push_back(where + "." + key + ": missing");
             return {};
         }
         if (!it->is_string()) {
@@ -34,10 +35,12 @@ public:
         return it->get<std::string>();
     }
 
-    const json* array(const json& object, const char* key, const std::string& where, bool required) {
+    const json* array(const json& object, const char* key, const std::string& where,
+                      bool required) {
         const auto it = object.find(key);
         if (it == object.end()) {
-            if (required) problems.push_back(where + "." + key + ": missing");
+            if (required)
+                problems.push_back(where + "." + key + ": missing");
             return nullptr;
         }
         if (!it->is_array()) {
@@ -48,7 +51,8 @@ public:
     }
 
     bool is_object(const json& value, const std::string& where) {
-        if (value.is_object()) return true;
+        if (value.is_object())
+            return true;
         problems.push_back(where + ": must be an object");
         return false;
     }
@@ -64,12 +68,15 @@ void read_event(Reader& r, const json& root, Event& event) {
         r.problems.push_back("event: missing");
         return;
     }
-    if (!r.is_object(*it, "event")) return;
+    if (!r.is_object(*it, "event"))
+        return;
     event.id = r.text(*it, "id", "event", true);
     event.title = r.text(*it, "title", "event", true);
     event.organiser = r.text(*it, "organiser", "event", false);
-    if (auto tz = r.text(*it, "time_zone", "event", false); !tz.empty()) event.time_zone = tz;
-    if (auto lang = r.text(*it, "language", "event", false); !lang.empty()) event.language = lang;
+    if (auto tz = r.text(*it, "time_zone", "event", false); !tz.empty())
+        event.time_zone = tz;
+    if (auto lang = r.text(*it, "language", "event", false); !lang.empty())
+        event.language = lang;
     event.venue = r.text(*it, "venue", "event", false);
     event.description = r.text(*it, "description", "event", false);
 }
@@ -108,7 +115,8 @@ void read_session(Reader& r, const json& item, const std::string& where, Session
         for (size_t i = 0; i < people->size(); ++i) {
             const std::string pwhere = at(where + ".people", i);
             const json& p = (*people)[i];
-            if (!r.is_object(p, pwhere)) continue;
+            if (!r.is_object(p, pwhere))
+                continue;
             SessionPerson sp;
             sp.person_id = r.text(p, "person", pwhere, true);
             const std::string role = r.text(p, "role", pwhere, false);
@@ -132,7 +140,8 @@ Result<Programme> parse_programme_file(std::string_view json_text) {
     if (root.is_discarded()) {
         return Error{"invalid_programme", "the programme file is not valid JSON"};
     }
-    if (!root.is_object()) return Error{"invalid_programme", "the programme file must be an object"};
+    if (!root.is_object())
+        return Error{"invalid_programme", "the programme file must be an object"};
 
     Reader r;
     if (r.text(root, "format", "", true) != kFormat) {
@@ -143,16 +152,18 @@ Result<Programme> parse_programme_file(std::string_view json_text) {
     if (const json* stages = r.array(root, "stages", "", true)) {
         for (size_t i = 0; i < stages->size(); ++i) {
             const std::string where = at("stages", i);
-            if (!r.is_object((*stages)[i], where)) continue;
-            programme.stages.push_back(
-                Stage{r.text((*stages)[i], "id", where, true), r.text((*stages)[i], "name", where, true)});
+            if (!r.is_object((*stages)[i], where))
+                continue;
+            programme.stages.push_back(Stage{r.text((*stages)[i], "id", where, true),
+                                             r.text((*stages)[i], "name", where, true)});
         }
     }
     if (const json* people = r.array(root, "people", "", false)) {
         for (size_t i = 0; i < people->size(); ++i) {
             const std::string where = at("people", i);
             const json& p = (*people)[i];
-            if (!r.is_object(p, where)) continue;
+            if (!r.is_object(p, where))
+                continue;
             programme.people.push_back(Person{r.text(p, "id", where, true),
                                               r.text(p, "name", where, true),
                                               r.text(p, "affiliation", where, false)});
@@ -161,22 +172,26 @@ Result<Programme> parse_programme_file(std::string_view json_text) {
     if (const json* sessions = r.array(root, "sessions", "", true)) {
         for (size_t i = 0; i < sessions->size(); ++i) {
             const std::string where = at("sessions", i);
-            if (!r.is_object((*sessions)[i], where)) continue;
+            if (!r.is_object((*sessions)[i], where))
+                continue;
             Session s;
             read_session(r, (*sessions)[i], where, s);
             programme.sessions.push_back(std::move(s));
         }
     }
     for (auto& p : r.problems) {
-        if (p.starts_with(".")) p.erase(0, 1);
+        if (p.starts_with("."))
+            p.erase(0, 1);
     }
     if (r.problems.empty()) {
-        for (const Error& e : validate(programme)) r.problems.push_back(e.message);
+        for (const Error& e : validate(programme))
+            r.problems.push_back(e.message);
     }
     if (!r.problems.empty()) {
         std::string message = "the programme file has " + std::to_string(r.problems.size()) +
                               (r.problems.size() == 1 ? " problem:" : " problems:");
-        for (const std::string& p : r.problems) message += "\n- " + p;
+        for (const std::string& p : r.problems)
+            message += "\n- " + p;
         return Error{"invalid_programme", message};
     }
     programme.sort_sessions();
@@ -199,9 +214,11 @@ Result<Programme> read_programme_file(const std::filesystem::path& path) {
 }
 
 Programme retimed(Programme programme, Instant new_start, double speed) {
-    if (programme.sessions.empty() || speed <= 0) return programme;
+    if (programme.sessions.empty() || speed <= 0)
+        return programme;
     Instant first = programme.sessions.front().start;
-    for (const Session& s : programme.sessions) first = std::min(first, s.start);
+    for (const Session& s : programme.sessions)
+        first = std::min(first, s.start);
     // Map both ends of each session through the same function, so sessions that touched
     // still touch and sessions that did not overlap still do not.
     const auto map = [&](Instant t) {

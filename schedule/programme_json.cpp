@@ -36,7 +36,8 @@ json event_json(const Programme& programme, Instant at) {
                           {"next", nn.next ? json(nn.next->id) : json(nullptr)}});
     }
     json sessions = json::array();
-    for (const Session& s : programme.sessions) sessions.push_back(session_json(programme, s));
+    for (const Session& s : programme.sessions)
+        sessions.push_back(session_json(programme, s));
     const Event& e = programme.event;
     return {{"id", e.id},
             {"title", e.title},

@@ -15,7 +15,10 @@ void insert_session_people(Database& db, const Session& session) {
         "INSERT INTO session_people (session_id, person_id, role, position) VALUES (?, ?, ?, ?)");
     int64_t position = 0;
     for (const SessionPerson& p : session.people) {
-        insert.bind(1, session.id).bind(2, p.person_id).bind(3, to_string(p.role)).bind(4, position++);
+        insert.bind(1, session.id)
+            .bind(2, p.person_id)
+            .bind(3, to_string(p.role))
+            .bind(4, position++);
         insert.run();
     }
 }
@@ -50,12 +53,14 @@ Status ProgrammeStore::check_ids_free(const Programme& programme) {
 Result<int64_t> ProgrammeStore::replace_event(const Programme& programme, std::string_view actor) {
     if (const auto problems = validate(programme); !problems.empty()) {
         std::string message = "the programme of event '" + programme.event.id + "' is invalid:";
-        for (const Error& e : problems) message += "\n- " + e.message;
+        for (const Error& e : problems)
+            message += "\n- " + e.message;
         return Error{"invalid_programme", message};
     }
 
     Transaction tx(db_);
-    if (const Status free = check_ids_free(programme); !free) return free.error();
+    if (const Status free = check_ids_free(programme); !free)
+        return free.error();
 
     db_.prepare(
            "INSERT INTO events (id, title, organiser, time_zone, language, venue, description) "
@@ -78,7 +83,10 @@ Result<int64_t> ProgrammeStore::replace_event(const Programme& programme, std::s
         db_.prepare("INSERT INTO stages (id, event_id, name, position) VALUES (?, ?, ?, ?)");
     int64_t position = 0;
     for (const Stage& stage : programme.stages) {
-        insert_stage.bind(1, stage.id).bind(2, programme.event.id).bind(3, stage.name).bind(4, position++);
+        insert_stage.bind(1, stage.id)
+            .bind(2, programme.event.id)
+            .bind(3, stage.name)
+            .bind(4, position++);
         insert_stage.run();
     }
     Statement upsert_person = db_.prepare(
@@ -109,8 +117,8 @@ Result<int64_t> ProgrammeStore::replace_event(const Programme& programme, std::s
         .bind(1, programme.event.id)
         .bind(2, static_cast<int64_t>(now_utc().time_since_epoch().count()))
         .bind(3, actor)
-        .bind(4, "replaced the programme (" + std::to_string(programme.sessions.size()) +
-                     " sessions)")
+        .bind(4,
+              "replaced the programme (" + std::to_string(programme.sessions.size()) + " sessions)")
         .run();
     const int64_t revision = db_.last_insert_rowid();
     tx.commit();
@@ -133,7 +141,8 @@ Result<Programme> ProgrammeStore::load_event(std::string_view event_id) {
     Statement stages =
         db_.prepare("SELECT id, name FROM stages WHERE event_id = ? ORDER BY position");
     stages.bind(1, event_id);
-    while (stages.step()) programme.stages.push_back(Stage{stages.column_text(0), stages.column_text(1)});
+    while (stages.step())
+        programme.stages.push_back(Stage{stages.column_text(0), stages.column_text(1)});
 
     Statement sessions = db_.prepare(
         "SELECT id, stage_id, kind, title, abstract, theme, starts_at, duration_s FROM sessions "
@@ -160,7 +169,8 @@ Result<Programme> ProgrammeStore::load_event(std::string_view event_id) {
         "ORDER BY sp.session_id, sp.position");
     people.bind(1, event_id);
     std::map<std::string, Session*, std::less<>> by_id;
-    for (Session& s : programme.sessions) by_id.emplace(s.id, &s);
+    for (Session& s : programme.sessions)
+        by_id.emplace(s.id, &s);
     std::set<std::string> seen_people;
     while (people.step()) {
         if (const auto it = by_id.find(people.column_text(0)); it != by_id.end()) {
@@ -181,7 +191,8 @@ Result<Programme> ProgrammeStore::load_event(std::string_view event_id) {
 std::vector<std::string> ProgrammeStore::event_ids() {
     std::vector<std::string> ids;
     Statement query = db_.prepare("SELECT id FROM events ORDER BY id");
-    while (query.step()) ids.push_back(query.column_text(0));
+    while (query.step())
+        ids.push_back(query.column_text(0));
     return ids;
 }
 

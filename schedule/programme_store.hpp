@@ -14,7 +14,7 @@
 namespace stagehub::schedule {
 
 class ProgrammeStore {
-public:
+  public:
     explicit ProgrammeStore(Database& db) : db_(db) {}
 
     // Validates, then replaces the event with this programme: its stages and sessions
@@ -32,7 +32,7 @@ public:
     // The latest revision of the whole programme database; 0 when nothing was ever stored.
     int64_t revision();
 
-private:
+  private:
     Status check_ids_free(const Programme& programme);
 
     Database& db_;

@@ -9,31 +9,38 @@ namespace stagehub::schedule {
 namespace {
 
 template <typename T>
-void check_unique_ids(const std::vector<T>& items, std::string_view what, std::vector<Error>& errors) {
+void check_unique_ids(const std::vector<T>& items, std::string_view what,
+                      std::vector<Error>& errors) {
     std::set<std::string_view> seen;
     for (const T& item : items) {
         if (item.id.empty()) {
             errors.push_back({"bad_field", std::string(what) + " without an id"});
         } else if (!seen.insert(item.id).second) {
-            errors.push_back({"duplicate_id", std::string(what) + " id '" + item.id + "' is used twice"});
+            errors.push_back(
+                {"duplicate_id", std::string(what) + " id '" + item.id + "' is used twice"});
         }
     }
 }
 
-std::string describe(const Session& s) { return "session '" + s.id + "' (" + s.title + ")"; }
+std::string describe(const Session& s) {
+    return "session '" + s.id + "' (" + s.title + ")";
+}
 
 }  // namespace
 
 std::vector<Error> validate(const Programme& programme) {
     std::vector<Error> errors;
-    if (programme.event.id.empty()) errors.push_back({"bad_field", "the event has no id"});
-    if (programme.event.title.empty()) errors.push_back({"bad_field", "the event has no title"});
+    if (programme.event.id.empty())
+        errors.push_back({"bad_field", "the event has no id"});
+    if (programme.event.title.empty())
+        errors.push_back({"bad_field", "the event has no title"});
     check_unique_ids(programme.stages, "stage", errors);
     check_unique_ids(programme.people, "person", errors);
     check_unique_ids(programme.sessions, "session", errors);
 
     for (const Session& s : programme.sessions) {
-        if (s.title.empty()) errors.push_back({"bad_field", describe(s) + " has no title"});
+        if (s.title.empty())
+            errors.push_back({"bad_field", describe(s) + " has no title"});
         if (s.duration <= Seconds{0}) {
             errors.push_back({"bad_duration", describe(s) + " must last longer than zero"});
         }
@@ -56,7 +63,8 @@ std::vector<Error> validate(const Programme& programme) {
     // Pairwise checks over start-sorted sessions: overlap on a stage, a person in two
     // places. Sessions are few per event (tens to hundreds), so quadratic is fine and clear.
     std::vector<const Session*> by_start;
-    for (const Session& s : programme.sessions) by_start.push_back(&s);
+    for (const Session& s : programme.sessions)
+        by_start.push_back(&s);
     std::stable_sort(by_start.begin(), by_start.end(),
                      [](const Session* a, const Session* b) { return a->start < b->start; });
     for (size_t i = 0; i < by_start.size(); ++i) {
@@ -70,9 +78,10 @@ std::vector<Error> validate(const Programme& programme) {
             for (const SessionPerson& pa : a.people) {
                 for (const SessionPerson& pb : b.people) {
                     if (pa.person_id == pb.person_id) {
-                        errors.push_back({"person_double_booked",
-                                          "person '" + pa.person_id + "' is in both " + describe(a) +
-                                              " and " + describe(b) + " at the same time"});
+                        errors.push_back(
+                            {"person_double_booked", "person '" + pa.person_id + "' is in both " +
+                                                         describe(a) + " and " + describe(b) +
+                                                         " at the same time"});
                     }
                 }
             }

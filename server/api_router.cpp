@@ -1,7 +1,8 @@
 #include "server/api_router.hpp"
 
-#include <exception>
 #include <glib.h>
+
+#include <exception>
 
 namespace stagehub::server {
 namespace {
@@ -23,10 +24,12 @@ bool is_param(const std::string& segment) {
 
 bool match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
            PathParams& params) {
-    if (pattern.size() != path.size()) return false;
+    if (pattern.size() != path.size())
+        return false;
     for (size_t i = 0; i < pattern.size(); ++i) {
         if (is_param(pattern[i])) {
-            if (path[i].empty()) return false;
+            if (path[i].empty())
+                return false;
             params[pattern[i].substr(1, pattern[i].size() - 2)] = path[i];
         } else if (pattern[i] != path[i]) {
             return false;
@@ -47,7 +50,8 @@ HttpResponse ApiRouter::dispatch(const HttpRequest& request) const {
     std::string allowed;
     for (const Route& route : routes_) {
         PathParams params;
-        if (!match(route.segments, path, params)) continue;
+        if (!match(route.segments, path, params))
+            continue;
         if (route.method != method) {
             allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(route.method));
             continue;
@@ -62,7 +66,8 @@ HttpResponse ApiRouter::dispatch(const HttpRequest& request) const {
         }
     }
     if (!allowed.empty()) {
-        if (allowed.find("GET") != std::string::npos) allowed += ", HEAD";
+        if (allowed.find("GET") != std::string::npos)
+            allowed += ", HEAD";
         return error_response(405, "method_not_allowed",
                               std::string(to_string(request.method)) + " is not allowed on " +
                                   request.path + " (allowed: " + allowed + ")")

@@ -16,7 +16,7 @@ using PathParams = std::map<std::string, std::string, std::less<>>;
 using ApiHandler = std::function<HttpResponse(const HttpRequest&, const PathParams&)>;
 
 class ApiRouter {
-public:
+  public:
     // `pattern` like "/api/v1/events/{event}/schedule.json"; {name} matches one segment.
     void add(HttpMethod method, std::string pattern, ApiHandler handler);
 
@@ -25,7 +25,7 @@ public:
     // HEAD is answered by the GET handler (the transport drops the body).
     HttpResponse dispatch(const HttpRequest& request) const;
 
-private:
+  private:
     struct Route {
         HttpMethod method;
         std::vector<std::string> segments;

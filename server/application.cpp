@@ -45,45 +45,51 @@ Application::Application(Options options)
     schedule::migrate(db_);
     if (!options_.programme_file.empty()) {
         auto programme = schedule::read_programme_file(options_.programme_file);
-        if (!programme) throw std::runtime_error(programme.error().message);
+        if (!programme)
+            throw std::runtime_error(programme.error().message);
         auto demo = schedule::retimed(std::move(programme).value(), now_utc(), options_.demo_speed);
         auto revision = store_.replace_event(demo, "demo");
-        if (!revision) throw std::runtime_error(revision.error().message);
+        if (!revision)
+            throw std::runtime_error(revision.error().message);
         g_message("demo programme '%s' starts now, %g× real time (revision %lld)",
-                  demo.event.title.c_str(), options_.demo_speed,
-                  static_cast<long long>(*revision));
+                  demo.event.title.c_str(), options_.demo_speed, static_cast<long long>(*revision));
     }
     catalog_.reload();
 
-    if (options_.web_dir.empty()) options_.web_dir = fs::path(STAGEHUB_DEFAULT_WEB_DIR);
+    if (options_.web_dir.empty())
+        options_.web_dir = fs::path(STAGEHUB_DEFAULT_WEB_DIR);
     if (!fs::is_regular_file(options_.web_dir / "index.html")) {
         throw std::runtime_error("no web pages at " + options_.web_dir.string() +
                                  " (index.html missing): pass --web DIR");
     }
     static_files_.mount({"/", options_.web_dir, CachePolicy::revalidate, "index.html"});
     static_files_.mount({"/vendor/", options_.web_dir / "node_modules", CachePolicy::vendored, ""});
-    static_files_.mount({"/live/", options_.data_dir / "media" / "live", CachePolicy::live_media, ""});
+    static_files_.mount(
+        {"/live/", options_.data_dir / "media" / "live", CachePolicy::live_media, ""});
     add_routes();
 }
 
 Application::~Application() {
-    if (clock_source_ != 0) g_source_remove(clock_source_);
+    if (clock_source_ != 0)
+        g_source_remove(clock_source_);
     http_.reset();
     broadcast_.reset();
-    if (loop_ != nullptr) g_main_loop_unref(loop_);
+    if (loop_ != nullptr)
+        g_main_loop_unref(loop_);
 }
 
 void Application::add_routes() {
-    router_.add(HttpMethod::get, "/api/v1/programme", [this](const HttpRequest&, const PathParams&) {
-        const Instant now = now_utc();
-        json events = json::array();
-        for (const auto& programme : catalog_.programmes()) {
-            events.push_back(schedule::event_json(programme, now));
-        }
-        return json_response(200, {{"revision", catalog_.revision()},
-                                   {"server_time", server_time()},
-                                   {"events", std::move(events)}});
-    });
+    router_.add(HttpMethod::get, "/api/v1/programme",
+                [this](const HttpRequest&, const PathParams&) {
+                    const Instant now = now_utc();
+                    json events = json::array();
+                    for (const auto& programme : catalog_.programmes()) {
+                        events.push_back(schedule::event_json(programme, now));
+                    }
+                    return json_response(200, {{"revision", catalog_.revision()},
+                                               {"server_time", server_time()},
+                                               {"events", std::move(events)}});
+                });
     router_.add(HttpMethod::get, "/api/v1/health", [this](const HttpRequest&, const PathParams&) {
         return json_response(200, {{"status", shutting_down_ ? "stopping" : "ok"},
                                    {"server_time", server_time()},
@@ -102,11 +108,12 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     http_->start();
 
     if (options_.broadcast) {
-        broadcast_ = std::make_unique<Broadcast>(Broadcast::Config{
-            options_.data_dir / "media" / "live", options_.segment_seconds, options_.video_width,
-            options_.video_height});
+        broadcast_ = std::make_unique<Broadcast>(
+            Broadcast::Config{options_.data_dir / "media" / "live", options_.segment_seconds,
+                              options_.video_width, options_.video_height});
         for (const auto& programme : catalog_.programmes()) {
-            for (const auto& stage : programme.stages) broadcast_->start_stage(stage.id);
+            for (const auto& stage : programme.stages)
+                broadcast_->start_stage(stage.id);
         }
     }
     tick();
@@ -118,8 +125,10 @@ int Application::run(const std::function<void(int port)>& on_ready) {
         },
         this);
 
-    if (on_ready) on_ready(http_->port());
-    if (shutdown_requested_) begin_shutdown();
+    if (on_ready)
+        on_ready(http_->port());
+    if (shutdown_requested_)
+        begin_shutdown();
     g_main_loop_run(loop_);
     return 0;
 }
@@ -131,23 +140,23 @@ void Application::request_shutdown() {
         nullptr,
         [](gpointer self) -> gboolean {
             auto* app = static_cast<Application*>(self);
-            if (app->loop_ != nullptr) app->begin_shutdown();
+            if (app->loop_ != nullptr)
+                app->begin_shutdown();
             return G_SOURCE_REMOVE;
         },
         this);
 }
 
 void Application::begin_shutdown() {
-    if (shutting_down_) return;
+    if (shutting_down_)
+        return;
     shutting_down_ = true;
     g_message("shutting down: ending the broadcasts cleanly");
     if (clock_source_ != 0) {
         g_source_remove(clock_source_);
         clock_source_ = 0;
     }
-    const auto close_server = [this] {
-        http_->shutdown([this] { g_main_loop_quit(loop_); });
-    };
+    const auto close_server = [this] { http_->shutdown([this] { g_main_loop_quit(loop_); }); };
     if (broadcast_) {
         broadcast_->stop_all(close_server);
     } else {
@@ -167,14 +176,16 @@ void Application::tick() {
 
 void Application::publish_now(const schedule::Programme& programme, const std::string& stage_id) {
     const auto now_next = schedule::now_and_next(programme, stage_id, now_utc());
-    if (broadcast_) broadcast_->show(stage_id, lower_third_for(programme, now_next));
-    if (http_) http_->broadcast(now_message(programme, stage_id));
+    if (broadcast_)
+        broadcast_->show(stage_id, lower_third_for(programme, now_next));
+    if (http_)
+        http_->broadcast(now_message(programme, stage_id));
 }
 
 SharedMessage Application::now_message(const schedule::Programme& programme,
                                        const std::string& stage_id) const {
-    json message = schedule::now_next_json(programme,
-                                           schedule::now_and_next(programme, stage_id, now_utc()));
+    json message =
+        schedule::now_next_json(programme, schedule::now_and_next(programme, stage_id, now_utc()));
     message["channel"] = "now:" + stage_id;
     message["type"] = "now";
     message["stage"] = stage_id;
@@ -193,12 +204,14 @@ SharedMessage Application::snapshot_message(const schedule::Programme& programme
 
 HttpResponse Application::handle_http(const HttpRequest& request) {
     try {
-        if (request.path.starts_with("/api/")) return router_.dispatch(request);
+        if (request.path.starts_with("/api/"))
+            return router_.dispatch(request);
         if (request.path == "/ws") {
             return error_response(426, "upgrade_required",
                                   "/ws is a websocket endpoint; connect with a websocket client");
         }
-        if (auto response = static_files_.serve(request)) return std::move(*response);
+        if (auto response = static_files_.serve(request))
+            return std::move(*response);
         return error_response(404, "not_found", "no file at " + request.path);
     } catch (const std::exception& e) {
         g_warning("%s failed: %s", request.path.c_str(), e.what());
@@ -209,7 +222,8 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
 void Application::on_socket_open(SocketId socket) {
     for (const auto& programme : catalog_.programmes()) {
         http_->send(socket, snapshot_message(programme));
-        for (const auto& stage : programme.stages) http_->send(socket, now_message(programme, stage.id));
+        for (const auto& stage : programme.stages)
+            http_->send(socket, now_message(programme, stage.id));
     }
 }
 
@@ -217,12 +231,14 @@ void Application::on_socket_message(SocketId socket, std::string_view text) {
     // Clients have nothing to say yet (subscriptions come with the channel protocol);
     // answer so a client learns that rather than waiting.
     const json parsed = json::parse(text, nullptr, false);
-    const std::string message = parsed.is_discarded() ? "the message is not valid JSON"
-                                                      : "this server does not accept client messages yet";
-    const json error = {{"channel", "system"},
-                        {"type", "error"},
-                        {"error", {{"code", parsed.is_discarded() ? "bad_json" : "unsupported"},
-                                   {"message", message}}}};
+    const std::string message = parsed.is_discarded()
+                                    ? "the message is not valid JSON"
+                                    : "this server does not accept client messages yet";
+    const json error = {
+        {"channel", "system"},
+        {"type", "error"},
+        {"error",
+         {{"code", parsed.is_discarded() ? "bad_json" : "unsupported"}, {"message", message}}}};
     http_->send(socket, make_message(error.dump()));
 }
 

@@ -25,7 +25,7 @@ typedef struct _GMainLoop GMainLoop;
 namespace stagehub::server {
 
 class Application : public HttpServer::Handler {
-public:
+  public:
     // Opens the database (migrating it) and imports the demo programme if one is given.
     // Throws with a message naming what failed and how to fix it.
     explicit Application(Options options);
@@ -45,11 +45,12 @@ public:
     void on_socket_message(SocketId socket, std::string_view text) override;
     void on_socket_close(SocketId socket) override;
 
-private:
+  private:
     void add_routes();
     void tick();
     void publish_now(const schedule::Programme& programme, const std::string& stage_id);
-    SharedMessage now_message(const schedule::Programme& programme, const std::string& stage_id) const;
+    SharedMessage now_message(const schedule::Programme& programme,
+                              const std::string& stage_id) const;
     SharedMessage snapshot_message(const schedule::Programme& programme) const;
     void begin_shutdown();
 

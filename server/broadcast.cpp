@@ -9,10 +9,14 @@ namespace {
 
 const char* name_of(StageState state) {
     switch (state) {
-        case StageState::starting: return "starting";
-        case StageState::live: return "live";
-        case StageState::failed: return "failed";
-        case StageState::stopped: return "stopped";
+        case StageState::starting:
+            return "starting";
+        case StageState::live:
+            return "live";
+        case StageState::failed:
+            return "failed";
+        case StageState::stopped:
+            return "stopped";
     }
     return "unknown";
 }
@@ -57,9 +61,11 @@ void Broadcast::stop_all(std::function<void()> done) {
 }
 
 void Broadcast::maybe_finish_stop() {
-    if (!on_all_stopped_) return;
+    if (!on_all_stopped_)
+        return;
     for (const auto& [id, stage] : stages_) {
-        if (stage.state == StageState::starting || stage.state == StageState::live) return;
+        if (stage.state == StageState::starting || stage.state == StageState::live)
+            return;
     }
     auto done = std::move(on_all_stopped_);
     on_all_stopped_ = nullptr;
@@ -69,9 +75,10 @@ void Broadcast::maybe_finish_stop() {
 nlohmann::json Broadcast::health() const {
     nlohmann::json stages = nlohmann::json::object();
     for (const auto& [id, stage] : stages_) {
-        stages[id] = {{"state", name_of(stage.state)},
-                      {"segments", stage.segments},
-                      {"error", stage.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(stage.error)}};
+        stages[id] = {
+            {"state", name_of(stage.state)},
+            {"segments", stage.segments},
+            {"error", stage.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(stage.error)}};
     }
     return stages;
 }
@@ -96,7 +103,8 @@ void Broadcast::on_segment_closed(const std::string& stage_id, const std::filesy
 
 void Broadcast::on_pipeline_stopped(const std::string& stage_id) {
     Stage& stage = stages_[stage_id];
-    if (stage.state != StageState::failed) stage.state = StageState::stopped;
+    if (stage.state != StageState::failed)
+        stage.state = StageState::stopped;
     g_message("stage %s: broadcast stopped, files complete", stage_id.c_str());
     maybe_finish_stop();
 }

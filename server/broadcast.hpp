@@ -8,10 +8,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "pipelines/stage_pipeline.hpp"
 
@@ -20,7 +19,7 @@ namespace stagehub::server {
 enum class StageState { starting, live, failed, stopped };
 
 class Broadcast : public pipelines::StagePipeline::Listener {
-public:
+  public:
     struct Config {
         std::filesystem::path live_dir;  // each stage writes to live_dir/<stage id>/
         int segment_seconds = 2;
@@ -46,7 +45,7 @@ public:
                            double duration_s) override;
     void on_pipeline_stopped(const std::string& stage_id) override;
 
-private:
+  private:
     struct Stage {
         std::unique_ptr<pipelines::StagePipeline> pipeline;
         StageState state = StageState::starting;

@@ -4,21 +4,30 @@ namespace stagehub::server {
 
 std::string_view to_string(HttpMethod method) {
     switch (method) {
-        case HttpMethod::get: return "GET";
-        case HttpMethod::head: return "HEAD";
-        case HttpMethod::post: return "POST";
-        case HttpMethod::put: return "PUT";
-        case HttpMethod::patch: return "PATCH";
-        case HttpMethod::delete_: return "DELETE";
-        case HttpMethod::options: return "OPTIONS";
-        case HttpMethod::other: break;
+        case HttpMethod::get:
+            return "GET";
+        case HttpMethod::head:
+            return "HEAD";
+        case HttpMethod::post:
+            return "POST";
+        case HttpMethod::put:
+            return "PUT";
+        case HttpMethod::patch:
+            return "PATCH";
+        case HttpMethod::delete_:
+            return "DELETE";
+        case HttpMethod::options:
+            return "OPTIONS";
+        case HttpMethod::other:
+            break;
     }
     return "OTHER";
 }
 
 std::optional<std::string> HttpRequest::query_value(std::string_view name) const {
     for (const auto& [key, value] : query) {
-        if (key == name) return value;
+        if (key == name)
+            return value;
     }
     return std::nullopt;
 }

@@ -30,7 +30,7 @@ constexpr size_t kHttpChunk = 64 * 1024;
 
 // Owns a file descriptor of a file being sent.
 class FileHandle {
-public:
+  public:
     FileHandle() = default;
     explicit FileHandle(int fd) : fd_(fd) {}
     ~FileHandle() { reset(); }
@@ -44,11 +44,12 @@ public:
     }
     int get() const { return fd_; }
     void reset() {
-        if (fd_ >= 0) ::close(fd_);
+        if (fd_ >= 0)
+            ::close(fd_);
         fd_ = -1;
     }
 
-private:
+  private:
     int fd_ = -1;
 };
 
@@ -80,14 +81,22 @@ struct Connection {
 
 HttpMethod method_of(int lws_method) {
     switch (lws_method) {
-        case LWSHUMETH_GET: return HttpMethod::get;
-        case LWSHUMETH_HEAD: return HttpMethod::head;
-        case LWSHUMETH_POST: return HttpMethod::post;
-        case LWSHUMETH_PUT: return HttpMethod::put;
-        case LWSHUMETH_PATCH: return HttpMethod::patch;
-        case LWSHUMETH_DELETE: return HttpMethod::delete_;
-        case LWSHUMETH_OPTIONS: return HttpMethod::options;
-        default: return HttpMethod::other;
+        case LWSHUMETH_GET:
+            return HttpMethod::get;
+        case LWSHUMETH_HEAD:
+            return HttpMethod::head;
+        case LWSHUMETH_POST:
+            return HttpMethod::post;
+        case LWSHUMETH_PUT:
+            return HttpMethod::put;
+        case LWSHUMETH_PATCH:
+            return HttpMethod::patch;
+        case LWSHUMETH_DELETE:
+            return HttpMethod::delete_;
+        case LWSHUMETH_OPTIONS:
+            return HttpMethod::options;
+        default:
+            return HttpMethod::other;
     }
 }
 
@@ -99,8 +108,10 @@ std::vector<std::pair<std::string, std::string>> query_of(lws* wsi) {
     std::vector<std::pair<std::string, std::string>> query;
     char buffer[1024];
     for (int index = 0;; ++index) {
-        const int n = lws_hdr_copy_fragment(wsi, buffer, sizeof buffer, WSI_TOKEN_HTTP_URI_ARGS, index);
-        if (n < 0) break;
+        const int n =
+            lws_hdr_copy_fragment(wsi, buffer, sizeof buffer, WSI_TOKEN_HTTP_URI_ARGS, index);
+        if (n < 0)
+            break;
         const std::string_view arg(buffer, static_cast<size_t>(n));
         const size_t eq = arg.find('=');
         if (eq == std::string_view::npos) {
@@ -148,7 +159,8 @@ struct HttpServer::Impl {
 int HttpServer::Impl::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in,
                                size_t len) {
     auto* self = static_cast<Impl*>(lws_context_user(lws_get_context(wsi)));
-    if (self == nullptr) return lws_callback_http_dummy(wsi, reason, user, in, len);
+    if (self == nullptr)
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
     // No exception may unwind through lws' C frames.
     try {
         return self->on_callback(wsi, reason, in, len);
@@ -165,7 +177,8 @@ int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* i
 
         case LWS_CALLBACK_HTTP_BODY: {
             auto& exchange = connections[wsi].http;
-            if (!exchange) return -1;
+            if (!exchange)
+                return -1;
             if (exchange->request.body.size() + len > config.max_body_bytes) {
                 exchange->body_too_large = true;
                 exchange->request.body.clear();
@@ -177,25 +190,29 @@ int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* i
 
         case LWS_CALLBACK_HTTP_BODY_COMPLETION: {
             auto& exchange = connections[wsi].http;
-            if (!exchange) return -1;
+            if (!exchange)
+                return -1;
             if (exchange->body_too_large) {
-                return respond(wsi, *exchange,
-                               error_response(413, "payload_too_large",
-                                              "the request body is larger than " +
-                                                  std::to_string(config.max_body_bytes) + " bytes"));
+                return respond(
+                    wsi, *exchange,
+                    error_response(413, "payload_too_large",
+                                   "the request body is larger than " +
+                                       std::to_string(config.max_body_bytes) + " bytes"));
             }
             return respond(wsi, *exchange, handler.handle_http(exchange->request));
         }
 
         case LWS_CALLBACK_HTTP_WRITEABLE: {
             auto it = connections.find(wsi);
-            if (it == connections.end() || !it->second.http) return 0;
+            if (it == connections.end() || !it->second.http)
+                return 0;
             return write_body(wsi, *it->second.http);
         }
 
         case LWS_CALLBACK_CLOSED_HTTP:
         case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-            if (auto it = connections.find(wsi); it != connections.end()) it->second.http.reset();
+            if (auto it = connections.find(wsi); it != connections.end())
+                it->second.http.reset();
             return 0;
 
         case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
@@ -238,15 +255,18 @@ int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
     if (has_body(exchange->request.method)) {
         char length[32] = "";
         const bool chunked = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
-        if (lws_hdr_copy(wsi, length, sizeof length, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 || chunked) {
+        if (lws_hdr_copy(wsi, length, sizeof length, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 ||
+            chunked) {
             const unsigned long long declared = std::strtoull(length, nullptr, 10);
             if (declared > config.max_body_bytes) {
-                return respond(wsi, *exchange,
-                               error_response(413, "payload_too_large",
-                                              "the request body is larger than " +
-                                                  std::to_string(config.max_body_bytes) + " bytes"));
+                return respond(
+                    wsi, *exchange,
+                    error_response(413, "payload_too_large",
+                                   "the request body is larger than " +
+                                       std::to_string(config.max_body_bytes) + " bytes"));
             }
-            if (declared > 0 || chunked) return 0;
+            if (declared > 0 || chunked)
+                return 0;
         }
     }
     return respond(wsi, *exchange, handler.handle_http(exchange->request));
@@ -283,8 +303,10 @@ int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse res
             return -1;
         }
     }
-    if (lws_finalize_write_http_header(wsi, start, &p, end)) return -1;
-    if (!exchange.send_body || r.content_length() == 0) return finish_transaction(wsi);
+    if (lws_finalize_write_http_header(wsi, start, &p, end))
+        return -1;
+    if (!exchange.send_body || r.content_length() == 0)
+        return finish_transaction(wsi);
     lws_callback_on_writable(wsi);
     return 0;
 }
@@ -292,16 +314,19 @@ int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse res
 int HttpServer::Impl::write_body(lws* wsi, HttpExchange& exchange) {
     const HttpResponse& r = exchange.response;
     const uint64_t total = r.content_length();
-    if (!exchange.send_body || exchange.sent >= total) return 0;
+    if (!exchange.send_body || exchange.sent >= total)
+        return 0;
     const size_t chunk = static_cast<size_t>(std::min<uint64_t>(kHttpChunk, total - exchange.sent));
     std::vector<unsigned char> buffer(LWS_PRE + chunk);
     unsigned char* payload = buffer.data() + LWS_PRE;
     if (r.file.empty()) {
         std::copy_n(r.body.data() + exchange.sent, chunk, payload);
     } else {
-        const ssize_t n = ::pread(exchange.file.get(), payload, chunk, static_cast<off_t>(exchange.sent));
+        const ssize_t n =
+            ::pread(exchange.file.get(), payload, chunk, static_cast<off_t>(exchange.sent));
         // The file shrank or vanished mid-send: the declared length can no longer be met.
-        if (n != static_cast<ssize_t>(chunk)) return -1;
+        if (n != static_cast<ssize_t>(chunk))
+            return -1;
     }
     exchange.sent += chunk;
     const bool last = exchange.sent >= total;
@@ -309,20 +334,23 @@ int HttpServer::Impl::write_body(lws* wsi, HttpExchange& exchange) {
         static_cast<int>(chunk)) {
         return -1;
     }
-    if (last) return finish_transaction(wsi);
+    if (last)
+        return finish_transaction(wsi);
     lws_callback_on_writable(wsi);
     return 0;
 }
 
 int HttpServer::Impl::finish_transaction(lws* wsi) {
-    if (auto it = connections.find(wsi); it != connections.end()) it->second.http.reset();
+    if (auto it = connections.find(wsi); it != connections.end())
+        it->second.http.reset();
     // Non-zero: lws wants the connection closed (e.g. no keep-alive).
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
 int HttpServer::Impl::socket_filter(lws* wsi) {
     char uri[256] = "";
-    if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0) return 1;
+    if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0)
+        return 1;
     // Only /ws (with or without a query) is a websocket endpoint.
     return std::string_view(uri) == "/ws" ? 0 : 1;
 }
@@ -338,18 +366,20 @@ int HttpServer::Impl::socket_open(lws* wsi) {
 
 int HttpServer::Impl::socket_receive(lws* wsi, const void* in, size_t len) {
     auto it = connections.find(wsi);
-    if (it == connections.end() || !it->second.socket) return -1;
+    if (it == connections.end() || !it->second.socket)
+        return -1;
     SocketState& state = *it->second.socket;
     if (state.incoming.size() + len > config.max_socket_message_bytes) {
-        const std::string reason = "message larger than " +
-                                   std::to_string(config.max_socket_message_bytes) + " bytes";
+        const std::string reason =
+            "message larger than " + std::to_string(config.max_socket_message_bytes) + " bytes";
         lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
                          reinterpret_cast<unsigned char*>(const_cast<char*>(reason.data())),
                          reason.size());
         return -1;
     }
     state.incoming.append(static_cast<const char*>(in), len);
-    if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) > 0) return 0;
+    if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) > 0)
+        return 0;
     const std::string message = std::move(state.incoming);
     state.incoming.clear();
     handler.on_socket_message(state.id, message);
@@ -358,7 +388,8 @@ int HttpServer::Impl::socket_receive(lws* wsi, const void* in, size_t len) {
 
 int HttpServer::Impl::socket_writable(lws* wsi) {
     auto it = connections.find(wsi);
-    if (it == connections.end() || !it->second.socket) return -1;
+    if (it == connections.end() || !it->second.socket)
+        return -1;
     SocketState& state = *it->second.socket;
     if (state.closing) {
         lws_close_reason(wsi, state.close_status,
@@ -366,19 +397,23 @@ int HttpServer::Impl::socket_writable(lws* wsi) {
                          state.close_reason.size());
         return -1;
     }
-    if (state.outbox.empty()) return 0;
+    if (state.outbox.empty())
+        return 0;
     SharedMessage message = std::move(state.outbox.front());
     state.outbox.pop_front();
     const int written = lws_write(wsi, reinterpret_cast<unsigned char*>(message->payload()),
                                   message->size(), LWS_WRITE_TEXT);
-    if (written < static_cast<int>(message->size())) return -1;
-    if (!state.outbox.empty()) lws_callback_on_writable(wsi);
+    if (written < static_cast<int>(message->size()))
+        return -1;
+    if (!state.outbox.empty())
+        lws_callback_on_writable(wsi);
     return 0;
 }
 
 void HttpServer::Impl::socket_closed(lws* wsi) {
     auto it = connections.find(wsi);
-    if (it == connections.end() || !it->second.socket) return;
+    if (it == connections.end() || !it->second.socket)
+        return;
     const SocketId id = it->second.socket->id;
     it->second.socket.reset();
     sockets.erase(id);
@@ -386,7 +421,8 @@ void HttpServer::Impl::socket_closed(lws* wsi) {
 }
 
 void HttpServer::Impl::queue(lws* wsi, SocketState& state, SharedMessage message) {
-    if (state.closing) return;
+    if (state.closing)
+        return;
     if (state.outbox.size() >= config.max_queued_messages) {
         state.closing = true;
         state.close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
@@ -402,8 +438,10 @@ HttpServer::HttpServer(Config config, Handler& handler, GMainLoop* loop)
     : impl_(std::make_unique<Impl>(std::move(config), handler, loop)) {}
 
 HttpServer::~HttpServer() {
-    if (impl_->destroy_poll) g_source_remove(impl_->destroy_poll);
-    if (impl_->context) lws_context_destroy(impl_->context);
+    if (impl_->destroy_poll)
+        g_source_remove(impl_->destroy_poll);
+    if (impl_->context)
+        lws_context_destroy(impl_->context);
 }
 
 void HttpServer::start() {
@@ -425,7 +463,8 @@ void HttpServer::start() {
     info.server_string = "stagehub";
     info.vhost_name = "stagehub";
     info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_VALIDATE_UTF8;
-    if (impl.config.host.find(':') == std::string::npos) info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
+    if (impl.config.host.find(':') == std::string::npos)
+        info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 
     impl.context = lws_create_context(&info);
     if (impl.context == nullptr) {
@@ -449,24 +488,30 @@ int HttpServer::port() const {
 
 void HttpServer::send(SocketId socket, SharedMessage message) {
     const auto it = impl_->sockets.find(socket);
-    if (it == impl_->sockets.end()) return;
+    if (it == impl_->sockets.end())
+        return;
     auto& state = impl_->connections[it->second].socket;
-    if (state) impl_->queue(it->second, *state, std::move(message));
+    if (state)
+        impl_->queue(it->second, *state, std::move(message));
 }
 
 void HttpServer::broadcast(const SharedMessage& message) {
     for (const auto& [id, wsi] : impl_->sockets) {
         auto& state = impl_->connections[wsi].socket;
-        if (state) impl_->queue(wsi, *state, message);
+        if (state)
+            impl_->queue(wsi, *state, message);
     }
 }
 
-size_t HttpServer::socket_count() const { return impl_->sockets.size(); }
+size_t HttpServer::socket_count() const {
+    return impl_->sockets.size();
+}
 
 void HttpServer::shutdown(std::function<void()> done) {
     Impl& impl = *impl_;
     if (impl.context == nullptr) {
-        if (done) done();
+        if (done)
+            done();
         return;
     }
     impl.on_destroyed = std::move(done);
@@ -478,9 +523,11 @@ void HttpServer::shutdown(std::function<void()> done) {
         10,
         [](gpointer data) -> gboolean {
             auto* self = static_cast<Impl*>(data);
-            if (self->context != nullptr) return G_SOURCE_CONTINUE;
+            if (self->context != nullptr)
+                return G_SOURCE_CONTINUE;
             self->destroy_poll = 0;
-            if (auto finished = std::move(self->on_destroyed)) finished();
+            if (auto finished = std::move(self->on_destroyed))
+                finished();
             return G_SOURCE_REMOVE;
         },
         &impl);

@@ -22,14 +22,14 @@ using SocketId = uint64_t;
 
 // A websocket text message, encoded once and shared by every connection it goes to.
 class OutgoingMessage {
-public:
+  public:
     explicit OutgoingMessage(std::string_view payload);
     // Bytes before the payload that lws may use for the frame header (LWS_PRE).
     char* writable_start() { return buffer_.data(); }
     char* payload() { return buffer_.data() + headroom_; }
     size_t size() const { return buffer_.size() - headroom_; }
 
-private:
+  private:
     std::string buffer_;
     size_t headroom_;
 };
@@ -37,9 +37,9 @@ using SharedMessage = std::shared_ptr<OutgoingMessage>;
 SharedMessage make_message(std::string_view payload);
 
 class HttpServer {
-public:
+  public:
     class Handler {
-    public:
+      public:
         virtual ~Handler() = default;
         virtual HttpResponse handle_http(const HttpRequest& request) = 0;
         virtual void on_socket_open(SocketId socket) = 0;
@@ -77,7 +77,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 

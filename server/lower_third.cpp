@@ -14,7 +14,8 @@ struct Words {
 };
 
 Words words_for(const std::string& language) {
-    if (language.starts_with("sv")) return {"Nästa", "moderator"};
+    if (language.starts_with("sv"))
+        return {"Nästa", "moderator"};
     if (language.starts_with("nb") || language.starts_with("no") || language.starts_with("nn")) {
         return {"Neste", "moderator"};
     }
@@ -26,9 +27,11 @@ std::string people_line(const schedule::Programme& programme, const schedule::Se
     std::string line;
     for (const schedule::SessionPerson& sp : session.people) {
         const schedule::Person* person = programme.find_person(sp.person_id);
-        if (!line.empty()) line += " · ";
+        if (!line.empty())
+            line += " · ";
         line += person ? person->name : sp.person_id;
-        if (sp.role == PersonRole::moderator) line += std::string(" (") + words.moderator + ")";
+        if (sp.role == PersonRole::moderator)
+            line += std::string(" (") + words.moderator + ")";
     }
     return line;
 }
@@ -37,7 +40,8 @@ std::string people_line(const schedule::Programme& programme, const schedule::Se
 
 std::string local_clock_time(Instant at, const std::string& time_zone) {
     GTimeZone* zone = g_time_zone_new_identifier(time_zone.c_str());
-    if (zone == nullptr) zone = g_time_zone_new_utc();
+    if (zone == nullptr)
+        zone = g_time_zone_new_utc();
     GDateTime* utc = g_date_time_new_from_unix_utc(at.time_since_epoch().count());
     GDateTime* local = g_date_time_to_timezone(utc, zone);
     gchar* text = g_date_time_format(local, "%H:%M");
@@ -53,12 +57,15 @@ pipelines::LowerThird lower_third_for(const schedule::Programme& programme,
                                       const schedule::NowNext& now_next) {
     const Words words = words_for(programme.event.language);
     const auto next_line = [&]() -> std::string {
-        if (now_next.next == nullptr) return "";
+        if (now_next.next == nullptr)
+            return "";
         return std::string(words.next) + ": " + now_next.next->title + ", " +
                local_clock_time(now_next.next->start, programme.event.time_zone);
     };
-    if (now_next.now == nullptr) return {programme.event.title, next_line()};
-    if (now_next.now->kind == SessionKind::break_) return {now_next.now->title, next_line()};
+    if (now_next.now == nullptr)
+        return {programme.event.title, next_line()};
+    if (now_next.now->kind == SessionKind::break_)
+        return {now_next.now->title, next_line()};
     return {now_next.now->title, people_line(programme, *now_next.now, words)};
 }
 

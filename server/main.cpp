@@ -4,7 +4,6 @@
 #include <glib.h>
 #include <gst/gst.h>
 
-#include <clocale>
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -17,6 +16,7 @@
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_store.hpp"
 #include "server/application.hpp"
+#include "server/log_writer.hpp"
 #include "server/options.hpp"
 
 namespace {
@@ -38,9 +38,13 @@ int import_programme(const server::Options& options) {
         std::cerr << "stagehub: " << revision.error().message << "\n";
         return 1;
     }
-    std::cout << "imported '" << programme->event.title << "' (" << programme->sessions.size()
-              << " sessions on " << programme->stages.size() << " stages) as revision "
-              << *revision << " into " << db.path().string() << "\n";
+    const auto count = [](size_t n, const char* one, const char* many) {
+        return std::to_string(n) + " " + (n == 1 ? one : many);
+    };
+    std::cout << "imported '" << programme->event.title << "' ("
+              << count(programme->sessions.size(), "session", "sessions") << " on "
+              << count(programme->stages.size(), "stage", "stages") << ") as revision " << *revision
+              << " into " << db.path().string() << "\n";
     return 0;
 }
 
@@ -65,9 +69,7 @@ int serve(const server::Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Titles and names are UTF-8 ("förnyelse"); GLib's log writer transliterates them to
-    // '?' under a non-UTF-8 character locale. Only LC_CTYPE: numbers stay in the C locale.
-    setlocale(LC_CTYPE, "C.UTF-8");
+    server::install_log_writer();
     std::vector<std::string> args(argv + 1, argv + argc);
     auto options = server::parse_options(args);
     if (!options) {
@@ -76,9 +78,14 @@ int main(int argc, char** argv) {
     }
     try {
         switch (options->command) {
-            case server::Command::help: std::cout << server::usage(); return 0;
-            case server::Command::version: std::cout << "stagehub " STAGEHUB_VERSION "\n"; return 0;
-            case server::Command::import: return import_programme(*options);
+            case server::Command::help:
+                std::cout << server::usage();
+                return 0;
+            case server::Command::version:
+                std::cout << "stagehub " STAGEHUB_VERSION "\n";
+                return 0;
+            case server::Command::import:
+                return import_programme(*options);
             case server::Command::serve:
                 gst_init(nullptr, nullptr);
                 return serve(*options);

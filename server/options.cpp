@@ -6,7 +6,9 @@
 namespace stagehub::server {
 namespace {
 
-Error bad(const std::string& message) { return Error{"bad_arguments", message}; }
+Error bad(const std::string& message) {
+    return Error{"bad_arguments", message};
+}
 
 bool parse_int(const std::string& text, int& out) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -56,7 +58,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     for (; i < args.size(); ++i) {
         const std::string& arg = args[i];
         const auto value = [&]() -> Result<std::string> {
-            if (i + 1 >= args.size()) return bad(arg + " needs a value");
+            if (i + 1 >= args.size())
+                return bad(arg + " needs a value");
             return args[++i];
         };
         if (arg == "--help" || arg == "-h") {
@@ -69,7 +72,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                    arg == "--port" || arg == "--demo-speed" || arg == "--segment-seconds" ||
                    arg == "--video") {
             auto v = value();
-            if (!v) return v.error();
+            if (!v)
+                return v.error();
             const std::string& text = *v;
             if (arg == "--data") {
                 options.data_dir = text;
@@ -78,7 +82,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
             } else if (arg == "--host") {
                 options.host = text;
             } else if (arg == "--demo") {
-                if (options.command != Command::serve) return bad("--demo goes with serve");
+                if (options.command != Command::serve)
+                    return bad("--demo goes with serve");
                 options.programme_file = text;
             } else if (arg == "--port") {
                 if (!parse_int(text, options.port) || options.port < 0 || options.port > 65535) {
@@ -103,8 +108,9 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                     options.video_width < 64 || options.video_height < 64 ||
                     options.video_width > 3840 || options.video_height > 2160 ||
                     options.video_width % 2 != 0 || options.video_height % 2 != 0) {
-                    return bad("--video must be WIDTHxHEIGHT with even sizes up to 3840x2160, not '" +
-                               text + "'");
+                    return bad(
+                        "--video must be WIDTHxHEIGHT with even sizes up to 3840x2160, not '" +
+                        text + "'");
                 }
             }
         } else {

@@ -34,12 +34,13 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 17> kMimeTyp
 
 std::string cache_control(CachePolicy policy, const fs::path& file) {
     switch (policy) {
-        case CachePolicy::revalidate: return "no-cache";
-        case CachePolicy::vendored: return "public, max-age=3600";
+        case CachePolicy::revalidate:
+            return "no-cache";
+        case CachePolicy::vendored:
+            return "public, max-age=3600";
         case CachePolicy::live_media:
             // Segment names are unique per pipeline run, so a segment never changes.
-            return file.extension() == ".m3u8" ? "no-store"
-                                                : "public, max-age=31536000, immutable";
+            return file.extension() == ".m3u8" ? "no-store" : "public, max-age=31536000, immutable";
     }
     return "no-cache";
 }
@@ -56,7 +57,8 @@ std::optional<fs::path> safe_relative(std::string_view rest) {
         const size_t slash = std::min(rest.find('/', start), rest.size());
         const std::string_view segment = rest.substr(start, slash - start);
         if (!segment.empty()) {
-            if (segment.front() == '.') return std::nullopt;
+            if (segment.front() == '.')
+                return std::nullopt;
             relative /= fs::path(segment);
         }
         start = slash + 1;
@@ -69,7 +71,8 @@ std::optional<fs::path> safe_relative(std::string_view rest) {
 std::string_view mime_type_for(const fs::path& file) {
     const std::string extension = file.extension().string();
     for (const auto& [ext, type] : kMimeTypes) {
-        if (ext == extension) return type;
+        if (ext == extension)
+            return type;
     }
     return "application/octet-stream";
 }
@@ -85,7 +88,8 @@ std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& request) const
     const auto mount = std::find_if(mounts_.begin(), mounts_.end(), [&](const StaticMount& m) {
         return request.path.starts_with(m.url_prefix);
     });
-    if (mount == mounts_.end()) return std::nullopt;
+    if (mount == mounts_.end())
+        return std::nullopt;
     if (request.method != HttpMethod::get && request.method != HttpMethod::head) {
         return error_response(405, "method_not_allowed",
                               std::string(to_string(request.method)) + " is not allowed on " +
@@ -100,7 +104,8 @@ std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& request) const
     }
     fs::path file = mount->root / *relative;
     if (request.path.ends_with('/')) {
-        if (mount->index_file.empty()) return error_response(404, "not_found", "no file at " + request.path);
+        if (mount->index_file.empty())
+            return error_response(404, "not_found", "no file at " + request.path);
         file /= mount->index_file;
     }
 
@@ -112,12 +117,14 @@ std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& request) const
     if (ec || root_ec || !fs::is_regular_file(real, ec)) {
         return error_response(404, "not_found", "no file at " + request.path);
     }
-    const auto [root_end, real_it] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+    const auto [root_end, real_it] =
+        std::mismatch(root.begin(), root.end(), real.begin(), real.end());
     if (root_end != root.end()) {
         return error_response(404, "not_found", "no file at " + request.path);
     }
     const auto size = fs::file_size(real, ec);
-    if (ec) return error_response(404, "not_found", "no file at " + request.path);
+    if (ec)
+        return error_response(404, "not_found", "no file at " + request.path);
 
     HttpResponse response;
     response.status = 200;
@@ -125,7 +132,8 @@ std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& request) const
     response.file = real;
     response.file_size = size;
     response.header("cache-control", cache_control(mount->cache, real));
-    if (mount->cache == CachePolicy::live_media) response.header("access-control-allow-origin", "*");
+    if (mount->cache == CachePolicy::live_media)
+        response.header("access-control-allow-origin", "*");
     return response;
 }
 

@@ -29,7 +29,7 @@ struct StaticMount {
 std::string_view mime_type_for(const std::filesystem::path& file);
 
 class StaticFiles {
-public:
+  public:
     // Longer prefixes win, whatever the order of mounting.
     void mount(StaticMount mount);
 
@@ -38,7 +38,7 @@ public:
     // method other than GET/HEAD).
     std::optional<HttpResponse> serve(const HttpRequest& request) const;
 
-private:
+  private:
     std::vector<StaticMount> mounts_;
 };
 

@@ -37,7 +37,8 @@ TEST(Instant, RejectsTimesWithoutZoneAndImpossibleDates) {
 
 TEST(Instant, FormatsMilliseconds) {
     using namespace std::chrono;
-    const auto t = sys_time<milliseconds>{*parse_instant("2026-11-22T10:00:00Z")} + milliseconds{45};
+    const auto t =
+        sys_time<milliseconds>{*parse_instant("2026-11-22T10:00:00Z")} + milliseconds{45};
     EXPECT_EQ(format_instant_ms(t), "2026-11-22T10:00:00.045Z");
 }
 

@@ -7,7 +7,9 @@
 namespace stagehub::schedule {
 namespace {
 
-Instant at(const char* text) { return *parse_instant(text); }
+Instant at(const char* text) {
+    return *parse_instant(text);
+}
 
 Programme two_stages() {
     auto p = read_programme_file(STAGEHUB_TEST_DATA "/two_stages.json");
@@ -26,14 +28,14 @@ struct Case {
 TEST(NowNext, AtAndAroundBoundaries) {
     const Programme p = two_stages();
     const Case cases[] = {
-        {"sal-a", "2026-05-12T06:59:59Z", "", "a1"},     // one second before the day
-        {"sal-a", "2026-05-12T07:00:00Z", "a1", "a2"},   // first second of a1
-        {"sal-a", "2026-05-12T07:19:59Z", "a1", "a2"},   // last second of a1
-        {"sal-a", "2026-05-12T07:20:00Z", "a2", "a3"},   // back to back: a2 starts as a1 ends
-        {"sal-a", "2026-05-12T07:50:00Z", "", "a3"},     // gap between a2 and lunch
-        {"sal-a", "2026-05-12T08:30:00Z", "a3", ""},     // lunch, nothing after
-        {"sal-a", "2026-05-12T09:00:00Z", "", ""},       // after the day
-        {"sal-b", "2026-05-12T07:10:00Z", "b1", ""},     // stages are independent
+        {"sal-a", "2026-05-12T06:59:59Z", "", "a1"},    // one second before the day
+        {"sal-a", "2026-05-12T07:00:00Z", "a1", "a2"},  // first second of a1
+        {"sal-a", "2026-05-12T07:19:59Z", "a1", "a2"},  // last second of a1
+        {"sal-a", "2026-05-12T07:20:00Z", "a2", "a3"},  // back to back: a2 starts as a1 ends
+        {"sal-a", "2026-05-12T07:50:00Z", "", "a3"},    // gap between a2 and lunch
+        {"sal-a", "2026-05-12T08:30:00Z", "a3", ""},    // lunch, nothing after
+        {"sal-a", "2026-05-12T09:00:00Z", "", ""},      // after the day
+        {"sal-b", "2026-05-12T07:10:00Z", "b1", ""},    // stages are independent
         {"sal-b", "2026-05-12T07:15:00Z", "", ""},
         {"no-such-stage", "2026-05-12T07:10:00Z", "", ""},
     };

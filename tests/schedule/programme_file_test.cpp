@@ -21,7 +21,8 @@ TEST(ProgrammeFile, ReadsTheDemoThemeDay) {
         breaks += s.kind == SessionKind::break_;
         if (s.kind == SessionKind::talk) {
             themes.insert(s.theme);
-            for (const auto& p : s.people) speakers.insert(p.person_id);
+            for (const auto& p : s.people)
+                speakers.insert(p.person_id);
         }
     }
     // The seed theme day: 15 short talks by about twenty staff, in four themes, each block
@@ -33,10 +34,12 @@ TEST(ProgrammeFile, ReadsTheDemoThemeDay) {
     EXPECT_EQ(themes.size(), 4u);
     // Panels: moderator first, then the block's speakers in a set order.
     for (const Session& s : demo->sessions) {
-        if (s.kind != SessionKind::panel) continue;
+        if (s.kind != SessionKind::panel)
+            continue;
         ASSERT_GE(s.people.size(), 3u) << s.id;
         EXPECT_EQ(s.people.front().role, PersonRole::moderator) << s.id;
-        for (size_t i = 1; i < s.people.size(); ++i) EXPECT_EQ(s.people[i].role, PersonRole::panelist);
+        for (size_t i = 1; i < s.people.size(); ++i)
+            EXPECT_EQ(s.people[i].role, PersonRole::panelist);
     }
     // Sorted by start.
     for (size_t i = 1; i < demo->sessions.size(); ++i) {

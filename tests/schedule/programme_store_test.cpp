@@ -78,7 +78,8 @@ TEST(ProgrammeStore, AnInvalidProgrammeChangesNothing) {
     ASSERT_TRUE(store.replace_event(good, "test").ok());
     Programme bad = good;
     for (Session& s : bad.sessions) {
-        if (s.id == "a2") s.start = bad.find_session("a1")->start;  // overlaps a1 on sal-a
+        if (s.id == "a2")
+            s.start = bad.find_session("a1")->start;  // overlaps a1 on sal-a
     }
     const auto result = store.replace_event(bad, "test");
     ASSERT_FALSE(result.ok());
@@ -95,7 +96,8 @@ TEST(ProgrammeStore, AStageOwnedByAnotherEventIsAConflictAndNothingIsWritten) {
     ASSERT_TRUE(store.replace_event(fixture(), "test").ok());
     Programme other = fixture();
     other.event.id = "annan-dag";
-    for (auto& s : other.sessions) s.id += "-x";
+    for (auto& s : other.sessions)
+        s.id += "-x";
     const auto result = store.replace_event(other, "test");
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.error().code, "id_conflict");

@@ -17,14 +17,16 @@ Programme valid() {
 
 Session& session(Programme& p, const std::string& id) {
     for (Session& s : p.sessions) {
-        if (s.id == id) return s;
+        if (s.id == id)
+            return s;
     }
     throw std::runtime_error("no session " + id);
 }
 
 bool has(const std::vector<Error>& errors, const std::string& code, const std::string& mention) {
     for (const Error& e : errors) {
-        if (e.code == code && e.message.find(mention) != std::string::npos) return true;
+        if (e.code == code && e.message.find(mention) != std::string::npos)
+            return true;
     }
     return false;
 }
@@ -40,7 +42,9 @@ TEST(Validation, OverlapOnAStageNamesBothSessions) {
     Programme p = valid();
     session(p, "a2").start -= Seconds{60};  // now starts a minute before a1 ends
     const auto errors = validate(p);
-    EXPECT_EQ(std::count_if(errors.begin(), errors.end(), [](const Error& e) { return e.code == "overlap"; }), 1);
+    EXPECT_EQ(std::count_if(errors.begin(), errors.end(),
+                            [](const Error& e) { return e.code == "overlap"; }),
+              1);
     EXPECT_TRUE(has(errors, "overlap", "'a1'"));
     EXPECT_TRUE(has(errors, "overlap", "'a2'"));
     EXPECT_TRUE(has(errors, "overlap", "sal-a"));

@@ -13,14 +13,16 @@ schedule::Programme fixture() {
 
 TEST(LowerThird, TalkShowsTitleAndSpeakers) {
     const auto p = fixture();
-    const auto text = lower_third_for(p, schedule::now_and_next(p, "sal-a", *parse_instant("2026-05-12T07:05:00Z")));
+    const auto text = lower_third_for(
+        p, schedule::now_and_next(p, "sal-a", *parse_instant("2026-05-12T07:05:00Z")));
     EXPECT_EQ(text.title, "Tjänstedesign <på riktigt>");
     EXPECT_EQ(text.subtitle, "Ann Öberg");
 }
 
 TEST(LowerThird, PanelListsPeopleInPanelOrderWithTheModerator) {
     const auto p = fixture();
-    const auto text = lower_third_for(p, schedule::now_and_next(p, "sal-a", *parse_instant("2026-05-12T07:25:00Z")));
+    const auto text = lower_third_for(
+        p, schedule::now_and_next(p, "sal-a", *parse_instant("2026-05-12T07:25:00Z")));
     EXPECT_EQ(text.title, "Panel");
     EXPECT_EQ(text.subtitle, "Cia Lind (moderator) · Bo Åström · Ann Öberg");
 }
@@ -28,16 +30,19 @@ TEST(LowerThird, PanelListsPeopleInPanelOrderWithTheModerator) {
 TEST(LowerThird, GapsAndBreaksAnnounceWhatIsNextInLocalTime) {
     const auto p = fixture();
     // 07:55Z is 09:55 in Stockholm (CEST); lunch starts 10:00 local.
-    const auto gap = lower_third_for(p, schedule::now_and_next(p, "sal-a", *parse_instant("2026-05-12T07:55:00Z")));
+    const auto gap = lower_third_for(
+        p, schedule::now_and_next(p, "sal-a", *parse_instant("2026-05-12T07:55:00Z")));
     EXPECT_EQ(gap.title, "Innovationsdag i Piteå & Luleå");
     EXPECT_EQ(gap.subtitle, "Nästa: Lunch, 10:00");
-    const auto lunch = lower_third_for(p, schedule::now_and_next(p, "sal-a", *parse_instant("2026-05-12T08:30:00Z")));
+    const auto lunch = lower_third_for(
+        p, schedule::now_and_next(p, "sal-a", *parse_instant("2026-05-12T08:30:00Z")));
     EXPECT_EQ(lunch.title, "Lunch");
     EXPECT_EQ(lunch.subtitle, "");
 }
 
 TEST(LowerThird, LocalTimeFollowsDaylightSavingAndFallsBackToUtc) {
-    EXPECT_EQ(local_clock_time(*parse_instant("2026-01-15T08:30:00Z"), "Europe/Stockholm"), "09:30");
+    EXPECT_EQ(local_clock_time(*parse_instant("2026-01-15T08:30:00Z"), "Europe/Stockholm"),
+              "09:30");
     EXPECT_EQ(local_clock_time(*parse_instant("2026-07-15T08:30:00Z"), "Europe/Oslo"), "10:30");
     EXPECT_EQ(local_clock_time(*parse_instant("2026-07-15T08:30:00Z"), "Not/AZone"), "08:30");
 }

@@ -24,7 +24,7 @@ using stagehub::testing::WebsocketClient;
 // Runs an Application on its own thread (which owns the GLib default context while it
 // runs) and shuts it down, checking the exit code, when the test ends.
 class RunningServer {
-public:
+  public:
     explicit RunningServer(double demo_speed) {
         Options options;
         options.data_dir = dir.path();
@@ -36,9 +36,8 @@ public:
         app = std::make_unique<Application>(options);
         std::promise<int> ready;
         auto port_future = ready.get_future();
-        thread = std::thread([this, &ready] {
-            exit_code = app->run([&ready](int p) { ready.set_value(p); });
-        });
+        thread = std::thread(
+            [this, &ready] { exit_code = app->run([&ready](int p) { ready.set_value(p); }); });
         if (port_future.wait_for(10s) != std::future_status::ready) {
             throw std::runtime_error("server did not start within 10 s");
         }
@@ -131,7 +130,8 @@ TEST(Server, NoPathLeaksFilesOutsideItsFolders) {
           "/vendor/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "//etc/passwd", "/.git/config"}) {
         stagehub::testing::HttpReply reply;
         try {
-            reply = http_exchange(server.port, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            reply = http_exchange(
+                server.port, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         } catch (const std::exception&) {
             continue;  // lws dropping the connection leaks nothing either
         }
@@ -182,7 +182,8 @@ TEST(Server, WebsocketAnswersBadInputAndStaysOpen) {
     const auto again = ws.receive(5s);
     ASSERT_TRUE(again.has_value()) << "the connection must survive bad input";
     EXPECT_EQ(json::parse(*again)["error"]["code"], "unsupported");
-    EXPECT_EQ(stagehub::testing::websocket_handshake_status(server.port, "/elsewhere") == 101, false);
+    EXPECT_EQ(stagehub::testing::websocket_handshake_status(server.port, "/elsewhere") == 101,
+              false);
 }
 
 TEST(Server, WebsocketPushesNowWhenTheSessionChanges) {

@@ -1,7 +1,5 @@
 // The stagehub executable as a user runs it: serve the demo, broadcast, Ctrl-C.
 #include <fcntl.h>
-#include <gst/gst.h>
-#include <gst/pbutils/pbutils.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "media_probe.hpp"
 #include "net_client.hpp"
 #include "temp_dir.hpp"
 
@@ -24,20 +23,22 @@ extern char** environ;
 namespace {
 
 using namespace std::chrono_literals;
-using stagehub::testing::TempDir;
+using namespace stagehub::testing;
 
 // A child process with its stdout and stderr captured; killed if a test leaves it running.
 class Process {
-public:
+  public:
     explicit Process(const std::vector<std::string>& args) {
         int out[2];
-        if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+        if (pipe2(out, O_CLOEXEC) != 0)
+            throw std::runtime_error("pipe failed");
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_adddup2(&actions, out[1], 1);
         posix_spawn_file_actions_adddup2(&actions, out[1], 2);
         std::vector<char*> argv;
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        for (const auto& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
         if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
             throw std::runtime_error("cannot start " + args[0]);
@@ -61,10 +62,12 @@ public:
             size_t start = 0, eol;
             while ((eol = output_.find('\n', start)) != std::string::npos) {
                 const std::string line = output_.substr(start, eol - start);
-                if (line.find(text) != std::string::npos) return line;
+                if (line.find(text) != std::string::npos)
+                    return line;
                 start = eol + 1;
             }
-            if (!read_some(200ms)) break;
+            if (!read_some(200ms))
+                break;
         }
         return "";
     }
@@ -88,13 +91,15 @@ public:
     void signal(int sig) { ::kill(pid_, sig); }
     const std::string& output() const { return output_; }
 
-private:
+  private:
     bool read_some(std::chrono::milliseconds timeout) {
         pollfd p{out_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return true;
+        if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0)
+            return true;
         char buffer[4096];
         const ssize_t n = ::read(out_, buffer, sizeof buffer);
-        if (n <= 0) return false;
+        if (n <= 0)
+            return false;
         output_.append(buffer, static_cast<size_t>(n));
         return true;
     }
@@ -104,22 +109,6 @@ private:
     std::string output_;
 };
 
-std::vector<std::string> playlist_segments(const std::string& playlist) {
-    std::vector<std::string> segments;
-    std::istringstream lines(playlist);
-    for (std::string line; std::getline(lines, line);) {
-        if (!line.empty() && line[0] != '#') segments.push_back(line);
-    }
-    return segments;
-}
-
-std::string read_file(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 int port_of(const std::string& serving_line) {
     return std::stoi(serving_line.substr(serving_line.rfind(':') + 1));
 }
@@ -127,22 +116,24 @@ int port_of(const std::string& serving_line) {
 TEST(StagehubProcess, CtrlCEndsTheBroadcastCleanlyAndExitsZero) {
     TempDir dir;
     Process server({STAGEHUB_BIN, "serve", "--data", dir.path().string(), "--port", "0", "--web",
-                    STAGEHUB_WEB_DIR, "--demo", STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json",
-                    "--demo-speed", "60", "--video", "320x180", "--segment-seconds", "1"});
+                    STAGEHUB_WEB_DIR, "--demo",
+                    STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json", "--demo-speed", "60",
+                    "--video", "320x180", "--segment-seconds", "1"});
     const std::string serving = server.wait_for_line("serving on http://127.0.0.1:", 30s);
     ASSERT_FALSE(serving.empty()) << server.output();
 
     const auto live = dir.path() / "media/live/stora-salen";
     const auto deadline = std::chrono::steady_clock::now() + 40s;
     while (std::chrono::steady_clock::now() < deadline &&
-           playlist_segments(read_file(live / "index.m3u8")).size() < 3) {
+           playlist_segments(read_text_file(live / "index.m3u8")).size() < 3) {
         std::this_thread::sleep_for(200ms);
     }
-    const auto during = playlist_segments(read_file(live / "index.m3u8"));
+    const auto during = playlist_segments(read_text_file(live / "index.m3u8"));
     ASSERT_GE(during.size(), 3u) << "the stage never went live:\n" << server.output();
 
     // The playlist is also reachable over HTTP, uncached, with the HLS MIME type.
-    const auto reply = stagehub::testing::http_get(port_of(serving), "/live/stora-salen/index.m3u8");
+    const auto reply =
+        stagehub::testing::http_get(port_of(serving), "/live/stora-salen/index.m3u8");
     EXPECT_EQ(reply.status, 200);
     EXPECT_EQ(reply.headers.at("content-type"), "application/vnd.apple.mpegurl");
     EXPECT_EQ(reply.headers.at("cache-control"), "no-store");
@@ -154,40 +145,17 @@ TEST(StagehubProcess, CtrlCEndsTheBroadcastCleanlyAndExitsZero) {
     EXPECT_EQ(WEXITSTATUS(status), 0) << server.output();
 
     // EOS reached the sink: the playlist is final and every segment it lists is whole.
-    const std::string playlist = read_file(live / "index.m3u8");
+    const std::string playlist = read_text_file(live / "index.m3u8");
     EXPECT_NE(playlist.find("#EXT-X-ENDLIST"), std::string::npos) << playlist;
     const auto segments = playlist_segments(playlist);
     ASSERT_FALSE(segments.empty());
-    gst_init(nullptr, nullptr);
-    GError* error = nullptr;
-    GstDiscoverer* discoverer = gst_discoverer_new(10 * GST_SECOND, &error);
-    ASSERT_NE(discoverer, nullptr);
     for (const std::string& name : {segments.front(), segments.back()}) {
-        const auto path = live / name;
-        ASSERT_TRUE(std::filesystem::exists(path)) << name;
-        gchar* uri = gst_filename_to_uri(path.c_str(), nullptr);
-        GstDiscovererInfo* info = gst_discoverer_discover_uri(discoverer, uri, &error);
-        g_free(uri);
-        ASSERT_NE(info, nullptr) << name << ": " << (error ? error->message : "");
-        EXPECT_EQ(gst_discoverer_info_get_result(info), GST_DISCOVERER_OK) << name;
-        std::string codecs;
-        GList* streams = gst_discoverer_info_get_stream_list(info);
-        for (GList* s = streams; s != nullptr; s = s->next) {
-            GstCaps* caps = gst_discoverer_stream_info_get_caps(static_cast<GstDiscovererStreamInfo*>(s->data));
-            if (caps) {
-                gchar* text = gst_caps_to_string(caps);
-                codecs += std::string(text) + "\n";
-                g_free(text);
-                gst_caps_unref(caps);
-            }
-        }
-        gst_discoverer_stream_info_list_free(streams);
-        (g_object_unref)(info);  // gst_discoverer_info_unref is a macro that casts old-style
+        ASSERT_TRUE(std::filesystem::exists(live / name)) << name;
+        const std::string codecs = discover_streams(live / name);
         EXPECT_NE(codecs.find("video/x-h264"), std::string::npos) << name << ":\n" << codecs;
         EXPECT_NE(codecs.find("audio/mpeg"), std::string::npos) << name << ":\n" << codecs;
         EXPECT_NE(codecs.find("mpegversion=(int)4"), std::string::npos) << name << ":\n" << codecs;
     }
-    (g_object_unref)(discoverer);  // parenthesised: the macro form casts old-style
 }
 
 TEST(StagehubProcess, APortInUseIsAClearErrorNotAHang) {
@@ -201,7 +169,8 @@ TEST(StagehubProcess, APortInUseIsAClearErrorNotAHang) {
     const int status = second.wait_exit(30s);
     ASSERT_TRUE(WIFEXITED(status)) << second.output();
     EXPECT_EQ(WEXITSTATUS(status), 1);
-    EXPECT_NE(second.output().find(std::to_string(port_of(serving))), std::string::npos) << second.output();
+    EXPECT_NE(second.output().find(std::to_string(port_of(serving))), std::string::npos)
+        << second.output();
     first.signal(SIGTERM);
     const int first_status = first.wait_exit(30s);
     ASSERT_TRUE(WIFEXITED(first_status));
@@ -210,8 +179,10 @@ TEST(StagehubProcess, APortInUseIsAClearErrorNotAHang) {
 
 TEST(StagehubProcess, ImportReportsABadFileAndStoresNothing) {
     TempDir dir;
-    std::ofstream(dir / "bad.json") << R"({"format": "stagehub-programme/1", "event": {"id": "e"}})";
-    Process import({STAGEHUB_BIN, "import", (dir / "bad.json").string(), "--data", (dir / "data").string()});
+    std::ofstream(dir / "bad.json")
+        << R"({"format": "stagehub-programme/1", "event": {"id": "e"}})";
+    Process import(
+        {STAGEHUB_BIN, "import", (dir / "bad.json").string(), "--data", (dir / "data").string()});
     const int status = import.wait_exit(30s);
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 1);

@@ -18,13 +18,14 @@ void write(const std::filesystem::path& file, const std::string& text) {
 
 std::string header(const HttpResponse& r, const std::string& name) {
     for (const auto& [n, v] : r.headers) {
-        if (n == name) return v;
+        if (n == name)
+            return v;
     }
     return "";
 }
 
 class StaticFilesTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         write(dir / "web/index.html", "<!doctype html>");
         write(dir / "web/watch.mjs", "export {}");
@@ -66,8 +67,9 @@ TEST_F(StaticFilesTest, PlaylistsAreNeverCachedAndSegmentsAreImmutable) {
 }
 
 TEST_F(StaticFilesTest, NothingOutsideTheFolderLeaks) {
-    for (const char* path : {"/../outside.txt", "/live/../outside.txt", "/live/main/../../outside.txt",
-                             "/..%2foutside.txt", "/.secret", "/link.txt", "/live/main\\..\\x"}) {
+    for (const char* path :
+         {"/../outside.txt", "/live/../outside.txt", "/live/main/../../outside.txt",
+          "/..%2foutside.txt", "/.secret", "/link.txt", "/live/main\\..\\x"}) {
         const auto r = get(path);
         EXPECT_TRUE(r.status == 400 || r.status == 404) << path << " gave " << r.status;
         EXPECT_TRUE(r.file.empty()) << path;

@@ -17,7 +17,8 @@ namespace {
 
 int connect_loopback(int port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw std::runtime_error("socket() failed");
+    if (fd < 0)
+        throw std::runtime_error("socket() failed");
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(port));
@@ -33,7 +34,8 @@ void send_all(int fd, const std::string& data) {
     size_t sent = 0;
     while (sent < data.size()) {
         const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) throw std::runtime_error("send failed");
+        if (n <= 0)
+            throw std::runtime_error("send failed");
         sent += static_cast<size_t>(n);
     }
 }
@@ -43,11 +45,13 @@ void send_all(int fd, const std::string& data) {
 bool read_some(int fd, std::string& out, std::chrono::milliseconds timeout, bool& closed) {
     pollfd p{fd, POLLIN, 0};
     const int ready = ::poll(&p, 1, static_cast<int>(timeout.count()));
-    if (ready <= 0) return false;
+    if (ready <= 0)
+        return false;
     char chunk[16384];
     const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
     closed = n <= 0;
-    if (n > 0) out.append(chunk, static_cast<size_t>(n));
+    if (n > 0)
+        out.append(chunk, static_cast<size_t>(n));
     return true;
 }
 
@@ -92,7 +96,8 @@ HttpReply http_exchange(int port, const std::string& raw) {
         while (!closed) {
             if (std::chrono::steady_clock::now() > deadline ||
                 !read_some(fd, received, std::chrono::seconds(10), closed)) {
-                throw std::runtime_error("timed out waiting for the reply to: " + raw.substr(0, 60));
+                throw std::runtime_error("timed out waiting for the reply to: " +
+                                         raw.substr(0, 60));
             }
         }
     } catch (...) {
@@ -103,12 +108,16 @@ HttpReply http_exchange(int port, const std::string& raw) {
     return parse_reply(received);
 }
 
-HttpReply http_get(int port, const std::string& target) { return http_request(port, "GET", target); }
+HttpReply http_get(int port, const std::string& target) {
+    return http_request(port, "GET", target);
+}
 
 HttpReply http_request(int port, const std::string& method, const std::string& target,
                        const std::string& body, const std::string& content_type) {
-    std::string raw = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
-    if (!content_type.empty()) raw += "Content-Type: " + content_type + "\r\n";
+    std::string raw =
+        method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    if (!content_type.empty())
+        raw += "Content-Type: " + content_type + "\r\n";
     if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
         raw += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     }
@@ -137,11 +146,13 @@ int websocket_handshake_status(int port, const std::string& target) {
         read_some(fd, received, std::chrono::milliseconds(200), closed);
     }
     ::close(fd);
-    if (received.compare(0, 5, "HTTP/") != 0) return 0;  // closed without an answer
+    if (received.compare(0, 5, "HTTP/") != 0)
+        return 0;  // closed without an answer
     return std::stoi(received.substr(received.find(' ') + 1, 3));
 }
 
-WebsocketClient::WebsocketClient(int port, const std::string& target) : fd_(connect_loopback(port)) {
+WebsocketClient::WebsocketClient(int port, const std::string& target)
+    : fd_(connect_loopback(port)) {
     send_all(fd_, handshake(target));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     bool closed = false;
@@ -162,7 +173,8 @@ WebsocketClient::WebsocketClient(int port, const std::string& target) : fd_(conn
 }
 
 WebsocketClient::~WebsocketClient() {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ >= 0)
+        ::close(fd_);
 }
 
 void WebsocketClient::send_frame(int opcode, const std::string& payload) {
@@ -177,17 +189,22 @@ void WebsocketClient::send_frame(int opcode, const std::string& payload) {
         frame.push_back(static_cast<char>(n & 0xff));
     } else {
         frame.push_back(static_cast<char>(0x80 | 127));
-        for (int shift = 56; shift >= 0; shift -= 8) frame.push_back(static_cast<char>((n >> shift) & 0xff));
+        for (int shift = 56; shift >= 0; shift -= 8)
+            frame.push_back(static_cast<char>((n >> shift) & 0xff));
     }
     static std::mt19937 random{std::random_device{}()};
     char mask[4];
-    for (char& m : mask) m = static_cast<char>(random() & 0xff);
+    for (char& m : mask)
+        m = static_cast<char>(random() & 0xff);
     frame.append(mask, 4);
-    for (size_t i = 0; i < n; ++i) frame.push_back(static_cast<char>(payload[i] ^ mask[i % 4]));
+    for (size_t i = 0; i < n; ++i)
+        frame.push_back(static_cast<char>(payload[i] ^ mask[i % 4]));
     send_all(fd_, frame);
 }
 
-void WebsocketClient::send_text(const std::string& text) { send_frame(0x1, text); }
+void WebsocketClient::send_text(const std::string& text) {
+    send_frame(0x1, text);
+}
 
 std::optional<std::string> WebsocketClient::receive(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -205,7 +222,8 @@ std::optional<std::string> WebsocketClient::receive(std::chrono::milliseconds ti
                 header = 4;
             } else if (length == 127 && buffer_.size() >= 10) {
                 length = 0;
-                for (size_t i = 2; i < 10; ++i) length = (length << 8) | byte(i);
+                for (size_t i = 2; i < 10; ++i)
+                    length = (length << 8) | byte(i);
                 header = 10;
             }
             const bool have_header = !((byte(1) & 0x7f) == 126 && buffer_.size() < 4) &&
@@ -224,17 +242,21 @@ std::optional<std::string> WebsocketClient::receive(std::chrono::milliseconds ti
                     send_frame(0xA, payload);
                     continue;
                 }
-                if (opcode == 0xA) continue;
+                if (opcode == 0xA)
+                    continue;
                 message += payload;
-                if (fin) return message;
+                if (fin)
+                    return message;
                 continue;
             }
         }
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return std::nullopt;
+        if (left.count() <= 0)
+            return std::nullopt;
         bool closed = false;
-        if (read_some(fd_, buffer_, left, closed) && closed) return std::nullopt;
+        if (read_some(fd_, buffer_, left, closed) && closed)
+            return std::nullopt;
     }
 }
 

@@ -25,7 +25,7 @@ HttpReply http_request(int port, const std::string& method, const std::string& t
                        const std::string& body = "", const std::string& content_type = "");
 
 class WebsocketClient {
-public:
+  public:
     // Connects and completes the handshake; throws if the server refuses.
     WebsocketClient(int port, const std::string& target);
     ~WebsocketClient();
@@ -38,7 +38,7 @@ public:
     // Close code from the server's close frame, if one came.
     std::optional<int> close_code() const { return close_code_; }
 
-private:
+  private:
     int fd_ = -1;
     std::string buffer_;
     std::optional<int> close_code_;

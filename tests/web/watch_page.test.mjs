@@ -1,0 +1,282 @@
+// Browser test of the watch page (/) against the real stagehub server running the demo
+// theme day at 60x speed: the page shows the programme, marks what is on now and next,
+// plays the live HLS stream, and follows `now` pushes without a reload.
+//
+// Run: node --test tests/web/watch_page.test.mjs (ctest: web.watch_page). Needs
+// `npm ci` in web/ and tests/web/, Debian's chromium, and the stagehub binary
+// (STAGEHUB_BIN, default build/stagehub). Screenshots go to tests/web/artifacts/.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { DEMO_PROGRAMME, StagehubServer } from './support/server.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ARTIFACTS = path.join(HERE, 'artifacts');
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch (error) {
+  throw new Error(`playwright-core is not installed: run npm ci --no-audit --no-fund in ${HERE} (${error.message})`);
+}
+
+const server = new StagehubServer();
+let browser = null;
+let demo = null;
+
+before(async () => {
+  demo = JSON.parse(await readFile(DEMO_PROGRAMME, 'utf8'));
+  await server.start({ demoSpeed: 60 });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  try {
+    await browser?.close();
+  } finally {
+    // Teardown must leave no server behind whatever happened above; a server that does
+    // not shut down cleanly on SIGINT is a failure of this run.
+    const exit = await server.stop();
+    if (!exit.notStarted) {
+      assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null },
+        `stagehub did not exit cleanly on SIGINT; stderr:\n${server.stderr}`);
+    }
+  }
+});
+
+// --- helpers -----------------------------------------------------------------------
+
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+// Retries `check` (which throws on failure) until it passes or `timeoutMs` runs out,
+// then rethrows its last error with what was being waited for.
+async function eventually(what, check, { timeoutMs = 10_000, intervalMs = 250 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() >= deadline) {
+        error.message = `timed out after ${timeoutMs / 1000} s waiting for ${what}: ${error.message}`;
+        throw error;
+      }
+    }
+    await sleep(intervalMs);
+  }
+}
+
+async function programme() {
+  const response = await fetch(new URL('/api/v1/programme', server.url));
+  assert.equal(response.status, 200, 'GET /api/v1/programme');
+  return response.json();
+}
+
+// A page on a fresh context, Swedish like the event's audience. Records every request
+// that leaves the server's origin and every uncaught page error.
+async function openWatchPage({ width = 1280, height = 800 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: 'sv-SE' });
+  const page = await context.newPage();
+  const origin = new URL(server.url).origin;
+  const foreignRequests = [];
+  const pageErrors = [];
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(`${origin}/`) && !/^(blob|data):/.test(url)) foreignRequests.push(url);
+  });
+  page.on('websocket', (socket) => {
+    if (!socket.url().startsWith(`ws://${new URL(server.url).host}/`)) foreignRequests.push(socket.url());
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(server.url);
+  return { context, page, foreignRequests, pageErrors };
+}
+
+// Everything the assertions look at, read in one go so it is consistent.
+function readPage(page) {
+  return page.evaluate(() => {
+    const text = (node) => node?.textContent.replace(/\s+/g, ' ').trim() ?? null;
+    const items = [...document.querySelectorAll('main ol#agenda > li')];
+    const describe = (li) => ({
+      id: li.dataset.sessionId,
+      title: text(li.querySelector('h3')),
+      index: items.indexOf(li),
+      state: li.dataset.state,
+      background: getComputedStyle(li).backgroundColor,
+      badgeVisible: [...li.querySelectorAll('.badge')].some((badge) => badge.checkVisibility()),
+    });
+    const card = (id) => {
+      const section = document.getElementById(id);
+      return { id: section?.dataset.sessionId || null, title: text(section?.querySelector('.card-title')) };
+    };
+    const video = document.querySelector('#player video');
+    const message = document.getElementById('player-message');
+    return {
+      lang: document.documentElement.lang,
+      h1: text(document.querySelector('header h1')),
+      itemCount: items.length,
+      current: items.filter((li) => li.getAttribute('aria-current') === 'true').map(describe),
+      next: items.filter((li) => li.dataset.state === 'next').map(describe),
+      upcoming: items.filter((li) => li.dataset.state === 'upcoming').map(describe),
+      nowCard: card('now-card'),
+      nextCard: card('next-card'),
+      nowHeading: text(document.getElementById('now-heading')),
+      connection: document.getElementById('connection')?.dataset.state,
+      player: {
+        state: document.getElementById('player')?.dataset.state,
+        errorShown: Boolean(message && !message.hidden && message.dataset.kind === 'error'),
+        currentTime: video?.currentTime ?? -1,
+        readyState: video?.readyState ?? -1,
+        paused: video?.paused ?? true,
+        mediaError: video?.error ? `${video.error.code} ${video.error.message}` : null,
+        frames: video?.getVideoPlaybackQuality?.().totalVideoFrames ?? 0,
+      },
+      marker: window.__stagehubTestMarker ?? null,
+      scrollWidth: document.documentElement.scrollWidth,
+    };
+  });
+}
+
+function sessionsOf(event, stageId) {
+  return event.sessions.filter((session) => session.stage === stageId);
+}
+
+// --- tests -------------------------------------------------------------------------
+
+test('the watch page shows the programme, marks now and next, and plays the live stream',
+  { timeout: 120_000 }, async () => {
+    const { context, page, foreignRequests, pageErrors } = await openWatchPage();
+    try {
+      // Programme: title, agenda, and one current item that the "on now" card agrees with,
+      // both matching the server's own idea of now/next (retried across a session change).
+      await eventually('the page to match the server programme', async () => {
+        const api = await programme();
+        const event = api.events.find((e) => e.id === demo.event.id);
+        assert.ok(event, `event ${demo.event.id} in GET /api/v1/programme`);
+        const stage = event.stages[0];
+        const s = await readPage(page);
+
+        assert.equal(s.h1, demo.event.title, 'event title in the page heading');
+        assert.equal(s.lang, 'sv', 'UI language for a Swedish browser');
+        assert.equal(s.nowHeading, 'Pågår nu', 'Swedish "on now" heading');
+        assert.ok(s.itemCount >= 15, `agenda has ${s.itemCount} items, want >= 15`);
+        assert.equal(s.itemCount, sessionsOf(event, stage.id).length, 'one agenda item per session of the stage');
+
+        assert.equal(s.current.length, 1, `exactly one aria-current item, got ${JSON.stringify(s.current)}`);
+        const [current] = s.current;
+        assert.equal(current.id, stage.now, 'the current agenda item is the server\'s now');
+        assert.equal(current.title, s.nowCard.title, 'agenda highlight and "on now" card agree');
+        assert.equal(s.nowCard.id, stage.now);
+
+        assert.equal(s.next.length, 1, 'exactly one item marked next');
+        const [next] = s.next;
+        assert.equal(next.id, stage.next, 'the next agenda item is the server\'s next');
+        assert.equal(next.index, current.index + 1, 'next follows now in the agenda');
+        assert.equal(s.nextCard.title, next.title, '"up next" card names the next session');
+        const expectedNext = event.sessions.find((session) => session.id === stage.next);
+        assert.equal(s.nextCard.title, expectedNext.title);
+
+        // Visible highlight: the current item looks different from an ordinary one.
+        assert.ok(current.badgeVisible, 'the current item shows its badge');
+        assert.ok(next.badgeVisible, 'the next item shows its badge');
+        assert.ok(s.upcoming.length > 0, 'some items are still to come');
+        assert.notEqual(current.background, s.upcoming[0].background, 'the current item is highlighted');
+      }, { timeoutMs: 15_000 });
+
+      // Playback: the video really advances (decoded frames too, not only seeks).
+      const started = await eventually('the video to start playing', async () => {
+        const { player } = await readPage(page);
+        assert.equal(player.mediaError, null, 'no media error');
+        assert.equal(player.errorShown, false, 'no fatal error shown');
+        assert.ok(player.readyState >= 2 && !player.paused && player.currentTime > 0,
+          `not playing yet: ${JSON.stringify(player)}`);
+        return player;
+      }, { timeoutMs: 40_000, intervalMs: 500 });
+      const played = await eventually('currentTime to grow by 2 s', async () => {
+        const { player } = await readPage(page);
+        assert.equal(player.mediaError, null, 'no media error');
+        assert.ok(player.currentTime - started.currentTime >= 2,
+          `currentTime ${started.currentTime} -> ${player.currentTime}`);
+        return player;
+      }, { timeoutMs: 20_000, intervalMs: 500 });
+      assert.ok(played.readyState >= 2, `readyState ${played.readyState}`);
+      assert.ok(played.frames > started.frames, `decoded frames ${started.frames} -> ${played.frames}`);
+      assert.equal(played.state, 'playing', 'player state');
+      assert.equal(played.errorShown, false, 'no fatal error shown');
+
+      await mkdir(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'watch_page-desktop.png'), fullPage: true });
+
+      assert.deepEqual(foreignRequests, [], 'no request to any host but the server');
+      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+    } finally {
+      await context.close();
+    }
+  });
+
+test('the watch page is usable 360 px wide', { timeout: 60_000 }, async () => {
+  const { context, page, pageErrors } = await openWatchPage({ width: 360, height: 740 });
+  try {
+    await eventually('the agenda to render', async () => {
+      const s = await readPage(page);
+      assert.ok(s.itemCount >= 15, `agenda has ${s.itemCount} items`);
+      assert.equal(s.current.length, 1);
+    });
+    const s = await readPage(page);
+    assert.ok(s.scrollWidth <= 360, `no sideways scrolling: the page is ${s.scrollWidth} px wide`);
+    const [player, nowCard] = await Promise.all(['#player', '#now-card'].map((selector) => page.locator(selector).boundingBox()));
+    assert.ok(nowCard.y >= player.y + player.height, 'the "on now" card stacks below the player');
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'watch_page-phone.png') });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a new `now` from the server moves the card and the agenda highlight without a reload',
+  { timeout: 120_000 }, async () => {
+    const { context, page, pageErrors } = await openWatchPage();
+    try {
+      const initial = await eventually('a session on now and next', async () => {
+        const s = await readPage(page);
+        assert.equal(s.current.length, 1);
+        assert.ok(s.nowCard.id && s.nextCard.id, `now ${s.nowCard.id}, next ${s.nextCard.id}`);
+        assert.equal(s.connection, 'connected', 'websocket connected');
+        return s;
+      });
+      await page.evaluate(() => { window.__stagehubTestMarker = 'same document'; });
+      const nowEnds = Date.parse(await page.locator(`#agenda > li[data-session-id="${initial.nowCard.id}"] .agenda-end time`)
+        .getAttribute('datetime'));
+
+      // At 60x a session lasts 10-55 s of wall time.
+      const changed = await eventually('the session on now to change', async () => {
+        const s = await readPage(page);
+        assert.ok(s.nowCard.id && s.nowCard.id !== initial.nowCard.id, `now is still ${s.nowCard.id}`);
+        return s;
+      }, { timeoutMs: 60_000, intervalMs: 200 });
+      const seenAt = Date.now();
+
+      assert.equal(changed.marker, 'same document', 'the page was not reloaded');
+      assert.equal(changed.nowCard.id, initial.nextCard.id, 'what was next is now on');
+      assert.equal(changed.current.length, 1, 'still exactly one aria-current item');
+      assert.equal(changed.current[0].id, changed.nowCard.id, 'the agenda highlight moved with the card');
+      assert.equal(changed.current[0].title, changed.nowCard.title);
+      assert.equal(changed.current[0].index, initial.current[0].index + 1, 'the highlight moved one item down');
+      assert.notEqual(changed.nextCard.id, initial.nextCard.id, 'up next moved on too');
+      const previous = await page.locator(`#agenda > li[data-session-id="${initial.nowCard.id}"]`);
+      assert.equal(await previous.getAttribute('aria-current'), null, 'the old item lost aria-current');
+      assert.equal(await previous.getAttribute('data-state'), 'past', 'the old item is marked past');
+      // Pushed, not polled: the change shows within seconds of the scheduled end.
+      assert.ok(seenAt - nowEnds < 5_000, `change seen ${(seenAt - nowEnds) / 1000} s after the session ended`);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });

@@ -1,0 +1,189 @@
+// A live HLS player on a <video> element that keeps trying.
+//
+// A stage's playlist appears a few seconds after its pipeline starts, and it can go
+// away and come back (server restart, pipeline restart). So the player:
+//   - probes the playlist and, while it is missing (404) or unreachable, retries with
+//     backoff (state 'waiting');
+//   - recovers from hls.js fatal errors: network errors restart loading, media errors
+//     go through recoverMediaError (then swapAudioCodec), and anything that keeps
+//     failing rebuilds the player from the probe (state 'recovering');
+//   - uses hls.js where Media Source Extensions exist, and native HLS otherwise
+//     (Safari on iOS).
+// States reported through `onstate(state)`: 'idle', 'waiting', 'playing', 'recovering',
+// 'offline' (no stream for this stage), 'unsupported'.
+
+import Hls from 'hls.js';
+
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 8000;
+const MEDIA_RECOVERY_WINDOW_MS = 10000;
+
+export class LivePlayer {
+  #video;
+  #onstate;
+  #url = null;
+  #hls = null;
+  #state = 'idle';
+  #attempt = 0;
+  #retryTimer = 0;
+  #generation = 0;
+  #mediaRecoveries = [];
+  #nativeHandlers = null;
+
+  constructor(video, { onstate = () => {} } = {}) {
+    this.#video = video;
+    this.#onstate = onstate;
+    // Muted autoplay is what browsers allow without a click; the page offers unmute.
+    video.muted = true;
+    video.autoplay = true;
+    video.playsInline = true;
+    video.addEventListener('playing', () => {
+      this.#attempt = 0;
+      this.#setState('playing');
+    });
+    // A live playlist only ends when its pipeline stopped (the server shut down or the
+    // stage restarts): wait for the next one rather than showing a finished video.
+    video.addEventListener('ended', () => {
+      if (this.#url) this.#retry('waiting');
+    });
+  }
+
+  get state() {
+    return this.#state;
+  }
+
+  // Plays `url` (a live playlist), replacing whatever played before. null = no stream.
+  load(url) {
+    if (url === this.#url && this.#state !== 'offline') return;
+    this.#teardown();
+    this.#url = url;
+    this.#attempt = 0;
+    if (!url) {
+      this.#setState('offline');
+      return;
+    }
+    if (!Hls.isSupported() && !this.#video.canPlayType('application/vnd.apple.mpegurl')) {
+      this.#setState('unsupported');
+      return;
+    }
+    this.#setState('waiting');
+    this.#probeAndStart(this.#generation);
+  }
+
+  destroy() {
+    this.#teardown();
+    this.#url = null;
+  }
+
+  #setState(state) {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.#onstate(state);
+  }
+
+  // Stops everything that belongs to the current stream. Timers and callbacks check
+  // the generation so that a late answer for an old stream is dropped.
+  #teardown() {
+    this.#generation += 1;
+    clearTimeout(this.#retryTimer);
+    this.#mediaRecoveries = [];
+    if (this.#hls) {
+      this.#hls.destroy();
+      this.#hls = null;
+    }
+    if (this.#nativeHandlers) {
+      this.#video.removeEventListener('error', this.#nativeHandlers.error);
+      this.#nativeHandlers = null;
+    }
+    this.#video.removeAttribute('src');
+    this.#video.load();
+  }
+
+  // Rebuilds the player after a delay that grows with every failure in a row.
+  #retry(state) {
+    const generation = this.#generation + 1;
+    this.#teardown();
+    this.#setState(state);
+    const base = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 1.6 ** this.#attempt);
+    const delay = Math.round(base * (0.75 + Math.random() * 0.5));
+    this.#attempt += 1;
+    this.#retryTimer = setTimeout(() => this.#probeAndStart(generation), delay);
+  }
+
+  // Asks for the playlist before handing it to a player: a missing playlist is the
+  // normal state of a stage that is starting, not an error worth a player teardown.
+  async #probeAndStart(generation) {
+    if (generation !== this.#generation) return;
+    let ok = false;
+    try {
+      const response = await fetch(this.#url, { cache: 'no-store' });
+      ok = response.ok;
+      await response.text();  // a playlist is small; reading it keeps the request clean
+    } catch {
+      ok = false;
+    }
+    if (generation !== this.#generation) return;
+    if (!ok) {
+      this.#retry(this.#state === 'playing' ? 'recovering' : this.#state);
+      return;
+    }
+    if (Hls.isSupported()) this.#startHls(generation);
+    else this.#startNative(generation);
+  }
+
+  #startHls(generation) {
+    const hls = new Hls({
+      // Transmuxing off the main thread; the worker is served by stagehub like hls.js.
+      workerPath: '/vendor/hls.js/dist/hls.worker.js',
+      lowLatencyMode: false,
+      liveSyncDurationCount: 3,
+      backBufferLength: 30,
+    });
+    this.#hls = hls;
+    hls.on(Hls.Events.MANIFEST_PARSED, () => {
+      if (generation !== this.#generation) return;
+      this.#video.play().catch(() => {
+        // Autoplay refused even muted: the native controls let the visitor start it.
+      });
+    });
+    hls.on(Hls.Events.ERROR, (_event, data) => {
+      if (generation !== this.#generation || !data.fatal) return;
+      this.#onFatal(hls, data);
+    });
+    hls.loadSource(this.#url);
+    hls.attachMedia(this.#video);
+  }
+
+  #onFatal(hls, data) {
+    console.warn(`live player: fatal ${data.type} error: ${data.details}`);
+    if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+      const now = Date.now();
+      this.#mediaRecoveries = this.#mediaRecoveries.filter((t) => now - t < MEDIA_RECOVERY_WINDOW_MS);
+      this.#mediaRecoveries.push(now);
+      if (this.#mediaRecoveries.length === 1) {
+        this.#setState('recovering');
+        hls.recoverMediaError();
+        return;
+      }
+      if (this.#mediaRecoveries.length === 2) {
+        this.#setState('recovering');
+        hls.swapAudioCodec();
+        hls.recoverMediaError();
+        return;
+      }
+    }
+    // Network errors (the playlist or a segment is gone, the server restarted) and media
+    // errors that recovery did not fix: start over from the probe.
+    this.#retry('recovering');
+  }
+
+  #startNative(generation) {
+    const error = () => {
+      if (generation === this.#generation) this.#retry('recovering');
+    };
+    this.#nativeHandlers = { error };
+    this.#video.addEventListener('error', error);
+    this.#video.src = this.#url;
+    this.#video.play().catch(() => {});
+  }
+}

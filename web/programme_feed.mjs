@@ -1,0 +1,148 @@
+// The programme as the server pushes it: one websocket to /ws (docs/PROTOCOL.md) that
+// reconnects with backoff, plus GET /api/v1/programme for the first paint and as a
+// fallback while the websocket is down.
+//
+// Events dispatched (CustomEvent, payload in `detail`):
+//   snapshot  {event, rev, server_time}        an `agenda:{event}` snapshot, or an event
+//                                              of a fetched programme
+//   now       {stage, now, next, server_time}  a `now:{stage}` message
+//   status    {state: 'connecting' | 'open' | 'closed', attempt}
+//   empty     {}                                the fetched programme has no events
+//   fetch-error {message}                        GET /api/v1/programme failed
+// Unknown channels and types are ignored, so the server can add channels freely.
+
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 15000;
+const FALLBACK_POLL_MS = 15000;
+
+export function websocketUrl(loc = window.location) {
+  return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/ws`;
+}
+
+// Exponential backoff with jitter so that a restarted server is not hit by every
+// viewer in the same millisecond.
+export function backoffDelay(attempt, min = RECONNECT_MIN_MS, max = RECONNECT_MAX_MS) {
+  const base = Math.min(max, min * 2 ** Math.max(0, attempt));
+  return Math.round(base / 2 + Math.random() * (base / 2));
+}
+
+export class ProgrammeFeed extends EventTarget {
+  #url;
+  #apiUrl;
+  #socket = null;
+  #attempt = 0;
+  #reconnectTimer = 0;
+  #pollTimer = 0;
+  #stopped = false;
+
+  constructor({ url = websocketUrl(), apiUrl = '/api/v1/programme' } = {}) {
+    super();
+    this.#url = url;
+    this.#apiUrl = apiUrl;
+  }
+
+  start() {
+    this.#stopped = false;
+    this.#connect();
+    this.#schedulePoll(0);
+  }
+
+  stop() {
+    this.#stopped = true;
+    clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#pollTimer);
+    if (this.#socket) {
+      this.#socket.onclose = null;
+      this.#socket.close(1000);
+      this.#socket = null;
+    }
+  }
+
+  get connected() {
+    return this.#socket?.readyState === WebSocket.OPEN;
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  #connect() {
+    if (this.#stopped) return;
+    this.#emit('status', { state: 'connecting', attempt: this.#attempt });
+    let socket;
+    try {
+      socket = new WebSocket(this.#url);
+    } catch {
+      this.#scheduleReconnect();
+      return;
+    }
+    this.#socket = socket;
+    socket.onopen = () => {
+      this.#attempt = 0;
+      this.#emit('status', { state: 'open', attempt: 0 });
+    };
+    socket.onmessage = (message) => this.#handle(message.data);
+    // Every failure ends in close (error is always followed by it), so reconnect there only.
+    socket.onclose = () => {
+      if (this.#socket !== socket) return;
+      this.#socket = null;
+      this.#emit('status', { state: 'closed', attempt: this.#attempt });
+      this.#scheduleReconnect();
+      this.#schedulePoll(0);
+    };
+  }
+
+  #scheduleReconnect() {
+    if (this.#stopped) return;
+    clearTimeout(this.#reconnectTimer);
+    const delay = backoffDelay(this.#attempt);
+    this.#attempt += 1;
+    this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
+  }
+
+  #handle(text) {
+    let message;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      console.warn('programme feed: ignoring a frame that is not JSON');
+      return;
+    }
+    const channel = typeof message?.channel === 'string' ? message.channel : '';
+    if (channel.startsWith('agenda:') && message.type === 'snapshot' && message.event) {
+      this.#emit('snapshot', { event: message.event, rev: message.rev, server_time: message.server_time });
+    } else if (channel.startsWith('now:') && message.type === 'now') {
+      this.#emit('now', {
+        stage: message.stage ?? channel.slice('now:'.length),
+        now: message.now ?? null,
+        next: message.next ?? null,
+        server_time: message.server_time,
+      });
+    }
+  }
+
+  // Fetches the programme: at start (first paint before the websocket is up) and then
+  // every FALLBACK_POLL_MS for as long as the websocket is not open.
+  #schedulePoll(delay) {
+    clearTimeout(this.#pollTimer);
+    if (this.#stopped) return;
+    this.#pollTimer = setTimeout(() => this.#poll(), delay);
+  }
+
+  async #poll() {
+    try {
+      const response = await fetch(this.#apiUrl, { cache: 'no-store', headers: { accept: 'application/json' } });
+      if (!response.ok) throw new Error(`GET ${this.#apiUrl}: HTTP ${response.status}`);
+      const programme = await response.json();
+      if (this.#stopped) return;
+      for (const event of programme.events ?? []) {
+        this.#emit('snapshot', { event, rev: programme.revision, server_time: programme.server_time });
+      }
+      if (!(programme.events ?? []).length) this.#emit('empty', {});
+    } catch (error) {
+      this.#emit('fetch-error', { message: String(error?.message ?? error) });
+    } finally {
+      if (!this.connected) this.#schedulePoll(FALLBACK_POLL_MS);
+    }
+  }
+}
