@@ -66,6 +66,12 @@ GObject* as_object(GstElement* e) {
     return reinterpret_cast<GObject*>(e);
 }
 
+// Enum properties by their nick ("bottom", "zerolatency"): readable, and immune to the
+// numbering of a plugin's enums.
+void set_enum(GstElement* element, const char* property, const char* nick) {
+    gst_util_set_object_arg(as_object(element), property, nick);
+}
+
 }  // namespace
 
 struct StagePipeline::Impl {
@@ -119,35 +125,43 @@ void StagePipeline::Impl::build() {
                      audio_caps, aac, aac_parse, sink, nullptr);
 
     // A moving ball on a calm background: motion shows at a glance that the picture is live.
-    g_object_set(as_object(video_source), "is-live", TRUE, "pattern", 18 /* ball */,
-                 "background-color", 0xff1f3a5fu, "foreground-color", 0xffffffffu, nullptr);
+    g_object_set(as_object(video_source), "is-live", TRUE, "background-color", 0xff1f3a5fu,
+                 "foreground-color", 0xffffffffu, nullptr);
+    set_enum(video_source, "pattern", "ball");
     GstCaps* video = gst_caps_new_simple("video/x-raw", "width", G_TYPE_INT, config.width, "height",
                                          G_TYPE_INT, config.height, "framerate", GST_TYPE_FRACTION,
                                          config.framerate, 1, nullptr);
     g_object_set(as_object(video_caps), "caps", video, nullptr);
     gst_caps_unref(video);
 
-    const int font_px = std::max(10, config.height / 24);
-    const std::string title_font = "Sans Bold " + std::to_string(font_px);
-    g_object_set(as_object(overlay), "valignment", 2 /* bottom */, "halignment", 0 /* left */,
-                 "shaded-background", TRUE, "font-desc", title_font.c_str(), "wrap-mode", 2, "xpad",
-                 config.width / 32, "ypad", config.height / 18, "text", "", nullptr);
-    const std::string clock_font = "Sans " + std::to_string(std::max(8, font_px * 2 / 3));
-    // Wall-clock time with tenths: what glass-to-glass latency is read from.
-    g_object_set(as_object(clock), "valignment", 1 /* top */, "halignment", 2 /* right */,
-                 "shaded-background", TRUE, "font-desc", clock_font.c_str(), "time-format",
-                 "%H:%M:%S", nullptr);
+    // Font sizes follow the picture height so the layout holds from 360p to 1080p.
+    const int font_size = std::max(6, config.height / 40);
+    const std::string title_font = "Sans " + std::to_string(font_size);
+    g_object_set(as_object(overlay), "shaded-background", TRUE, "font-desc", title_font.c_str(),
+                 "xpad", config.width / 32, "ypad", config.height / 16, "text", "", nullptr);
+    set_enum(overlay, "valignment", "bottom");
+    set_enum(overlay, "halignment", "left");
+    set_enum(overlay, "line-alignment", "left");
+    set_enum(overlay, "wrap-mode", "word");
+    // Wall-clock time in a corner: shows the picture is live, and later lets a test read
+    // glass-to-glass latency off the picture.
+    const std::string clock_font = "Sans " + std::to_string(std::max(5, font_size * 3 / 4));
+    g_object_set(as_object(clock), "shaded-background", TRUE, "font-desc", clock_font.c_str(),
+                 "time-format", "%H:%M:%S", nullptr);
+    set_enum(clock, "valignment", "top");
+    set_enum(clock, "halignment", "right");
 
     const int keyframe_interval = config.framerate * config.segment_seconds;
-    g_object_set(as_object(encoder), "tune", 0x4 /* zerolatency */, "speed-preset",
-                 3 /* veryfast */, "bitrate", static_cast<guint>(config.video_kbps), "key-int-max",
-                 static_cast<guint>(keyframe_interval), nullptr);
+    g_object_set(as_object(encoder), "bitrate", static_cast<guint>(config.video_kbps),
+                 "key-int-max", static_cast<guint>(keyframe_interval), nullptr);
+    set_enum(encoder, "tune", "zerolatency");
+    set_enum(encoder, "speed-preset", "veryfast");
     // Every segment must start on a keyframe; h264parse repeats SPS/PPS in-band so each
     // segment decodes on its own.
     g_object_set(as_object(h264), "config-interval", -1, nullptr);
 
-    g_object_set(as_object(audio_source), "is-live", TRUE, "wave", 0 /* sine */, "freq", 440.0,
-                 "volume", 0.05, nullptr);
+    g_object_set(as_object(audio_source), "is-live", TRUE, "freq", 440.0, "volume", 0.05, nullptr);
+    set_enum(audio_source, "wave", "sine");
     GstCaps* audio = caps("audio/x-raw,rate=48000,channels=2");
     g_object_set(as_object(audio_caps), "caps", audio, nullptr);
     gst_caps_unref(audio);
