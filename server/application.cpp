@@ -169,23 +169,25 @@ void Application::tick() {
     for (const auto& programme : catalog_.programmes()) {
         // The tracker spans events; stage ids are globally unique.
         for (const std::string& stage_id : now_tracker_.update(programme, now)) {
-            publish_now(programme, stage_id);
+            publish_now(programme, stage_id, now);
         }
     }
 }
 
-void Application::publish_now(const schedule::Programme& programme, const std::string& stage_id) {
-    const auto now_next = schedule::now_and_next(programme, stage_id, now_utc());
+// `at` is the instant the tracker judged, so the push and the lower third agree with it.
+void Application::publish_now(const schedule::Programme& programme, const std::string& stage_id,
+                              Instant at) {
+    const auto now_next = schedule::now_and_next(programme, stage_id, at);
     if (broadcast_)
         broadcast_->show(stage_id, lower_third_for(programme, now_next));
     if (http_)
-        http_->broadcast(now_message(programme, stage_id));
+        http_->broadcast(now_message(programme, stage_id, now_next));
 }
 
 SharedMessage Application::now_message(const schedule::Programme& programme,
-                                       const std::string& stage_id) const {
-    json message =
-        schedule::now_next_json(programme, schedule::now_and_next(programme, stage_id, now_utc()));
+                                       const std::string& stage_id,
+                                       const schedule::NowNext& now_next) const {
+    json message = schedule::now_next_json(programme, now_next);
     message["channel"] = "now:" + stage_id;
     message["type"] = "now";
     message["stage"] = stage_id;
@@ -223,7 +225,9 @@ void Application::on_socket_open(SocketId socket) {
     for (const auto& programme : catalog_.programmes()) {
         http_->send(socket, snapshot_message(programme));
         for (const auto& stage : programme.stages)
-            http_->send(socket, now_message(programme, stage.id));
+            http_->send(socket,
+                        now_message(programme, stage.id,
+                                    schedule::now_and_next(programme, stage.id, now_utc())));
     }
 }
 

@@ -48,9 +48,9 @@ class Application : public HttpServer::Handler {
   private:
     void add_routes();
     void tick();
-    void publish_now(const schedule::Programme& programme, const std::string& stage_id);
-    SharedMessage now_message(const schedule::Programme& programme,
-                              const std::string& stage_id) const;
+    void publish_now(const schedule::Programme& programme, const std::string& stage_id, Instant at);
+    SharedMessage now_message(const schedule::Programme& programme, const std::string& stage_id,
+                              const schedule::NowNext& now_next) const;
     SharedMessage snapshot_message(const schedule::Programme& programme) const;
     void begin_shutdown();
 
