@@ -32,13 +32,18 @@ struct StagePipelineConfig {
 
 class StagePipeline {
   public:
-    // Reports upward; called on the main loop thread only.
+    // Reports upward; called on the main loop thread only, never from inside a member
+    // function of this class. Every run (start() to the end) ends with exactly one of
+    // on_pipeline_error or on_pipeline_stopped; after it, running() is false. The listener may
+    // destroy the StagePipeline from inside either of those two calls.
     class Listener {
       public:
         virtual ~Listener() = default;
-        // The pipeline hit an error and is no longer producing media.
+        // The pipeline hit an error and is no longer producing media. `message` names the
+        // element that failed. Also ends a run that was stopping: its files may be cut short.
         virtual void on_pipeline_error(const std::string& stage_id, const std::string& message) = 0;
-        // A segment file was closed and listed in the playlist.
+        // A segment file was closed and listed in the playlist (the playlist on disk already
+        // lists it). Reported in segment order; `segment` is output_dir / file name.
         virtual void on_segment_closed(const std::string& stage_id,
                                        const std::filesystem::path& segment, double duration_s) = 0;
         // stop() finished: EOS reached every sink (or the stop timed out), files are final.
@@ -50,18 +55,24 @@ class StagePipeline {
     StagePipeline(const StagePipeline&) = delete;
     StagePipeline& operator=(const StagePipeline&) = delete;
 
-    // Builds the element graph and sets it PLAYING. Throws std::runtime_error naming the
-    // missing element (and the Debian package that provides it) or the failed state change.
+    // Builds the element graph and sets it PLAYING. Throws std::runtime_error naming the stage
+    // and the missing element (and the Debian package that provides it), the output folder
+    // that cannot be created, or the element that refused to start. No-op while running; after
+    // a run has ended it starts a new run, whose segment names differ from every earlier run's.
+    // Attaches the bus watch to the calling thread's thread-default main context.
     void start();
 
-    // Shows new text in the lower third from the next frame on.
+    // Shows new text in the lower third from the next frame on. Remembered, so it may be set
+    // before start() and survives a restart. Shown literally: no markup is interpreted.
     void set_lower_third(const LowerThird& text);
 
     // Sends EOS so the last segment and the playlist are finalised, then sets NULL.
     // Completion is reported through Listener::on_pipeline_stopped, at the latest after
-    // `timeout_ms`. Safe to call more than once.
+    // `timeout_ms`. Safe to call more than once: a run reports stopped once; a call while
+    // not running reports nothing.
     void stop(unsigned timeout_ms = 5000);
 
+    // From a successful start() until the run's final report (stopping counts as running).
     bool running() const;
     const StagePipelineConfig& config() const;
 
