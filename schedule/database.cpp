@@ -121,6 +121,10 @@ int64_t Database::last_insert_rowid() const {
     return sqlite3_last_insert_rowid(db_);
 }
 
+int64_t Database::changes() const {
+    return sqlite3_changes64(db_);
+}
+
 Transaction::Transaction(Database& db) : db_(db) {
     db_.execute("BEGIN IMMEDIATE");
 }

@@ -67,6 +67,8 @@ class Database {
     // Runs one or more statements with no parameters (schema, pragmas).
     void execute(std::string_view sql);
     int64_t last_insert_rowid() const;
+    // Rows changed by the last INSERT, UPDATE or DELETE.
+    int64_t changes() const;
     const std::filesystem::path& path() const { return path_; }
     sqlite3* handle() { return db_; }
 

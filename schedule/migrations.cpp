@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 1> kMigrations{
+constexpr std::array<std::string_view, 2> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -64,6 +64,79 @@ CREATE TABLE change_log (
     at       INTEGER NOT NULL,
     actor    TEXT NOT NULL,
     summary  TEXT NOT NULL
+) STRICT;
+)sql",
+    // 2: the full programme model (days, stage details, actual times, publication, panel
+    // follow-ups), change log details for catch-up, and accounts with hashed tokens.
+    R"sql(
+ALTER TABLE events ADD COLUMN organisers TEXT NOT NULL DEFAULT '[]';  -- JSON list
+ALTER TABLE events ADD COLUMN languages TEXT NOT NULL DEFAULT '["sv"]';  -- JSON list
+ALTER TABLE events ADD COLUMN published INTEGER NOT NULL DEFAULT 1 CHECK (published IN (0, 1));
+UPDATE events SET organisers = json_array(organiser) WHERE organiser != '';
+UPDATE events SET languages = json_array(language);
+ALTER TABLE events DROP COLUMN organiser;
+ALTER TABLE events DROP COLUMN language;
+
+CREATE TABLE event_days (
+    event_id  TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    position  INTEGER NOT NULL,
+    starts_at INTEGER NOT NULL,
+    ends_at   INTEGER NOT NULL CHECK (ends_at > starts_at),
+    PRIMARY KEY (event_id, position)
+) STRICT;
+
+ALTER TABLE stages ADD COLUMN guid TEXT NOT NULL DEFAULT '';
+ALTER TABLE stages ADD COLUMN broadcast INTEGER NOT NULL DEFAULT 1 CHECK (broadcast IN (0, 1));
+ALTER TABLE stages ADD COLUMN capacity INTEGER NOT NULL DEFAULT 0 CHECK (capacity >= 0);
+ALTER TABLE stages ADD COLUMN location TEXT NOT NULL DEFAULT '';
+
+ALTER TABLE sessions ADD COLUMN guid TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN language TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN actual_start INTEGER;  -- UTC seconds; NULL: as planned
+ALTER TABLE sessions ADD COLUMN actual_end INTEGER;
+ALTER TABLE sessions ADD COLUMN attendance TEXT NOT NULL DEFAULT 'hybrid'
+    CHECK (attendance IN ('in_person', 'web', 'hybrid'));
+ALTER TABLE sessions ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1));
+ALTER TABLE sessions ADD COLUMN replay_allowed INTEGER NOT NULL DEFAULT 1
+    CHECK (replay_allowed IN (0, 1));
+ALTER TABLE sessions ADD COLUMN published INTEGER NOT NULL DEFAULT 1 CHECK (published IN (0, 1));
+
+-- A panel dialogue and the talks it follows up, in order.
+CREATE TABLE session_follow_ups (
+    session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    followed_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    PRIMARY KEY (session_id, followed_id)
+) STRICT;
+
+-- What each change touched, so a client catches up from a revision: the sessions, or the
+-- whole event (fields, days, stages, an import).
+ALTER TABLE change_log ADD COLUMN operation TEXT NOT NULL DEFAULT 'replace';
+ALTER TABLE change_log ADD COLUMN sessions TEXT NOT NULL DEFAULT '[]';  -- JSON list of ids
+ALTER TABLE change_log ADD COLUMN whole_event INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX change_log_by_event ON change_log(event_id, revision);
+
+-- Who may do what. Tokens are random and stored only as SHA-256 hashes.
+CREATE TABLE accounts (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    role       TEXT NOT NULL CHECK (role IN ('organiser', 'staff', 'speaker')),
+    person_id  TEXT REFERENCES people(id) ON DELETE CASCADE,  -- speakers: who they are
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL
+) STRICT;
+CREATE TABLE tokens (
+    hash       TEXT PRIMARY KEY,  -- hex SHA-256 of the token
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+) STRICT;
+-- The events an account acts in (organisers edit them, staff read their statistics,
+-- speakers read their own sessions in them).
+CREATE TABLE event_grants (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    event_id   TEXT NOT NULL,  -- may name an event before it is imported
+    PRIMARY KEY (account_id, event_id)
 ) STRICT;
 )sql",
 };

@@ -24,6 +24,19 @@ constexpr std::array<std::pair<PersonRole, std::string_view>, 3> kRoleNames{{
     {PersonRole::moderator, "moderator"},
 }};
 
+constexpr std::array<std::pair<AttendanceMode, std::string_view>, 3> kAttendanceNames{{
+    {AttendanceMode::in_person, "in_person"},
+    {AttendanceMode::web, "web"},
+    {AttendanceMode::hybrid, "hybrid"},
+}};
+
+constexpr std::array<std::pair<SessionState, std::string_view>, 4> kStateNames{{
+    {SessionState::scheduled, "scheduled"},
+    {SessionState::live, "live"},
+    {SessionState::ended, "ended"},
+    {SessionState::cancelled, "cancelled"},
+}};
+
 template <typename Enum, size_t N>
 std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>& names,
                          Enum value) {
@@ -60,11 +73,41 @@ std::string_view to_string(PersonRole role) {
     return name_of(kRoleNames, role);
 }
 
+std::string_view to_string(AttendanceMode mode) {
+    return name_of(kAttendanceNames, mode);
+}
+std::string_view to_string(SessionState state) {
+    return name_of(kStateNames, state);
+}
+
+std::string session_kind_names() {
+    std::string names;
+    for (const auto& [kind, name] : kKindNames)
+        names.append(names.empty() ? "" : ", ").append(name);
+    return names;
+}
+
 std::optional<SessionKind> session_kind_from_string(std::string_view text) {
     return value_of(kKindNames, text);
 }
 std::optional<PersonRole> person_role_from_string(std::string_view text) {
     return value_of(kRoleNames, text);
+}
+std::optional<AttendanceMode> attendance_mode_from_string(std::string_view text) {
+    return value_of(kAttendanceNames, text);
+}
+
+SessionState Session::state_at(Instant at) const {
+    if (cancelled)
+        return SessionState::cancelled;
+    if (at < effective_start())
+        return SessionState::scheduled;
+    return at < effective_end() ? SessionState::live : SessionState::ended;
+}
+
+const std::string& Event::language() const {
+    static const std::string fallback = "sv";
+    return languages.empty() ? fallback : languages.front();
 }
 
 const Person* Programme::find_person(std::string_view id) const {
@@ -75,6 +118,9 @@ const Stage* Programme::find_stage(std::string_view id) const {
 }
 const Session* Programme::find_session(std::string_view id) const {
     return find_by_id(sessions, id);
+}
+Session* Programme::find_session(std::string_view id) {
+    return const_cast<Session*>(std::as_const(*this).find_session(id));
 }
 
 void Programme::sort_sessions() {

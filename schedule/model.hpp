@@ -1,5 +1,6 @@
-// The programme as plain values: events, their stages, sessions and the people in them.
-// No behaviour beyond naming; rules live in their own files (validation, now/next, ...).
+// The programme as plain values: events, their days and stages, sessions and the people in
+// them. No behaviour beyond naming and the effective times of a session; rules live in their
+// own files (validation, now/next, live operations, ...).
 #pragma once
 
 #include <optional>
@@ -13,11 +14,21 @@ namespace stagehub::schedule {
 
 enum class SessionKind { talk, panel, keynote, break_, study_visit, remote_training, workshop };
 enum class PersonRole { speaker, panelist, moderator };
+// Where the audience of a session is: in the room, on the web, or both.
+enum class AttendanceMode { in_person, web, hybrid };
+// Derived from the clock and the session's times (see Session::state_at); only
+// `cancelled` is a decision, stored as Session::cancelled.
+enum class SessionState { scheduled, live, ended, cancelled };
 
 std::string_view to_string(SessionKind kind);
 std::string_view to_string(PersonRole role);
+std::string_view to_string(AttendanceMode mode);
+std::string_view to_string(SessionState state);
 std::optional<SessionKind> session_kind_from_string(std::string_view text);
 std::optional<PersonRole> person_role_from_string(std::string_view text);
+std::optional<AttendanceMode> attendance_mode_from_string(std::string_view text);
+// "talk, panel, keynote, ..." for error messages that list what is accepted.
+std::string session_kind_names();
 
 struct Person {
     std::string id;  // stable slug, e.g. "anna-lindqvist"
@@ -37,38 +48,71 @@ struct SessionPerson {
 };
 
 struct Session {
-    std::string id;
+    std::string id;    // slug, unique across events (it names URLs)
+    std::string guid;  // UUID for frab/pretalx-style exports; assigned by the store if empty
     std::string stage_id;
     SessionKind kind = SessionKind::talk;
     std::string title;
     std::string abstract;
-    std::string theme;  // track / theme block, e.g. "Systematik"
+    std::string theme;     // track / theme block, e.g. "Systematik"
+    std::string language;  // BCP 47; empty: the event's first language
+    // The plan.
     Instant start{};
     Seconds duration{};
+    // What really happened, set by live operations (start now, end now). Unset: the plan.
+    std::optional<Instant> actual_start;
+    std::optional<Instant> actual_end;
+    AttendanceMode attendance = AttendanceMode::hybrid;
+    bool cancelled = false;
+    bool replay_allowed = true;
+    bool published = true;  // unpublished sessions are seen only by the event's organisers
     std::vector<SessionPerson> people;
+    // For a panel dialogue: the talks it follows up ("with those who spoke"), in order.
+    std::vector<std::string> follows_up;
 
-    Instant end() const { return start + duration; }
+    Instant planned_end() const { return start + duration; }
+    // When the session runs, as far as anyone knows now: the actual start if it started,
+    // else the plan; the actual end if it ended, else the effective start plus its length.
+    Instant effective_start() const { return actual_start.value_or(start); }
+    Instant effective_end() const { return actual_end.value_or(effective_start() + duration); }
+    SessionState state_at(Instant at) const;
+
     bool operator==(const Session&) const = default;
 };
 
-// A room whose sessions are broadcast. Stage ids are unique across all events because
-// they name live URLs (/live/{stage}/).
+// A room. Stage ids are unique across all events because they name live URLs
+// (/live/{stage}/).
 struct Stage {
     std::string id;
     std::string name;
+    std::string guid;       // UUID for exports; assigned by the store if empty
+    bool broadcast = true;  // false: an in-person room with no live stream
+    int capacity = 0;       // seats in the room; 0 when unknown
+    std::string location;   // e.g. "Stadshuset, plan 2"
 
     bool operator==(const Stage&) const = default;
+};
+
+// The opening hours of one day of an event; every session lies within one day.
+struct EventDay {
+    Instant start{};
+    Instant end{};
+
+    bool operator==(const EventDay&) const = default;
 };
 
 struct Event {
     std::string id;
     std::string title;
-    std::string organiser;
-    std::string time_zone = "Europe/Stockholm";  // IANA name; for display
-    std::string language = "sv";                 // BCP 47
+    std::vector<std::string> organisers;         // the organising bodies, for display
+    std::string time_zone = "Europe/Stockholm";  // IANA name: how times are shown and exported
+    std::vector<std::string> languages{"sv"};    // BCP 47; the first is the main language
     std::string venue;
     std::string description;
+    std::vector<EventDay> days;  // sorted, not overlapping
+    bool published = true;       // unpublished events are seen only by their organisers
 
+    const std::string& language() const;  // the main language ("sv" when none is set)
     bool operator==(const Event&) const = default;
 };
 
@@ -82,6 +126,7 @@ struct Programme {
     const Person* find_person(std::string_view id) const;
     const Stage* find_stage(std::string_view id) const;
     const Session* find_session(std::string_view id) const;
+    Session* find_session(std::string_view id);
     void sort_sessions();
 
     bool operator==(const Programme&) const = default;

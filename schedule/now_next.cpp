@@ -5,15 +5,18 @@ namespace stagehub::schedule {
 NowNext now_and_next(const Programme& programme, std::string_view stage_id, Instant at) {
     NowNext result;
     for (const Session& s : programme.sessions) {
-        if (s.stage_id != stage_id)
+        if (s.stage_id != stage_id || s.cancelled)
             continue;
-        if (s.start <= at && at < s.end()) {
+        // Effective times: a session started early or late by an organiser is on when it
+        // really is, not when it was planned.
+        const Instant start = s.effective_start();
+        if (start <= at && at < s.effective_end()) {
             // Valid programmes do not overlap on a stage; if one ever did, the later start
             // is what the room sees.
-            if (result.now == nullptr || result.now->start < s.start)
+            if (result.now == nullptr || result.now->effective_start() < start)
                 result.now = &s;
-        } else if (s.start > at) {
-            if (result.next == nullptr || s.start < result.next->start)
+        } else if (start > at) {
+            if (result.next == nullptr || start < result.next->effective_start())
                 result.next = &s;
         }
     }

@@ -13,6 +13,7 @@
 namespace stagehub::schedule {
 
 struct NowNext {
+    // Effective times, cancelled sessions skipped.
     const Session* now = nullptr;   // start <= at < end (half-open: at `end` it is over)
     const Session* next = nullptr;  // the earliest session starting after `at` that is not `now`
 };

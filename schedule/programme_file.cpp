@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
+#include "schedule/time_zone.hpp"
 #include "schedule/validation.hpp"
 
 namespace stagehub::schedule {
@@ -19,98 +20,221 @@ constexpr std::string_view kFormat = "stagehub-programme/1";
 // an organiser fixing a file wants the whole list at once.
 class Reader {
   public:
-    std::vector<std::string> problems;
+    explicit Reader(std::vector<std::string>& problems) : problems_(problems) {}
 
-    std::string text(const json& object, const char* key, const std::string& where, bool required) {
+    void problem(const std::string& where, const std::string& what) {
+        problems_.push_back((where.empty() ? "" : where + ".") + what);
+    }
+
+    const json* find(const json& object, const char* key, const std::string& where, bool required) {
         const auto it = object.find(key);
         if (it == object.end() || it->is_null()) {
             if (required)
-                problems.push_back(where + "." + key + ": missing");
-            return {};
-        }
-        if (!it->is_string()) {
-            problems.push_back(where + "." + key + ": must be a string");
-            return {};
-        }
-        return it->get<std::string>();
-    }
-
-    const json* array(const json& object, const char* key, const std::string& where,
-                      bool required) {
-        const auto it = object.find(key);
-        if (it == object.end()) {
-            if (required)
-                problems.push_back(where + "." + key + ": missing");
-            return nullptr;
-        }
-        if (!it->is_array()) {
-            problems.push_back(where + "." + key + ": must be a list");
+                problem(where, std::string(key) + ": missing");
             return nullptr;
         }
         return &*it;
     }
 
+    std::string text(const json& object, const char* key, const std::string& where, bool required,
+                     std::string fallback = {}) {
+        const json* value = find(object, key, where, required);
+        if (value == nullptr)
+            return fallback;
+        if (!value->is_string()) {
+            problem(where, std::string(key) + ": must be a string");
+            return fallback;
+        }
+        return value->get<std::string>();
+    }
+
+    bool flag(const json& object, const char* key, const std::string& where, bool fallback) {
+        const json* value = find(object, key, where, false);
+        if (value == nullptr)
+            return fallback;
+        if (!value->is_boolean()) {
+            problem(where, std::string(key) + ": must be true or false");
+            return fallback;
+        }
+        return value->get<bool>();
+    }
+
+    std::optional<Instant> instant(const json& object, const char* key, const std::string& where,
+                                   bool required) {
+        const std::string value = text(object, key, where, required);
+        if (value.empty())
+            return std::nullopt;
+        auto parsed = parse_instant(value);
+        if (!parsed) {
+            problem(where, std::string(key) + ": " + parsed.error().message);
+            return std::nullopt;
+        }
+        return *parsed;
+    }
+
+    const json* array(const json& object, const char* key, const std::string& where,
+                      bool required) {
+        const json* value = find(object, key, where, required);
+        if (value != nullptr && !value->is_array()) {
+            problem(where, std::string(key) + ": must be a list");
+            return nullptr;
+        }
+        return value;
+    }
+
+    // A list of strings; a single string is accepted as a list of one (older files had
+    // "organiser" and "language" as plain strings).
+    std::vector<std::string> texts(const json& object, const char* key, const std::string& where) {
+        std::vector<std::string> values;
+        const json* value = find(object, key, where, false);
+        if (value == nullptr)
+            return values;
+        if (value->is_string()) {
+            values.push_back(value->get<std::string>());
+            return values;
+        }
+        if (!value->is_array()) {
+            problem(where, std::string(key) + ": must be a list of strings");
+            return values;
+        }
+        for (const json& item : *value) {
+            if (!item.is_string()) {
+                problem(where, std::string(key) + ": must be a list of strings");
+                return {};
+            }
+            values.push_back(item.get<std::string>());
+        }
+        return values;
+    }
+
     bool is_object(const json& value, const std::string& where) {
         if (value.is_object())
             return true;
-        problems.push_back(where + ": must be an object");
+        problems_.push_back((where.empty() ? "body" : where) + ": must be an object");
         return false;
     }
+
+  private:
+    std::vector<std::string>& problems_;
 };
 
 std::string at(const std::string& list, size_t index) {
     return list + "[" + std::to_string(index) + "]";
 }
 
-void read_event(Reader& r, const json& root, Event& event) {
-    const auto it = root.find("event");
-    if (it == root.end()) {
-        r.problems.push_back("event: missing");
-        return;
-    }
-    if (!r.is_object(*it, "event"))
-        return;
-    event.id = r.text(*it, "id", "event", true);
-    event.title = r.text(*it, "title", "event", true);
-    event.organiser = r.text(*it, "organiser", "event", false);
-    if (auto tz = r.text(*it, "time_zone", "event", false); !tz.empty())
-        event.time_zone = tz;
-    if (auto lang = r.text(*it, "language", "event", false); !lang.empty())
-        event.language = lang;
-    event.venue = r.text(*it, "venue", "event", false);
-    event.description = r.text(*it, "description", "event", false);
+json optional_instant(const std::optional<Instant>& at) {
+    return at ? json(format_instant(*at)) : json(nullptr);
 }
 
-void read_session(Reader& r, const json& item, const std::string& where, Session& s) {
+}  // namespace
+
+Event read_event_json(const json& item, const std::string& where,
+                      std::vector<std::string>& problems) {
+    Reader r(problems);
+    Event event;
+    if (!r.is_object(item, where))
+        return event;
+    event.id = r.text(item, "id", where, true);
+    event.title = r.text(item, "title", where, true);
+    event.organisers =
+        r.texts(item, item.contains("organisers") ? "organisers" : "organiser", where);
+    event.time_zone = r.text(item, "time_zone", where, false, event.time_zone);
+    if (auto languages =
+            r.texts(item, item.contains("languages") ? "languages" : "language", where);
+        !languages.empty()) {
+        event.languages = std::move(languages);
+    }
+    event.venue = r.text(item, "venue", where, false);
+    event.description = r.text(item, "description", where, false);
+    event.published = r.flag(item, "published", where, true);
+    if (const json* days = r.array(item, "days", where, false)) {
+        for (size_t i = 0; i < days->size(); ++i) {
+            const std::string dwhere = at(where + ".days", i);
+            if (!r.is_object((*days)[i], dwhere))
+                continue;
+            const auto start = r.instant((*days)[i], "start", dwhere, true);
+            const auto end = r.instant((*days)[i], "end", dwhere, true);
+            if (start && end)
+                event.days.push_back(EventDay{*start, *end});
+        }
+    }
+    return event;
+}
+
+Stage read_stage_json(const json& item, const std::string& where,
+                      std::vector<std::string>& problems) {
+    Reader r(problems);
+    Stage stage;
+    if (!r.is_object(item, where))
+        return stage;
+    stage.id = r.text(item, "id", where, true);
+    stage.name = r.text(item, "name", where, true);
+    stage.guid = r.text(item, "guid", where, false);
+    stage.broadcast = r.flag(item, "broadcast", where, true);
+    stage.location = r.text(item, "location", where, false);
+    if (const json* capacity = r.find(item, "capacity", where, false)) {
+        if (!capacity->is_number_integer() || capacity->get<long long>() < 0 ||
+            capacity->get<long long>() > 1'000'000) {
+            r.problem(where, "capacity: must be a whole number of seats, 0 or more");
+        } else {
+            stage.capacity = capacity->get<int>();
+        }
+    }
+    return stage;
+}
+
+Person read_person_json(const json& item, const std::string& where,
+                        std::vector<std::string>& problems) {
+    Reader r(problems);
+    Person person;
+    if (!r.is_object(item, where))
+        return person;
+    person.id = r.text(item, "id", where, true);
+    person.name = r.text(item, "name", where, true);
+    person.affiliation = r.text(item, "affiliation", where, false);
+    return person;
+}
+
+Session read_session_json(const json& item, const std::string& where,
+                          std::vector<std::string>& problems) {
+    Reader r(problems);
+    Session s;
+    if (!r.is_object(item, where))
+        return s;
     s.id = r.text(item, "id", where, true);
+    s.guid = r.text(item, "guid", where, false);
     s.stage_id = r.text(item, "stage", where, true);
     s.title = r.text(item, "title", where, true);
     s.abstract = r.text(item, "abstract", where, false);
     s.theme = r.text(item, "theme", where, false);
+    s.language = r.text(item, "language", where, false);
     const std::string kind = r.text(item, "kind", where, true);
     if (const auto parsed = session_kind_from_string(kind)) {
         s.kind = *parsed;
     } else if (!kind.empty()) {
-        r.problems.push_back(where + ".kind: '" + kind +
-                             "' is not one of talk, panel, keynote, break, study_visit, "
-                             "remote_training, workshop");
+        r.problem(where, "kind: '" + kind + "' is not one of " + session_kind_names());
     }
-    const std::string start = r.text(item, "start", where, true);
-    if (!start.empty()) {
-        if (auto parsed = parse_instant(start)) {
-            s.start = *parsed;
+    if (const auto start = r.instant(item, "start", where, true))
+        s.start = *start;
+    if (const json* minutes = r.find(item, "duration_minutes", where, true)) {
+        if (!minutes->is_number() || minutes->get<double>() <= 0 ||
+            minutes->get<double>() > 60 * 24 * 31) {
+            r.problem(where, "duration_minutes: must be a number above zero");
         } else {
-            r.problems.push_back(where + ".start: " + parsed.error().message);
+            s.duration = Seconds{std::llround(minutes->get<double>() * 60)};
         }
     }
-    const auto minutes = item.find("duration_minutes");
-    if (minutes == item.end()) {
-        r.problems.push_back(where + ".duration_minutes: missing");
-    } else if (!minutes->is_number() || minutes->get<double>() <= 0) {
-        r.problems.push_back(where + ".duration_minutes: must be a number above zero");
+    s.actual_start = r.instant(item, "actual_start", where, false);
+    s.actual_end = r.instant(item, "actual_end", where, false);
+    const std::string attendance = r.text(item, "attendance", where, false, "hybrid");
+    if (const auto parsed = attendance_mode_from_string(attendance)) {
+        s.attendance = *parsed;
     } else {
-        s.duration = Seconds{std::llround(minutes->get<double>() * 60)};
+        r.problem(where, "attendance: '" + attendance + "' is not one of in_person, web, hybrid");
     }
+    s.cancelled = r.flag(item, "cancelled", where, false);
+    s.replay_allowed = r.flag(item, "replay_allowed", where, true);
+    s.published = r.flag(item, "published", where, true);
     if (const json* people = r.array(item, "people", where, false)) {
         for (size_t i = 0; i < people->size(); ++i) {
             const std::string pwhere = at(where + ".people", i);
@@ -125,15 +249,109 @@ void read_session(Reader& r, const json& item, const std::string& where, Session
             } else if (const auto parsed = person_role_from_string(role)) {
                 sp.role = *parsed;
             } else {
-                r.problems.push_back(pwhere + ".role: '" + role +
-                                     "' is not one of speaker, panelist, moderator");
+                r.problem(pwhere,
+                          "role: '" + role + "' is not one of speaker, panelist, moderator");
             }
             s.people.push_back(std::move(sp));
         }
     }
+    s.follows_up = r.texts(item, "follows_up", where);
+    return s;
 }
 
-}  // namespace
+json event_file_json(const Event& e) {
+    json days = json::array();
+    for (const EventDay& day : e.days)
+        days.push_back({{"start", format_instant(day.start)}, {"end", format_instant(day.end)}});
+    return {{"id", e.id},
+            {"title", e.title},
+            {"organisers", e.organisers},
+            {"time_zone", e.time_zone},
+            {"languages", e.languages},
+            {"venue", e.venue},
+            {"description", e.description},
+            {"days", std::move(days)},
+            {"published", e.published}};
+}
+
+json stage_file_json(const Stage& stage) {
+    return {{"id", stage.id},
+            {"name", stage.name},
+            {"guid", stage.guid},
+            {"broadcast", stage.broadcast},
+            {"capacity", stage.capacity},
+            {"location", stage.location}};
+}
+
+json session_file_json(const Session& s) {
+    json people = json::array();
+    for (const SessionPerson& p : s.people)
+        people.push_back({{"person", p.person_id}, {"role", to_string(p.role)}});
+    // Whole seconds as a fraction of minutes would not survive a round trip as text, so
+    // durations that are not whole minutes are written as exact decimals.
+    const json minutes = s.duration.count() % 60 == 0
+                             ? json(s.duration.count() / 60)
+                             : json(static_cast<double>(s.duration.count()) / 60.0);
+    return {{"id", s.id},
+            {"guid", s.guid},
+            {"stage", s.stage_id},
+            {"kind", to_string(s.kind)},
+            {"title", s.title},
+            {"abstract", s.abstract},
+            {"theme", s.theme},
+            {"language", s.language},
+            {"start", format_instant(s.start)},
+            {"duration_minutes", minutes},
+            {"actual_start", optional_instant(s.actual_start)},
+            {"actual_end", optional_instant(s.actual_end)},
+            {"attendance", to_string(s.attendance)},
+            {"cancelled", s.cancelled},
+            {"replay_allowed", s.replay_allowed},
+            {"published", s.published},
+            {"people", std::move(people)},
+            {"follows_up", s.follows_up}};
+}
+
+json programme_file_json(const Programme& programme) {
+    json stages = json::array();
+    for (const Stage& stage : programme.stages)
+        stages.push_back(stage_file_json(stage));
+    json people = json::array();
+    for (const Person& p : programme.people)
+        people.push_back({{"id", p.id}, {"name", p.name}, {"affiliation", p.affiliation}});
+    json sessions = json::array();
+    for (const Session& s : programme.sessions)
+        sessions.push_back(session_file_json(s));
+    return {{"format", kFormat},
+            {"event", event_file_json(programme.event)},
+            {"stages", std::move(stages)},
+            {"people", std::move(people)},
+            {"sessions", std::move(sessions)}};
+}
+
+std::vector<EventDay> days_covering_sessions(const Programme& programme) {
+    std::set<std::chrono::sys_days> dates;
+    for (const Session& s : programme.sessions) {
+        for (const Instant at : {s.effective_start(), s.effective_end() - Seconds{1}}) {
+            if (auto local = to_local(at, programme.event.time_zone))
+                dates.insert(std::chrono::sys_days{local->date});
+        }
+    }
+    std::vector<EventDay> days;
+    for (const auto date : dates) {
+        auto start = from_local(date, Seconds{0}, programme.event.time_zone);
+        auto end = from_local(date + std::chrono::days{1}, Seconds{0}, programme.event.time_zone);
+        if (!start || !end)
+            continue;
+        // Consecutive dates make one stretch: a session may run past midnight.
+        if (!days.empty() && days.back().end == *start) {
+            days.back().end = *end;
+        } else {
+            days.push_back(EventDay{*start, *end});
+        }
+    }
+    return days;
+}
 
 Result<Programme> parse_programme_file(std::string_view json_text) {
     const json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
@@ -143,54 +361,39 @@ Result<Programme> parse_programme_file(std::string_view json_text) {
     if (!root.is_object())
         return Error{"invalid_programme", "the programme file must be an object"};
 
-    Reader r;
-    if (r.text(root, "format", "", true) != kFormat) {
-        r.problems.push_back(".format: must be \"" + std::string(kFormat) + "\"");
-    }
+    std::vector<std::string> problems;
+    Reader r(problems);
+    if (r.text(root, "format", "", true) != kFormat)
+        r.problem("", "format: must be \"" + std::string(kFormat) + "\"");
     Programme programme;
-    read_event(r, root, programme.event);
+    if (const json* event = r.find(root, "event", "", true))
+        programme.event = read_event_json(*event, "event", problems);
     if (const json* stages = r.array(root, "stages", "", true)) {
-        for (size_t i = 0; i < stages->size(); ++i) {
-            const std::string where = at("stages", i);
-            if (!r.is_object((*stages)[i], where))
-                continue;
-            programme.stages.push_back(Stage{r.text((*stages)[i], "id", where, true),
-                                             r.text((*stages)[i], "name", where, true)});
-        }
+        for (size_t i = 0; i < stages->size(); ++i)
+            programme.stages.push_back(read_stage_json((*stages)[i], at("stages", i), problems));
     }
     if (const json* people = r.array(root, "people", "", false)) {
-        for (size_t i = 0; i < people->size(); ++i) {
-            const std::string where = at("people", i);
-            const json& p = (*people)[i];
-            if (!r.is_object(p, where))
-                continue;
-            programme.people.push_back(Person{r.text(p, "id", where, true),
-                                              r.text(p, "name", where, true),
-                                              r.text(p, "affiliation", where, false)});
-        }
+        for (size_t i = 0; i < people->size(); ++i)
+            programme.people.push_back(read_person_json((*people)[i], at("people", i), problems));
     }
     if (const json* sessions = r.array(root, "sessions", "", true)) {
         for (size_t i = 0; i < sessions->size(); ++i) {
-            const std::string where = at("sessions", i);
-            if (!r.is_object((*sessions)[i], where))
-                continue;
-            Session s;
-            read_session(r, (*sessions)[i], where, s);
-            programme.sessions.push_back(std::move(s));
+            programme.sessions.push_back(
+                read_session_json((*sessions)[i], at("sessions", i), problems));
         }
     }
-    for (auto& p : r.problems) {
-        if (p.starts_with("."))
-            p.erase(0, 1);
+    if (problems.empty() && programme.event.days.empty() &&
+        is_known_time_zone(programme.event.time_zone)) {
+        programme.event.days = days_covering_sessions(programme);
     }
-    if (r.problems.empty()) {
+    if (problems.empty()) {
         for (const Error& e : validate(programme))
-            r.problems.push_back(e.message);
+            problems.push_back(e.message);
     }
-    if (!r.problems.empty()) {
-        std::string message = "the programme file has " + std::to_string(r.problems.size()) +
-                              (r.problems.size() == 1 ? " problem:" : " problems:");
-        for (const std::string& p : r.problems)
+    if (!problems.empty()) {
+        std::string message = "the programme file has " + std::to_string(problems.size()) +
+                              (problems.size() == 1 ? " problem:" : " problems:");
+        for (const std::string& p : problems)
             message += "\n- " + p;
         return Error{"invalid_programme", message};
     }
@@ -227,9 +430,17 @@ Programme retimed(Programme programme, Instant new_start, double speed) {
     };
     for (Session& s : programme.sessions) {
         const Instant start = map(s.start);
-        const Instant end = std::max(map(s.end()), start + Seconds{1});
+        const Instant end = std::max(map(s.planned_end()), start + Seconds{1});
         s.start = start;
         s.duration = end - start;
+        if (s.actual_start)
+            s.actual_start = map(*s.actual_start);
+        if (s.actual_end)
+            s.actual_end = map(*s.actual_end);
+    }
+    for (EventDay& day : programme.event.days) {
+        day.start = map(day.start);
+        day.end = map(day.end);
     }
     return programme;
 }

@@ -1,7 +1,11 @@
 #include "schedule/programme_store.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 
 #include "schedule/validation.hpp"
@@ -9,21 +13,84 @@
 namespace stagehub::schedule {
 namespace {
 
-// Each session's people in their speaking order; positions are 0-based.
-void insert_session_people(Database& db, const Session& session) {
-    Statement insert = db.prepare(
-        "INSERT INTO session_people (session_id, person_id, role, position) VALUES (?, ?, ?, ?)");
-    int64_t position = 0;
-    for (const SessionPerson& p : session.people) {
-        insert.bind(1, session.id)
-            .bind(2, p.person_id)
-            .bind(3, to_string(p.role))
-            .bind(4, position++);
-        insert.run();
+using nlohmann::json;
+
+int64_t seconds_of(Instant at) {
+    return static_cast<int64_t>(at.time_since_epoch().count());
+}
+
+Instant instant_of(int64_t seconds) {
+    return Instant{Seconds{seconds}};
+}
+
+void bind_optional(Statement& statement, int index, const std::optional<Instant>& at) {
+    if (at) {
+        statement.bind(index, seconds_of(*at));
+    } else {
+        statement.bind_null(index);
     }
 }
 
+std::vector<std::string> json_strings(const std::string& text) {
+    std::vector<std::string> values;
+    const json parsed = json::parse(text, nullptr, false);
+    if (parsed.is_array()) {
+        for (const json& item : parsed) {
+            if (item.is_string())
+                values.push_back(item.get<std::string>());
+        }
+    }
+    return values;
+}
+
+// Ids of the rows of `table` that belong to the event.
+std::set<std::string> ids_of_event(Database& db, std::string_view table, std::string_view event) {
+    std::set<std::string> ids;
+    Statement query = db.prepare("SELECT id FROM " + std::string(table) + " WHERE event_id = ?");
+    query.bind(1, event);
+    while (query.step())
+        ids.insert(query.column_text(0));
+    return ids;
+}
+
+// The stored guid of a row, so an edit or a re-import without guids keeps the one
+// already handed out (apps remember sessions by guid).
+std::string stored_guid(Database& db, std::string_view table, std::string_view id) {
+    Statement query = db.prepare("SELECT guid FROM " + std::string(table) + " WHERE id = ?");
+    query.bind(1, id);
+    return query.step() ? query.column_text(0) : std::string();
+}
+
+std::string guid_for(Database& db, std::string_view table, std::string_view id,
+                     const std::string& given) {
+    if (!given.empty())
+        return given;
+    std::string guid = stored_guid(db, table, id);
+    return guid.empty() ? random_uuid() : guid;
+}
+
 }  // namespace
+
+std::string random_uuid() {
+    static thread_local std::mt19937_64 generator{std::random_device{}()};
+    std::array<unsigned char, 16> bytes{};
+    for (size_t i = 0; i < bytes.size(); i += 8) {
+        const uint64_t value = generator();
+        for (size_t j = 0; j < 8; ++j)
+            bytes[i + j] = static_cast<unsigned char>(value >> (8 * j));
+    }
+    bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40);  // version 4
+    bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
+    std::string text;
+    std::array<char, 3> hex{};
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            text += '-';
+        std::snprintf(hex.data(), hex.size(), "%02x", bytes[i]);
+        text += hex.data();
+    }
+    return text;
+}
 
 Status ProgrammeStore::check_ids_free(const Programme& programme) {
     // Stage and session ids are global (they appear in URLs); refuse to take one that
@@ -50,8 +117,156 @@ Status ProgrammeStore::check_ids_free(const Programme& programme) {
     return ok_status();
 }
 
-Result<int64_t> ProgrammeStore::replace_event(const Programme& programme, std::string_view actor) {
+void ProgrammeStore::write_event_fields(const Event& e) {
+    db_.prepare(
+           "INSERT INTO events (id, title, organisers, time_zone, languages, venue, description, "
+           "published) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+           "title = excluded.title, organisers = excluded.organisers, "
+           "time_zone = excluded.time_zone, languages = excluded.languages, "
+           "venue = excluded.venue, description = excluded.description, "
+           "published = excluded.published")
+        .bind(1, e.id)
+        .bind(2, e.title)
+        .bind(3, json(e.organisers).dump())
+        .bind(4, e.time_zone)
+        .bind(5, json(e.languages).dump())
+        .bind(6, e.venue)
+        .bind(7, e.description)
+        .bind(8, int64_t{e.published})
+        .run();
+    db_.prepare("DELETE FROM event_days WHERE event_id = ?").bind(1, e.id).run();
+    Statement insert_day = db_.prepare(
+        "INSERT INTO event_days (event_id, position, starts_at, ends_at) VALUES (?, ?, ?, ?)");
+    int64_t position = 0;
+    for (const EventDay& day : e.days) {
+        insert_day.bind(1, e.id)
+            .bind(2, position++)
+            .bind(3, seconds_of(day.start))
+            .bind(4, seconds_of(day.end));
+        insert_day.run();
+    }
+}
+
+void ProgrammeStore::add_stages(const Programme& programme) {
+    Statement upsert = db_.prepare(
+        "INSERT INTO stages (id, event_id, name, position, guid, broadcast, capacity, location) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+        "position = excluded.position, guid = excluded.guid, broadcast = excluded.broadcast, "
+        "capacity = excluded.capacity, location = excluded.location");
+    int64_t position = 0;
+    for (const Stage& stage : programme.stages) {
+        upsert.bind(1, stage.id)
+            .bind(2, programme.event.id)
+            .bind(3, stage.name)
+            .bind(4, position++)
+            .bind(5, guid_for(db_, "stages", stage.id, stage.guid))
+            .bind(6, int64_t{stage.broadcast})
+            .bind(7, int64_t{stage.capacity})
+            .bind(8, stage.location);
+        upsert.run();
+    }
+}
+
+void ProgrammeStore::remove_stages_not_in(const Programme& programme) {
+    std::set<std::string> gone = ids_of_event(db_, "stages", programme.event.id);
+    for (const Stage& stage : programme.stages)
+        gone.erase(stage.id);
+    // Sessions have been moved off the stages that go by now; none is lost with them.
+    Statement remove = db_.prepare("DELETE FROM stages WHERE id = ?");
+    for (const std::string& id : gone) {
+        remove.bind(1, id);
+        remove.run();
+    }
+}
+
+void ProgrammeStore::write_sessions(const Programme& programme) {
+    std::set<std::string> gone = ids_of_event(db_, "sessions", programme.event.id);
+    for (const Session& s : programme.sessions)
+        gone.erase(s.id);
+    Statement remove = db_.prepare("DELETE FROM sessions WHERE id = ?");
+    for (const std::string& id : gone) {
+        remove.bind(1, id);
+        remove.run();
+    }
+
+    Statement upsert = db_.prepare(
+        "INSERT INTO sessions (id, event_id, stage_id, kind, title, abstract, theme, starts_at, "
+        "duration_s, guid, language, actual_start, actual_end, attendance, cancelled, "
+        "replay_allowed, published) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET stage_id = excluded.stage_id, kind = excluded.kind, "
+        "title = excluded.title, abstract = excluded.abstract, theme = excluded.theme, "
+        "starts_at = excluded.starts_at, duration_s = excluded.duration_s, "
+        "guid = excluded.guid, language = excluded.language, "
+        "actual_start = excluded.actual_start, actual_end = excluded.actual_end, "
+        "attendance = excluded.attendance, cancelled = excluded.cancelled, "
+        "replay_allowed = excluded.replay_allowed, published = excluded.published");
+    Statement clear_people = db_.prepare("DELETE FROM session_people WHERE session_id = ?");
+    Statement insert_person = db_.prepare(
+        "INSERT INTO session_people (session_id, person_id, role, position) VALUES (?, ?, ?, ?)");
+    Statement clear_follow_ups = db_.prepare("DELETE FROM session_follow_ups WHERE session_id = ?");
+    Statement insert_follow_up = db_.prepare(
+        "INSERT INTO session_follow_ups (session_id, followed_id, position) VALUES (?, ?, ?)");
+    for (const Session& s : programme.sessions) {
+        upsert.bind(1, s.id)
+            .bind(2, programme.event.id)
+            .bind(3, s.stage_id)
+            .bind(4, to_string(s.kind))
+            .bind(5, s.title)
+            .bind(6, s.abstract)
+            .bind(7, s.theme)
+            .bind(8, seconds_of(s.start))
+            .bind(9, static_cast<int64_t>(s.duration.count()))
+            .bind(10, guid_for(db_, "sessions", s.id, s.guid))
+            .bind(11, s.language);
+        bind_optional(upsert, 12, s.actual_start);
+        bind_optional(upsert, 13, s.actual_end);
+        upsert.bind(14, to_string(s.attendance))
+            .bind(15, int64_t{s.cancelled})
+            .bind(16, int64_t{s.replay_allowed})
+            .bind(17, int64_t{s.published});
+        upsert.run();
+        clear_people.bind(1, s.id);
+        clear_people.run();
+        int64_t position = 0;
+        for (const SessionPerson& p : s.people) {
+            insert_person.bind(1, s.id)
+                .bind(2, p.person_id)
+                .bind(3, to_string(p.role))
+                .bind(4, position++);
+            insert_person.run();
+        }
+    }
+    // Follow-ups after every session exists: a panel may name a talk stored after it.
+    for (const Session& s : programme.sessions) {
+        clear_follow_ups.bind(1, s.id);
+        clear_follow_ups.run();
+        int64_t position = 0;
+        for (const std::string& followed : s.follows_up) {
+            insert_follow_up.bind(1, s.id).bind(2, followed).bind(3, position++);
+            insert_follow_up.run();
+        }
+    }
+}
+
+int64_t ProgrammeStore::log_change(std::string_view event_id, const ChangeNote& note) {
+    db_.prepare(
+           "INSERT INTO change_log (event_id, at, actor, summary, operation, sessions, "
+           "whole_event) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, event_id)
+        .bind(2, seconds_of(now_utc()))
+        .bind(3, note.actor)
+        .bind(4, note.summary)
+        .bind(5, note.operation)
+        .bind(6, json(note.sessions).dump())
+        .bind(7, int64_t{note.whole_event})
+        .run();
+    return db_.last_insert_rowid();
+}
+
+Result<int64_t> ProgrammeStore::save_event(const Programme& programme, const ChangeNote& note) {
     if (const auto problems = validate(programme); !problems.empty()) {
+        if (problems.size() == 1)
+            return problems.front();
         std::string message = "the programme of event '" + programme.event.id + "' is invalid:";
         for (const Error& e : problems)
             message += "\n- " + e.message;
@@ -61,34 +276,7 @@ Result<int64_t> ProgrammeStore::replace_event(const Programme& programme, std::s
     Transaction tx(db_);
     if (const Status free = check_ids_free(programme); !free)
         return free.error();
-
-    db_.prepare(
-           "INSERT INTO events (id, title, organiser, time_zone, language, venue, description) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
-           "organiser = excluded.organiser, time_zone = excluded.time_zone, "
-           "language = excluded.language, venue = excluded.venue, "
-           "description = excluded.description")
-        .bind(1, programme.event.id)
-        .bind(2, programme.event.title)
-        .bind(3, programme.event.organiser)
-        .bind(4, programme.event.time_zone)
-        .bind(5, programme.event.language)
-        .bind(6, programme.event.venue)
-        .bind(7, programme.event.description)
-        .run();
-    db_.prepare("DELETE FROM sessions WHERE event_id = ?").bind(1, programme.event.id).run();
-    db_.prepare("DELETE FROM stages WHERE event_id = ?").bind(1, programme.event.id).run();
-
-    Statement insert_stage =
-        db_.prepare("INSERT INTO stages (id, event_id, name, position) VALUES (?, ?, ?, ?)");
-    int64_t position = 0;
-    for (const Stage& stage : programme.stages) {
-        insert_stage.bind(1, stage.id)
-            .bind(2, programme.event.id)
-            .bind(3, stage.name)
-            .bind(4, position++);
-        insert_stage.run();
-    }
+    write_event_fields(programme.event);
     Statement upsert_person = db_.prepare(
         "INSERT INTO people (id, name, affiliation) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
         "SET name = excluded.name, affiliation = excluded.affiliation");
@@ -96,31 +284,35 @@ Result<int64_t> ProgrammeStore::replace_event(const Programme& programme, std::s
         upsert_person.bind(1, person.id).bind(2, person.name).bind(3, person.affiliation);
         upsert_person.run();
     }
-    Statement insert_session = db_.prepare(
-        "INSERT INTO sessions (id, event_id, stage_id, kind, title, abstract, theme, starts_at, "
-        "duration_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for (const Session& s : programme.sessions) {
-        insert_session.bind(1, s.id)
-            .bind(2, programme.event.id)
-            .bind(3, s.stage_id)
-            .bind(4, to_string(s.kind))
-            .bind(5, s.title)
-            .bind(6, s.abstract)
-            .bind(7, s.theme)
-            .bind(8, static_cast<int64_t>(s.start.time_since_epoch().count()))
-            .bind(9, static_cast<int64_t>(s.duration.count()));
-        insert_session.run();
-        insert_session_people(db_, s);
-    }
+    // Stages are added before the sessions on them and removed after the sessions have
+    // left them (removing a stage cascades to the sessions still on it).
+    add_stages(programme);
+    write_sessions(programme);
+    remove_stages_not_in(programme);
+    const int64_t revision = log_change(programme.event.id, note);
+    tx.commit();
+    return revision;
+}
 
-    db_.prepare("INSERT INTO change_log (event_id, at, actor, summary) VALUES (?, ?, ?, ?)")
-        .bind(1, programme.event.id)
-        .bind(2, static_cast<int64_t>(now_utc().time_since_epoch().count()))
-        .bind(3, actor)
-        .bind(4,
-              "replaced the programme (" + std::to_string(programme.sessions.size()) + " sessions)")
-        .run();
-    const int64_t revision = db_.last_insert_rowid();
+Result<int64_t> ProgrammeStore::replace_event(const Programme& programme, std::string_view actor) {
+    return save_event(programme,
+                      ChangeNote{std::string(actor),
+                                 "replace",
+                                 "replaced the programme (" +
+                                     std::to_string(programme.sessions.size()) + " sessions)",
+                                 {},
+                                 true});
+}
+
+Result<int64_t> ProgrammeStore::delete_event(std::string_view event_id, std::string_view actor) {
+    Transaction tx(db_);
+    Statement remove = db_.prepare("DELETE FROM events WHERE id = ?");
+    remove.bind(1, event_id);
+    remove.run();
+    if (db_.changes() == 0)
+        return Error{"not_found", "there is no event '" + std::string(event_id) + "'"};
+    const int64_t revision = log_change(
+        event_id, ChangeNote{std::string(actor), "delete_event", "deleted the event", {}, true});
     tx.commit();
     return revision;
 }
@@ -128,39 +320,71 @@ Result<int64_t> ProgrammeStore::replace_event(const Programme& programme, std::s
 Result<Programme> ProgrammeStore::load_event(std::string_view event_id) {
     Programme programme;
     Statement event = db_.prepare(
-        "SELECT id, title, organiser, time_zone, language, venue, description FROM events "
-        "WHERE id = ?");
+        "SELECT id, title, organisers, time_zone, languages, venue, description, published "
+        "FROM events WHERE id = ?");
     event.bind(1, event_id);
     if (!event.step()) {
         return Error{"not_found", "there is no event '" + std::string(event_id) + "'"};
     }
-    programme.event = Event{event.column_text(0), event.column_text(1), event.column_text(2),
-                            event.column_text(3), event.column_text(4), event.column_text(5),
-                            event.column_text(6)};
+    Event& e = programme.event;
+    e.id = event.column_text(0);
+    e.title = event.column_text(1);
+    e.organisers = json_strings(event.column_text(2));
+    e.time_zone = event.column_text(3);
+    e.languages = json_strings(event.column_text(4));
+    e.venue = event.column_text(5);
+    e.description = event.column_text(6);
+    e.published = event.column_int(7) != 0;
 
-    Statement stages =
-        db_.prepare("SELECT id, name FROM stages WHERE event_id = ? ORDER BY position");
+    Statement days = db_.prepare(
+        "SELECT starts_at, ends_at FROM event_days WHERE event_id = ? ORDER BY position");
+    days.bind(1, event_id);
+    while (days.step())
+        e.days.push_back(EventDay{instant_of(days.column_int(0)), instant_of(days.column_int(1))});
+
+    Statement stages = db_.prepare(
+        "SELECT id, name, guid, broadcast, capacity, location FROM stages WHERE event_id = ? "
+        "ORDER BY position");
     stages.bind(1, event_id);
-    while (stages.step())
-        programme.stages.push_back(Stage{stages.column_text(0), stages.column_text(1)});
+    while (stages.step()) {
+        programme.stages.push_back(Stage{stages.column_text(0), stages.column_text(1),
+                                         stages.column_text(2), stages.column_int(3) != 0,
+                                         static_cast<int>(stages.column_int(4)),
+                                         stages.column_text(5)});
+    }
 
     Statement sessions = db_.prepare(
-        "SELECT id, stage_id, kind, title, abstract, theme, starts_at, duration_s FROM sessions "
-        "WHERE event_id = ? ORDER BY starts_at, stage_id");
+        "SELECT id, stage_id, kind, title, abstract, theme, starts_at, duration_s, guid, "
+        "language, actual_start, actual_end, attendance, cancelled, replay_allowed, published "
+        "FROM sessions WHERE event_id = ? ORDER BY starts_at, stage_id");
     sessions.bind(1, event_id);
     while (sessions.step()) {
         Session s;
         s.id = sessions.column_text(0);
         s.stage_id = sessions.column_text(1);
-        // The CHECK constraint guarantees a known kind.
+        // CHECK constraints guarantee known kinds and modes.
         s.kind = session_kind_from_string(sessions.column_text(2)).value_or(SessionKind::talk);
         s.title = sessions.column_text(3);
         s.abstract = sessions.column_text(4);
         s.theme = sessions.column_text(5);
-        s.start = Instant{Seconds{sessions.column_int(6)}};
+        s.start = instant_of(sessions.column_int(6));
         s.duration = Seconds{sessions.column_int(7)};
+        s.guid = sessions.column_text(8);
+        s.language = sessions.column_text(9);
+        if (!sessions.column_is_null(10))
+            s.actual_start = instant_of(sessions.column_int(10));
+        if (!sessions.column_is_null(11))
+            s.actual_end = instant_of(sessions.column_int(11));
+        s.attendance =
+            attendance_mode_from_string(sessions.column_text(12)).value_or(AttendanceMode::hybrid);
+        s.cancelled = sessions.column_int(13) != 0;
+        s.replay_allowed = sessions.column_int(14) != 0;
+        s.published = sessions.column_int(15) != 0;
         programme.sessions.push_back(std::move(s));
     }
+    std::map<std::string, Session*, std::less<>> by_id;
+    for (Session& s : programme.sessions)
+        by_id.emplace(s.id, &s);
 
     Statement people = db_.prepare(
         "SELECT sp.session_id, sp.person_id, sp.role, p.name, p.affiliation "
@@ -168,9 +392,6 @@ Result<Programme> ProgrammeStore::load_event(std::string_view event_id) {
         "JOIN people p ON p.id = sp.person_id WHERE s.event_id = ? "
         "ORDER BY sp.session_id, sp.position");
     people.bind(1, event_id);
-    std::map<std::string, Session*, std::less<>> by_id;
-    for (Session& s : programme.sessions)
-        by_id.emplace(s.id, &s);
     std::set<std::string> seen_people;
     while (people.step()) {
         if (const auto it = by_id.find(people.column_text(0)); it != by_id.end()) {
@@ -185,6 +406,16 @@ Result<Programme> ProgrammeStore::load_event(std::string_view event_id) {
     }
     std::sort(programme.people.begin(), programme.people.end(),
               [](const Person& a, const Person& b) { return a.id < b.id; });
+
+    Statement follow_ups = db_.prepare(
+        "SELECT f.session_id, f.followed_id FROM session_follow_ups f "
+        "JOIN sessions s ON s.id = f.session_id WHERE s.event_id = ? "
+        "ORDER BY f.session_id, f.position");
+    follow_ups.bind(1, event_id);
+    while (follow_ups.step()) {
+        if (const auto it = by_id.find(follow_ups.column_text(0)); it != by_id.end())
+            it->second->follows_up.push_back(follow_ups.column_text(1));
+    }
     return programme;
 }
 
@@ -200,6 +431,28 @@ int64_t ProgrammeStore::revision() {
     Statement query = db_.prepare("SELECT COALESCE(MAX(revision), 0) FROM change_log");
     query.step();
     return query.column_int(0);
+}
+
+std::vector<ChangeRecord> ProgrammeStore::changes_since(int64_t revision,
+                                                        std::optional<std::string_view> event_id) {
+    Statement query = db_.prepare(
+        "SELECT revision, event_id, at, actor, operation, summary, sessions, whole_event "
+        "FROM change_log WHERE revision > ?1 AND (?2 IS NULL OR event_id = ?2) "
+        "ORDER BY revision");
+    query.bind(1, revision);
+    if (event_id) {
+        query.bind(2, *event_id);
+    } else {
+        query.bind_null(2);
+    }
+    std::vector<ChangeRecord> changes;
+    while (query.step()) {
+        changes.push_back(
+            ChangeRecord{query.column_int(0), query.column_text(1), instant_of(query.column_int(2)),
+                         query.column_text(3), query.column_text(4), query.column_text(5),
+                         json_strings(query.column_text(6)), query.column_int(7) != 0});
+    }
+    return changes;
 }
 
 }  // namespace stagehub::schedule

@@ -5,6 +5,8 @@
 #include <set>
 #include <string>
 
+#include "schedule/time_zone.hpp"
+
 namespace stagehub::schedule {
 namespace {
 
@@ -26,14 +28,52 @@ std::string describe(const Session& s) {
     return "session '" + s.id + "' (" + s.title + ")";
 }
 
+std::string local_text(Instant at, const std::string& zone) {
+    auto local = to_local(at, zone);
+    return local ? local->date_text() + " " + local->hh_mm() : format_instant(at);
+}
+
+void check_event(const Event& event, std::vector<Error>& errors) {
+    if (event.id.empty())
+        errors.push_back({"bad_field", "the event has no id"});
+    if (event.title.empty())
+        errors.push_back({"bad_field", "the event has no title"});
+    if (!is_known_time_zone(event.time_zone)) {
+        errors.push_back({"unknown_time_zone", "the event's time zone '" + event.time_zone +
+                                                   "' is not an IANA time zone like "
+                                                   "Europe/Stockholm"});
+    }
+    for (size_t i = 0; i < event.days.size(); ++i) {
+        const EventDay& day = event.days[i];
+        if (day.end <= day.start) {
+            errors.push_back({"bad_day", "day " + std::to_string(i + 1) + " of the event ends (" +
+                                             format_instant(day.end) + ") before it starts (" +
+                                             format_instant(day.start) + ")"});
+        } else if (i > 0 && day.start < event.days[i - 1].end) {
+            errors.push_back({"bad_day", "day " + std::to_string(i + 1) +
+                                             " of the event starts before day " +
+                                             std::to_string(i) + " ends; list days in order"});
+        }
+    }
+}
+
+// An event without days sets no limits (programme files may leave days out; importers
+// then derive them from the sessions).
+bool within_days(const Event& event, const Session& s) {
+    if (event.days.empty())
+        return true;
+    for (const EventDay& day : event.days) {
+        if (day.start <= s.effective_start() && s.effective_end() <= day.end)
+            return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 std::vector<Error> validate(const Programme& programme) {
     std::vector<Error> errors;
-    if (programme.event.id.empty())
-        errors.push_back({"bad_field", "the event has no id"});
-    if (programme.event.title.empty())
-        errors.push_back({"bad_field", "the event has no title"});
+    check_event(programme.event, errors);
     check_unique_ids(programme.stages, "stage", errors);
     check_unique_ids(programme.people, "person", errors);
     check_unique_ids(programme.sessions, "session", errors);
@@ -43,6 +83,31 @@ std::vector<Error> validate(const Programme& programme) {
             errors.push_back({"bad_field", describe(s) + " has no title"});
         if (s.duration <= Seconds{0}) {
             errors.push_back({"bad_duration", describe(s) + " must last longer than zero"});
+        } else if (s.effective_end() <= s.effective_start()) {
+            errors.push_back({"bad_duration", describe(s) + " ends (" +
+                                                  format_instant(s.effective_end()) +
+                                                  ") before it starts (" +
+                                                  format_instant(s.effective_start()) + ")"});
+        } else if (!s.cancelled && !within_days(programme.event, s)) {
+            errors.push_back({"outside_event_days",
+                              describe(s) + " runs " +
+                                  local_text(s.effective_start(), programme.event.time_zone) + "–" +
+                                  local_text(s.effective_end(), programme.event.time_zone) +
+                                  ", outside the event's days and opening hours"});
+        }
+        for (const std::string& talk : s.follows_up) {
+            const Session* followed = programme.find_session(talk);
+            if (s.kind != SessionKind::panel) {
+                errors.push_back({"bad_follow_up", describe(s) +
+                                                       " follows up other sessions, but only "
+                                                       "panels can"});
+                break;
+            }
+            if (followed == nullptr || followed == &s) {
+                errors.push_back({"bad_follow_up", describe(s) + " follows up '" + talk +
+                                                       "', which is not another session of "
+                                                       "the event"});
+            }
         }
         if (programme.find_stage(s.stage_id) == nullptr) {
             errors.push_back({"unknown_stage", describe(s) + " is on stage '" + s.stage_id +
@@ -60,16 +125,27 @@ std::vector<Error> validate(const Programme& programme) {
         }
     }
 
-    // Pairwise checks over start-sorted sessions: overlap on a stage, a person in two
-    // places. Sessions are few per event (tens to hundreds), so quadratic is fine and clear.
+    for (const Stage& stage : programme.stages) {
+        if (stage.capacity < 0) {
+            errors.push_back({"bad_field", "stage '" + stage.id + "' has a negative capacity"});
+        }
+    }
+
+    // Pairwise checks over start-sorted sessions at their effective times, cancelled ones
+    // left out: overlap on a stage, a person in two places. Sessions are few per event (tens
+    // to hundreds), so quadratic is fine and clear.
     std::vector<const Session*> by_start;
-    for (const Session& s : programme.sessions)
-        by_start.push_back(&s);
-    std::stable_sort(by_start.begin(), by_start.end(),
-                     [](const Session* a, const Session* b) { return a->start < b->start; });
+    for (const Session& s : programme.sessions) {
+        if (!s.cancelled && s.effective_end() > s.effective_start())
+            by_start.push_back(&s);
+    }
+    std::stable_sort(by_start.begin(), by_start.end(), [](const Session* a, const Session* b) {
+        return a->effective_start() < b->effective_start();
+    });
     for (size_t i = 0; i < by_start.size(); ++i) {
         const Session& a = *by_start[i];
-        for (size_t j = i + 1; j < by_start.size() && by_start[j]->start < a.end(); ++j) {
+        for (size_t j = i + 1;
+             j < by_start.size() && by_start[j]->effective_start() < a.effective_end(); ++j) {
             const Session& b = *by_start[j];
             if (a.stage_id == b.stage_id) {
                 errors.push_back({"overlap", describe(a) + " and " + describe(b) +

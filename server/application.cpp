@@ -187,7 +187,7 @@ void Application::publish_now(const schedule::Programme& programme, const std::s
 SharedMessage Application::now_message(const schedule::Programme& programme,
                                        const std::string& stage_id,
                                        const schedule::NowNext& now_next) const {
-    json message = schedule::now_next_json(programme, now_next);
+    json message = schedule::now_next_json(programme, now_next, now_utc());
     message["channel"] = "now:" + stage_id;
     message["type"] = "now";
     message["stage"] = stage_id;

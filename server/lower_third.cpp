@@ -55,12 +55,12 @@ std::string local_clock_time(Instant at, const std::string& time_zone) {
 
 pipelines::LowerThird lower_third_for(const schedule::Programme& programme,
                                       const schedule::NowNext& now_next) {
-    const Words words = words_for(programme.event.language);
+    const Words words = words_for(programme.event.language());
     const auto next_line = [&]() -> std::string {
         if (now_next.next == nullptr)
             return "";
         return std::string(words.next) + ": " + now_next.next->title + ", " +
-               local_clock_time(now_next.next->start, programme.event.time_zone);
+               local_clock_time(now_next.next->effective_start(), programme.event.time_zone);
     };
     if (now_next.now == nullptr)
         return {programme.event.title, next_line()};

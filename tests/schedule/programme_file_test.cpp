@@ -91,8 +91,9 @@ TEST(ProgrammeFile, RetimingKeepsOrderGapsAndBoundaries) {
     for (size_t i = 0; i < fast.sessions.size(); ++i) {
         const auto original = p->sessions[i].duration.count();
         EXPECT_NEAR(fast.sessions[i].duration.count(), original / 10.0, 1.0) << fast.sessions[i].id;
-        if (i > 0 && p->sessions[i - 1].end() == p->sessions[i].start) {
-            EXPECT_EQ(fast.sessions[i - 1].end(), fast.sessions[i].start) << "back to back stays";
+        if (i > 0 && p->sessions[i - 1].planned_end() == p->sessions[i].start) {
+            EXPECT_EQ(fast.sessions[i - 1].planned_end(), fast.sessions[i].start)
+                << "back to back stays";
         }
     }
     // A 20-minute talk becomes 2 minutes at speed 10.

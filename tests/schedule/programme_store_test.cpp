@@ -18,10 +18,65 @@ Programme fixture() {
     return *p;
 }
 
+// Guids are handed out by the store (tested on their own below); the rest must match.
 Programme normalised(Programme p) {
     std::sort(p.people.begin(), p.people.end(), [](auto& a, auto& b) { return a.id < b.id; });
     p.sort_sessions();
+    for (Session& s : p.sessions)
+        s.guid.clear();
+    for (Stage& s : p.stages)
+        s.guid.clear();
     return p;
+}
+
+TEST(ProgrammeStore, HandsOutGuidsOnceAndKeepsThemAcrossEditsAndReimports) {
+    TempDir dir;
+    Database db(dir / "stagehub.db");
+    migrate(db);
+    ProgrammeStore store(db);
+    Programme p = fixture();
+    p.find_session("a2")->guid = "6f1c3f8e-2b1a-4c7e-9d3a-0c1b2a3d4e5f";
+    ASSERT_TRUE(store.replace_event(p, "test").ok());
+    const Programme first = *store.load_event("innovationsdag");
+    EXPECT_EQ(first.find_session("a2")->guid, "6f1c3f8e-2b1a-4c7e-9d3a-0c1b2a3d4e5f");
+    const std::string a1 = first.find_session("a1")->guid;
+    ASSERT_EQ(a1.size(), 36u);
+    EXPECT_EQ(a1[14], '4') << "a version 4 UUID: " << a1;
+    EXPECT_NE(a1, first.find_session("b1")->guid);
+    EXPECT_EQ(first.stages.front().guid.size(), 36u);
+    // The same file again, without guids: the ones handed out stay.
+    p.find_session("a1")->title = "Ny titel";
+    ASSERT_TRUE(store.replace_event(p, "test").ok());
+    const Programme second = *store.load_event("innovationsdag");
+    EXPECT_EQ(second.find_session("a1")->guid, a1);
+    EXPECT_EQ(second.find_session("a1")->title, "Ny titel");
+    EXPECT_EQ(second.stages.front().guid, first.stages.front().guid);
+}
+
+TEST(ProgrammeStore, KeepsEveryFieldOfTheFullModel) {
+    TempDir dir;
+    Database db(dir / "stagehub.db");
+    migrate(db);
+    ProgrammeStore store(db);
+    Programme p = fixture();
+    p.event.organisers = {"Piteå kommun", "Region Norrbotten"};
+    p.event.languages = {"sv", "en"};
+    p.event.published = false;
+    p.stages.front().broadcast = false;
+    p.stages.front().capacity = 120;
+    p.stages.front().location = "Plan 2";
+    Session& a1 = *p.find_session("a1");
+    a1.actual_start = a1.start + Seconds{120};
+    a1.actual_end = a1.start + Seconds{600};
+    a1.attendance = AttendanceMode::in_person;
+    a1.replay_allowed = false;
+    a1.published = false;
+    a1.language = "en";
+    Session& a2 = *p.find_session("a2");
+    a2.follows_up = {"a1"};
+    a2.cancelled = true;
+    ASSERT_TRUE(store.replace_event(p, "test").ok());
+    EXPECT_EQ(normalised(*store.load_event("innovationsdag")), normalised(p));
 }
 
 TEST(ProgrammeStore, RoundTripThroughARealDatabaseFile) {

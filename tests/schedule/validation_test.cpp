@@ -74,7 +74,10 @@ TEST(Validation, ReferencesMustExistAndIdsBeUnique) {
     session(p, "a1").stage_id = "sal-x";
     session(p, "a2").people.push_back({"nobody", PersonRole::panelist});
     session(p, "a2").people.push_back({"bo", PersonRole::panelist});
-    p.stages.push_back(Stage{"sal-b", "Dubblett"});
+    Stage duplicate;
+    duplicate.id = "sal-b";
+    duplicate.name = "Dubblett";
+    p.stages.push_back(duplicate);
     const auto errors = validate(p);
     EXPECT_TRUE(has(errors, "unknown_stage", "sal-x"));
     EXPECT_TRUE(has(errors, "unknown_person", "nobody"));
