@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "schedule/programme_json.hpp"
+
 namespace stagehub::schedule {
 
 void ProgrammeCatalog::reload() {
@@ -13,7 +15,13 @@ void ProgrammeCatalog::reload() {
             throw std::runtime_error(programme.error().message);
         loaded.push_back(std::move(programme).value());
     }
+    std::vector<Programme> published;
+    for (const Programme& programme : loaded) {
+        if (auto visible = published_part(programme))
+            published.push_back(std::move(*visible));
+    }
     programmes_ = std::move(loaded);
+    published_ = std::move(published);
     revision_ = store_.revision();
 }
 

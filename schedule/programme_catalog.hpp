@@ -19,6 +19,9 @@ class ProgrammeCatalog {
     void reload();
 
     const std::vector<Programme>& programmes() const { return programmes_; }
+    // What the public sees: the published events, each without its unpublished sessions.
+    // Kept beside the full programmes so the clock and the websocket do not re-filter.
+    const std::vector<Programme>& published() const { return published_; }
     int64_t revision() const { return revision_; }
 
     const Programme* find_event(std::string_view event_id) const;
@@ -28,6 +31,7 @@ class ProgrammeCatalog {
   private:
     ProgrammeStore& store_;
     std::vector<Programme> programmes_;
+    std::vector<Programme> published_;
     int64_t revision_ = 0;
 };
 

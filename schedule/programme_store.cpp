@@ -419,6 +419,14 @@ Result<Programme> ProgrammeStore::load_event(std::string_view event_id) {
     return programme;
 }
 
+std::optional<Person> ProgrammeStore::load_person(std::string_view person_id) {
+    Statement query = db_.prepare("SELECT id, name, affiliation FROM people WHERE id = ?");
+    query.bind(1, person_id);
+    if (!query.step())
+        return std::nullopt;
+    return Person{query.column_text(0), query.column_text(1), query.column_text(2)};
+}
+
 std::vector<std::string> ProgrammeStore::event_ids() {
     std::vector<std::string> ids;
     Statement query = db_.prepare("SELECT id FROM events ORDER BY id");

@@ -59,6 +59,9 @@ class ProgrammeStore {
 
     std::vector<std::string> event_ids();
 
+    // A person from the people shared by all events.
+    std::optional<Person> load_person(std::string_view person_id);
+
     // The latest revision of the whole programme database; 0 when nothing was ever stored.
     int64_t revision();
 

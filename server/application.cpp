@@ -41,7 +41,10 @@ Application::Application(Options options)
     : options_(std::move(options)),
       db_(prepare_data_dir(options_.data_dir)),
       store_(db_),
-      catalog_(store_) {
+      catalog_(store_),
+      tokens_(db_),
+      editor_(store_, catalog_, *this),
+      programme_api_(store_, catalog_, tokens_, editor_) {
     schedule::migrate(db_);
     if (!options_.programme_file.empty()) {
         auto programme = schedule::read_programme_file(options_.programme_file);
@@ -79,17 +82,7 @@ Application::~Application() {
 }
 
 void Application::add_routes() {
-    router_.add(HttpMethod::get, "/api/v1/programme",
-                [this](const HttpRequest&, const PathParams&) {
-                    const Instant now = now_utc();
-                    json events = json::array();
-                    for (const auto& programme : catalog_.programmes()) {
-                        events.push_back(schedule::event_json(programme, now));
-                    }
-                    return json_response(200, {{"revision", catalog_.revision()},
-                                               {"server_time", server_time()},
-                                               {"events", std::move(events)}});
-                });
+    programme_api_.add_routes(router_);
     router_.add(HttpMethod::get, "/api/v1/health", [this](const HttpRequest&, const PathParams&) {
         return json_response(200, {{"status", shutting_down_ ? "stopping" : "ok"},
                                    {"server_time", server_time()},
@@ -112,8 +105,10 @@ int Application::run(const std::function<void(int port)>& on_ready) {
             Broadcast::Config{options_.data_dir / "media" / "live", options_.segment_seconds,
                               options_.video_width, options_.video_height});
         for (const auto& programme : catalog_.programmes()) {
-            for (const auto& stage : programme.stages)
-                broadcast_->start_stage(stage.id);
+            for (const auto& stage : programme.stages) {
+                if (stage.broadcast)
+                    broadcast_->start_stage(stage.id);
+            }
         }
     }
     tick();
@@ -166,7 +161,8 @@ void Application::begin_shutdown() {
 
 void Application::tick() {
     const Instant now = now_utc();
-    for (const auto& programme : catalog_.programmes()) {
+    // The published view: the screens and the picture are public.
+    for (const auto& programme : catalog_.published()) {
         // The tracker spans events; stage ids are globally unique.
         for (const std::string& stage_id : now_tracker_.update(programme, now)) {
             publish_now(programme, stage_id, now);
@@ -222,7 +218,7 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
 }
 
 void Application::on_socket_open(SocketId socket) {
-    for (const auto& programme : catalog_.programmes()) {
+    for (const auto& programme : catalog_.published()) {
         http_->send(socket, snapshot_message(programme));
         for (const auto& stage : programme.stages)
             http_->send(socket,
@@ -247,5 +243,42 @@ void Application::on_socket_message(SocketId socket, std::string_view text) {
 }
 
 void Application::on_socket_close(SocketId) {}
+
+void Application::on_programme_changed(const schedule::ChangeRecord& change) {
+    g_message("revision %lld: %s: %s (by %s)", static_cast<long long>(change.revision),
+              change.event_id.c_str(), change.summary.c_str(), change.actor.c_str());
+    const Instant now = now_utc();
+    const schedule::Programme* programme = catalog_.find_event(change.event_id);
+    // The websocket is public: it carries what the public may see (docs/PROTOCOL.md).
+    const json delta = schedule::event_delta_json(change.event_id, programme, {change},
+                                                  &schedule::published_part, now);
+    json message = {{"channel", "agenda:" + change.event_id},
+                    {"rev", change.revision},
+                    {"server_time", server_time()},
+                    {"change", schedule::change_json(change, false)}};
+    if (delta.contains("snapshot")) {
+        message["type"] = "snapshot";
+        message["event"] = delta["snapshot"];
+    } else if (delta.contains("removed")) {
+        message["type"] = "removed";
+        message["event"] = change.event_id;
+    } else {
+        message["type"] = "delta";
+        message["event"] = change.event_id;
+        message["sessions"] = delta["sessions"];
+        message["removed_sessions"] = delta["removed_sessions"];
+    }
+    if (http_)
+        http_->broadcast(
+            make_message(message.dump(-1, ' ', false, json::error_handler_t::replace)));
+    if (programme != nullptr) {
+        for (const auto& stage : programme->stages) {
+            now_tracker_.invalidate(stage.id);
+            if (broadcast_ && stage.broadcast && !broadcast_->has_stage(stage.id))
+                broadcast_->start_stage(stage.id);
+        }
+    }
+    tick();
+}
 
 }  // namespace stagehub::server

@@ -18,13 +18,16 @@
 #include "server/broadcast.hpp"
 #include "server/http_server.hpp"
 #include "server/options.hpp"
+#include "server/programme_api.hpp"
+#include "server/programme_editor.hpp"
 #include "server/static_files.hpp"
+#include "server/token_store.hpp"
 
 typedef struct _GMainLoop GMainLoop;
 
 namespace stagehub::server {
 
-class Application : public HttpServer::Handler {
+class Application : public HttpServer::Handler, public ProgrammeEditor::Listener {
   public:
     // Opens the database (migrating it) and imports the demo programme if one is given.
     // Throws with a message naming what failed and how to fix it.
@@ -45,6 +48,10 @@ class Application : public HttpServer::Handler {
     void on_socket_message(SocketId socket, std::string_view text) override;
     void on_socket_close(SocketId socket) override;
 
+    // ProgrammeEditor::Listener, on the loop thread: push the change to every screen and
+    // re-judge now/next (a delay may change what is on).
+    void on_programme_changed(const schedule::ChangeRecord& change) override;
+
   private:
     void add_routes();
     void tick();
@@ -61,6 +68,9 @@ class Application : public HttpServer::Handler {
     schedule::ProgrammeStore store_;
     schedule::ProgrammeCatalog catalog_;
     schedule::NowTracker now_tracker_;
+    TokenStore tokens_;
+    ProgrammeEditor editor_;
+    ProgrammeApi programme_api_;
     StaticFiles static_files_;
     ApiRouter router_;
     std::unique_ptr<Broadcast> broadcast_;

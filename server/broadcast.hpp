@@ -32,6 +32,7 @@ class Broadcast : public pipelines::StagePipeline::Listener {
     // Starts a pipeline for the stage. A stage that fails to start is reported as failed
     // (with the reason) and does not stop the others or the server.
     void start_stage(const std::string& stage_id);
+    bool has_stage(const std::string& stage_id) const { return stages_.contains(stage_id); }
     void show(const std::string& stage_id, const pipelines::LowerThird& text);
 
     // Stops every pipeline with EOS; `done` runs once all have finished their files.

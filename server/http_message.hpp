@@ -22,6 +22,8 @@ struct HttpRequest {
     std::string path;  // decoded, without the query, e.g. "/api/v1/programme"
     std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
     std::string body;
+    std::string authorization;  // the Authorization header, as sent
+    std::string content_type;   // the Content-Type header, as sent
 
     // The first value of a query parameter, if present.
     std::optional<std::string> query_value(std::string_view name) const;

@@ -123,6 +123,19 @@ std::vector<std::pair<std::string, std::string>> query_of(lws* wsi) {
     return query;
 }
 
+// A request header's value, or "" when absent (or longer than any sane header).
+std::string header_of(lws* wsi, lws_token_indexes token) {
+    const int length = lws_hdr_total_length(wsi, token);
+    if (length <= 0 || length > 8192)
+        return {};
+    std::string value(static_cast<size_t>(length) + 1, '\0');
+    const int copied = lws_hdr_copy(wsi, value.data(), length + 1, token);
+    if (copied < 0)
+        return {};
+    value.resize(static_cast<size_t>(copied));
+    return value;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -246,6 +259,8 @@ int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
     exchange->request.method = method_of(lws_method);
     exchange->request.path = uri ? uri : "/";
     exchange->request.query = query_of(wsi);
+    exchange->request.authorization = header_of(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+    exchange->request.content_type = header_of(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
 
     if (exchange->request.method == HttpMethod::other) {
         return respond(wsi, *exchange,

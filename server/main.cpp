@@ -15,6 +15,7 @@
 #include "schedule/migrations.hpp"
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_store.hpp"
+#include "server/admin_command.hpp"
 #include "server/application.hpp"
 #include "server/log_writer.hpp"
 #include "server/options.hpp"
@@ -86,6 +87,8 @@ int main(int argc, char** argv) {
                 return 0;
             case server::Command::import:
                 return import_programme(*options);
+            case server::Command::admin:
+                return server::run_admin(*options, std::cout, std::cerr);
             case server::Command::serve:
                 gst_init(nullptr, nullptr);
                 return serve(*options);

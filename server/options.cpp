@@ -22,7 +22,16 @@ std::string usage() {
 
 usage:
   stagehub serve [options]         serve the programme, the web pages and every stage
-  stagehub import FILE [--data DIR] store a programme file (docs/PROGRAMME_FORMAT.md)
+  stagehub import FILE [--event ID] [--skip-bad-rows] [--data DIR]
+                                   store a programme: stagehub JSON, frab schedule.json or
+                                   schedule.xml, or a sessions CSV (docs/API.md, "Formats")
+  stagehub admin ACTION [options]  accounts and their tokens:
+      create-organiser --name NAME [--event ID]...  an organiser (of these events; one
+                                                    with no event may import new ones)
+      create-staff --name NAME --event ID...        staff: statistics of these events
+      speaker-link --event ID --person PERSON       a speaker's personal link token
+      revoke --account N                            revoke every token of an account
+      list --event ID                               the accounts of an event
   stagehub --help | --version
 
 serve options:
@@ -50,8 +59,26 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                 return bad("import needs a programme file: stagehub import FILE");
             }
             options.programme_file = args[++i];
+        } else if (args[i] == "admin") {
+            options.command = Command::admin;
+            const std::string action = i + 1 < args.size() ? args[++i] : "";
+            if (action == "create-organiser") {
+                options.admin_action = AdminAction::create_organiser;
+            } else if (action == "create-staff") {
+                options.admin_action = AdminAction::create_staff;
+            } else if (action == "speaker-link") {
+                options.admin_action = AdminAction::speaker_link;
+            } else if (action == "revoke") {
+                options.admin_action = AdminAction::revoke;
+            } else if (action == "list") {
+                options.admin_action = AdminAction::list;
+            } else {
+                return bad(
+                    "admin needs an action: create-organiser, create-staff, "
+                    "speaker-link, revoke or list (see stagehub --help)");
+            }
         } else {
-            return bad("unknown command '" + args[i] + "'; commands are serve and import");
+            return bad("unknown command '" + args[i] + "'; commands are serve, import and admin");
         }
         ++i;
     }
@@ -68,6 +95,29 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
             options.command = Command::version;
         } else if (arg == "--no-broadcast") {
             options.broadcast = false;
+        } else if (arg == "--skip-bad-rows") {
+            if (options.command != Command::import)
+                return bad("--skip-bad-rows goes with import");
+            options.skip_bad_rows = true;
+        } else if (arg == "--event" || arg == "--name" || arg == "--person" || arg == "--account") {
+            auto v = value();
+            if (!v)
+                return v.error();
+            if (v->empty())
+                return bad(arg + " needs a value");
+            if (arg == "--event") {
+                options.events.push_back(*v);
+                options.event_id = *v;
+            } else if (arg == "--name") {
+                options.account_name = *v;
+            } else if (arg == "--person") {
+                options.person_id = *v;
+            } else {
+                int id = 0;
+                if (!parse_int(*v, id) || id <= 0)
+                    return bad("--account must be an account number, not '" + *v + "'");
+                options.account_id = id;
+            }
         } else if (arg == "--data" || arg == "--web" || arg == "--host" || arg == "--demo" ||
                    arg == "--port" || arg == "--demo-speed" || arg == "--segment-seconds" ||
                    arg == "--video") {
@@ -119,6 +169,20 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     }
     if (options.demo_speed != 1.0 && options.programme_file.empty()) {
         return bad("--demo-speed needs --demo FILE");
+    }
+    if (options.command == Command::import && options.events.size() > 1)
+        return bad("import takes one --event");
+    if (options.command == Command::admin) {
+        using enum AdminAction;
+        const AdminAction a = options.admin_action;
+        if ((a == create_organiser || a == create_staff) && options.account_name.empty())
+            return bad("admin needs --name NAME: who will hold the token");
+        if ((a == create_staff || a == speaker_link || a == list) && options.events.empty())
+            return bad("admin needs --event ID");
+        if (a == speaker_link && options.person_id.empty())
+            return bad("speaker-link needs --person PERSON (the person's id in the programme)");
+        if (a == revoke && options.account_id == 0)
+            return bad("revoke needs --account N (see stagehub admin list --event ID)");
     }
     return options;
 }

@@ -1,6 +1,7 @@
 // The command line: `stagehub serve ...` and `stagehub import FILE ...`.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -9,7 +10,10 @@
 
 namespace stagehub::server {
 
-enum class Command { serve, import, help, version };
+enum class Command { serve, import, admin, help, version };
+
+// What `stagehub admin ACTION` does (docs/API.md, "Tokens").
+enum class AdminAction { create_organiser, create_staff, speaker_link, revoke, list };
 
 struct Options {
     Command command = Command::serve;
@@ -23,6 +27,15 @@ struct Options {
     int segment_seconds = 2;
     int video_width = 1280;
     int video_height = 720;
+    // import
+    std::string event_id;        // --event: import into (or as) this event
+    bool skip_bad_rows = false;  // --skip-bad-rows: import the good rows, list the bad
+    // admin
+    AdminAction admin_action = AdminAction::list;
+    std::string account_name;         // --name
+    std::vector<std::string> events;  // --event (repeatable)
+    std::string person_id;            // --person
+    int64_t account_id = 0;           // --account
 };
 
 // Parses argv (without the program name). Errors name the bad argument and say what

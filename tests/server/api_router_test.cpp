@@ -28,21 +28,21 @@ class ApiRouterTest : public ::testing::Test {
 };
 
 TEST_F(ApiRouterTest, MatchesPatternsAndCapturesSegments) {
-    const auto r = router.dispatch({HttpMethod::get, "/api/v1/events/vecka/sessions/s1", {}, ""});
+    const auto r = router.dispatch({HttpMethod::get, "/api/v1/events/vecka/sessions/s1", {}, "", "", ""});
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(body_of(r)["event"], "vecka");
     EXPECT_EQ(body_of(r)["session"], "s1");
 }
 
 TEST_F(ApiRouterTest, HeadIsAnsweredByGet) {
-    EXPECT_EQ(router.dispatch({HttpMethod::head, "/api/v1/events/a/sessions/b", {}, ""}).status,
+    EXPECT_EQ(router.dispatch({HttpMethod::head, "/api/v1/events/a/sessions/b", {}, "", "", ""}).status,
               200);
 }
 
 TEST_F(ApiRouterTest, UnknownPathIs404Json) {
     for (const char* path :
          {"/api/v1/nope", "/api/v1/events/a/sessions", "/api/v1/events//sessions/b"}) {
-        const auto r = router.dispatch({HttpMethod::get, path, {}, ""});
+        const auto r = router.dispatch({HttpMethod::get, path, {}, "", "", ""});
         EXPECT_EQ(r.status, 404) << path;
         EXPECT_EQ(body_of(r)["error"]["code"], "not_found");
         EXPECT_NE(body_of(r)["error"]["message"].get<std::string>().find(path), std::string::npos);
@@ -50,7 +50,7 @@ TEST_F(ApiRouterTest, UnknownPathIs404Json) {
 }
 
 TEST_F(ApiRouterTest, WrongMethodIs405WithAllow) {
-    const auto r = router.dispatch({HttpMethod::delete_, "/api/v1/events/a/sessions/b", {}, ""});
+    const auto r = router.dispatch({HttpMethod::delete_, "/api/v1/events/a/sessions/b", {}, "", "", ""});
     EXPECT_EQ(r.status, 405);
     EXPECT_EQ(body_of(r)["error"]["code"], "method_not_allowed");
     bool has_allow = false;
@@ -60,7 +60,7 @@ TEST_F(ApiRouterTest, WrongMethodIs405WithAllow) {
 }
 
 TEST_F(ApiRouterTest, AThrowingHandlerBecomesA500NotACrash) {
-    const auto r = router.dispatch({HttpMethod::post, "/api/v1/boom", {}, ""});
+    const auto r = router.dispatch({HttpMethod::post, "/api/v1/boom", {}, "", "", ""});
     EXPECT_EQ(r.status, 500);
     EXPECT_EQ(body_of(r)["error"]["code"], "internal");
     EXPECT_NE(body_of(r)["error"]["message"].get<std::string>().find("disk on fire"),

@@ -38,7 +38,7 @@ class StaticFilesTest : public ::testing::Test {
         files.mount({"/live/", dir / "live", CachePolicy::live_media, ""});
     }
     HttpResponse get(const std::string& path, HttpMethod method = HttpMethod::get) {
-        auto r = files.serve(HttpRequest{method, path, {}, ""});
+        auto r = files.serve(HttpRequest{method, path, {}, "", "", ""});
         EXPECT_TRUE(r.has_value()) << path;
         return r.value_or(HttpResponse{});
     }

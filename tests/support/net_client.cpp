@@ -113,9 +113,12 @@ HttpReply http_get(int port, const std::string& target) {
 }
 
 HttpReply http_request(int port, const std::string& method, const std::string& target,
-                       const std::string& body, const std::string& content_type) {
+                       const std::string& body, const std::string& content_type,
+                       const std::string& bearer_token) {
     std::string raw =
         method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    if (!bearer_token.empty())
+        raw += "Authorization: Bearer " + bearer_token + "\r\n";
     if (!content_type.empty())
         raw += "Content-Type: " + content_type + "\r\n";
     if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {

@@ -22,7 +22,8 @@ HttpReply http_exchange(int port, const std::string& raw);
 
 HttpReply http_get(int port, const std::string& target);
 HttpReply http_request(int port, const std::string& method, const std::string& target,
-                       const std::string& body = "", const std::string& content_type = "");
+                       const std::string& body = "", const std::string& content_type = "",
+                       const std::string& bearer_token = "");
 
 class WebsocketClient {
   public:

@@ -1,0 +1,116 @@
+#include "server/access.hpp"
+
+#include <array>
+#include <string>
+
+namespace stagehub::server {
+namespace {
+
+Error unauthorized(std::string message) {
+    return Error{"unauthorized", std::move(message)};
+}
+
+Error forbidden(std::string message) {
+    return Error{"forbidden", std::move(message)};
+}
+
+constexpr std::string_view kNeedToken =
+    "this needs a token: send it as 'Authorization: Bearer <token>' (organisers get one from "
+    "'stagehub admin create-organiser')";
+
+}  // namespace
+
+Result<Caller> identify(const HttpRequest& request, TokenStore& tokens) {
+    if (request.authorization.empty())
+        return Caller{};
+    constexpr std::string_view kScheme = "Bearer ";
+    const std::string_view header = request.authorization;
+    if (header.size() <= kScheme.size() ||
+        !std::equal(kScheme.begin(), kScheme.end(), header.begin(),
+                    [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+        return unauthorized("the Authorization header must be 'Bearer <token>'");
+    }
+    auto account = tokens.authenticate(header.substr(kScheme.size()));
+    if (!account)
+        return unauthorized("the token is unknown or revoked; ask an organiser for a new one");
+    return Caller{std::move(account)};
+}
+
+Status require_organiser_of(const Caller& caller, std::string_view event_id) {
+    if (!caller.account)
+        return unauthorized(std::string(kNeedToken));
+    if (!caller.organises(event_id)) {
+        std::string message = "only organisers of event '";
+        message.append(event_id).append("' may do this; this token is for ");
+        message.append(caller.account->describe());
+        return forbidden(std::move(message));
+    }
+    return ok_status();
+}
+
+Status require_organiser(const Caller& caller) {
+    if (!caller.account)
+        return unauthorized(std::string(kNeedToken));
+    if (!caller.is(Role::organiser))
+        return forbidden("only organisers may do this; this token is for " +
+                         caller.account->describe());
+    return ok_status();
+}
+
+Status require_staff_of(const Caller& caller, std::string_view event_id) {
+    if (!caller.account)
+        return unauthorized(std::string(kNeedToken));
+    if (!(caller.is(Role::staff) || caller.is(Role::organiser)) ||
+        !caller.account->acts_in(event_id)) {
+        std::string message = "only staff and organisers of event '";
+        message.append(event_id).append("' may see this; this token is for ");
+        message.append(caller.account->describe());
+        return forbidden(std::move(message));
+    }
+    return ok_status();
+}
+
+Status require_speaker(const Caller& caller) {
+    if (!caller.account)
+        return unauthorized("this needs a speaker's personal link token");
+    if (!caller.is(Role::speaker))
+        return forbidden("this is for speakers; this token is for " + caller.account->describe());
+    return ok_status();
+}
+
+int http_status_for(std::string_view code) {
+    struct Mapping {
+        std::string_view code;
+        int status;
+    };
+    static constexpr std::array<Mapping, 14> kStatuses{{
+        {"bad_json", 400},
+        {"bad_field", 400},
+        {"bad_request", 400},
+        {"unauthorized", 401},
+        {"forbidden", 403},
+        {"not_found", 404},
+        {"overlap", 409},
+        {"person_double_booked", 409},
+        {"outside_event_days", 409},
+        {"id_conflict", 409},
+        {"bad_state", 409},
+        {"stale_revision", 409},
+        {"payload_too_large", 413},
+        {"unsupported_media_type", 415},
+    }};
+    for (const Mapping& m : kStatuses) {
+        if (m.code == code)
+            return m.status;
+    }
+    return 422;
+}
+
+HttpResponse error_response(const Error& error) {
+    HttpResponse response = error_response(http_status_for(error.code), error.code, error.message);
+    if (error.code == "unauthorized")
+        response.header("www-authenticate", "Bearer realm=\"stagehub\"");
+    return response;
+}
+
+}  // namespace stagehub::server

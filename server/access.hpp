@@ -1,0 +1,51 @@
+// Who is asking, and what they may do: the request edge's reading of the Authorization
+// header, and the rules of the roles (docs/API.md, "Roles").
+//
+//   public     reads published events and sessions
+//   organiser  everything in the events granted to them, unpublished parts included;
+//              imports new events (and is granted them)
+//   staff      statistics and the change log of their events
+//   speaker    their own sessions and panels, by a personal link token
+//
+// No token on an endpoint that needs one → 401; a token of the wrong role or for another
+// event → 403; a bad or revoked token → 401 on every endpoint, public ones included, so a
+// client learns its token is dead instead of silently seeing less.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "schedule/result.hpp"
+#include "server/http_message.hpp"
+#include "server/token_store.hpp"
+
+namespace stagehub::server {
+
+struct Caller {
+    std::optional<Account> account;  // empty: the public
+
+    bool is(Role role) const { return account && account->role == role; }
+    bool organises(std::string_view event_id) const {
+        return is(Role::organiser) && account->acts_in(event_id);
+    }
+    // Organisers of the event see its unpublished parts; everyone else the published ones.
+    bool sees_unpublished(std::string_view event_id) const { return organises(event_id); }
+    std::string actor() const { return account ? account->describe() : "public"; }
+};
+
+// Errors: "unauthorized" (malformed header, unknown or revoked token).
+Result<Caller> identify(const HttpRequest& request, TokenStore& tokens);
+
+// Each: ok, or "unauthorized" (no token) / "forbidden" (wrong role or event).
+Status require_organiser_of(const Caller& caller, std::string_view event_id);
+Status require_organiser(const Caller& caller);
+Status require_staff_of(const Caller& caller, std::string_view event_id);  // staff or organiser
+Status require_speaker(const Caller& caller);
+
+// The HTTP status of an expected failure, by its code: 400 malformed request, 401/403
+// access, 404 missing, 409 conflicts with the programme as it stands, 422 content that
+// is well-formed but invalid.
+int http_status_for(std::string_view error_code);
+HttpResponse error_response(const Error& error);
+
+}  // namespace stagehub::server
