@@ -10,37 +10,78 @@ namespace stagehub::schedule {
 
 using nlohmann::json;
 
-json change_json(const ChangeRecord& change, bool with_actor) {
-    json item = {{"revision", change.revision},      {"event", change.event_id},
-                 {"at", format_instant(change.at)},  {"operation", change.operation},
-                 {"summary", change.summary},        {"sessions", change.sessions},
+namespace {
+
+bool sees_all_of(const Reader& reader, std::string_view event_id) {
+    return reader.sees_unpublished && reader.sees_unpublished(event_id);
+}
+
+// The touched sessions this reader may hear of: visible now, or public before the change.
+std::vector<std::string> mentionable(const ChangeRecord& change,
+                                     const std::optional<Programme>& view, const Reader& reader) {
+    if (sees_all_of(reader, change.event_id))
+        return change.sessions;
+    std::vector<std::string> ids;
+    for (const std::string& id : change.sessions) {
+        const bool visible_now = view && view->find_session(id) != nullptr;
+        const bool public_before =
+            std::find(change.public_before.begin(), change.public_before.end(), id) !=
+            change.public_before.end();
+        if (visible_now || public_before)
+            ids.push_back(id);
+    }
+    return ids;
+}
+
+}  // namespace
+
+std::optional<Programme> Reader::view(const Programme& programme) const {
+    if (sees_all_of(*this, programme.event.id))
+        return programme;
+    return published_part(programme);
+}
+
+Reader public_reader() {
+    return Reader{[](std::string_view) { return false; }, false};
+}
+
+json change_json(const ChangeRecord& change, const Programme* current, const Reader& reader) {
+    const std::optional<Programme> view = current ? reader.view(*current) : std::nullopt;
+    const std::vector<std::string> ids = mentionable(change, view, reader);
+    // A summary names sessions by title: shown only when every session it touches may be.
+    const bool whole_summary = ids.size() == change.sessions.size();
+    json item = {{"revision", change.revision},
+                 {"event", change.event_id},
+                 {"at", format_instant(change.at)},
+                 {"operation", change.operation},
+                 {"summary", whole_summary ? change.summary : "updated the programme"},
+                 {"sessions", ids},
                  {"whole_event", change.whole_event}};
-    if (with_actor)
+    if (reader.sees_actors)
         item["actor"] = change.actor;
     return item;
 }
 
 json event_delta_json(std::string_view event_id, const Programme* current,
-                      const std::vector<ChangeRecord>& changes, const Visibility& visibility,
-                      Instant at) {
-    const std::optional<Programme> visible =
-        current != nullptr ? visibility(*current) : std::nullopt;
-    if (!visible)
+                      const std::vector<ChangeRecord>& changes, const Reader& reader, Instant at) {
+    const std::optional<Programme> view = current ? reader.view(*current) : std::nullopt;
+    if (!view)
         return {{"event", event_id}, {"removed", true}};
     std::set<std::string> touched;
     for (const ChangeRecord& change : changes) {
         if (change.whole_event)
-            return {{"event", event_id}, {"snapshot", event_json(*visible, at)}};
-        touched.insert(change.sessions.begin(), change.sessions.end());
+            return {{"event", event_id}, {"snapshot", event_json(*view, at)}};
+        for (std::string& id : mentionable(change, view, reader))
+            touched.insert(std::move(id));
     }
     json sessions = json::array();
     json removed = json::array();
     // In programme order, so a client appending upserts keeps a sorted agenda.
-    for (const Session& s : visible->sessions) {
+    for (const Session& s : view->sessions) {
         if (touched.erase(s.id) > 0)
-            sessions.push_back(session_json(*visible, s, at));
+            sessions.push_back(session_json(*view, s, at));
     }
-    for (const std::string& id : touched)  // deleted, or hidden from this reader
+    for (const std::string& id : touched)  // deleted, or hidden from this reader since
         removed.push_back(id);
     return {{"event", event_id},
             {"sessions", std::move(sessions)},
@@ -48,28 +89,30 @@ json event_delta_json(std::string_view event_id, const Programme* current,
 }
 
 json catch_up_json(const std::vector<ChangeRecord>& changes, const ProgrammeCatalog& catalog,
-                   const Visibility& visibility, Instant at, bool with_actor) {
+                   const Reader& reader, Instant at) {
     json listed = json::array();
     std::map<std::string, std::vector<ChangeRecord>> by_event;
-    for (const ChangeRecord& change : changes) {
-        const Programme* programme = catalog.find_event(change.event_id);
-        // Changes to events this reader cannot see are not listed at all: their summaries
-        // name sessions.
-        if (programme != nullptr && visibility(*programme))
-            listed.push_back(change_json(change, with_actor));
+    for (const ChangeRecord& change : changes)
         by_event[change.event_id].push_back(change);
-    }
     json events = json::array();
     for (const auto& [event_id, event_changes] : by_event) {
         const Programme* programme = catalog.find_event(event_id);
-        const bool visible = programme != nullptr && visibility(*programme).has_value();
+        const bool visible = programme != nullptr && reader.view(*programme).has_value();
         // An event the reader cannot see is mentioned only when it may have been visible
         // before (deleted or unpublished: a whole-event change), never for edits inside it.
         const bool whole = std::any_of(event_changes.begin(), event_changes.end(),
                                        [](const ChangeRecord& c) { return c.whole_event; });
-        if (visible || whole)
-            events.push_back(event_delta_json(event_id, programme, event_changes, visibility, at));
+        if (!visible && !whole)
+            continue;
+        events.push_back(event_delta_json(event_id, programme, event_changes, reader, at));
+        if (visible) {
+            for (const ChangeRecord& change : event_changes)
+                listed.push_back(change_json(change, programme, reader));
+        }
     }
+    std::sort(listed.begin(), listed.end(), [](const json& a, const json& b) {
+        return a["revision"].get<int64_t>() < b["revision"].get<int64_t>();
+    });
     return {{"changes", std::move(listed)}, {"events", std::move(events)}};
 }
 

@@ -5,11 +5,17 @@
 //
 // The same shape is pushed on the websocket after each edit (one change), so a page has one
 // code path for live deltas and for catching up after a reconnect.
+//
+// Readers see events whole (their organisers) or only the public part. For the public, a
+// change never names what was never public: a removal is listed only for a session that was
+// public before the change, and the summary of a change touching a hidden session is
+// replaced by a neutral line.
 #pragma once
 
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "schedule/model.hpp"
@@ -18,25 +24,33 @@
 
 namespace stagehub::schedule {
 
-// How one reader sees an event: the whole programme (its organisers), the published part,
-// or nothing (an unpublished event).
-using Visibility = std::function<std::optional<Programme>(const Programme&)>;
+struct Reader {
+    // True for the events whose unpublished parts this reader may see.
+    std::function<bool(std::string_view event_id)> sees_unpublished;
+    bool sees_actors = false;  // who made each change (organisers, staff)
+
+    // The event as this reader sees it; nullopt when it is hidden from them.
+    std::optional<Programme> view(const Programme& programme) const;
+};
+
+// A reader who sees only what is published, and no actors.
+Reader public_reader();
 
 // One event's part of a delta:
-//   {"event": id, "removed": true}                        gone, or not visible to the reader
+//   {"event": id, "removed": true}                        gone, or no longer visible
 //   {"event": id, "snapshot": {...event_json...}}         the event itself changed
 //   {"event": id, "sessions": [...], "removed_sessions": [ids]}  only sessions changed
 nlohmann::json event_delta_json(std::string_view event_id, const Programme* current,
-                                const std::vector<ChangeRecord>& changes,
-                                const Visibility& visibility, Instant at);
+                                const std::vector<ChangeRecord>& changes, const Reader& reader,
+                                Instant at);
 
-// {"changes": [{revision, event, at, operation, summary[, actor]}], "events": [...]} for
-// every change after a revision, grouped by event. `with_actor` adds who made each change
-// (for organisers and staff; the public sees what changed, not who changed it).
+// {"changes": [...change_json...], "events": [...event_delta_json...]} for every change after
+// a revision that this reader may know of, grouped by event.
 nlohmann::json catch_up_json(const std::vector<ChangeRecord>& changes,
-                             const ProgrammeCatalog& catalog, const Visibility& visibility,
-                             Instant at, bool with_actor);
+                             const ProgrammeCatalog& catalog, const Reader& reader, Instant at);
 
-nlohmann::json change_json(const ChangeRecord& change, bool with_actor);
+// {revision, event, at, operation, summary, sessions[, actor]} as this reader may see it.
+nlohmann::json change_json(const ChangeRecord& change, const Programme* current,
+                           const Reader& reader);
 
 }  // namespace stagehub::schedule

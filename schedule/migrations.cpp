@@ -114,6 +114,7 @@ CREATE TABLE session_follow_ups (
 ALTER TABLE change_log ADD COLUMN operation TEXT NOT NULL DEFAULT 'replace';
 ALTER TABLE change_log ADD COLUMN sessions TEXT NOT NULL DEFAULT '[]';  -- JSON list of ids
 ALTER TABLE change_log ADD COLUMN whole_event INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE change_log ADD COLUMN public_before TEXT NOT NULL DEFAULT '[]';  -- JSON list of ids
 CREATE INDEX change_log_by_event ON change_log(event_id, revision);
 
 -- Who may do what. Tokens are random and stored only as SHA-256 hashes.

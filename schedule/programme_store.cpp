@@ -251,7 +251,7 @@ void ProgrammeStore::write_sessions(const Programme& programme) {
 int64_t ProgrammeStore::log_change(std::string_view event_id, const ChangeNote& note) {
     db_.prepare(
            "INSERT INTO change_log (event_id, at, actor, summary, operation, sessions, "
-           "whole_event) VALUES (?, ?, ?, ?, ?, ?, ?)")
+           "whole_event, public_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, event_id)
         .bind(2, seconds_of(now_utc()))
         .bind(3, note.actor)
@@ -259,6 +259,7 @@ int64_t ProgrammeStore::log_change(std::string_view event_id, const ChangeNote& 
         .bind(5, note.operation)
         .bind(6, json(note.sessions).dump())
         .bind(7, int64_t{note.whole_event})
+        .bind(8, json(note.public_before).dump())
         .run();
     return db_.last_insert_rowid();
 }
@@ -301,7 +302,8 @@ Result<int64_t> ProgrammeStore::replace_event(const Programme& programme, std::s
                                  "replaced the programme (" +
                                      std::to_string(programme.sessions.size()) + " sessions)",
                                  {},
-                                 true});
+                                 true,
+                                 {}});
 }
 
 Result<int64_t> ProgrammeStore::delete_event(std::string_view event_id, std::string_view actor) {
@@ -312,7 +314,8 @@ Result<int64_t> ProgrammeStore::delete_event(std::string_view event_id, std::str
     if (db_.changes() == 0)
         return Error{"not_found", "there is no event '" + std::string(event_id) + "'"};
     const int64_t revision = log_change(
-        event_id, ChangeNote{std::string(actor), "delete_event", "deleted the event", {}, true});
+        event_id,
+        ChangeNote{std::string(actor), "delete_event", "deleted the event", {}, true, {}});
     tx.commit();
     return revision;
 }
@@ -444,7 +447,8 @@ int64_t ProgrammeStore::revision() {
 std::vector<ChangeRecord> ProgrammeStore::changes_since(int64_t revision,
                                                         std::optional<std::string_view> event_id) {
     Statement query = db_.prepare(
-        "SELECT revision, event_id, at, actor, operation, summary, sessions, whole_event "
+        "SELECT revision, event_id, at, actor, operation, summary, sessions, whole_event, "
+        "public_before "
         "FROM change_log WHERE revision > ?1 AND (?2 IS NULL OR event_id = ?2) "
         "ORDER BY revision");
     query.bind(1, revision);
@@ -455,10 +459,11 @@ std::vector<ChangeRecord> ProgrammeStore::changes_since(int64_t revision,
     }
     std::vector<ChangeRecord> changes;
     while (query.step()) {
-        changes.push_back(
-            ChangeRecord{query.column_int(0), query.column_text(1), instant_of(query.column_int(2)),
-                         query.column_text(3), query.column_text(4), query.column_text(5),
-                         json_strings(query.column_text(6)), query.column_int(7) != 0});
+        changes.push_back(ChangeRecord{query.column_int(0), query.column_text(1),
+                                       instant_of(query.column_int(2)), query.column_text(3),
+                                       query.column_text(4), query.column_text(5),
+                                       json_strings(query.column_text(6)), query.column_int(7) != 0,
+                                       json_strings(query.column_text(8))});
     }
     return changes;
 }

@@ -22,6 +22,9 @@ struct ChangeNote {
     std::string summary;    // "delayed 'Välkommen' by 10 min; 3 later sessions shifted"
     std::vector<std::string> sessions;  // ids of sessions added, changed or removed
     bool whole_event = false;           // event fields, days, stages or everything changed
+    // Of `sessions`, those the public could see before the change: the public may hear of
+    // their removal, but never of a session that was not public.
+    std::vector<std::string> public_before;
 };
 
 // One row of the change log.
@@ -34,6 +37,7 @@ struct ChangeRecord {
     std::string summary;
     std::vector<std::string> sessions;
     bool whole_event = false;
+    std::vector<std::string> public_before;
 };
 
 class ProgrammeStore {

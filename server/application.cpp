@@ -44,7 +44,9 @@ Application::Application(Options options)
       catalog_(store_),
       tokens_(db_),
       editor_(store_, catalog_, *this),
-      programme_api_(store_, catalog_, tokens_, editor_) {
+      programme_api_(store_, catalog_, tokens_, editor_),
+      accounts_api_(catalog_, tokens_),
+      live_api_(catalog_, tokens_, editor_) {
     schedule::migrate(db_);
     if (!options_.programme_file.empty()) {
         auto programme = schedule::read_programme_file(options_.programme_file);
@@ -83,6 +85,8 @@ Application::~Application() {
 
 void Application::add_routes() {
     programme_api_.add_routes(router_);
+    accounts_api_.add_routes(router_);
+    live_api_.add_routes(router_);
     router_.add(HttpMethod::get, "/api/v1/health", [this](const HttpRequest&, const PathParams&) {
         return json_response(200, {{"status", shutting_down_ ? "stopping" : "ok"},
                                    {"server_time", server_time()},
@@ -250,12 +254,13 @@ void Application::on_programme_changed(const schedule::ChangeRecord& change) {
     const Instant now = now_utc();
     const schedule::Programme* programme = catalog_.find_event(change.event_id);
     // The websocket is public: it carries what the public may see (docs/PROTOCOL.md).
-    const json delta = schedule::event_delta_json(change.event_id, programme, {change},
-                                                  &schedule::published_part, now);
+    const schedule::Reader reader = schedule::public_reader();
+    const json delta =
+        schedule::event_delta_json(change.event_id, programme, {change}, reader, now);
     json message = {{"channel", "agenda:" + change.event_id},
                     {"rev", change.revision},
                     {"server_time", server_time()},
-                    {"change", schedule::change_json(change, false)}};
+                    {"change", schedule::change_json(change, programme, reader)}};
     if (delta.contains("snapshot")) {
         message["type"] = "snapshot";
         message["event"] = delta["snapshot"];

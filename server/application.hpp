@@ -14,9 +14,11 @@
 #include "schedule/now_next.hpp"
 #include "schedule/programme_catalog.hpp"
 #include "schedule/programme_store.hpp"
+#include "server/accounts_api.hpp"
 #include "server/api_router.hpp"
 #include "server/broadcast.hpp"
 #include "server/http_server.hpp"
+#include "server/live_api.hpp"
 #include "server/options.hpp"
 #include "server/programme_api.hpp"
 #include "server/programme_editor.hpp"
@@ -71,6 +73,8 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     TokenStore tokens_;
     ProgrammeEditor editor_;
     ProgrammeApi programme_api_;
+    AccountsApi accounts_api_;
+    LiveApi live_api_;
     StaticFiles static_files_;
     ApiRouter router_;
     std::unique_ptr<Broadcast> broadcast_;

@@ -54,12 +54,10 @@ void add_caller_route(ApiRouter& router, TokenStore& tokens, HttpMethod method, 
                });
 }
 
-schedule::Visibility visibility_for(const Caller& caller) {
-    return [caller](const Programme& programme) -> std::optional<Programme> {
-        if (caller.sees_unpublished(programme.event.id))
-            return programme;
-        return schedule::published_part(programme);
-    };
+schedule::Reader reader_for(const Caller& caller) {
+    return schedule::Reader{
+        [caller](std::string_view event_id) { return caller.sees_unpublished(event_id); },
+        caller.is(Role::organiser) || caller.is(Role::staff)};
 }
 
 std::optional<Programme> visible_event(const schedule::ProgrammeCatalog& catalog,
@@ -67,7 +65,7 @@ std::optional<Programme> visible_event(const schedule::ProgrammeCatalog& catalog
     const Programme* programme = catalog.find_event(event_id);
     if (programme == nullptr)
         return std::nullopt;
-    return visibility_for(caller)(*programme);
+    return reader_for(caller).view(*programme);
 }
 
 Error no_such_event(std::string_view event_id) {
@@ -90,9 +88,9 @@ void ProgrammeApi::add_routes(ApiRouter& router) {
     route(HttpMethod::get, "/api/v1/events",
           [this](const HttpRequest&, const PathParams&, const Caller& c) {
               json events = json::array();
-              const auto visible = visibility_for(c);
+              const schedule::Reader reader = reader_for(c);
               for (const Programme& p : catalog_.programmes()) {
-                  if (auto seen = visible(p)) {
+                  if (auto seen = reader.view(p)) {
                       json item = schedule::event_fields_json(seen->event);
                       item["sessions"] = seen->sessions.size();
                       item["stages"] = seen->stages.size();
@@ -142,8 +140,10 @@ void ProgrammeApi::add_routes(ApiRouter& router) {
               if (const auto value = r.query_value("since"))
                   since = std::strtoll(value->c_str(), nullptr, 10);
               json changes = json::array();
+              const schedule::Reader reader = reader_for(c);
+              const Programme* programme = catalog_.find_event(p.at("event"));
               for (const auto& change : store_.changes_since(since, p.at("event")))
-                  changes.push_back(schedule::change_json(change, true));
+                  changes.push_back(schedule::change_json(change, programme, reader));
               return json_response(200, {{"event", p.at("event")},
                                          {"revision", catalog_.revision()},
                                          {"changes", std::move(changes)}});
@@ -180,7 +180,7 @@ void ProgrammeApi::add_routes(ApiRouter& router) {
 
 HttpResponse ProgrammeApi::programme(const HttpRequest& request, const Caller& caller) {
     const Instant now = now_utc();
-    const auto visible = visibility_for(caller);
+    const schedule::Reader reader = reader_for(caller);
     if (const auto since_text = request.query_value("since")) {
         char* end = nullptr;
         const long long since = std::strtoll(since_text->c_str(), &end, 10);
@@ -195,8 +195,7 @@ HttpResponse ProgrammeApi::programme(const HttpRequest& request, const Caller& c
                                                            std::to_string(catalog_.revision()) +
                                                            "; reload the whole programme"});
         }
-        json feed = schedule::catch_up_json(store_.changes_since(since), catalog_, visible, now,
-                                            caller.account.has_value());
+        json feed = schedule::catch_up_json(store_.changes_since(since), catalog_, reader, now);
         feed["revision"] = catalog_.revision();
         feed["since"] = since;
         feed["server_time"] = server_time();
@@ -204,7 +203,7 @@ HttpResponse ProgrammeApi::programme(const HttpRequest& request, const Caller& c
     }
     json events = json::array();
     for (const Programme& programme : catalog_.programmes()) {
-        if (auto seen = visible(programme))
+        if (auto seen = reader.view(programme))
             events.push_back(schedule::event_json(*seen, now));
     }
     return json_response(200, {{"revision", catalog_.revision()},

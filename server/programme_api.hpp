@@ -32,7 +32,7 @@ void add_caller_route(ApiRouter& router, TokenStore& tokens, HttpMethod method, 
 // everyone else, nothing (and so 404, not 403: existence is not revealed) when unpublished.
 std::optional<schedule::Programme> visible_event(const schedule::ProgrammeCatalog& catalog,
                                                  const Caller& caller, std::string_view event_id);
-schedule::Visibility visibility_for(const Caller& caller);
+schedule::Reader reader_for(const Caller& caller);
 Error no_such_event(std::string_view event_id);
 Error no_such_session(std::string_view event_id, std::string_view session_id);
 

@@ -64,8 +64,17 @@ HttpResponse ProgrammeEditor::commit(const Caller& caller, const Programme* befo
 
 Result<int64_t> ProgrammeEditor::save(const std::string& actor, Edit edit) {
     const std::string event_id = edit.programme.event.id;
-    const schedule::ChangeNote note{actor, edit.operation, edit.summary, edit.changed,
-                                    edit.whole_event};
+    schedule::ChangeNote note{actor,        edit.operation,   edit.summary,
+                              edit.changed, edit.whole_event, {}};
+    // What the public could see before, so it may hear of those sessions' removal only.
+    for (const schedule::Programme& published : catalog_.published()) {
+        if (published.event.id != event_id)
+            continue;
+        for (const std::string& id : edit.changed) {
+            if (published.find_session(id) != nullptr)
+                note.public_before.push_back(id);
+        }
+    }
     auto revision = store_.save_event(edit.programme, note);
     if (revision)
         announce(*revision, event_id, note);
@@ -75,9 +84,9 @@ Result<int64_t> ProgrammeEditor::save(const std::string& actor, Edit edit) {
 Result<int64_t> ProgrammeEditor::remove_event(const Caller& caller, const std::string& event_id) {
     auto revision = store_.delete_event(event_id, caller.actor());
     if (revision) {
-        announce(
-            *revision, event_id,
-            schedule::ChangeNote{caller.actor(), "delete_event", "deleted the event", {}, true});
+        announce(*revision, event_id,
+                 schedule::ChangeNote{
+                     caller.actor(), "delete_event", "deleted the event", {}, true, {}});
     }
     return revision;
 }
@@ -85,9 +94,9 @@ Result<int64_t> ProgrammeEditor::remove_event(const Caller& caller, const std::s
 void ProgrammeEditor::announce(int64_t revision, const std::string& event_id,
                                const schedule::ChangeNote& note) {
     catalog_.reload();
-    listener_.on_programme_changed(schedule::ChangeRecord{revision, event_id, now_utc(), note.actor,
-                                                          note.operation, note.summary,
-                                                          note.sessions, note.whole_event});
+    listener_.on_programme_changed(
+        schedule::ChangeRecord{revision, event_id, now_utc(), note.actor, note.operation,
+                               note.summary, note.sessions, note.whole_event, note.public_before});
 }
 
 }  // namespace stagehub::server

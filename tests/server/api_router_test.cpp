@@ -28,15 +28,17 @@ class ApiRouterTest : public ::testing::Test {
 };
 
 TEST_F(ApiRouterTest, MatchesPatternsAndCapturesSegments) {
-    const auto r = router.dispatch({HttpMethod::get, "/api/v1/events/vecka/sessions/s1", {}, "", "", ""});
+    const auto r =
+        router.dispatch({HttpMethod::get, "/api/v1/events/vecka/sessions/s1", {}, "", "", ""});
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(body_of(r)["event"], "vecka");
     EXPECT_EQ(body_of(r)["session"], "s1");
 }
 
 TEST_F(ApiRouterTest, HeadIsAnsweredByGet) {
-    EXPECT_EQ(router.dispatch({HttpMethod::head, "/api/v1/events/a/sessions/b", {}, "", "", ""}).status,
-              200);
+    EXPECT_EQ(
+        router.dispatch({HttpMethod::head, "/api/v1/events/a/sessions/b", {}, "", "", ""}).status,
+        200);
 }
 
 TEST_F(ApiRouterTest, UnknownPathIs404Json) {
@@ -50,7 +52,8 @@ TEST_F(ApiRouterTest, UnknownPathIs404Json) {
 }
 
 TEST_F(ApiRouterTest, WrongMethodIs405WithAllow) {
-    const auto r = router.dispatch({HttpMethod::delete_, "/api/v1/events/a/sessions/b", {}, "", "", ""});
+    const auto r =
+        router.dispatch({HttpMethod::delete_, "/api/v1/events/a/sessions/b", {}, "", "", ""});
     EXPECT_EQ(r.status, 405);
     EXPECT_EQ(body_of(r)["error"]["code"], "method_not_allowed");
     bool has_allow = false;

@@ -7,8 +7,7 @@
 #include <thread>
 
 #include "net_client.hpp"
-#include "server/application.hpp"
-#include "temp_dir.hpp"
+#include "running_server.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -18,43 +17,7 @@ using namespace std::chrono_literals;
 using stagehub::testing::http_exchange;
 using stagehub::testing::http_get;
 using stagehub::testing::http_request;
-using stagehub::testing::TempDir;
 using stagehub::testing::WebsocketClient;
-
-// Runs an Application on its own thread (which owns the GLib default context while it
-// runs) and shuts it down, checking the exit code, when the test ends.
-class RunningServer {
-  public:
-    explicit RunningServer(double demo_speed) {
-        Options options;
-        options.data_dir = dir.path();
-        options.port = 0;
-        options.web_dir = STAGEHUB_WEB_DIR;
-        options.programme_file = STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json";
-        options.demo_speed = demo_speed;
-        options.broadcast = false;
-        app = std::make_unique<Application>(options);
-        std::promise<int> ready;
-        auto port_future = ready.get_future();
-        thread = std::thread(
-            [this, &ready] { exit_code = app->run([&ready](int p) { ready.set_value(p); }); });
-        if (port_future.wait_for(10s) != std::future_status::ready) {
-            throw std::runtime_error("server did not start within 10 s");
-        }
-        port = port_future.get();
-    }
-    ~RunningServer() {
-        app->request_shutdown();
-        thread.join();
-        EXPECT_EQ(exit_code, 0);
-    }
-
-    TempDir dir;
-    std::unique_ptr<Application> app;
-    std::thread thread;
-    int port = 0;
-    int exit_code = -1;
-};
 
 json error_of(const stagehub::testing::HttpReply& reply) {
     const json body = json::parse(reply.body);

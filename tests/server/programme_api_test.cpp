@@ -1,0 +1,383 @@
+// The organiser API over real HTTP and a real websocket against the running server: who
+// may do what (each role × each endpoint class), edits that land whole or not at all,
+// catching up from a revision, and the agenda delta every screen receives.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "net_client.hpp"
+#include "running_server.hpp"
+#include "schedule/database.hpp"
+#include "server/token_store.hpp"
+
+namespace stagehub::server {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+using stagehub::testing::http_request;
+using stagehub::testing::HttpReply;
+using stagehub::testing::WebsocketClient;
+
+constexpr const char* kEvent = "tillsammans-for-fornyelse";
+
+class ProgrammeApiTest : public ::testing::Test {
+  protected:
+    RunningServer server{1.0};
+
+    // An account made the way `stagehub admin` makes one: in the server's database file.
+    std::string token(Role role, const std::string& name, const std::string& event = kEvent,
+                      const std::string& person = "") {
+        schedule::Database db(server.dir / "stagehub.db");
+        TokenStore tokens(db);
+        auto issued = tokens.create_account(name, role, person, {event}, "test");
+        EXPECT_TRUE(issued.ok()) << issued.error().message;
+        return issued->token;
+    }
+
+    HttpReply call(const std::string& method, const std::string& target,
+                   const std::string& bearer = "", const json& body = nullptr) {
+        return http_request(server.port, method, target, body.is_null() ? "" : body.dump(),
+                            body.is_null() ? "" : "application/json", bearer);
+    }
+
+    json get_json(const std::string& target, const std::string& bearer = "") {
+        const HttpReply reply = call("GET", target, bearer);
+        EXPECT_EQ(reply.status, 200) << target << ": " << reply.body;
+        return json::parse(reply.body, nullptr, false);
+    }
+
+    int64_t revision() { return get_json("/api/v1/programme")["revision"].get<int64_t>(); }
+
+    static std::string session_path(const std::string& id) {
+        return std::string("/api/v1/events/") + kEvent + "/sessions/" + id;
+    }
+};
+
+std::string error_code(const HttpReply& reply) {
+    const json body = json::parse(reply.body, nullptr, false);
+    if (body.is_discarded() || !body.contains("error"))
+        return "(no JSON error: " + reply.body + ")";
+    EXPECT_TRUE(body["error"]["message"].is_string());
+    return body["error"]["code"].get<std::string>();
+}
+
+TEST_F(ProgrammeApiTest, EachRoleGetsExactlyTheEndpointsItMay) {
+    const std::string organiser = token(Role::organiser, "Anna Berg");
+    const std::string other_organiser = token(Role::organiser, "Ola", "another-event");
+    const std::string staff = token(Role::staff, "Statistiker");
+    const std::string speaker = token(Role::speaker, "Johan", kEvent, "johan-nordlund");
+    const std::map<std::string, std::string> callers = {
+        {"public", ""},   {"organiser", organiser}, {"other_organiser", other_organiser},
+        {"staff", staff}, {"speaker", speaker},     {"bad_token", "shb_not-a-real-token"}};
+    struct Case {
+        std::string endpoint_class;
+        std::string method;
+        std::string target;
+        json body;
+        std::map<std::string, int> expected;  // caller → status
+    };
+    const std::string event = std::string("/api/v1/events/") + kEvent;
+    const std::vector<Case> cases = {
+        {"public read",
+         "GET",
+         event,
+         nullptr,
+         {{"public", 200},
+          {"organiser", 200},
+          {"other_organiser", 200},
+          {"staff", 200},
+          {"speaker", 200},
+          {"bad_token", 401}}},
+        {"public export",
+         "GET",
+         "/api/v1/programme?since=0",
+         nullptr,
+         {{"public", 200},
+          {"organiser", 200},
+          {"other_organiser", 200},
+          {"staff", 200},
+          {"speaker", 200},
+          {"bad_token", 401}}},
+        {"organiser edit",
+         "PATCH",
+         session_path("idesslussen") + "?dry_run=true",
+         {{"title", "Idésslussen, version 2"}},
+         {{"public", 401},
+          {"organiser", 200},
+          {"other_organiser", 403},
+          {"staff", 403},
+          {"speaker", 403},
+          {"bad_token", 401}}},
+        {"organiser live operation",
+         "POST",
+         session_path("innovationssprintar") + "/cancel",
+         json{{"dry_run", true}},
+         {{"public", 401},
+          {"organiser", 200},
+          {"other_organiser", 403},
+          {"staff", 403},
+          {"speaker", 403},
+          {"bad_token", 401}}},
+        {"organiser accounts",
+         "GET",
+         event + "/accounts",
+         nullptr,
+         {{"public", 401},
+          {"organiser", 200},
+          {"other_organiser", 403},
+          {"staff", 403},
+          {"speaker", 403},
+          {"bad_token", 401}}},
+        {"staff statistics",
+         "GET",
+         event + "/stats/programme",
+         nullptr,
+         {{"public", 401},
+          {"organiser", 200},
+          {"other_organiser", 403},
+          {"staff", 200},
+          {"speaker", 403},
+          {"bad_token", 401}}},
+        {"staff change log",
+         "GET",
+         event + "/changes",
+         nullptr,
+         {{"public", 401},
+          {"organiser", 200},
+          {"other_organiser", 403},
+          {"staff", 200},
+          {"speaker", 403},
+          {"bad_token", 401}}},
+        {"speaker own sessions",
+         "GET",
+         "/api/v1/speaker/sessions",
+         nullptr,
+         {{"public", 401},
+          {"organiser", 403},
+          {"other_organiser", 403},
+          {"staff", 403},
+          {"speaker", 200},
+          {"bad_token", 401}}},
+    };
+    const int64_t before = revision();
+    for (const Case& c : cases) {
+        for (const auto& [who, bearer] : callers) {
+            const HttpReply reply = call(c.method, c.target, bearer, c.body);
+            EXPECT_EQ(reply.status, c.expected.at(who))
+                << c.endpoint_class << " as " << who << ": " << reply.body;
+            if (reply.status == 401) {
+                EXPECT_EQ(error_code(reply), "unauthorized");
+            } else if (reply.status == 403) {
+                EXPECT_EQ(error_code(reply), "forbidden");
+            }
+        }
+    }
+    EXPECT_EQ(revision(), before) << "every edit above was a dry run";
+
+    const json mine = get_json("/api/v1/speaker/sessions", speaker);
+    EXPECT_EQ(mine["person"]["name"], "Johan Nordlund");
+    const json& sessions = mine["events"][0]["sessions"];
+    ASSERT_EQ(sessions.size(), 2u) << "his talk and his panel";
+    EXPECT_EQ(sessions[1]["id"], "panel-systematik");
+    EXPECT_EQ(sessions[1]["my_position"], 2) << "after the moderator";
+}
+
+TEST_F(ProgrammeApiTest, AnEditIsStoredWithTheNextRevisionAndWhoMadeIt) {
+    const std::string organiser = token(Role::organiser, "Anna Berg");
+    const int64_t before = revision();
+    const HttpReply reply = call("PATCH", session_path("idesslussen"), organiser,
+                                 {{"title", "Idésslussen & vägen vidare"}, {"theme", "Idéer"}});
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const json body = json::parse(reply.body);
+    EXPECT_EQ(body["revision"], before + 1);
+    EXPECT_EQ(body["changed"][0]["before"]["title"],
+              "Idéslussen – ett system för att ta vara på idéer");
+    EXPECT_EQ(body["changed"][0]["after"]["title"], "Idésslussen & vägen vidare");
+
+    const json session = get_json(session_path("idesslussen"));
+    EXPECT_EQ(session["title"], "Idésslussen & vägen vidare");
+    EXPECT_EQ(session["theme"], "Idéer");
+    EXPECT_EQ(session["people"].size(), 2u) << "fields left out keep their value";
+
+    const json log = get_json(std::string("/api/v1/events/") + kEvent + "/changes", organiser);
+    const json& last = log["changes"].back();
+    EXPECT_EQ(last["revision"], before + 1);
+    EXPECT_EQ(last["operation"], "edit_session");
+    EXPECT_NE(last["actor"].get<std::string>().find("Anna Berg"), std::string::npos);
+}
+
+TEST_F(ProgrammeApiTest, BadEditsAreClearErrorsAndChangeNothing) {
+    const std::string organiser = token(Role::organiser, "Anna Berg");
+    const int64_t before = revision();
+    const json original = get_json(session_path("idesslussen"));
+
+    const HttpReply not_json = http_request(server.port, "PATCH", session_path("idesslussen"),
+                                            "{title:", "application/json", organiser);
+    EXPECT_EQ(not_json.status, 400);
+    EXPECT_EQ(error_code(not_json), "bad_json");
+
+    const HttpReply wrong_type =
+        call("PATCH", session_path("idesslussen"), organiser, {{"duration_minutes", "long"}});
+    EXPECT_EQ(wrong_type.status, 400);
+    EXPECT_EQ(error_code(wrong_type), "bad_field");
+    EXPECT_NE(wrong_type.body.find("duration_minutes"), std::string::npos) << wrong_type.body;
+
+    // Onto the next talk's time: an overlap naming both sessions.
+    const json next = get_json(session_path("innovationssprintar"));
+    const HttpReply overlap =
+        call("PATCH", session_path("idesslussen"), organiser, {{"start", next["start"]}});
+    EXPECT_EQ(overlap.status, 409) << overlap.body;
+    EXPECT_EQ(error_code(overlap), "overlap");
+    EXPECT_NE(overlap.body.find("innovationssprintar"), std::string::npos) << overlap.body;
+
+    const HttpReply no_session =
+        call("PATCH", session_path("no-such-talk"), organiser, {{"title", "x"}});
+    EXPECT_EQ(no_session.status, 404);
+
+    const HttpReply renamed =
+        call("PATCH", session_path("idesslussen"), organiser, {{"id", "something-else"}});
+    EXPECT_EQ(renamed.status, 400);
+
+    EXPECT_EQ(revision(), before);
+    EXPECT_EQ(get_json(session_path("idesslussen")), original);
+}
+
+TEST_F(ProgrammeApiTest, AClientCatchesUpFromItsRevisionWithoutAFullReload) {
+    const std::string organiser = token(Role::organiser, "Anna Berg");
+    const int64_t seen = revision();
+    ASSERT_EQ(call("PATCH", session_path("idesslussen"), organiser, {{"title", "Ny titel"}}).status,
+              200);
+    json added = get_json(session_path("avslutning"));
+    const HttpReply add =
+        call("POST", std::string("/api/v1/events/") + kEvent + "/sessions", organiser,
+             {{"id", "extra-tack"},
+              {"stage", "stora-salen"},
+              {"kind", "talk"},
+              {"title", "Ett extra tack"},
+              {"start", added["end"]},
+              {"duration_minutes", 5},
+              {"people", {{{"person", "helena-marklund"}}}}});
+    ASSERT_EQ(add.status, 200) << add.body;
+    ASSERT_EQ(call("DELETE", session_path("forskolan"), organiser).status, 200);
+
+    const json feed = get_json("/api/v1/programme?since=" + std::to_string(seen));
+    EXPECT_EQ(feed["since"], seen);
+    EXPECT_EQ(feed["revision"], seen + 3);
+    ASSERT_EQ(feed["changes"].size(), 3u);
+    EXPECT_FALSE(feed["changes"][0].contains("actor")) << "the public sees what, not who";
+    ASSERT_EQ(feed["events"].size(), 1u);
+    const json& delta = feed["events"][0];
+    std::map<std::string, json> sessions;
+    for (const json& s : delta["sessions"])
+        sessions[s["id"]] = s;
+    ASSERT_EQ(sessions.size(), 3u) << delta.dump();
+    EXPECT_EQ(sessions["idesslussen"]["title"], "Ny titel");
+    EXPECT_EQ(sessions["panel-ideagande"]["follows_up"].size(), 3u)
+        << "the panel no longer follows up the removed talk";
+    EXPECT_EQ(sessions["extra-tack"]["people"][0]["name"], "Helena Marklund");
+    EXPECT_EQ(delta["removed_sessions"], json::array({"forskolan"}));
+
+    const json current = get_json("/api/v1/programme?since=" + std::to_string(seen + 3));
+    EXPECT_TRUE(current["changes"].empty());
+    EXPECT_TRUE(current["events"].empty());
+    EXPECT_EQ(call("GET", "/api/v1/programme?since=banana").status, 400);
+    EXPECT_EQ(call("GET", "/api/v1/programme?since=" + std::to_string(seen + 100)).status, 400);
+}
+
+TEST_F(ProgrammeApiTest, EveryConnectedScreenGetsTheDeltaWithTheNewRevisionWithinASecond) {
+    const std::string organiser = token(Role::organiser, "Anna Berg");
+    WebsocketClient screen(server.port, "/ws");
+    while (screen.receive(300ms)) {
+    }  // the snapshot and the now messages sent on connect
+    const auto sent = std::chrono::steady_clock::now();
+    const HttpReply reply = call("PATCH", session_path("ide-till-drift"), organiser,
+                                 {{"title", "Från idé till drift"}});
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const int64_t rev = json::parse(reply.body)["revision"];
+
+    std::optional<json> delta;
+    while (auto text = screen.receive(1000ms)) {
+        const json message = json::parse(*text);
+        if (message["type"] == "delta") {
+            delta = message;
+            break;
+        }
+    }
+    const auto elapsed = std::chrono::steady_clock::now() - sent;
+    ASSERT_TRUE(delta.has_value()) << "no agenda delta arrived";
+    EXPECT_LT(elapsed, 1s);
+    EXPECT_EQ((*delta)["channel"], std::string("agenda:") + kEvent);
+    EXPECT_EQ((*delta)["rev"], rev);
+    ASSERT_EQ((*delta)["sessions"].size(), 1u);
+    EXPECT_EQ((*delta)["sessions"][0]["title"], "Från idé till drift");
+}
+
+TEST_F(ProgrammeApiTest, UnpublishedSessionsReachOnlyTheEventsOrganisers) {
+    const std::string organiser = token(Role::organiser, "Anna Berg");
+    const std::string staff = token(Role::staff, "Statistiker");
+    WebsocketClient screen(server.port, "/ws");
+    while (screen.receive(300ms)) {
+    }
+    const int64_t seen = revision();
+    const HttpReply add =
+        call("POST", std::string("/api/v1/events/") + kEvent + "/sessions", organiser,
+             {{"id", "hemlig-punkt"},
+              {"stage", "stora-salen"},
+              {"kind", "talk"},
+              {"title", "Hemlig överraskning"},
+              {"start", get_json(session_path("avslutning"))["end"]},
+              {"duration_minutes", 5},
+              {"published", false}});
+    ASSERT_EQ(add.status, 200) << add.body;
+
+    const std::string secret = "Hemlig överraskning";
+    for (const std::string& target :
+         {std::string("/api/v1/programme"), "/api/v1/programme?since=" + std::to_string(seen),
+          std::string("/api/v1/events/") + kEvent, std::string("/api/v1/events")}) {
+        for (const std::string& bearer : {std::string(), staff}) {
+            const HttpReply reply = call("GET", target, bearer);
+            EXPECT_EQ(reply.status, 200) << target;
+            EXPECT_EQ(reply.body.find(secret), std::string::npos) << target << " leaks it";
+        }
+    }
+    EXPECT_EQ(call("GET", session_path("hemlig-punkt")).status, 404);
+    EXPECT_EQ(call("GET", session_path("hemlig-punkt"), organiser).status, 200);
+    EXPECT_NE(call("GET", std::string("/api/v1/events/") + kEvent, organiser).body.find(secret),
+              std::string::npos);
+    while (auto text = screen.receive(500ms))
+        EXPECT_EQ(text->find(secret), std::string::npos) << "the websocket leaks it: " << *text;
+
+    // Unpublishing a public session: it disappears for the public, as a removal.
+    ASSERT_EQ(call("PATCH", session_path("forskolan"), organiser, {{"published", false}}).status,
+              200);
+    const json feed = get_json("/api/v1/programme?since=" + std::to_string(seen + 1));
+    EXPECT_EQ(feed["events"][0]["removed_sessions"], json::array({"forskolan"}));
+}
+
+TEST_F(ProgrammeApiTest, OrganisersHandOutAndRevokeTokensForTheirEvent) {
+    const std::string organiser = token(Role::organiser, "Anna Berg");
+    const HttpReply created = call("POST", std::string("/api/v1/events/") + kEvent + "/accounts",
+                                   organiser, {{"role", "speaker"}, {"person", "sara-lindgren"}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    const json account = json::parse(created.body);
+    const std::string link_token = account["token"];
+    EXPECT_EQ(account["link"], "/speaker/" + link_token);
+    const json mine = get_json("/api/v1/speaker/sessions", link_token);
+    EXPECT_EQ(mine["events"][0]["sessions"].size(), 4u) << "two talks and two panels";
+
+    const HttpReply unknown_person =
+        call("POST", std::string("/api/v1/events/") + kEvent + "/accounts", organiser,
+             {{"role", "speaker"}, {"person", "nobody"}});
+    EXPECT_EQ(unknown_person.status, 400);
+
+    const HttpReply revoked = call("DELETE",
+                                   std::string("/api/v1/events/") + kEvent + "/accounts/" +
+                                       std::to_string(account["id"].get<int64_t>()),
+                                   organiser);
+    EXPECT_EQ(revoked.status, 200) << revoked.body;
+    EXPECT_EQ(call("GET", "/api/v1/speaker/sessions", link_token).status, 401);
+}
+
+}  // namespace
+}  // namespace stagehub::server

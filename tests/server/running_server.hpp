@@ -1,0 +1,54 @@
+// The real server (Application: libwebsockets on the GLib loop, a real SQLite file) on an
+// ephemeral loopback port, run on its own thread for a test and shut down at its end.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include "server/application.hpp"
+#include "temp_dir.hpp"
+
+namespace stagehub::server {
+
+// Runs an Application on its own thread (which owns the GLib default context while it
+// runs) and shuts it down, checking the exit code, when the test ends.
+class RunningServer {
+  public:
+    explicit RunningServer(double demo_speed) {
+        using namespace std::chrono_literals;
+        Options options;
+        options.data_dir = dir.path();
+        options.port = 0;
+        options.web_dir = STAGEHUB_WEB_DIR;
+        options.programme_file = STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json";
+        options.demo_speed = demo_speed;
+        options.broadcast = false;
+        app = std::make_unique<Application>(options);
+        std::promise<int> ready;
+        auto port_future = ready.get_future();
+        thread = std::thread(
+            [this, &ready] { exit_code = app->run([&ready](int p) { ready.set_value(p); }); });
+        if (port_future.wait_for(10s) != std::future_status::ready) {
+            throw std::runtime_error("server did not start within 10 s");
+        }
+        port = port_future.get();
+    }
+    ~RunningServer() {
+        app->request_shutdown();
+        thread.join();
+        EXPECT_EQ(exit_code, 0);
+    }
+
+    stagehub::testing::TempDir dir;
+    std::unique_ptr<Application> app;
+    std::thread thread;
+    int port = 0;
+    int exit_code = -1;
+};
+
+}  // namespace stagehub::server
