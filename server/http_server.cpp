@@ -61,6 +61,9 @@ struct HttpExchange {
     FileHandle file;
     uint64_t sent = 0;
     bool send_body = true;
+    // lws reports body completion even for a declared empty body that was answered at once;
+    // a request is handled exactly once.
+    bool answered = false;
 };
 
 struct SocketState {
@@ -205,6 +208,8 @@ int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* i
             auto& exchange = connections[wsi].http;
             if (!exchange)
                 return -1;
+            if (exchange->answered)
+                return 0;
             if (exchange->body_too_large) {
                 return respond(
                     wsi, *exchange,
@@ -296,6 +301,7 @@ int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse res
             exchange.file = std::move(file);
         }
     }
+    exchange.answered = true;
     exchange.response = std::move(response);
     exchange.send_body = exchange.request.method != HttpMethod::head;
     exchange.sent = 0;

@@ -379,5 +379,105 @@ TEST_F(ProgrammeApiTest, OrganisersHandOutAndRevokeTokensForTheirEvent) {
     EXPECT_EQ(call("GET", "/api/v1/speaker/sessions", link_token).status, 401);
 }
 
+TEST_F(ProgrammeApiTest, RunningLateIsPreviewedThenCommittedAndReachesEveryScreen) {
+    const std::string organiser = token(Role::organiser, "Anna Berg");
+    WebsocketClient screen(server.port, "/ws");
+    while (screen.receive(300ms)) {
+    }
+    const int64_t before = revision();
+    const json fika_before = get_json(session_path("fika-1"));
+
+    // The preview: what would move, nothing stored, nothing pushed.
+    const HttpReply preview =
+        call("POST", session_path("idesslussen") + "/delay", organiser,
+             {{"minutes", 10}, {"mode", "absorb_into_breaks"}, {"dry_run", true}});
+    ASSERT_EQ(preview.status, 200) << preview.body;
+    const json plan = json::parse(preview.body);
+    EXPECT_EQ(plan["dry_run"], true);
+    EXPECT_TRUE(plan["revision"].is_null());
+    std::vector<std::string> moved;
+    for (const json& c : plan["changed"])
+        moved.push_back(c["id"]);
+    EXPECT_EQ(moved,
+              (std::vector<std::string>{"idesslussen", "innovationssprintar", "ide-till-drift",
+                                        "mata-innovation", "panel-systematik", "fika-1"}))
+        << "the coffee break absorbs the delay; nothing after it moves";
+    EXPECT_EQ(plan["changed"].back()["after"]["end"], fika_before["end"]);
+    EXPECT_EQ(revision(), before);
+    EXPECT_FALSE(screen.receive(300ms).has_value()) << "a dry run is not pushed";
+
+    const HttpReply done = call("POST", session_path("idesslussen") + "/delay", organiser,
+                                {{"minutes", 10}, {"mode", "absorb_into_breaks"}});
+    ASSERT_EQ(done.status, 200) << done.body;
+    EXPECT_EQ(json::parse(done.body)["revision"], before + 1);
+    std::optional<json> delta;
+    while (auto text = screen.receive(1000ms)) {
+        const json message = json::parse(*text);
+        if (message["type"] == "delta") {
+            delta = message;
+            break;
+        }
+    }
+    ASSERT_TRUE(delta.has_value());
+    EXPECT_EQ((*delta)["rev"], before + 1);
+    EXPECT_EQ((*delta)["sessions"].size(), 6u);
+    EXPECT_EQ((*delta)["change"]["operation"], "delay");
+
+    // Past the end of the day (17:30; the closing talk ends 17:10): refused, named.
+    const HttpReply too_late =
+        call("POST", session_path("panel-ideagande") + "/delay", organiser, {{"minutes", 30}});
+    EXPECT_EQ(too_late.status, 409) << too_late.body;
+    EXPECT_EQ(error_code(too_late), "outside_event_days");
+    EXPECT_NE(too_late.body.find("avslutning"), std::string::npos) << too_late.body;
+
+    // Moving Sara's talk onto her panel's time double-books her.
+    const json panel = get_json(session_path("panel-ideagande"));
+    const HttpReply clash = call("POST", session_path("stod-till-ideagare") + "/move", organiser,
+                                 {{"start", panel["start"]}});
+    EXPECT_EQ(clash.status, 409) << clash.body;
+    EXPECT_EQ(error_code(clash), "overlap");
+
+    const HttpReply bad_order = call("PUT", session_path("panel-ideagande") + "/panel-order",
+                                     organiser, {{"people", {"helena-marklund", "sara-lindgren"}}});
+    EXPECT_EQ(bad_order.status, 422) << bad_order.body;
+    EXPECT_EQ(error_code(bad_order), "bad_panel_order");
+    const HttpReply good_order =
+        call("PUT", session_path("panel-ideagande") + "/panel-order", organiser,
+             {{"people",
+               {"helena-marklund", "sofia-ostlund", "sara-lindgren", "robert-dahlberg",
+                "niklas-hedman"}}});
+    ASSERT_EQ(good_order.status, 200) << good_order.body;
+    const json reordered = get_json(session_path("panel-ideagande"));
+    EXPECT_EQ(reordered["people"][1]["id"], "sofia-ostlund");
+    EXPECT_EQ(reordered["people"][1]["role"], "panelist");
+    EXPECT_EQ(revision(), before + 2);
+}
+
+TEST_F(ProgrammeApiTest, StartNowAndEndNowSetTheActualTimesOnTheStage) {
+    const std::string organiser = token(Role::organiser, "Anna Berg");
+    // The welcome is on now (since the server started); a moment later the first talk
+    // starts early.
+    std::this_thread::sleep_for(1100ms);
+    const HttpReply early =
+        call("POST", session_path("idesslussen") + "/start-now", organiser, nullptr);
+    ASSERT_EQ(early.status, 200) << early.body;
+    const json welcome = get_json(session_path("valkommen"));
+    const json talk = get_json(session_path("idesslussen"));
+    EXPECT_EQ(welcome["state"], "ended");
+    EXPECT_FALSE(welcome["actual_end"].is_null());
+    EXPECT_EQ(talk["state"], "live");
+    EXPECT_EQ(talk["actual_start"], welcome["actual_end"]);
+    const json programme = get_json(std::string("/api/v1/events/") + kEvent);
+    EXPECT_EQ(programme["event"]["stages"][0]["now"], "idesslussen");
+
+    std::this_thread::sleep_for(1100ms);  // times are whole seconds: let it run one
+    const HttpReply ended = call("POST", session_path("idesslussen") + "/end-now", organiser);
+    ASSERT_EQ(ended.status, 200) << ended.body;
+    EXPECT_EQ(get_json(session_path("idesslussen"))["state"], "ended");
+    const HttpReply again = call("POST", session_path("idesslussen") + "/end-now", organiser);
+    EXPECT_EQ(again.status, 409);
+    EXPECT_EQ(error_code(again), "bad_state");
+}
+
 }  // namespace
 }  // namespace stagehub::server
