@@ -46,7 +46,8 @@ Application::Application(Options options)
       editor_(store_, catalog_, *this),
       programme_api_(store_, catalog_, tokens_, editor_),
       accounts_api_(catalog_, tokens_),
-      live_api_(catalog_, tokens_, editor_) {
+      live_api_(catalog_, tokens_, editor_),
+      formats_api_(catalog_, tokens_, editor_) {
     schedule::migrate(db_);
     if (!options_.programme_file.empty()) {
         auto programme = schedule::read_programme_file(options_.programme_file);
@@ -87,6 +88,7 @@ void Application::add_routes() {
     programme_api_.add_routes(router_);
     accounts_api_.add_routes(router_);
     live_api_.add_routes(router_);
+    formats_api_.add_routes(router_);
     router_.add(HttpMethod::get, "/api/v1/health", [this](const HttpRequest&, const PathParams&) {
         return json_response(200, {{"status", shutting_down_ ? "stopping" : "ok"},
                                    {"server_time", server_time()},

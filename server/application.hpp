@@ -17,6 +17,7 @@
 #include "server/accounts_api.hpp"
 #include "server/api_router.hpp"
 #include "server/broadcast.hpp"
+#include "server/formats_api.hpp"
 #include "server/http_server.hpp"
 #include "server/live_api.hpp"
 #include "server/options.hpp"
@@ -75,6 +76,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     ProgrammeApi programme_api_;
     AccountsApi accounts_api_;
     LiveApi live_api_;
+    FormatsApi formats_api_;
     StaticFiles static_files_;
     ApiRouter router_;
     std::unique_ptr<Broadcast> broadcast_;

@@ -7,13 +7,16 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "schedule/database.hpp"
+#include "schedule/formats/import.hpp"
 #include "schedule/migrations.hpp"
-#include "schedule/programme_file.hpp"
 #include "schedule/programme_store.hpp"
 #include "server/admin_command.hpp"
 #include "server/application.hpp"
@@ -24,28 +27,61 @@ namespace {
 
 using namespace stagehub;
 
+// Any format import_programme knows, told apart by the file's extension; an existing event
+// is the base of a CSV (whose rows replace its sessions).
 int import_programme(const server::Options& options) {
-    auto programme = schedule::read_programme_file(options.programme_file);
-    if (!programme) {
-        std::cerr << "stagehub: " << programme.error().message << "\n";
+    std::ifstream in(options.programme_file, std::ios::binary);
+    if (!in) {
+        std::cerr << "stagehub: cannot read " << options.programme_file.string()
+                  << " (does it exist and is it readable?)\n";
         return 1;
     }
+    std::ostringstream text;
+    text << in.rdbuf();
     std::filesystem::create_directories(options.data_dir);
     schedule::Database db(options.data_dir / "stagehub.db");
     schedule::migrate(db);
     schedule::ProgrammeStore store(db);
-    auto revision = store.replace_event(*programme, "cli");
+
+    schedule::formats::ImportOptions import_options;
+    if (!options.event_id.empty())
+        import_options.event_id = options.event_id;
+    import_options.skip_bad_rows = options.skip_bad_rows;
+    std::optional<schedule::Programme> base;
+    if (!options.event_id.empty()) {
+        if (auto stored = store.load_event(options.event_id))
+            base = std::move(*stored);
+    }
+    auto imported =
+        schedule::formats::import_programme(text.str(), options.programme_file.extension().string(),
+                                            base ? &*base : nullptr, import_options);
+    if (!imported) {
+        std::cerr << "stagehub: " << options.programme_file.string() << ": "
+                  << imported.error().message << "\n";
+        return 1;
+    }
+    const schedule::Programme& programme = imported->programme;
+    auto revision = store.save_event(
+        programme, schedule::ChangeNote{"cli",
+                                        "import",
+                                        "imported " + options.programme_file.filename().string(),
+                                        {},
+                                        true,
+                                        {}});
     if (!revision) {
         std::cerr << "stagehub: " << revision.error().message << "\n";
         return 1;
     }
+    for (const auto& skipped : imported->skipped)
+        std::cerr << "skipped " << skipped.where << ": " << skipped.message << "\n";
     const auto count = [](size_t n, const char* one, const char* many) {
         return std::to_string(n) + " " + (n == 1 ? one : many);
     };
-    std::cout << "imported '" << programme->event.title << "' ("
-              << count(programme->sessions.size(), "session", "sessions") << " on "
-              << count(programme->stages.size(), "stage", "stages") << ") as revision " << *revision
-              << " into " << db.path().string() << "\n";
+    std::cout << "imported '" << programme.event.title << "' ("
+              << count(programme.sessions.size(), "session", "sessions") << " on "
+              << count(programme.stages.size(), "stage", "stages") << ") as event '"
+              << programme.event.id << "', revision " << *revision << ", into "
+              << db.path().string() << "\n";
     return 0;
 }
 
