@@ -479,5 +479,78 @@ TEST_F(ProgrammeApiTest, StartNowAndEndNowSetTheActualTimesOnTheStage) {
     EXPECT_EQ(error_code(again), "bad_state");
 }
 
+TEST_F(ProgrammeApiTest, ImportsReportEveryBadRowAndStoreAllOrNothing) {
+    const std::string organiser = token(Role::organiser, "Anna Berg");
+    const std::string other = token(Role::organiser, "Ola", "another-event");
+    const std::string csv =
+        "stage,kind,title,date,start,duration,speakers\n"
+        "Aulan,talk,Öppning,2026-05-12,09:00,20,Ann Öberg\n"
+        "Aulan,lecture,Fel sort,2026-05-12,09:30,20,\n"
+        "Aulan,talk,Fel tid,2026-05-12,25:00,20,\n"
+        "Aulan,panel,Panel,2026-05-12,10:00,30,\"Cia Lind (moderator); Ann Öberg\"\n";
+    const std::string target = "/api/v1/events/import?event=piteadagen&title=Piteådagen";
+    const int64_t before = revision();
+
+    const HttpReply refused = http_request(server.port, "POST", target, csv, "text/csv", other);
+    EXPECT_EQ(refused.status, 422) << refused.body;
+    EXPECT_EQ(error_code(refused), "invalid_import");
+    EXPECT_NE(refused.body.find("line 3"), std::string::npos) << refused.body;
+    EXPECT_NE(refused.body.find("line 4"), std::string::npos) << refused.body;
+    EXPECT_EQ(revision(), before) << "nothing is imported when a row is bad";
+    EXPECT_EQ(call("GET", "/api/v1/events/piteadagen").status, 404);
+
+    const HttpReply imported =
+        http_request(server.port, "POST", target + "&skip_bad_rows=true", csv, "text/csv", other);
+    ASSERT_EQ(imported.status, 200) << imported.body;
+    const json answer = json::parse(imported.body);
+    EXPECT_EQ(answer["created"], true);
+    EXPECT_EQ(answer["sessions"], 2);
+    EXPECT_EQ(answer["skipped"].size(), 2u);
+    EXPECT_EQ(answer["skipped"][0]["where"], "line 3");
+    const json event = get_json("/api/v1/events/piteadagen")["event"];
+    EXPECT_EQ(event["title"], "Piteådagen");
+    EXPECT_EQ(event["sessions"][1]["people"][0]["role"], "moderator");
+
+    // The importer organises the new event; the demo day's organiser does not.
+    EXPECT_EQ(call("PATCH", "/api/v1/events/piteadagen", other, {{"venue", "Piteå"}}).status, 200);
+    EXPECT_EQ(call("PATCH", "/api/v1/events/piteadagen", organiser, {{"venue", "x"}}).status, 403);
+    const HttpReply takeover =
+        http_request(server.port, "POST", std::string("/api/v1/events/import?event=") + kEvent, csv,
+                     "text/csv", other);
+    EXPECT_EQ(takeover.status, 403) << "an event is replaced only by its own organisers";
+
+    // A frab schedule.json export is a valid import of a copy of the day.
+    const HttpReply frab = call("GET", std::string("/api/v1/events/") + kEvent + "/schedule.json");
+    ASSERT_EQ(frab.status, 200);
+    EXPECT_EQ(frab.headers.at("content-type"), "application/json; charset=utf-8");
+    const HttpReply copy = http_request(server.port, "POST", "/api/v1/events/import?event=kopia",
+                                        frab.body, "application/json", other);
+    EXPECT_EQ(copy.status, 409) << "session ids belong to the original event: " << copy.body;
+    EXPECT_EQ(error_code(copy), "id_conflict");
+}
+
+TEST_F(ProgrammeApiTest, ExportsFollowEditsAndShowOnlyWhatTheReaderMaySee) {
+    const std::string organiser = token(Role::organiser, "Anna Berg");
+    ASSERT_EQ(call("PATCH", session_path("forskolan"), organiser, {{"published", false}}).status,
+              200);
+    const std::string hidden = "Medarbetardriven innovation i förskolan";
+    for (const std::string file :
+         {"schedule.json", "schedule.xml", "schedule.ics", "sessions.csv", "programme.json"}) {
+        const std::string target = std::string("/api/v1/events/") + kEvent + "/" + file;
+        const HttpReply reply = call("GET", target);
+        ASSERT_EQ(reply.status, 200) << target;
+        EXPECT_NE(reply.body.find("Paneldialog: systematik"), std::string::npos) << target;
+        EXPECT_EQ(reply.body.find(hidden), std::string::npos) << target << " leaks it";
+        EXPECT_NE(call("GET", target, organiser).body.find(hidden), std::string::npos)
+            << "organisers export their whole programme: " << target;
+    }
+    const HttpReply ics = call("GET", session_path("idesslussen") + "/session.ics");
+    ASSERT_EQ(ics.status, 200);
+    EXPECT_EQ(ics.headers.at("content-type"), "text/calendar; charset=utf-8");
+    EXPECT_NE(ics.body.find("DTSTART;TZID=Europe/Stockholm:"), std::string::npos);
+    EXPECT_EQ(ics.body.find("BEGIN:VEVENT"), ics.body.rfind("BEGIN:VEVENT")) << "one session";
+    EXPECT_EQ(call("GET", session_path("forskolan") + "/session.ics").status, 404);
+}
+
 }  // namespace
 }  // namespace stagehub::server
