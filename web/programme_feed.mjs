@@ -3,8 +3,9 @@
 // fallback while the websocket is down.
 //
 // Events dispatched (CustomEvent, payload in `detail`):
-//   snapshot  {event, rev, server_time}        an `agenda:{event}` snapshot, or an event
-//                                              of a fetched programme
+//   snapshot  {event, rev, server_time}        an `agenda:{event}` snapshot, an event of
+//                                              a fetched programme, or a known event with
+//                                              an `agenda` delta applied
 //   now       {stage, now, next, server_time}  a `now:{stage}` message
 //   status    {state: 'connecting' | 'open' | 'closed', attempt}
 //   empty     {}                                the fetched programme has no events
@@ -34,6 +35,7 @@ export class ProgrammeFeed extends EventTarget {
   #reconnectTimer = 0;
   #pollTimer = 0;
   #stopped = false;
+  #events = new Map(); // event id → {event, rev}: the base that deltas apply to
 
   constructor({ url = websocketUrl(), apiUrl = '/api/v1/programme' } = {}) {
     super();
@@ -110,7 +112,9 @@ export class ProgrammeFeed extends EventTarget {
     }
     const channel = typeof message?.channel === 'string' ? message.channel : '';
     if (channel.startsWith('agenda:') && message.type === 'snapshot' && message.event) {
-      this.#emit('snapshot', { event: message.event, rev: message.rev, server_time: message.server_time });
+      this.#snapshot(message.event, message.rev, message.server_time);
+    } else if (channel.startsWith('agenda:') && message.type === 'delta') {
+      this.#delta(message);
     } else if (channel.startsWith('now:') && message.type === 'now') {
       this.#emit('now', {
         stage: message.stage ?? channel.slice('now:'.length),
@@ -119,6 +123,26 @@ export class ProgrammeFeed extends EventTarget {
         server_time: message.server_time,
       });
     }
+  }
+
+  #snapshot(event, rev, server_time) {
+    this.#events.set(event.id, { event, rev });
+    this.#emit('snapshot', { event, rev, server_time });
+  }
+
+  // Upserts the changed sessions and drops the removed ones (docs/PROTOCOL.md). A delta
+  // for an event not seen yet, or not newer than what is held, is left to the next
+  // snapshot or poll.
+  #delta(message) {
+    const known = this.#events.get(message.event);
+    if (!known || !(message.rev > known.rev)) return;
+    const removed = new Set(message.removed_sessions ?? []);
+    const changed = new Map((message.sessions ?? []).map((s) => [s.id, s]));
+    const sessions = known.event.sessions
+      .filter((s) => !removed.has(s.id) && !changed.has(s.id))
+      .concat([...changed.values()])
+      .sort((a, b) => a.start.localeCompare(b.start) || a.stage.localeCompare(b.stage));
+    this.#snapshot({ ...known.event, sessions }, message.rev, message.server_time);
   }
 
   // Fetches the programme: at start (first paint before the websocket is up) and then
@@ -136,7 +160,7 @@ export class ProgrammeFeed extends EventTarget {
       const programme = await response.json();
       if (this.#stopped) return;
       for (const event of programme.events ?? []) {
-        this.#emit('snapshot', { event, rev: programme.revision, server_time: programme.server_time });
+        this.#snapshot(event, programme.revision, programme.server_time);
       }
       if (!(programme.events ?? []).length) this.#emit('empty', {});
     } catch (error) {

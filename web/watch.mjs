@@ -78,7 +78,7 @@ function renderEvent() {
   document.title = event.title;
   $('event-heading').lang = event.language || 'sv';
   $('event-title').textContent = event.title;
-  $('event-organiser').textContent = event.organiser ?? '';
+  $('event-organiser').textContent = (event.organisers ?? []).join(', ');
   $('event-venue').textContent = event.venue ?? '';
   $('event-date').textContent = eventDays(event, timeZone);
   $('meta-separator').hidden = !($('event-date').textContent && event.venue);

@@ -280,3 +280,35 @@ test('a new `now` from the server moves the card and the agenda highlight withou
       await context.close();
     }
   });
+
+test('an organiser\'s edit reaches the open agenda within seconds, without a reload',
+  { timeout: 60_000 }, async () => {
+    const { context, page, pageErrors } = await openWatchPage();
+    try {
+      await eventually('the page connected', async () => {
+        assert.equal((await readPage(page)).connection, 'connected');
+      });
+      await page.evaluate(() => { window.__stagehubTestMarker = 'same document'; });
+      const token = await server.adminToken(['create-organiser', '--name', 'Testarrangör',
+        '--event', demo.event.id]);
+      const title = 'Avslutning – med ett tack till alla';
+      const response = await fetch(`${server.url}api/v1/events/${demo.event.id}/sessions/avslutning`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title }),
+      });
+      assert.equal(response.status, 200, await response.text());
+      const sent = Date.now();
+      await eventually('the new title in the agenda', async () => {
+        const shown = await page.locator('#agenda > li[data-session-id="avslutning"] .agenda-title').textContent();
+        assert.equal(shown, title);
+      }, { timeoutMs: 5_000, intervalMs: 100 });
+      const latency = Date.now() - sent;
+      assert.ok(latency < 2_000, `shown ${latency} ms after the edit`);
+      assert.equal(await page.evaluate(() => window.__stagehubTestMarker), 'same document',
+        'the page was not reloaded');
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });

@@ -6,7 +6,7 @@
 // status, so the test can assert a clean exit; kill() is the last resort for teardown
 // paths where the test has already failed.
 
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -106,6 +106,18 @@ export class StagehubServer {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  // Runs `stagehub admin ARGS…` on this server's data directory (as an organiser would on
+  // the server) and returns the token it prints on its last line.
+  async adminToken(args) {
+    const stdout = await new Promise((resolve, reject) => {
+      execFile(STAGEHUB_BIN, ['admin', ...args, '--data', this.#dataDir], (error, out, err) => {
+        if (error) reject(new Error(`stagehub admin ${args.join(' ')} failed: ${err || error.message}`));
+        else resolve(out);
+      });
+    });
+    return stdout.trim().split('\n').pop();
   }
 
   // SIGINT and wait for the exit; returns {code, signal}. Escalates to SIGKILL after
