@@ -62,11 +62,10 @@ void LiveApi::add_routes(ApiRouter& router) {
             router, tokens_, method, pattern,
             [this, name, apply](const HttpRequest& r, const PathParams& p, const Caller& c) {
                 const std::string& event_id = p.at("event");
-                if (const Status allowed = require_organiser_of(c, event_id); !allowed)
-                    return error_response(allowed.error());
-                const Programme* before = catalog_.find_event(event_id);
-                if (before == nullptr)
-                    return error_response(no_such_event(event_id));
+                auto start = begin_edit(catalog_, r, event_id, c, false);
+                if (!start)
+                    return error_response(start.error());
+                const Programme* before = start->before;
                 if (const auto it = p.find("session");
                     it != p.end() && before->find_session(it->second) == nullptr) {
                     return error_response(no_such_session(event_id, it->second));

@@ -68,6 +68,21 @@ std::optional<Programme> visible_event(const schedule::ProgrammeCatalog& catalog
     return reader_for(caller).view(*programme);
 }
 
+Result<EditStart> begin_edit(const schedule::ProgrammeCatalog& catalog, const HttpRequest& request,
+                             std::string_view event_id, const Caller& caller, bool with_body) {
+    if (const Status allowed = require_organiser_of(caller, event_id); !allowed)
+        return allowed.error();
+    const Programme* before = catalog.find_event(event_id);
+    if (before == nullptr)
+        return no_such_event(event_id);
+    if (!with_body)
+        return EditStart{before, json::object()};
+    auto body = json_body(request);
+    if (!body)
+        return body.error();
+    return EditStart{before, std::move(*body)};
+}
+
 Error no_such_event(std::string_view event_id) {
     return Error{"not_found", "there is no event " + in_quotes(event_id)};
 }
@@ -213,15 +228,12 @@ HttpResponse ProgrammeApi::programme(const HttpRequest& request, const Caller& c
 
 HttpResponse ProgrammeApi::edit_event(const HttpRequest& request, const std::string& event_id,
                                       const Caller& caller) {
-    if (const Status allowed = require_organiser_of(caller, event_id); !allowed)
-        return error_response(allowed.error());
-    const Programme* before = catalog_.find_event(event_id);
-    if (before == nullptr)
-        return error_response(no_such_event(event_id));
-    auto body = json_body(request);
-    if (!body)
-        return error_response(body.error());
-    const json fields = merged(schedule::event_file_json(before->event), *body);
+    auto start = begin_edit(catalog_, request, event_id, caller, true);
+    if (!start)
+        return error_response(start.error());
+    const Programme* before = start->before;
+    const json& body = start->body;
+    const json fields = merged(schedule::event_file_json(before->event), body);
     std::vector<std::string> problems;
     schedule::Event event = schedule::read_event_json(fields, "", problems);
     if (!problems.empty())
@@ -230,20 +242,17 @@ HttpResponse ProgrammeApi::edit_event(const HttpRequest& request, const std::str
         return error_response(Error{"bad_field", "id: an event's id cannot change"});
     ProgrammeEditor::Edit edit{*before, {}, "edit_event", "edited the event's details", true};
     edit.programme.event = std::move(event);
-    return editor_.commit(caller, before, std::move(edit), wants_dry_run(request, *body));
+    return editor_.commit(caller, before, std::move(edit), wants_dry_run(request, body));
 }
 
 HttpResponse ProgrammeApi::add_stage(const HttpRequest& request, const std::string& event_id,
                                      const Caller& caller) {
-    if (const Status allowed = require_organiser_of(caller, event_id); !allowed)
-        return error_response(allowed.error());
-    const Programme* before = catalog_.find_event(event_id);
-    if (before == nullptr)
-        return error_response(no_such_event(event_id));
-    auto body = json_body(request);
-    if (!body)
-        return error_response(body.error());
-    json fields = *body;
+    auto start = begin_edit(catalog_, request, event_id, caller, true);
+    if (!start)
+        return error_response(start.error());
+    const Programme* before = start->before;
+    const json& body = start->body;
+    json fields = body;
     fields.erase("dry_run");
     std::vector<std::string> problems;
     schedule::Stage stage = schedule::read_stage_json(fields, "", problems);
@@ -256,28 +265,25 @@ HttpResponse ProgrammeApi::add_stage(const HttpRequest& request, const std::stri
     ProgrammeEditor::Edit edit{
         *before, {}, "add_stage", "added stage " + in_quotes(stage.name), true};
     edit.programme.stages.push_back(std::move(stage));
-    return editor_.commit(caller, before, std::move(edit), wants_dry_run(request, *body));
+    return editor_.commit(caller, before, std::move(edit), wants_dry_run(request, body));
 }
 
 HttpResponse ProgrammeApi::edit_stage(const HttpRequest& request, const PathParams& params,
                                       const Caller& caller) {
     const std::string& event_id = params.at("event");
-    if (const Status allowed = require_organiser_of(caller, event_id); !allowed)
-        return error_response(allowed.error());
-    const Programme* before = catalog_.find_event(event_id);
-    if (before == nullptr)
-        return error_response(no_such_event(event_id));
+    auto start = begin_edit(catalog_, request, event_id, caller, true);
+    if (!start)
+        return error_response(start.error());
+    const Programme* before = start->before;
+    const json& body = start->body;
     const schedule::Stage* current = before->find_stage(params.at("stage"));
     if (current == nullptr) {
         return error_response(Error{"not_found", "event " + in_quotes(event_id) + " has no stage " +
                                                      in_quotes(params.at("stage"))});
     }
-    auto body = json_body(request);
-    if (!body)
-        return error_response(body.error());
     std::vector<std::string> problems;
     schedule::Stage stage =
-        schedule::read_stage_json(merged(schedule::stage_file_json(*current), *body), "", problems);
+        schedule::read_stage_json(merged(schedule::stage_file_json(*current), body), "", problems);
     if (!problems.empty())
         return error_response(bad_fields(problems));
     if (stage.id != current->id)
@@ -288,18 +294,17 @@ HttpResponse ProgrammeApi::edit_stage(const HttpRequest& request, const PathPara
         if (s.id == stage.id)
             s = stage;
     }
-    return editor_.commit(caller, before, std::move(edit), wants_dry_run(request, *body));
+    return editor_.commit(caller, before, std::move(edit), wants_dry_run(request, body));
 }
 
 HttpResponse ProgrammeApi::remove_stage(const HttpRequest& request, const PathParams& params,
                                         const Caller& caller) {
     const std::string& event_id = params.at("event");
     const std::string& stage_id = params.at("stage");
-    if (const Status allowed = require_organiser_of(caller, event_id); !allowed)
-        return error_response(allowed.error());
-    const Programme* before = catalog_.find_event(event_id);
-    if (before == nullptr)
-        return error_response(no_such_event(event_id));
+    auto start = begin_edit(catalog_, request, event_id, caller, false);
+    if (!start)
+        return error_response(start.error());
+    const Programme* before = start->before;
     if (before->find_stage(stage_id) == nullptr) {
         return error_response(Error{
             "not_found", "event " + in_quotes(event_id) + " has no stage " + in_quotes(stage_id)});
@@ -320,15 +325,12 @@ HttpResponse ProgrammeApi::remove_stage(const HttpRequest& request, const PathPa
 
 HttpResponse ProgrammeApi::put_person(const HttpRequest& request, const std::string& event_id,
                                       const Caller& caller) {
-    if (const Status allowed = require_organiser_of(caller, event_id); !allowed)
-        return error_response(allowed.error());
-    const Programme* before = catalog_.find_event(event_id);
-    if (before == nullptr)
-        return error_response(no_such_event(event_id));
-    auto body = json_body(request);
-    if (!body)
-        return error_response(body.error());
-    json fields = *body;
+    auto start = begin_edit(catalog_, request, event_id, caller, true);
+    if (!start)
+        return error_response(start.error());
+    const Programme* before = start->before;
+    const json& body = start->body;
+    json fields = body;
     fields.erase("dry_run");
     std::vector<std::string> problems;
     schedule::Person person = schedule::read_person_json(fields, "", problems);
@@ -346,7 +348,7 @@ HttpResponse ProgrammeApi::put_person(const HttpRequest& request, const std::str
     std::erase_if(edit.programme.people,
                   [&](const schedule::Person& p) { return p.id == person.id; });
     edit.programme.people.push_back(person);
-    return editor_.commit(caller, before, std::move(edit), wants_dry_run(request, *body));
+    return editor_.commit(caller, before, std::move(edit), wants_dry_run(request, body));
 }
 
 void ProgrammeApi::add_missing_people(Programme& programme, const Session& session) {
@@ -360,15 +362,12 @@ void ProgrammeApi::add_missing_people(Programme& programme, const Session& sessi
 
 HttpResponse ProgrammeApi::add_session(const HttpRequest& request, const std::string& event_id,
                                        const Caller& caller) {
-    if (const Status allowed = require_organiser_of(caller, event_id); !allowed)
-        return error_response(allowed.error());
-    const Programme* before = catalog_.find_event(event_id);
-    if (before == nullptr)
-        return error_response(no_such_event(event_id));
-    auto body = json_body(request);
-    if (!body)
-        return error_response(body.error());
-    json fields = *body;
+    auto start = begin_edit(catalog_, request, event_id, caller, true);
+    if (!start)
+        return error_response(start.error());
+    const Programme* before = start->before;
+    const json& body = start->body;
+    json fields = body;
     fields.erase("dry_run");
     std::vector<std::string> problems;
     Session session = schedule::read_session_json(fields, "", problems);
@@ -385,27 +384,24 @@ HttpResponse ProgrammeApi::add_session(const HttpRequest& request, const std::st
         *before, {session.id}, "add_session", "added session " + in_quotes(session.title), false};
     add_missing_people(edit.programme, session);
     edit.programme.sessions.push_back(std::move(session));
-    return editor_.commit(caller, before, std::move(edit), wants_dry_run(request, *body));
+    return editor_.commit(caller, before, std::move(edit), wants_dry_run(request, body));
 }
 
 HttpResponse ProgrammeApi::edit_session(const HttpRequest& request, const PathParams& params,
                                         const Caller& caller) {
     const std::string& event_id = params.at("event");
     const std::string& session_id = params.at("session");
-    if (const Status allowed = require_organiser_of(caller, event_id); !allowed)
-        return error_response(allowed.error());
-    const Programme* before = catalog_.find_event(event_id);
-    if (before == nullptr)
-        return error_response(no_such_event(event_id));
+    auto start = begin_edit(catalog_, request, event_id, caller, true);
+    if (!start)
+        return error_response(start.error());
+    const Programme* before = start->before;
+    const json& body = start->body;
     const Session* current = before->find_session(session_id);
     if (current == nullptr)
         return error_response(no_such_session(event_id, session_id));
-    auto body = json_body(request);
-    if (!body)
-        return error_response(body.error());
     std::vector<std::string> problems;
     Session session = schedule::read_session_json(
-        merged(schedule::session_file_json(*current), *body), "", problems);
+        merged(schedule::session_file_json(*current), body), "", problems);
     if (!problems.empty())
         return error_response(bad_fields(problems));
     if (session.id != session_id)
@@ -414,18 +410,17 @@ HttpResponse ProgrammeApi::edit_session(const HttpRequest& request, const PathPa
         *before, {session_id}, "edit_session", "edited session " + in_quotes(session.title), false};
     add_missing_people(edit.programme, session);
     *edit.programme.find_session(session_id) = std::move(session);
-    return editor_.commit(caller, before, std::move(edit), wants_dry_run(request, *body));
+    return editor_.commit(caller, before, std::move(edit), wants_dry_run(request, body));
 }
 
 HttpResponse ProgrammeApi::remove_session(const HttpRequest& request, const PathParams& params,
                                           const Caller& caller) {
     const std::string& event_id = params.at("event");
     const std::string& session_id = params.at("session");
-    if (const Status allowed = require_organiser_of(caller, event_id); !allowed)
-        return error_response(allowed.error());
-    const Programme* before = catalog_.find_event(event_id);
-    if (before == nullptr)
-        return error_response(no_such_event(event_id));
+    auto start = begin_edit(catalog_, request, event_id, caller, false);
+    if (!start)
+        return error_response(start.error());
+    const Programme* before = start->before;
     const Session* current = before->find_session(session_id);
     if (current == nullptr)
         return error_response(no_such_session(event_id, session_id));

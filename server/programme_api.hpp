@@ -34,6 +34,15 @@ std::optional<schedule::Programme> visible_event(const schedule::ProgrammeCatalo
                                                  const Caller& caller, std::string_view event_id);
 schedule::Reader reader_for(const Caller& caller);
 Error no_such_event(std::string_view event_id);
+
+// The start of every organiser's edit: the caller organises the event, it exists, and (when
+// `with_body`) the body is a JSON object. Errors: 401/403, 404, 400 as values.
+struct EditStart {
+    const schedule::Programme* before;  // the event as it is, in the catalog
+    nlohmann::json body;                // {} when no body was asked for
+};
+Result<EditStart> begin_edit(const schedule::ProgrammeCatalog& catalog, const HttpRequest& request,
+                             std::string_view event_id, const Caller& caller, bool with_body);
 Error no_such_session(std::string_view event_id, std::string_view session_id);
 
 class ProgrammeApi {

@@ -57,19 +57,10 @@ FrabEvent frab_event(const Programme& programme, const Session& s, const ExportO
 
 // --- import -----------------------------------------------------------------------------
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
-
 // frab's types are free text ("Talk", "Lightning Talk", "Podiumsdiskussion"): stagehub's own
 // names first, then a few telling words, else a talk.
 SessionKind kind_from_type(std::string_view type) {
-    std::string word = lower(type);
+    std::string word = ascii_lower(type);
     std::replace(word.begin(), word.end(), '-', '_');
     std::replace(word.begin(), word.end(), ' ', '_');
     if (const auto kind = session_kind_from_string(word))

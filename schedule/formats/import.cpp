@@ -5,6 +5,7 @@
 #include "schedule/formats/frab_json.hpp"
 #include "schedule/formats/frab_xml.hpp"
 #include "schedule/formats/sessions_csv.hpp"
+#include "schedule/formats/slug.hpp"
 #include "schedule/programme_file.hpp"
 
 namespace stagehub::schedule::formats {
@@ -12,18 +13,9 @@ namespace {
 
 enum class Format { unknown, json, xml, csv };
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
-
 // The MIME type without parameters, or an extension hint; `generic` when the text decides.
 Format format_of_type(std::string_view content_type, bool& generic) {
-    std::string type = lower(content_type.substr(0, content_type.find(';')));
+    std::string type = ascii_lower(content_type.substr(0, content_type.find(';')));
     while (!type.empty() && type.back() == ' ')
         type.pop_back();
     while (!type.empty() && type.front() == ' ')

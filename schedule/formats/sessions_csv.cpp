@@ -62,19 +62,9 @@ std::string_view trim(std::string_view text) {
     return text;
 }
 
-// ASCII only: enough for keywords and for matching names typed in another case.
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
-
 // "Study visit", "in-person" → "study_visit", "in_person".
 std::string keyword(std::string_view text) {
-    std::string out = lower(trim(text));
+    std::string out = ascii_lower(trim(text));
     std::replace(out.begin(), out.end(), '-', '_');
     std::replace(out.begin(), out.end(), ' ', '_');
     return out;
@@ -83,7 +73,7 @@ std::string keyword(std::string_view text) {
 std::optional<bool> parse_flag(std::string_view text) {
     static const std::set<std::string, std::less<>> yes{"yes", "y", "ja", "j", "true", "1", "x"};
     static const std::set<std::string, std::less<>> no{"no", "n", "nej", "false", "0"};
-    const std::string word = lower(trim(text));
+    const std::string word = ascii_lower(trim(text));
     if (yes.count(word) != 0)
         return true;
     if (no.count(word) != 0)
@@ -145,7 +135,7 @@ class CsvImport {
 
     bool read_header(const CsvRecord& header) {
         for (size_t i = 0; i < header.fields.size(); ++i) {
-            const std::string name = lower(trim(header.fields[i]));
+            const std::string name = ascii_lower(trim(header.fields[i]));
             const auto known = std::find(kColumnNames.begin(), kColumnNames.end(), name);
             const std::string where = line_where(header.line);
             if (name.empty() && i + 1 == header.fields.size())

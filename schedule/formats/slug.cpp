@@ -129,4 +129,13 @@ std::string unique_id(const std::string& wanted, std::string_view fallback,
     return id;
 }
 
+std::string ascii_lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
 }  // namespace stagehub::schedule::formats

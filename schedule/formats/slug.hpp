@@ -9,6 +9,10 @@
 
 namespace stagehub::schedule::formats {
 
+// A-Z to a-z, nothing else: enough for keywords and content types, and for matching
+// names typed in another case.
+std::string ascii_lower(std::string_view text);
+
 // Empty when the text has no letter or digit that maps to a-z/0-9.
 std::string slugify(std::string_view text);
 
