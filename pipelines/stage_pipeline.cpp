@@ -159,6 +159,7 @@ struct StagePipeline::Impl {
     // Fragment ids start at 0 and grow by one, and `location` is printf'd with the id, so the
     // k-th closed fragment is file k.
     GstClockTime fragment_opened_at = 0;
+    std::chrono::system_clock::time_point fragment_opened_wall{};
     unsigned fragments_closed = 0;
     bool fragment_opened = false;
     // hlssink2 turns an EOS that arrives before its first fragment has opened into an ERROR
@@ -181,6 +182,7 @@ struct StagePipeline::Impl {
     void send_eos();
     void handle(GstMessage* message);
     void handle_element_message(GstMessage* message);
+    std::chrono::system_clock::time_point wall_clock_of(GstClockTime running_time) const;
     std::string describe_error(GstMessage* message) const;
 
     static gboolean on_bus_message(GstBus* bus, GstMessage* message, gpointer data);
@@ -401,6 +403,24 @@ void StagePipeline::Impl::handle(GstMessage* message) {
     }
 }
 
+// The wall-clock time at which the pipeline's running time was `running_time`: now, minus
+// how far the running time has moved on since. The pipeline clock is the system clock, so
+// this is exact up to the time between the two clock reads.
+std::chrono::system_clock::time_point StagePipeline::Impl::wall_clock_of(
+    GstClockTime running_time) const {
+    const auto wall_now = std::chrono::system_clock::now();
+    GstClock* clock = gst_element_get_clock(pipeline.get());
+    if (clock == nullptr)
+        return wall_now;
+    const GstClockTime clock_now = gst_clock_get_time(clock);
+    gst_object_unref(clock);
+    const GstClockTime base = gst_element_get_base_time(pipeline.get());
+    const GstClockTime running_now = clock_now > base ? clock_now - base : 0;
+    const GstClockTime behind = running_now > running_time ? running_now - running_time : 0;
+    return wall_now - std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                          std::chrono::nanoseconds(behind));
+}
+
 void StagePipeline::Impl::handle_element_message(GstMessage* message) {
     const GstStructure* s = gst_message_get_structure(message);
     if (s == nullptr || state == RunState::idle ||
@@ -412,15 +432,19 @@ void StagePipeline::Impl::handle_element_message(GstMessage* message) {
         return;
     if (gst_structure_has_name(s, "splitmuxsink-fragment-opened")) {
         fragment_opened_at = running_time;
+        fragment_opened_wall = wall_clock_of(running_time);
         fragment_opened = true;
         if (eos_pending)
             send_eos();
     } else if (gst_structure_has_name(s, "splitmuxsink-fragment-closed")) {
-        const double duration = static_cast<double>(running_time - fragment_opened_at) /
-                                static_cast<double>(GST_SECOND);
-        const std::filesystem::path segment =
-            config.output_dir / segment_file_name(run_id, fragments_closed++);
-        listener.on_segment_closed(config.stage_id, segment, duration);
+        ClosedSegment segment;
+        segment.index = fragments_closed++;
+        segment.path = config.output_dir / segment_file_name(run_id, segment.index);
+        segment.run_id = run_id;
+        segment.started_at = fragment_opened_wall;
+        segment.duration_s = static_cast<double>(running_time - fragment_opened_at) /
+                             static_cast<double>(GST_SECOND);
+        listener.on_segment_closed(config.stage_id, segment);
     }
 }
 

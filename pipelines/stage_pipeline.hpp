@@ -6,6 +6,7 @@
 // touch this object's state: they post bus messages.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -16,6 +17,20 @@ namespace stagehub::pipelines {
 struct LowerThird {
     std::string title;     // e.g. "Idéslussen – så fick vi idéerna att flyta"
     std::string subtitle;  // e.g. "Anna Lindqvist, Jonas Berg"; empty hides the second line
+};
+
+// A segment file that is complete and listed in the live playlist: the unit of the replay
+// archive.
+struct ClosedSegment {
+    std::filesystem::path path;  // output_dir / file name
+    std::string run_id;          // the run that wrote it; timestamps restart with each run
+    unsigned index = 0;          // its number within the run, from 0
+    // Wall-clock time of its first frame: its running time mapped through the pipeline clock
+    // (the system clock) at the moment the fragment opened.
+    std::chrono::system_clock::time_point started_at;
+    double duration_s = 0;
+
+    bool operator==(const ClosedSegment&) const = default;
 };
 
 struct StagePipelineConfig {
@@ -43,9 +58,9 @@ class StagePipeline {
         // element that failed. Also ends a run that was stopping: its files may be cut short.
         virtual void on_pipeline_error(const std::string& stage_id, const std::string& message) = 0;
         // A segment file was closed and listed in the playlist (the playlist on disk already
-        // lists it). Reported in segment order; `segment` is output_dir / file name.
+        // lists it). Reported in segment order.
         virtual void on_segment_closed(const std::string& stage_id,
-                                       const std::filesystem::path& segment, double duration_s) = 0;
+                                       const ClosedSegment& segment) = 0;
         // stop() finished: EOS reached every sink (or the stop timed out), files are final.
         virtual void on_pipeline_stopped(const std::string& stage_id) = 0;
     };

@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 2> kMigrations{
+constexpr std::array<std::string_view, 3> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -138,6 +138,27 @@ CREATE TABLE event_grants (
     account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
     event_id   TEXT NOT NULL,  -- may name an event before it is imported
     PRIMARY KEY (account_id, event_id)
+) STRICT;
+)sql",
+    // 3: the replay archive: every live segment as it closes, and organisers' replay edits.
+    R"sql(
+CREATE TABLE segments (
+    id          INTEGER PRIMARY KEY,
+    stage_id    TEXT NOT NULL,  -- no foreign key: the recording outlives edits of the stage
+    run_id      TEXT NOT NULL,  -- the pipeline run; timestamps restart with each
+    seq         INTEGER NOT NULL,  -- number within the run
+    file        TEXT NOT NULL UNIQUE,  -- relative to the live media folder: {stage}/seg-….ts
+    starts_ms   INTEGER NOT NULL,  -- wall clock, UTC milliseconds since the epoch
+    duration_ms INTEGER NOT NULL CHECK (duration_ms > 0),
+    bytes       INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX segments_by_stage_time ON segments(stage_id, starts_ms);
+
+CREATE TABLE replay_edits (
+    session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+    trim_in_ms  INTEGER NOT NULL DEFAULT 0 CHECK (trim_in_ms >= 0),
+    trim_out_ms INTEGER NOT NULL DEFAULT 0 CHECK (trim_out_ms >= 0),
+    hidden      INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1))
 ) STRICT;
 )sql",
 };

@@ -42,12 +42,14 @@ Application::Application(Options options)
       db_(prepare_data_dir(options_.data_dir)),
       store_(db_),
       catalog_(store_),
+      archive_(db_, options_.data_dir / "media" / "live"),
       tokens_(db_),
       editor_(store_, catalog_, *this),
       programme_api_(store_, catalog_, tokens_, editor_),
       accounts_api_(catalog_, tokens_),
       live_api_(catalog_, tokens_, editor_),
-      formats_api_(catalog_, tokens_, editor_) {
+      formats_api_(catalog_, tokens_, editor_),
+      replay_api_(catalog_, tokens_, archive_) {
     schedule::migrate(db_);
     if (!options_.programme_file.empty()) {
         auto programme = schedule::read_programme_file(options_.programme_file);
@@ -89,6 +91,7 @@ void Application::add_routes() {
     accounts_api_.add_routes(router_);
     live_api_.add_routes(router_);
     formats_api_.add_routes(router_);
+    replay_api_.add_routes(router_);
     router_.add(HttpMethod::get, "/api/v1/health", [this](const HttpRequest&, const PathParams&) {
         return json_response(200, {{"status", shutting_down_ ? "stopping" : "ok"},
                                    {"server_time", server_time()},
@@ -109,7 +112,8 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     if (options_.broadcast) {
         broadcast_ = std::make_unique<Broadcast>(
             Broadcast::Config{options_.data_dir / "media" / "live", options_.segment_seconds,
-                              options_.video_width, options_.video_height});
+                              options_.video_width, options_.video_height},
+            archive_);
         for (const auto& programme : catalog_.programmes()) {
             for (const auto& stage : programme.stages) {
                 if (stage.broadcast)

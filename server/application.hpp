@@ -23,6 +23,7 @@
 #include "server/options.hpp"
 #include "server/programme_api.hpp"
 #include "server/programme_editor.hpp"
+#include "server/replay_api.hpp"
 #include "server/static_files.hpp"
 #include "server/token_store.hpp"
 
@@ -71,12 +72,14 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     schedule::ProgrammeStore store_;
     schedule::ProgrammeCatalog catalog_;
     schedule::NowTracker now_tracker_;
+    pipelines::SegmentArchive archive_;
     TokenStore tokens_;
     ProgrammeEditor editor_;
     ProgrammeApi programme_api_;
     AccountsApi accounts_api_;
     LiveApi live_api_;
     FormatsApi formats_api_;
+    ReplayApi replay_api_;
     StaticFiles static_files_;
     ApiRouter router_;
     std::unique_ptr<Broadcast> broadcast_;

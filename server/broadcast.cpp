@@ -91,9 +91,10 @@ void Broadcast::on_pipeline_error(const std::string& stage_id, const std::string
     maybe_finish_stop();
 }
 
-void Broadcast::on_segment_closed(const std::string& stage_id, const std::filesystem::path&,
-                                  double) {
+void Broadcast::on_segment_closed(const std::string& stage_id,
+                                  const pipelines::ClosedSegment& segment) {
     Stage& stage = stages_[stage_id];
+    archive_.add(stage_id, segment);
     ++stage.segments;
     if (stage.state == StageState::starting) {
         stage.state = StageState::live;

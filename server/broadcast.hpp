@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "pipelines/segment_archive.hpp"
 #include "pipelines/stage_pipeline.hpp"
 
 namespace stagehub::server {
@@ -27,7 +28,9 @@ class Broadcast : public pipelines::StagePipeline::Listener {
         int height = 720;
     };
 
-    explicit Broadcast(Config config) : config_(std::move(config)) {}
+    // Every closed segment is indexed in `archive` (the replay archive).
+    Broadcast(Config config, pipelines::SegmentArchive& archive)
+        : config_(std::move(config)), archive_(archive) {}
 
     // Starts a pipeline for the stage. A stage that fails to start is reported as failed
     // (with the reason) and does not stop the others or the server.
@@ -42,8 +45,8 @@ class Broadcast : public pipelines::StagePipeline::Listener {
     nlohmann::json health() const;
 
     void on_pipeline_error(const std::string& stage_id, const std::string& message) override;
-    void on_segment_closed(const std::string& stage_id, const std::filesystem::path& segment,
-                           double duration_s) override;
+    void on_segment_closed(const std::string& stage_id,
+                           const pipelines::ClosedSegment& segment) override;
     void on_pipeline_stopped(const std::string& stage_id) override;
 
   private:
@@ -56,6 +59,7 @@ class Broadcast : public pipelines::StagePipeline::Listener {
     void maybe_finish_stop();
 
     Config config_;
+    pipelines::SegmentArchive& archive_;
     std::map<std::string, Stage> stages_;
     std::function<void()> on_all_stopped_;
 };

@@ -29,6 +29,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using stagehub::testing::discover_streams;
+using stagehub::testing::playlist_durations;
 using stagehub::testing::playlist_segments;
 using stagehub::testing::read_text_file;
 using stagehub::testing::TempDir;
@@ -154,6 +155,7 @@ struct Recorder : StagePipeline::Listener {
     std::vector<std::string> errors;
     std::vector<std::filesystem::path> segments;
     std::vector<double> durations;
+    std::vector<ClosedSegment> closed;
     int stopped = 0;
 
     void on_pipeline_error(const std::string& stage, const std::string& message) override {
@@ -161,11 +163,11 @@ struct Recorder : StagePipeline::Listener {
         errors.push_back(message);
         loop.reported();
     }
-    void on_segment_closed(const std::string& stage, const std::filesystem::path& segment,
-                           double duration_s) override {
+    void on_segment_closed(const std::string& stage, const ClosedSegment& segment) override {
         report_stages.push_back(stage);
-        segments.push_back(segment);
-        durations.push_back(duration_s);
+        segments.push_back(segment.path);
+        durations.push_back(segment.duration_s);
+        closed.push_back(segment);
         loop.reported();
     }
     void on_pipeline_stopped(const std::string& stage) override {
@@ -178,6 +180,7 @@ struct Recorder : StagePipeline::Listener {
         report_stages.clear();
         errors.clear();
         segments.clear();
+        closed.clear();
         durations.clear();
         stopped = 0;
     }
@@ -194,17 +197,6 @@ StagePipelineConfig small_stage(const std::filesystem::path& dir) {
     config.video_kbps = 300;
     config.audio_kbps = 64;
     return config;
-}
-
-// The EXTINF durations of a media playlist, in order.
-std::vector<double> playlist_durations(const std::string& playlist) {
-    std::vector<double> durations;
-    std::istringstream lines(playlist);
-    for (std::string line; std::getline(lines, line);) {
-        if (line.starts_with("#EXTINF:"))
-            durations.push_back(std::stod(line.substr(8)));
-    }
-    return durations;
 }
 
 std::string last_line(const std::string& text) {
@@ -290,6 +282,7 @@ class StagePipelineTest : public ::testing::Test {
 TEST_F(StagePipelineTest, WritesDecodableH264AacSegmentsAndAFinalPlaylistOnStop) {
     StagePipeline pipeline(small_stage(dir.path()), recorder);
     pipeline.set_lower_third({"Idéslussen – så fick vi idéerna att flyta", "Anna Lindqvist"});
+    const auto started = std::chrono::system_clock::now();
     pipeline.start();
     EXPECT_TRUE(pipeline.running());
     run_until_segments(2);
@@ -320,6 +313,20 @@ TEST_F(StagePipelineTest, WritesDecodableH264AacSegmentsAndAFinalPlaylistOnStop)
             EXPECT_GT(recorder.durations[i], 0.0) << listed[i];
         // Finished files only: EOS made hlssink2 close the last one before the playlist.
         EXPECT_TRUE(is_whole_transport_stream(dir / listed[i]));
+    }
+
+    // Wall-clock starts, which the replay archive cuts by: the first frame came right after
+    // start(), and each segment starts where the one before it ended.
+    ASSERT_EQ(recorder.closed.size(), listed.size());
+    EXPECT_LT(std::chrono::abs(recorder.closed.front().started_at - started), 1500ms);
+    for (size_t i = 1; i < recorder.closed.size(); ++i) {
+        const ClosedSegment& previous = recorder.closed[i - 1];
+        const double gap =
+            std::chrono::duration<double>(recorder.closed[i].started_at - previous.started_at)
+                .count();
+        EXPECT_NEAR(gap, previous.duration_s, 0.15) << listed[i];
+        EXPECT_EQ(recorder.closed[i].index, i);
+        EXPECT_EQ(recorder.closed[i].run_id, previous.run_id);
     }
 
     // What a player finds: H.264 at the configured size and AAC, in the first segment and

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -195,6 +197,114 @@ TEST(StagehubProcess, ImportReportsABadFileAndStoresNothing) {
     ASSERT_TRUE(WIFEXITED(good_status));
     EXPECT_EQ(WEXITSTATUS(good_status), 0) << good.output();
     EXPECT_NE(good.output().find("24 sessions"), std::string::npos) << good.output();
+}
+
+// "2026-11-23T10:00:05Z" for now + offset.
+std::string utc_in(std::chrono::seconds offset) {
+    const std::time_t at =
+        std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + offset);
+    std::tm utc{};
+    gmtime_r(&at, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+double seconds_between(const std::string& from, const std::string& to) {
+    const auto parse = [](const std::string& text) {
+        std::tm tm{};
+        strptime(text.substr(0, 19).c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+        const double fraction =
+            text.size() > 20 && text[19] == '.' ? std::stod(text.substr(19, 4)) : 0.0;
+        return static_cast<double>(timegm(&tm)) + fraction;
+    };
+    return parse(to) - parse(from);
+}
+
+// The replay archive as a user meets it, through a crash: a talk is broadcast, the server
+// is killed with SIGKILL in the middle of it and started again; when the talk ends its
+// replay is listed within 10 s, and its VOD playlist covers the talk across both runs
+// (marked as a discontinuity), every segment whole and decodable.
+TEST(StagehubProcess, ASessionBecomesAReplayThatSurvivesKillMinus9) {
+    TempDir dir;
+    const std::string talk_start = utc_in(3s);
+    const std::string talk_end = utc_in(23s);
+    std::ofstream(dir / "programme.json") << R"({"format": "stagehub-programme/1",
+        "event": {"id": "krasch", "title": "Kraschtest", "time_zone": "UTC"},
+        "stages": [{"id": "salen", "name": "Salen"}],
+        "sessions": [
+          {"id": "talk", "stage": "salen", "kind": "talk", "title": "Före och efter",
+           "start": ")" << talk_start << R"(", "duration_minutes": 0.3333333333},
+          {"id": "later", "stage": "salen", "kind": "talk", "title": "Sedan",
+           "start": ")" << talk_end << R"(", "duration_minutes": 5}]})";
+    Process import({STAGEHUB_BIN, "import", (dir / "programme.json").string(), "--data",
+                    (dir / "data").string()});
+    const int imported = import.wait_exit(30s);
+    ASSERT_TRUE(WIFEXITED(imported) && WEXITSTATUS(imported) == 0) << import.output();
+    const std::vector<std::string> serve = {
+        STAGEHUB_BIN,     "serve",   "--data",  (dir / "data").string(), "--port", "0", "--web",
+        STAGEHUB_WEB_DIR, "--video", "320x180", "--segment-seconds",     "1"};
+    {
+        Process first(serve);
+        ASSERT_FALSE(first.wait_for_line("stage salen: live", 30s).empty()) << first.output();
+        std::this_thread::sleep_for(8s);  // into the talk
+        first.signal(SIGKILL);
+        ASSERT_NE(first.wait_exit(10s), -1);
+    }
+    Process second(serve);
+    const std::string serving = second.wait_for_line("serving on http://127.0.0.1:", 30s);
+    ASSERT_FALSE(serving.empty()) << second.output();
+    const int port = port_of(serving);
+
+    nlohmann::json replay;
+    const auto deadline = std::chrono::system_clock::now() + 60s;
+    while (std::chrono::system_clock::now() < deadline) {
+        const auto reply = http_get(port, "/api/v1/replays?event=krasch");
+        ASSERT_EQ(reply.status, 200) << reply.body;
+        const auto replays = nlohmann::json::parse(reply.body)["replays"];
+        if (!replays.empty()) {
+            replay = replays[0];
+            break;
+        }
+        std::this_thread::sleep_for(250ms);
+    }
+    ASSERT_FALSE(replay.is_null()) << "no replay listed:\n" << second.output();
+    const double available_after = seconds_between(talk_end, utc_in(0s));
+    EXPECT_LT(available_after, 10.0) << "the replay came " << available_after << " s after the end";
+    EXPECT_EQ(replay["session"], "talk");
+    // Whole segments of 1 s: the replay covers the talk to within one segment at each end.
+    EXPECT_LE(seconds_between(talk_start, replay["covers_from"]), 1.0) << replay.dump();
+    EXPECT_GE(seconds_between(talk_end, replay["covers_to"]), -1.0) << replay.dump();
+
+    const auto playlist = http_get(port, replay["playlist"].get<std::string>());
+    ASSERT_EQ(playlist.status, 200);
+    EXPECT_EQ(playlist.headers.at("content-type"), "application/vnd.apple.mpegurl");
+    EXPECT_NE(playlist.body.find("#EXT-X-PLAYLIST-TYPE:VOD"), std::string::npos) << playlist.body;
+    EXPECT_NE(playlist.body.find("#EXT-X-ENDLIST"), std::string::npos) << playlist.body;
+    EXPECT_NE(playlist.body.find("#EXT-X-DISCONTINUITY"), std::string::npos)
+        << "two runs, before and after the crash:\n"
+        << playlist.body;
+    const auto uris = playlist_segments(playlist.body);
+    ASSERT_GE(uris.size(), 10u) << playlist.body;
+    double listed = 0;
+    for (const std::string& uri : uris) {
+        const auto segment = http_get(port, uri);
+        ASSERT_EQ(segment.status, 200) << uri;
+        const auto file = dir / "data/media" / uri.substr(1);
+        const std::string codecs = discover_streams(file);
+        EXPECT_NE(codecs.find("video/x-h264"), std::string::npos) << uri << ":\n" << codecs;
+    }
+    for (const double d : playlist_durations(playlist.body))
+        listed += d;
+    EXPECT_NEAR(listed, replay["duration_seconds"].get<double>(), 0.01);
+    // The talk lasted 20 s; the crash and restart cost a few seconds of it, no more.
+    EXPECT_GT(listed, 12.0) << playlist.body;
+    EXPECT_LT(listed, 23.0) << playlist.body;
+
+    second.signal(SIGINT);
+    const int status = second.wait_exit(30s);
+    ASSERT_TRUE(WIFEXITED(status)) << second.output();
+    EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace

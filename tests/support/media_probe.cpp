@@ -25,6 +25,16 @@ std::vector<std::string> playlist_segments(const std::string& playlist) {
     return segments;
 }
 
+std::vector<double> playlist_durations(const std::string& playlist) {
+    std::vector<double> durations;
+    std::istringstream lines(playlist);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("#EXTINF:"))
+            durations.push_back(std::stod(line.substr(8)));
+    }
+    return durations;
+}
+
 std::string discover_streams(const std::filesystem::path& file) {
     gst_init(nullptr, nullptr);
     GError* error = nullptr;

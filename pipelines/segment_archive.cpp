@@ -1,0 +1,110 @@
+#include "pipelines/segment_archive.hpp"
+
+#include <system_error>
+
+namespace stagehub::pipelines {
+namespace {
+
+int64_t ms_of(WallTime at) {
+    return at.time_since_epoch().count();
+}
+
+}  // namespace
+
+void SegmentArchive::add(const std::string& stage_id, const ClosedSegment& segment) {
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(segment.path, ec);
+    const std::filesystem::path relative = segment.path.lexically_relative(live_dir_);
+    const auto starts = std::chrono::time_point_cast<Milliseconds>(segment.started_at);
+    const auto duration_ms = static_cast<int64_t>(segment.duration_s * 1000.0 + 0.5);
+    if (duration_ms <= 0)
+        return;  // an empty fragment (a stop right after a split) holds nothing to replay
+    db_.prepare(
+           "INSERT OR IGNORE INTO segments (stage_id, run_id, seq, file, starts_ms, duration_ms, "
+           "bytes) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, stage_id)
+        .bind(2, segment.run_id)
+        .bind(3, static_cast<int64_t>(segment.index))
+        .bind(4, relative.empty() ? segment.path.string() : relative.string())
+        .bind(5, ms_of(starts))
+        .bind(6, duration_ms)
+        .bind(7, ec ? int64_t{0} : static_cast<int64_t>(bytes))
+        .run();
+}
+
+std::vector<ArchivedSegment> SegmentArchive::query(const std::string& sql,
+                                                   const std::string& stage_id, int64_t from_ms,
+                                                   int64_t to_ms) {
+    schedule::Statement statement = db_.prepare(
+        "SELECT stage_id, run_id, seq, file, starts_ms, duration_ms, bytes FROM segments " + sql);
+    statement.bind(1, stage_id).bind(2, from_ms).bind(3, to_ms);
+    std::vector<ArchivedSegment> segments;
+    while (statement.step()) {
+        segments.push_back(ArchivedSegment{
+            statement.column_text(0), statement.column_text(1), statement.column_int(2),
+            statement.column_text(3), WallTime{Milliseconds{statement.column_int(4)}},
+            Milliseconds{statement.column_int(5)}, statement.column_int(6)});
+    }
+    return segments;
+}
+
+std::vector<ArchivedSegment> SegmentArchive::overlapping(const std::string& stage_id, WallTime from,
+                                                         WallTime to) {
+    return query(
+        "WHERE stage_id = ?1 AND starts_ms < ?3 AND starts_ms + duration_ms > ?2 "
+        "ORDER BY starts_ms, run_id, seq",
+        stage_id, ms_of(from), ms_of(to));
+}
+
+std::vector<ArchivedSegment> SegmentArchive::of_stage(const std::string& stage_id) {
+    return query("WHERE stage_id = ?1 AND ?2 <= ?3 ORDER BY starts_ms, run_id, seq", stage_id, 0,
+                 0);
+}
+
+ReplayEdit SegmentArchive::edit_of(const std::string& session_id) {
+    schedule::Statement query = db_.prepare(
+        "SELECT trim_in_ms, trim_out_ms, hidden FROM replay_edits WHERE session_id = ?");
+    query.bind(1, session_id);
+    if (!query.step())
+        return {};
+    return ReplayEdit{Milliseconds{query.column_int(0)}, Milliseconds{query.column_int(1)},
+                      query.column_int(2) != 0};
+}
+
+void SegmentArchive::set_edit(const std::string& session_id, const ReplayEdit& edit) {
+    db_.prepare(
+           "INSERT INTO replay_edits (session_id, trim_in_ms, trim_out_ms, hidden) "
+           "VALUES (?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET "
+           "trim_in_ms = excluded.trim_in_ms, trim_out_ms = excluded.trim_out_ms, "
+           "hidden = excluded.hidden")
+        .bind(1, session_id)
+        .bind(2, static_cast<int64_t>(edit.trim_in.count()))
+        .bind(3, static_cast<int64_t>(edit.trim_out.count()))
+        .bind(4, int64_t{edit.hidden})
+        .run();
+}
+
+int64_t SegmentArchive::remove_older_than(WallTime cutoff) {
+    schedule::Statement old =
+        db_.prepare("SELECT id, file FROM segments WHERE starts_ms + duration_ms < ? ORDER BY id");
+    old.bind(1, ms_of(cutoff));
+    std::vector<std::pair<int64_t, std::string>> doomed;
+    while (old.step())
+        doomed.emplace_back(old.column_int(0), old.column_text(1));
+    schedule::Transaction tx(db_);
+    schedule::Statement remove = db_.prepare("DELETE FROM segments WHERE id = ?");
+    for (const auto& [id, file] : doomed) {
+        remove.bind(1, id);
+        remove.run();
+    }
+    tx.commit();
+    // Files go after the index no longer names them: a crash in between leaves files
+    // without rows, never rows without files.
+    for (const auto& [id, file] : doomed) {
+        std::error_code ec;
+        std::filesystem::remove(live_dir_ / file, ec);
+    }
+    return static_cast<int64_t>(doomed.size());
+}
+
+}  // namespace stagehub::pipelines

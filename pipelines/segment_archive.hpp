@@ -1,0 +1,79 @@
+// The replay archive: every live segment is kept on disk and indexed here (stage, file,
+// wall-clock start, duration) as it closes, so a session's replay is the run of segments
+// between its actual start and end — no second encode, ready seconds after the session
+// ends, cut where the session really ran. Also the organisers' edits of a replay (trim in
+// and out, hide).
+//
+// Threads: the loop thread (one insert per closed segment, a few per second in all).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "pipelines/stage_pipeline.hpp"
+#include "schedule/database.hpp"
+
+namespace stagehub::pipelines {
+
+using Milliseconds = std::chrono::milliseconds;
+using WallTime = std::chrono::sys_time<Milliseconds>;
+
+struct ArchivedSegment {
+    std::string stage_id;
+    std::string run_id;
+    int64_t seq = 0;
+    std::string file;  // relative to the live media folder: "{stage}/seg-….ts"
+    WallTime starts{};
+    Milliseconds duration{};
+    int64_t bytes = 0;
+
+    WallTime ends() const { return starts + duration; }
+    bool operator==(const ArchivedSegment&) const = default;
+};
+
+struct ReplayEdit {
+    Milliseconds trim_in{0};   // cut from the start of the session
+    Milliseconds trim_out{0};  // cut from its end
+    bool hidden = false;
+
+    bool operator==(const ReplayEdit&) const = default;
+};
+
+class SegmentArchive {
+  public:
+    // `live_dir`: the folder the stages write into (DATA/media/live).
+    SegmentArchive(schedule::Database& db, std::filesystem::path live_dir)
+        : db_(db), live_dir_(std::move(live_dir)) {}
+
+    // Indexes a closed segment (its size read from disk). A segment already indexed is
+    // left as it is.
+    void add(const std::string& stage_id, const ClosedSegment& segment);
+
+    // The stage's segments that overlap [from, to), in time order.
+    std::vector<ArchivedSegment> overlapping(const std::string& stage_id, WallTime from,
+                                             WallTime to);
+
+    // Every segment of a stage, in time order.
+    std::vector<ArchivedSegment> of_stage(const std::string& stage_id);
+
+    ReplayEdit edit_of(const std::string& session_id);
+    void set_edit(const std::string& session_id, const ReplayEdit& edit);
+
+    // Removes segments that ended before `cutoff` from the index and the disk; returns how
+    // many. The retention setting (docs/BROADCAST.md) calls this.
+    int64_t remove_older_than(WallTime cutoff);
+
+    const std::filesystem::path& live_dir() const { return live_dir_; }
+
+  private:
+    std::vector<ArchivedSegment> query(const std::string& sql, const std::string& stage_id,
+                                       int64_t from_ms, int64_t to_ms);
+
+    schedule::Database& db_;
+    std::filesystem::path live_dir_;
+};
+
+}  // namespace stagehub::pipelines

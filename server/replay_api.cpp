@@ -1,0 +1,196 @@
+#include "server/replay_api.hpp"
+
+#include "pipelines/replay_playlist.hpp"
+#include "server/programme_api.hpp"
+
+namespace stagehub::server {
+
+using nlohmann::json;
+using pipelines::Milliseconds;
+using pipelines::WallTime;
+using schedule::Programme;
+using schedule::Session;
+
+namespace {
+
+// Segment boundaries are frame-accurate, session times whole seconds.
+constexpr Milliseconds kEndTolerance{250};
+constexpr Milliseconds kSettle{8000};
+
+WallTime wall(Instant at) {
+    return std::chrono::time_point_cast<Milliseconds>(at);
+}
+
+std::string iso(WallTime at) {
+    return format_instant_ms(at);
+}
+
+// The programme (as the caller sees it) that holds a session, and the session.
+std::pair<std::optional<Programme>, const Session*> find_session(
+    const schedule::ProgrammeCatalog& catalog, const Caller& caller, std::string_view id) {
+    for (const Programme& programme : catalog.programmes()) {
+        if (programme.find_session(id) == nullptr)
+            continue;
+        auto visible = reader_for(caller).view(programme);
+        if (!visible || visible->find_session(id) == nullptr)
+            break;
+        const Session* session = visible->find_session(id);
+        return {std::move(visible), session};
+    }
+    return {std::nullopt, nullptr};
+}
+
+Error no_replay(std::string_view id) {
+    std::string message = "there is no replay of session '";
+    message.append(id).append("' (yet): replays exist for ended sessions that allow them");
+    return Error{"not_found", std::move(message)};
+}
+
+}  // namespace
+
+std::optional<ReplayApi::Replay> ReplayApi::replay_of(const Programme& programme,
+                                                      const Session& session, const Caller& caller,
+                                                      Instant now) {
+    if (session.cancelled || !session.replay_allowed ||
+        session.state_at(now) != schedule::SessionState::ended) {
+        return std::nullopt;
+    }
+    Replay replay{&session, archive_.edit_of(session.id), {}, {}, {}};
+    if (replay.edit.hidden && !caller.organises(programme.event.id))
+        return std::nullopt;
+    replay.from = wall(session.effective_start()) + replay.edit.trim_in;
+    replay.to = wall(session.effective_end()) - replay.edit.trim_out;
+    if (replay.to <= replay.from)
+        return std::nullopt;
+    replay.segments = archive_.overlapping(session.stage_id, replay.from, replay.to);
+    if (replay.segments.empty())
+        return std::nullopt;
+    // Published once the segment holding the end has closed (a segment after the end), so
+    // a replay never appears shorter than it will be; or, if the stage stopped and that
+    // segment never comes, with what there is once kSettle has passed.
+    const bool complete = replay.segments.back().ends() + kEndTolerance >= replay.to;
+    if (!complete && wall(now) < replay.to + kSettle)
+        return std::nullopt;
+    return replay;
+}
+
+json ReplayApi::replay_json(const Programme& programme, const Replay& replay,
+                            const Caller& caller) const {
+    const Session& s = *replay.session;
+    json speakers = json::array();
+    for (const auto& sp : s.people) {
+        const schedule::Person* person = programme.find_person(sp.person_id);
+        speakers.push_back({{"id", sp.person_id},
+                            {"name", person ? person->name : sp.person_id},
+                            {"role", to_string(sp.role)}});
+    }
+    json item = {{"session", s.id},
+                 {"event", programme.event.id},
+                 {"stage", s.stage_id},
+                 {"kind", to_string(s.kind)},
+                 {"title", s.title},
+                 {"abstract", s.abstract},
+                 {"theme", s.theme},
+                 {"speakers", std::move(speakers)},
+                 {"from", iso(replay.from)},
+                 {"to", iso(replay.to)},
+                 {"duration_seconds",
+                  static_cast<double>(pipelines::total_duration(replay.segments).count()) / 1000.0},
+                 {"segments", replay.segments.size()},
+                 // What the segments really cover: whole segments, so up to one segment
+                 // more than [from, to) at each end.
+                 {"covers_from", iso(replay.segments.front().starts)},
+                 {"covers_to", iso(replay.segments.back().ends())},
+                 {"playlist", "/api/v1/replays/" + s.id + "/playlist.m3u8"}};
+    if (caller.organises(programme.event.id)) {
+        item["trim_in_seconds"] = static_cast<double>(replay.edit.trim_in.count()) / 1000.0;
+        item["trim_out_seconds"] = static_cast<double>(replay.edit.trim_out.count()) / 1000.0;
+        item["hidden"] = replay.edit.hidden;
+    }
+    return item;
+}
+
+void ReplayApi::add_routes(ApiRouter& router) {
+    const auto route = [&](HttpMethod method, std::string pattern, CallerHandler handler) {
+        add_caller_route(router, tokens_, method, std::move(pattern), std::move(handler));
+    };
+    route(HttpMethod::get, "/api/v1/replays",
+          [this](const HttpRequest& r, const PathParams&, const Caller& c) {
+              const Instant now = now_utc();
+              const auto only_event = r.query_value("event");
+              json replays = json::array();
+              const schedule::Reader reader = reader_for(c);
+              for (const Programme& p : catalog_.programmes()) {
+                  if (only_event && p.event.id != *only_event)
+                      continue;
+                  const auto visible = reader.view(p);
+                  if (!visible)
+                      continue;
+                  for (const Session& s : visible->sessions) {
+                      if (auto replay = replay_of(*visible, s, c, now))
+                          replays.push_back(replay_json(*visible, *replay, c));
+                  }
+              }
+              return json_response(200, {{"replays", std::move(replays)}});
+          });
+    route(HttpMethod::get, "/api/v1/replays/{session}",
+          [this](const HttpRequest&, const PathParams& p, const Caller& c) {
+              auto [programme, session] = find_session(catalog_, c, p.at("session"));
+              if (session == nullptr)
+                  return error_response(no_replay(p.at("session")));
+              auto replay = replay_of(*programme, *session, c, now_utc());
+              if (!replay)
+                  return error_response(no_replay(p.at("session")));
+              return json_response(200, replay_json(*programme, *replay, c));
+          });
+    route(HttpMethod::get, "/api/v1/replays/{session}/playlist.m3u8",
+          [this](const HttpRequest&, const PathParams& p, const Caller& c) {
+              auto [programme, session] = find_session(catalog_, c, p.at("session"));
+              if (session == nullptr)
+                  return error_response(no_replay(p.at("session")));
+              auto replay = replay_of(*programme, *session, c, now_utc());
+              if (!replay)
+                  return error_response(no_replay(p.at("session")));
+              HttpResponse response;
+              response.content_type = "application/vnd.apple.mpegurl";
+              response.body = pipelines::vod_playlist(replay->segments, "/live/");
+              // Trims and late segments may still change it; keep caches short.
+              response.header("cache-control", "public, max-age=5");
+              return response;
+          });
+    route(HttpMethod::patch, "/api/v1/events/{event}/sessions/{session}/replay",
+          [this](const HttpRequest& r, const PathParams& p, const Caller& c) {
+              auto start = begin_edit(catalog_, r, p.at("event"), c, true);
+              if (!start)
+                  return error_response(start.error());
+              if (start->before->find_session(p.at("session")) == nullptr)
+                  return error_response(no_such_session(p.at("event"), p.at("session")));
+              pipelines::ReplayEdit edit = archive_.edit_of(p.at("session"));
+              const json& body = start->body;
+              const auto seconds = [&](const char* key, Milliseconds& out) -> Status {
+                  const auto it = body.find(key);
+                  if (it == body.end())
+                      return ok_status();
+                  if (!it->is_number() || it->get<double>() < 0 || it->get<double>() > 86400)
+                      return Error{"bad_field", std::string(key) + ": seconds, 0 or more"};
+                  out = Milliseconds{static_cast<int64_t>(it->get<double>() * 1000.0)};
+                  return ok_status();
+              };
+              if (auto s = seconds("trim_in_seconds", edit.trim_in); !s)
+                  return error_response(s.error());
+              if (auto s = seconds("trim_out_seconds", edit.trim_out); !s)
+                  return error_response(s.error());
+              if (const auto it = body.find("hidden"); it != body.end()) {
+                  if (!it->is_boolean())
+                      return error_response(Error{"bad_field", "hidden: true or false"});
+                  edit.hidden = it->get<bool>();
+              }
+              archive_.set_edit(p.at("session"), edit);
+              return json_response(200, {{"session", p.at("session")},
+                                         {"trim_in_seconds", edit.trim_in.count() / 1000.0},
+                                         {"trim_out_seconds", edit.trim_out.count() / 1000.0},
+                                         {"hidden", edit.hidden}});
+          });
+}
+
+}  // namespace stagehub::server

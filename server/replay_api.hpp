@@ -1,0 +1,48 @@
+// Replays (docs/API.md, "Replays"): every ended session with replays allowed becomes a VOD
+// playlist of the live segments between its actual start and end, as soon as those
+// segments are archived; organisers trim and hide them.
+//
+// Threads: loop thread.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "pipelines/segment_archive.hpp"
+#include "schedule/programme_catalog.hpp"
+#include "server/api_router.hpp"
+#include "server/token_store.hpp"
+
+namespace stagehub::server {
+
+struct Caller;
+
+class ReplayApi {
+  public:
+    ReplayApi(schedule::ProgrammeCatalog& catalog, TokenStore& tokens,
+              pipelines::SegmentArchive& archive)
+        : catalog_(catalog), tokens_(tokens), archive_(archive) {}
+
+    void add_routes(ApiRouter& router);
+
+  private:
+    struct Replay {
+        const schedule::Session* session;
+        pipelines::ReplayEdit edit;
+        std::vector<pipelines::ArchivedSegment> segments;
+        pipelines::WallTime from;
+        pipelines::WallTime to;
+    };
+    // The session's replay as of `now`, if it has one the caller may see.
+    std::optional<Replay> replay_of(const schedule::Programme& programme,
+                                    const schedule::Session& session, const Caller& caller,
+                                    Instant now);
+    nlohmann::json replay_json(const schedule::Programme& programme, const Replay& replay,
+                               const Caller& caller) const;
+
+    schedule::ProgrammeCatalog& catalog_;
+    TokenStore& tokens_;
+    pipelines::SegmentArchive& archive_;
+};
+
+}  // namespace stagehub::server
