@@ -87,6 +87,24 @@ Application::~Application() {
 }
 
 void Application::add_routes() {
+    add_caller_route(
+        router_, tokens_, HttpMethod::get, "/api/v1/stages/{stage}/health",
+        [this](const HttpRequest&, const PathParams& p, const Caller& c) {
+            const auto* owner = catalog_.find_stage_owner(p.at("stage"));
+            if (owner == nullptr) {
+                return error_response(
+                    Error{"not_found", "there is no stage '" + p.at("stage") + "'"});
+            }
+            if (const Status allowed = require_organiser_of(c, owner->event.id); !allowed) {
+                return error_response(allowed.error());
+            }
+            json health = broadcast_ ? broadcast_->stage_health(p.at("stage")) : json(nullptr);
+            if (health.is_null())
+                health = {{"state", "off_air"}};
+            health["stage"] = p.at("stage");
+            health["server_time"] = server_time();
+            return json_response(200, health);
+        });
     programme_api_.add_routes(router_);
     accounts_api_.add_routes(router_);
     live_api_.add_routes(router_);

@@ -1,9 +1,12 @@
 // The live side of every stage: one StagePipeline per stage, their state for health
-// reports, and the lower third each one shows.
+// reports, the lower third each one shows, and restarts: a pipeline that fails is started
+// again after a backoff (1 s, doubling to 30 s; back to 1 s once a run has stayed up for a
+// minute), and never takes the server or another stage down.
 //
 // Threads: loop thread only (pipelines report through their bus watches on the loop).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -15,9 +18,11 @@
 #include "pipelines/segment_archive.hpp"
 #include "pipelines/stage_pipeline.hpp"
 
+typedef struct _GSource GSource;
+
 namespace stagehub::server {
 
-enum class StageState { starting, live, failed, stopped };
+enum class StageState { starting, live, restarting, failed, stopped };
 
 class Broadcast : public pipelines::StagePipeline::Listener {
   public:
@@ -26,14 +31,20 @@ class Broadcast : public pipelines::StagePipeline::Listener {
         int segment_seconds = 2;
         int width = 1280;
         int height = 720;
+        std::chrono::milliseconds first_backoff{1000};
+        std::chrono::milliseconds max_backoff{30000};
+        std::chrono::seconds stable_after{60};  // a run this long resets the backoff
     };
 
     // Every closed segment is indexed in `archive` (the replay archive).
     Broadcast(Config config, pipelines::SegmentArchive& archive)
         : config_(std::move(config)), archive_(archive) {}
+    ~Broadcast() override;
+    Broadcast(const Broadcast&) = delete;
+    Broadcast& operator=(const Broadcast&) = delete;
 
-    // Starts a pipeline for the stage. A stage that fails to start is reported as failed
-    // (with the reason) and does not stop the others or the server.
+    // Starts a pipeline for the stage. A stage that fails to start is retried with backoff
+    // (a missing plugin is not: that needs a fix, and is reported as failed with the reason).
     void start_stage(const std::string& stage_id);
     bool has_stage(const std::string& stage_id) const { return stages_.contains(stage_id); }
     void show(const std::string& stage_id, const pipelines::LowerThird& text);
@@ -41,8 +52,10 @@ class Broadcast : public pipelines::StagePipeline::Listener {
     // Stops every pipeline with EOS; `done` runs once all have finished their files.
     void stop_all(std::function<void()> done);
 
-    // {"stage id": {"state", "segments", "error"}} for the health endpoint.
+    // {"stage id": health} for the health endpoints (docs/API.md).
     nlohmann::json health() const;
+    // One stage's health, or null when there is no such stage.
+    nlohmann::json stage_health(const std::string& stage_id) const;
 
     void on_pipeline_error(const std::string& stage_id, const std::string& message) override;
     void on_segment_closed(const std::string& stage_id,
@@ -50,18 +63,29 @@ class Broadcast : public pipelines::StagePipeline::Listener {
     void on_pipeline_stopped(const std::string& stage_id) override;
 
   private:
+    using Clock = std::chrono::steady_clock;
     struct Stage {
         std::unique_ptr<pipelines::StagePipeline> pipeline;
         StageState state = StageState::starting;
         std::string error;
         uint64_t segments = 0;
+        unsigned restarts = 0;
+        std::chrono::milliseconds backoff{0};
+        GSource* restart_timer = nullptr;  // a pending restart; ours (one reference)
+        Clock::time_point run_started{};
+        std::chrono::system_clock::time_point last_segment_at{};
     };
+    void run(const std::string& stage_id, Stage& stage);
+    void schedule_restart(const std::string& stage_id, Stage& stage);
+    static void cancel_restart(Stage& stage);
     void maybe_finish_stop();
+    nlohmann::json health_of(const Stage& stage) const;
 
     Config config_;
     pipelines::SegmentArchive& archive_;
     std::map<std::string, Stage> stages_;
     std::function<void()> on_all_stopped_;
+    bool stopping_ = false;
 };
 
 }  // namespace stagehub::server

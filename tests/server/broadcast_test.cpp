@@ -1,0 +1,80 @@
+// Broadcast supervises the real stage pipelines: a failed pipeline is restarted with backoff
+// and comes back live on its own, and every closed segment lands in the replay archive.
+#include "server/broadcast.hpp"
+
+#include <glib.h>
+#include <gst/gst.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "schedule/migrations.hpp"
+#include "temp_dir.hpp"
+
+namespace stagehub::server {
+namespace {
+
+using namespace std::chrono_literals;
+using stagehub::testing::TempDir;
+
+// Iterates the thread-default context until `done` or the timeout.
+bool run_until(GMainContext* context, const std::function<bool()>& done,
+               std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done() && std::chrono::steady_clock::now() < deadline)
+        g_main_context_iteration(context, FALSE) || (g_usleep(10'000), true);
+    return done();
+}
+
+class BroadcastTest : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() { gst_init(nullptr, nullptr); }
+    void SetUp() override {
+        g_main_context_push_thread_default(context);
+        schedule::migrate(db);
+    }
+    void TearDown() override {
+        bool stopped = false;
+        broadcast.stop_all([&] { stopped = true; });
+        EXPECT_TRUE(run_until(
+            context, [&] { return stopped; }, 10s));
+        g_main_context_pop_thread_default(context);
+        g_main_context_unref(context);
+    }
+
+    GMainContext* context = g_main_context_new();
+    TempDir dir;
+    schedule::Database db{dir / "stagehub.db"};
+    pipelines::SegmentArchive archive{db, dir / "live"};
+    Broadcast broadcast{Broadcast::Config{dir / "live", 1, 320, 180, 200ms, 2000ms, 60s}, archive};
+};
+
+TEST_F(BroadcastTest, AFailedStageRestartsWithBackoffAndGoesLiveAgain) {
+    broadcast.start_stage("salen");
+    const auto state = [&] { return broadcast.stage_health("salen")["state"]; };
+    ASSERT_TRUE(run_until(
+        context, [&] { return state() == "live"; }, 20s))
+        << broadcast.stage_health("salen").dump();
+    const auto archived = archive.of_stage("salen").size();
+    EXPECT_GE(archived, 1u) << "closed segments are archived";
+
+    // The output folder vanishes (a disk unmounted): the pipeline fails...
+    std::filesystem::remove_all(dir / "live" / "salen");
+    ASSERT_TRUE(run_until(
+        context, [&] { return state() == "restarting"; }, 20s))
+        << broadcast.stage_health("salen").dump();
+    EXPECT_FALSE(broadcast.stage_health("salen")["error"].is_null());
+    // ... and is started again after the backoff, by itself.
+    ASSERT_TRUE(run_until(
+        context, [&] { return state() == "live"; }, 20s))
+        << broadcast.stage_health("salen").dump();
+    const auto health = broadcast.stage_health("salen");
+    EXPECT_EQ(health["restarts"], 1);
+    EXPECT_GE(health["uptime_seconds"].get<int>(), 0);
+    EXPECT_FALSE(health["last_segment_at"].is_null());
+    EXPECT_GT(archive.of_stage("salen").size(), archived);
+    EXPECT_TRUE(broadcast.stage_health("no-such-stage").is_null());
+}
+
+}  // namespace
+}  // namespace stagehub::server
