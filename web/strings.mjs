@@ -7,6 +7,10 @@
 
 const STRINGS = {
   sv: {
+    replays: 'Inspelningar',
+    replays_none: 'Inga inspelningar ännu. De kommer några sekunder efter att ett pass har slutat.',
+    replay_duration: '{m} min',
+    replay_play: 'Spela upp',
     locale: 'sv-SE',
     skip_to_agenda: 'Hoppa till programmet',
     stages: 'Scener',
@@ -43,6 +47,10 @@ const STRINGS = {
     roles: { speaker: 'Talare', panelist: 'Paneldeltagare', moderator: 'Moderator' },
   },
   nb: {
+    replays: 'Opptak',
+    replays_none: 'Ingen opptak ennå. De kommer noen sekunder etter at en økt er slutt.',
+    replay_duration: '{m} min',
+    replay_play: 'Spill av',
     locale: 'nb-NO',
     skip_to_agenda: 'Hopp til programmet',
     stages: 'Scener',
@@ -79,6 +87,10 @@ const STRINGS = {
     roles: { speaker: 'Foredragsholder', panelist: 'Paneldeltaker', moderator: 'Moderator' },
   },
   en: {
+    replays: 'Replays',
+    replays_none: 'No replays yet. They appear a few seconds after a session ends.',
+    replay_duration: '{m} min',
+    replay_play: 'Play',
     locale: 'en-GB',
     skip_to_agenda: 'Skip to the programme',
     stages: 'Stages',

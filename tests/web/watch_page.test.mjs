@@ -312,3 +312,50 @@ test('an organiser\'s edit reaches the open agenda within seconds, without a rel
       await context.close();
     }
   });
+
+test('a session that has ended plays as a replay on the replays page', { timeout: 90_000 }, async () => {
+  // At 60x the welcome (15 min) ends 15 s after launch; its replay follows within seconds.
+  const replay = await eventually('the welcome\'s replay to be listed', async () => {
+    const response = await fetch(new URL('/api/v1/replays', server.url));
+    assert.equal(response.status, 200);
+    const { replays } = await response.json();
+    const found = replays.find((r) => r.session === 'valkommen');
+    assert.ok(found, `replays: ${replays.map((r) => r.session).join(', ') || 'none'}`);
+    return found;
+  }, { timeoutMs: 45_000, intervalMs: 500 });
+  assert.ok(replay.duration_seconds >= 14 && replay.duration_seconds <= 19,
+    `a 15-second session gives ${replay.duration_seconds} s of replay`);
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'sv-SE' });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  try {
+    await page.goto(new URL('/replays.html?session=valkommen', server.url).href);
+    await page.evaluate(() => { document.getElementById('video').muted = true; });
+    const heading = await page.locator('#replay-heading').textContent();
+    assert.equal(heading, replay.title);
+    const video = () => page.evaluate(() => {
+      const v = document.getElementById('video');
+      return { time: v.currentTime, ready: v.readyState, duration: v.duration, error: v.error?.message ?? null };
+    });
+    await page.evaluate(() => document.getElementById('video').play());
+    const first = await eventually('the replay to start', async () => {
+      const v = await video();
+      assert.equal(v.error, null);
+      assert.ok(v.ready >= 2 && v.time > 0.2, JSON.stringify(v));
+      return v;
+    }, { timeoutMs: 20_000 });
+    await eventually('the replay to keep playing', async () => {
+      const v = await video();
+      assert.ok(v.time >= first.time + 2, `currentTime ${v.time} (was ${first.time})`);
+    }, { timeoutMs: 15_000 });
+    const v = await video();
+    assert.ok(Math.abs(v.duration - replay.duration_seconds) < 1.5,
+      `the player sees ${v.duration} s, the server lists ${replay.duration_seconds} s`);
+    assert.equal(await page.locator('#replays > li').count() >= 1, true);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
