@@ -80,6 +80,8 @@ Application::Application(Options options)
 Application::~Application() {
     if (clock_source_ != 0)
         g_source_remove(clock_source_);
+    if (retention_source_ != 0)
+        g_source_remove(retention_source_);
     http_.reset();
     broadcast_.reset();
     if (loop_ != nullptr)
@@ -139,6 +141,16 @@ int Application::run(const std::function<void(int port)>& on_ready) {
             }
         }
     }
+    if (options_.retention_days > 0) {
+        apply_retention();
+        retention_source_ = g_timeout_add_seconds(
+            3600,
+            [](gpointer self) -> gboolean {
+                static_cast<Application*>(self)->apply_retention();
+                return G_SOURCE_CONTINUE;
+            },
+            this);
+    }
     tick();
     clock_source_ = g_timeout_add(
         kClockTickMs,
@@ -154,6 +166,17 @@ int Application::run(const std::function<void(int port)>& on_ready) {
         begin_shutdown();
     g_main_loop_run(loop_);
     return 0;
+}
+
+// Old replays go by age; a few thousand deletes an hour at most, quick enough for the loop.
+void Application::apply_retention() {
+    const auto cutoff = std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now() - std::chrono::days{options_.retention_days});
+    const int64_t removed = archive_.remove_older_than(cutoff);
+    if (removed > 0) {
+        g_message("retention: removed %lld archived segments older than %d days",
+                  static_cast<long long>(removed), options_.retention_days);
+    }
 }
 
 void Application::request_shutdown() {

@@ -59,6 +59,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
   private:
     void add_routes();
     void tick();
+    void apply_retention();
     void publish_now(const schedule::Programme& programme, const std::string& stage_id, Instant at);
     SharedMessage now_message(const schedule::Programme& programme, const std::string& stage_id,
                               const schedule::NowNext& now_next) const;
@@ -86,6 +87,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     std::unique_ptr<HttpServer> http_;
     GMainLoop* loop_ = nullptr;
     unsigned clock_source_ = 0;
+    unsigned retention_source_ = 0;
     bool shutting_down_ = false;
     std::atomic<bool> shutdown_requested_{false};
 };

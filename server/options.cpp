@@ -44,6 +44,8 @@ serve options:
   --no-broadcast         serve programme and pages without starting stage pipelines
   --segment-seconds N    HLS segment length (default: 2)
   --video WxH            broadcast picture size (default: 1280x720)
+  --retention-days N     delete archived segments (replays) older than N days, checked at
+                         start and hourly (default: 0, keep everything)
 )";
 }
 
@@ -120,7 +122,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
             }
         } else if (arg == "--data" || arg == "--web" || arg == "--host" || arg == "--demo" ||
                    arg == "--port" || arg == "--demo-speed" || arg == "--segment-seconds" ||
-                   arg == "--video") {
+                   arg == "--video" || arg == "--retention-days") {
             auto v = value();
             if (!v)
                 return v.error();
@@ -150,6 +152,14 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                 if (!parse_int(text, options.segment_seconds) || options.segment_seconds < 1 ||
                     options.segment_seconds > 10) {
                     return bad("--segment-seconds must be a whole number from 1 to 10");
+                }
+            } else if (arg == "--retention-days") {
+                if (!parse_int(text, options.retention_days) || options.retention_days < 0 ||
+                    options.retention_days > 3650) {
+                    return bad(
+                        "--retention-days must be a whole number of days from 0 (keep "
+                        "everything) to 3650, not '" +
+                        text + "'");
                 }
             } else if (arg == "--video") {
                 const size_t x = text.find('x');

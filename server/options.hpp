@@ -27,6 +27,7 @@ struct Options {
     int segment_seconds = 2;
     int video_width = 1280;
     int video_height = 720;
+    int retention_days = 0;  // --retention-days: replay segments older than this go; 0 keeps all
     // import
     std::string event_id;        // --event: import into (or as) this event
     bool skip_bad_rows = false;  // --skip-bad-rows: import the good rows, list the bad

@@ -34,6 +34,27 @@ TEST(Options, Import) {
     EXPECT_EQ(o->programme_file, "week.json");
 }
 
+TEST(Options, ImportIntoAnEventSkippingBadRows) {
+    const auto o = parse_options({"import", "sessions.csv", "--event", "vecka", "--skip-bad-rows"});
+    ASSERT_TRUE(o.ok()) << o.error().message;
+    EXPECT_EQ(o->event_id, "vecka");
+    EXPECT_TRUE(o->skip_bad_rows);
+}
+
+TEST(Options, AdminActions) {
+    const auto organiser = parse_options(
+        {"admin", "create-organiser", "--name", "Anna", "--event", "a", "--event", "b"});
+    ASSERT_TRUE(organiser.ok()) << organiser.error().message;
+    EXPECT_EQ(organiser->command, Command::admin);
+    EXPECT_EQ(organiser->admin_action, AdminAction::create_organiser);
+    EXPECT_EQ(organiser->events, (std::vector<std::string>{"a", "b"}));
+    const auto link = parse_options({"admin", "speaker-link", "--event", "a", "--person", "p"});
+    ASSERT_TRUE(link.ok()) << link.error().message;
+    EXPECT_EQ(link->admin_action, AdminAction::speaker_link);
+    EXPECT_EQ(link->person_id, "p");
+    EXPECT_EQ(parse_options({"serve", "--retention-days", "30"})->retention_days, 30);
+}
+
 TEST(Options, BadArgumentsNameTheArgument) {
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
         {{"--port", "80000"}, "--port"},
@@ -45,6 +66,13 @@ TEST(Options, BadArgumentsNameTheArgument) {
         {{"--frobnicate"}, "--frobnicate"},
         {{"launch"}, "launch"},
         {{"import"}, "import needs a programme file"},
+        {{"serve", "--skip-bad-rows"}, "--skip-bad-rows goes with import"},
+        {{"admin"}, "admin needs an action"},
+        {{"admin", "create-organiser"}, "--name"},
+        {{"admin", "speaker-link", "--event", "e"}, "--person"},
+        {{"admin", "revoke"}, "--account"},
+        {{"admin", "revoke", "--account", "x"}, "--account"},
+        {{"serve", "--retention-days", "-1"}, "--retention-days"},
     };
     for (const auto& [args, mention] : cases) {
         const auto o = parse_options(args);
