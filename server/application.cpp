@@ -19,10 +19,13 @@ using nlohmann::json;
 
 // Often enough that "now" changes within a quarter second of a session boundary.
 constexpr unsigned kClockTickMs = 250;
+constexpr unsigned kPosterEveryTicks = 12;  // 3 s
 
 fs::path prepare_data_dir(const fs::path& data_dir) {
     std::error_code ec;
     fs::create_directories(data_dir / "media" / "live", ec);
+    if (!ec)
+        fs::create_directories(data_dir / "media" / "posters", ec);
     if (ec) {
         throw std::runtime_error("cannot create the data directory " + data_dir.string() + ": " +
                                  ec.message() + " (choose another with --data)");
@@ -49,7 +52,7 @@ Application::Application(Options options)
       accounts_api_(catalog_, tokens_),
       live_api_(catalog_, tokens_, editor_),
       formats_api_(catalog_, tokens_, editor_),
-      replay_api_(catalog_, tokens_, archive_) {
+      replay_api_(catalog_, tokens_, archive_, options_.data_dir / "media" / "posters") {
     schedule::migrate(db_);
     if (!options_.programme_file.empty()) {
         auto programme = schedule::read_programme_file(options_.programme_file);
@@ -74,6 +77,8 @@ Application::Application(Options options)
     static_files_.mount({"/vendor/", options_.web_dir / "node_modules", CachePolicy::vendored, ""});
     static_files_.mount(
         {"/live/", options_.data_dir / "media" / "live", CachePolicy::live_media, ""});
+    static_files_.mount(
+        {"/posters/", options_.data_dir / "media" / "posters", CachePolicy::revalidate, ""});
     add_routes();
 }
 
@@ -212,6 +217,9 @@ void Application::begin_shutdown() {
 
 void Application::tick() {
     const Instant now = now_utc();
+    // Posters every few seconds: a replay appears seconds after its session ends.
+    if (++ticks_ % kPosterEveryTicks == 0)
+        replay_api_.make_missing_posters(now);
     // The published view: the screens and the picture are public.
     for (const auto& programme : catalog_.published()) {
         // The tracker spans events; stage ids are globally unique.

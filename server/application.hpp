@@ -88,6 +88,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     GMainLoop* loop_ = nullptr;
     unsigned clock_source_ = 0;
     unsigned retention_source_ = 0;
+    unsigned ticks_ = 0;
     bool shutting_down_ = false;
     std::atomic<bool> shutdown_requested_{false};
 };

@@ -1,5 +1,7 @@
 #include "server/replay_api.hpp"
 
+#include <glib.h>
+
 #include "pipelines/replay_playlist.hpp"
 #include "server/programme_api.hpp"
 
@@ -47,6 +49,33 @@ Error no_replay(std::string_view id) {
 }
 
 }  // namespace
+
+ReplayApi::ReplayApi(schedule::ProgrammeCatalog& catalog, TokenStore& tokens,
+                     pipelines::SegmentArchive& archive, std::filesystem::path poster_dir)
+    : catalog_(catalog),
+      tokens_(tokens),
+      archive_(archive),
+      poster_dir_(std::move(poster_dir)),
+      posters_([](const std::string& session, bool ok) {
+          if (!ok)
+              g_warning("replay %s: no poster could be made", session.c_str());
+      }) {}
+
+void ReplayApi::make_missing_posters(Instant now) {
+    const Caller the_public;
+    for (const Programme& programme : catalog_.published()) {
+        for (const Session& s : programme.sessions) {
+            if (std::filesystem::exists(poster_dir_ / (s.id + ".jpg")))
+                continue;
+            if (auto replay = replay_of(programme, s, the_public, now)) {
+                // Away from the first segment (a stage switching to the session) when it can.
+                const auto& middle = replay->segments[replay->segments.size() / 2];
+                posters_.request(s.id, archive_.live_dir() / middle.file,
+                                 poster_dir_ / (s.id + ".jpg"));
+            }
+        }
+    }
+}
 
 std::optional<ReplayApi::Replay> ReplayApi::replay_of(const Programme& programme,
                                                       const Session& session, const Caller& caller,
@@ -101,7 +130,10 @@ json ReplayApi::replay_json(const Programme& programme, const Replay& replay,
                  // more than [from, to) at each end.
                  {"covers_from", iso(replay.segments.front().starts)},
                  {"covers_to", iso(replay.segments.back().ends())},
-                 {"playlist", "/api/v1/replays/" + s.id + "/playlist.m3u8"}};
+                 {"playlist", "/api/v1/replays/" + s.id + "/playlist.m3u8"},
+                 {"poster", std::filesystem::exists(poster_dir_ / (s.id + ".jpg"))
+                                ? json("/posters/" + s.id + ".jpg")
+                                : json(nullptr)}};
     if (caller.organises(programme.event.id)) {
         item["trim_in_seconds"] = static_cast<double>(replay.edit.trim_in.count()) / 1000.0;
         item["trim_out_seconds"] = static_cast<double>(replay.edit.trim_out.count()) / 1000.0;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "pipelines/poster_maker.hpp"
 #include "pipelines/segment_archive.hpp"
 #include "schedule/programme_catalog.hpp"
 #include "server/api_router.hpp"
@@ -19,11 +20,15 @@ struct Caller;
 
 class ReplayApi {
   public:
+    // Posters are JPEGs in `poster_dir`, served at /posters/{session}.jpg.
     ReplayApi(schedule::ProgrammeCatalog& catalog, TokenStore& tokens,
-              pipelines::SegmentArchive& archive)
-        : catalog_(catalog), tokens_(tokens), archive_(archive) {}
+              pipelines::SegmentArchive& archive, std::filesystem::path poster_dir);
 
     void add_routes(ApiRouter& router);
+
+    // Queues a poster for every public replay that has none yet (a frame from the middle of
+    // the replay). Called every few seconds by the application's clock.
+    void make_missing_posters(Instant now);
 
   private:
     struct Replay {
@@ -43,6 +48,8 @@ class ReplayApi {
     schedule::ProgrammeCatalog& catalog_;
     TokenStore& tokens_;
     pipelines::SegmentArchive& archive_;
+    std::filesystem::path poster_dir_;
+    pipelines::PosterMaker posters_;
 };
 
 }  // namespace stagehub::server

@@ -301,6 +301,23 @@ TEST(StagehubProcess, ASessionBecomesAReplayThatSurvivesKillMinus9) {
     EXPECT_GT(listed, 12.0) << playlist.body;
     EXPECT_LT(listed, 23.0) << playlist.body;
 
+    // A poster frame follows within seconds.
+    std::string poster;
+    const auto poster_deadline = std::chrono::system_clock::now() + 20s;
+    while (poster.empty() && std::chrono::system_clock::now() < poster_deadline) {
+        const auto one = nlohmann::json::parse(http_get(port, "/api/v1/replays/talk").body);
+        if (one["poster"].is_string())
+            poster = one["poster"];
+        else
+            std::this_thread::sleep_for(250ms);
+    }
+    ASSERT_FALSE(poster.empty()) << "no poster:\n" << second.output();
+    const auto jpeg = http_get(port, poster);
+    EXPECT_EQ(jpeg.status, 200);
+    EXPECT_EQ(jpeg.headers.at("content-type"), "image/jpeg");
+    ASSERT_GT(jpeg.body.size(), 1000u);
+    EXPECT_EQ(jpeg.body.substr(0, 2), "\xFF\xD8") << "a JPEG starts with SOI";
+
     second.signal(SIGINT);
     const int status = second.wait_exit(30s);
     ASSERT_TRUE(WIFEXITED(status)) << second.output();
