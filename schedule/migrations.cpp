@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 3> kMigrations{
+constexpr std::array<std::string_view, 4> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -160,6 +160,15 @@ CREATE TABLE replay_edits (
     trim_out_ms INTEGER NOT NULL DEFAULT 0 CHECK (trim_out_ms >= 0),
     hidden      INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1))
 ) STRICT;
+)sql",
+    // 4: what feeds each stage's broadcast, and where its lower third is drawn.
+    R"sql(
+ALTER TABLE stages ADD COLUMN source_kind TEXT NOT NULL DEFAULT 'test_pattern'
+    CHECK (source_kind IN ('test_pattern', 'srt', 'rtmp', 'rtsp', 'file'));
+ALTER TABLE stages ADD COLUMN source_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE stages ADD COLUMN source_passphrase TEXT NOT NULL DEFAULT '';
+ALTER TABLE stages ADD COLUMN lower_third TEXT NOT NULL DEFAULT 'automatic'
+    CHECK (lower_third IN ('automatic', 'burned_in', 'player', 'off'));
 )sql",
 };
 

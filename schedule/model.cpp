@@ -30,6 +30,21 @@ constexpr std::array<std::pair<AttendanceMode, std::string_view>, 3> kAttendance
     {AttendanceMode::hybrid, "hybrid"},
 }};
 
+constexpr std::array<std::pair<SourceKind, std::string_view>, 5> kSourceNames{{
+    {SourceKind::test_pattern, "test_pattern"},
+    {SourceKind::srt, "srt"},
+    {SourceKind::rtmp, "rtmp"},
+    {SourceKind::rtsp, "rtsp"},
+    {SourceKind::file, "file"},
+}};
+
+constexpr std::array<std::pair<LowerThirdMode, std::string_view>, 4> kLowerThirdNames{{
+    {LowerThirdMode::automatic, "automatic"},
+    {LowerThirdMode::burned_in, "burned_in"},
+    {LowerThirdMode::player, "player"},
+    {LowerThirdMode::off, "off"},
+}};
+
 constexpr std::array<std::pair<SessionState, std::string_view>, 4> kStateNames{{
     {SessionState::scheduled, "scheduled"},
     {SessionState::live, "live"},
@@ -78,6 +93,26 @@ std::string_view to_string(AttendanceMode mode) {
 }
 std::string_view to_string(SessionState state) {
     return name_of(kStateNames, state);
+}
+
+std::string_view to_string(SourceKind kind) {
+    return name_of(kSourceNames, kind);
+}
+std::string_view to_string(LowerThirdMode mode) {
+    return name_of(kLowerThirdNames, mode);
+}
+std::optional<SourceKind> source_kind_from_string(std::string_view text) {
+    return value_of(kSourceNames, text);
+}
+std::optional<LowerThirdMode> lower_third_mode_from_string(std::string_view text) {
+    return value_of(kLowerThirdNames, text);
+}
+
+LowerThirdMode Stage::effective_lower_third() const {
+    if (lower_third != LowerThirdMode::automatic)
+        return lower_third;
+    const bool encoded = source.kind == SourceKind::test_pattern || source.kind == SourceKind::file;
+    return encoded ? LowerThirdMode::burned_in : LowerThirdMode::player;
 }
 
 std::string session_kind_names() {

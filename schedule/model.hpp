@@ -19,11 +19,21 @@ enum class AttendanceMode { in_person, web, hybrid };
 // Derived from the clock and the session's times (see Session::state_at); only
 // `cancelled` is a decision, stored as Session::cancelled.
 enum class SessionState { scheduled, live, ended, cancelled };
+// What feeds a stage's broadcast (docs/BROADCAST.md).
+enum class SourceKind { test_pattern, srt, rtmp, rtsp, file };
+// Where the lower third is drawn: burned into the picture (needs an encode), by the player
+// over the picture (what keeps a passthrough picture untouched), or nowhere. `automatic`:
+// burned in for the test pattern and files, drawn by the player for SRT, RTMP and RTSP.
+enum class LowerThirdMode { automatic, burned_in, player, off };
 
 std::string_view to_string(SessionKind kind);
 std::string_view to_string(PersonRole role);
 std::string_view to_string(AttendanceMode mode);
 std::string_view to_string(SessionState state);
+std::string_view to_string(SourceKind kind);
+std::string_view to_string(LowerThirdMode mode);
+std::optional<SourceKind> source_kind_from_string(std::string_view text);
+std::optional<LowerThirdMode> lower_third_mode_from_string(std::string_view text);
 std::optional<SessionKind> session_kind_from_string(std::string_view text);
 std::optional<PersonRole> person_role_from_string(std::string_view text);
 std::optional<AttendanceMode> attendance_mode_from_string(std::string_view text);
@@ -80,6 +90,17 @@ struct Session {
     bool operator==(const Session&) const = default;
 };
 
+struct StageSource {
+    SourceKind kind = SourceKind::test_pattern;
+    // srt://:9000 (stagehub listens; OBS, vMix and encoders send), rtmp://host/app/key
+    // (pulled), rtsp://camera/stream (pulled), /path/talk.mp4 (a file); empty for the test
+    // pattern.
+    std::string url;
+    std::string passphrase;  // SRT encryption (10–79 characters); never shown to the public
+
+    bool operator==(const StageSource&) const = default;
+};
+
 // A room. Stage ids are unique across all events because they name live URLs
 // (/live/{stage}/).
 struct Stage {
@@ -89,7 +110,11 @@ struct Stage {
     bool broadcast = true;  // false: an in-person room with no live stream
     int capacity = 0;       // seats in the room; 0 when unknown
     std::string location;   // e.g. "Stadshuset, plan 2"
+    StageSource source;
+    LowerThirdMode lower_third = LowerThirdMode::automatic;
 
+    // The mode in force: `automatic` resolved by the source.
+    LowerThirdMode effective_lower_third() const;
     bool operator==(const Stage&) const = default;
 };
 

@@ -172,6 +172,27 @@ Stage read_stage_json(const json& item, const std::string& where,
     stage.guid = r.text(item, "guid", where, false);
     stage.broadcast = r.flag(item, "broadcast", where, true);
     stage.location = r.text(item, "location", where, false);
+    if (const json* source = r.find(item, "source", where, false)) {
+        const std::string swhere = where.empty() ? "source" : where + ".source";
+        if (r.is_object(*source, swhere)) {
+            const std::string kind = r.text(*source, "kind", swhere, true);
+            if (const auto parsed = source_kind_from_string(kind)) {
+                stage.source.kind = *parsed;
+            } else if (!kind.empty()) {
+                r.problem(swhere, "kind: '" + kind +
+                                      "' is not one of test_pattern, srt, rtmp, rtsp, file");
+            }
+            stage.source.url = r.text(*source, "url", swhere, false);
+            stage.source.passphrase = r.text(*source, "passphrase", swhere, false);
+        }
+    }
+    const std::string lower_third = r.text(item, "lower_third", where, false, "automatic");
+    if (const auto parsed = lower_third_mode_from_string(lower_third)) {
+        stage.lower_third = *parsed;
+    } else {
+        r.problem(where, "lower_third: '" + lower_third +
+                             "' is not one of automatic, burned_in, player, off");
+    }
     if (const json* capacity = r.find(item, "capacity", where, false)) {
         if (!capacity->is_number_integer() || capacity->get<long long>() < 0 ||
             capacity->get<long long>() > 1'000'000) {
@@ -274,13 +295,18 @@ json event_file_json(const Event& e) {
             {"published", e.published}};
 }
 
-json stage_file_json(const Stage& stage) {
+json stage_file_json(const Stage& stage, Secrets secrets) {
+    json source = {{"kind", to_string(stage.source.kind)}, {"url", stage.source.url}};
+    if (secrets == Secrets::include && !stage.source.passphrase.empty())
+        source["passphrase"] = stage.source.passphrase;
     return {{"id", stage.id},
             {"name", stage.name},
             {"guid", stage.guid},
             {"broadcast", stage.broadcast},
             {"capacity", stage.capacity},
-            {"location", stage.location}};
+            {"location", stage.location},
+            {"source", std::move(source)},
+            {"lower_third", to_string(stage.lower_third)}};
 }
 
 json session_file_json(const Session& s) {
@@ -312,10 +338,10 @@ json session_file_json(const Session& s) {
             {"follows_up", s.follows_up}};
 }
 
-json programme_file_json(const Programme& programme) {
+json programme_file_json(const Programme& programme, Secrets secrets) {
     json stages = json::array();
     for (const Stage& stage : programme.stages)
-        stages.push_back(stage_file_json(stage));
+        stages.push_back(stage_file_json(stage, secrets));
     json people = json::array();
     for (const Person& p : programme.people)
         people.push_back({{"id", p.id}, {"name", p.name}, {"affiliation", p.affiliation}});

@@ -20,14 +20,18 @@ namespace stagehub::schedule {
 Result<Programme> parse_programme_file(std::string_view json_text);
 Result<Programme> read_programme_file(const std::filesystem::path& path);
 
-// The programme in the same format, every field written: parse(write(p)) == p.
-nlohmann::json programme_file_json(const Programme& programme);
+// Whether a written programme carries secrets (a stage's SRT passphrase): only for the
+// event's organisers and the database, never in a public export.
+enum class Secrets { omit, include };
+
+// The programme in the same format, every field written: parse(write(p, include)) == p.
+nlohmann::json programme_file_json(const Programme& programme, Secrets secrets = Secrets::omit);
 
 // One part of a programme file, for the organiser API. Problems are appended to `problems`
 // with `where` as their place (e.g. "sessions[2]" or "body"); nothing is validated against
 // the rest of the programme here.
 nlohmann::json session_file_json(const Session& session);
-nlohmann::json stage_file_json(const Stage& stage);
+nlohmann::json stage_file_json(const Stage& stage, Secrets secrets = Secrets::omit);
 nlohmann::json event_file_json(const Event& event);
 Session read_session_json(const nlohmann::json& item, const std::string& where,
                           std::vector<std::string>& problems);

@@ -73,6 +73,9 @@ json event_json(const Programme& programme, Instant at) {
              {"broadcast", stage.broadcast},
              {"capacity", stage.capacity},
              {"location", stage.location},
+             // The kind only: addresses and passphrases are the organisers'.
+             {"source", to_string(stage.source.kind)},
+             {"lower_third", to_string(stage.effective_lower_third())},
              {"live",
               stage.broadcast ? json{{"hls", "/live/" + stage.id + "/index.m3u8"}} : json(nullptr)},
              {"now", nn.now ? json(nn.now->id) : json(nullptr)},

@@ -149,10 +149,14 @@ void ProgrammeStore::write_event_fields(const Event& e) {
 
 void ProgrammeStore::add_stages(const Programme& programme) {
     Statement upsert = db_.prepare(
-        "INSERT INTO stages (id, event_id, name, position, guid, broadcast, capacity, location) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
-        "position = excluded.position, guid = excluded.guid, broadcast = excluded.broadcast, "
-        "capacity = excluded.capacity, location = excluded.location");
+        "INSERT INTO stages (id, event_id, name, position, guid, broadcast, capacity, location, "
+        "source_kind, source_url, source_passphrase, lower_third) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "name = excluded.name, position = excluded.position, guid = excluded.guid, "
+        "broadcast = excluded.broadcast, capacity = excluded.capacity, "
+        "location = excluded.location, source_kind = excluded.source_kind, "
+        "source_url = excluded.source_url, source_passphrase = excluded.source_passphrase, "
+        "lower_third = excluded.lower_third");
     int64_t position = 0;
     for (const Stage& stage : programme.stages) {
         upsert.bind(1, stage.id)
@@ -162,7 +166,11 @@ void ProgrammeStore::add_stages(const Programme& programme) {
             .bind(5, guid_for(db_, "stages", stage.id, stage.guid))
             .bind(6, int64_t{stage.broadcast})
             .bind(7, int64_t{stage.capacity})
-            .bind(8, stage.location);
+            .bind(8, stage.location)
+            .bind(9, to_string(stage.source.kind))
+            .bind(10, stage.source.url)
+            .bind(11, stage.source.passphrase)
+            .bind(12, to_string(stage.lower_third));
         upsert.run();
     }
 }
@@ -346,14 +354,26 @@ Result<Programme> ProgrammeStore::load_event(std::string_view event_id) {
         e.days.push_back(EventDay{instant_of(days.column_int(0)), instant_of(days.column_int(1))});
 
     Statement stages = db_.prepare(
-        "SELECT id, name, guid, broadcast, capacity, location FROM stages WHERE event_id = ? "
+        "SELECT id, name, guid, broadcast, capacity, location, source_kind, source_url, "
+        "source_passphrase, lower_third FROM stages WHERE event_id = ? "
         "ORDER BY position");
     stages.bind(1, event_id);
     while (stages.step()) {
-        programme.stages.push_back(Stage{stages.column_text(0), stages.column_text(1),
-                                         stages.column_text(2), stages.column_int(3) != 0,
-                                         static_cast<int>(stages.column_int(4)),
-                                         stages.column_text(5)});
+        Stage stage;
+        stage.id = stages.column_text(0);
+        stage.name = stages.column_text(1);
+        stage.guid = stages.column_text(2);
+        stage.broadcast = stages.column_int(3) != 0;
+        stage.capacity = static_cast<int>(stages.column_int(4));
+        stage.location = stages.column_text(5);
+        // CHECK constraints guarantee known names.
+        stage.source.kind =
+            source_kind_from_string(stages.column_text(6)).value_or(SourceKind::test_pattern);
+        stage.source.url = stages.column_text(7);
+        stage.source.passphrase = stages.column_text(8);
+        stage.lower_third = lower_third_mode_from_string(stages.column_text(9))
+                                .value_or(LowerThirdMode::automatic);
+        programme.stages.push_back(std::move(stage));
     }
 
     Statement sessions = db_.prepare(

@@ -1,6 +1,8 @@
 #include "schedule/validation.hpp"
 
 #include <algorithm>
+#include <initializer_list>
+#include <optional>
 #include <map>
 #include <set>
 #include <string>
@@ -55,6 +57,47 @@ void check_event(const Event& event, std::vector<Error>& errors) {
                                              std::to_string(i) + " ends; list days in order"});
         }
     }
+}
+
+bool starts_with_one_of(std::string_view text, std::initializer_list<std::string_view> prefixes) {
+    return std::any_of(prefixes.begin(), prefixes.end(),
+                       [&](std::string_view p) { return text.starts_with(p); });
+}
+
+// What is wrong with a stage's source, if anything: the address its kind needs.
+std::optional<std::string> source_problem(const StageSource& source) {
+    const std::string& url = source.url;
+    switch (source.kind) {
+        case SourceKind::test_pattern:
+            return std::nullopt;
+        case SourceKind::srt: {
+            const size_t colon = url.rfind(':');
+            const std::string port = colon == std::string::npos ? "" : url.substr(colon + 1);
+            const bool numeric =
+                !port.empty() && port.size() <= 5 &&
+                std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+                std::stoi(port) > 0 && std::stoi(port) < 65536;
+            if (!url.starts_with("srt://") || !numeric)
+                return "an SRT source is srt://:PORT (or srt://ADDRESS:PORT) to listen on";
+            const size_t length = source.passphrase.size();
+            if (length != 0 && (length < 10 || length > 79))
+                return "an SRT passphrase has 10 to 79 characters (or none)";
+            return std::nullopt;
+        }
+        case SourceKind::rtmp:
+            if (!starts_with_one_of(url, {"rtmp://", "rtmps://"}) || url.size() < 9)
+                return "an RTMP source is rtmp://HOST/APP/STREAM, the stream to pull";
+            return std::nullopt;
+        case SourceKind::rtsp:
+            if (!starts_with_one_of(url, {"rtsp://", "rtsps://"}) || url.size() < 9)
+                return "an RTSP source is rtsp://CAMERA/PATH, the camera to pull";
+            return std::nullopt;
+        case SourceKind::file:
+            if (!url.starts_with("/"))
+                return "a file source is the absolute path of a video file on the server";
+            return std::nullopt;
+    }
+    return std::nullopt;
 }
 
 // An event without days sets no limits (programme files may leave days out; importers
@@ -125,9 +168,20 @@ std::vector<Error> validate(const Programme& programme) {
         }
     }
 
+    std::map<std::string, std::string> srt_ports;  // port → stage
     for (const Stage& stage : programme.stages) {
         if (stage.capacity < 0) {
             errors.push_back({"bad_field", "stage '" + stage.id + "' has a negative capacity"});
+        }
+        if (auto problem = source_problem(stage.source)) {
+            errors.push_back({"bad_source", "stage '" + stage.id + "': " + *problem});
+        } else if (stage.source.kind == SourceKind::srt) {
+            const std::string port = stage.source.url.substr(stage.source.url.rfind(':') + 1);
+            const auto [it, fresh] = srt_ports.emplace(port, stage.id);
+            if (!fresh) {
+                errors.push_back({"bad_source", "stages '" + it->second + "' and '" + stage.id +
+                                                    "' both listen for SRT on port " + port});
+            }
         }
     }
 

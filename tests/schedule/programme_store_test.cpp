@@ -65,6 +65,8 @@ TEST(ProgrammeStore, KeepsEveryFieldOfTheFullModel) {
     p.stages.front().broadcast = false;
     p.stages.front().capacity = 120;
     p.stages.front().location = "Plan 2";
+    p.stages.front().source = StageSource{SourceKind::srt, "srt://:9000", "hemligt-lösen-123"};
+    p.stages.front().lower_third = LowerThirdMode::burned_in;
     Session& a1 = *p.find_session("a1");
     a1.actual_start = a1.start + Seconds{120};
     a1.actual_end = a1.start + Seconds{600};

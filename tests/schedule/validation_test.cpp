@@ -85,5 +85,57 @@ TEST(Validation, ReferencesMustExistAndIdsBeUnique) {
     EXPECT_TRUE(has(errors, "duplicate_id", "sal-b"));
 }
 
+TEST(Validation, AStageSourceNeedsTheAddressItsKindTakes) {
+    struct Case {
+        SourceKind kind;
+        std::string url;
+        std::string passphrase;
+        bool valid;
+    };
+    const std::vector<Case> cases = {
+        {SourceKind::test_pattern, "", "", true},
+        {SourceKind::srt, "srt://:9000", "", true},
+        {SourceKind::srt, "srt://127.0.0.1:9000", "hemligt-lösen-123", true},
+        {SourceKind::srt, "srt://:9000", "kort", false},  // SRT needs 10 to 79 characters
+        {SourceKind::srt, "srt://:port", "", false},
+        {SourceKind::srt, "srt://:70000", "", false},
+        {SourceKind::srt, "udp://:9000", "", false},
+        {SourceKind::rtmp, "rtmp://127.0.0.1/live/stora", "", true},
+        {SourceKind::rtmp, "http://x/live", "", false},
+        {SourceKind::rtsp, "rtsp://kamera.local/stream1", "", true},
+        {SourceKind::rtsp, "", "", false},
+        {SourceKind::file, "/srv/talks/valkommen.mp4", "", true},
+        {SourceKind::file, "valkommen.mp4", "", false},
+    };
+    for (const Case& c : cases) {
+        Programme p = valid();
+        p.stages.front().source = StageSource{c.kind, c.url, c.passphrase};
+        const auto errors = validate(p);
+        EXPECT_EQ(has(errors, "bad_source", p.stages.front().id), !c.valid)
+            << to_string(c.kind) << " " << c.url << " '" << c.passphrase << "'";
+    }
+}
+
+TEST(Validation, TwoStagesCannotListenOnOneSrtPort) {
+    Programme p = valid();
+    ASSERT_GE(p.stages.size(), 2u);
+    p.stages[0].source = StageSource{SourceKind::srt, "srt://:9000", ""};
+    p.stages[1].source = StageSource{SourceKind::srt, "srt://0.0.0.0:9000", ""};
+    EXPECT_TRUE(has(validate(p), "bad_source", "port 9000"));
+    p.stages[1].source.url = "srt://:9001";
+    EXPECT_TRUE(validate(p).empty());
+}
+
+TEST(Validation, TheLowerThirdIsDrawnByThePlayerOverAPassthroughPicture) {
+    Stage stage;
+    EXPECT_EQ(stage.effective_lower_third(), LowerThirdMode::burned_in) << "test pattern";
+    stage.source.kind = SourceKind::srt;
+    EXPECT_EQ(stage.effective_lower_third(), LowerThirdMode::player);
+    stage.source.kind = SourceKind::file;
+    EXPECT_EQ(stage.effective_lower_third(), LowerThirdMode::burned_in);
+    stage.lower_third = LowerThirdMode::off;
+    EXPECT_EQ(stage.effective_lower_third(), LowerThirdMode::off);
+}
+
 }  // namespace
 }  // namespace stagehub::schedule

@@ -552,5 +552,38 @@ TEST_F(ProgrammeApiTest, ExportsFollowEditsAndShowOnlyWhatTheReaderMaySee) {
     EXPECT_EQ(call("GET", session_path("forskolan") + "/session.ics").status, 404);
 }
 
+TEST_F(ProgrammeApiTest, AStagesSourceAndPassphraseStayWithItsOrganisers) {
+    const std::string organiser = token(Role::organiser, "Anna Berg");
+    const std::string stage = std::string("/api/v1/events/") + kEvent + "/stages/stora-salen";
+    const HttpReply set = call("PATCH", stage, organiser,
+                               {{"source", {{"kind", "srt"},
+                                            {"url", "srt://:9710"},
+                                            {"passphrase", "hemligt-lösen-123"}}}});
+    ASSERT_EQ(set.status, 200) << set.body;
+    // A later edit of another field keeps the passphrase.
+    ASSERT_EQ(call("PATCH", stage, organiser, {{"capacity", 150}}).status, 200);
+
+    const HttpReply bad = call("PATCH", stage, organiser,
+                               {{"source", {{"kind", "srt"}, {"url", "srt://:9710"},
+                                            {"passphrase", "kort"}}}});
+    EXPECT_EQ(bad.status, 422) << bad.body;
+    EXPECT_EQ(error_code(bad), "bad_source");
+
+    const json event = get_json(std::string("/api/v1/events/") + kEvent)["event"];
+    EXPECT_EQ(event["stages"][0]["source"], "srt");
+    EXPECT_EQ(event["stages"][0]["lower_third"], "player")
+        << "a passthrough picture gets its lower third from the player";
+    EXPECT_EQ(event["stages"][0]["capacity"], 150);
+    for (const std::string& target :
+         {std::string("/api/v1/events/") + kEvent, std::string("/api/v1/programme"),
+          std::string("/api/v1/events/") + kEvent + "/programme.json",
+          std::string("/api/v1/events/") + kEvent + "/schedule.json"}) {
+        for (const std::string& bearer : {std::string(), organiser}) {
+            const std::string body = call("GET", target, bearer).body;
+            EXPECT_EQ(body.find("hemligt"), std::string::npos) << target << " shows the passphrase";
+        }
+    }
+}
+
 }  // namespace
 }  // namespace stagehub::server

@@ -23,7 +23,7 @@ Programme empty_event() {
     Programme p;
     p.event.id = "temadag";
     p.event.title = "Temadag";
-    p.stages = {Stage{"stora-salen", "Stora salen", "", true, 0, ""}};
+    p.stages = {Stage{"stora-salen", "Stora salen", "", true, 0, "", {}, {}}};
     p.people = {Person{"ann", "Ann Öberg", "Piteå kommun"}};
     return p;
 }

@@ -28,8 +28,8 @@ Programme tricky_programme() {
     p.event.description = "En dag om förnyelse.\nVälkommen!";
     p.event.days = {EventDay{at("2019-10-08T06:00:00Z"), at("2019-10-08T16:00:00Z")}};
     p.stages = {
-        Stage{"stora-salen", "Stora salen", "", true, 120, "Plan 2, vid entrén"},
-        Stage{"sal-b-ovre", "Sal B, övre", "", false, 0, ""},
+        Stage{"stora-salen", "Stora salen", "", true, 120, "Plan 2, vid entrén", {}, {}},
+        Stage{"sal-b-ovre", "Sal B, övre", "", false, 0, "", {}, {}},
     };
     p.people = {
         Person{"ann-oberg", "Ann Öberg", "Piteå kommun"},
