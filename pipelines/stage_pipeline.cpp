@@ -268,7 +268,7 @@ void StagePipeline::Impl::build() {
     run_id = unused_run_id(config.output_dir);
     const std::string segments =
         escape_printf((config.output_dir / ("seg-" + run_id + "-")).string()) + "%05d.ts";
-    const std::string playlist = (config.output_dir / "index.m3u8").string();
+    const std::string playlist = (config.output_dir / config.playlist_name).string();
     // max-files 0: every segment stays on disk, as the replay archive.
     g_object_set(as_gobject(sink.get()), "location", segments.c_str(), "playlist-location",
                  playlist.c_str(), "target-duration", static_cast<guint>(config.segment_seconds),

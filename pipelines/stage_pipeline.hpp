@@ -35,9 +35,13 @@ struct ClosedSegment {
 
 struct StagePipelineConfig {
     std::string stage_id;              // used in logs and reports, e.g. "main"
-    std::filesystem::path output_dir;  // index.m3u8 and segments go here; created if missing
-    int segment_seconds = 2;           // HLS target duration; also the keyframe interval
-    int playlist_length = 10;          // segments listed in the live playlist window
+    std::filesystem::path output_dir;  // the playlist and segments go here; created if missing
+    // hlssink2's own playlist. Its media sequence restarts at 0 with every run, so a server
+    // that restarts pipelines keeps its own live playlist (LivePlaylist) under index.m3u8 and
+    // points this one elsewhere.
+    std::string playlist_name = "index.m3u8";
+    int segment_seconds = 2;   // HLS target duration; also the keyframe interval
+    int playlist_length = 10;  // segments listed in the live playlist window
     int width = 1280;
     int height = 720;
     int framerate = 25;

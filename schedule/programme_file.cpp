@@ -179,8 +179,8 @@ Stage read_stage_json(const json& item, const std::string& where,
             if (const auto parsed = source_kind_from_string(kind)) {
                 stage.source.kind = *parsed;
             } else if (!kind.empty()) {
-                r.problem(swhere, "kind: '" + kind +
-                                      "' is not one of test_pattern, srt, rtmp, rtsp, file");
+                r.problem(swhere,
+                          "kind: '" + kind + "' is not one of test_pattern, srt, rtmp, rtsp, file");
             }
             stage.source.url = r.text(*source, "url", swhere, false);
             stage.source.passphrase = r.text(*source, "passphrase", swhere, false);

@@ -371,8 +371,8 @@ Result<Programme> ProgrammeStore::load_event(std::string_view event_id) {
             source_kind_from_string(stages.column_text(6)).value_or(SourceKind::test_pattern);
         stage.source.url = stages.column_text(7);
         stage.source.passphrase = stages.column_text(8);
-        stage.lower_third = lower_third_mode_from_string(stages.column_text(9))
-                                .value_or(LowerThirdMode::automatic);
+        stage.lower_third =
+            lower_third_mode_from_string(stages.column_text(9)).value_or(LowerThirdMode::automatic);
         programme.stages.push_back(std::move(stage));
     }
 

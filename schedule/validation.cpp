@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <initializer_list>
-#include <optional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -73,10 +73,10 @@ std::optional<std::string> source_problem(const StageSource& source) {
         case SourceKind::srt: {
             const size_t colon = url.rfind(':');
             const std::string port = colon == std::string::npos ? "" : url.substr(colon + 1);
-            const bool numeric =
-                !port.empty() && port.size() <= 5 &&
-                std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-                std::stoi(port) > 0 && std::stoi(port) < 65536;
+            const bool numeric = !port.empty() && port.size() <= 5 &&
+                                 std::all_of(port.begin(), port.end(),
+                                             [](char c) { return c >= '0' && c <= '9'; }) &&
+                                 std::stoi(port) > 0 && std::stoi(port) < 65536;
             if (!url.starts_with("srt://") || !numeric)
                 return "an SRT source is srt://:PORT (or srt://ADDRESS:PORT) to listen on";
             const size_t length = source.passphrase.size();

@@ -46,6 +46,12 @@ void Broadcast::start_stage(const std::string& stage_id) {
     pipeline_config.segment_seconds = config_.segment_seconds;
     pipeline_config.width = config_.width;
     pipeline_config.height = config_.height;
+    // hlssink2's playlist restarts at sequence 0 with each run; players get ours.
+    pipeline_config.playlist_name = ".pipeline.m3u8";
+    stage.playlist = std::make_unique<pipelines::LivePlaylist>(
+        pipeline_config.output_dir / "index.m3u8", config_.segment_seconds,
+        static_cast<size_t>(pipeline_config.playlist_length));
+    stage.playlist->resume();
     stage.pipeline = std::make_unique<pipelines::StagePipeline>(pipeline_config, *this);
     stage.backoff = config_.first_backoff;
     run(stage_id, stage);
@@ -191,6 +197,8 @@ void Broadcast::on_segment_closed(const std::string& stage_id,
                                   const pipelines::ClosedSegment& segment) {
     Stage& stage = stages_[stage_id];
     archive_.add(stage_id, segment);
+    if (stage.playlist)
+        stage.playlist->add(segment.path.filename().string(), segment.duration_s, segment.run_id);
     ++stage.segments;
     stage.last_segment_at =
         segment.started_at + std::chrono::duration_cast<std::chrono::system_clock::duration>(
@@ -205,6 +213,8 @@ void Broadcast::on_pipeline_stopped(const std::string& stage_id) {
     Stage& stage = stages_[stage_id];
     if (stage.state != StageState::failed)
         stage.state = StageState::stopped;
+    if (stage.playlist)
+        stage.playlist->end();
     g_message("stage %s: broadcast stopped, files complete", stage_id.c_str());
     maybe_finish_stop();
 }

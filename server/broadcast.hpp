@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "pipelines/live_playlist.hpp"
 #include "pipelines/segment_archive.hpp"
 #include "pipelines/stage_pipeline.hpp"
 
@@ -66,6 +67,8 @@ class Broadcast : public pipelines::StagePipeline::Listener {
     using Clock = std::chrono::steady_clock;
     struct Stage {
         std::unique_ptr<pipelines::StagePipeline> pipeline;
+        // index.m3u8: ours, so it keeps counting across pipeline runs and restarts.
+        std::unique_ptr<pipelines::LivePlaylist> playlist;
         StageState state = StageState::starting;
         std::string error;
         uint64_t segments = 0;

@@ -6,7 +6,9 @@
 #include <gst/gst.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <functional>
+#include <sstream>
 
 #include "schedule/migrations.hpp"
 #include "temp_dir.hpp"
@@ -73,6 +75,17 @@ TEST_F(BroadcastTest, AFailedStageRestartsWithBackoffAndGoesLiveAgain) {
     EXPECT_GE(health["uptime_seconds"].get<int>(), 0);
     EXPECT_FALSE(health["last_segment_at"].is_null());
     EXPECT_GT(archive.of_stage("salen").size(), archived);
+
+    // Players follow one playlist through the restart: it counts on and marks the new run.
+    ASSERT_TRUE(run_until(
+        context,
+        [&] {
+            std::ifstream in(dir / "live/salen/index.m3u8");
+            std::stringstream text;
+            text << in.rdbuf();
+            return text.str().find("#EXT-X-DISCONTINUITY") != std::string::npos;
+        },
+        10s));
     EXPECT_TRUE(broadcast.stage_health("no-such-stage").is_null());
 }
 

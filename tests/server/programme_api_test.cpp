@@ -555,17 +555,17 @@ TEST_F(ProgrammeApiTest, ExportsFollowEditsAndShowOnlyWhatTheReaderMaySee) {
 TEST_F(ProgrammeApiTest, AStagesSourceAndPassphraseStayWithItsOrganisers) {
     const std::string organiser = token(Role::organiser, "Anna Berg");
     const std::string stage = std::string("/api/v1/events/") + kEvent + "/stages/stora-salen";
-    const HttpReply set = call("PATCH", stage, organiser,
-                               {{"source", {{"kind", "srt"},
-                                            {"url", "srt://:9710"},
-                                            {"passphrase", "hemligt-lösen-123"}}}});
+    const HttpReply set =
+        call("PATCH", stage, organiser,
+             {{"source",
+               {{"kind", "srt"}, {"url", "srt://:9710"}, {"passphrase", "hemligt-lösen-123"}}}});
     ASSERT_EQ(set.status, 200) << set.body;
     // A later edit of another field keeps the passphrase.
     ASSERT_EQ(call("PATCH", stage, organiser, {{"capacity", 150}}).status, 200);
 
-    const HttpReply bad = call("PATCH", stage, organiser,
-                               {{"source", {{"kind", "srt"}, {"url", "srt://:9710"},
-                                            {"passphrase", "kort"}}}});
+    const HttpReply bad =
+        call("PATCH", stage, organiser,
+             {{"source", {{"kind", "srt"}, {"url", "srt://:9710"}, {"passphrase", "kort"}}}});
     EXPECT_EQ(bad.status, 422) << bad.body;
     EXPECT_EQ(error_code(bad), "bad_source");
 

@@ -241,6 +241,7 @@ TEST(StagehubProcess, ASessionBecomesAReplayThatSurvivesKillMinus9) {
                     (dir / "data").string()});
     const int imported = import.wait_exit(30s);
     ASSERT_TRUE(WIFEXITED(imported) && WEXITSTATUS(imported) == 0) << import.output();
+    std::string live_before;
     const std::vector<std::string> serve = {
         STAGEHUB_BIN,     "serve",   "--data",  (dir / "data").string(), "--port", "0", "--web",
         STAGEHUB_WEB_DIR, "--video", "320x180", "--segment-seconds",     "1"};
@@ -249,6 +250,7 @@ TEST(StagehubProcess, ASessionBecomesAReplayThatSurvivesKillMinus9) {
         ASSERT_FALSE(first.wait_for_line("stage salen: live", 30s).empty()) << first.output();
         std::this_thread::sleep_for(8s);  // into the talk
         first.signal(SIGKILL);
+        live_before = read_text_file(dir / "data/media/live/salen/index.m3u8");
         ASSERT_NE(first.wait_exit(10s), -1);
     }
     Process second(serve);
@@ -300,6 +302,16 @@ TEST(StagehubProcess, ASessionBecomesAReplayThatSurvivesKillMinus9) {
     // The talk lasted 20 s; the crash and restart cost a few seconds of it, no more.
     EXPECT_GT(listed, 12.0) << playlist.body;
     EXPECT_LT(listed, 23.0) << playlist.body;
+
+    // Live viewers were not sent back in time: the playlist counts on after the crash.
+    const auto sequence = [](const std::string& text) {
+        const size_t at = text.find("#EXT-X-MEDIA-SEQUENCE:");
+        return at == std::string::npos ? -1 : std::stoll(text.substr(at + 22));
+    };
+    const std::string live_after = read_text_file(dir / "data/media/live/salen/index.m3u8");
+    ASSERT_GE(sequence(live_before), 0) << live_before;
+    EXPECT_GT(sequence(live_after), sequence(live_before)) << live_before << "\n---\n"
+                                                           << live_after;
 
     // A poster frame follows within seconds.
     std::string poster;
