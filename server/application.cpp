@@ -233,8 +233,14 @@ void Application::tick() {
 void Application::publish_now(const schedule::Programme& programme, const std::string& stage_id,
                               Instant at) {
     const auto now_next = schedule::now_and_next(programme, stage_id, at);
+    // Burned in only where the stage wants it: a player-drawn or absent lower third leaves
+    // the picture clean.
+    const schedule::Stage* stage = programme.find_stage(stage_id);
+    const bool burned =
+        stage != nullptr && stage->effective_lower_third() == schedule::LowerThirdMode::burned_in;
     if (broadcast_)
-        broadcast_->show(stage_id, lower_third_for(programme, now_next));
+        broadcast_->show(stage_id,
+                         burned ? lower_third_for(programme, now_next) : pipelines::LowerThird{});
     if (http_)
         http_->broadcast(now_message(programme, stage_id, now_next));
 }

@@ -187,6 +187,14 @@ function renderNowNext() {
   $('next-title').textContent = next ? next.title : strings.t('nothing_next');
   $('next-time').textContent = next ? timeRange(next, formatTime) : '';
 
+  // The lower third over the picture, for stages whose picture does not carry it
+  // (docs/BROADCAST.md): the same words the burned-in one would show.
+  const drawn = currentStage()?.lower_third === 'player' && now && now.kind !== 'break';
+  $('lower-third').hidden = !drawn;
+  $('lower-third-title').textContent = drawn ? now.title : '';
+  $('lower-third-people').textContent = drawn ? now.people.map((person) => person.name).join(', ') : '';
+  $('lower-third').lang = language;
+
   markAgenda($('agenda'), { nowId: now?.id ?? null, nextId: next?.id ?? null, nowMs: serverNow() });
   tick();
 }

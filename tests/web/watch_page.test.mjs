@@ -359,3 +359,38 @@ test('a session that has ended plays as a replay on the replays page', { timeout
     await context.close();
   }
 });
+
+test('a stage whose lower third is drawn by the player shows it over the picture', { timeout: 60_000 }, async () => {
+  const { context, page, pageErrors } = await openWatchPage();
+  try {
+    await eventually('the page connected with a session on now', async () => {
+      const s = await readPage(page);
+      assert.equal(s.connection, 'connected');
+      assert.ok(s.nowCard.id);
+    });
+    assert.equal(await page.locator('#lower-third').isVisible(), false, 'burned in by default');
+    const token = await server.adminToken(['create-organiser', '--name', 'Bildproducent',
+      '--event', demo.event.id]);
+    const stage = `${server.url}api/v1/events/${demo.event.id}/stages/${demo.stages[0].id}`;
+    const patch = (body) => fetch(stage, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.equal((await patch({ lower_third: 'player' })).status, 200);
+    await eventually('the lower third over the picture', async () => {
+      assert.equal(await page.locator('#lower-third').isVisible(), true);
+      const s = await readPage(page);
+      const title = await page.locator('#lower-third-title').textContent();
+      assert.ok(s.nowCard.title && s.nowCard.title.includes(title) && title.length > 0,
+        `lower third '${title}', on now '${s.nowCard.title}'`);
+    }, { timeoutMs: 5_000 });
+    assert.equal((await patch({ lower_third: 'automatic' })).status, 200);
+    await eventually('the lower third back in the picture', async () => {
+      assert.equal(await page.locator('#lower-third').isVisible(), false);
+    }, { timeoutMs: 5_000 });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
