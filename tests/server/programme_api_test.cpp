@@ -3,6 +3,7 @@
 // catching up from a revision, and the agenda delta every screen receives.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "net_client.hpp"
@@ -307,6 +308,9 @@ TEST_F(ProgrammeApiTest, EveryConnectedScreenGetsTheDeltaWithTheNewRevisionWithi
     const auto elapsed = std::chrono::steady_clock::now() - sent;
     ASSERT_TRUE(delta.has_value()) << "no agenda delta arrived";
     EXPECT_LT(elapsed, 1s);
+    std::cout << "agenda delta on the websocket "
+              << std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count() / 1000.0
+              << " ms after the edit was sent\n";
     EXPECT_EQ((*delta)["channel"], std::string("agenda:") + kEvent);
     EXPECT_EQ((*delta)["rev"], rev);
     ASSERT_EQ((*delta)["sessions"].size(), 1u);

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -273,6 +274,7 @@ TEST(StagehubProcess, ASessionBecomesAReplayThatSurvivesKillMinus9) {
     ASSERT_FALSE(replay.is_null()) << "no replay listed:\n" << second.output();
     const double available_after = seconds_between(talk_end, utc_in(0s));
     EXPECT_LT(available_after, 10.0) << "the replay came " << available_after << " s after the end";
+    std::cout << "replay listed " << available_after << " s after the session ended\n";
     EXPECT_EQ(replay["session"], "talk");
     // Whole segments of 1 s: the replay covers the talk to within one segment at each end.
     EXPECT_LE(seconds_between(talk_start, replay["covers_from"]), 1.0) << replay.dump();
