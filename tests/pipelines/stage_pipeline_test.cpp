@@ -485,7 +485,9 @@ TEST_F(StagePipelineTest, LosingTheOutputFolderMidRunIsReportedAsAnError) {
     StagePipeline pipeline(small_stage(live), recorder);
     pipeline.start();
     run_until_segments(1);
-    std::filesystem::remove_all(live);
+    // Moved away in one step (removing it races with the next segment being created in it):
+    // the next fragment cannot be opened at the configured path.
+    std::filesystem::rename(live, dir / "moved-away");
     ASSERT_TRUE(loop.run_until([&] { return !recorder.errors.empty(); }, 10s));
     EXPECT_EQ(recorder.errors.size(), 1u);
     EXPECT_EQ(recorder.report_stages.back(), "test-stage");
