@@ -338,4 +338,31 @@ TEST(StagehubProcess, ASessionBecomesAReplayThatSurvivesKillMinus9) {
     EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
+TEST(StagehubProcess, ImportOfASpreadsheetReportsBadRowsByLineAndCanSkipThem) {
+    TempDir dir;
+    std::ofstream(dir / "sessions.csv")
+        << "stage,kind,title,date,start,duration,speakers\n"
+           "Aulan,talk,Öppning,2026-05-12,09:00,20,Ann Öberg\n"
+           "Aulan,talk,Fel tid,2026-05-12,25:00,20,\n"
+           "Aulan,panel,Panel,2026-05-12,10:00,30,\"Cia Lind (moderator); Ann Öberg\"\n";
+    const std::vector<std::string> import = {
+        STAGEHUB_BIN, "import", (dir / "sessions.csv").string(), "--event",
+        "piteadagen", "--data", (dir / "data").string()};
+    Process refused(import);
+    const int refused_status = refused.wait_exit(30s);
+    ASSERT_TRUE(WIFEXITED(refused_status));
+    EXPECT_EQ(WEXITSTATUS(refused_status), 1) << refused.output();
+    EXPECT_NE(refused.output().find("line 3: start:"), std::string::npos) << refused.output();
+    EXPECT_NE(refused.output().find("nothing imported"), std::string::npos) << refused.output();
+
+    std::vector<std::string> skipping = import;
+    skipping.push_back("--skip-bad-rows");
+    Process imported(skipping);
+    const int status = imported.wait_exit(30s);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << imported.output();
+    EXPECT_NE(imported.output().find("skipped line 3"), std::string::npos) << imported.output();
+    EXPECT_NE(imported.output().find("2 sessions"), std::string::npos) << imported.output();
+}
+
 }  // namespace
