@@ -15,8 +15,11 @@ class ProgrammeCatalog {
   public:
     explicit ProgrammeCatalog(ProgrammeStore& store) : store_(store) {}
 
-    // Reloads everything from the store (start-up, and after each accepted change).
+    // Reloads everything from the store (start-up).
     void reload();
+    // Reloads one event after a change to it (dropped when it no longer exists): an edit
+    // costs one event's load, however many events the week holds.
+    void reload_event(std::string_view event_id);
 
     const std::vector<Programme>& programmes() const { return programmes_; }
     // What the public sees: the published events, each without its unpublished sessions.

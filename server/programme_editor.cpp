@@ -93,7 +93,7 @@ Result<int64_t> ProgrammeEditor::remove_event(const Caller& caller, const std::s
 
 void ProgrammeEditor::announce(int64_t revision, const std::string& event_id,
                                const schedule::ChangeNote& note) {
-    catalog_.reload();
+    catalog_.reload_event(event_id);
     listener_.on_programme_changed(
         schedule::ChangeRecord{revision, event_id, now_utc(), note.actor, note.operation,
                                note.summary, note.sessions, note.whole_event, note.public_before});

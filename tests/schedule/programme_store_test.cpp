@@ -224,5 +224,39 @@ TEST(ProgrammeCatalog, HoldsEveryEventAndFindsStageOwners) {
     EXPECT_EQ(catalog.find_stage_owner("nope"), nullptr);
 }
 
+TEST(ProgrammeCatalog, ReloadingOneEventMatchesReloadingAll) {
+    TempDir dir;
+    Database db(dir / "stagehub.db");
+    migrate(db);
+    ProgrammeStore store(db);
+    ASSERT_TRUE(store.replace_event(fixture(), "test").ok());
+    auto demo = read_programme_file(STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json");
+    ASSERT_TRUE(store.replace_event(*demo, "test").ok());
+    ProgrammeCatalog catalog(store);
+    catalog.reload();
+
+    // An edit, an unpublished event, and a deleted one, each reloaded alone.
+    Programme edited = *store.load_event("innovationsdag");
+    edited.find_session("a1")->title = "Ny titel";
+    ASSERT_TRUE(store.replace_event(edited, "test").ok());
+    catalog.reload_event("innovationsdag");
+    demo->event.published = false;
+    ASSERT_TRUE(store.replace_event(*demo, "test").ok());
+    catalog.reload_event(demo->event.id);
+
+    ProgrammeCatalog fresh(store);
+    fresh.reload();
+    EXPECT_EQ(catalog.programmes(), fresh.programmes());
+    EXPECT_EQ(catalog.published(), fresh.published());
+    EXPECT_EQ(catalog.published().size(), 1u) << "the unpublished event is not public";
+    EXPECT_EQ(catalog.revision(), 4);
+
+    ASSERT_TRUE(store.delete_event("innovationsdag", "test").ok());
+    catalog.reload_event("innovationsdag");
+    EXPECT_EQ(catalog.find_event("innovationsdag"), nullptr);
+    EXPECT_EQ(catalog.programmes().size(), 1u);
+    EXPECT_TRUE(catalog.published().empty());
+}
+
 }  // namespace
 }  // namespace stagehub::schedule
