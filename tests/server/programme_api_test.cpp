@@ -3,12 +3,15 @@
 // catching up from a revision, and the agenda delta every screen receives.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "net_client.hpp"
+#include "pipelines/segment_archive.hpp"
 #include "running_server.hpp"
 #include "schedule/database.hpp"
+#include "schedule/instant.hpp"
 #include "server/token_store.hpp"
 
 namespace stagehub::server {
@@ -587,6 +590,68 @@ TEST_F(ProgrammeApiTest, AStagesSourceAndPassphraseStayWithItsOrganisers) {
             EXPECT_EQ(body.find("hemligt"), std::string::npos) << target << " shows the passphrase";
         }
     }
+}
+
+TEST_F(ProgrammeApiTest, OrganisersTrimAndHideReplaysAndNoReplaySessionsNeverGetOne) {
+    const std::string organiser = token(Role::organiser, "Anna Berg");
+    std::this_thread::sleep_for(2100ms);  // the welcome has run two seconds
+    ASSERT_EQ(call("POST", session_path("valkommen") + "/end-now", organiser).status, 200);
+    const json welcome = get_json(session_path("valkommen"));
+    const auto start = *parse_instant(welcome["start"].get<std::string>());
+    const auto end = *parse_instant(welcome["end"].get<std::string>());
+
+    // The archive as the broadcast leaves it: segments covering the session, on disk.
+    {
+        schedule::Database db(server.dir / "stagehub.db");
+        pipelines::SegmentArchive archive(db, server.dir / "media/live");
+        std::filesystem::create_directories(server.dir / "media/live/stora-salen");
+        for (unsigned i = 0; i < 6; ++i) {
+            pipelines::ClosedSegment segment;
+            segment.run_id = "run";
+            segment.index = i;
+            segment.path =
+                server.dir / "media/live/stora-salen" / ("seg-run-" + std::to_string(i) + ".ts");
+            std::ofstream(segment.path) << "not decoded by this test";
+            segment.started_at = start - 1s + i * 1s;
+            segment.duration_s = 1.0;
+            archive.add("stora-salen", segment);
+        }
+        ASSERT_GE(start - 1s + 6s, end) << "the segments cover the session";
+    }
+    const auto replays = [&](const std::string& bearer) {
+        return json::parse(call("GET", "/api/v1/replays", bearer).body)["replays"];
+    };
+    ASSERT_EQ(replays("").size(), 1u);
+    EXPECT_EQ(replays("")[0]["session"], "valkommen");
+    EXPECT_FALSE(replays("")[0].contains("hidden")) << "edits are the organisers'";
+    const std::string replay =
+        "/api/v1/events/" + std::string(kEvent) + "/sessions/valkommen/replay";
+
+    // Trim: the window moves, the segments follow.
+    const HttpReply trimmed = call("PATCH", replay, organiser, {{"trim_in_seconds", 1}});
+    ASSERT_EQ(trimmed.status, 200) << trimmed.body;
+    EXPECT_EQ(replays(organiser)[0]["trim_in_seconds"], 1.0);
+    EXPECT_EQ(
+        replays("")[0]["from"],
+        format_instant_ms(std::chrono::time_point_cast<std::chrono::milliseconds>(start + 1s)));
+    EXPECT_EQ(call("PATCH", replay, organiser, {{"trim_in_seconds", -3}}).status, 400);
+    EXPECT_EQ(call("PATCH", replay, "", {{"hidden", true}}).status, 401);
+
+    // Hidden: gone for the public, listed for its organisers.
+    ASSERT_EQ(call("PATCH", replay, organiser, {{"hidden", true}}).status, 200);
+    EXPECT_TRUE(replays("").empty());
+    EXPECT_EQ(call("GET", "/api/v1/replays/valkommen/playlist.m3u8").status, 404);
+    ASSERT_EQ(replays(organiser).size(), 1u);
+    EXPECT_EQ(replays(organiser)[0]["hidden"], true);
+    EXPECT_EQ(call("GET", "/api/v1/replays/valkommen/playlist.m3u8", organiser).status, 200);
+
+    // A session that allows no replay never has one, whatever the archive holds.
+    ASSERT_EQ(call("PATCH", replay, organiser, {{"hidden", false}}).status, 200);
+    ASSERT_EQ(
+        call("PATCH", session_path("valkommen"), organiser, {{"replay_allowed", false}}).status,
+        200);
+    EXPECT_TRUE(replays("").empty());
+    EXPECT_TRUE(replays(organiser).empty());
 }
 
 }  // namespace
