@@ -282,8 +282,9 @@ HttpResponse ProgrammeApi::edit_stage(const HttpRequest& request, const PathPara
                                                      in_quotes(params.at("stage"))});
     }
     std::vector<std::string> problems;
-    schedule::Stage stage =
-        schedule::read_stage_json(merged(schedule::stage_file_json(*current), body), "", problems);
+    schedule::Stage stage = schedule::read_stage_json(
+        merged(schedule::stage_file_json(*current, schedule::Secrets::include), body), "",
+        problems);
     if (!problems.empty())
         return error_response(bad_fields(problems));
     if (stage.id != current->id)

@@ -12,6 +12,7 @@
 #include "running_server.hpp"
 #include "schedule/database.hpp"
 #include "schedule/instant.hpp"
+#include "schedule/programme_store.hpp"
 #include "server/token_store.hpp"
 
 namespace stagehub::server {
@@ -569,6 +570,14 @@ TEST_F(ProgrammeApiTest, AStagesSourceAndPassphraseStayWithItsOrganisers) {
     ASSERT_EQ(set.status, 200) << set.body;
     // A later edit of another field keeps the passphrase.
     ASSERT_EQ(call("PATCH", stage, organiser, {{"capacity", 150}}).status, 200);
+    {
+        schedule::Database db(server.dir / "stagehub.db");
+        schedule::ProgrammeStore store(db);
+        const auto stored = store.load_event(kEvent);
+        ASSERT_TRUE(stored.ok());
+        EXPECT_EQ(stored->find_stage("stora-salen")->source.passphrase, "hemligt-lösen-123");
+        EXPECT_EQ(stored->find_stage("stora-salen")->capacity, 150);
+    }
 
     const HttpReply bad =
         call("PATCH", stage, organiser,
