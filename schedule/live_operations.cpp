@@ -64,6 +64,17 @@ std::string stage_name(const Programme& programme, const std::string& stage_id) 
     return stage != nullptr && !stage->name.empty() ? stage->name : stage_id;
 }
 
+// "'Välkommen' (Stora salen, 09:25)": a session as the change log names it.
+std::string title_place_time(const Programme& programme, const Session& s) {
+    std::string text = quoted(s.title);
+    text.append(" (")
+        .append(stage_name(programme, s.stage_id))
+        .append(", ")
+        .append(clock_text(programme, s.effective_start()))
+        .append(")");
+    return text;
+}
+
 std::string_view state_phrase(SessionState state) {
     switch (state) {
         case SessionState::scheduled:
@@ -411,18 +422,9 @@ Result<Outcome> swap_sessions(const Programme& programme, std::string_view a, st
         std::swap(sa.stage_id, sb.stage_id);
         start_at(sa, current_b.effective_start());
         start_at(sb, current_a.effective_start());
-        summary.append(quoted(current_a.title))
-            .append(" (")
-            .append(stage_name(next, current_a.stage_id))
-            .append(", ")
-            .append(clock_text(next, current_a.effective_start()))
-            .append(") and ")
-            .append(quoted(current_b.title))
-            .append(" (")
-            .append(stage_name(next, current_b.stage_id))
-            .append(", ")
-            .append(clock_text(next, current_b.effective_start()))
-            .append(")");
+        summary.append(title_place_time(next, current_a))
+            .append(" and ")
+            .append(title_place_time(next, current_b));
     }
     return finish(programme, std::move(next), std::move(summary));
 }
@@ -491,12 +493,7 @@ Result<Outcome> cancel_session(const Programme& programme, std::string_view sess
     Session& s = next.sessions[index];
     s.cancelled = true;
     std::string summary = "cancelled ";
-    summary.append(quoted(s.title))
-        .append(" (")
-        .append(stage_name(next, s.stage_id))
-        .append(", ")
-        .append(clock_text(next, s.effective_start()))
-        .append(")");
+    summary.append(title_place_time(next, s));
     return finish(programme, std::move(next), std::move(summary));
 }
 
@@ -516,12 +513,7 @@ Result<Outcome> restore_session(const Programme& programme, std::string_view ses
     Session& s = next.sessions[index];
     s.cancelled = false;
     std::string summary = "restored ";
-    summary.append(quoted(s.title))
-        .append(" (")
-        .append(stage_name(next, s.stage_id))
-        .append(", ")
-        .append(clock_text(next, s.effective_start()))
-        .append(")");
+    summary.append(title_place_time(next, s));
     return finish(programme, std::move(next), std::move(summary));
 }
 

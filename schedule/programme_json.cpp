@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "schedule/programme_file.hpp"
+
 namespace stagehub::schedule {
 
 using nlohmann::json;
@@ -48,19 +50,10 @@ json session_json(const Programme& programme, const Session& session, Instant at
 }
 
 json event_fields_json(const Event& e) {
-    json days = json::array();
-    for (const EventDay& day : e.days)
-        days.push_back({{"start", format_instant(day.start)}, {"end", format_instant(day.end)}});
-    return {{"id", e.id},
-            {"title", e.title},
-            {"organisers", e.organisers},
-            {"time_zone", e.time_zone},
-            {"language", e.language()},
-            {"languages", e.languages},
-            {"venue", e.venue},
-            {"description", e.description},
-            {"days", std::move(days)},
-            {"published", e.published}};
+    // The programme file's event, plus the main language resolved for clients.
+    json fields = event_file_json(e);
+    fields["language"] = e.language();
+    return fields;
 }
 
 json event_json(const Programme& programme, Instant at) {

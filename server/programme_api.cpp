@@ -34,6 +34,19 @@ json merged(json current, json body) {
     return current;
 }
 
+// A body as one part of a programme file (a stage, a person, a session, event fields),
+// through that part's reader: every problem at once, as one 400.
+template <typename Read>
+auto read_part(json fields, Read read)
+    -> Result<decltype(read(fields, "", std::declval<std::vector<std::string>&>()))> {
+    fields.erase("dry_run");
+    std::vector<std::string> problems;
+    auto part = read(fields, "", problems);
+    if (!problems.empty())
+        return bad_fields(problems);
+    return part;
+}
+
 std::string in_quotes(std::string_view text) {
     std::string q = "'";
     q.append(text).append("'");
@@ -233,11 +246,11 @@ HttpResponse ProgrammeApi::edit_event(const HttpRequest& request, const std::str
         return error_response(start.error());
     const Programme* before = start->before;
     const json& body = start->body;
-    const json fields = merged(schedule::event_file_json(before->event), body);
-    std::vector<std::string> problems;
-    schedule::Event event = schedule::read_event_json(fields, "", problems);
-    if (!problems.empty())
-        return error_response(bad_fields(problems));
+    auto read = read_part(merged(schedule::event_file_json(before->event), body),
+                          schedule::read_event_json);
+    if (!read)
+        return error_response(read.error());
+    schedule::Event event = std::move(read).value();
     if (event.id != event_id)
         return error_response(Error{"bad_field", "id: an event's id cannot change"});
     ProgrammeEditor::Edit edit{*before, {}, "edit_event", "edited the event's details", true};
@@ -252,12 +265,10 @@ HttpResponse ProgrammeApi::add_stage(const HttpRequest& request, const std::stri
         return error_response(start.error());
     const Programme* before = start->before;
     const json& body = start->body;
-    json fields = body;
-    fields.erase("dry_run");
-    std::vector<std::string> problems;
-    schedule::Stage stage = schedule::read_stage_json(fields, "", problems);
-    if (!problems.empty())
-        return error_response(bad_fields(problems));
+    auto read = read_part(body, schedule::read_stage_json);
+    if (!read)
+        return error_response(read.error());
+    schedule::Stage stage = std::move(read).value();
     if (catalog_.find_stage_owner(stage.id) != nullptr) {
         return error_response(
             Error{"id_conflict", "there is already a stage " + in_quotes(stage.id)});
@@ -281,12 +292,12 @@ HttpResponse ProgrammeApi::edit_stage(const HttpRequest& request, const PathPara
         return error_response(Error{"not_found", "event " + in_quotes(event_id) + " has no stage " +
                                                      in_quotes(params.at("stage"))});
     }
-    std::vector<std::string> problems;
-    schedule::Stage stage = schedule::read_stage_json(
-        merged(schedule::stage_file_json(*current, schedule::Secrets::include), body), "",
-        problems);
-    if (!problems.empty())
-        return error_response(bad_fields(problems));
+    auto read =
+        read_part(merged(schedule::stage_file_json(*current, schedule::Secrets::include), body),
+                  schedule::read_stage_json);
+    if (!read)
+        return error_response(read.error());
+    schedule::Stage stage = std::move(read).value();
     if (stage.id != current->id)
         return error_response(Error{"bad_field", "id: a stage's id cannot change"});
     ProgrammeEditor::Edit edit{
@@ -331,12 +342,10 @@ HttpResponse ProgrammeApi::put_person(const HttpRequest& request, const std::str
         return error_response(start.error());
     const Programme* before = start->before;
     const json& body = start->body;
-    json fields = body;
-    fields.erase("dry_run");
-    std::vector<std::string> problems;
-    schedule::Person person = schedule::read_person_json(fields, "", problems);
-    if (!problems.empty())
-        return error_response(bad_fields(problems));
+    auto read = read_part(body, schedule::read_person_json);
+    if (!read)
+        return error_response(read.error());
+    schedule::Person person = std::move(read).value();
     ProgrammeEditor::Edit edit{
         *before, {}, "put_person", "saved person " + in_quotes(person.name), false};
     // A person's name shows in every session they are in: those sessions changed.
@@ -368,12 +377,10 @@ HttpResponse ProgrammeApi::add_session(const HttpRequest& request, const std::st
         return error_response(start.error());
     const Programme* before = start->before;
     const json& body = start->body;
-    json fields = body;
-    fields.erase("dry_run");
-    std::vector<std::string> problems;
-    Session session = schedule::read_session_json(fields, "", problems);
-    if (!problems.empty())
-        return error_response(bad_fields(problems));
+    auto read = read_part(body, schedule::read_session_json);
+    if (!read)
+        return error_response(read.error());
+    Session session = std::move(read).value();
     for (const Programme& p : catalog_.programmes()) {
         if (p.find_session(session.id) != nullptr) {
             return error_response(Error{"id_conflict", "there is already a session " +
@@ -400,11 +407,11 @@ HttpResponse ProgrammeApi::edit_session(const HttpRequest& request, const PathPa
     const Session* current = before->find_session(session_id);
     if (current == nullptr)
         return error_response(no_such_session(event_id, session_id));
-    std::vector<std::string> problems;
-    Session session = schedule::read_session_json(
-        merged(schedule::session_file_json(*current), body), "", problems);
-    if (!problems.empty())
-        return error_response(bad_fields(problems));
+    auto read =
+        read_part(merged(schedule::session_file_json(*current), body), schedule::read_session_json);
+    if (!read)
+        return error_response(read.error());
+    Session session = std::move(read).value();
     if (session.id != session_id)
         return error_response(Error{"bad_field", "id: a session's id cannot change"});
     ProgrammeEditor::Edit edit{
