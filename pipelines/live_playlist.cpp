@@ -7,6 +7,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "pipelines/atomic_file.hpp"
+
 namespace stagehub::pipelines {
 
 LivePlaylist::LivePlaylist(std::filesystem::path file, int target_duration_s, size_t window)
@@ -38,8 +40,10 @@ void LivePlaylist::resume() {
     ended_ = false;
 }
 
-void LivePlaylist::add(const std::string& uri, double duration_s, const std::string& run_id) {
-    const bool new_run = (!last_run_.empty() && run_id != last_run_) || discontinuity_pending_;
+void LivePlaylist::add(const std::string& uri, double duration_s, const std::string& run_id,
+                       bool new_picture) {
+    const bool new_run =
+        (!last_run_.empty() && run_id != last_run_) || discontinuity_pending_ || new_picture;
     discontinuity_pending_ = false;
     last_run_ = run_id;
     ended_ = false;
@@ -87,15 +91,8 @@ std::string LivePlaylist::text() const {
 }
 
 void LivePlaylist::write() const {
-    const std::filesystem::path partial = file_.string() + ".partial";
-    {
-        std::ofstream out(partial, std::ios::trunc);
-        out << text();
-        if (!out)
-            return;  // a full disk: the previous playlist stays, players keep playing it
-    }
-    std::error_code ec;
-    std::filesystem::rename(partial, file_, ec);
+    // A full disk leaves the previous playlist; players keep playing it.
+    write_file_atomically(file_, text());
 }
 
 }  // namespace stagehub::pipelines

@@ -26,8 +26,10 @@ class LivePlaylist {
     void resume();
 
     // Appends a closed segment (its URI relative to the playlist) and rewrites the file. A
-    // segment of another run than the one before is preceded by a discontinuity.
-    void add(const std::string& uri, double duration_s, const std::string& run_id);
+    // segment of another run than the one before, or one that starts a new picture (a
+    // switch between input and slate), is preceded by a discontinuity.
+    void add(const std::string& uri, double duration_s, const std::string& run_id,
+             bool new_picture = false);
 
     // Marks the playlist finished (#EXT-X-ENDLIST) and rewrites it: the broadcast stopped.
     void end();

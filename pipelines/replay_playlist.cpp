@@ -24,7 +24,7 @@ std::string vod_playlist(const std::vector<ArchivedSegment>& segments,
     text.append("#EXT-X-MEDIA-SEQUENCE:0\n");
     const std::string* run = nullptr;
     for (const ArchivedSegment& s : segments) {
-        if (run != nullptr && *run != s.run_id)
+        if (run != nullptr && (*run != s.run_id || s.discontinuity))
             text.append("#EXT-X-DISCONTINUITY\n");
         run = &s.run_id;
         char duration[32];

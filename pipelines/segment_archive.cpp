@@ -21,7 +21,7 @@ void SegmentArchive::add(const std::string& stage_id, const ClosedSegment& segme
         return;  // an empty fragment (a stop right after a split) holds nothing to replay
     db_.prepare(
            "INSERT OR IGNORE INTO segments (stage_id, run_id, seq, file, starts_ms, duration_ms, "
-           "bytes) VALUES (?, ?, ?, ?, ?, ?, ?)")
+           "bytes, rendition, discontinuity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, stage_id)
         .bind(2, segment.run_id)
         .bind(3, static_cast<int64_t>(segment.index))
@@ -29,36 +29,55 @@ void SegmentArchive::add(const std::string& stage_id, const ClosedSegment& segme
         .bind(5, ms_of(starts))
         .bind(6, duration_ms)
         .bind(7, ec ? int64_t{0} : static_cast<int64_t>(bytes))
+        .bind(8, segment.rendition)
+        .bind(9, int64_t{segment.discontinuity})
         .run();
 }
 
 std::vector<ArchivedSegment> SegmentArchive::query(const std::string& sql,
                                                    const std::string& stage_id, int64_t from_ms,
-                                                   int64_t to_ms) {
+                                                   int64_t to_ms, const std::string& rendition) {
     schedule::Statement statement = db_.prepare(
-        "SELECT stage_id, run_id, seq, file, starts_ms, duration_ms, bytes FROM segments " + sql);
-    statement.bind(1, stage_id).bind(2, from_ms).bind(3, to_ms);
+        "SELECT stage_id, run_id, seq, file, starts_ms, duration_ms, bytes, rendition, "
+        "discontinuity FROM segments " +
+        sql);
+    statement.bind(1, stage_id).bind(2, from_ms).bind(3, to_ms).bind(4, rendition);
     std::vector<ArchivedSegment> segments;
     while (statement.step()) {
         segments.push_back(ArchivedSegment{
             statement.column_text(0), statement.column_text(1), statement.column_int(2),
             statement.column_text(3), WallTime{Milliseconds{statement.column_int(4)}},
-            Milliseconds{statement.column_int(5)}, statement.column_int(6)});
+            Milliseconds{statement.column_int(5)}, statement.column_int(6),
+            statement.column_text(7), statement.column_int(8) != 0});
     }
     return segments;
 }
 
 std::vector<ArchivedSegment> SegmentArchive::overlapping(const std::string& stage_id, WallTime from,
-                                                         WallTime to) {
+                                                         WallTime to,
+                                                         const std::string& rendition) {
     return query(
-        "WHERE stage_id = ?1 AND starts_ms < ?3 AND starts_ms + duration_ms > ?2 "
-        "ORDER BY starts_ms, run_id, seq",
-        stage_id, ms_of(from), ms_of(to));
+        "WHERE stage_id = ?1 AND rendition = ?4 AND starts_ms < ?3 AND "
+        "starts_ms + duration_ms > ?2 ORDER BY starts_ms, run_id, seq",
+        stage_id, ms_of(from), ms_of(to), rendition);
+}
+
+std::vector<std::string> SegmentArchive::renditions(const std::string& stage_id, WallTime from,
+                                                    WallTime to) {
+    schedule::Statement statement = db_.prepare(
+        "SELECT DISTINCT rendition FROM segments WHERE stage_id = ?1 AND starts_ms < ?3 AND "
+        "starts_ms + duration_ms > ?2 ORDER BY rendition <> 'source', rendition");
+    statement.bind(1, stage_id).bind(2, ms_of(from)).bind(3, ms_of(to));
+    std::vector<std::string> names;
+    while (statement.step())
+        names.push_back(statement.column_text(0));
+    return names;
 }
 
 std::vector<ArchivedSegment> SegmentArchive::of_stage(const std::string& stage_id) {
-    return query("WHERE stage_id = ?1 AND ?2 <= ?3 ORDER BY starts_ms, run_id, seq", stage_id, 0,
-                 0);
+    return query(
+        "WHERE stage_id = ?1 AND ?2 <= ?3 AND ?4 = ?4 ORDER BY starts_ms, rendition, run_id, seq",
+        stage_id, 0, 0, "");
 }
 
 ReplayEdit SegmentArchive::edit_of(const std::string& session_id) {

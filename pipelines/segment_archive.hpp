@@ -25,10 +25,12 @@ struct ArchivedSegment {
     std::string stage_id;
     std::string run_id;
     int64_t seq = 0;
-    std::string file;  // relative to the live media folder: "{stage}/seg-….ts"
+    std::string file;  // relative to the live media folder: "{stage}/{rendition}/seg-….ts"
     WallTime starts{};
     Milliseconds duration{};
     int64_t bytes = 0;
+    std::string rendition;       // "" for segments from before the adaptive ladder
+    bool discontinuity = false;  // begins a new picture (a switch between input and slate)
 
     WallTime ends() const { return starts + duration; }
     bool operator==(const ArchivedSegment&) const = default;
@@ -52,11 +54,15 @@ class SegmentArchive {
     // left as it is.
     void add(const std::string& stage_id, const ClosedSegment& segment);
 
-    // The stage's segments that overlap [from, to), in time order.
+    // The stage's segments of one rendition that overlap [from, to), in time order.
     std::vector<ArchivedSegment> overlapping(const std::string& stage_id, WallTime from,
-                                             WallTime to);
+                                             WallTime to, const std::string& rendition);
 
-    // Every segment of a stage, in time order.
+    // The renditions with segments overlapping [from, to): the top one ("source") first,
+    // the rest by name; [""] for a recording from before the ladder.
+    std::vector<std::string> renditions(const std::string& stage_id, WallTime from, WallTime to);
+
+    // Every segment of a stage (every rendition), in time order.
     std::vector<ArchivedSegment> of_stage(const std::string& stage_id);
 
     ReplayEdit edit_of(const std::string& session_id);
@@ -70,7 +76,8 @@ class SegmentArchive {
 
   private:
     std::vector<ArchivedSegment> query(const std::string& sql, const std::string& stage_id,
-                                       int64_t from_ms, int64_t to_ms);
+                                       int64_t from_ms, int64_t to_ms,
+                                       const std::string& rendition);
 
     schedule::Database& db_;
     std::filesystem::path live_dir_;

@@ -1,86 +1,18 @@
-// The stage pipeline: test sources, lower third and clock, H.264 + AAC, hlssink2 to disk.
-//
-//   videotestsrc → capsfilter → textoverlay → clockoverlay → videoconvert → x264enc
-//                → h264parse → hlssink2.video
-//   audiotestsrc → audioconvert → audioresample → capsfilter → avenc_aac → aacparse
-//                → hlssink2.audio
 #include "pipelines/stage_pipeline.hpp"
-
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <chrono>
-#include <cstdio>
+#include <cmath>
 #include <ctime>
-#include <exception>
-#include <stdexcept>
-#include <string_view>
-#include <utility>
+#include <fstream>
 
-#include "pipelines/gst_ptr.hpp"
+#include "pipelines/gst_util.hpp"
 
 namespace stagehub::pipelines {
 namespace {
 
-// Which Debian package provides an element, for the error a user sees when it is missing.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 13> kElementPackages{{
-    {"videotestsrc", "gstreamer1.0-plugins-base"},
-    {"audiotestsrc", "gstreamer1.0-plugins-base"},
-    {"textoverlay", "gstreamer1.0-x"},
-    {"clockoverlay", "gstreamer1.0-x"},
-    {"videoconvert", "gstreamer1.0-plugins-base"},
-    {"audioconvert", "gstreamer1.0-plugins-base"},
-    {"audioresample", "gstreamer1.0-plugins-base"},
-    {"capsfilter", "libgstreamer1.0-0"},
-    {"x264enc", "gstreamer1.0-plugins-ugly"},
-    {"h264parse", "gstreamer1.0-plugins-bad"},
-    {"aacparse", "gstreamer1.0-plugins-good"},
-    {"hlssink2", "gstreamer1.0-plugins-bad"},
-    {"avenc_aac", "gstreamer1.0-libav"},
-}};
-
-std::string_view debian_package(std::string_view factory) {
-    for (const auto& [name, package] : kElementPackages) {
-        if (name == factory)
-            return package;
-    }
-    return "that provides it";
-}
-
-// Our own full reference to a new element (factory_make returns a floating one), so an
-// exception between here and gst_bin_add cannot leak it.
-ElementPtr make_element(const char* factory, const char* name, const std::string& stage_id) {
-    GstElement* element = gst_element_factory_make(factory, name);
-    if (element == nullptr) {
-        throw std::runtime_error("stage " + stage_id + ": GStreamer element '" + factory +
-                                 "' is missing; install the Debian package " +
-                                 std::string(debian_package(factory)));
-    }
-    return ElementPtr(static_cast<GstElement*>(gst_object_ref_sink(element)));
-}
-
-// Enum and flags properties by their nick ("bottom", "zerolatency"): readable, and immune to
-// the numbering of a plugin's enums.
-void set_nick(GstElement* element, const char* property, const char* nick) {
-    gst_util_set_object_arg(as_gobject(element), property, nick);
-}
-
-void set_caps(GstElement* capsfilter, const CapsPtr& caps) {
-    g_object_set(as_gobject(capsfilter), "caps", caps.get(), nullptr);
-}
-
-// hlssink2 passes `location` through printf to number the segments: a '%' in the folder
-// name must not be read as a conversion.
-std::string escape_printf(const std::string& text) {
-    std::string escaped;
-    for (const char c : text) {
-        escaped += c;
-        if (c == '%')
-            escaped += '%';
-    }
-    return escaped;
-}
+using SteadyClock = std::chrono::steady_clock;
+constexpr guint kWatchdogMs = 100;
 
 std::string utc_stamp() {
     const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -91,9 +23,9 @@ std::string utc_stamp() {
     return text.data();
 }
 
-// A run id for segment names, unique in `dir`: segments are served as immutable, so a name
-// must never be written twice. The start time in UTC, plus a counter when a run already
-// started in the same second (a quick restart).
+// A run id for segment names, unique in every rendition folder: segments are served as
+// immutable, so a name must never be written twice. The start time in UTC, plus a counter
+// when a run already started in the same second (a quick restart).
 std::string unused_run_id(const std::filesystem::path& dir) {
     const std::string stamp = utc_stamp();
     for (int n = 1;; ++n) {
@@ -101,7 +33,7 @@ std::string unused_run_id(const std::filesystem::path& dir) {
         const std::string prefix = "seg-" + id + "-";
         std::error_code ec;
         bool taken = false;
-        for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
             if (entry.path().filename().string().starts_with(prefix)) {
                 taken = true;
                 break;
@@ -112,425 +44,365 @@ std::string unused_run_id(const std::filesystem::path& dir) {
     }
 }
 
-// textoverlay reads its "text" as Pango markup: the user's text is escaped, so "&" and "<" in
-// a title show as typed, and the markup is ours alone (bold title, lighter second line).
-std::string lower_third_markup(const LowerThird& text) {
-    std::string markup;
-    if (!text.title.empty()) {
-        const GCharPtr title(g_markup_escape_text(text.title.c_str(), -1));
-        markup += std::string("<b>") + title.get() + "</b>";
+// A file source's play list: the file itself, or the files a .m3u/.txt lists (one per
+// line, relative to the list's folder; '#' lines are comments).
+std::vector<std::string> files_of(const std::string& uri) {
+    const std::filesystem::path path(uri);
+    const std::string ext = path.extension().string();
+    if (ext != ".m3u" && ext != ".m3u8" && ext != ".txt")
+        return {uri};
+    std::vector<std::string> files;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+            line.pop_back();
+        if (line.empty() || line.front() == '#')
+            continue;
+        const std::filesystem::path item(line);
+        files.push_back(item.is_absolute() ? line : (path.parent_path() / item).string());
     }
-    if (!text.subtitle.empty()) {
-        const GCharPtr subtitle(g_markup_escape_text(text.subtitle.c_str(), -1));
-        if (!markup.empty())
-            markup += '\n';
-        markup += std::string("<span size=\"smaller\">") + subtitle.get() + "</span>";
-    }
-    return markup;
+    return files;
 }
-
-std::string segment_file_name(const std::string& run_id, unsigned index) {
-    std::array<char, 16> number{};
-    std::snprintf(number.data(), number.size(), "%05u", index);
-    return "seg-" + run_id + "-" + number.data() + ".ts";
-}
-
-enum class RunState { idle, playing, stopping };
 
 }  // namespace
 
-struct StagePipeline::Impl {
-    // Passed by argument.
-    StagePipelineConfig config;
-    Listener& listener;
-    LowerThird lower_third;  // what the overlay shows; kept across runs
-
-    // Allocated by this, per run.
-    ElementPtr pipeline;
-    GstElement* overlay = nullptr;  // owned by `pipeline`
-    GstElement* hls = nullptr;      // owned by `pipeline`
-    std::string run_id;
-    MainContextPtr context;  // where the bus watch and the stop timer run
-    SourcePtr stop_timer;
-    RunState state = RunState::idle;
-    // hlssink2 (1.22) posts no message of its own per segment. It forwards its splitmuxsink's
-    // "splitmuxsink-fragment-opened/-closed" (with "running-time", but no location: the files
-    // are written through hlssink2's streams) after listing the fragment in the playlist.
-    // Fragment ids start at 0 and grow by one, and `location` is printf'd with the id, so the
-    // k-th closed fragment is file k.
-    GstClockTime fragment_opened_at = 0;
-    std::chrono::system_clock::time_point fragment_opened_wall{};
-    unsigned fragments_closed = 0;
-    bool fragment_opened = false;
-    // hlssink2 turns an EOS that arrives before its first fragment has opened into an ERROR
-    // ("Fragment closed without knowing its location"). So a stop() that early waits for the
-    // first fragment to open (the bus delivers in order, so one in flight is seen), then
-    // sends EOS; the stop timer still bounds the wait if no media ever flows.
-    bool eos_pending = false;
-
-    Impl(StagePipelineConfig c, Listener& l) : config(std::move(c)), listener(l) {}
-
-    [[noreturn]] void throw_error(const std::string& what) const {
-        throw std::runtime_error("stage " + config.stage_id + ": " + what);
+// What this stage's graphs will be made of, so a missing plugin is named before anything
+// starts or touches the disk.
+std::vector<const char*> StagePipeline::elements_needed() const {
+    using Kind = SourceSpec::Kind;
+    // The program, the slate and the test pattern.
+    std::vector<const char*> needed{"appsrc",       "appsink",      "h264parse",    "tee",
+                                    "queue",        "hlssink2",     "aacparse",     "videotestsrc",
+                                    "audiotestsrc", "textoverlay",  "clockoverlay", "x264enc",
+                                    "avenc_aac",    "audioconvert", "audioresample"};
+    if (!config_.ladder.encoded.empty() || config_.source.burn_in) {
+        for (const char* f : {"avdec_h264", "videoconvert", "videoscale"})
+            needed.push_back(f);
     }
-
-    void build();
-    void teardown();
-    void cancel_stop_timer();
-    void arm_stop_timer(unsigned timeout_ms);
-    void end_run(const std::string* error);
-    void send_eos();
-    void handle(GstMessage* message);
-    void handle_element_message(GstMessage* message);
-    std::chrono::system_clock::time_point wall_clock_of(GstClockTime running_time) const;
-    std::string describe_error(GstMessage* message) const;
-
-    static gboolean on_bus_message(GstBus* bus, GstMessage* message, gpointer data);
-    static gboolean on_stop_timeout(gpointer data);
-};
-
-void StagePipeline::Impl::build() {
-    const std::string& id = config.stage_id;
-    if (config.segment_seconds < 1 || config.framerate < 1 || config.width < 16 ||
-        config.height < 16 || config.playlist_length < 0) {
-        throw_error("invalid pipeline configuration");
+    switch (config_.source.kind) {
+        case Kind::srt:
+            needed.insert(needed.end(), {"srtsrc", "tsdemux"});
+            break;
+        case Kind::rtmp:
+            needed.insert(needed.end(), {"rtmp2src", "flvdemux"});
+            break;
+        case Kind::rtsp:
+            needed.insert(needed.end(), {"rtspsrc", "rtph264depay", "rtpmp4gdepay"});
+            break;
+        case Kind::file:
+            needed.insert(needed.end(), {"filesrc", "parsebin"});
+            break;
+        case Kind::pattern:
+        case Kind::slate:
+            break;
     }
+    return needed;
+}
 
-    // Every element first: a missing plugin fails before anything touches the disk.
-    ElementPtr video_source = make_element("videotestsrc", "video-source", id);
-    ElementPtr video_caps = make_element("capsfilter", "video-caps", id);
-    ElementPtr text = make_element("textoverlay", "lower-third", id);
-    ElementPtr clock = make_element("clockoverlay", "clock", id);
-    ElementPtr video_convert = make_element("videoconvert", "video-convert", id);
-    ElementPtr video_encoder = make_element("x264enc", "video-encoder", id);
-    ElementPtr video_parser = make_element("h264parse", "video-parser", id);
-    ElementPtr audio_source = make_element("audiotestsrc", "audio-source", id);
-    ElementPtr audio_convert = make_element("audioconvert", "audio-convert", id);
-    ElementPtr audio_resample = make_element("audioresample", "audio-resample", id);
-    ElementPtr audio_caps = make_element("capsfilter", "audio-caps", id);
-    ElementPtr audio_encoder = make_element("avenc_aac", "audio-encoder", id);
-    ElementPtr audio_parser = make_element("aacparse", "audio-parser", id);
-    ElementPtr sink = make_element("hlssink2", "hls", id);
+StagePipeline::StagePipeline(StagePipelineConfig config, Listener& listener)
+    : config_(std::move(config)),
+      listener_(listener),
+      switch_(std::make_shared<SourceSwitch>()),
+      program_(ProgramConfig{config_.stage_id, config_.output_dir, config_.segment_seconds,
+                             config_.ladder},
+               switch_, *this) {}
 
+StagePipeline::~StagePipeline() {
+    cancel_timers();
+    input_.reset();
+    slate_.reset();
+}
+
+void StagePipeline::cancel_timers() {
+    for (GSource** timer : {&watchdog_, &input_timer_}) {
+        if (*timer != nullptr) {
+            g_source_destroy(*timer);
+            g_source_unref(*timer);
+            *timer = nullptr;
+        }
+    }
+}
+
+void StagePipeline::start() {
+    if (state_ != RunState::idle)
+        return;
+    if (config_.segment_seconds < 1 || config_.source.framerate < 1 || config_.source.width < 16 ||
+        config_.source.height < 16) {
+        throw std::runtime_error("stage " + config_.stage_id + ": invalid pipeline configuration");
+    }
+    require_elements(elements_needed(), config_.stage_id);
     std::error_code ec;
-    std::filesystem::create_directories(config.output_dir, ec);
-    if (ec)
-        throw_error("cannot create " + config.output_dir.string() + ": " + ec.message());
-    if (access(config.output_dir.c_str(), W_OK | X_OK) != 0)
-        throw_error("cannot write to " + config.output_dir.string());
-
-    // A moving ball on a calm background: motion shows at a glance that the picture is live.
-    g_object_set(as_gobject(video_source.get()), "is-live", TRUE, "background-color", 0xff1f3a5fu,
-                 "foreground-color", 0xffffffffu, nullptr);
-    set_nick(video_source.get(), "pattern", "ball");
-    // I420 from the start: what x264enc takes, and cheap for the overlays to draw on.
-    set_caps(video_caps.get(), CapsPtr(gst_caps_new_simple(
-                                   "video/x-raw", "format", G_TYPE_STRING, "I420", "width",
-                                   G_TYPE_INT, config.width, "height", G_TYPE_INT, config.height,
-                                   "framerate", GST_TYPE_FRACTION, config.framerate, 1, nullptr)));
-
-    // Font sizes are for a 640-pixel-wide picture: textoverlay's auto-resize (on by default)
-    // scales them with the width, so the layout holds from 320x180 to 1080p. Scaling them
-    // here too would square the factor. The padding is not scaled by textoverlay: keep the
-    // text inside the 5% action-safe margin ourselves.
-    const int xpad = config.width / 20;
-    const int ypad = config.height / 20;
-    g_object_set(as_gobject(text.get()), "font-desc", "Sans 14", "shaded-background", TRUE, "xpad",
-                 xpad, "ypad", ypad, "text", lower_third_markup(lower_third).c_str(), nullptr);
-    set_nick(text.get(), "valignment", "bottom");
-    set_nick(text.get(), "halignment", "left");
-    set_nick(text.get(), "line-alignment", "left");
-    set_nick(text.get(), "wrap-mode", "word");
-    // Wall-clock time top right: shows the picture is live, and lets a test read
-    // glass-to-glass latency off the picture.
-    g_object_set(as_gobject(clock.get()), "font-desc", "Sans 11", "shaded-background", TRUE, "xpad",
-                 xpad, "ypad", ypad, "time-format", "%H:%M:%S", nullptr);
-    set_nick(clock.get(), "valignment", "top");
-    set_nick(clock.get(), "halignment", "right");
-
-    // A keyframe exactly every segment, so each segment starts on one and plays on its own
-    // (hlssink2 also asks upstream for a keyframe at each split).
-    const auto keyframe_interval = static_cast<guint>(config.framerate * config.segment_seconds);
-    g_object_set(as_gobject(video_encoder.get()), "bitrate", static_cast<guint>(config.video_kbps),
-                 "key-int-max", keyframe_interval, nullptr);
-    set_nick(video_encoder.get(), "tune", "zerolatency");
-    set_nick(video_encoder.get(), "speed-preset", "veryfast");
-    // SPS/PPS before every keyframe: a player may join at any segment.
-    g_object_set(as_gobject(video_parser.get()), "config-interval", -1, nullptr);
-
-    g_object_set(as_gobject(audio_source.get()), "is-live", TRUE, "freq", 440.0, "volume", 0.1,
-                 nullptr);
-    set_nick(audio_source.get(), "wave", "sine");
-    set_caps(audio_caps.get(), CapsPtr(gst_caps_new_simple("audio/x-raw", "rate", G_TYPE_INT, 48000,
-                                                           "channels", G_TYPE_INT, 2, nullptr)));
-    g_object_set(as_gobject(audio_encoder.get()), "bitrate", config.audio_kbps * 1000, nullptr);
-
-    run_id = unused_run_id(config.output_dir);
-    const std::string segments =
-        escape_printf((config.output_dir / ("seg-" + run_id + "-")).string()) + "%05d.ts";
-    const std::string playlist = (config.output_dir / config.playlist_name).string();
-    // max-files 0: every segment stays on disk, as the replay archive.
-    g_object_set(as_gobject(sink.get()), "location", segments.c_str(), "playlist-location",
-                 playlist.c_str(), "target-duration", static_cast<guint>(config.segment_seconds),
-                 "playlist-length", static_cast<guint>(config.playlist_length), "max-files", 0u,
-                 nullptr);
-
-    ElementPtr bin(
-        static_cast<GstElement*>(gst_object_ref_sink(gst_pipeline_new(("stage-" + id).c_str()))));
-    gst_bin_add_many(as_bin(bin.get()), video_source.get(), video_caps.get(), text.get(),
-                     clock.get(), video_convert.get(), video_encoder.get(), video_parser.get(),
-                     audio_source.get(), audio_convert.get(), audio_resample.get(),
-                     audio_caps.get(), audio_encoder.get(), audio_parser.get(), sink.get(),
-                     nullptr);
-    const bool linked =
-        gst_element_link_many(video_source.get(), video_caps.get(), text.get(), clock.get(),
-                              video_convert.get(), video_encoder.get(), video_parser.get(),
-                              nullptr) &&
-        gst_element_link_many(audio_source.get(), audio_convert.get(), audio_resample.get(),
-                              audio_caps.get(), audio_encoder.get(), audio_parser.get(), nullptr) &&
-        gst_element_link_pads(video_parser.get(), "src", sink.get(), "video") &&
-        gst_element_link_pads(audio_parser.get(), "src", sink.get(), "audio");
-    if (!linked)
-        throw_error("cannot link the broadcast pipeline");
-
-    pipeline = std::move(bin);
-    overlay = text.get();
-    hls = sink.get();
-    fragment_opened_at = 0;
-    fragments_closed = 0;
-    fragment_opened = false;
-    eos_pending = false;
-    // gst_bus_add_watch attaches to the thread-default context; the stop timer must run on
-    // the same one, so remember it.
-    context.reset(g_main_context_ref_thread_default());
-    const BusPtr bus(gst_element_get_bus(pipeline.get()));
-    gst_bus_add_watch(bus.get(), &Impl::on_bus_message, this);
-}
-
-// Back to no pipeline at all. Setting NULL from PLAYING makes hlssink2 close the playlist
-// with #EXT-X-ENDLIST, though the segment being written is left unlisted.
-void StagePipeline::Impl::teardown() {
-    cancel_stop_timer();
-    if (pipeline) {
-        const BusPtr bus(gst_element_get_bus(pipeline.get()));
-        gst_bus_remove_watch(bus.get());
-        gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+    std::filesystem::create_directories(config_.output_dir, ec);
+    if (ec) {
+        throw std::runtime_error("stage " + config_.stage_id + ": cannot create " +
+                                 config_.output_dir.string() + ": " + ec.message());
     }
-    pipeline.reset();
-    overlay = nullptr;
-    hls = nullptr;
-    state = RunState::idle;
-}
-
-void StagePipeline::Impl::cancel_stop_timer() {
-    if (stop_timer) {
-        g_source_destroy(stop_timer.get());
-        stop_timer.reset();
+    program_.start(unused_run_id(config_.output_dir));
+    state_ = RunState::playing;
+    switches_ = 0;
+    slate_time_ = {};
+    on_air_ = Feed::none;
+    if (config_.source.kind == SourceSpec::Kind::file) {
+        playlist_ = files_of(config_.source.uri);
+        playlist_next_ = 0;
     }
+    watchdog_ = g_timeout_source_new(kWatchdogMs);
+    g_source_set_callback(watchdog_, &StagePipeline::on_watchdog, this, nullptr);
+    GMainContext* context = g_main_context_ref_thread_default();
+    g_source_attach(watchdog_, context);
+    g_main_context_unref(context);
+    start_input();
 }
 
-void StagePipeline::Impl::arm_stop_timer(unsigned timeout_ms) {
-    stop_timer.reset(g_timeout_source_new(timeout_ms));
-    g_source_set_callback(stop_timer.get(), &Impl::on_stop_timeout, this, nullptr);
-    g_source_attach(stop_timer.get(), context.get());
-}
-
-// The one way a run ends: NULL state, then exactly one report. The report comes last, as
-// the listener may destroy us. The pipeline object stays (in NULL, its bus flushed) until
-// the next start() or the destructor, so this is safe inside its own bus watch.
-void StagePipeline::Impl::end_run(const std::string* error) {
-    cancel_stop_timer();
-    state = RunState::idle;
-    gst_element_set_state(pipeline.get(), GST_STATE_NULL);
-    if (error != nullptr) {
-        listener.on_pipeline_error(config.stage_id, *error);
-    } else {
-        listener.on_pipeline_stopped(config.stage_id);
+SourceSpec StagePipeline::next_input_spec() {
+    SourceSpec spec = config_.source;
+    spec.keyframe_seconds = config_.segment_seconds;
+    if (spec.kind == SourceSpec::Kind::file && !playlist_.empty()) {
+        spec.uri = playlist_[playlist_next_ % playlist_.size()];
+        ++playlist_next_;
     }
+    return spec;
 }
 
-// To the pipeline, which hands EOS to every source; it flows down and finalises the files.
-void StagePipeline::Impl::send_eos() {
-    eos_pending = false;
-    gst_element_send_event(pipeline.get(), gst_event_new_eos());
-}
-
-std::string StagePipeline::Impl::describe_error(GstMessage* message) const {
-    GError* raw_error = nullptr;
-    gchar* raw_debug = nullptr;
-    gst_message_parse_error(message, &raw_error, &raw_debug);
-    const GErrorPtr error(raw_error);
-    const GCharPtr debug(raw_debug);
-    const GCharPtr source(gst_object_get_name(message->src));
-    std::string text = std::string(source ? source.get() : "?") + ": " +
-                       (error ? error->message : "unknown error");
-    g_warning("stage %s: error from %s (%s)", config.stage_id.c_str(), text.c_str(),
-              debug ? debug.get() : "no details");
-    return text;
-}
-
-void StagePipeline::Impl::handle(GstMessage* message) {
-    switch (message->type) {
-        case GST_MESSAGE_ERROR: {
-            const std::string text = describe_error(message);
-            if (state != RunState::idle)
-                end_run(&text);
-            return;
-        }
-        case GST_MESSAGE_WARNING: {
-            GError* raw_error = nullptr;
-            gchar* raw_debug = nullptr;
-            gst_message_parse_warning(message, &raw_error, &raw_debug);
-            const GErrorPtr error(raw_error);
-            const GCharPtr debug(raw_debug);
-            const GCharPtr source(gst_object_get_name(message->src));
-            g_warning("stage %s: warning from %s: %s (%s)", config.stage_id.c_str(),
-                      source ? source.get() : "?", error ? error->message : "?",
-                      debug ? debug.get() : "no details");
-            return;
-        }
-        case GST_MESSAGE_EOS:
-            // The pipeline posts EOS once every sink has it; hlssink2 has by then closed
-            // the last segment, listed it and rewritten the playlist with #EXT-X-ENDLIST.
-            if (state != RunState::idle)
-                end_run(nullptr);
-            return;
-        case GST_MESSAGE_ELEMENT:
-            handle_element_message(message);
-            return;
-        default:
-            return;
-    }
-}
-
-// The wall-clock time at which the pipeline's running time was `running_time`: now, minus
-// how far the running time has moved on since. The pipeline clock is the system clock, so
-// this is exact up to the time between the two clock reads.
-std::chrono::system_clock::time_point StagePipeline::Impl::wall_clock_of(
-    GstClockTime running_time) const {
-    const auto wall_now = std::chrono::system_clock::now();
-    GstClock* clock = gst_element_get_clock(pipeline.get());
-    if (clock == nullptr)
-        return wall_now;
-    const GstClockTime clock_now = gst_clock_get_time(clock);
-    gst_object_unref(clock);
-    const GstClockTime base = gst_element_get_base_time(pipeline.get());
-    const GstClockTime running_now = clock_now > base ? clock_now - base : 0;
-    const GstClockTime behind = running_now > running_time ? running_now - running_time : 0;
-    return wall_now - std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                          std::chrono::nanoseconds(behind));
-}
-
-void StagePipeline::Impl::handle_element_message(GstMessage* message) {
-    const GstStructure* s = gst_message_get_structure(message);
-    if (s == nullptr || state == RunState::idle ||
-        !gst_object_has_as_ancestor(message->src, as_gst_object(hls))) {
+void StagePipeline::start_input() {
+    if (state_ != RunState::playing)
         return;
-    }
-    GstClockTime running_time = 0;
-    if (!gst_structure_get_clock_time(s, "running-time", &running_time))
-        return;
-    if (gst_structure_has_name(s, "splitmuxsink-fragment-opened")) {
-        fragment_opened_at = running_time;
-        fragment_opened_wall = wall_clock_of(running_time);
-        fragment_opened = true;
-        if (eos_pending)
-            send_eos();
-    } else if (gst_structure_has_name(s, "splitmuxsink-fragment-closed")) {
-        ClosedSegment segment;
-        segment.index = fragments_closed++;
-        segment.path = config.output_dir / segment_file_name(run_id, segment.index);
-        segment.run_id = run_id;
-        segment.started_at = fragment_opened_wall;
-        segment.duration_s = static_cast<double>(running_time - fragment_opened_at) /
-                             static_cast<double>(GST_SECOND);
-        listener.on_segment_closed(config.stage_id, segment);
-    }
-}
-
-// Runs on the loop thread. No exception may unwind into GLib.
-gboolean StagePipeline::Impl::on_bus_message(GstBus*, GstMessage* message, gpointer data) {
-    auto* self = static_cast<Impl*>(data);
+    auto run = std::make_unique<SourceRun>(next_input_spec(), Feed::input, next_run_++, switch_,
+                                           *this, config_.stage_id);
+    switch_->set_input_run(run->run());
+    ++input_runs_;
     try {
-        self->handle(message);
+        run->start();
+        input_ = std::move(run);
     } catch (const std::exception& e) {
-        g_critical("stage pipeline: exception while handling a bus message: %s", e.what());
-    } catch (...) {
-        g_critical("stage pipeline: unknown exception while handling a bus message");
+        input_error_ = e.what();
+        g_warning("%s; retrying in %lld ms", e.what(),
+                  static_cast<long long>(config_.input_retry.count()));
+        schedule_input(config_.input_retry);
     }
-    return G_SOURCE_CONTINUE;
 }
 
-gboolean StagePipeline::Impl::on_stop_timeout(gpointer data) {
-    auto* self = static_cast<Impl*>(data);
+void StagePipeline::schedule_input(std::chrono::milliseconds after) {
+    if (input_timer_ != nullptr || state_ != RunState::playing)
+        return;
+    input_timer_ = g_timeout_source_new(static_cast<guint>(after.count()));
+    g_source_set_callback(input_timer_, &StagePipeline::on_input_timer, this, nullptr);
+    GMainContext* context = g_main_context_ref_thread_default();
+    g_source_attach(input_timer_, context);
+    g_main_context_unref(context);
+}
+
+gboolean StagePipeline::on_input_timer(gpointer data) {
+    auto* self = static_cast<StagePipeline*>(data);
+    g_source_unref(self->input_timer_);
+    self->input_timer_ = nullptr;
     try {
-        g_warning(
-            "stage %s: no end of stream within the stop timeout; forcing the stop, the "
-            "last segment may be missing from the playlist",
-            self->config.stage_id.c_str());
-        // end_run() destroys this source while it dispatches, which GLib allows.
-        self->end_run(nullptr);
-    } catch (...) {
-        g_critical("stage pipeline: exception in the stop timeout");
+        self->start_input();
+    } catch (const std::exception& e) {
+        g_critical("stage %s: %s", self->config_.stage_id.c_str(), e.what());
     }
     return G_SOURCE_REMOVE;
 }
 
-StagePipeline::StagePipeline(StagePipelineConfig config, Listener& listener)
-    : impl_(std::make_unique<Impl>(std::move(config), listener)) {}
-
-StagePipeline::~StagePipeline() {
-    impl_->teardown();
-}
-
-void StagePipeline::start() {
-    if (impl_->state != RunState::idle)
-        return;
-    impl_->teardown();
+// The slate at the input's picture size, so renditions keep their resolution when it goes on
+// air; the stage's configured size until an input told its own.
+void StagePipeline::start_slate() {
+    SourceSpec spec = config_.source;
+    spec.kind = SourceSpec::Kind::slate;
+    spec.uri.clear();
+    spec.passphrase.clear();
+    spec.burn_in = false;
+    spec.keyframe_seconds = config_.segment_seconds;
+    if (input_width_ >= 16 && input_height_ >= 16) {
+        spec.width = input_width_ & ~1;
+        spec.height = input_height_ & ~1;
+    }
+    if (input_framerate_ >= 1)
+        spec.framerate = static_cast<int>(std::lround(input_framerate_));
+    // A still card needs few bits.
+    spec.video_kbps = std::max(300, spec.height);
+    spec.text = config_.slate_text;
+    auto slate = std::make_unique<SourceRun>(spec, Feed::slate, next_run_++, switch_, *this,
+                                             config_.stage_id);
     try {
-        impl_->build();
-    } catch (...) {
-        impl_->teardown();
-        throw;
+        slate->start();
+        slate_ = std::move(slate);
+    } catch (const std::exception& e) {
+        g_warning("%s", e.what());  // retried by the next watchdog tick
     }
-    if (gst_element_set_state(impl_->pipeline.get(), GST_STATE_PLAYING) ==
-        GST_STATE_CHANGE_FAILURE) {
-        // The element that refused has posted why; say it in the exception, not later
-        // through the listener.
-        const BusPtr bus(gst_element_get_bus(impl_->pipeline.get()));
-        const MessagePtr error(gst_bus_pop_filtered(bus.get(), GST_MESSAGE_ERROR));
-        const std::string why =
-            error ? impl_->describe_error(error.get()) : std::string("an element refused to start");
-        impl_->teardown();
-        impl_->throw_error("the broadcast pipeline failed to start: " + why);
-    }
-    impl_->state = RunState::playing;
 }
 
-void StagePipeline::set_lower_third(const LowerThird& text) {
-    impl_->lower_third = text;
-    if (impl_->overlay != nullptr) {
-        g_object_set(as_gobject(impl_->overlay), "text", lower_third_markup(text).c_str(), nullptr);
+gboolean StagePipeline::on_watchdog(gpointer data) {
+    auto* self = static_cast<StagePipeline*>(data);
+    try {
+        self->watch();
+    } catch (const std::exception& e) {
+        g_critical("stage %s: watchdog: %s", self->config_.stage_id.c_str(), e.what());
     }
+    return G_SOURCE_CONTINUE;
+}
+
+// Every 100 ms: report switches, put the slate on when the input is silent, take it off
+// when the input is back, and restart a listener whose caller vanished.
+void StagePipeline::watch() {
+    if (state_ != RunState::playing)
+        return;
+    for (const FeedSwitch& change : switch_->take_switches()) {
+        const auto now = SteadyClock::now();
+        if (on_air_ == Feed::slate)
+            slate_time_ += now - slate_since_;
+        if (change.to == Feed::slate)
+            slate_since_ = now;
+        on_air_ = change.to;
+        ++switches_;
+        const std::string reason = change.to == Feed::slate
+                                       ? (input_error_.empty() ? "no input" : input_error_)
+                                       : "input receiving";
+        g_message("stage %s: on air: %s (%s)", config_.stage_id.c_str(), name_of(change.to),
+                  reason.c_str());
+        listener_.on_feed_switched(config_.stage_id, change, reason);
+    }
+    const bool input_live =
+        input_ && input_->silent_for() < config_.silence_timeout && input_->had_data();
+    if (input_) {
+        const SourceStats stats = input_->stats();
+        if (stats.width > 0) {
+            input_width_ = stats.width;
+            input_height_ = stats.height;
+            input_framerate_ = stats.framerate;
+        }
+    }
+    if (input_live) {
+        input_error_.clear();
+        if (on_air_ == Feed::input && slate_) {
+            switch_->want_slate(false);
+            slate_.reset();  // torn down in the background; saves its encode
+        }
+    } else {
+        // Covered within the silence timeout (plus the slate's first keyframe, ~100 ms).
+        const bool waited = !input_ || input_->silent_for() >= config_.silence_timeout;
+        if (waited) {
+            if (!slate_)
+                start_slate();
+            switch_->want_slate(true);
+        }
+    }
+    // A listener whose caller went away hears of it only after SRT's ~5 s peer timeout;
+    // a new run (fresh demuxer) is ready for the next caller sooner.
+    if (input_ && input_->spec().kind == SourceSpec::Kind::srt && input_->had_data() &&
+        input_->silent_for() >= config_.listener_reset_after) {
+        g_message("stage %s: SRT caller silent for %lld ms; listening afresh",
+                  config_.stage_id.c_str(),
+                  static_cast<long long>(config_.listener_reset_after.count()));
+        input_error_ = "the SRT caller went silent";
+        input_.reset();
+        schedule_input(config_.input_retry);
+    }
+}
+
+void StagePipeline::on_source_ended(uint64_t run, const std::string* error) {
+    if (slate_ && slate_->run() == run) {
+        slate_.reset();  // the watchdog starts another if still needed
+        return;
+    }
+    if (!input_ || input_->run() != run)
+        return;
+    const bool file = input_->spec().kind == SourceSpec::Kind::file;
+    if (error != nullptr) {
+        input_error_ = *error;
+    } else if (!file) {
+        input_error_ = "the input ended";
+    }
+    g_message("stage %s: input %s%s", config_.stage_id.c_str(),
+              error != nullptr ? "failed: " : "ended", error != nullptr ? error->c_str() : "");
+    input_.reset();
+    // The next file follows at once (its first keyframe continues the timeline); a lost
+    // connection is retried shortly.
+    if (file && error == nullptr)
+        start_input();
+    else
+        schedule_input(config_.input_retry);
+}
+
+void StagePipeline::end_sources() {
+    cancel_timers();
+    input_.reset();
+    slate_.reset();
+}
+
+void StagePipeline::on_segment_closed(const ClosedSegment& segment) {
+    listener_.on_segment_closed(config_.stage_id, segment);
+}
+
+void StagePipeline::on_program_error(const std::string& message) {
+    end_sources();
+    state_ = RunState::idle;
+    listener_.on_pipeline_error(config_.stage_id, message);
+}
+
+void StagePipeline::on_program_stopped() {
+    end_sources();
+    state_ = RunState::idle;
+    listener_.on_pipeline_stopped(config_.stage_id);
 }
 
 void StagePipeline::stop(unsigned timeout_ms) {
-    if (impl_->state != RunState::playing)
+    if (state_ != RunState::playing)
         return;
-    impl_->state = RunState::stopping;
-    impl_->arm_stop_timer(timeout_ms);
-    if (impl_->fragment_opened)
-        impl_->send_eos();
-    else
-        impl_->eos_pending = true;
+    state_ = RunState::stopping;
+    // The sources feed on until the program sends its end of stream.
+    program_.stop(timeout_ms);
+}
+
+void StagePipeline::set_lower_third(const LowerThird& text) {
+    config_.source.text = text;
+    if (input_)
+        input_->set_text(text);
+}
+
+void StagePipeline::set_slate_text(const LowerThird& text) {
+    config_.slate_text = text;
+    if (slate_)
+        slate_->set_text(text);
 }
 
 bool StagePipeline::running() const {
-    return impl_->state != RunState::idle;
+    return state_ != RunState::idle;
 }
 
-const StagePipelineConfig& StagePipeline::config() const {
-    return impl_->config;
+StageMediaHealth StagePipeline::health() {
+    StageMediaHealth health;
+    health.on_air = on_air_;
+    health.input_error = input_error_;
+    health.input_runs = input_runs_;
+    health.switches = switches_;
+    auto slate_time = slate_time_;
+    if (on_air_ == Feed::slate)
+        slate_time += SteadyClock::now() - slate_since_;
+    health.slate_seconds = std::chrono::duration<double>(slate_time).count();
+    if (input_) {
+        health.input = input_->stats();
+        if (health.input->receiving)
+            health.input_state = "receiving";
+        else
+            health.input_state = input_->had_data() ? "lost" : "waiting";
+    } else {
+        health.input_state = state_ == RunState::playing ? "restarting" : "stopped";
+    }
+    return health;
+}
+
+std::vector<RenditionInfo> StagePipeline::renditions() const {
+    return program_.renditions();
+}
+
+bool StagePipeline::add_output(const std::string& name, GstElement* output) {
+    return program_.add_output(name, output);
+}
+
+void StagePipeline::remove_output(const std::string& name) {
+    program_.remove_output(name);
 }
 
 }  // namespace stagehub::pipelines

@@ -1,103 +1,151 @@
-// One live stage: a GStreamer pipeline from a source to HLS files on disk.
+// One live stage: its program pipeline writing the HLS ladder, the run of its input (SRT,
+// RTMP, RTSP, a file, the test pattern) and, while the input is lost, the fallback slate;
+// a watchdog that switches between them (docs/BROADCAST.md, "Faults").
 //
 // Threads: every public member runs on the GMainLoop thread that owns the application
-// state. The pipeline's bus watch is attached to that thread's main context, so the
-// Listener is only ever called on that thread too. GStreamer streaming threads never
-// touch this object's state: they post bus messages.
+// state. Bus watches and the watchdog are attached to that thread's main context, so the
+// Listener is only ever called on that thread too. GStreamer streaming threads touch only
+// the SourceSwitch and the runs' counters.
 #pragma once
 
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "pipelines/ladder.hpp"
+#include "pipelines/program_pipeline.hpp"
+#include "pipelines/source_run.hpp"
+#include "pipelines/source_switch.hpp"
+#include "pipelines/stage_pipeline_types.hpp"
 
 namespace stagehub::pipelines {
 
-// What the lower third shows: the session on now and who is on stage.
-struct LowerThird {
-    std::string title;     // e.g. "Idéslussen – så fick vi idéerna att flyta"
-    std::string subtitle;  // e.g. "Anna Lindqvist, Jonas Berg"; empty hides the second line
-};
-
-// A segment file that is complete and listed in the live playlist: the unit of the replay
-// archive.
-struct ClosedSegment {
-    std::filesystem::path path;  // output_dir / file name
-    std::string run_id;          // the run that wrote it; timestamps restart with each run
-    unsigned index = 0;          // its number within the run, from 0
-    // Wall-clock time of its first frame: its running time mapped through the pipeline clock
-    // (the system clock) at the moment the fragment opened.
-    std::chrono::system_clock::time_point started_at;
-    double duration_s = 0;
-
-    bool operator==(const ClosedSegment&) const = default;
-};
-
 struct StagePipelineConfig {
     std::string stage_id;              // used in logs and reports, e.g. "main"
-    std::filesystem::path output_dir;  // the playlist and segments go here; created if missing
-    // hlssink2's own playlist. Its media sequence restarts at 0 with every run, so a server
-    // that restarts pipelines keeps its own live playlist (LivePlaylist) under index.m3u8 and
-    // points this one elsewhere.
-    std::string playlist_name = "index.m3u8";
-    int segment_seconds = 2;   // HLS target duration; also the keyframe interval
-    int playlist_length = 10;  // segments listed in the live playlist window
-    int width = 1280;
-    int height = 720;
-    int framerate = 25;
-    int video_kbps = 2500;
-    int audio_kbps = 128;
+    std::filesystem::path output_dir;  // renditions go to output_dir/{rendition}/
+    int segment_seconds = 2;           // HLS target duration; the encoded keyframe interval
+    Ladder ladder;
+    // The stage's input. The test pattern's (and the slate's, until an input told its
+    // size) picture size and rate are in here too.
+    SourceSpec source;
+    // No input frame for this long: the slate goes on air.
+    std::chrono::milliseconds silence_timeout{1000};
+    // An SRT input that had data and has been silent this long is started afresh: a
+    // killed sender is only noticed by SRT after ~5 s, and a new caller needs a new run.
+    std::chrono::milliseconds listener_reset_after{3000};
+    std::chrono::milliseconds input_retry{1000};  // between attempts to (re)start the input
+    LowerThird slate_text{"We'll be right back", ""};
 };
 
-class StagePipeline {
+// What the stage's health report says of its media.
+struct StageMediaHealth {
+    Feed on_air = Feed::none;
+    std::string input_state;  // "receiving", "waiting" (never had data), "lost", "restarting"
+    std::string input_error;  // the last reason the input failed, if any
+    std::optional<SourceStats> input;
+    uint64_t input_runs = 0;
+    uint64_t switches = 0;
+    double slate_seconds = 0;  // time on the slate during this run
+};
+
+class StagePipeline : public SourceRun::Listener, public ProgramPipeline::Listener {
   public:
-    // Reports upward; called on the main loop thread only, never from inside a member
-    // function of this class. Every run (start() to the end) ends with exactly one of
-    // on_pipeline_error or on_pipeline_stopped; after it, running() is false. The listener may
-    // destroy the StagePipeline from inside either of those two calls.
+    // Reports upward; called on the main loop thread only, never from inside a public
+    // member of this class. Every run (start() to the end) ends with exactly one of
+    // on_pipeline_error or on_pipeline_stopped; after it, running() is false. The listener
+    // may destroy the StagePipeline from inside either of those two calls.
     class Listener {
       public:
         virtual ~Listener() = default;
-        // The pipeline hit an error and is no longer producing media. `message` names the
-        // element that failed. Also ends a run that was stopping: its files may be cut short.
+        // The program pipeline hit an error and writes nothing more. `message` names the
+        // element that failed. (Input failures are not errors: the slate covers them.)
         virtual void on_pipeline_error(const std::string& stage_id, const std::string& message) = 0;
-        // A segment file was closed and listed in the playlist (the playlist on disk already
-        // lists it). Reported in segment order.
+        // A segment of one rendition was closed; in order per rendition.
         virtual void on_segment_closed(const std::string& stage_id,
                                        const ClosedSegment& segment) = 0;
-        // stop() finished: EOS reached every sink (or the stop timed out), files are final.
+        // stop() finished: every file is final.
         virtual void on_pipeline_stopped(const std::string& stage_id) = 0;
+        // The picture on air changed: the input came (back), or the slate covers its loss.
+        virtual void on_feed_switched(const std::string&, const FeedSwitch&,
+                                      const std::string& /*reason*/) {}
     };
 
     StagePipeline(StagePipelineConfig config, Listener& listener);
-    ~StagePipeline();  // sets the pipeline to NULL if still running; prefer stop() first
+    ~StagePipeline() override;
     StagePipeline(const StagePipeline&) = delete;
     StagePipeline& operator=(const StagePipeline&) = delete;
 
-    // Builds the element graph and sets it PLAYING. Throws std::runtime_error naming the stage
-    // and the missing element (and the Debian package that provides it), the output folder
-    // that cannot be created, or the element that refused to start. No-op while running; after
-    // a run has ended it starts a new run, whose segment names differ from every earlier run's.
-    // Attaches the bus watch to the calling thread's thread-default main context.
+    // Starts the program and the input. Throws std::runtime_error naming the stage and the
+    // missing element (with its Debian package), the output folder that cannot be written,
+    // or the element that refused to start. An input that cannot start is not an error
+    // here: the slate covers it and the input is retried. No-op while running; a new run
+    // gets segment names that differ from every earlier run's.
     void start();
 
-    // Shows new text in the lower third from the next frame on. Remembered, so it may be set
-    // before start() and survives a restart. Shown literally: no markup is interpreted.
-    void set_lower_third(const LowerThird& text);
-
-    // Sends EOS so the last segment and the playlist are finalised, then sets NULL.
-    // Completion is reported through Listener::on_pipeline_stopped, at the latest after
-    // `timeout_ms`. Safe to call more than once: a run reports stopped once; a call while
-    // not running reports nothing.
+    // Sends EOS so the last segments and playlists are final. Reported through
+    // Listener::on_pipeline_stopped, at the latest after `timeout_ms`.
     void stop(unsigned timeout_ms = 5000);
 
-    // From a successful start() until the run's final report (stopping counts as running).
+    // The lower third of the test pattern or of a burned-in input; remembered across runs.
+    // Shown literally: no markup is interpreted.
+    void set_lower_third(const LowerThird& text);
+    // The slate card's two lines (e.g. "We'll be right back" / "Next: 10:30 Panel").
+    void set_slate_text(const LowerThird& text);
+
     bool running() const;
-    const StagePipelineConfig& config() const;
+    const StagePipelineConfig& config() const { return config_; }
+    StageMediaHealth health();
+    std::vector<RenditionInfo> renditions() const;
+    // A second output fed from the program (see ProgramPipeline::add_output).
+    bool add_output(const std::string& name, GstElement* output);
+    void remove_output(const std::string& name);
+
+    // SourceRun::Listener and ProgramPipeline::Listener (loop thread).
+    void on_source_ended(uint64_t run, const std::string* error) override;
+    void on_segment_closed(const ClosedSegment& segment) override;
+    void on_program_error(const std::string& message) override;
+    void on_program_stopped() override;
 
   private:
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
+    enum class RunState { idle, playing, stopping };
+    void start_input();
+    void schedule_input(std::chrono::milliseconds after);
+    void start_slate();
+    void watch();
+    void end_sources();
+    void cancel_timers();
+    SourceSpec next_input_spec();
+    std::vector<const char*> elements_needed() const;
+    static gboolean on_watchdog(gpointer data);
+    static gboolean on_input_timer(gpointer data);
+
+    // Passed by argument.
+    StagePipelineConfig config_;
+    Listener& listener_;
+
+    // Allocated by this.
+    std::shared_ptr<SourceSwitch> switch_;
+    ProgramPipeline program_;
+    std::unique_ptr<SourceRun> input_;
+    std::unique_ptr<SourceRun> slate_;
+    RunState state_ = RunState::idle;
+    uint64_t next_run_ = 1;
+    uint64_t input_runs_ = 0;
+    std::string input_error_;
+    std::vector<std::string> playlist_;  // file sources: the files in play order
+    size_t playlist_next_ = 0;
+    GSource* watchdog_ = nullptr;
+    GSource* input_timer_ = nullptr;
+    uint64_t switches_ = 0;
+    std::chrono::steady_clock::duration slate_time_{};
+    std::chrono::steady_clock::time_point slate_since_{};
+    Feed on_air_ = Feed::none;
+    int input_width_ = 0;
+    int input_height_ = 0;
+    double input_framerate_ = 0;
 };
 
 }  // namespace stagehub::pipelines

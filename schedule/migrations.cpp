@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 4> kMigrations{
+constexpr std::array<std::string_view, 5> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -169,6 +169,15 @@ ALTER TABLE stages ADD COLUMN source_url TEXT NOT NULL DEFAULT '';
 ALTER TABLE stages ADD COLUMN source_passphrase TEXT NOT NULL DEFAULT '';
 ALTER TABLE stages ADD COLUMN lower_third TEXT NOT NULL DEFAULT 'automatic'
     CHECK (lower_third IN ('automatic', 'burned_in', 'player', 'off'));
+)sql",
+    // 5: the adaptive ladder: a segment per rendition at each boundary, and where a new
+    // picture begins (a switch between input and slate).
+    R"sql(
+ALTER TABLE segments ADD COLUMN rendition TEXT NOT NULL DEFAULT '';  -- '' before the ladder
+ALTER TABLE segments ADD COLUMN discontinuity INTEGER NOT NULL DEFAULT 0
+    CHECK (discontinuity IN (0, 1));
+DROP INDEX segments_by_stage_time;
+CREATE INDEX segments_by_stage_time ON segments(stage_id, rendition, starts_ms);
 )sql",
 };
 

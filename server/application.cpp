@@ -19,7 +19,8 @@ using nlohmann::json;
 
 // Often enough that "now" changes within a quarter second of a session boundary.
 constexpr unsigned kClockTickMs = 250;
-constexpr unsigned kPosterEveryTicks = 12;  // 3 s
+constexpr unsigned kPosterEveryTicks = 12;     // 3 s
+constexpr unsigned kOpsHealthEveryTicks = 20;  // 5 s
 
 fs::path prepare_data_dir(const fs::path& data_dir) {
     std::error_code ec;
@@ -137,12 +138,15 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     if (options_.broadcast) {
         broadcast_ = std::make_unique<Broadcast>(
             Broadcast::Config{options_.data_dir / "media" / "live", options_.segment_seconds,
-                              options_.video_width, options_.video_height},
+                              options_.video_width, options_.video_height, options_.ladder},
             archive_);
+        broadcast_->on_ops([this](const std::string& stage_id, const json& event) {
+            publish_ops(stage_id, event);
+        });
         for (const auto& programme : catalog_.programmes()) {
             for (const auto& stage : programme.stages) {
                 if (stage.broadcast)
-                    broadcast_->start_stage(stage.id);
+                    broadcast_->start_stage(stage);
             }
         }
     }
@@ -220,6 +224,8 @@ void Application::tick() {
     // Posters every few seconds: a replay appears seconds after its session ends.
     if (++ticks_ % kPosterEveryTicks == 0)
         replay_api_.make_missing_posters(now);
+    if (ticks_ % kOpsHealthEveryTicks == 0)
+        publish_ops_health();
     // The published view: the screens and the picture are public.
     for (const auto& programme : catalog_.published()) {
         // The tracker spans events; stage ids are globally unique.
@@ -292,22 +298,104 @@ void Application::on_socket_open(SocketId socket) {
     }
 }
 
-void Application::on_socket_message(SocketId socket, std::string_view text) {
-    // Clients have nothing to say yet (subscriptions come with the channel protocol);
-    // answer so a client learns that rather than waiting.
-    const json parsed = json::parse(text, nullptr, false);
-    const std::string message = parsed.is_discarded()
-                                    ? "the message is not valid JSON"
-                                    : "this server does not accept client messages yet";
-    const json error = {
-        {"channel", "system"},
-        {"type", "error"},
-        {"error",
-         {{"code", parsed.is_discarded() ? "bad_json" : "unsupported"}, {"message", message}}}};
-    http_->send(socket, make_message(error.dump()));
+void Application::send_socket_error(SocketId socket, const std::string& code,
+                                    const std::string& message) {
+    const json error = {{"channel", "system"},
+                        {"type", "error"},
+                        {"error", {{"code", code}, {"message", message}}}};
+    http_->send(socket, make_message(error.dump(-1, ' ', false, json::error_handler_t::replace)));
 }
 
-void Application::on_socket_close(SocketId) {}
+// Public channels reach every socket unasked (docs/PROTOCOL.md). The one privileged
+// channel so far, `ops`, takes {"type": "subscribe", "channels": ["ops"], "token": "…"}
+// with an organiser token.
+void Application::on_socket_message(SocketId socket, std::string_view text) {
+    const json parsed = json::parse(text, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) {
+        send_socket_error(socket, "bad_json", "the message is not a JSON object");
+        return;
+    }
+    const std::string type = parsed.value("type", "");
+    if (type != "subscribe" && type != "unsubscribe") {
+        send_socket_error(socket, "unsupported",
+                          "this server accepts only 'subscribe' and 'unsubscribe' messages");
+        return;
+    }
+    const json channels = parsed.value("channels", json::array());
+    if (!channels.is_array() || channels.size() != 1 || channels[0] != "ops") {
+        send_socket_error(socket, "unknown_channel",
+                          "the channels to subscribe to are [\"ops\"]; public channels "
+                          "(agenda, now) are sent to every connection");
+        return;
+    }
+    if (type == "unsubscribe") {
+        ops_subscribers_.erase(socket);
+        return;
+    }
+    subscribe_ops(socket, parsed);
+}
+
+void Application::subscribe_ops(SocketId socket, const json& request) {
+    const json token = request.value("token", json());
+    if (!token.is_string() || token.get<std::string>().empty()) {
+        send_socket_error(socket, "unauthorized",
+                          "the ops channel needs an organiser token: send \"token\" with the "
+                          "subscription");
+        return;
+    }
+    auto account = tokens_.authenticate(token.get<std::string>());
+    if (!account) {
+        send_socket_error(socket, "unauthorized",
+                          "the token is unknown or revoked; ask an organiser for a new one");
+        return;
+    }
+    if (account->role != Role::organiser) {
+        send_socket_error(
+            socket, "forbidden",
+            "only organisers may subscribe to ops; this token is for " + account->describe());
+        return;
+    }
+    ops_subscribers_.insert_or_assign(socket, *account);
+    const json subscribed = {
+        {"channel", "ops"}, {"type", "subscribed"}, {"server_time", server_time()}};
+    http_->send(socket, make_message(subscribed.dump()));
+    publish_ops_health();
+}
+
+// To the organisers of the stage's event only: addresses and errors are theirs.
+void Application::publish_ops(const std::string& stage_id, const json& event) {
+    if (!http_ || ops_subscribers_.empty())
+        return;
+    const auto* owner = catalog_.find_stage_owner(stage_id);
+    if (owner == nullptr)
+        return;
+    json message = event;
+    message["channel"] = "ops";
+    message["server_time"] = server_time();
+    const SharedMessage shared =
+        make_message(message.dump(-1, ' ', false, json::error_handler_t::replace));
+    for (const auto& [socket, account] : ops_subscribers_) {
+        if (account.acts_in(owner->event.id))
+            http_->send(socket, shared);
+    }
+}
+
+void Application::publish_ops_health() {
+    if (!broadcast_ || ops_subscribers_.empty())
+        return;
+    const json stages = broadcast_->health();
+    for (auto it = stages.begin(); it != stages.end(); ++it) {
+        json event = json::object();
+        event["type"] = "health";
+        event["stage"] = it.key();
+        event["health"] = it.value();
+        publish_ops(it.key(), event);
+    }
+}
+
+void Application::on_socket_close(SocketId socket) {
+    ops_subscribers_.erase(socket);
+}
 
 void Application::on_programme_changed(const schedule::ChangeRecord& change) {
     g_message("revision %lld: %s: %s (by %s)", static_cast<long long>(change.revision),
@@ -340,8 +428,9 @@ void Application::on_programme_changed(const schedule::ChangeRecord& change) {
     if (programme != nullptr) {
         for (const auto& stage : programme->stages) {
             now_tracker_.invalidate(stage.id);
-            if (broadcast_ && stage.broadcast && !broadcast_->has_stage(stage.id))
-                broadcast_->start_stage(stage.id);
+            // A new stage goes on air; one whose source was edited restarts on it.
+            if (broadcast_ && stage.broadcast)
+                broadcast_->start_stage(stage);
         }
     }
     tick();

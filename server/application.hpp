@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -64,6 +65,11 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     SharedMessage now_message(const schedule::Programme& programme, const std::string& stage_id,
                               const schedule::NowNext& now_next) const;
     SharedMessage snapshot_message(const schedule::Programme& programme) const;
+    // The `ops` channel: organisers' sockets, each with the account that subscribed it.
+    void subscribe_ops(SocketId socket, const nlohmann::json& request);
+    void publish_ops(const std::string& stage_id, const nlohmann::json& event);
+    void publish_ops_health();
+    void send_socket_error(SocketId socket, const std::string& code, const std::string& message);
     void begin_shutdown();
 
     // Passed by argument.
@@ -89,6 +95,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     unsigned clock_source_ = 0;
     unsigned retention_source_ = 0;
     unsigned ticks_ = 0;
+    std::map<SocketId, Account> ops_subscribers_;
     bool shutting_down_ = false;
     std::atomic<bool> shutdown_requested_{false};
 };

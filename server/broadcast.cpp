@@ -3,8 +3,11 @@
 #include <glib.h>
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 
+#include "pipelines/atomic_file.hpp"
+#include "pipelines/master_playlist.hpp"
 #include "schedule/instant.hpp"
 
 namespace stagehub::server {
@@ -38,23 +41,126 @@ Broadcast::~Broadcast() {
         cancel_restart(stage);
 }
 
-void Broadcast::start_stage(const std::string& stage_id) {
-    Stage& stage = stages_[stage_id];
-    pipelines::StagePipelineConfig pipeline_config;
-    pipeline_config.stage_id = stage_id;
-    pipeline_config.output_dir = config_.live_dir / stage_id;
-    pipeline_config.segment_seconds = config_.segment_seconds;
-    pipeline_config.width = config_.width;
-    pipeline_config.height = config_.height;
-    // hlssink2's playlist restarts at sequence 0 with each run; players get ours.
-    pipeline_config.playlist_name = ".pipeline.m3u8";
-    stage.playlist = std::make_unique<pipelines::LivePlaylist>(
-        pipeline_config.output_dir / "index.m3u8", config_.segment_seconds,
-        static_cast<size_t>(pipeline_config.playlist_length));
-    stage.playlist->resume();
-    stage.pipeline = std::make_unique<pipelines::StagePipeline>(pipeline_config, *this);
+pipelines::StagePipelineConfig Broadcast::pipeline_config_for(const schedule::Stage& stage) const {
+    using Kind = pipelines::SourceSpec::Kind;
+    pipelines::StagePipelineConfig c;
+    c.stage_id = stage.id;
+    c.output_dir = config_.live_dir / stage.id;
+    c.segment_seconds = config_.segment_seconds;
+    c.ladder = config_.ladder;
+    c.source.width = config_.width;
+    c.source.height = config_.height;
+    c.source.keyframe_seconds = config_.segment_seconds;
+    c.source.audio_kbps = config_.ladder.audio_kbps;
+    c.source.uri = stage.source.url;
+    c.source.passphrase = stage.source.passphrase;
+    switch (stage.source.kind) {
+        case schedule::SourceKind::test_pattern:
+            c.source.kind = Kind::pattern;
+            break;
+        case schedule::SourceKind::srt:
+            c.source.kind = Kind::srt;
+            break;
+        case schedule::SourceKind::rtmp:
+            c.source.kind = Kind::rtmp;
+            break;
+        case schedule::SourceKind::rtsp:
+            c.source.kind = Kind::rtsp;
+            break;
+        case schedule::SourceKind::file:
+            c.source.kind = Kind::file;
+            break;
+    }
+    if (c.source.kind == Kind::pattern) {
+        // The pattern is encoded at the stage's picture size: renditions as big or bigger
+        // would only repeat it.
+        std::erase_if(c.ladder.encoded, [&](const pipelines::EncodedRendition& r) {
+            return r.height >= config_.height;
+        });
+    } else {
+        c.source.burn_in = stage.effective_lower_third() == schedule::LowerThirdMode::burned_in;
+    }
+    return c;
+}
+
+void Broadcast::start_stage(const schedule::Stage& stage_info) {
+    const pipelines::StagePipelineConfig config = pipeline_config_for(stage_info);
+    const auto existing = stages_.find(stage_info.id);
+    if (existing != stages_.end()) {
+        Stage& stage = existing->second;
+        const auto& current = stage.pipeline->config();
+        const bool same = current.source.kind == config.source.kind &&
+                          current.source.uri == config.source.uri &&
+                          current.source.passphrase == config.source.passphrase &&
+                          current.source.burn_in == config.source.burn_in;
+        if (same)
+            return;
+        g_message("stage %s: source changed; restarting its broadcast", stage_info.id.c_str());
+        stage.pending_config = config;
+        if (stage.pipeline->running()) {
+            stage.pipeline->stop();
+        } else {
+            cancel_restart(stage);
+            open_stage(stage_info.id, stage, *stage.pending_config);
+        }
+        return;
+    }
+    Stage& stage = stages_[stage_info.id];
+    open_stage(stage_info.id, stage, config);
+}
+
+void Broadcast::open_stage(const std::string& stage_id, Stage& stage,
+                           const pipelines::StagePipelineConfig& config) {
+    stage.pending_config.reset();
+    stage.source_kind = pipelines::name_of(config.source.kind);
+    stage.playlists.clear();
+    std::vector<std::string> names{pipelines::kSourceRendition};
+    for (const auto& r : config.ladder.encoded)
+        names.push_back(r.name);
+    if (config.ladder.audio_only)
+        names.push_back(pipelines::kAudioRendition);
+    // Window: 10 segments, as players expect of a live playlist (3 target durations at least).
+    for (const std::string& name : names) {
+        std::error_code ec;
+        std::filesystem::create_directories(config.output_dir / name, ec);
+        auto playlist = std::make_unique<pipelines::LivePlaylist>(
+            config.output_dir / name / "index.m3u8", config_.segment_seconds, size_t{10});
+        playlist->resume();
+        stage.playlists.emplace(name, std::move(playlist));
+    }
+    stage.pipeline = std::make_unique<pipelines::StagePipeline>(config, *this);
+    stage.master.clear();
+    write_master(stage);
     stage.backoff = config_.first_backoff;
     run(stage_id, stage);
+}
+
+// The master lists every rendition from the start (sizes as configured), and is rewritten
+// once a rendition's real size and bandwidth are known.
+void Broadcast::write_master(Stage& stage) {
+    if (!stage.pipeline)
+        return;
+    const auto& config = stage.pipeline->config();
+    std::vector<pipelines::RenditionInfo> renditions = stage.pipeline->renditions();
+    if (renditions.empty()) {
+        pipelines::RenditionInfo top;
+        top.name = pipelines::kSourceRendition;
+        top.codecs = "avc1.640028,mp4a.40.2";
+        renditions.push_back(top);
+        for (const auto& r : config.ladder.encoded) {
+            renditions.push_back(pipelines::RenditionInfo{r.name, false, r.width, r.height, 0,
+                                                          "avc1.64001f,mp4a.40.2", 0});
+        }
+        if (config.ladder.audio_only) {
+            renditions.push_back(pipelines::RenditionInfo{pipelines::kAudioRendition, true, 0, 0, 0,
+                                                          "mp4a.40.2", 0});
+        }
+    }
+    const std::string text = pipelines::master_playlist(renditions);
+    if (text == stage.master)
+        return;
+    if (pipelines::write_file_atomically(config.output_dir / "index.m3u8", text))
+        stage.master = text;
 }
 
 void Broadcast::run(const std::string& stage_id, Stage& stage) {
@@ -126,6 +232,12 @@ void Broadcast::show(const std::string& stage_id, const pipelines::LowerThird& t
         it->second.pipeline->set_lower_third(text);
 }
 
+void Broadcast::show_slate(const std::string& stage_id, const pipelines::LowerThird& text) {
+    const auto it = stages_.find(stage_id);
+    if (it != stages_.end() && it->second.pipeline)
+        it->second.pipeline->set_slate_text(text);
+}
+
 void Broadcast::stop_all(std::function<void()> done) {
     stopping_ = true;
     on_all_stopped_ = std::move(done);
@@ -152,31 +264,58 @@ void Broadcast::maybe_finish_stop() {
     done();
 }
 
-nlohmann::json Broadcast::health_of(const Stage& stage) const {
+nlohmann::json Broadcast::health_of(Stage& stage) {
     using nlohmann::json;
     const bool live = stage.state == StageState::live;
     const auto uptime =
         std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - stage.run_started);
-    return {{"state", name_of(stage.state)},
-            {"segments", stage.segments},
-            {"restarts", stage.restarts},
-            {"uptime_seconds", live ? json(uptime.count()) : json(nullptr)},
-            {"last_segment_at",
-             stage.segments == 0
-                 ? json(nullptr)
-                 : json(format_instant_ms(std::chrono::time_point_cast<std::chrono::milliseconds>(
-                       stage.last_segment_at)))},
-            {"error", stage.error.empty() ? json(nullptr) : json(stage.error)}};
+    json health = {
+        {"state", name_of(stage.state)},
+        {"segments", stage.segments},
+        {"restarts", stage.restarts},
+        {"uptime_seconds", live ? json(uptime.count()) : json(nullptr)},
+        {"last_segment_at",
+         stage.segments == 0
+             ? json(nullptr)
+             : json(format_instant_ms(std::chrono::time_point_cast<std::chrono::milliseconds>(
+                   stage.last_segment_at)))},
+        {"error", stage.error.empty() ? json(nullptr) : json(stage.error)},
+        {"source", {{"kind", stage.source_kind}}}};
+    if (!stage.pipeline)
+        return health;
+    const pipelines::StageMediaHealth media = stage.pipeline->health();
+    health["on_air"] = pipelines::name_of(media.on_air);
+    health["switches"] = media.switches;
+    health["slate_seconds"] = std::round(media.slate_seconds * 10) / 10;
+    json& source = health["source"];
+    source["state"] = media.input_state;
+    source["error"] = media.input_error.empty() ? json(nullptr) : json(media.input_error);
+    source["runs"] = media.input_runs;
+    if (media.input) {
+        const auto& in = *media.input;
+        source["bitrate_kbps"] = std::round(in.video_kbps);
+        source["fps"] = std::round(in.fps * 10) / 10;
+        source["frames"] = in.frames;
+        source["dropped_frames"] = in.dropped_frames;
+        source["last_keyframe_age_seconds"] =
+            in.last_keyframe_age_s ? json(std::round(*in.last_keyframe_age_s * 100) / 100)
+                                   : json(nullptr);
+        source["keyframe_interval_seconds"] = std::round(in.keyframe_interval_s * 100) / 100;
+        source["width"] = in.width;
+        source["height"] = in.height;
+        source["uptime_seconds"] = std::round(in.uptime_s);
+    }
+    return health;
 }
 
-nlohmann::json Broadcast::health() const {
+nlohmann::json Broadcast::health() {
     nlohmann::json stages = nlohmann::json::object();
-    for (const auto& [id, stage] : stages_)
+    for (auto& [id, stage] : stages_)
         stages[id] = health_of(stage);
     return stages;
 }
 
-nlohmann::json Broadcast::stage_health(const std::string& stage_id) const {
+nlohmann::json Broadcast::stage_health(const std::string& stage_id) {
     const auto it = stages_.find(stage_id);
     return it == stages_.end() ? nlohmann::json(nullptr) : health_of(it->second);
 }
@@ -185,6 +324,10 @@ void Broadcast::on_pipeline_error(const std::string& stage_id, const std::string
     Stage& stage = stages_[stage_id];
     stage.error = message;
     g_warning("stage %s: broadcast failed: %s", stage_id.c_str(), message.c_str());
+    if (stage.pending_config && !stopping_) {
+        open_stage(stage_id, stage, *stage.pending_config);
+        return;
+    }
     if (stopping_) {
         stage.state = StageState::failed;
         maybe_finish_stop();
@@ -197,8 +340,13 @@ void Broadcast::on_segment_closed(const std::string& stage_id,
                                   const pipelines::ClosedSegment& segment) {
     Stage& stage = stages_[stage_id];
     archive_.add(stage_id, segment);
-    if (stage.playlist)
-        stage.playlist->add(segment.path.filename().string(), segment.duration_s, segment.run_id);
+    if (const auto it = stage.playlists.find(segment.rendition); it != stage.playlists.end()) {
+        it->second->add(segment.path.filename().string(), segment.duration_s, segment.run_id,
+                        segment.discontinuity);
+    }
+    if (segment.rendition != pipelines::kSourceRendition)
+        return;
+    write_master(stage);
     ++stage.segments;
     stage.last_segment_at =
         segment.started_at + std::chrono::duration_cast<std::chrono::system_clock::duration>(
@@ -209,12 +357,30 @@ void Broadcast::on_segment_closed(const std::string& stage_id,
     }
 }
 
+void Broadcast::on_feed_switched(const std::string& stage_id, const pipelines::FeedSwitch& change,
+                                 const std::string& reason) {
+    if (!ops_)
+        return;
+    ops_(stage_id,
+         {{"type", "switch"},
+          {"stage", stage_id},
+          {"on_air", pipelines::name_of(change.to)},
+          {"reason", reason},
+          {"at",
+           format_instant_ms(std::chrono::time_point_cast<std::chrono::milliseconds>(change.at))}});
+}
+
 void Broadcast::on_pipeline_stopped(const std::string& stage_id) {
     Stage& stage = stages_[stage_id];
     if (stage.state != StageState::failed)
         stage.state = StageState::stopped;
-    if (stage.playlist)
-        stage.playlist->end();
+    if (stage.pending_config && !stopping_) {
+        // A source edit: the old run's files are final; the new source starts afresh.
+        open_stage(stage_id, stage, *stage.pending_config);
+        return;
+    }
+    for (auto& [name, playlist] : stage.playlists)
+        playlist->end();
     g_message("stage %s: broadcast stopped, files complete", stage_id.c_str());
     maybe_finish_stop();
 }

@@ -1,7 +1,9 @@
-// The live side of every stage: one StagePipeline per stage, their state for health
-// reports, the lower third each one shows, and restarts: a pipeline that fails is started
-// again after a backoff (1 s, doubling to 30 s; back to 1 s once a run has stayed up for a
-// minute), and never takes the server or another stage down.
+// The live side of every stage: one StagePipeline per stage, the playlists players load
+// (a master and one media playlist per rendition, written by us so they outlive pipeline
+// runs), their state for health reports, the lower third and slate each one shows, and
+// restarts: a program pipeline that fails is started again after a backoff (1 s, doubling
+// to 30 s; back to 1 s once a run has stayed up for a minute), and never takes the server
+// or another stage down. Input losses are not failures: the slate covers them.
 //
 // Threads: loop thread only (pipelines report through their bus watches on the loop).
 #pragma once
@@ -12,12 +14,14 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "pipelines/live_playlist.hpp"
 #include "pipelines/segment_archive.hpp"
 #include "pipelines/stage_pipeline.hpp"
+#include "schedule/model.hpp"
 
 typedef struct _GSource GSource;
 
@@ -30,8 +34,9 @@ class Broadcast : public pipelines::StagePipeline::Listener {
     struct Config {
         std::filesystem::path live_dir;  // each stage writes to live_dir/<stage id>/
         int segment_seconds = 2;
-        int width = 1280;
+        int width = 1280;  // the test pattern's (and the slate's default) picture
         int height = 720;
+        pipelines::Ladder ladder;
         std::chrono::milliseconds first_backoff{1000};
         std::chrono::milliseconds max_backoff{30000};
         std::chrono::seconds stable_after{60};  // a run this long resets the backoff
@@ -44,31 +49,48 @@ class Broadcast : public pipelines::StagePipeline::Listener {
     Broadcast(const Broadcast&) = delete;
     Broadcast& operator=(const Broadcast&) = delete;
 
-    // Starts a pipeline for the stage. A stage that fails to start is retried with backoff
-    // (a missing plugin is not: that needs a fix, and is reported as failed with the reason).
-    void start_stage(const std::string& stage_id);
+    // Starts a pipeline for the stage, or, for one already broadcasting whose source
+    // changed, restarts it on the new source. A stage that fails to start is retried with
+    // backoff (a missing plugin is not: that needs a fix, and is reported as failed).
+    void start_stage(const schedule::Stage& stage);
     bool has_stage(const std::string& stage_id) const { return stages_.contains(stage_id); }
     void show(const std::string& stage_id, const pipelines::LowerThird& text);
+    // The slate's card while the input is lost (e.g. "We'll be right back" / "Next: …").
+    void show_slate(const std::string& stage_id, const pipelines::LowerThird& text);
+    // Where switches and health go for organisers (the `ops` websocket channel).
+    void on_ops(std::function<void(const std::string& stage_id, const nlohmann::json&)> sink) {
+        ops_ = std::move(sink);
+    }
+
+    // The pipeline settings a stage's source gives (exposed for tests).
+    pipelines::StagePipelineConfig pipeline_config_for(const schedule::Stage& stage) const;
 
     // Stops every pipeline with EOS; `done` runs once all have finished their files.
     void stop_all(std::function<void()> done);
 
     // {"stage id": health} for the health endpoints (docs/API.md).
-    nlohmann::json health() const;
+    nlohmann::json health();
     // One stage's health, or null when there is no such stage.
-    nlohmann::json stage_health(const std::string& stage_id) const;
+    nlohmann::json stage_health(const std::string& stage_id);
 
     void on_pipeline_error(const std::string& stage_id, const std::string& message) override;
     void on_segment_closed(const std::string& stage_id,
                            const pipelines::ClosedSegment& segment) override;
     void on_pipeline_stopped(const std::string& stage_id) override;
+    void on_feed_switched(const std::string& stage_id, const pipelines::FeedSwitch& change,
+                          const std::string& reason) override;
 
   private:
     using Clock = std::chrono::steady_clock;
     struct Stage {
         std::unique_ptr<pipelines::StagePipeline> pipeline;
-        // index.m3u8: ours, so it keeps counting across pipeline runs and restarts.
-        std::unique_ptr<pipelines::LivePlaylist> playlist;
+        // {rendition}/index.m3u8: ours, so they keep counting across pipeline runs and
+        // restarts. index.m3u8 beside them is the master.
+        std::map<std::string, std::unique_ptr<pipelines::LivePlaylist>> playlists;
+        std::string master;  // as last written
+        // A source edit waits for the running pipeline to stop, then starts this.
+        std::optional<pipelines::StagePipelineConfig> pending_config;
+        std::string source_kind;
         StageState state = StageState::starting;
         std::string error;
         uint64_t segments = 0;
@@ -79,15 +101,19 @@ class Broadcast : public pipelines::StagePipeline::Listener {
         std::chrono::system_clock::time_point last_segment_at{};
     };
     void run(const std::string& stage_id, Stage& stage);
+    void open_stage(const std::string& stage_id, Stage& stage,
+                    const pipelines::StagePipelineConfig& config);
+    void write_master(Stage& stage);
     void schedule_restart(const std::string& stage_id, Stage& stage);
     static void cancel_restart(Stage& stage);
     void maybe_finish_stop();
-    nlohmann::json health_of(const Stage& stage) const;
+    nlohmann::json health_of(Stage& stage);
 
     Config config_;
     pipelines::SegmentArchive& archive_;
     std::map<std::string, Stage> stages_;
     std::function<void()> on_all_stopped_;
+    std::function<void(const std::string&, const nlohmann::json&)> ops_;
     bool stopping_ = false;
 };
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <stdexcept>
 
 namespace stagehub::server {
 namespace {
@@ -43,7 +44,10 @@ serve options:
   --demo-speed X         with --demo: run the programme X times faster (e.g. 10)
   --no-broadcast         serve programme and pages without starting stage pipelines
   --segment-seconds N    HLS segment length (default: 2)
-  --video WxH            broadcast picture size (default: 1280x720)
+  --video WxH            test pattern and slate picture size (default: 1280x720)
+  --ladder LIST          encoded renditions below the passthrough source, as
+                         NAME:WxH:KBPS,... or "none" (default:
+                         720p:1280x720:2500,360p:640x360:800)
   --retention-days N     delete archived segments (replays) older than N days, checked at
                          start and hourly (default: 0, keep everything)
 )";
@@ -122,7 +126,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
             }
         } else if (arg == "--data" || arg == "--web" || arg == "--host" || arg == "--demo" ||
                    arg == "--port" || arg == "--demo-speed" || arg == "--segment-seconds" ||
-                   arg == "--video" || arg == "--retention-days") {
+                   arg == "--video" || arg == "--retention-days" || arg == "--ladder") {
             auto v = value();
             if (!v)
                 return v.error();
@@ -160,6 +164,14 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                         "--retention-days must be a whole number of days from 0 (keep "
                         "everything) to 3650, not '" +
                         text + "'");
+                }
+            } else if (arg == "--ladder") {
+                try {
+                    options.ladder.encoded = text == "none"
+                                                 ? std::vector<pipelines::EncodedRendition>{}
+                                                 : pipelines::parse_encoded_renditions(text);
+                } catch (const std::invalid_argument& e) {
+                    return bad(std::string("--ladder: ") + e.what());
                 }
             } else if (arg == "--video") {
                 const size_t x = text.find('x');

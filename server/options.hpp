@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "pipelines/ladder.hpp"
 #include "schedule/result.hpp"
 
 namespace stagehub::server {
@@ -27,7 +28,8 @@ struct Options {
     int segment_seconds = 2;
     int video_width = 1280;
     int video_height = 720;
-    int retention_days = 0;  // --retention-days: replay segments older than this go; 0 keeps all
+    pipelines::Ladder ladder;  // --ladder: the encoded renditions below the source
+    int retention_days = 0;    // --retention-days: replay segments older than this go; 0 keeps all
     // import
     std::string event_id;        // --event: import into (or as) this event
     bool skip_bad_rows = false;  // --skip-bad-rows: import the good rows, list the bad

@@ -2,6 +2,9 @@
 
 #include <glib.h>
 
+#include <algorithm>
+
+#include "pipelines/master_playlist.hpp"
 #include "pipelines/replay_playlist.hpp"
 #include "server/programme_api.hpp"
 
@@ -84,14 +87,18 @@ std::optional<ReplayApi::Replay> ReplayApi::replay_of(const Programme& programme
         session.state_at(now) != schedule::SessionState::ended) {
         return std::nullopt;
     }
-    Replay replay{&session, archive_.edit_of(session.id), {}, {}, {}};
+    Replay replay{&session, archive_.edit_of(session.id), {}, {}, {}, {}};
     if (replay.edit.hidden && !caller.organises(programme.event.id))
         return std::nullopt;
     replay.from = wall(session.effective_start()) + replay.edit.trim_in;
     replay.to = wall(session.effective_end()) - replay.edit.trim_out;
     if (replay.to <= replay.from)
         return std::nullopt;
-    replay.segments = archive_.overlapping(session.stage_id, replay.from, replay.to);
+    replay.renditions = archive_.renditions(session.stage_id, replay.from, replay.to);
+    if (replay.renditions.empty())
+        return std::nullopt;
+    replay.segments =
+        archive_.overlapping(session.stage_id, replay.from, replay.to, replay.renditions.front());
     if (replay.segments.empty())
         return std::nullopt;
     // Published once the segment holding the end has closed (a segment after the end), so
@@ -101,6 +108,35 @@ std::optional<ReplayApi::Replay> ReplayApi::replay_of(const Programme& programme
     if (!complete && wall(now) < replay.to + kSettle)
         return std::nullopt;
     return replay;
+}
+
+// The replay's master: every rendition that recorded it, with the bandwidth its segments
+// really took.
+std::string ReplayApi::master_of(const Replay& replay) {
+    std::vector<pipelines::RenditionInfo> infos;
+    for (const std::string& name : replay.renditions) {
+        const auto segments =
+            archive_.overlapping(replay.session->stage_id, replay.from, replay.to, name);
+        pipelines::RenditionInfo info;
+        info.name = name;
+        info.audio_only = name == pipelines::kAudioRendition;
+        info.codecs = info.audio_only ? "mp4a.40.2" : "avc1.640028,mp4a.40.2";
+        for (const auto& segment : segments) {
+            if (segment.duration.count() > 100) {
+                info.bandwidth =
+                    std::max(info.bandwidth, segment.bytes * 8000 / segment.duration.count());
+            }
+        }
+        infos.push_back(info);
+    }
+    // Highest first by bandwidth (sizes are not stored per segment).
+    std::stable_sort(infos.begin(), infos.end(), [](const auto& a, const auto& b) {
+        return !a.audio_only && (b.audio_only || a.bandwidth > b.bandwidth);
+    });
+    for (size_t i = 0; i < infos.size(); ++i)
+        infos[i].height = static_cast<int>(infos.size() - i);  // keeps this order in the master
+    std::string text = pipelines::master_playlist(infos, "playlist.m3u8");
+    return text;
 }
 
 json ReplayApi::replay_json(const Programme& programme, const Replay& replay,
@@ -185,8 +221,34 @@ void ReplayApi::add_routes(ApiRouter& router) {
                   return error_response(no_replay(p.at("session")));
               HttpResponse response;
               response.content_type = "application/vnd.apple.mpegurl";
-              response.body = pipelines::vod_playlist(replay->segments, "/live/");
+              if (replay->renditions.size() == 1 && replay->renditions.front().empty()) {
+                  // Recorded before the ladder: one rendition, the playlist itself.
+                  response.body = pipelines::vod_playlist(replay->segments, "/live/");
+              } else {
+                  response.body = master_of(*replay);
+              }
               // Trims and late segments may still change it; keep caches short.
+              response.header("cache-control", "public, max-age=5");
+              return response;
+          });
+    route(HttpMethod::get, "/api/v1/replays/{session}/{rendition}/playlist.m3u8",
+          [this](const HttpRequest&, const PathParams& p, const Caller& c) {
+              auto [programme, session] = find_session(catalog_, c, p.at("session"));
+              if (session == nullptr)
+                  return error_response(no_replay(p.at("session")));
+              auto replay = replay_of(*programme, *session, c, now_utc());
+              const std::string& rendition = p.at("rendition");
+              if (!replay || std::find(replay->renditions.begin(), replay->renditions.end(),
+                                       rendition) == replay->renditions.end()) {
+                  return error_response(Error{"not_found", "session '" + p.at("session") +
+                                                               "' has no replay in rendition '" +
+                                                               rendition + "'"});
+              }
+              HttpResponse response;
+              response.content_type = "application/vnd.apple.mpegurl";
+              response.body = pipelines::vod_playlist(
+                  archive_.overlapping(session->stage_id, replay->from, replay->to, rendition),
+                  "/live/");
               response.header("cache-control", "public, max-age=5");
               return response;
           });

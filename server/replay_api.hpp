@@ -34,7 +34,8 @@ class ReplayApi {
     struct Replay {
         const schedule::Session* session;
         pipelines::ReplayEdit edit;
-        std::vector<pipelines::ArchivedSegment> segments;
+        std::vector<pipelines::ArchivedSegment> segments;  // of the top rendition
+        std::vector<std::string> renditions;               // top first; [""] before the ladder
         pipelines::WallTime from;
         pipelines::WallTime to;
     };
@@ -44,6 +45,7 @@ class ReplayApi {
                                     Instant now);
     nlohmann::json replay_json(const schedule::Programme& programme, const Replay& replay,
                                const Caller& caller) const;
+    std::string master_of(const Replay& replay);
 
     schedule::ProgrammeCatalog& catalog_;
     TokenStore& tokens_;

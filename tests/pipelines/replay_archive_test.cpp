@@ -56,7 +56,7 @@ TEST_F(ReplayArchiveTest, FindsTheSegmentsThatOverlapAWindowInTimeOrder) {
         archive.add("salen", segment("r1", i, i * 2000ms));
     archive.add("annan-sal", segment("r9", 0, 0ms));
     // [3 s, 7 s) touches the segments starting at 2, 4 and 6 s.
-    const auto found = archive.overlapping("salen", at(3000ms), at(7000ms));
+    const auto found = archive.overlapping("salen", at(3000ms), at(7000ms), "");
     ASSERT_EQ(found.size(), 3u);
     EXPECT_EQ(found[0].starts, at(2000ms));
     EXPECT_EQ(found[2].starts, at(6000ms));
@@ -64,7 +64,7 @@ TEST_F(ReplayArchiveTest, FindsTheSegmentsThatOverlapAWindowInTimeOrder) {
     EXPECT_EQ(found[0].duration, 2000ms);
     EXPECT_EQ(found[0].bytes, 1001);
     // Back to back is not overlap: [4 s, 6 s) is one segment, not three.
-    EXPECT_EQ(archive.overlapping("salen", at(4000ms), at(6000ms)).size(), 1u);
+    EXPECT_EQ(archive.overlapping("salen", at(4000ms), at(6000ms), "").size(), 1u);
     // Adding the same segment again changes nothing.
     archive.add("salen", segment("r1", 3, 6000ms));
     EXPECT_EQ(archive.of_stage("salen").size(), 10u);
@@ -74,7 +74,7 @@ TEST_F(ReplayArchiveTest, AVodPlaylistMarksEachNewRunAsADiscontinuity) {
     archive.add("salen", segment("r1", 0, 0ms));
     archive.add("salen", segment("r1", 1, 2000ms, 1.5));
     archive.add("salen", segment("r2", 0, 5000ms, 2.5));  // after a restart
-    const auto segments = archive.overlapping("salen", at(0ms), at(10000ms));
+    const auto segments = archive.overlapping("salen", at(0ms), at(10000ms), "");
     const std::string playlist = vod_playlist(segments, "/live/");
     EXPECT_NE(playlist.find("#EXT-X-PLAYLIST-TYPE:VOD\n"), std::string::npos) << playlist;
     EXPECT_NE(playlist.find("#EXT-X-TARGETDURATION:3\n"), std::string::npos)

@@ -156,6 +156,7 @@ struct Recorder : StagePipeline::Listener {
     std::vector<std::filesystem::path> segments;
     std::vector<double> durations;
     std::vector<ClosedSegment> closed;
+    std::vector<ClosedSegment> all_closed;
     int stopped = 0;
 
     void on_pipeline_error(const std::string& stage, const std::string& message) override {
@@ -165,6 +166,10 @@ struct Recorder : StagePipeline::Listener {
     }
     void on_segment_closed(const std::string& stage, const ClosedSegment& segment) override {
         report_stages.push_back(stage);
+        all_closed.push_back(segment);
+        // The tests of a run's life look at the top rendition; the ladder has tests of its own.
+        if (segment.rendition != kSourceRendition)
+            return;
         segments.push_back(segment.path);
         durations.push_back(segment.duration_s);
         closed.push_back(segment);
@@ -181,6 +186,7 @@ struct Recorder : StagePipeline::Listener {
         errors.clear();
         segments.clear();
         closed.clear();
+        all_closed.clear();
         durations.clear();
         stopped = 0;
     }
@@ -192,10 +198,11 @@ StagePipelineConfig small_stage(const std::filesystem::path& dir) {
     config.stage_id = "test-stage";
     config.output_dir = dir;
     config.segment_seconds = 1;
-    config.width = 320;
-    config.height = 180;
-    config.video_kbps = 300;
-    config.audio_kbps = 64;
+    config.source.width = 320;
+    config.source.height = 180;
+    config.source.video_kbps = 300;
+    config.source.audio_kbps = 64;
+    config.ladder.encoded = {{"90p", 160, 90, 100}};
     return config;
 }
 
@@ -296,7 +303,7 @@ TEST_F(StagePipelineTest, WritesDecodableH264AacSegmentsAndAFinalPlaylistOnStop)
 
     // The final playlist: closed for good, and listing exactly the segments reported, in
     // order, with the same durations (the last ends wherever EOS came).
-    const std::string playlist = read_text_file(dir / "index.m3u8");
+    const std::string playlist = read_text_file(dir / kSourceRendition / ".pipeline.m3u8");
     EXPECT_NE(playlist.find("#EXT-X-TARGETDURATION:1\n"), std::string::npos) << playlist;
     EXPECT_EQ(last_line(playlist), "#EXT-X-ENDLIST") << playlist;
     const std::vector<std::string> listed = playlist_segments(playlist);
@@ -305,14 +312,14 @@ TEST_F(StagePipelineTest, WritesDecodableH264AacSegmentsAndAFinalPlaylistOnStop)
     const std::vector<double> extinf = playlist_durations(playlist);
     ASSERT_EQ(extinf.size(), listed.size()) << playlist;
     for (size_t i = 0; i < listed.size(); ++i) {
-        EXPECT_EQ(recorder.segments[i], dir.path() / listed[i]);
+        EXPECT_EQ(recorder.segments[i], dir.path() / kSourceRendition / listed[i]);
         EXPECT_NEAR(recorder.durations[i], extinf[i], 0.001) << listed[i];
         if (i + 1 < listed.size())
             EXPECT_NEAR(recorder.durations[i], 1.0, 0.5) << listed[i];
         else
             EXPECT_GT(recorder.durations[i], 0.0) << listed[i];
         // Finished files only: EOS made hlssink2 close the last one before the playlist.
-        EXPECT_TRUE(is_whole_transport_stream(dir / listed[i]));
+        EXPECT_TRUE(is_whole_transport_stream(dir / kSourceRendition / listed[i]));
     }
 
     // Wall-clock starts, which the replay archive cuts by: the first frame came right after
@@ -333,9 +340,9 @@ TEST_F(StagePipelineTest, WritesDecodableH264AacSegmentsAndAFinalPlaylistOnStop)
     // in the last one, which EOS finalised.
     for (const std::string& name : {listed.front(), listed.back()}) {
         SCOPED_TRACE(name);
-        const std::vector<CapsPtr> caps = discovered_caps(dir / name);
+        const std::vector<CapsPtr> caps = discovered_caps(dir / kSourceRendition / name);
         const GstStructure* video = find_structure(caps, "video/x-h264");
-        ASSERT_NE(video, nullptr) << discover_streams(dir / name);
+        ASSERT_NE(video, nullptr) << discover_streams(dir / kSourceRendition / name);
         int width = 0;
         int height = 0;
         EXPECT_TRUE(gst_structure_get_int(video, "width", &width));
@@ -343,7 +350,7 @@ TEST_F(StagePipelineTest, WritesDecodableH264AacSegmentsAndAFinalPlaylistOnStop)
         EXPECT_EQ(width, 320);
         EXPECT_EQ(height, 180);
         const GstStructure* audio = find_structure(caps, "audio/mpeg");
-        ASSERT_NE(audio, nullptr) << discover_streams(dir / name);
+        ASSERT_NE(audio, nullptr) << discover_streams(dir / kSourceRendition / name);
         int mpegversion = 0;
         EXPECT_TRUE(gst_structure_get_int(audio, "mpegversion", &mpegversion));
         EXPECT_EQ(mpegversion, 4) << "AAC is MPEG-4 audio";
@@ -356,7 +363,7 @@ TEST_F(StagePipelineTest, ARestartNeverReusesOrOverwritesSegmentNames) {
     run_until_segments(1);
     stop_and_wait(pipeline);
     const std::vector<std::string> first_run =
-        playlist_segments(read_text_file(dir / "index.m3u8"));
+        playlist_segments(read_text_file(dir / kSourceRendition / ".pipeline.m3u8"));
     ASSERT_FALSE(first_run.empty());
 
     // Segments that look like ones a run starting in the next few seconds would write (a
@@ -370,7 +377,7 @@ TEST_F(StagePipelineTest, ARestartNeverReusesOrOverwritesSegmentNames) {
         std::strftime(stamp.data(), stamp.size(), "%Y%m%dT%H%M%SZ", &utc);
         for (const char* index : {"00000", "00001", "00002"}) {
             const std::string name = std::string("seg-") + stamp.data() + "-" + index + ".ts";
-            std::ofstream(dir / name) << "planted";
+            std::ofstream(dir / kSourceRendition / name) << "planted";
             planted.insert(name);
         }
     }
@@ -382,7 +389,7 @@ TEST_F(StagePipelineTest, ARestartNeverReusesOrOverwritesSegmentNames) {
     EXPECT_TRUE(recorder.errors.empty()) << recorder.first_error();
 
     const std::vector<std::string> second_run =
-        playlist_segments(read_text_file(dir / "index.m3u8"));
+        playlist_segments(read_text_file(dir / kSourceRendition / ".pipeline.m3u8"));
     ASSERT_GE(second_run.size(), 2u);
     for (const std::string& name : second_run) {
         EXPECT_EQ(std::count(first_run.begin(), first_run.end(), name), 0)
@@ -391,9 +398,10 @@ TEST_F(StagePipelineTest, ARestartNeverReusesOrOverwritesSegmentNames) {
     }
     // Every segment of both runs stays on disk: they are the replay archive.
     for (const std::string& name : first_run)
-        EXPECT_TRUE(is_whole_transport_stream(dir / name)) << "first run's " << name;
+        EXPECT_TRUE(is_whole_transport_stream(dir / kSourceRendition / name))
+            << "first run's " << name;
     for (const std::string& name : planted)
-        EXPECT_EQ(read_text_file(dir / name), "planted") << name;
+        EXPECT_EQ(read_text_file(dir / kSourceRendition / name), "planted") << name;
 }
 
 TEST_F(StagePipelineTest, MarkupCharactersInTheLowerThirdAreShownAsTyped) {
@@ -425,7 +433,8 @@ TEST_F(StagePipelineTest, StoppingTwiceReportsStoppedOnce) {
     EXPECT_EQ(recorder.stopped, 1);
     EXPECT_FALSE(pipeline.running());
     EXPECT_TRUE(recorder.errors.empty()) << recorder.first_error();
-    EXPECT_EQ(last_line(read_text_file(dir / "index.m3u8")), "#EXT-X-ENDLIST");
+    EXPECT_EQ(last_line(read_text_file(dir / kSourceRendition / ".pipeline.m3u8")),
+              "#EXT-X-ENDLIST");
 }
 
 TEST_F(StagePipelineTest, StoppingRightAfterStartStillEndsWithAFinalPlaylist) {
@@ -441,10 +450,10 @@ TEST_F(StagePipelineTest, StoppingRightAfterStartStillEndsWithAFinalPlaylist) {
     EXPECT_FALSE(pipeline.running());
     EXPECT_TRUE(recorder.errors.empty()) << recorder.first_error();
     EXPECT_FALSE(LogWatch::logged("stop timeout")) << "the stop should end by EOS";
-    const std::string playlist = read_text_file(dir / "index.m3u8");
+    const std::string playlist = read_text_file(dir / kSourceRendition / ".pipeline.m3u8");
     EXPECT_EQ(last_line(playlist), "#EXT-X-ENDLIST") << playlist;
     for (const std::string& name : playlist_segments(playlist))
-        EXPECT_TRUE(is_whole_transport_stream(dir / name));
+        EXPECT_TRUE(is_whole_transport_stream(dir / kSourceRendition / name));
 }
 
 TEST_F(StagePipelineTest, AStopThatTimesOutEndsTheRunOnce) {

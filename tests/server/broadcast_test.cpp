@@ -48,11 +48,21 @@ class BroadcastTest : public ::testing::Test {
     TempDir dir;
     schedule::Database db{dir / "stagehub.db"};
     pipelines::SegmentArchive archive{db, dir / "live"};
-    Broadcast broadcast{Broadcast::Config{dir / "live", 1, 320, 180, 200ms, 2000ms, 60s}, archive};
+    Broadcast broadcast{Broadcast::Config{.live_dir = dir / "live",
+                                          .segment_seconds = 1,
+                                          .width = 320,
+                                          .height = 180,
+                                          .ladder = {},
+                                          .first_backoff = 200ms,
+                                          .max_backoff = 2000ms,
+                                          .stable_after = 60s},
+                        archive};
 };
 
 TEST_F(BroadcastTest, AFailedStageRestartsWithBackoffAndGoesLiveAgain) {
-    broadcast.start_stage("salen");
+    schedule::Stage salen;
+    salen.id = "salen";
+    broadcast.start_stage(salen);
     const auto state = [&] { return broadcast.stage_health("salen")["state"]; };
     ASSERT_TRUE(run_until(
         context, [&] { return state() == "live"; }, 20s))
@@ -81,7 +91,7 @@ TEST_F(BroadcastTest, AFailedStageRestartsWithBackoffAndGoesLiveAgain) {
     ASSERT_TRUE(run_until(
         context,
         [&] {
-            std::ifstream in(dir / "live/salen/index.m3u8");
+            std::ifstream in(dir / "live/salen/source/index.m3u8");
             std::stringstream text;
             text << in.rdbuf();
             return text.str().find("#EXT-X-DISCONTINUITY") != std::string::npos;

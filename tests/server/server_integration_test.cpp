@@ -144,7 +144,20 @@ TEST(Server, WebsocketAnswersBadInputAndStaysOpen) {
     ws.send_text(R"({"type": "subscribe"})");
     const auto again = ws.receive(5s);
     ASSERT_TRUE(again.has_value()) << "the connection must survive bad input";
-    EXPECT_EQ(json::parse(*again)["error"]["code"], "unsupported");
+    EXPECT_EQ(json::parse(*again)["error"]["code"], "unknown_channel");
+    ws.send_text(R"({"type": "hello"})");
+    const auto third = ws.receive(5s);
+    ASSERT_TRUE(third.has_value());
+    EXPECT_EQ(json::parse(*third)["error"]["code"], "unsupported");
+    // The ops channel is the organisers': no token, no subscription.
+    ws.send_text(R"({"type": "subscribe", "channels": ["ops"]})");
+    const auto refused = ws.receive(5s);
+    ASSERT_TRUE(refused.has_value());
+    EXPECT_EQ(json::parse(*refused)["error"]["code"], "unauthorized");
+    ws.send_text(R"({"type": "subscribe", "channels": ["ops"], "token": "not-a-token"})");
+    const auto bad_token = ws.receive(5s);
+    ASSERT_TRUE(bad_token.has_value());
+    EXPECT_EQ(json::parse(*bad_token)["error"]["code"], "unauthorized");
     EXPECT_EQ(stagehub::testing::websocket_handshake_status(server.port, "/elsewhere") == 101,
               false);
 }

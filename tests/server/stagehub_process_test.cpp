@@ -125,7 +125,9 @@ TEST(StagehubProcess, CtrlCEndsTheBroadcastCleanlyAndExitsZero) {
     const std::string serving = server.wait_for_line("serving on http://127.0.0.1:", 30s);
     ASSERT_FALSE(serving.empty()) << server.output();
 
-    const auto live = dir.path() / "media/live/stora-salen";
+    // The top rendition's media playlist; the master beside the renditions lists them.
+    const auto stage_dir = dir.path() / "media/live/stora-salen";
+    const auto live = stage_dir / "source";
     const auto deadline = std::chrono::steady_clock::now() + 40s;
     while (std::chrono::steady_clock::now() < deadline &&
            playlist_segments(read_text_file(live / "index.m3u8")).size() < 3) {
@@ -134,10 +136,14 @@ TEST(StagehubProcess, CtrlCEndsTheBroadcastCleanlyAndExitsZero) {
     const auto during = playlist_segments(read_text_file(live / "index.m3u8"));
     ASSERT_GE(during.size(), 3u) << "the stage never went live:\n" << server.output();
 
-    // The playlist is also reachable over HTTP, uncached, with the HLS MIME type.
+    // The master is reachable over HTTP, uncached, with the HLS MIME type, and lists the
+    // passthrough source and the audio-only rendition.
     const auto reply =
         stagehub::testing::http_get(port_of(serving), "/live/stora-salen/index.m3u8");
     EXPECT_EQ(reply.status, 200);
+    EXPECT_NE(reply.body.find("#EXT-X-STREAM-INF:"), std::string::npos) << reply.body;
+    EXPECT_NE(reply.body.find("\nsource/index.m3u8\n"), std::string::npos) << reply.body;
+    EXPECT_NE(reply.body.find("\naudio/index.m3u8\n"), std::string::npos) << reply.body;
     EXPECT_EQ(reply.headers.at("content-type"), "application/vnd.apple.mpegurl");
     EXPECT_EQ(reply.headers.at("cache-control"), "no-store");
 
@@ -251,7 +257,7 @@ TEST(StagehubProcess, ASessionBecomesAReplayThatSurvivesKillMinus9) {
         ASSERT_FALSE(first.wait_for_line("stage salen: live", 30s).empty()) << first.output();
         std::this_thread::sleep_for(8s);  // into the talk
         first.signal(SIGKILL);
-        live_before = read_text_file(dir / "data/media/live/salen/index.m3u8");
+        live_before = read_text_file(dir / "data/media/live/salen/source/index.m3u8");
         ASSERT_NE(first.wait_exit(10s), -1);
     }
     Process second(serve);
@@ -280,7 +286,19 @@ TEST(StagehubProcess, ASessionBecomesAReplayThatSurvivesKillMinus9) {
     EXPECT_LE(seconds_between(talk_start, replay["covers_from"]), 1.0) << replay.dump();
     EXPECT_GE(seconds_between(talk_end, replay["covers_to"]), -1.0) << replay.dump();
 
-    const auto playlist = http_get(port, replay["playlist"].get<std::string>());
+    // The replay's master lists every rendition that recorded it; players pick one.
+    const std::string master_url = replay["playlist"];
+    const auto master = http_get(port, master_url);
+    ASSERT_EQ(master.status, 200);
+    const auto variants = playlist_segments(master.body);
+    ASSERT_EQ(variants.size(), 2u) << master.body;
+    EXPECT_EQ(variants[0], "source/playlist.m3u8") << master.body;
+    EXPECT_EQ(variants[1], "audio/playlist.m3u8") << master.body;
+    const std::string base = master_url.substr(0, master_url.rfind('/') + 1);
+    const auto audio_only = http_get(port, base + variants[1]);
+    ASSERT_EQ(audio_only.status, 200);
+    EXPECT_GE(playlist_segments(audio_only.body).size(), 5u) << audio_only.body;
+    const auto playlist = http_get(port, base + variants[0]);
     ASSERT_EQ(playlist.status, 200);
     EXPECT_EQ(playlist.headers.at("content-type"), "application/vnd.apple.mpegurl");
     EXPECT_NE(playlist.body.find("#EXT-X-PLAYLIST-TYPE:VOD"), std::string::npos) << playlist.body;
@@ -310,7 +328,7 @@ TEST(StagehubProcess, ASessionBecomesAReplayThatSurvivesKillMinus9) {
         const size_t at = text.find("#EXT-X-MEDIA-SEQUENCE:");
         return at == std::string::npos ? -1 : std::stoll(text.substr(at + 22));
     };
-    const std::string live_after = read_text_file(dir / "data/media/live/salen/index.m3u8");
+    const std::string live_after = read_text_file(dir / "data/media/live/salen/source/index.m3u8");
     ASSERT_GE(sequence(live_before), 0) << live_before;
     EXPECT_GT(sequence(live_after), sequence(live_before)) << live_before << "\n---\n"
                                                            << live_after;

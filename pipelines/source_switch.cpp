@@ -1,0 +1,265 @@
+#include "pipelines/source_switch.hpp"
+
+#include <gst/app/gstappsrc.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "pipelines/gst_util.hpp"
+
+namespace stagehub::pipelines {
+namespace {
+
+// A frame's length when the parser left it unset: 40 ms is one frame at 25 fps, enough to
+// keep the next switch after everything already pushed.
+constexpr GstClockTime kDefaultFrame = 40 * GST_MSECOND;
+// Audio may overlap what was pushed by this much (rounding) before a frame is dropped.
+constexpr GstClockTime kAudioSlack = GST_MSECOND;
+// A source whose timestamps leap this far ahead of the program clock is re-anchored.
+constexpr GstClockTime kMaxLead = 10 * GST_SECOND;
+
+GstAppSrc* as_app_src(GstElement* element) {
+    return reinterpret_cast<GstAppSrc*>(element);
+}
+
+// The running time of a timestamp in the sample's segment (the source pipeline's
+// timeline); a sample without a TIME segment is read as already in running time.
+std::optional<GstClockTime> running_pts(GstSample* sample, GstClockTime pts) {
+    if (!GST_CLOCK_TIME_IS_VALID(pts))
+        return std::nullopt;
+    const GstSegment* segment = gst_sample_get_segment(sample);
+    if (segment == nullptr || segment->format != GST_FORMAT_TIME)
+        return pts;
+    const GstClockTime rt = gst_segment_to_running_time(segment, GST_FORMAT_TIME, pts);
+    if (!GST_CLOCK_TIME_IS_VALID(rt))
+        return std::nullopt;
+    return rt;
+}
+
+// DTS may lie before the segment start (B-frames): a signed running time.
+std::optional<GstClockTimeDiff> running_dts(GstSample* sample, GstClockTime dts) {
+    if (!GST_CLOCK_TIME_IS_VALID(dts))
+        return std::nullopt;
+    const GstSegment* segment = gst_sample_get_segment(sample);
+    if (segment == nullptr || segment->format != GST_FORMAT_TIME)
+        return static_cast<GstClockTimeDiff>(dts);
+    guint64 rt = 0;
+    const int sign = gst_segment_to_running_time_full(segment, GST_FORMAT_TIME, dts, &rt);
+    if (sign == 0)
+        return std::nullopt;
+    return sign > 0 ? static_cast<GstClockTimeDiff>(rt) : -static_cast<GstClockTimeDiff>(rt);
+}
+
+GstClockTime shifted(GstClockTime running, GstClockTimeDiff offset) {
+    const GstClockTimeDiff out = static_cast<GstClockTimeDiff>(running) + offset;
+    return out < 0 ? 0 : static_cast<GstClockTime>(out);
+}
+
+}  // namespace
+
+const char* name_of(Feed feed) {
+    switch (feed) {
+        case Feed::none:
+            return "none";
+        case Feed::input:
+            return "input";
+        case Feed::slate:
+            return "slate";
+    }
+    return "none";
+}
+
+void SourceSwitch::attach(const Outlet& outlet) {
+    const std::lock_guard lock(mutex_);
+    outlet_ = outlet;
+    attached_ = true;
+    finishing_ = false;
+    on_air_ = OnAir{};
+    video_end_ = 0;
+    last_dts_ = -1;
+    audio_end_ = 0;
+    pushed_any_ = false;
+    switch_times_.clear();
+}
+
+void SourceSwitch::finish() {
+    const std::lock_guard lock(mutex_);
+    if (!attached_ || finishing_)
+        return;
+    finishing_ = true;
+    gst_app_src_end_of_stream(as_app_src(outlet_.video));
+    if (audio_end_ >= video_end_ || !on_air_.anchored) {
+        gst_app_src_end_of_stream(as_app_src(outlet_.audio));
+        attached_ = false;
+    }
+}
+
+bool SourceSwitch::finished() const {
+    const std::lock_guard lock(mutex_);
+    return finishing_ && !attached_;
+}
+
+void SourceSwitch::give_up_finishing() {
+    const std::lock_guard lock(mutex_);
+    if (!attached_ || !finishing_)
+        return;
+    gst_app_src_end_of_stream(as_app_src(outlet_.audio));
+    attached_ = false;
+}
+
+void SourceSwitch::detach() {
+    const std::lock_guard lock(mutex_);
+    attached_ = false;
+    finishing_ = false;
+    outlet_ = Outlet{};
+    on_air_ = OnAir{};
+}
+
+void SourceSwitch::set_input_run(uint64_t run) {
+    const std::lock_guard lock(mutex_);
+    input_run_ = run;
+}
+
+void SourceSwitch::want_slate(bool wanted) {
+    const std::lock_guard lock(mutex_);
+    slate_wanted_ = wanted;
+}
+
+Feed SourceSwitch::on_air() const {
+    const std::lock_guard lock(mutex_);
+    return on_air_.feed;
+}
+
+std::vector<FeedSwitch> SourceSwitch::take_switches() {
+    const std::lock_guard lock(mutex_);
+    return std::exchange(switches_, {});
+}
+
+bool SourceSwitch::switched_within(GstClockTime after, GstClockTime up_to) const {
+    const std::lock_guard lock(mutex_);
+    return std::any_of(switch_times_.begin(), switch_times_.end(),
+                       [&](GstClockTime t) { return t > after && t <= up_to; });
+}
+
+bool SourceSwitch::wanted(Feed feed, uint64_t run) const {
+    if (feed == Feed::input)
+        return run == input_run_;
+    return feed == Feed::slate && slate_wanted_ && on_air_.feed != Feed::slate;
+}
+
+GstClockTime SourceSwitch::program_now() const {
+    return running_time_now(outlet_.pipeline);
+}
+
+// Fixes the offset so that this keyframe lands at the program's "now", or right after what
+// was already pushed (video, and the decode order) if that is later.
+void SourceSwitch::go_on_air(Feed feed, uint64_t run, GstClockTime key_pts,
+                             std::optional<GstClockTimeDiff> key_dts) {
+    const GstClockTime start = std::max(program_now(), video_end_);
+    GstClockTimeDiff offset =
+        static_cast<GstClockTimeDiff>(start) - static_cast<GstClockTimeDiff>(key_pts);
+    if (key_dts && last_dts_ >= 0)
+        offset =
+            std::max(offset, last_dts_ + static_cast<GstClockTimeDiff>(GST_MSECOND) - *key_dts);
+    const bool is_switch = on_air_.feed != feed || on_air_.run != run;
+    on_air_ = OnAir{feed, run, offset, true};
+    if (!is_switch)
+        return;  // the same source re-anchored after a timestamp jump: one picture still
+    const GstClockTime at = shifted(key_pts, offset);
+    if (slate_wanted_ && feed == Feed::input)
+        slate_wanted_ = false;
+    // Split every rendition here, so the new picture starts a segment of its own. Before
+    // the first buffer there is nothing to split.
+    if (pushed_any_) {
+        for (GstElement* splitter : outlet_.splitters)
+            g_signal_emit_by_name(splitter, "split-at-running-time", at);
+    }
+    switch_times_.push_back(at);
+    switches_.push_back(FeedSwitch{feed, run, at, std::chrono::system_clock::now()});
+}
+
+void SourceSwitch::push(Feed feed, uint64_t run, Track track, GstSample* sample) {
+    GstBuffer* buffer = gst_sample_get_buffer(sample);
+    if (buffer == nullptr)
+        return;
+    const std::lock_guard lock(mutex_);
+    if (!attached_)
+        return;
+    const std::optional<GstClockTime> pts = running_pts(sample, GST_BUFFER_PTS(buffer));
+    if (!pts)
+        return;  // rtspsrc's first frames carry no timestamp: nothing to place them by
+    const bool ours = on_air_.feed == feed && on_air_.run == run;
+    if (track == Track::audio) {
+        if (ours && on_air_.anchored)
+            push_audio(sample, buffer, *pts);
+        if (finishing_ && audio_end_ >= video_end_) {
+            gst_app_src_end_of_stream(as_app_src(outlet_.audio));
+            attached_ = false;
+        }
+        return;
+    }
+    if (finishing_)
+        return;
+    const std::optional<GstClockTimeDiff> dts = running_dts(sample, GST_BUFFER_DTS(buffer));
+    const bool keyframe = !GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT);
+    if (ours && on_air_.anchored) {
+        // A source whose clock went back or leapt ahead is re-anchored at its next keyframe,
+        // so the program timeline stays monotonic and near the wall clock.
+        const GstClockTime out_pts = shifted(*pts, on_air_.offset);
+        const bool back = dts && last_dts_ >= 0 && *dts + on_air_.offset <= last_dts_;
+        if (!back && out_pts <= program_now() + kMaxLead) {
+            push_video(sample, buffer, *pts, dts);
+            return;
+        }
+        on_air_.anchored = false;
+    }
+    if (!keyframe)
+        return;
+    if (ours || wanted(feed, run)) {
+        go_on_air(feed, run, *pts, dts);
+        push_video(sample, buffer, *pts, dts);
+    }
+}
+
+void SourceSwitch::push_video(GstSample* sample, GstBuffer* buffer, GstClockTime pts,
+                              std::optional<GstClockTimeDiff> dts) {
+    GstBuffer* out = gst_buffer_copy(buffer);  // metadata only; the memory is shared
+    const GstClockTime out_pts = shifted(pts, on_air_.offset);
+    GST_BUFFER_PTS(out) = out_pts;
+    if (dts) {
+        const GstClockTimeDiff out_dts = *dts + on_air_.offset;
+        GST_BUFFER_DTS(out) = out_dts < 0 ? 0 : static_cast<GstClockTime>(out_dts);
+        last_dts_ = out_dts;
+    } else {
+        GST_BUFFER_DTS(out) = GST_CLOCK_TIME_NONE;
+    }
+    const GstClockTime duration =
+        GST_BUFFER_DURATION_IS_VALID(buffer) ? GST_BUFFER_DURATION(buffer) : kDefaultFrame;
+    video_end_ = std::max(video_end_, out_pts + duration);
+    pushed_any_ = true;
+    GstSample* retimed = gst_sample_new(out, gst_sample_get_caps(sample), nullptr, nullptr);
+    gst_buffer_unref(out);
+    gst_app_src_push_sample(as_app_src(outlet_.video), retimed);
+    gst_sample_unref(retimed);
+}
+
+void SourceSwitch::push_audio(GstSample* sample, GstBuffer* buffer, GstClockTime pts) {
+    const GstClockTime out_pts = shifted(pts, on_air_.offset);
+    // Sound from before the switch, or overlapping what the last source already played.
+    if (out_pts + kAudioSlack < audio_end_ ||
+        (!switch_times_.empty() && out_pts + kAudioSlack < switch_times_.back()))
+        return;
+    GstBuffer* out = gst_buffer_copy(buffer);
+    GST_BUFFER_PTS(out) = out_pts;
+    GST_BUFFER_DTS(out) = out_pts;
+    if (GST_BUFFER_DURATION_IS_VALID(buffer))
+        audio_end_ = out_pts + GST_BUFFER_DURATION(buffer);
+    else
+        audio_end_ = out_pts;
+    GstSample* retimed = gst_sample_new(out, gst_sample_get_caps(sample), nullptr, nullptr);
+    gst_buffer_unref(out);
+    gst_app_src_push_sample(as_app_src(outlet_.audio), retimed);
+    gst_sample_unref(retimed);
+}
+
+}  // namespace stagehub::pipelines
