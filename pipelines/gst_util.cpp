@@ -113,6 +113,23 @@ std::string describe_bus_error(GstMessage* message, const std::string& stage_id)
     return text;
 }
 
+std::vector<std::string> factories_in(GstElement* bin) {
+    std::vector<std::string> names;
+    if (bin == nullptr)
+        return names;
+    GstIterator* it = gst_bin_iterate_recurse(as_bin(bin));
+    GValue item = G_VALUE_INIT;
+    while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+        auto* element = static_cast<GstElement*>(g_value_get_object(&item));
+        if (GstElementFactory* factory = gst_element_get_factory(element); factory != nullptr)
+            names.emplace_back(gst_plugin_feature_get_name(factory));
+        g_value_reset(&item);
+    }
+    g_value_unset(&item);
+    gst_iterator_free(it);
+    return names;
+}
+
 GstClockTime running_time_now(GstElement* pipeline) {
     GstClock* clock = gst_element_get_clock(pipeline);
     if (clock == nullptr)

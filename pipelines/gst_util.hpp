@@ -33,6 +33,10 @@ void link_chain(std::initializer_list<GstElement*> chain, const std::string& sta
 // "element: message" of an ERROR message, with the debug details logged as a warning.
 std::string describe_bus_error(GstMessage* message, const std::string& stage_id);
 
+// The factory names of every element in a bin and its sub-bins ("x264enc", "hlssink2",
+// ...): what a graph really contains, for health reports and tests.
+std::vector<std::string> factories_in(GstElement* bin);
+
 // The pipeline's current running time (its clock minus its base time), 0 before PLAYING.
 GstClockTime running_time_now(GstElement* pipeline);
 

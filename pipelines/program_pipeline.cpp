@@ -582,6 +582,10 @@ std::vector<RenditionInfo> ProgramPipeline::renditions() const {
     return infos;
 }
 
+std::vector<std::string> ProgramPipeline::elements() const {
+    return factories_in(impl_->pipeline.get());
+}
+
 bool ProgramPipeline::add_output(const std::string& name, GstElement* output) {
     Impl& d = *impl_;
     if (d.state != RunState::playing || d.outputs.contains(name))

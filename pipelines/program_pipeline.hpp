@@ -75,6 +75,8 @@ class ProgramPipeline {
     bool running() const;
 
     std::vector<RenditionInfo> renditions() const;
+    // Factory names of every element in the running graph.
+    std::vector<std::string> elements() const;
 
     // A second output beside HLS (a local display, an SRT feed to the room): `output` is a
     // bin with ghost sink pads "video" (H.264 byte-stream) and/or "audio" (ADTS AAC). It is

@@ -447,6 +447,10 @@ SourceStats SourceRun::stats() {
     return stats;
 }
 
+std::vector<std::string> SourceRun::elements() const {
+    return factories_in(pipeline_.get());
+}
+
 void SourceRun::handle(GstMessage* message) {
     if (ended_)
         return;

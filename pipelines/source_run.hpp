@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "pipelines/gst_ptr.hpp"
 #include "pipelines/source_switch.hpp"
@@ -91,6 +92,8 @@ class SourceRun {
     std::chrono::steady_clock::duration silent_for() const;
     bool had_data() const;
     SourceStats stats();
+    // Factory names of every element in the run's graph.
+    std::vector<std::string> elements() const;
 
     struct Tap;  // what the streaming threads see
 

@@ -397,6 +397,10 @@ std::vector<RenditionInfo> StagePipeline::renditions() const {
     return program_.renditions();
 }
 
+std::vector<std::string> StagePipeline::input_elements() const {
+    return input_ ? input_->elements() : std::vector<std::string>{};
+}
+
 bool StagePipeline::add_output(const std::string& name, GstElement* output) {
     return program_.add_output(name, output);
 }

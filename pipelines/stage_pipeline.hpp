@@ -99,6 +99,10 @@ class StagePipeline : public SourceRun::Listener, public ProgramPipeline::Listen
     const StagePipelineConfig& config() const { return config_; }
     StageMediaHealth health();
     std::vector<RenditionInfo> renditions() const;
+    // What runs now: the factory names in the program and in the current input run (e.g.
+    // to show that a passthrough input encodes nothing but the smaller renditions).
+    std::vector<std::string> program_elements() const { return program_.elements(); }
+    std::vector<std::string> input_elements() const;
     // A second output fed from the program (see ProgramPipeline::add_output).
     bool add_output(const std::string& name, GstElement* output);
     void remove_output(const std::string& name);

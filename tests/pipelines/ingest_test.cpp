@@ -1,0 +1,359 @@
+// Real senders into a real stage over loopback: an SRT caller (OBS stand-in) with a
+// passphrase, an RTMP publisher through nginx-rtmp, an RTSP camera, a file. Checked the way
+// a player and an operator would: every rendition's segments decode and start with the same
+// keyframe, the passthrough encodes nothing, a lost input is covered by the slate within
+// 2 s while the segments keep coming, and the input comes back by itself.
+#include <gst/gst.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <thread>
+
+#include "child_process.hpp"
+#include "media_probe.hpp"
+#include "media_senders.hpp"
+#include "nginx_rtmp.hpp"
+#include "pipelines/master_playlist.hpp"
+#include "pipelines/stage_pipeline.hpp"
+#include "ports.hpp"
+#include "temp_dir.hpp"
+#include "test_loop.hpp"
+#include "ts_probe.hpp"
+
+namespace stagehub::pipelines {
+namespace {
+
+using namespace std::chrono_literals;
+using stagehub::testing::ChildProcess;
+using stagehub::testing::discover_streams;
+using stagehub::testing::probe_ts;
+using stagehub::testing::TempDir;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr const char* kPassphrase = "stagehub-secret-1";
+
+struct Recorder : StagePipeline::Listener {
+    explicit Recorder(Loop& l) : loop(l) {}
+
+    Loop& loop;
+    std::map<std::string, std::vector<ClosedSegment>> segments;  // by rendition
+    std::vector<std::pair<FeedSwitch, SteadyClock::time_point>> switches;
+    std::vector<std::string> errors;
+    int stopped = 0;
+
+    void on_pipeline_error(const std::string&, const std::string& message) override {
+        errors.push_back(message);
+        loop.reported();
+    }
+    void on_segment_closed(const std::string&, const ClosedSegment& segment) override {
+        segments[segment.rendition].push_back(segment);
+        loop.reported();
+    }
+    void on_pipeline_stopped(const std::string&) override {
+        ++stopped;
+        loop.reported();
+    }
+    void on_feed_switched(const std::string&, const FeedSwitch& change,
+                          const std::string&) override {
+        switches.emplace_back(change, SteadyClock::now());
+        loop.reported();
+    }
+    size_t count(const std::string& rendition) const {
+        const auto it = segments.find(rendition);
+        return it == segments.end() ? 0 : it->second.size();
+    }
+    std::optional<Feed> on_air() const {
+        if (switches.empty())
+            return std::nullopt;
+        return switches.back().first.to;
+    }
+};
+
+class IngestTest : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() { gst_init(nullptr, nullptr); }
+
+    // A 640x360 sender with a keyframe every second, 1-second segments, and a ladder of two
+    // encoded renditions below it: small enough that sender and stage share two cores.
+    StagePipelineConfig stage(SourceSpec::Kind kind, const std::string& uri) {
+        StagePipelineConfig config;
+        config.stage_id = "ingest";
+        config.output_dir = dir / "live";
+        config.segment_seconds = 1;
+        config.ladder.encoded = {{"180p", 320, 180, 300}, {"90p", 160, 90, 100}};
+        config.source.kind = kind;
+        config.source.uri = uri;
+        config.source.width = 640;
+        config.source.height = 360;
+        return config;
+    }
+
+    static testing::SenderEncode sender_encode() {
+        testing::SenderEncode encode;
+        encode.width = 640;
+        encode.height = 360;
+        encode.bitrate_kbps = 800;
+        encode.gop_seconds = 1.0;
+        return encode;
+    }
+
+    // Starts an SRT caller once the stage listens; a caller that finds nobody gives up, so
+    // it is started again (bounded) until it stays up.
+    std::unique_ptr<ChildProcess> start_srt_sender(int port, const std::string& name) {
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            if (!testing::wait_for_udp_bound(port, 10s))
+                break;
+            auto sender = std::make_unique<ChildProcess>(
+                testing::srt_sender_args(
+                    {.port = port, .passphrase = kPassphrase, .encode = sender_encode()}),
+                dir / (name + std::to_string(attempt) + ".log"));
+            loop.run_for(1500ms);
+            if (sender->running())
+                return sender;
+        }
+        return nullptr;
+    }
+
+    bool wait_for_input_segments(size_t more_than, std::chrono::milliseconds timeout) {
+        return loop.run_until(
+            [&] {
+                return recorder.on_air() == Feed::input && recorder.count("source") > more_than &&
+                       recorder.count("180p") > more_than && recorder.count("90p") > more_than;
+            },
+            timeout);
+    }
+
+    void stop(StagePipeline& pipeline) {
+        pipeline.stop();
+        ASSERT_TRUE(loop.run_until([&] { return recorder.stopped > 0; }, 10s));
+    }
+
+    TempDir dir;
+    Loop loop;
+    Recorder recorder{loop};
+};
+
+int count_of(const std::vector<std::string>& names, const std::string& name) {
+    return static_cast<int>(std::count(names.begin(), names.end(), name));
+}
+
+int width_in(const std::filesystem::path& file) {
+    const std::string streams = discover_streams(file);
+    const auto at = streams.find("width=(int)");
+    return at == std::string::npos ? 0 : std::stoi(streams.substr(at + 11));
+}
+
+TEST_F(IngestTest, SrtWithPassphraseBecomesAKeyframeAlignedLadderWithAPassthroughTop) {
+    const int port = testing::free_udp_port();
+    StagePipelineConfig config =
+        stage(SourceSpec::Kind::srt, "srt://127.0.0.1:" + std::to_string(port));
+    config.source.passphrase = kPassphrase;
+    StagePipeline pipeline(config, recorder);
+    pipeline.start();
+    auto sender = start_srt_sender(port, "sender");
+    ASSERT_TRUE(sender) << "the SRT sender could not connect";
+    ASSERT_TRUE(wait_for_input_segments(5, 30s))
+        << "segments: " << recorder.count("source") << "; sender:\n"
+        << sender->log();
+
+    // Passthrough: the input only parses; the program encodes the two smaller renditions
+    // and nothing else (the top rendition is the sender's own H.264).
+    const auto input = pipeline.input_elements();
+    EXPECT_EQ(count_of(input, "srtsrc"), 1);
+    EXPECT_EQ(count_of(input, "x264enc"), 0);
+    EXPECT_EQ(count_of(input, "avdec_h264"), 0);
+    const auto program = pipeline.program_elements();
+    EXPECT_EQ(count_of(program, "x264enc"), 2);
+    EXPECT_EQ(count_of(program, "avdec_h264"), 1);
+    EXPECT_EQ(count_of(program, "hlssink2"), 4);
+
+    // The master lists every rendition, with the sizes really sent.
+    const std::string master = master_playlist(pipeline.renditions());
+    for (const char* line : {"source/index.m3u8", "180p/index.m3u8", "90p/index.m3u8",
+                             "audio/index.m3u8", "RESOLUTION=640x360", "RESOLUTION=320x180",
+                             "RESOLUTION=160x90", "CODECS=\"mp4a.40.2\""}) {
+        EXPECT_NE(master.find(line), std::string::npos) << line << " missing from\n" << master;
+    }
+
+    // Segment k of every video rendition starts with a keyframe at the same instant, so a
+    // player can switch rendition at any segment; and every one decodes to its size.
+    const auto& top = recorder.segments["source"];
+    for (size_t k = 1;
+         k + 1 < std::min({top.size(), recorder.count("180p"), recorder.count("90p")}); ++k) {
+        SCOPED_TRACE("segment " + std::to_string(k));
+        const auto top_probe = probe_ts(top[k].path);
+        ASSERT_TRUE(top_probe.first_video_pts.has_value());
+        EXPECT_TRUE(top_probe.starts_with_idr);
+        EXPECT_GT(top_probe.audio_pes, 0);
+        for (const char* rendition : {"180p", "90p"}) {
+            const auto& r = recorder.segments[rendition][k];
+            const auto probe = probe_ts(r.path);
+            EXPECT_EQ(probe.first_video_pts, top_probe.first_video_pts) << rendition;
+            EXPECT_TRUE(probe.starts_with_idr) << rendition;
+            EXPECT_NEAR(r.duration_s, top[k].duration_s, 0.001) << rendition;
+        }
+        EXPECT_NEAR(top[k].duration_s, 1.0, 0.05) << "segments follow the sender's 1 s GOP";
+    }
+    EXPECT_EQ(width_in(top[2].path), 640);
+    EXPECT_EQ(width_in(recorder.segments["180p"][2].path), 320);
+    EXPECT_EQ(width_in(recorder.segments["90p"][2].path), 160);
+    EXPECT_NE(discover_streams(recorder.segments["audio"][1].path).find("audio/mpeg"),
+              std::string::npos);
+
+    const auto health = pipeline.health();
+    EXPECT_EQ(health.input_state, "receiving");
+    ASSERT_TRUE(health.input.has_value());
+    EXPECT_EQ(health.input->width, 640);
+    EXPECT_GT(health.input->video_kbps, 100);
+    EXPECT_NEAR(health.input->keyframe_interval_s, 1.0, 0.3);
+    ASSERT_TRUE(health.input->last_keyframe_age_s.has_value());
+    EXPECT_LT(*health.input->last_keyframe_age_s, 2.0);
+    stop(pipeline);
+    EXPECT_TRUE(recorder.errors.empty()) << recorder.errors.front();
+}
+
+TEST_F(IngestTest, AWrongPassphraseGetsNoPictureOnAir) {
+    const int port = testing::free_udp_port();
+    StagePipelineConfig config =
+        stage(SourceSpec::Kind::srt, "srt://127.0.0.1:" + std::to_string(port));
+    config.source.passphrase = "another-secret-entirely";
+    StagePipeline pipeline(config, recorder);
+    pipeline.start();
+    ASSERT_TRUE(testing::wait_for_udp_bound(port, 10s));
+    ChildProcess sender(testing::srt_sender_args(
+                            {.port = port, .passphrase = kPassphrase, .encode = sender_encode()}),
+                        dir / "sender.log");
+    // The slate covers the stage; the sender's picture never reaches it.
+    ASSERT_TRUE(loop.run_until([&] { return recorder.count("source") >= 3; }, 20s));
+    EXPECT_EQ(recorder.on_air(), Feed::slate);
+    EXPECT_EQ(pipeline.health().input_state, "waiting");
+    stop(pipeline);
+}
+
+TEST_F(IngestTest, ALostSrtSenderIsCoveredByTheSlateWithin2sAndComesBackWithoutAGap) {
+    const int port = testing::free_udp_port();
+    StagePipelineConfig config =
+        stage(SourceSpec::Kind::srt, "srt://127.0.0.1:" + std::to_string(port));
+    config.source.passphrase = kPassphrase;
+    config.slate_text = {"Vi är strax tillbaka", "Nästa: 10:30 Panelsamtal"};
+    StagePipeline pipeline(config, recorder);
+    pipeline.start();
+    auto sender = start_srt_sender(port, "first");
+    ASSERT_TRUE(sender);
+    ASSERT_TRUE(wait_for_input_segments(3, 30s));
+
+    // The encoder crashes.
+    const auto killed = SteadyClock::now();
+    sender->kill_hard();
+    ASSERT_TRUE(loop.run_until([&] { return recorder.on_air() == Feed::slate; }, 5s));
+    const auto covered = recorder.switches.back().second - killed;
+    std::cout << "slate on air "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(covered).count()
+              << " ms after the sender was killed\n";
+    EXPECT_LT(covered, 2s);
+    const size_t at_loss = recorder.count("source");
+    // The playlist keeps advancing on the slate.
+    ASSERT_TRUE(loop.run_until([&] { return recorder.count("source") >= at_loss + 3; }, 10s));
+
+    // The encoder is restarted and the stage switches back by itself.
+    const uint64_t runs_before = pipeline.health().input_runs;
+    ASSERT_TRUE(loop.run_until(
+        [&] {
+            const auto h = pipeline.health();
+            return h.input_runs > runs_before && h.input_state == "waiting";
+        },
+        20s))
+        << "the listener was not started afresh";
+    sender = start_srt_sender(port, "second");
+    ASSERT_TRUE(sender);
+    ASSERT_TRUE(loop.run_until([&] { return recorder.on_air() == Feed::input; }, 20s));
+    const size_t at_return = recorder.count("source");
+    ASSERT_TRUE(wait_for_input_segments(at_return + 2, 20s));
+    stop(pipeline);
+    EXPECT_TRUE(recorder.errors.empty());
+
+    // No gap: every rendition's segments are numbered without a hole and each starts where
+    // the one before ended; the first slate and the first input segment after it begin new
+    // pictures.
+    for (const char* rendition : {"source", "180p", "90p"}) {
+        SCOPED_TRACE(rendition);
+        const auto& segments = recorder.segments[rendition];
+        int new_pictures = 0;
+        for (size_t k = 0; k < segments.size(); ++k) {
+            EXPECT_EQ(segments[k].index, k);
+            if (segments[k].discontinuity)
+                ++new_pictures;
+            if (k == 0)
+                continue;
+            const double gap =
+                std::chrono::duration<double>(segments[k].started_at - segments[k - 1].started_at)
+                    .count();
+            EXPECT_NEAR(gap, segments[k - 1].duration_s, 0.25) << "segment " << k;
+        }
+        EXPECT_EQ(new_pictures, 2);
+    }
+    // The slate's segments are real pictures, at the input's size.
+    const auto& top = recorder.segments["source"];
+    const auto first_slate = std::find_if(top.begin() + 1, top.end(),
+                                          [](const ClosedSegment& s) { return s.discontinuity; });
+    ASSERT_NE(first_slate, top.end());
+    EXPECT_EQ(width_in(first_slate->path), 640);
+    EXPECT_TRUE(probe_ts(first_slate->path).starts_with_idr);
+}
+
+TEST_F(IngestTest, RtmpFromAnOBSStandInThroughNginxIsPassedThrough) {
+    testing::NginxRtmp nginx;
+    StagePipeline pipeline(stage(SourceSpec::Kind::rtmp, nginx.url("stage1")), recorder);
+    pipeline.start();
+    ChildProcess sender(testing::rtmp_sender_args(nginx.url("stage1"), sender_encode()),
+                        dir / "rtmp-sender.log");
+    ASSERT_TRUE(wait_for_input_segments(2, 30s)) << sender.log() << nginx.log();
+    EXPECT_EQ(count_of(pipeline.input_elements(), "rtmp2src"), 1);
+    EXPECT_EQ(count_of(pipeline.input_elements(), "x264enc"), 0);
+    const auto& top = recorder.segments["source"];
+    EXPECT_EQ(width_in(top[1].path), 640);
+    EXPECT_TRUE(probe_ts(top[1].path).starts_with_idr);
+    stop(pipeline);
+}
+
+TEST_F(IngestTest, AnRtspCameraIsPulledAndPassedThrough) {
+    const int port = testing::free_tcp_port();
+    ChildProcess camera(testing::rtsp_server_args(port), dir / "camera.log");
+    ASSERT_TRUE(camera.wait_for_log("ready", 10s)) << camera.log();
+    StagePipeline pipeline(
+        stage(SourceSpec::Kind::rtsp, "rtsp://127.0.0.1:" + std::to_string(port) + "/stage"),
+        recorder);
+    pipeline.start();
+    // The camera's GOP is 2 s: segments of 2 s.
+    ASSERT_TRUE(wait_for_input_segments(2, 30s)) << camera.log();
+    EXPECT_EQ(count_of(pipeline.input_elements(), "rtspsrc"), 1);
+    EXPECT_EQ(count_of(pipeline.input_elements(), "x264enc"), 0);
+    EXPECT_EQ(width_in(recorder.segments["source"][1].path), 640);
+    stop(pipeline);
+}
+
+TEST_F(IngestTest, AFilePlaysInRealTimeAndItsNextRunFollowsSeamlessly) {
+    testing::make_test_mp4(dir / "talk.mp4", 3, 640, 360);
+    StagePipeline pipeline(stage(SourceSpec::Kind::file, (dir / "talk.mp4").string()), recorder);
+    const auto started = SteadyClock::now();
+    pipeline.start();
+    // Two plays of a 3-second file: the second run continues the timeline.
+    ASSERT_TRUE(loop.run_until(
+        [&] {
+            return std::count_if(recorder.switches.begin(), recorder.switches.end(),
+                                 [](const auto& s) { return s.first.to == Feed::input; }) >= 2 &&
+                   recorder.count("source") >= 5;
+        },
+        30s));
+    // Real time, not as fast as the disk reads: 5 one-second segments take about 5 s.
+    EXPECT_GT(SteadyClock::now() - started, 4s);
+    for (const auto& [change, at] : recorder.switches)
+        EXPECT_EQ(change.to, Feed::input) << "a file never leaves the stage to the slate";
+    stop(pipeline);
+}
+
+}  // namespace
+}  // namespace stagehub::pipelines
