@@ -422,13 +422,16 @@ SourceStats SourceRun::stats() {
     const double seconds = std::chrono::duration<double>(now - stats_at_).count();
     const uint64_t bytes = tap_->video_bytes.load();
     const uint64_t frames = tap_->frames.load();
-    if (seconds > 0.2) {
-        stats.video_kbps = static_cast<double>(bytes - stats_bytes_) * 8.0 / 1000.0 / seconds;
-        stats.fps = static_cast<double>(frames - stats_frames_) / seconds;
+    // Rates over whole windows of a second or more, whoever asks how often.
+    if (seconds >= 1.0) {
+        rate_kbps_ = static_cast<double>(bytes - stats_bytes_) * 8.0 / 1000.0 / seconds;
+        rate_fps_ = static_cast<double>(frames - stats_frames_) / seconds;
         stats_at_ = now;
         stats_bytes_ = bytes;
         stats_frames_ = frames;
     }
+    stats.video_kbps = rate_kbps_;
+    stats.fps = rate_fps_;
     stats.frames = frames;
     stats.dropped_frames = tap_->dropped.load();
     stats.receiving = frames > 0 && silent_for() < std::chrono::seconds(1);

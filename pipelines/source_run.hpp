@@ -116,6 +116,8 @@ class SourceRun {
     std::chrono::steady_clock::time_point stats_at_{};
     uint64_t stats_bytes_ = 0;
     uint64_t stats_frames_ = 0;
+    double rate_kbps_ = 0;
+    double rate_fps_ = 0;
 };
 
 // Waits (bounded) until every pipeline handed to a background thread has reached NULL:

@@ -244,9 +244,11 @@ void Application::publish_now(const schedule::Programme& programme, const std::s
     const schedule::Stage* stage = programme.find_stage(stage_id);
     const bool burned =
         stage != nullptr && stage->effective_lower_third() == schedule::LowerThirdMode::burned_in;
-    if (broadcast_)
+    if (broadcast_) {
         broadcast_->show(stage_id,
                          burned ? lower_third_for(programme, now_next) : pipelines::LowerThird{});
+        broadcast_->show_slate(stage_id, slate_for(programme, now_next));
+    }
     if (http_)
         http_->broadcast(now_message(programme, stage_id, now_next));
 }

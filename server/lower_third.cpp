@@ -11,15 +11,16 @@ using schedule::SessionKind;
 struct Words {
     const char* next;
     const char* moderator;
+    const char* right_back;
 };
 
 Words words_for(const std::string& language) {
     if (language.starts_with("sv"))
-        return {"Nästa", "moderator"};
+        return {"Nästa", "moderator", "Vi är strax tillbaka"};
     if (language.starts_with("nb") || language.starts_with("no") || language.starts_with("nn")) {
-        return {"Neste", "moderator"};
+        return {"Neste", "moderator", "Vi er straks tilbake"};
     }
-    return {"Next", "moderator"};
+    return {"Next", "moderator", "We'll be right back"};
 }
 
 std::string people_line(const schedule::Programme& programme, const schedule::Session& session,
@@ -67,6 +68,21 @@ pipelines::LowerThird lower_third_for(const schedule::Programme& programme,
     if (now_next.now->kind == SessionKind::break_)
         return {now_next.now->title, next_line()};
     return {now_next.now->title, people_line(programme, *now_next.now, words)};
+}
+
+pipelines::LowerThird slate_for(const schedule::Programme& programme,
+                                const schedule::NowNext& now_next) {
+    const Words words = words_for(programme.event.language());
+    // What the viewer is waiting for: the session that should be on, else the next one.
+    std::string line;
+    if (now_next.now != nullptr && now_next.now->kind != SessionKind::break_) {
+        line = now_next.now->title;
+    } else if (now_next.next != nullptr) {
+        line = std::string(words.next) + ": " +
+               local_clock_time(now_next.next->effective_start(), programme.event.time_zone) + " " +
+               now_next.next->title;
+    }
+    return {words.right_back, line};
 }
 
 }  // namespace stagehub::server

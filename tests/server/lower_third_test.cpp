@@ -40,6 +40,24 @@ TEST(LowerThird, GapsAndBreaksAnnounceWhatIsNextInLocalTime) {
     EXPECT_EQ(lunch.subtitle, "");
 }
 
+TEST(LowerThird, TheSlateSaysRightBackInTheEventsLanguageAndWhatViewersWaitFor) {
+    auto p = fixture();
+    // During a talk: the talk the viewer is missing.
+    const auto during =
+        slate_for(p, schedule::now_and_next(p, "sal-a", *parse_instant("2026-05-12T07:05:00Z")));
+    EXPECT_EQ(during.title, "Vi är strax tillbaka");
+    EXPECT_EQ(during.subtitle, "Tjänstedesign <på riktigt>");
+    // In a gap: the next session, at its local time.
+    const auto gap =
+        slate_for(p, schedule::now_and_next(p, "sal-a", *parse_instant("2026-05-12T07:55:00Z")));
+    EXPECT_EQ(gap.subtitle, "Nästa: 10:00 Lunch");
+    p.event.languages = {"nb"};
+    EXPECT_EQ(slate_for(p, {}).title, "Vi er straks tilbake");
+    p.event.languages = {"en"};
+    EXPECT_EQ(slate_for(p, {}).title, "We'll be right back");
+    EXPECT_EQ(slate_for(p, {}).subtitle, "");
+}
+
 TEST(LowerThird, LocalTimeFollowsDaylightSavingAndFallsBackToUtc) {
     EXPECT_EQ(local_clock_time(*parse_instant("2026-01-15T08:30:00Z"), "Europe/Stockholm"),
               "09:30");
