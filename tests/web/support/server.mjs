@@ -43,7 +43,7 @@ export class StagehubServer {
 
   // Resolves once the server says it is serving; rejects (after stopping it) if it
   // exits first or is not ready within `timeoutMs`.
-  async start({ demoSpeed = 60, timeoutMs = 60_000, extraArgs = [] } = {}) {
+  async start({ demoSpeed = 60, timeoutMs = 60_000, extraArgs = [], programme = DEMO_PROGRAMME } = {}) {
     if (!existsSync(STAGEHUB_BIN)) {
       throw new Error(`stagehub binary not found at ${STAGEHUB_BIN}: build it ` +
         `(cmake -S ${SOURCE_DIR} -B ${SOURCE_DIR}/build -G Ninja && cmake --build ${SOURCE_DIR}/build) ` +
@@ -54,7 +54,7 @@ export class StagehubServer {
     }
     this.#dataDir = await mkdtemp(path.join(os.tmpdir(), 'stagehub-web-test-'));
     const args = ['serve', '--data', this.#dataDir, '--host', '127.0.0.1', '--port', '0',
-      '--web', path.join(SOURCE_DIR, 'web'), '--demo', DEMO_PROGRAMME, '--demo-speed', String(demoSpeed),
+      '--web', path.join(SOURCE_DIR, 'web'), '--demo', programme, '--demo-speed', String(demoSpeed),
       ...extraArgs];
     const child = spawn(STAGEHUB_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
