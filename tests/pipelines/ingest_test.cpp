@@ -355,5 +355,75 @@ TEST_F(IngestTest, AFilePlaysInRealTimeAndItsNextRunFollowsSeamlessly) {
     stop(pipeline);
 }
 
+TEST_F(IngestTest, ABurnedInLowerThirdEncodesTheInputWithTheTextOnIt) {
+    testing::make_test_mp4(dir / "talk.mp4", 4, 640, 360);
+    StagePipelineConfig config = stage(SourceSpec::Kind::file, (dir / "talk.mp4").string());
+    config.source.burn_in = true;
+    config.source.text = {"Idéslussen", "Anna Lindqvist"};
+    StagePipeline pipeline(config, recorder);
+    pipeline.start();
+    ASSERT_TRUE(wait_for_input_segments(2, 30s));
+    // The trade-off of docs/BROADCAST.md: text in the picture costs a decode and an encode.
+    const auto input = pipeline.input_elements();
+    EXPECT_EQ(count_of(input, "avdec_h264"), 1);
+    EXPECT_EQ(count_of(input, "textoverlay"), 1);
+    EXPECT_EQ(count_of(input, "x264enc"), 1);
+    pipeline.set_lower_third({"Panelsamtal", "Cia Lind · Bo Åström"});
+    ASSERT_TRUE(wait_for_input_segments(3, 10s));
+    const auto& top = recorder.segments["source"];
+    EXPECT_EQ(width_in(top[2].path), 640);
+    EXPECT_TRUE(probe_ts(top[2].path).starts_with_idr);
+    stop(pipeline);
+}
+
+TEST_F(IngestTest, ASecondOutputJoinsAndLeavesTheRunningProgramWithoutAnEncode) {
+    StagePipeline pipeline(stage(SourceSpec::Kind::pattern, ""), recorder);
+    pipeline.start();
+    ASSERT_TRUE(wait_for_input_segments(1, 20s));
+    const auto encoders_before = count_of(pipeline.program_elements(), "x264enc");
+
+    // A room display fed over SRT: the program's own H.264 and AAC, remuxed.
+    const int port = testing::free_udp_port();
+    const std::string description =
+        "queue name=video leaky=downstream ! h264parse ! mpegtsmux name=mux alignment=7 ! "
+        "srtsink uri=srt://127.0.0.1:" +
+        std::to_string(port) +
+        "?mode=listener wait-for-connection=false sync=false "
+        "queue name=audio leaky=downstream ! aacparse ! mux.";
+    GError* error = nullptr;
+    GstElement* bin = gst_parse_bin_from_description(description.c_str(), FALSE, &error);
+    ASSERT_NE(bin, nullptr) << (error ? error->message : "");
+    for (const char* name : {"video", "audio"}) {
+        GstElement* queue = gst_bin_get_by_name(reinterpret_cast<GstBin*>(bin), name);
+        GstPad* pad = gst_element_get_static_pad(queue, "sink");
+        gst_element_add_pad(bin, gst_ghost_pad_new(name, pad));
+        gst_object_unref(pad);
+        gst_object_unref(queue);
+    }
+    ASSERT_TRUE(pipeline.add_output("room", bin));
+    ASSERT_TRUE(testing::wait_for_udp_bound(port, 5s));
+    const auto received = dir / "room.ts";
+    ChildProcess room({"gst-launch-1.0", "-q", "-e", "srtsrc",
+                       "uri=srt://127.0.0.1:" + std::to_string(port) + "?mode=caller", "!",
+                       "filesink", "location=" + received.string()},
+                      dir / "room.log");
+    const size_t before = recorder.count("source");
+    ASSERT_TRUE(wait_for_input_segments(before + 3, 20s));
+    room.interrupt(5s);
+    const auto probe = probe_ts(received);
+    EXPECT_GT(probe.video_pes, 25) << room.log();
+    EXPECT_GT(probe.audio_pes, 10) << room.log();
+    EXPECT_EQ(count_of(pipeline.program_elements(), "x264enc"), encoders_before)
+        << "the second output encodes nothing";
+
+    // It leaves again; the renditions run on.
+    pipeline.remove_output("room");
+    const size_t after_removal = recorder.count("source");
+    ASSERT_TRUE(wait_for_input_segments(after_removal + 2, 10s));
+    EXPECT_EQ(count_of(pipeline.program_elements(), "srtsink"), 0);
+    stop(pipeline);
+    EXPECT_TRUE(recorder.errors.empty());
+}
+
 }  // namespace
 }  // namespace stagehub::pipelines
