@@ -39,7 +39,7 @@ std::string video_branch(bool burn_in, bool sync) {
             "avdec_h264 ! videoconvert ! textoverlay name=overlay ! videoconvert ! "
             "x264enc name=encoder ! h264parse config-interval=-1 ! ";
     }
-    branch.append(kVideoCaps).append(" ! appsink name=video max-buffers=100 sync=");
+    branch.append(kVideoCaps).append(" ! appsink name=video async=false max-buffers=100 sync=");
     branch += sync ? "true" : "false";
     return branch;
 }
@@ -47,7 +47,9 @@ std::string video_branch(bool burn_in, bool sync) {
 std::string audio_branch(bool sync) {
     std::string branch = "aacparse ! ";
     branch.append(kAudioCaps)
-        .append(" ! queue max-size-time=3000000000 ! appsink name=audio max-buffers=200 sync=");
+        .append(
+            " ! queue max-size-time=3000000000 ! appsink name=audio async=false max-buffers=200 "
+            "sync=");
     branch += sync ? "true" : "false";
     return branch;
 }
@@ -60,7 +62,7 @@ std::string encoded_card(const SourceSpec& spec) {
     d.append(",framerate=").append(std::to_string(spec.framerate)).append("/1");
     d.append(" ! textoverlay name=overlay ! clockoverlay name=clock ! x264enc name=encoder");
     d.append(" ! h264parse config-interval=-1 ! ").append(kVideoCaps);
-    d.append(" ! appsink name=video max-buffers=100 sync=false");
+    d.append(" ! appsink name=video async=false max-buffers=100 sync=false");
     d.append(
         " audiotestsrc name=sound is-live=true ! audioconvert ! audioresample ! "
         "audio/x-raw,rate=48000,channels=2 ! avenc_aac name=aac ! ");

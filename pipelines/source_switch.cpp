@@ -15,6 +15,11 @@ namespace {
 constexpr GstClockTime kDefaultFrame = 40 * GST_MSECOND;
 // Audio may overlap what was pushed by this much (rounding) before a frame is dropped.
 constexpr GstClockTime kAudioSlack = GST_MSECOND;
+// Silence is filled in once pictures run this far ahead of the sound, up to this far
+// behind the picture. One AAC frame: 1024 samples at 48 kHz.
+constexpr GstClockTime kSilenceAfter = GST_SECOND;
+constexpr GstClockTime kSilenceLead = 200 * GST_MSECOND;
+constexpr GstClockTime kSilentFrame = 1024 * GST_SECOND / 48000;
 // A source whose timestamps leap this far ahead of the program clock is re-anchored.
 constexpr GstClockTime kMaxLead = 10 * GST_SECOND;
 
@@ -67,6 +72,18 @@ const char* name_of(Feed feed) {
             return "slate";
     }
     return "none";
+}
+
+SourceSwitch::~SourceSwitch() {
+    if (silence_ != nullptr)
+        gst_sample_unref(silence_);
+}
+
+void SourceSwitch::set_silence(GstSample* frame) {
+    const std::lock_guard lock(mutex_);
+    if (silence_ != nullptr)
+        gst_sample_unref(silence_);
+    silence_ = frame != nullptr ? gst_sample_ref(frame) : nullptr;
 }
 
 void SourceSwitch::attach(const Outlet& outlet) {
@@ -241,6 +258,34 @@ void SourceSwitch::push_video(GstSample* sample, GstBuffer* buffer, GstClockTime
     gst_buffer_unref(out);
     gst_app_src_push_sample(as_app_src(outlet_.video), retimed);
     gst_sample_unref(retimed);
+    // Pictures a second ahead of any sound: the source sends none. Fill in silence up to
+    // a little behind the picture, leaving room for sound that is merely late.
+    if (video_end_ > audio_end_ + kSilenceAfter)
+        fill_silence(video_end_ - kSilenceLead);
+}
+
+void SourceSwitch::fill_silence(GstClockTime up_to) {
+    if (silence_ == nullptr)
+        return;
+    GstBuffer* frame = gst_sample_get_buffer(silence_);
+    if (frame == nullptr)
+        return;
+    GstClockTime at = audio_end_;
+    if (!switch_times_.empty())
+        at = std::max(at, switch_times_.back());
+    while (at + kSilentFrame <= up_to) {
+        GstBuffer* out = gst_buffer_copy(frame);
+        GST_BUFFER_PTS(out) = at;
+        GST_BUFFER_DTS(out) = at;
+        GST_BUFFER_DURATION(out) = kSilentFrame;
+        GstSample* sample = gst_sample_new(out, gst_sample_get_caps(silence_), nullptr, nullptr);
+        gst_buffer_unref(out);
+        gst_app_src_push_sample(as_app_src(outlet_.audio), sample);
+        gst_sample_unref(sample);
+        at += kSilentFrame;
+        ++silent_frames_;
+    }
+    audio_end_ = at;
 }
 
 void SourceSwitch::push_audio(GstSample* sample, GstBuffer* buffer, GstClockTime pts) {

@@ -41,6 +41,11 @@ struct FeedSwitch {
 
 class SourceSwitch {
   public:
+    SourceSwitch() = default;
+    ~SourceSwitch();
+    SourceSwitch(const SourceSwitch&) = delete;
+    SourceSwitch& operator=(const SourceSwitch&) = delete;
+
     // Where samples go: the program's appsrcs (owned by the program pipeline, which stays
     // attached until detach()), the pipeline whose clock and base time give "now", and the
     // muxers to split at a switch (each rendition's splitmuxsink).
@@ -65,6 +70,10 @@ class SourceSwitch {
     // Loop thread: a finish() whose sound never caught up ends the sound now. No-op once
     // finished or attached to a new run.
     void give_up_finishing();
+
+    // Loop thread, before attach(): one AAC frame of silence (see silent_audio.hpp), put in
+    // wherever the source on air has sent no sound for a second while its pictures go on.
+    void set_silence(GstSample* frame);
 
     // Loop thread. The current input run; samples of other (older) runs are dropped.
     void set_input_run(uint64_t run);
@@ -97,6 +106,7 @@ class SourceSwitch {
     void push_video(GstSample* sample, GstBuffer* buffer, GstClockTime pts,
                     std::optional<GstClockTimeDiff> dts);
     void push_audio(GstSample* sample, GstBuffer* buffer, GstClockTime pts);
+    void fill_silence(GstClockTime up_to);
 
     mutable std::mutex mutex_;
     Outlet outlet_;
@@ -110,6 +120,8 @@ class SourceSwitch {
     GstClockTime audio_end_ = 0;
     bool pushed_any_ = false;
     bool finishing_ = false;
+    GstSample* silence_ = nullptr;  // ours (one reference)
+    uint64_t silent_frames_ = 0;
     std::vector<FeedSwitch> switches_;        // not yet taken by the loop
     std::vector<GstClockTime> switch_times_;  // every switch of this program run
 };

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "pipelines/gst_util.hpp"
+#include "pipelines/silent_audio.hpp"
 
 namespace stagehub::pipelines {
 namespace {
@@ -137,6 +138,10 @@ void StagePipeline::start() {
     if (ec) {
         throw std::runtime_error("stage " + config_.stage_id + ": cannot create " +
                                  config_.output_dir.string() + ": " + ec.message());
+    }
+    if (!silence_ready_) {
+        switch_->set_silence(make_silent_aac_frame(config_.stage_id).get());
+        silence_ready_ = true;
     }
     program_.start(unused_run_id(config_.output_dir));
     state_ = RunState::playing;

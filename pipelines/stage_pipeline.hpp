@@ -144,6 +144,7 @@ class StagePipeline : public SourceRun::Listener, public ProgramPipeline::Listen
     GSource* watchdog_ = nullptr;
     GSource* input_timer_ = nullptr;
     uint64_t switches_ = 0;
+    bool silence_ready_ = false;
     std::chrono::steady_clock::duration slate_time_{};
     std::chrono::steady_clock::time_point slate_since_{};
     Feed on_air_ = Feed::none;

@@ -215,6 +215,28 @@ TEST_F(IngestTest, SrtWithPassphraseBecomesAKeyframeAlignedLadderWithAPassthroug
     EXPECT_TRUE(recorder.errors.empty()) << recorder.errors.front();
 }
 
+TEST_F(IngestTest, AnInputWithoutSoundStillAdvancesWithSilenceInEveryRendition) {
+    // A camera without a microphone: every muxer needs sound to advance, so silence is
+    // filled in; without it no segment would ever close.
+    const int port = testing::free_udp_port();
+    StagePipeline pipeline(stage(SourceSpec::Kind::srt, "srt://127.0.0.1:" + std::to_string(port)),
+                           recorder);
+    pipeline.start();
+    ASSERT_TRUE(testing::wait_for_udp_bound(port, 10s));
+    auto encode = sender_encode();
+    encode.with_audio = false;
+    ChildProcess sender(
+        testing::srt_sender_args({.port = port, .passphrase = "", .encode = encode}),
+        dir / "sender.log");
+    ASSERT_TRUE(wait_for_input_segments(3, 20s)) << sender.log();
+    for (const char* rendition : {"source", "180p", "audio"}) {
+        const auto probe = probe_ts(recorder.segments[rendition][2].path);
+        EXPECT_GT(probe.audio_pes, 0) << rendition;
+    }
+    EXPECT_TRUE(probe_ts(recorder.segments["source"][2].path).starts_with_idr);
+    stop(pipeline);
+}
+
 TEST_F(IngestTest, AWrongPassphraseGetsNoPictureOnAir) {
     const int port = testing::free_udp_port();
     StagePipelineConfig config =
