@@ -130,6 +130,17 @@ std::vector<std::string> factories_in(GstElement* bin) {
     return names;
 }
 
+void log_bus_warning(GstMessage* message, const std::string& stage_id) {
+    GError* raw_error = nullptr;
+    gchar* raw_debug = nullptr;
+    gst_message_parse_warning(message, &raw_error, &raw_debug);
+    const GErrorPtr error(raw_error);
+    const GCharPtr debug(raw_debug);
+    const GCharPtr source(gst_object_get_name(message->src));
+    g_warning("stage %s: warning from %s: %s (%s)", stage_id.c_str(), source ? source.get() : "?",
+              error ? error->message : "?", debug ? debug.get() : "no details");
+}
+
 GstClockTime running_time_now(GstElement* pipeline) {
     GstClock* clock = gst_element_get_clock(pipeline);
     if (clock == nullptr)

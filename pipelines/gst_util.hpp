@@ -37,6 +37,9 @@ std::string describe_bus_error(GstMessage* message, const std::string& stage_id)
 // ...): what a graph really contains, for health reports and tests.
 std::vector<std::string> factories_in(GstElement* bin);
 
+// Logs a WARNING message as a GLib warning naming the stage and the element.
+void log_bus_warning(GstMessage* message, const std::string& stage_id);
+
 // The pipeline's current running time (its clock minus its base time), 0 before PLAYING.
 GstClockTime running_time_now(GstElement* pipeline);
 

@@ -401,18 +401,9 @@ void ProgramPipeline::Impl::handle(GstMessage* message) {
                 end_run(&text);
             return;
         }
-        case GST_MESSAGE_WARNING: {
-            GError* raw_error = nullptr;
-            gchar* raw_debug = nullptr;
-            gst_message_parse_warning(message, &raw_error, &raw_debug);
-            const GErrorPtr error(raw_error);
-            const GCharPtr debug(raw_debug);
-            const GCharPtr source(gst_object_get_name(message->src));
-            g_warning("stage %s: warning from %s: %s (%s)", config.stage_id.c_str(),
-                      source ? source.get() : "?", error ? error->message : "?",
-                      debug ? debug.get() : "no details");
+        case GST_MESSAGE_WARNING:
+            log_bus_warning(message, config.stage_id);
             return;
-        }
         case GST_MESSAGE_EOS:
             if (state != RunState::idle)
                 end_run(nullptr);

@@ -109,8 +109,9 @@ void Broadcast::start_stage(const schedule::Stage& stage_info) {
     open_stage(stage_info.id, stage, config);
 }
 
+// `config` by value: callers pass the stage's pending config, which this clears.
 void Broadcast::open_stage(const std::string& stage_id, Stage& stage,
-                           const pipelines::StagePipelineConfig& config) {
+                           pipelines::StagePipelineConfig config) {
     stage.pending_config.reset();
     stage.source_kind = pipelines::name_of(config.source.kind);
     stage.playlists.clear();

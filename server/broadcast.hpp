@@ -102,7 +102,7 @@ class Broadcast : public pipelines::StagePipeline::Listener {
     };
     void run(const std::string& stage_id, Stage& stage);
     void open_stage(const std::string& stage_id, Stage& stage,
-                    const pipelines::StagePipelineConfig& config);
+                    pipelines::StagePipelineConfig config);
     void write_master(Stage& stage);
     void schedule_restart(const std::string& stage_id, Stage& stage);
     static void cancel_restart(Stage& stage);

@@ -10,6 +10,7 @@
 #include <functional>
 #include <sstream>
 
+#include "ports.hpp"
 #include "schedule/migrations.hpp"
 #include "temp_dir.hpp"
 
@@ -98,6 +99,42 @@ TEST_F(BroadcastTest, AFailedStageRestartsWithBackoffAndGoesLiveAgain) {
         },
         10s));
     EXPECT_TRUE(broadcast.stage_health("no-such-stage").is_null());
+}
+
+TEST_F(BroadcastTest, AnEditedSourceRestartsTheStageOnItWithTheOldRunsFilesFinal) {
+    schedule::Stage salen;
+    salen.id = "salen";
+    broadcast.start_stage(salen);
+    const auto health = [&] { return broadcast.stage_health("salen"); };
+    ASSERT_TRUE(run_until(
+        context, [&] { return health()["state"] == "live"; }, 20s))
+        << health().dump();
+    EXPECT_EQ(health()["source"]["kind"], "test_pattern");
+    // The same settings again (another edit of the event) change nothing.
+    const auto segments_before = health()["segments"].get<int>();
+    broadcast.start_stage(salen);
+    EXPECT_EQ(health()["state"], "live");
+
+    // The organiser points the stage at an SRT encoder: the pattern's run ends, the new
+    // source's run starts, and the slate covers the stage until a caller arrives.
+    salen.source.kind = schedule::SourceKind::srt;
+    salen.source.url = "srt://127.0.0.1:" + std::to_string(stagehub::testing::free_udp_port());
+    broadcast.start_stage(salen);
+    ASSERT_TRUE(run_until(
+        context,
+        [&] {
+            const auto h = health();
+            return h["source"]["kind"] == "srt" && h["state"] == "live" && h["on_air"] == "slate";
+        },
+        20s))
+        << health().dump();
+    EXPECT_GE(health()["segments"].get<int>(), segments_before);
+    EXPECT_EQ(health()["source"]["state"], "waiting");
+    // Players follow the same playlist across the change, told of the new run.
+    std::ifstream in(dir / "live/salen/source/index.m3u8");
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_NE(text.str().find("#EXT-X-DISCONTINUITY"), std::string::npos) << text.str();
 }
 
 }  // namespace

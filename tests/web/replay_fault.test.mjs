@@ -15,31 +15,14 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { StagehubServer } from './support/server.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, eventually, sleep } from './support/wait.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 const PASSPHRASE = 'replay-fault-secret';
 const TALK_SECONDS = 36;
 const SEGMENT_SECONDS = 1;
 
 const { chromium } = await import('playwright-core');
-const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
-async function eventually(what, check, { timeoutMs = 10_000, intervalMs = 250 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() >= deadline) {
-        error.message = `timed out after ${timeoutMs / 1000} s waiting for ${what}: ${error.message}`;
-        throw error;
-      }
-    }
-    await sleep(intervalMs);
-  }
-}
 
 // A UDP port nobody uses now, for the stage's SRT listener.
 async function freeUdpPort() {

@@ -13,12 +13,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { DEMO_PROGRAMME, StagehubServer } from './support/server.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, eventually, sleep } from './support/wait.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.join(HERE, 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let chromium;
 try {
@@ -53,24 +51,7 @@ after(async () => {
 
 // --- helpers -----------------------------------------------------------------------
 
-const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
-// Retries `check` (which throws on failure) until it passes or `timeoutMs` runs out,
-// then rethrows its last error with what was being waited for.
-async function eventually(what, check, { timeoutMs = 10_000, intervalMs = 250 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() >= deadline) {
-        error.message = `timed out after ${timeoutMs / 1000} s waiting for ${what}: ${error.message}`;
-        throw error;
-      }
-    }
-    await sleep(intervalMs);
-  }
-}
 
 async function programme() {
   const response = await fetch(new URL('/api/v1/programme', server.url));
