@@ -39,6 +39,10 @@ bool is_permanent(const std::string& error) {
 Broadcast::~Broadcast() {
     for (auto& [id, stage] : stages_)
         cancel_restart(stage);
+    stages_.clear();
+    // Inputs are torn down on background threads (an SRT source with a vanished peer takes
+    // ~4 s to reach NULL); none may outlive the process's GStreamer.
+    pipelines::wait_for_released_pipelines(std::chrono::seconds(10));
 }
 
 pipelines::StagePipelineConfig Broadcast::pipeline_config_for(const schedule::Stage& stage) const {

@@ -75,6 +75,8 @@ struct Recorder : StagePipeline::Listener {
 class IngestTest : public ::testing::Test {
   protected:
     static void SetUpTestSuite() { gst_init(nullptr, nullptr); }
+    // Inputs reach NULL on background threads; none may outlive the test.
+    static void TearDownTestSuite() { wait_for_released_pipelines(std::chrono::seconds(10)); }
 
     // A 640x360 sender with a keyframe every second, 1-second segments, and a ladder of two
     // encoded renditions below it: small enough that sender and stage share two cores.

@@ -213,6 +213,7 @@ class StagePipelineTest : public ::testing::Test {
         gst_init(nullptr, nullptr);
         LogWatch::install();
     }
+    static void TearDownTestSuite() { wait_for_released_pipelines(std::chrono::seconds(10)); }
     void SetUp() override { LogWatch::reset(); }
     void TearDown() override {
         for (const std::string& message : LogWatch::messages())
