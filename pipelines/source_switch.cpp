@@ -161,7 +161,9 @@ bool SourceSwitch::switched_within(GstClockTime after, GstClockTime up_to) const
 bool SourceSwitch::wanted(Feed feed, uint64_t run) const {
     if (feed == Feed::input)
         return run == input_run_;
-    return feed == Feed::slate && slate_wanted_ && on_air_.feed != Feed::slate;
+    // Any slate run that is not on air already: a slate that had to be restarted while on
+    // air hands over to its successor.
+    return feed == Feed::slate && slate_wanted_;
 }
 
 GstClockTime SourceSwitch::program_now() const {
