@@ -5,6 +5,17 @@
 
 namespace stagehub::pipelines {
 
+std::vector<ArchivedSegment> mostly_within(const std::vector<ArchivedSegment>& segments,
+                                           WallTime from, WallTime to) {
+    std::vector<ArchivedSegment> kept;
+    for (const ArchivedSegment& s : segments) {
+        const WallTime middle = s.starts + s.duration / 2;
+        if (middle >= from && middle < to)
+            kept.push_back(s);
+    }
+    return kept.empty() ? segments : kept;
+}
+
 Milliseconds total_duration(const std::vector<ArchivedSegment>& segments) {
     Milliseconds total{0};
     for (const ArchivedSegment& s : segments)

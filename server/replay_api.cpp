@@ -107,6 +107,7 @@ std::optional<ReplayApi::Replay> ReplayApi::replay_of(const Programme& programme
     const bool complete = replay.segments.back().ends() + kEndTolerance >= replay.to;
     if (!complete && wall(now) < replay.to + kSettle)
         return std::nullopt;
+    replay.segments = pipelines::mostly_within(replay.segments, replay.from, replay.to);
     return replay;
 }
 
@@ -115,8 +116,9 @@ std::optional<ReplayApi::Replay> ReplayApi::replay_of(const Programme& programme
 std::string ReplayApi::master_of(const Replay& replay) {
     std::vector<pipelines::RenditionInfo> infos;
     for (const std::string& name : replay.renditions) {
-        const auto segments =
-            archive_.overlapping(replay.session->stage_id, replay.from, replay.to, name);
+        const auto segments = pipelines::mostly_within(
+            archive_.overlapping(replay.session->stage_id, replay.from, replay.to, name),
+            replay.from, replay.to);
         pipelines::RenditionInfo info;
         info.name = name;
         info.audio_only = name == pipelines::kAudioRendition;
@@ -247,7 +249,9 @@ void ReplayApi::add_routes(ApiRouter& router) {
               HttpResponse response;
               response.content_type = "application/vnd.apple.mpegurl";
               response.body = pipelines::vod_playlist(
-                  archive_.overlapping(session->stage_id, replay->from, replay->to, rendition),
+                  pipelines::mostly_within(
+                      archive_.overlapping(session->stage_id, replay->from, replay->to, rendition),
+                      replay->from, replay->to),
                   "/live/");
               response.header("cache-control", "public, max-age=5");
               return response;

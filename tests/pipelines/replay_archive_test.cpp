@@ -70,6 +70,25 @@ TEST_F(ReplayArchiveTest, FindsTheSegmentsThatOverlapAWindowInTimeOrder) {
     EXPECT_EQ(archive.of_stage("salen").size(), 10u);
 }
 
+TEST_F(ReplayArchiveTest, AReplayKeepsTheSegmentsMostlyInsideTheSessionSoItsLengthIsWithinOne) {
+    for (unsigned i = 0; i < 10; ++i)
+        archive.add("salen", segment("r1", i, i * 2000ms));
+    // A session from 3.2 s to 12.9 s (9.7 s): segments [2,4) (40% inside) and [12,14) (45%)
+    // are mostly outside; [4,6) … [10,12) stay: 8 s, within one segment of 9.7 s.
+    const auto overlapping = archive.overlapping("salen", at(3200ms), at(12900ms), "");
+    ASSERT_EQ(overlapping.size(), 6u);
+    const auto kept = mostly_within(overlapping, at(3200ms), at(12900ms));
+    ASSERT_EQ(kept.size(), 4u);
+    EXPECT_EQ(kept.front().starts, at(4000ms));
+    EXPECT_EQ(kept.back().ends(), at(12000ms));
+    EXPECT_LE(std::chrono::abs(total_duration(kept) - 9700ms), 2000ms);
+    // A window shorter than a segment keeps what overlaps it.
+    EXPECT_EQ(mostly_within(archive.overlapping("salen", at(4500ms), at(5200ms), ""), at(4500ms),
+                            at(5200ms))
+                  .size(),
+              1u);
+}
+
 TEST_F(ReplayArchiveTest, AVodPlaylistMarksEachNewRunAsADiscontinuity) {
     archive.add("salen", segment("r1", 0, 0ms));
     archive.add("salen", segment("r1", 1, 2000ms, 1.5));

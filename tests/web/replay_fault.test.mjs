@@ -134,7 +134,7 @@ test('a talk whose encoder crashed mid-way is one replay that plays through the 
     assert.equal(h.on_air, 'input', JSON.stringify(h));
   }, { timeoutMs: 20_000 });
 
-  // After the talk: one replay, as long as the talk really ran, within a segment at each end.
+  // After the talk: one replay, as long as the talk really ran, to within one segment.
   const replay = await eventually('the replay of the talk', async () => {
     const response = await fetch(new URL('/api/v1/replays?event=fault', server.url));
     const { replays } = await response.json();
@@ -143,7 +143,7 @@ test('a talk whose encoder crashed mid-way is one replay that plays through the 
     return found;
   }, { timeoutMs: (TALK_SECONDS + 20) * 1000, intervalMs: 500 });
   const actual = (Date.parse(replay.to) - Date.parse(replay.from)) / 1000;
-  assert.ok(Math.abs(replay.duration_seconds - actual) <= 2 * SEGMENT_SECONDS + 0.1,
+  assert.ok(Math.abs(replay.duration_seconds - actual) <= SEGMENT_SECONDS,
     `replay ${replay.duration_seconds} s for a talk of ${actual} s`);
   const faultOffset = (killedAt - Date.parse(replay.covers_from)) / 1000;
   assert.ok(faultOffset > 2 && faultOffset < replay.duration_seconds - 4, `fault at ${faultOffset} s`);
