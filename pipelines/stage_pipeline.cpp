@@ -148,7 +148,7 @@ void StagePipeline::start() {
     switches_ = 0;
     slate_time_ = {};
     on_air_ = Feed::none;
-    if (config_.source.kind == SourceSpec::Kind::file) {
+    if (config_.source.kind == SourceSpec::Kind::file && !scheduled()) {
         playlist_ = files_of(config_.source.uri);
         playlist_next_ = 0;
     }
@@ -160,10 +160,49 @@ void StagePipeline::start() {
     start_input();
 }
 
+std::string file_for_session(const std::filesystem::path& folder, const std::string& session_id) {
+    if (session_id.empty())
+        return "";
+    std::error_code ec;
+    std::vector<std::filesystem::path> matches;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+        if (entry.is_regular_file(ec) && entry.path().stem() == session_id)
+            matches.push_back(entry.path());
+    }
+    std::sort(matches.begin(), matches.end());  // one answer, whatever the folder order
+    return matches.empty() ? "" : matches.front().string();
+}
+
+bool StagePipeline::scheduled() const {
+    std::error_code ec;
+    return config_.source.kind == SourceSpec::Kind::file &&
+           std::filesystem::is_directory(config_.source.uri, ec);
+}
+
+void StagePipeline::set_scheduled_file(const std::string& file) {
+    if (!scheduled() || file == scheduled_file_)
+        return;
+    scheduled_file_ = file;
+    if (state_ != RunState::playing)
+        return;
+    g_message("stage %s: the schedule plays %s", config_.stage_id.c_str(),
+              file.empty() ? "nothing" : file.c_str());
+    input_.reset();
+    input_error_.clear();
+    if (input_timer_ != nullptr) {
+        g_source_destroy(input_timer_);
+        g_source_unref(input_timer_);
+        input_timer_ = nullptr;
+    }
+    start_input();
+}
+
 SourceSpec StagePipeline::next_input_spec() {
     SourceSpec spec = config_.source;
     spec.keyframe_seconds = config_.segment_seconds;
-    if (spec.kind == SourceSpec::Kind::file && !playlist_.empty()) {
+    if (scheduled()) {
+        spec.uri = scheduled_file_;
+    } else if (spec.kind == SourceSpec::Kind::file && !playlist_.empty()) {
         spec.uri = playlist_[playlist_next_ % playlist_.size()];
         ++playlist_next_;
     }
@@ -172,6 +211,9 @@ SourceSpec StagePipeline::next_input_spec() {
 
 void StagePipeline::start_input() {
     if (state_ != RunState::playing)
+        return;
+    // A scheduled folder with nothing to play now: the slate says what comes next.
+    if (scheduled() && scheduled_file_.empty())
         return;
     auto run = std::make_unique<SourceRun>(next_input_spec(), Feed::input, next_run_++, switch_,
                                            *this, config_.stage_id);
@@ -322,8 +364,11 @@ void StagePipeline::on_source_ended(uint64_t run, const std::string* error) {
     g_message("stage %s: input %s%s", config_.stage_id.c_str(),
               error != nullptr ? "failed: " : "ended", error != nullptr ? error->c_str() : "");
     input_.reset();
-    // The next file follows at once (its first keyframe continues the timeline); a lost
-    // connection is retried shortly.
+    // A scheduled file plays once: then the slate until the schedule says otherwise. The
+    // next file of a list follows at once (its first keyframe continues the timeline); a
+    // lost connection is retried shortly.
+    if (file && error == nullptr && scheduled())
+        return;
     if (file && error == nullptr)
         start_input();
     else
@@ -392,6 +437,8 @@ StageMediaHealth StagePipeline::health() {
             health.input_state = "receiving";
         else
             health.input_state = input_->had_data() ? "lost" : "waiting";
+    } else if (scheduled() && state_ == RunState::playing) {
+        health.input_state = "scheduled_off";  // nothing to play now, by the schedule
     } else {
         health.input_state = state_ == RunState::playing ? "restarting" : "stopped";
     }

@@ -51,6 +51,10 @@ struct StageMediaHealth {
     double slate_seconds = 0;  // time on the slate during this run
 };
 
+// The file a scheduled folder holds for a session: `{folder}/{session id}.{any extension}`
+// (e.g. valkommen.mp4), or "" when there is none.
+std::string file_for_session(const std::filesystem::path& folder, const std::string& session_id);
+
 class StagePipeline : public SourceRun::Listener, public ProgramPipeline::Listener {
   public:
     // Reports upward; called on the main loop thread only, never from inside a public
@@ -94,6 +98,12 @@ class StagePipeline : public SourceRun::Listener, public ProgramPipeline::Listen
     void set_lower_third(const LowerThird& text);
     // The slate card's two lines (e.g. "We'll be right back" / "Next: 10:30 Panel").
     void set_slate_text(const LowerThird& text);
+
+    // A file source whose `uri` is a folder plays what the schedule says: the file of the
+    // session on now, from its start, once; nothing (the slate) when `file` is empty. A
+    // change restarts the input on the new file. No-op for other sources.
+    void set_scheduled_file(const std::string& file);
+    bool scheduled() const;
 
     bool running() const;
     const StagePipelineConfig& config() const { return config_; }
@@ -140,6 +150,7 @@ class StagePipeline : public SourceRun::Listener, public ProgramPipeline::Listen
     uint64_t input_runs_ = 0;
     std::string input_error_;
     std::vector<std::string> playlist_;  // file sources: the files in play order
+    std::string scheduled_file_;         // a folder source: the file of the session on now
     size_t playlist_next_ = 0;
     GSource* watchdog_ = nullptr;
     GSource* input_timer_ = nullptr;

@@ -248,6 +248,7 @@ void Application::publish_now(const schedule::Programme& programme, const std::s
         broadcast_->show(stage_id,
                          burned ? lower_third_for(programme, now_next) : pipelines::LowerThird{});
         broadcast_->show_slate(stage_id, slate_for(programme, now_next));
+        broadcast_->play_session(stage_id, now_next.now != nullptr ? now_next.now->id : "");
     }
     if (http_)
         http_->broadcast(now_message(programme, stage_id, now_next));

@@ -237,6 +237,15 @@ void Broadcast::show(const std::string& stage_id, const pipelines::LowerThird& t
         it->second.pipeline->set_lower_third(text);
 }
 
+void Broadcast::play_session(const std::string& stage_id, const std::string& session_id) {
+    const auto it = stages_.find(stage_id);
+    if (it == stages_.end() || !it->second.pipeline || !it->second.pipeline->scheduled())
+        return;
+    auto& pipeline = *it->second.pipeline;
+    pipeline.set_scheduled_file(
+        pipelines::file_for_session(pipeline.config().source.uri, session_id));
+}
+
 void Broadcast::show_slate(const std::string& stage_id, const pipelines::LowerThird& text) {
     const auto it = stages_.find(stage_id);
     if (it != stages_.end() && it->second.pipeline)

@@ -55,6 +55,9 @@ class Broadcast : public pipelines::StagePipeline::Listener {
     void start_stage(const schedule::Stage& stage);
     bool has_stage(const std::string& stage_id) const { return stages_.contains(stage_id); }
     void show(const std::string& stage_id, const pipelines::LowerThird& text);
+    // The session on now on a stage (empty: none): a stage whose source is a folder of
+    // recordings plays that session's file ({folder}/{session}.mp4), once, from its start.
+    void play_session(const std::string& stage_id, const std::string& session_id);
     // The slate's card while the input is lost (e.g. "We'll be right back" / "Next: …").
     void show_slate(const std::string& stage_id, const pipelines::LowerThird& text);
     // Where switches and health go for organisers (the `ops` websocket channel).

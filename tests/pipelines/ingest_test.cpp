@@ -449,5 +449,28 @@ TEST_F(IngestTest, ASecondOutputJoinsAndLeavesTheRunningProgramWithoutAnEncode) 
     EXPECT_TRUE(recorder.errors.empty());
 }
 
+TEST_F(IngestTest, AFolderOfRecordingsPlaysEachSessionsFileWhenTheScheduleSays) {
+    std::filesystem::create_directories(dir / "recordings");
+    testing::make_test_mp4(dir / "recordings" / "idesluss.mp4", 3, 640, 360);
+    EXPECT_EQ(file_for_session(dir / "recordings", "idesluss"),
+              (dir / "recordings" / "idesluss.mp4").string());
+    EXPECT_EQ(file_for_session(dir / "recordings", "panel"), "");
+    StagePipeline pipeline(stage(SourceSpec::Kind::file, (dir / "recordings").string()), recorder);
+    ASSERT_TRUE(pipeline.scheduled());
+    pipeline.start();
+    // Nothing on now: the slate says what comes next.
+    ASSERT_TRUE(loop.run_until([&] { return recorder.on_air() == Feed::slate; }, 10s));
+    EXPECT_EQ(pipeline.health().input_state, "scheduled_off");
+    // The session starts: its recording plays, once, from the start...
+    pipeline.set_scheduled_file(file_for_session(dir / "recordings", "idesluss"));
+    ASSERT_TRUE(loop.run_until([&] { return recorder.on_air() == Feed::input; }, 10s));
+    // ... and when it has played out, the slate again (no loop).
+    ASSERT_TRUE(loop.run_until([&] { return recorder.on_air() == Feed::slate; }, 10s));
+    const auto inputs = std::count_if(recorder.switches.begin(), recorder.switches.end(),
+                                      [](const auto& s) { return s.first.to == Feed::input; });
+    EXPECT_EQ(inputs, 1);
+    stop(pipeline);
+}
+
 }  // namespace
 }  // namespace stagehub::pipelines
