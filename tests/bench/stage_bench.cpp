@@ -11,6 +11,7 @@
 #include <gst/gst.h>
 
 #include <charconv>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -19,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pipelines/ladder.hpp"
 #include "pipelines/stage_pipeline.hpp"
@@ -62,6 +64,8 @@ Options parse_options(int argc, char** argv) {
     bool have_out = false;
     for (int i = 1; i < argc; ++i) {
         const std::string_view name = argv[i];
+        if (name == "--help" || name == "-h")
+            throw std::invalid_argument("usage");
         if (i + 1 >= argc)
             throw std::invalid_argument(std::string(name) + " needs a value");
         const std::string value = argv[++i];
@@ -248,8 +252,11 @@ int main(int argc, char** argv) {
     try {
         options = stagehub::pipelines::parse_options(argc, argv);
     } catch (const std::invalid_argument& e) {
-        std::cerr << "stagehub_stage_bench: " << e.what() << "\n" << stagehub::pipelines::kUsage;
-        return 2;
+        const bool help = std::string_view(e.what()) == "usage";
+        if (!help)
+            std::cerr << "stagehub_stage_bench: " << e.what() << "\n";
+        std::cerr << stagehub::pipelines::kUsage;
+        return help ? 0 : 2;
     }
     return stagehub::pipelines::run_stage(options);
 }
