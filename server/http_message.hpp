@@ -22,8 +22,10 @@ struct HttpRequest {
     std::string path;  // decoded, without the query, e.g. "/api/v1/programme"
     std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
     std::string body;
-    std::string authorization;  // the Authorization header, as sent
-    std::string content_type;   // the Content-Type header, as sent
+    std::string authorization;    // the Authorization header, as sent
+    std::string content_type;     // the Content-Type header, as sent
+    std::string if_none_match{};  // the If-None-Match header: ETags the client holds
+    std::string range{};          // the Range header, e.g. "bytes=0-1023"
 
     // The first value of a query parameter, if present.
     std::optional<std::string> query_value(std::string_view name) const;
@@ -35,7 +37,8 @@ struct HttpResponse {
     std::vector<std::pair<std::string, std::string>> headers;  // extra headers
     std::string body;                                          // when file is empty
     std::filesystem::path file;                                // served from disk when set
-    uint64_t file_size = 0;
+    uint64_t file_offset = 0;  // where in the file the body starts (a byte range)
+    uint64_t file_size = 0;    // how many bytes of the file the body is
 
     HttpResponse& header(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));

@@ -266,6 +266,8 @@ int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
     exchange->request.query = query_of(wsi);
     exchange->request.authorization = header_of(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
     exchange->request.content_type = header_of(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
+    exchange->request.if_none_match = header_of(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH);
+    exchange->request.range = header_of(wsi, WSI_TOKEN_HTTP_RANGE);
 
     if (exchange->request.method == HttpMethod::other) {
         return respond(wsi, *exchange,
@@ -343,8 +345,8 @@ int HttpServer::Impl::write_body(lws* wsi, HttpExchange& exchange) {
     if (r.file.empty()) {
         std::copy_n(r.body.data() + exchange.sent, chunk, payload);
     } else {
-        const ssize_t n =
-            ::pread(exchange.file.get(), payload, chunk, static_cast<off_t>(exchange.sent));
+        const ssize_t n = ::pread(exchange.file.get(), payload, chunk,
+                                  static_cast<off_t>(r.file_offset + exchange.sent));
         // The file shrank or vanished mid-send: the declared length can no longer be met.
         if (n != static_cast<ssize_t>(chunk))
             return -1;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <system_error>
 #include <utility>
 
@@ -68,6 +69,71 @@ std::optional<fs::path> safe_relative(std::string_view rest) {
 
 }  // namespace
 
+std::string etag_of(uint64_t size, int64_t modified_ticks) {
+    std::array<char, 48> text{};
+    std::snprintf(text.data(), text.size(), "\"%llx-%llx\"",
+                  static_cast<unsigned long long>(modified_ticks),
+                  static_cast<unsigned long long>(size));
+    return text.data();
+}
+
+bool etag_matches(std::string_view if_none_match, std::string_view etag) {
+    if (if_none_match.empty())
+        return false;
+    size_t start = 0;
+    while (start < if_none_match.size()) {
+        size_t end = if_none_match.find(',', start);
+        if (end == std::string_view::npos)
+            end = if_none_match.size();
+        std::string_view candidate = if_none_match.substr(start, end - start);
+        while (!candidate.empty() && candidate.front() == ' ')
+            candidate.remove_prefix(1);
+        while (!candidate.empty() && candidate.back() == ' ')
+            candidate.remove_suffix(1);
+        // Weak comparison (RFC 9110 8.8.3.2): W/"x" matches "x".
+        if (candidate.starts_with("W/"))
+            candidate.remove_prefix(2);
+        if (candidate == "*" || candidate == etag)
+            return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+std::optional<std::pair<uint64_t, uint64_t>> byte_range(std::string_view header, uint64_t size) {
+    constexpr std::string_view kUnit = "bytes=";
+    if (!header.starts_with(kUnit) || size == 0)
+        return std::nullopt;
+    const std::string_view spec = header.substr(kUnit.size());
+    const size_t dash = spec.find('-');
+    if (dash == std::string_view::npos || spec.find(',') != std::string_view::npos)
+        return std::nullopt;  // one range only: players ask for one at a time
+    const auto number = [](std::string_view digits) -> std::optional<uint64_t> {
+        if (digits.empty() || digits.size() > 18 ||
+            digits.find_first_not_of("0123456789") != std::string_view::npos) {
+            return std::nullopt;
+        }
+        return std::stoull(std::string(digits));
+    };
+    const std::string_view first_text = spec.substr(0, dash);
+    const std::string_view last_text = spec.substr(dash + 1);
+    if (first_text.empty()) {  // "bytes=-500": the last 500 bytes
+        const auto suffix = number(last_text);
+        if (!suffix || *suffix == 0)
+            return std::nullopt;
+        return std::pair{size - std::min(*suffix, size), size - 1};
+    }
+    const auto first = number(first_text);
+    if (!first || *first >= size)
+        return std::nullopt;
+    if (last_text.empty())
+        return std::pair{*first, size - 1};
+    const auto last = number(last_text);
+    if (!last || *last < *first)
+        return std::nullopt;
+    return std::pair{*first, std::min(*last, size - 1)};
+}
+
 std::string_view mime_type_for(const fs::path& file) {
     const std::string extension = file.extension().string();
     for (const auto& [ext, type] : kMimeTypes) {
@@ -126,14 +192,44 @@ std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& request) const
     if (ec)
         return error_response(404, "not_found", "no file at " + request.path);
 
+    const auto modified = fs::last_write_time(real, ec);
+    const std::string etag = etag_of(size, ec ? 0 : modified.time_since_epoch().count());
+
     HttpResponse response;
     response.status = 200;
     response.content_type = std::string(mime_type_for(real));
+    response.header("cache-control", cache_control(mount->cache, real));
+    response.header("etag", etag);
+    response.header("accept-ranges", "bytes");
+    if (mount->cache == CachePolicy::live_media) {
+        // Players on organisers' own sites (the embed page) fetch across origins.
+        response.header("access-control-allow-origin", "*");
+        response.header("access-control-expose-headers", "content-length, content-range, etag");
+    }
+    // The client's copy is current: no body (RFC 9110 13.1.2; If-None-Match wins over Range).
+    if (etag_matches(request.if_none_match, etag)) {
+        response.status = 304;
+        return response;
+    }
     response.file = real;
     response.file_size = size;
-    response.header("cache-control", cache_control(mount->cache, real));
-    if (mount->cache == CachePolicy::live_media)
-        response.header("access-control-allow-origin", "*");
+    if (!request.range.empty()) {
+        const auto range = byte_range(request.range, size);
+        if (!range) {
+            HttpResponse refused = error_response(
+                416, "range_not_satisfiable",
+                "the range '" + request.range + "' is not within the " + std::to_string(size) +
+                    " bytes of " + request.path + "; ask for one range, e.g. bytes=0-1023");
+            refused.header("content-range", "bytes */" + std::to_string(size));
+            return refused;
+        }
+        response.status = 206;
+        response.file_offset = range->first;
+        response.file_size = range->second - range->first + 1;
+        response.header("content-range", "bytes " + std::to_string(range->first) + "-" +
+                                             std::to_string(range->second) + "/" +
+                                             std::to_string(size));
+    }
     return response;
 }
 

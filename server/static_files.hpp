@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "server/http_message.hpp"
@@ -28,14 +29,23 @@ struct StaticMount {
 
 std::string_view mime_type_for(const std::filesystem::path& file);
 
+// A strong ETag from a file's size and modification time, as nginx makes one.
+std::string etag_of(uint64_t size, int64_t modified_ticks);
+// Whether an If-None-Match header (a list, or "*") names `etag`, weakly compared.
+bool etag_matches(std::string_view if_none_match, std::string_view etag);
+// The first and last byte (inclusive) a single-range "bytes=…" header asks for in a file of
+// `size` bytes; nullopt when it is malformed, several ranges, or not satisfiable.
+std::optional<std::pair<uint64_t, uint64_t>> byte_range(std::string_view header, uint64_t size);
+
 class StaticFiles {
   public:
     // Longer prefixes win, whatever the order of mounting.
     void mount(StaticMount mount);
 
     // nullopt when no mount covers the path (the caller answers 404); otherwise the file
-    // or an error response (400 for a malformed path, 404 for a missing file, 405 for a
-    // method other than GET/HEAD).
+    // (200, or 206 with one byte range, or 304 when If-None-Match names its ETag) or an
+    // error response (400 for a malformed path, 404 for a missing file, 405 for a method
+    // other than GET/HEAD, 416 for a range outside the file).
     std::optional<HttpResponse> serve(const HttpRequest& request) const;
 
   private:

@@ -62,6 +62,40 @@ TEST(Server, ServesTheWatchPage) {
     EXPECT_TRUE(head.body.empty());
 }
 
+TEST(Server, FilesAnswerHeadRangesAndETagsOverTheWire) {
+    RunningServer server(1.0);
+    const auto full = http_get(server.port, "/index.html");
+    ASSERT_EQ(full.status, 200);
+    const std::string etag = full.headers.at("etag");
+    EXPECT_EQ(full.headers.at("accept-ranges"), "bytes");
+
+    const auto head = http_request(server.port, "HEAD", "/index.html");
+    EXPECT_EQ(head.status, 200);
+    EXPECT_TRUE(head.body.empty());
+    EXPECT_EQ(head.headers.at("content-length"), std::to_string(full.body.size()));
+
+    const auto part = http_exchange(server.port,
+                                    "GET /index.html HTTP/1.1\r\nHost: x\r\nRange: bytes=5-14\r\n"
+                                    "Connection: close\r\n\r\n");
+    EXPECT_EQ(part.status, 206);
+    EXPECT_EQ(part.body, full.body.substr(5, 10));
+    EXPECT_EQ(part.headers.at("content-range"), "bytes 5-14/" + std::to_string(full.body.size()));
+
+    const auto cached = http_exchange(server.port,
+                                      "GET /index.html HTTP/1.1\r\nHost: x\r\n"
+                                      "If-None-Match: " +
+                                          etag + "\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(cached.status, 304);
+    EXPECT_TRUE(cached.body.empty());
+
+    const auto beyond = http_exchange(server.port,
+                                      "GET /index.html HTTP/1.1\r\nHost: x\r\nRange: "
+                                      "bytes=99999999-\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(beyond.status, 416);
+    EXPECT_NE(beyond.body.find("range_not_satisfiable"), std::string::npos);
+    EXPECT_EQ(http_get(server.port, "/").status, 200) << "and the server keeps serving";
+}
+
 TEST(Server, BadRequestsGetJsonErrorsAndTheServerKeepsServing) {
     RunningServer server(1.0);
     EXPECT_EQ(error_of(http_get(server.port, "/api/v1/nope"))["code"], "not_found");

@@ -66,6 +66,57 @@ TEST_F(StaticFilesTest, PlaylistsAreNeverCachedAndSegmentsAreImmutable) {
     EXPECT_EQ(segment.file_size, 2u);
 }
 
+TEST_F(StaticFilesTest, AClientWithTheCurrentETagGets304AndNoBody) {
+    const auto first = get("/live/main/seg-1-00001.ts");
+    const std::string etag = header(first, "etag");
+    ASSERT_EQ(etag.front(), '"') << etag;
+    EXPECT_EQ(header(first, "accept-ranges"), "bytes");
+    for (const std::string& held : {etag, "W/" + etag, "\"other\", " + etag, std::string("*")}) {
+        HttpRequest again{HttpMethod::get, "/live/main/seg-1-00001.ts", {}, "", "", ""};
+        again.if_none_match = held;
+        const auto r = files.serve(again);
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->status, 304) << held;
+        EXPECT_TRUE(r->file.empty()) << held;
+        EXPECT_EQ(header(*r, "etag"), etag);
+        EXPECT_EQ(header(*r, "cache-control"), "public, max-age=31536000, immutable");
+    }
+    HttpRequest stale{HttpMethod::get, "/live/main/seg-1-00001.ts", {}, "", "", ""};
+    stale.if_none_match = "\"0-0\"";
+    EXPECT_EQ(files.serve(stale)->status, 200);
+    // A playlist rewritten (new size) gets a new ETag: players never keep a stale one.
+    write(dir / "live/main/index.m3u8", "#EXTM3U\n#EXT-X-VERSION:3\n");
+    EXPECT_NE(header(get("/live/main/index.m3u8"), "etag"),
+              header(get("/live/main/seg-1-00001.ts"), "etag"));
+}
+
+TEST_F(StaticFilesTest, ByteRangesServeThePartAskedForOr416) {
+    write(dir / "live/main/talk.mp4", "0123456789");
+    const auto range = [&](const std::string& value) {
+        HttpRequest r{HttpMethod::get, "/live/main/talk.mp4", {}, "", "", ""};
+        r.range = value;
+        return files.serve(r).value_or(HttpResponse{});
+    };
+    const auto middle = range("bytes=2-5");
+    EXPECT_EQ(middle.status, 206);
+    EXPECT_EQ(middle.file_offset, 2u);
+    EXPECT_EQ(middle.file_size, 4u);
+    EXPECT_EQ(header(middle, "content-range"), "bytes 2-5/10");
+    const auto open_ended = range("bytes=7-");
+    EXPECT_EQ(open_ended.file_offset, 7u);
+    EXPECT_EQ(open_ended.file_size, 3u);
+    const auto suffix = range("bytes=-4");
+    EXPECT_EQ(suffix.file_offset, 6u);
+    EXPECT_EQ(header(suffix, "content-range"), "bytes 6-9/10");
+    EXPECT_EQ(range("bytes=8-100").file_size, 2u) << "clipped to the end";
+    for (const char* bad : {"bytes=10-", "bytes=5-2", "bytes=0-1,4-5", "items=0-1", "bytes=x-"}) {
+        const auto refused = range(bad);
+        EXPECT_EQ(refused.status, 416) << bad;
+        EXPECT_EQ(header(refused, "content-range"), "bytes */10") << bad;
+        EXPECT_NE(refused.body.find("range_not_satisfiable"), std::string::npos) << bad;
+    }
+}
+
 TEST_F(StaticFilesTest, NothingOutsideTheFolderLeaks) {
     for (const char* path :
          {"/../outside.txt", "/live/../outside.txt", "/live/main/../../outside.txt",
