@@ -74,7 +74,11 @@ before(async () => {
     event: { id: 'fault', title: 'Feltest', time_zone: 'Europe/Stockholm', languages: ['sv'] },
     stages: [{ id: 'salen', name: 'Salen',
       source: { kind: 'srt', url: `srt://127.0.0.1:${srtPort}`, passphrase: PASSPHRASE } }],
+    // An opening first, so the stage is on air (input or slate) before the talk starts, as
+    // on a real day; the demo starts the first session at launch.
     sessions: [
+      { id: 'opening', stage: 'salen', kind: 'talk', title: 'Öppning', start: '2026-01-01T08:59:50Z',
+        duration_minutes: 10 / 60 },
       { id: 'talk', stage: 'salen', kind: 'talk', title: 'Idéslussen', start: '2026-01-01T09:00:00Z',
         duration_minutes: TALK_SECONDS / 60 },
       { id: 'later', stage: 'salen', kind: 'talk', title: 'Sedan', start: '2026-01-01T09:10:00Z',
@@ -115,9 +119,12 @@ test('a talk whose encoder crashed mid-way is one replay that plays through the 
     const h = await health();
     assert.equal(h.on_air, 'input', JSON.stringify(h));
   }, { timeoutMs: 20_000 });
-  await sleep(6000);
+  // Six seconds into the talk...
+  const programme = await (await fetch(new URL('/api/v1/programme', server.url))).json();
+  const talk = programme.events[0].sessions.find((session) => session.id === 'talk');
+  await sleep(Math.max(0, Date.parse(talk.start) + 6000 - Date.now()));
 
-  // The encoder crashes mid-talk; the slate covers the stage.
+  // ... the encoder crashes; the slate covers the stage.
   const killedAt = Date.now();
   sender.kill('SIGKILL');
   await eventually('the slate on air', async () => {
