@@ -132,6 +132,7 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     HttpServer::Config http_config;
     http_config.host = options_.host;
     http_config.port = options_.port;
+    http_config.websocket_timeout_s = static_cast<uint16_t>(options_.websocket_timeout_s);
     http_ = std::make_unique<HttpServer>(http_config, *this, loop_);
     http_->start();
 

@@ -153,6 +153,7 @@ struct HttpServer::Impl {
     SocketId next_socket = 1;
     std::function<void()> on_destroyed;
     guint destroy_poll = 0;
+    lws_retry_bo_t liveness{};  // read by lws for the context's lifetime
 
     Impl(Config c, Handler& h, GMainLoop* l) : config(std::move(c)), handler(h), loop(l) {}
 
@@ -486,6 +487,10 @@ void HttpServer::start() {
     info.server_string = "stagehub";
     info.vhost_name = "stagehub";
     info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_VALIDATE_UTF8;
+    impl.liveness.secs_since_valid_ping =
+        static_cast<uint16_t>(std::max(1, impl.config.websocket_timeout_s / 2));
+    impl.liveness.secs_since_valid_hangup = std::max<uint16_t>(2, impl.config.websocket_timeout_s);
+    info.retry_and_idle_policy = &impl.liveness;
     if (impl.config.host.find(':') == std::string::npos)
         info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 

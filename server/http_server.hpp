@@ -55,6 +55,9 @@ class HttpServer {
         // A socket whose unsent queue grows past this is closed: a stalled client must
         // not hold unbounded memory.
         size_t max_queued_messages = 1024;
+        // A websocket silent this long is closed (a phone that went into a tunnel, a tab
+        // frozen in the background); halfway through it is pinged, and a pong counts as life.
+        uint16_t websocket_timeout_s = 40;
     };
 
     HttpServer(Config config, Handler& handler, GMainLoop* loop);

@@ -48,6 +48,8 @@ serve options:
   --ladder LIST          encoded renditions below the passthrough source, as
                          NAME:WxH:KBPS,... or "none" (default:
                          720p:1280x720:2500,360p:640x360:800)
+  --ws-timeout N         close a websocket silent for N seconds; it is pinged halfway
+                         (default: 40)
   --retention-days N     delete archived segments (replays) older than N days, checked at
                          start and hourly (default: 0, keep everything)
 )";
@@ -126,7 +128,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
             }
         } else if (arg == "--data" || arg == "--web" || arg == "--host" || arg == "--demo" ||
                    arg == "--port" || arg == "--demo-speed" || arg == "--segment-seconds" ||
-                   arg == "--video" || arg == "--retention-days" || arg == "--ladder") {
+                   arg == "--video" || arg == "--retention-days" || arg == "--ladder" ||
+                   arg == "--ws-timeout") {
             auto v = value();
             if (!v)
                 return v.error();
@@ -163,6 +166,13 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                     return bad(
                         "--retention-days must be a whole number of days from 0 (keep "
                         "everything) to 3650, not '" +
+                        text + "'");
+                }
+            } else if (arg == "--ws-timeout") {
+                if (!parse_int(text, options.websocket_timeout_s) ||
+                    options.websocket_timeout_s < 2 || options.websocket_timeout_s > 3600) {
+                    return bad(
+                        "--ws-timeout must be a whole number of seconds from 2 to 3600, not '" +
                         text + "'");
                 }
             } else if (arg == "--ladder") {

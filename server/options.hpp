@@ -28,8 +28,9 @@ struct Options {
     int segment_seconds = 2;
     int video_width = 1280;
     int video_height = 720;
-    pipelines::Ladder ladder;  // --ladder: the encoded renditions below the source
-    int retention_days = 0;    // --retention-days: replay segments older than this go; 0 keeps all
+    pipelines::Ladder ladder;      // --ladder: the encoded renditions below the source
+    int websocket_timeout_s = 40;  // --ws-timeout: a silent websocket is closed after this
+    int retention_days = 0;  // --retention-days: replay segments older than this go; 0 keeps all
     // import
     std::string event_id;        // --event: import into (or as) this event
     bool skip_bad_rows = false;  // --skip-bad-rows: import the good rows, list the bad

@@ -53,6 +53,14 @@ TEST(Options, AdminActions) {
     EXPECT_EQ(link->admin_action, AdminAction::speaker_link);
     EXPECT_EQ(link->person_id, "p");
     EXPECT_EQ(parse_options({"serve", "--retention-days", "30"})->retention_days, 30);
+    EXPECT_EQ(parse_options({"serve", "--ws-timeout", "15"})->websocket_timeout_s, 15);
+    const auto ladder = parse_options({"serve", "--ladder", "540p:960x540:1800"});
+    ASSERT_TRUE(ladder.ok()) << ladder.error().message;
+    ASSERT_EQ(ladder->ladder.encoded.size(), 1u);
+    EXPECT_EQ(ladder->ladder.encoded[0].name, "540p");
+    EXPECT_EQ(ladder->ladder.encoded[0].height, 540);
+    EXPECT_EQ(ladder->ladder.encoded[0].video_kbps, 1800);
+    EXPECT_TRUE(parse_options({"serve", "--ladder", "none"})->ladder.encoded.empty());
 }
 
 TEST(Options, BadArgumentsNameTheArgument) {
@@ -73,6 +81,10 @@ TEST(Options, BadArgumentsNameTheArgument) {
         {{"admin", "revoke"}, "--account"},
         {{"admin", "revoke", "--account", "x"}, "--account"},
         {{"serve", "--retention-days", "-1"}, "--retention-days"},
+        {{"serve", "--ws-timeout", "1"}, "--ws-timeout"},
+        {{"serve", "--ladder", "720p:1280x720"}, "720p:1280x720"},
+        {{"serve", "--ladder", "source:1280x720:2500"}, "'source'"},
+        {{"serve", "--ladder", "odd:1281x720:2500"}, "even sizes"},
     };
     for (const auto& [args, mention] : cases) {
         const auto o = parse_options(args);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <future>
 #include <memory>
 #include <stdexcept>
@@ -19,7 +20,9 @@ namespace stagehub::server {
 // runs) and shuts it down, checking the exit code, when the test ends.
 class RunningServer {
   public:
-    explicit RunningServer(double demo_speed) {
+    // `adjust` changes the options before start (e.g. a short websocket timeout).
+    explicit RunningServer(double demo_speed,
+                           const std::function<void(Options&)>& adjust = nullptr) {
         using namespace std::chrono_literals;
         Options options;
         options.data_dir = dir.path();
@@ -28,6 +31,8 @@ class RunningServer {
         options.programme_file = STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json";
         options.demo_speed = demo_speed;
         options.broadcast = false;
+        if (adjust)
+            adjust(options);
         app = std::make_unique<Application>(options);
         std::promise<int> ready;
         auto port_future = ready.get_future();

@@ -196,6 +196,28 @@ TEST(Server, WebsocketAnswersBadInputAndStaysOpen) {
               false);
 }
 
+TEST(Server, ASilentWebsocketIsPingedAndClosedWhileALiveOneStays) {
+    RunningServer server(1.0, [](Options& o) { o.websocket_timeout_s = 2; });
+    WebsocketClient silent(server.port, "/ws");  // never reads: answers no ping
+    WebsocketClient live(server.port, "/ws");
+    // The live client reads (and so answers pings) for twice the timeout.
+    const auto until = std::chrono::steady_clock::now() + 4500ms;
+    while (std::chrono::steady_clock::now() < until)
+        live.receive(100ms);
+    // The silent one was closed by the server: reading now drains what was queued and ends.
+    bool closed = false;
+    for (int i = 0; i < 100 && !closed; ++i)
+        closed = !silent.receive(100ms).has_value() && silent.closed();
+    EXPECT_TRUE(closed) << "a client that answers no ping must be dropped";
+    // The live one still gets answers.
+    live.send_text("{not json");
+    std::optional<std::string> reply;
+    for (int i = 0; i < 20 && !reply; ++i)
+        reply = live.receive(250ms);
+    ASSERT_TRUE(reply.has_value()) << "a client that answers pings must stay";
+    EXPECT_NE(reply->find("bad_json"), std::string::npos) << *reply;
+}
+
 TEST(Server, WebsocketPushesNowWhenTheSessionChanges) {
     // At 600× the 15-minute opening lasts 1.5 s; the next `now` must follow by itself.
     RunningServer server(600.0);

@@ -359,7 +359,6 @@ TEST(MediaSenders, RtmpSenderThroughNginxReachesPlayer) {
     EXPECT_TRUE(summary.starts_with_idr) << describe(summary);
 }
 
-
 // (d) The RTSP test camera, pulled over TCP as stagehub pulls a camera.
 TEST(MediaSenders, RtspTestServerServesH264AndAac) {
     TempDir dir;

@@ -235,6 +235,7 @@ std::optional<std::string> WebsocketClient::receive(std::chrono::milliseconds ti
                 std::string payload = buffer_.substr(header, length);
                 buffer_.erase(0, header + length);
                 if (opcode == 0x8) {
+                    closed_ = true;
                     close_code_ = payload.size() >= 2
                                       ? (static_cast<unsigned char>(payload[0]) << 8) |
                                             static_cast<unsigned char>(payload[1])
@@ -258,8 +259,10 @@ std::optional<std::string> WebsocketClient::receive(std::chrono::milliseconds ti
         if (left.count() <= 0)
             return std::nullopt;
         bool closed = false;
-        if (read_some(fd_, buffer_, left, closed) && closed)
+        if (read_some(fd_, buffer_, left, closed) && closed) {
+            closed_ = true;
             return std::nullopt;
+        }
     }
 }
 

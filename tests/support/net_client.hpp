@@ -38,11 +38,14 @@ class WebsocketClient {
     std::optional<std::string> receive(std::chrono::milliseconds timeout);
     // Close code from the server's close frame, if one came.
     std::optional<int> close_code() const { return close_code_; }
+    // The server closed the connection (a close frame, or the socket ended).
+    bool closed() const { return closed_; }
 
   private:
     int fd_ = -1;
     std::string buffer_;
     std::optional<int> close_code_;
+    bool closed_ = false;
     void send_frame(int opcode, const std::string& payload);
 };
 
