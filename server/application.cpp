@@ -133,6 +133,8 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     http_config.host = options_.host;
     http_config.port = options_.port;
     http_config.websocket_timeout_s = static_cast<uint16_t>(options_.websocket_timeout_s);
+    http_config.allowed_origins = options_.allowed_origins;
+    http_config.max_sockets_per_address = static_cast<size_t>(options_.websockets_per_address);
     http_ = std::make_unique<HttpServer>(http_config, *this, loop_);
     http_->start();
 

@@ -5,6 +5,7 @@
 #include <libwebsockets.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <deque>
 #include <exception>
 #include <stdexcept>
@@ -68,6 +69,7 @@ struct HttpExchange {
 
 struct SocketState {
     SocketId id = 0;
+    std::string address;  // the peer, for the per-address limit
     std::deque<SharedMessage> outbox;
     std::string incoming;
     bool closing = false;
@@ -150,6 +152,7 @@ struct HttpServer::Impl {
     std::vector<lws_protocols> protocols;
     std::unordered_map<lws*, Connection> connections;
     std::unordered_map<SocketId, lws*> sockets;
+    std::unordered_map<std::string, size_t> sockets_per_address;
     SocketId next_socket = 1;
     std::function<void()> on_destroyed;
     guint destroy_poll = 0;
@@ -166,6 +169,8 @@ struct HttpServer::Impl {
     int finish_transaction(lws* wsi);
 
     int socket_filter(lws* wsi);
+    bool origin_allowed(const std::string& origin, const std::string& host) const;
+    static std::string peer_address(lws* wsi);
     int socket_open(lws* wsi);
     int socket_receive(lws* wsi, const void* in, size_t len);
     int socket_writable(lws* wsi);
@@ -376,13 +381,51 @@ int HttpServer::Impl::socket_filter(lws* wsi) {
     if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0)
         return 1;
     // Only /ws (with or without a query) is a websocket endpoint.
-    return std::string_view(uri) == "/ws" ? 0 : 1;
+    if (std::string_view(uri) != "/ws")
+        return 1;
+    const std::string origin = header_of(wsi, WSI_TOKEN_ORIGIN);
+    if (!origin_allowed(origin, header_of(wsi, WSI_TOKEN_HOST))) {
+        g_message("websocket refused: origin %s is not allowed", origin.c_str());
+        lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN,
+                               "this origin may not open the stagehub websocket");
+        return 1;
+    }
+    const std::string address = peer_address(wsi);
+    if (config.max_sockets_per_address > 0 &&
+        sockets_per_address[address] >= config.max_sockets_per_address) {
+        g_message("websocket refused: %s already has %zu open", address.c_str(),
+                  sockets_per_address[address]);
+        lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, "too many websockets from this address");
+        return 1;
+    }
+    return 0;
+}
+
+// The server's own pages (Origin names this Host), clients that are not browsers (no
+// Origin), and the configured allow list.
+bool HttpServer::Impl::origin_allowed(const std::string& origin, const std::string& host) const {
+    if (origin.empty())
+        return true;
+    const auto scheme_end = origin.find("://");
+    if (scheme_end != std::string::npos && origin.substr(scheme_end + 3) == host)
+        return true;
+    return std::any_of(
+        config.allowed_origins.begin(), config.allowed_origins.end(),
+        [&](const std::string& allowed) { return allowed == "*" || allowed == origin; });
+}
+
+std::string HttpServer::Impl::peer_address(lws* wsi) {
+    char address[64] = "";
+    lws_get_peer_simple(wsi, address, sizeof address);
+    return address;
 }
 
 int HttpServer::Impl::socket_open(lws* wsi) {
     auto& state = connections[wsi].socket;
     state = std::make_unique<SocketState>();
     state->id = next_socket++;
+    state->address = peer_address(wsi);
+    ++sockets_per_address[state->address];
     sockets[state->id] = wsi;
     handler.on_socket_open(state->id);
     return 0;
@@ -439,6 +482,10 @@ void HttpServer::Impl::socket_closed(lws* wsi) {
     if (it == connections.end() || !it->second.socket)
         return;
     const SocketId id = it->second.socket->id;
+    if (const auto count = sockets_per_address.find(it->second.socket->address);
+        count != sockets_per_address.end() && --count->second == 0) {
+        sockets_per_address.erase(count);
+    }
     it->second.socket.reset();
     sockets.erase(id);
     handler.on_socket_close(id);

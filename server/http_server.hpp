@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/http_message.hpp"
 
@@ -58,6 +59,13 @@ class HttpServer {
         // A websocket silent this long is closed (a phone that went into a tunnel, a tab
         // frozen in the background); halfway through it is pinged, and a pong counts as life.
         uint16_t websocket_timeout_s = 40;
+        // Pages on these origins ("https://kommun.se") may open /ws, besides the server's
+        // own pages (Origin naming this Host) and clients that send no Origin (not
+        // browsers). "*" allows every origin.
+        std::vector<std::string> allowed_origins;
+        // Websockets open at once from one address; a household or a town hall behind one
+        // NAT shares it. 0: no limit.
+        size_t max_sockets_per_address = 256;
     };
 
     HttpServer(Config config, Handler& handler, GMainLoop* loop);

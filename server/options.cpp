@@ -50,6 +50,9 @@ serve options:
                          720p:1280x720:2500,360p:640x360:800)
   --ws-timeout N         close a websocket silent for N seconds; it is pinged halfway
                          (default: 40)
+  --allow-origin URL     a site whose pages may open the websocket, e.g.
+                         https://kommun.se (repeatable; "*" for any)
+  --ws-per-address N     websockets open at once from one address (default: 256; 0: any)
   --retention-days N     delete archived segments (replays) older than N days, checked at
                          start and hourly (default: 0, keep everything)
 )";
@@ -129,7 +132,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         } else if (arg == "--data" || arg == "--web" || arg == "--host" || arg == "--demo" ||
                    arg == "--port" || arg == "--demo-speed" || arg == "--segment-seconds" ||
                    arg == "--video" || arg == "--retention-days" || arg == "--ladder" ||
-                   arg == "--ws-timeout") {
+                   arg == "--ws-timeout" || arg == "--allow-origin" || arg == "--ws-per-address") {
             auto v = value();
             if (!v)
                 return v.error();
@@ -167,6 +170,19 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                         "--retention-days must be a whole number of days from 0 (keep "
                         "everything) to 3650, not '" +
                         text + "'");
+                }
+            } else if (arg == "--allow-origin") {
+                if (text != "*" && !text.starts_with("http://") && !text.starts_with("https://")) {
+                    return bad(
+                        "--allow-origin must be * or an origin like https://kommun.se, not '" +
+                        text + "'");
+                }
+                options.allowed_origins.push_back(text);
+            } else if (arg == "--ws-per-address") {
+                if (!parse_int(text, options.websockets_per_address) ||
+                    options.websockets_per_address < 0) {
+                    return bad("--ws-per-address must be a whole number (0 for no limit), not '" +
+                               text + "'");
                 }
             } else if (arg == "--ws-timeout") {
                 if (!parse_int(text, options.websocket_timeout_s) ||

@@ -30,6 +30,8 @@ struct Options {
     int video_height = 720;
     pipelines::Ladder ladder;      // --ladder: the encoded renditions below the source
     int websocket_timeout_s = 40;  // --ws-timeout: a silent websocket is closed after this
+    std::vector<std::string> allowed_origins;  // --allow-origin (repeatable): other sites' pages
+    int websockets_per_address = 256;          // --ws-per-address: 0 for no limit
     int retention_days = 0;  // --retention-days: replay segments older than this go; 0 keeps all
     // import
     std::string event_id;        // --event: import into (or as) this event

@@ -54,6 +54,12 @@ TEST(Options, AdminActions) {
     EXPECT_EQ(link->person_id, "p");
     EXPECT_EQ(parse_options({"serve", "--retention-days", "30"})->retention_days, 30);
     EXPECT_EQ(parse_options({"serve", "--ws-timeout", "15"})->websocket_timeout_s, 15);
+    const auto origins = parse_options(
+        {"serve", "--allow-origin", "https://kommun.se", "--allow-origin", "https://region.no"});
+    ASSERT_TRUE(origins.ok()) << origins.error().message;
+    EXPECT_EQ(origins->allowed_origins,
+              (std::vector<std::string>{"https://kommun.se", "https://region.no"}));
+    EXPECT_EQ(parse_options({"serve", "--ws-per-address", "0"})->websockets_per_address, 0);
     const auto ladder = parse_options({"serve", "--ladder", "540p:960x540:1800"});
     ASSERT_TRUE(ladder.ok()) << ladder.error().message;
     ASSERT_EQ(ladder->ladder.encoded.size(), 1u);
@@ -82,6 +88,8 @@ TEST(Options, BadArgumentsNameTheArgument) {
         {{"admin", "revoke", "--account", "x"}, "--account"},
         {{"serve", "--retention-days", "-1"}, "--retention-days"},
         {{"serve", "--ws-timeout", "1"}, "--ws-timeout"},
+        {{"serve", "--allow-origin", "kommun.se"}, "--allow-origin"},
+        {{"serve", "--ws-per-address", "-1"}, "--ws-per-address"},
         {{"serve", "--ladder", "720p:1280x720"}, "720p:1280x720"},
         {{"serve", "--ladder", "source:1280x720:2500"}, "'source'"},
         {{"serve", "--ladder", "odd:1281x720:2500"}, "even sizes"},

@@ -218,6 +218,41 @@ TEST(Server, ASilentWebsocketIsPingedAndClosedWhileALiveOneStays) {
     EXPECT_NE(reply->find("bad_json"), std::string::npos) << *reply;
 }
 
+TEST(Server, OnlyAllowedOriginsMayOpenTheWebsocket) {
+    RunningServer server(1.0, [](Options& o) { o.allowed_origins = {"https://kommun.se"}; });
+    const std::string own = "http://127.0.0.1";  // the Host the test client sends
+    EXPECT_EQ(stagehub::testing::websocket_handshake_status(server.port, "/ws", own), 101)
+        << "the server's pages";
+    EXPECT_EQ(stagehub::testing::websocket_handshake_status(server.port, "/ws"), 101)
+        << "a client without Origin";
+    EXPECT_EQ(
+        stagehub::testing::websocket_handshake_status(server.port, "/ws", "https://kommun.se"),
+        101);
+    EXPECT_EQ(
+        stagehub::testing::websocket_handshake_status(server.port, "/ws", "https://evil.example"),
+        403);
+    EXPECT_EQ(stagehub::testing::websocket_handshake_status(server.port, "/ws",
+                                                            "https://kommun.se.evil.example"),
+              403);
+    EXPECT_EQ(http_get(server.port, "/api/v1/health").status, 200) << "and it keeps serving";
+}
+
+TEST(Server, OneAddressMayHoldOnlySoManyWebsockets) {
+    RunningServer server(1.0, [](Options& o) { o.websockets_per_address = 2; });
+    auto first = std::make_unique<WebsocketClient>(server.port, "/ws");
+    WebsocketClient second(server.port, "/ws");
+    EXPECT_EQ(stagehub::testing::websocket_handshake_status(server.port, "/ws"), 403);
+    // One closes: there is room again.
+    first.reset();
+    bool accepted = false;
+    for (int i = 0; i < 40 && !accepted; ++i) {
+        accepted = stagehub::testing::websocket_handshake_status(server.port, "/ws") == 101;
+        if (!accepted)
+            std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(accepted);
+}
+
 TEST(Server, WebsocketPushesNowWhenTheSessionChanges) {
     // At 600× the 15-minute opening lasts 1.5 s; the next `now` must follow by itself.
     RunningServer server(600.0);

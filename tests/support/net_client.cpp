@@ -130,17 +130,21 @@ HttpReply http_request(int port, const std::string& method, const std::string& t
 
 namespace {
 
-std::string handshake(const std::string& target) {
-    return "GET " + target +
-           " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+std::string handshake(const std::string& target, const std::string& origin = "") {
+    std::string request = "GET " + target;
+    request +=
+        " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+    if (!origin.empty())
+        request.append("Origin: ").append(origin).append("\r\n");
+    return request + "\r\n";
 }
 
 }  // namespace
 
-int websocket_handshake_status(int port, const std::string& target) {
+int websocket_handshake_status(int port, const std::string& target, const std::string& origin) {
     const int fd = connect_loopback(port);
-    send_all(fd, handshake(target));
+    send_all(fd, handshake(target, origin));
     std::string received;
     bool closed = false;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

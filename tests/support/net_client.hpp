@@ -50,6 +50,7 @@ class WebsocketClient {
 };
 
 // Refuses connection: the server answered the handshake with something else than 101.
-int websocket_handshake_status(int port, const std::string& target);
+// `origin`, if given, is sent as the Origin header (what a browser page would send).
+int websocket_handshake_status(int port, const std::string& target, const std::string& origin = "");
 
 }  // namespace stagehub::testing
