@@ -285,6 +285,8 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
             return error_response(426, "upgrade_required",
                                   "/ws is a websocket endpoint; connect with a websocket client");
         }
+        if (request.path.starts_with("/embed/"))
+            return embed_page(request);
         if (auto response = static_files_.serve(request))
             return std::move(*response);
         return error_response(404, "not_found", "no file at " + request.path);
@@ -292,6 +294,23 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
         g_warning("%s failed: %s", request.path.c_str(), e.what());
         return error_response(500, "internal", std::string("the server failed: ") + e.what());
     }
+}
+
+// /embed/{stage}: the player page for organisers' own sites (web/embed.html; it reads the
+// stage from its URL). No X-Frame-Options: being framed elsewhere is its purpose.
+HttpResponse Application::embed_page(const HttpRequest& request) {
+    const std::string stage_id = request.path.substr(std::string_view("/embed/").size());
+    const auto* owner = catalog_.find_stage_owner(stage_id);
+    if (owner == nullptr || !owner->event.published) {
+        return error_response(
+            404, "not_found",
+            "there is no stage '" + stage_id + "' to embed; the URL is /embed/{stage}");
+    }
+    HttpRequest page = request;
+    page.path = "/embed.html";
+    if (auto response = static_files_.serve(page))
+        return std::move(*response);
+    return error_response(404, "not_found", "the embed page is missing from the web folder");
 }
 
 void Application::on_socket_open(SocketId socket) {

@@ -71,6 +71,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     void publish_ops_health();
     void send_socket_error(SocketId socket, const std::string& code, const std::string& message);
     void begin_shutdown();
+    HttpResponse embed_page(const HttpRequest& request);
 
     // Passed by argument.
     Options options_;

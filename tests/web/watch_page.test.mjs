@@ -341,6 +341,46 @@ test('a session that has ended plays as a replay on the replays page', { timeout
   }
 });
 
+test('the embeddable player plays the stage and shows what is on now', { timeout: 60_000 }, async () => {
+  const missing = await fetch(new URL('/embed/no-such-stage', server.url));
+  assert.equal(missing.status, 404);
+  assert.equal((await missing.json()).error.code, 'not_found');
+
+  const context = await browser.newContext({ viewport: { width: 640, height: 360 } });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  try {
+    const response = await page.goto(new URL('/embed/stora-salen', server.url).href);
+    assert.equal(response.status(), 200);
+    assert.equal(response.headers()['x-frame-options'], undefined, 'it is made to be framed');
+    const read = () => page.evaluate(() => {
+      const v = document.getElementById('video');
+      return { time: v.currentTime, error: v.error?.message ?? null,
+        now: document.getElementById('now').hidden ? null : document.getElementById('now-title').textContent };
+    });
+    const first = await eventually('the embedded stream to play', async () => {
+      const r = await read();
+      assert.equal(r.error, null);
+      assert.ok(r.time > 0.5, JSON.stringify(r));
+      return r;
+    }, { timeoutMs: 30_000 });
+    await eventually('the stream to keep playing', async () => {
+      const r = await read();
+      assert.ok(r.time > first.time + 1, JSON.stringify(r));
+    }, { timeoutMs: 15_000 });
+    await eventually('what is on now', async () => {
+      const r = await read();
+      const { events } = await programme();
+      const titles = events[0].sessions.filter((s) => s.stage === 'stora-salen').map((s) => s.title);
+      assert.ok(r.now && titles.includes(r.now), `now shows ${r.now}`);
+    }, { timeoutMs: 15_000 });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a stage whose lower third is drawn by the player shows it over the picture', { timeout: 60_000 }, async () => {
   const { context, page, pageErrors } = await openWatchPage();
   try {
