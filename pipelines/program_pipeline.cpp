@@ -133,6 +133,7 @@ struct ProgramPipeline::Impl {
     void link_tee(GstElement* tee, GstElement* sink_element, const char* sink_pad);
     void build();
     void teardown();
+    void cancel_stop_timer();
     void end_run(const std::string* error);
     void send_eos();
     bool all_opened() const;
@@ -321,11 +322,15 @@ GstPadProbeReturn ProgramPipeline::Impl::on_decoded_frame(GstPad* pad, GstPadPro
     return GST_PAD_PROBE_OK;
 }
 
-void ProgramPipeline::Impl::teardown() {
+void ProgramPipeline::Impl::cancel_stop_timer() {
     if (stop_timer) {
         g_source_destroy(stop_timer.get());
         stop_timer.reset();
     }
+}
+
+void ProgramPipeline::Impl::teardown() {
+    cancel_stop_timer();
     input->detach();
     if (pipeline) {
         const BusPtr bus(gst_element_get_bus(pipeline.get()));
@@ -346,10 +351,7 @@ void ProgramPipeline::Impl::teardown() {
 // The one way a run ends: the switch let go, NULL state, then exactly one report, last, as
 // the listener may destroy us. The pipeline stays (in NULL) until the next start().
 void ProgramPipeline::Impl::end_run(const std::string* error) {
-    if (stop_timer) {
-        g_source_destroy(stop_timer.get());
-        stop_timer.reset();
-    }
+    cancel_stop_timer();
     input->detach();
     state = RunState::idle;
     gst_element_set_state(pipeline.get(), GST_STATE_NULL);

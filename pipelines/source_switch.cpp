@@ -111,11 +111,6 @@ void SourceSwitch::finish() {
     }
 }
 
-bool SourceSwitch::finished() const {
-    const std::lock_guard lock(mutex_);
-    return finishing_ && !attached_;
-}
-
 void SourceSwitch::give_up_finishing() {
     const std::lock_guard lock(mutex_);
     if (!attached_ || !finishing_)
@@ -285,7 +280,6 @@ void SourceSwitch::fill_silence(GstClockTime up_to) {
         gst_app_src_push_sample(as_app_src(outlet_.audio), sample);
         gst_sample_unref(sample);
         at += kSilentFrame;
-        ++silent_frames_;
     }
     audio_end_ = at;
 }

@@ -66,7 +66,6 @@ class SourceSwitch {
     // goes in now), but sound until it has caught up with the last picture (its encoder
     // lags), then the end of the sound. Then the switch is detached.
     void finish();
-    bool finished() const;
     // Loop thread: a finish() whose sound never caught up ends the sound now. No-op once
     // finished or attached to a new run.
     void give_up_finishing();
@@ -120,8 +119,7 @@ class SourceSwitch {
     GstClockTime audio_end_ = 0;
     bool pushed_any_ = false;
     bool finishing_ = false;
-    GstSample* silence_ = nullptr;  // ours (one reference)
-    uint64_t silent_frames_ = 0;
+    GstSample* silence_ = nullptr;            // ours (one reference)
     std::vector<FeedSwitch> switches_;        // not yet taken by the loop
     std::vector<GstClockTime> switch_times_;  // every switch of this program run
 };

@@ -115,14 +115,21 @@ StagePipeline::~StagePipeline() {
     slate_.reset();
 }
 
+namespace {
+
+void cancel_timer(GSource*& timer) {
+    if (timer == nullptr)
+        return;
+    g_source_destroy(timer);
+    g_source_unref(timer);
+    timer = nullptr;
+}
+
+}  // namespace
+
 void StagePipeline::cancel_timers() {
-    for (GSource** timer : {&watchdog_, &input_timer_}) {
-        if (*timer != nullptr) {
-            g_source_destroy(*timer);
-            g_source_unref(*timer);
-            *timer = nullptr;
-        }
-    }
+    cancel_timer(watchdog_);
+    cancel_timer(input_timer_);
 }
 
 void StagePipeline::start() {
@@ -189,11 +196,7 @@ void StagePipeline::set_scheduled_file(const std::string& file) {
               file.empty() ? "nothing" : file.c_str());
     input_.reset();
     input_error_.clear();
-    if (input_timer_ != nullptr) {
-        g_source_destroy(input_timer_);
-        g_source_unref(input_timer_);
-        input_timer_ = nullptr;
-    }
+    cancel_timer(input_timer_);
     start_input();
 }
 

@@ -111,14 +111,44 @@ std::optional<ReplayApi::Replay> ReplayApi::replay_of(const Programme& programme
     return replay;
 }
 
+// The programme is the caller's view (a copy) and the replay points into it, so it lives on
+// the heap, where it stays put.
+std::optional<ReplayApi::FoundReplay> ReplayApi::find_replay(const std::string& session_id,
+                                                             const Caller& caller) {
+    auto [view, found] = find_session(catalog_, caller, session_id);
+    if (found == nullptr)
+        return std::nullopt;
+    auto programme = std::make_unique<const Programme>(std::move(*view));
+    const Session* session = programme->find_session(session_id);
+    auto replay = session ? replay_of(*programme, *session, caller, now_utc()) : std::nullopt;
+    if (!replay)
+        return std::nullopt;
+    return FoundReplay{std::move(programme), std::move(*replay)};
+}
+
+// One rendition's segments of a replay, cut as the replay's own (mostly inside its window).
+std::vector<pipelines::ArchivedSegment> ReplayApi::segments_of(const Replay& replay,
+                                                               const std::string& rendition) {
+    return pipelines::mostly_within(
+        archive_.overlapping(replay.session->stage_id, replay.from, replay.to, rendition),
+        replay.from, replay.to);
+}
+
+// Trims and late segments may still change a replay's playlists; caches keep them briefly.
+HttpResponse ReplayApi::playlist_response(std::string body) {
+    HttpResponse response;
+    response.content_type = "application/vnd.apple.mpegurl";
+    response.body = std::move(body);
+    response.header("cache-control", "public, max-age=5");
+    return response;
+}
+
 // The replay's master: every rendition that recorded it, with the bandwidth its segments
 // really took.
 std::string ReplayApi::master_of(const Replay& replay) {
     std::vector<pipelines::RenditionInfo> infos;
     for (const std::string& name : replay.renditions) {
-        const auto segments = pipelines::mostly_within(
-            archive_.overlapping(replay.session->stage_id, replay.from, replay.to, name),
-            replay.from, replay.to);
+        const auto segments = segments_of(replay, name);
         pipelines::RenditionInfo info;
         info.name = name;
         info.audio_only = name == pipelines::kAudioRendition;
@@ -205,56 +235,38 @@ void ReplayApi::add_routes(ApiRouter& router) {
           });
     route(HttpMethod::get, "/api/v1/replays/{session}",
           [this](const HttpRequest&, const PathParams& p, const Caller& c) {
-              auto [programme, session] = find_session(catalog_, c, p.at("session"));
-              if (session == nullptr)
+              const auto found = find_replay(p.at("session"), c);
+              if (!found)
                   return error_response(no_replay(p.at("session")));
-              auto replay = replay_of(*programme, *session, c, now_utc());
-              if (!replay)
-                  return error_response(no_replay(p.at("session")));
-              return json_response(200, replay_json(*programme, *replay, c));
+              return json_response(200, replay_json(*found->programme, found->replay, c));
           });
     route(HttpMethod::get, "/api/v1/replays/{session}/playlist.m3u8",
           [this](const HttpRequest&, const PathParams& p, const Caller& c) {
-              auto [programme, session] = find_session(catalog_, c, p.at("session"));
-              if (session == nullptr)
+              const auto found = find_replay(p.at("session"), c);
+              if (!found)
                   return error_response(no_replay(p.at("session")));
-              auto replay = replay_of(*programme, *session, c, now_utc());
-              if (!replay)
-                  return error_response(no_replay(p.at("session")));
-              HttpResponse response;
-              response.content_type = "application/vnd.apple.mpegurl";
-              if (replay->renditions.size() == 1 && replay->renditions.front().empty()) {
-                  // Recorded before the ladder: one rendition, the playlist itself.
-                  response.body = pipelines::vod_playlist(replay->segments, "/live/");
-              } else {
-                  response.body = master_of(*replay);
-              }
-              // Trims and late segments may still change it; keep caches short.
-              response.header("cache-control", "public, max-age=5");
-              return response;
+              const Replay& replay = found->replay;
+              // Recorded before the ladder: one rendition, the playlist itself.
+              const bool single =
+                  replay.renditions.size() == 1 && replay.renditions.front().empty();
+              return playlist_response(single ? pipelines::vod_playlist(replay.segments, "/live/")
+                                              : master_of(replay));
           });
     route(HttpMethod::get, "/api/v1/replays/{session}/{rendition}/playlist.m3u8",
           [this](const HttpRequest&, const PathParams& p, const Caller& c) {
-              auto [programme, session] = find_session(catalog_, c, p.at("session"));
-              if (session == nullptr)
+              const auto found = find_replay(p.at("session"), c);
+              if (!found)
                   return error_response(no_replay(p.at("session")));
-              auto replay = replay_of(*programme, *session, c, now_utc());
+              const Replay& replay = found->replay;
               const std::string& rendition = p.at("rendition");
-              if (!replay || std::find(replay->renditions.begin(), replay->renditions.end(),
-                                       rendition) == replay->renditions.end()) {
+              if (std::find(replay.renditions.begin(), replay.renditions.end(), rendition) ==
+                  replay.renditions.end()) {
                   return error_response(Error{"not_found", "session '" + p.at("session") +
                                                                "' has no replay in rendition '" +
                                                                rendition + "'"});
               }
-              HttpResponse response;
-              response.content_type = "application/vnd.apple.mpegurl";
-              response.body = pipelines::vod_playlist(
-                  pipelines::mostly_within(
-                      archive_.overlapping(session->stage_id, replay->from, replay->to, rendition),
-                      replay->from, replay->to),
-                  "/live/");
-              response.header("cache-control", "public, max-age=5");
-              return response;
+              return playlist_response(
+                  pipelines::vod_playlist(segments_of(replay, rendition), "/live/"));
           });
     route(HttpMethod::patch, "/api/v1/events/{event}/sessions/{session}/replay",
           [this](const HttpRequest& r, const PathParams& p, const Caller& c) {

@@ -5,6 +5,7 @@
 // Threads: loop thread.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -46,6 +47,16 @@ class ReplayApi {
     nlohmann::json replay_json(const schedule::Programme& programme, const Replay& replay,
                                const Caller& caller) const;
     std::string master_of(const Replay& replay);
+    // The session's replay as the caller may see it, with the programme view it points
+    // into; nullopt if there is none.
+    struct FoundReplay {
+        std::unique_ptr<const schedule::Programme> programme;
+        Replay replay;
+    };
+    std::optional<FoundReplay> find_replay(const std::string& session_id, const Caller& caller);
+    std::vector<pipelines::ArchivedSegment> segments_of(const Replay& replay,
+                                                        const std::string& rendition);
+    static HttpResponse playlist_response(std::string body);
 
     schedule::ProgrammeCatalog& catalog_;
     TokenStore& tokens_;
