@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 5> kMigrations{
+constexpr std::array<std::string_view, 6> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -178,6 +178,15 @@ ALTER TABLE segments ADD COLUMN discontinuity INTEGER NOT NULL DEFAULT 0
     CHECK (discontinuity IN (0, 1));
 DROP INDEX segments_by_stage_time;
 CREATE INDEX segments_by_stage_time ON segments(stage_id, rendition, starts_ms);
+)sql",
+    // 6: where a panel's running order stands (schedule/panel_progress.hpp). No foreign
+    // key: a session deleted and re-created keeps nothing it should not.
+    R"sql(
+CREATE TABLE panel_progress (
+    session_id    TEXT PRIMARY KEY,
+    position      INTEGER NOT NULL,
+    speaker_since INTEGER             -- unix seconds; NULL when nobody speaks
+);
 )sql",
 };
 

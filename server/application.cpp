@@ -10,6 +10,7 @@
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_json.hpp"
 #include "server/lower_third.hpp"
+#include "server/server_time.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -21,6 +22,7 @@ using nlohmann::json;
 constexpr unsigned kClockTickMs = 250;
 constexpr unsigned kPosterEveryTicks = 12;     // 3 s
 constexpr unsigned kOpsHealthEveryTicks = 20;  // 5 s
+constexpr unsigned kStatsEveryTicks = 20;      // 5 s
 
 fs::path prepare_data_dir(const fs::path& data_dir) {
     std::error_code ec;
@@ -34,11 +36,6 @@ fs::path prepare_data_dir(const fs::path& data_dir) {
     return data_dir / "stagehub.db";
 }
 
-std::string server_time() {
-    return format_instant_ms(
-        std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
-}
-
 }  // namespace
 
 Application::Application(Options options)
@@ -48,12 +45,17 @@ Application::Application(Options options)
       catalog_(store_),
       archive_(db_, options_.data_dir / "media" / "live"),
       tokens_(db_),
+      panels_(db_),
+      channels_(store_, catalog_, panels_, tokens_,
+                LiveChannels::Limits{static_cast<size_t>(options_.websocket_subscriptions)}),
       editor_(store_, catalog_, *this),
       programme_api_(store_, catalog_, tokens_, editor_),
       accounts_api_(catalog_, tokens_),
       live_api_(catalog_, tokens_, editor_),
       formats_api_(catalog_, tokens_, editor_),
-      replay_api_(catalog_, tokens_, archive_, options_.data_dir / "media" / "posters") {
+      replay_api_(catalog_, tokens_, archive_, options_.data_dir / "media" / "posters"),
+      panel_api_(catalog_, tokens_, panels_,
+                 [this](const std::string& session_id) { channels_.publish_panel(session_id); }) {
     schedule::migrate(db_);
     if (!options_.programme_file.empty()) {
         auto programme = schedule::read_programme_file(options_.programme_file);
@@ -84,6 +86,7 @@ Application::Application(Options options)
 }
 
 Application::~Application() {
+    channels_.attach(nullptr, nullptr);
     if (clock_source_ != 0)
         g_source_remove(clock_source_);
     if (retention_source_ != 0)
@@ -118,11 +121,13 @@ void Application::add_routes() {
     live_api_.add_routes(router_);
     formats_api_.add_routes(router_);
     replay_api_.add_routes(router_);
+    panel_api_.add_routes(router_);
     router_.add(HttpMethod::get, "/api/v1/health", [this](const HttpRequest&, const PathParams&) {
         return json_response(200, {{"status", shutting_down_ ? "stopping" : "ok"},
                                    {"server_time", server_time()},
                                    {"revision", catalog_.revision()},
                                    {"sockets", http_ ? http_->socket_count() : 0},
+                                   {"sockets_fell_behind", http_ ? http_->resync_count() : 0},
                                    {"stages", broadcast_ ? broadcast_->health() : json::object()}});
     });
 }
@@ -135,8 +140,11 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     http_config.websocket_timeout_s = static_cast<uint16_t>(options_.websocket_timeout_s);
     http_config.allowed_origins = options_.allowed_origins;
     http_config.max_sockets_per_address = static_cast<size_t>(options_.websockets_per_address);
+    http_config.max_queued_messages = static_cast<size_t>(options_.websocket_queue_messages);
+    http_config.stuck_timeout_s = static_cast<uint16_t>(options_.websocket_stuck_timeout_s);
     http_ = std::make_unique<HttpServer>(http_config, *this, loop_);
     http_->start();
+    channels_.attach(http_.get(), nullptr);
 
     if (options_.broadcast) {
         broadcast_ = std::make_unique<Broadcast>(
@@ -144,8 +152,9 @@ int Application::run(const std::function<void(int port)>& on_ready) {
                               options_.video_width, options_.video_height, options_.ladder},
             archive_);
         broadcast_->on_ops([this](const std::string& stage_id, const json& event) {
-            publish_ops(stage_id, event);
+            channels_.publish_ops(stage_id, event);
         });
+        channels_.attach(http_.get(), broadcast_.get());
         for (const auto& programme : catalog_.programmes()) {
             for (const auto& stage : programme.stages) {
                 if (stage.broadcast)
@@ -228,7 +237,9 @@ void Application::tick() {
     if (++ticks_ % kPosterEveryTicks == 0)
         replay_api_.make_missing_posters(now);
     if (ticks_ % kOpsHealthEveryTicks == 0)
-        publish_ops_health();
+        channels_.publish_ops_health();
+    if (ticks_ % kStatsEveryTicks == 0)
+        channels_.publish_stats();
     // The published view: the screens and the picture are public.
     for (const auto& programme : catalog_.published()) {
         // The tracker spans events; stage ids are globally unique.
@@ -253,28 +264,7 @@ void Application::publish_now(const schedule::Programme& programme, const std::s
         broadcast_->show_slate(stage_id, slate_for(programme, now_next));
         broadcast_->play_session(stage_id, now_next.now != nullptr ? now_next.now->id : "");
     }
-    if (http_)
-        http_->broadcast(now_message(programme, stage_id, now_next));
-}
-
-SharedMessage Application::now_message(const schedule::Programme& programme,
-                                       const std::string& stage_id,
-                                       const schedule::NowNext& now_next) const {
-    json message = schedule::now_next_json(programme, now_next, now_utc());
-    message["channel"] = "now:" + stage_id;
-    message["type"] = "now";
-    message["stage"] = stage_id;
-    message["server_time"] = server_time();
-    return make_message(message.dump(-1, ' ', false, json::error_handler_t::replace));
-}
-
-SharedMessage Application::snapshot_message(const schedule::Programme& programme) const {
-    const json message = {{"channel", "agenda:" + programme.event.id},
-                          {"type", "snapshot"},
-                          {"rev", catalog_.revision()},
-                          {"server_time", server_time()},
-                          {"event", schedule::event_json(programme, now_utc())}};
-    return make_message(message.dump(-1, ' ', false, json::error_handler_t::replace));
+    channels_.publish_now(programme, stage_id, now_next);
 }
 
 HttpResponse Application::handle_http(const HttpRequest& request) {
@@ -313,150 +303,27 @@ HttpResponse Application::embed_page(const HttpRequest& request) {
     return error_response(404, "not_found", "the embed page is missing from the web folder");
 }
 
-void Application::on_socket_open(SocketId socket) {
-    for (const auto& programme : catalog_.published()) {
-        http_->send(socket, snapshot_message(programme));
-        for (const auto& stage : programme.stages)
-            http_->send(socket,
-                        now_message(programme, stage.id,
-                                    schedule::now_and_next(programme, stage.id, now_utc())));
-    }
+void Application::on_socket_open(SocketId socket, const SocketOpening& opening) {
+    channels_.opened(socket, opening);
 }
 
-void Application::send_socket_error(SocketId socket, const std::string& code,
-                                    const std::string& message) {
-    const json error = {{"channel", "system"},
-                        {"type", "error"},
-                        {"error", {{"code", code}, {"message", message}}}};
-    http_->send(socket, make_message(error.dump(-1, ' ', false, json::error_handler_t::replace)));
-}
-
-// Public channels reach every socket unasked (docs/PROTOCOL.md). The one privileged
-// channel so far, `ops`, takes {"type": "subscribe", "channels": ["ops"], "token": "…"}
-// with an organiser token.
 void Application::on_socket_message(SocketId socket, std::string_view text) {
-    const json parsed = json::parse(text, nullptr, false);
-    if (parsed.is_discarded() || !parsed.is_object()) {
-        send_socket_error(socket, "bad_json", "the message is not a JSON object");
-        return;
-    }
-    // Fields read by hand: json::value() trips GCC 12's -Wnull-dereference at -O3.
-    const auto field = [&](const char* name) {
-        const auto it = parsed.find(name);
-        return it == parsed.end() ? json() : *it;
-    };
-    const json type_field = field("type");
-    const std::string type = type_field.is_string() ? type_field.get<std::string>() : "";
-    if (type != "subscribe" && type != "unsubscribe") {
-        send_socket_error(socket, "unsupported",
-                          "this server accepts only 'subscribe' and 'unsubscribe' messages");
-        return;
-    }
-    const json channels = field("channels");
-    if (!channels.is_array() || channels.size() != 1 || channels[0] != "ops") {
-        send_socket_error(socket, "unknown_channel",
-                          "the channels to subscribe to are [\"ops\"]; public channels "
-                          "(agenda, now) are sent to every connection");
-        return;
-    }
-    if (type == "unsubscribe") {
-        ops_subscribers_.erase(socket);
-        return;
-    }
-    subscribe_ops(socket, parsed);
-}
-
-void Application::subscribe_ops(SocketId socket, const json& request) {
-    const auto token_field = request.find("token");
-    const json token = token_field == request.end() ? json() : *token_field;
-    if (!token.is_string() || token.get<std::string>().empty()) {
-        send_socket_error(socket, "unauthorized",
-                          "the ops channel needs an organiser token: send \"token\" with the "
-                          "subscription");
-        return;
-    }
-    auto account = tokens_.authenticate(token.get<std::string>());
-    if (!account) {
-        send_socket_error(socket, "unauthorized",
-                          "the token is unknown or revoked; ask an organiser for a new one");
-        return;
-    }
-    if (account->role != Role::organiser) {
-        send_socket_error(
-            socket, "forbidden",
-            "only organisers may subscribe to ops; this token is for " + account->describe());
-        return;
-    }
-    ops_subscribers_.insert_or_assign(socket, *account);
-    const json subscribed = {
-        {"channel", "ops"}, {"type", "subscribed"}, {"server_time", server_time()}};
-    http_->send(socket, make_message(subscribed.dump()));
-    publish_ops_health();
-}
-
-// To the organisers of the stage's event only: addresses and errors are theirs.
-void Application::publish_ops(const std::string& stage_id, const json& event) {
-    if (!http_ || ops_subscribers_.empty())
-        return;
-    const auto* owner = catalog_.find_stage_owner(stage_id);
-    if (owner == nullptr)
-        return;
-    json message = event;
-    message["channel"] = "ops";
-    message["server_time"] = server_time();
-    const SharedMessage shared =
-        make_message(message.dump(-1, ' ', false, json::error_handler_t::replace));
-    for (const auto& [socket, account] : ops_subscribers_) {
-        if (account.acts_in(owner->event.id))
-            http_->send(socket, shared);
-    }
-}
-
-void Application::publish_ops_health() {
-    if (!broadcast_ || ops_subscribers_.empty())
-        return;
-    const json stages = broadcast_->health();
-    for (auto it = stages.begin(); it != stages.end(); ++it) {
-        json event = json::object();
-        event["type"] = "health";
-        event["stage"] = it.key();
-        event["health"] = it.value();
-        publish_ops(it.key(), event);
-    }
+    channels_.received(socket, text);
 }
 
 void Application::on_socket_close(SocketId socket) {
-    ops_subscribers_.erase(socket);
+    channels_.closed(socket);
+}
+
+void Application::on_socket_resync(SocketId socket, const std::vector<std::string>& channels) {
+    channels_.resync(socket, channels);
 }
 
 void Application::on_programme_changed(const schedule::ChangeRecord& change) {
     g_message("revision %lld: %s: %s (by %s)", static_cast<long long>(change.revision),
               change.event_id.c_str(), change.summary.c_str(), change.actor.c_str());
-    const Instant now = now_utc();
+    channels_.publish_change(change);
     const schedule::Programme* programme = catalog_.find_event(change.event_id);
-    // The websocket is public: it carries what the public may see (docs/PROTOCOL.md).
-    const schedule::Reader reader = schedule::public_reader();
-    const json delta =
-        schedule::event_delta_json(change.event_id, programme, {change}, reader, now);
-    json message = {{"channel", "agenda:" + change.event_id},
-                    {"rev", change.revision},
-                    {"server_time", server_time()},
-                    {"change", schedule::change_json(change, programme, reader)}};
-    if (delta.contains("snapshot")) {
-        message["type"] = "snapshot";
-        message["event"] = delta["snapshot"];
-    } else if (delta.contains("removed")) {
-        message["type"] = "removed";
-        message["event"] = change.event_id;
-    } else {
-        message["type"] = "delta";
-        message["event"] = change.event_id;
-        message["sessions"] = delta["sessions"];
-        message["removed_sessions"] = delta["removed_sessions"];
-    }
-    if (http_)
-        http_->broadcast(
-            make_message(message.dump(-1, ' ', false, json::error_handler_t::replace)));
     if (programme != nullptr) {
         for (const auto& stage : programme->stages) {
             now_tracker_.invalidate(stage.id);

@@ -13,6 +13,7 @@
 
 #include "schedule/database.hpp"
 #include "schedule/now_next.hpp"
+#include "schedule/panel_progress.hpp"
 #include "schedule/programme_catalog.hpp"
 #include "schedule/programme_store.hpp"
 #include "server/accounts_api.hpp"
@@ -21,7 +22,9 @@
 #include "server/formats_api.hpp"
 #include "server/http_server.hpp"
 #include "server/live_api.hpp"
+#include "server/live_channels.hpp"
 #include "server/options.hpp"
+#include "server/panel_api.hpp"
 #include "server/programme_api.hpp"
 #include "server/programme_editor.hpp"
 #include "server/replay_api.hpp"
@@ -49,9 +52,10 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
 
     // HttpServer::Handler, on the loop thread.
     HttpResponse handle_http(const HttpRequest& request) override;
-    void on_socket_open(SocketId socket) override;
+    void on_socket_open(SocketId socket, const SocketOpening& opening) override;
     void on_socket_message(SocketId socket, std::string_view text) override;
     void on_socket_close(SocketId socket) override;
+    void on_socket_resync(SocketId socket, const std::vector<std::string>& channels) override;
 
     // ProgrammeEditor::Listener, on the loop thread: push the change to every screen and
     // re-judge now/next (a delay may change what is on).
@@ -62,14 +66,6 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     void tick();
     void apply_retention();
     void publish_now(const schedule::Programme& programme, const std::string& stage_id, Instant at);
-    SharedMessage now_message(const schedule::Programme& programme, const std::string& stage_id,
-                              const schedule::NowNext& now_next) const;
-    SharedMessage snapshot_message(const schedule::Programme& programme) const;
-    // The `ops` channel: organisers' sockets, each with the account that subscribed it.
-    void subscribe_ops(SocketId socket, const nlohmann::json& request);
-    void publish_ops(const std::string& stage_id, const nlohmann::json& event);
-    void publish_ops_health();
-    void send_socket_error(SocketId socket, const std::string& code, const std::string& message);
     void begin_shutdown();
     HttpResponse embed_page(const HttpRequest& request);
 
@@ -82,12 +78,15 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     schedule::NowTracker now_tracker_;
     pipelines::SegmentArchive archive_;
     TokenStore tokens_;
+    schedule::PanelProgressStore panels_;
+    LiveChannels channels_;
     ProgrammeEditor editor_;
     ProgrammeApi programme_api_;
     AccountsApi accounts_api_;
     LiveApi live_api_;
     FormatsApi formats_api_;
     ReplayApi replay_api_;
+    PanelApi panel_api_;
     StaticFiles static_files_;
     ApiRouter router_;
     std::unique_ptr<Broadcast> broadcast_;
@@ -96,7 +95,6 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     unsigned clock_source_ = 0;
     unsigned retention_source_ = 0;
     unsigned ticks_ = 0;
-    std::map<SocketId, Account> ops_subscribers_;
     bool shutting_down_ = false;
     std::atomic<bool> shutdown_requested_{false};
 };

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <deque>
 #include <exception>
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
@@ -15,14 +16,15 @@
 
 namespace stagehub::server {
 
-OutgoingMessage::OutgoingMessage(std::string_view payload) : headroom_(LWS_PRE) {
+OutgoingMessage::OutgoingMessage(std::string_view payload, std::string channel)
+    : headroom_(LWS_PRE), channel_(std::move(channel)) {
     buffer_.reserve(LWS_PRE + payload.size());
     buffer_.assign(LWS_PRE, '\0');
     buffer_.append(payload);
 }
 
-SharedMessage make_message(std::string_view payload) {
-    return std::make_shared<OutgoingMessage>(payload);
+SharedMessage make_message(std::string_view payload, std::string channel) {
+    return std::make_shared<OutgoingMessage>(payload, std::move(channel));
 }
 
 namespace {
@@ -71,7 +73,14 @@ struct SocketState {
     SocketId id = 0;
     std::string address;  // the peer, for the per-address limit
     std::deque<SharedMessage> outbox;
+    size_t outbox_bytes = 0;
     std::string incoming;
+    // Fell behind: the outbox was dropped and these channels need their current state
+    // once the socket drains (Handler::on_socket_resync). Nothing is queued meanwhile.
+    bool lagging = false;
+    std::set<std::string> stale_channels;
+    // When lws last took a message from us; watched while the socket is behind.
+    gint64 progress_us = 0;
     bool closing = false;
     lws_close_status close_status = LWS_CLOSE_STATUS_NORMAL;
     std::string close_reason;
@@ -82,6 +91,7 @@ struct SocketState {
 struct Connection {
     std::unique_ptr<HttpExchange> http;
     std::unique_ptr<SocketState> socket;
+    SocketOpening opening;  // read at the handshake, handed over when the socket opens
 };
 
 HttpMethod method_of(int lws_method) {
@@ -153,6 +163,10 @@ struct HttpServer::Impl {
     std::unordered_map<lws*, Connection> connections;
     std::unordered_map<SocketId, lws*> sockets;
     std::unordered_map<std::string, size_t> sockets_per_address;
+    // Sockets that fell behind and have not emptied their outbox since: watched for being stuck.
+    std::set<SocketId> behind;
+    guint stuck_check = 0;
+    uint64_t resyncs = 0;
     SocketId next_socket = 1;
     std::function<void()> on_destroyed;
     guint destroy_poll = 0;
@@ -176,6 +190,9 @@ struct HttpServer::Impl {
     int socket_writable(lws* wsi);
     void socket_closed(lws* wsi);
     void queue(lws* wsi, SocketState& state, SharedMessage message);
+    void fall_behind(lws* wsi, SocketState& state, const SharedMessage& message);
+    void close_stuck_sockets();
+    static int close_with(lws* wsi, lws_close_status status, std::string reason);
 };
 
 int HttpServer::Impl::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in,
@@ -390,6 +407,10 @@ int HttpServer::Impl::socket_filter(lws* wsi) {
                                "this origin may not open the stagehub websocket");
         return 1;
     }
+    for (auto& [name, value] : query_of(wsi)) {
+        if (name == "token")
+            connections[wsi].opening.token = std::move(value);
+    }
     const std::string address = peer_address(wsi);
     if (config.max_sockets_per_address > 0 &&
         sockets_per_address[address] >= config.max_sockets_per_address) {
@@ -427,7 +448,8 @@ int HttpServer::Impl::socket_open(lws* wsi) {
     state->address = peer_address(wsi);
     ++sockets_per_address[state->address];
     sockets[state->id] = wsi;
-    handler.on_socket_open(state->id);
+    const SocketOpening opening = std::exchange(connections[wsi].opening, {});
+    handler.on_socket_open(state->id, opening);
     return 0;
 }
 
@@ -436,13 +458,14 @@ int HttpServer::Impl::socket_receive(lws* wsi, const void* in, size_t len) {
     if (it == connections.end() || !it->second.socket)
         return -1;
     SocketState& state = *it->second.socket;
+    if (lws_frame_is_binary(wsi)) {
+        return close_with(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE,
+                          "binary frames are not accepted: send JSON text");
+    }
     if (state.incoming.size() + len > config.max_socket_message_bytes) {
-        const std::string reason =
-            "message larger than " + std::to_string(config.max_socket_message_bytes) + " bytes";
-        lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
-                         reinterpret_cast<unsigned char*>(const_cast<char*>(reason.data())),
-                         reason.size());
-        return -1;
+        return close_with(
+            wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+            "message larger than " + std::to_string(config.max_socket_message_bytes) + " bytes");
     }
     state.incoming.append(static_cast<const char*>(in), len);
     if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) > 0)
@@ -458,21 +481,31 @@ int HttpServer::Impl::socket_writable(lws* wsi) {
     if (it == connections.end() || !it->second.socket)
         return -1;
     SocketState& state = *it->second.socket;
-    if (state.closing) {
-        lws_close_reason(wsi, state.close_status,
-                         reinterpret_cast<unsigned char*>(state.close_reason.data()),
-                         state.close_reason.size());
-        return -1;
-    }
-    if (state.outbox.empty())
+    if (state.closing)
+        return close_with(wsi, state.close_status, state.close_reason);
+    if (state.outbox.empty()) {
+        // Writable again with nothing of ours pending: a socket that fell behind has
+        // drained, and gets the current state of what it lost.
+        if (state.lagging) {
+            state.lagging = false;
+            const std::vector<std::string> channels(state.stale_channels.begin(),
+                                                    state.stale_channels.end());
+            state.stale_channels.clear();
+            handler.on_socket_resync(state.id, channels);
+        } else {
+            behind.erase(state.id);
+        }
         return 0;
+    }
     SharedMessage message = std::move(state.outbox.front());
     state.outbox.pop_front();
+    state.outbox_bytes -= message->size();
     const int written = lws_write(wsi, reinterpret_cast<unsigned char*>(message->payload()),
                                   message->size(), LWS_WRITE_TEXT);
     if (written < static_cast<int>(message->size()))
         return -1;
-    if (!state.outbox.empty())
+    state.progress_us = g_get_monotonic_time();
+    if (!state.outbox.empty() || state.lagging || behind.contains(state.id))
         lws_callback_on_writable(wsi);
     return 0;
 }
@@ -488,21 +521,85 @@ void HttpServer::Impl::socket_closed(lws* wsi) {
     }
     it->second.socket.reset();
     sockets.erase(id);
+    behind.erase(id);
     handler.on_socket_close(id);
+}
+
+int HttpServer::Impl::close_with(lws* wsi, lws_close_status status, std::string reason) {
+    // A close frame's reason is at most 123 bytes.
+    reason.resize(std::min<size_t>(reason.size(), 123));
+    lws_close_reason(wsi, status, reinterpret_cast<unsigned char*>(reason.data()), reason.size());
+    return -1;
 }
 
 void HttpServer::Impl::queue(lws* wsi, SocketState& state, SharedMessage message) {
     if (state.closing)
         return;
-    if (state.outbox.size() >= config.max_queued_messages) {
-        state.closing = true;
-        state.close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
-        state.close_reason = "client too slow: outgoing queue full";
-        state.outbox.clear();
-    } else {
-        state.outbox.push_back(std::move(message));
+    if (state.lagging) {
+        if (!message->channel().empty())
+            state.stale_channels.insert(message->channel());
+        return;
     }
+    if (state.outbox.size() + 1 > config.max_queued_messages ||
+        state.outbox_bytes + message->size() > config.max_queued_bytes) {
+        fall_behind(wsi, state, message);
+        return;
+    }
+    state.outbox_bytes += message->size();
+    state.outbox.push_back(std::move(message));
     lws_callback_on_writable(wsi);
+}
+
+// The backlog goes; what it carried is re-sent as current state when the socket drains,
+// so the client ends up exactly where a fresh subscriber would be.
+void HttpServer::Impl::fall_behind(lws* wsi, SocketState& state, const SharedMessage& message) {
+    for (const SharedMessage& queued : state.outbox) {
+        if (!queued->channel().empty())
+            state.stale_channels.insert(queued->channel());
+    }
+    if (!message->channel().empty())
+        state.stale_channels.insert(message->channel());
+    state.outbox.clear();
+    state.outbox_bytes = 0;
+    state.lagging = true;
+    if (behind.insert(state.id).second)
+        state.progress_us = g_get_monotonic_time();
+    ++resyncs;
+    lws_callback_on_writable(wsi);
+    if (stuck_check == 0) {
+        stuck_check = g_timeout_add_seconds(
+            1,
+            [](gpointer data) -> gboolean {
+                auto* self = static_cast<Impl*>(data);
+                self->close_stuck_sockets();
+                if (!self->behind.empty())
+                    return G_SOURCE_CONTINUE;
+                self->stuck_check = 0;
+                return G_SOURCE_REMOVE;
+            },
+            this);
+    }
+}
+
+// A socket that fell behind and then took nothing for stuck_timeout_s does not read even
+// what the kernel holds for it: it cannot take a close frame either, so lws drops it.
+void HttpServer::Impl::close_stuck_sockets() {
+    const gint64 now = g_get_monotonic_time();
+    std::vector<SocketId> stuck;
+    for (const SocketId id : behind) {
+        const auto wsi = sockets.find(id);
+        if (wsi == sockets.end())
+            continue;
+        const auto& state = connections[wsi->second].socket;
+        if (state && now - state->progress_us >= gint64{config.stuck_timeout_s} * 1000000)
+            stuck.push_back(id);
+    }
+    for (const SocketId id : stuck) {
+        g_message("websocket %llu closed: stuck for %u s without reading",
+                  static_cast<unsigned long long>(id), config.stuck_timeout_s);
+        behind.erase(id);
+        lws_set_timeout(sockets[id], PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    }
 }
 
 HttpServer::HttpServer(Config config, Handler& handler, GMainLoop* loop)
@@ -511,6 +608,8 @@ HttpServer::HttpServer(Config config, Handler& handler, GMainLoop* loop)
 HttpServer::~HttpServer() {
     if (impl_->destroy_poll)
         g_source_remove(impl_->destroy_poll);
+    if (impl_->stuck_check)
+        g_source_remove(impl_->stuck_check);
     if (impl_->context)
         lws_context_destroy(impl_->context);
 }
@@ -570,16 +669,27 @@ void HttpServer::send(SocketId socket, SharedMessage message) {
         impl_->queue(it->second, *state, std::move(message));
 }
 
-void HttpServer::broadcast(const SharedMessage& message) {
-    for (const auto& [id, wsi] : impl_->sockets) {
-        auto& state = impl_->connections[wsi].socket;
-        if (state)
-            impl_->queue(wsi, *state, message);
-    }
+void HttpServer::close(SocketId socket, uint16_t code, const std::string& reason) {
+    const auto it = impl_->sockets.find(socket);
+    if (it == impl_->sockets.end())
+        return;
+    auto& state = impl_->connections[it->second].socket;
+    if (!state || state->closing)
+        return;
+    state->closing = true;
+    state->close_status = static_cast<lws_close_status>(code);
+    state->close_reason = reason;
+    state->outbox.clear();
+    state->outbox_bytes = 0;
+    lws_callback_on_writable(it->second);
 }
 
 size_t HttpServer::socket_count() const {
     return impl_->sockets.size();
+}
+
+uint64_t HttpServer::resync_count() const {
+    return impl_->resyncs;
 }
 
 void HttpServer::shutdown(std::function<void()> done) {

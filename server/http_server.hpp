@@ -22,20 +22,31 @@ namespace stagehub::server {
 using SocketId = uint64_t;
 
 // A websocket text message, encoded once and shared by every connection it goes to.
+// `channel` names the channel it belongs to (docs/PROTOCOL.md): when a connection falls
+// behind, its queue is dropped and the channels it lost are resynchronised instead.
 class OutgoingMessage {
   public:
-    explicit OutgoingMessage(std::string_view payload);
+    OutgoingMessage(std::string_view payload, std::string channel);
     // Bytes before the payload that lws may use for the frame header (LWS_PRE).
     char* writable_start() { return buffer_.data(); }
     char* payload() { return buffer_.data() + headroom_; }
     size_t size() const { return buffer_.size() - headroom_; }
+    const std::string& channel() const { return channel_; }
 
   private:
     std::string buffer_;
     size_t headroom_;
+    std::string channel_;
 };
 using SharedMessage = std::shared_ptr<OutgoingMessage>;
-SharedMessage make_message(std::string_view payload);
+// `channel` empty: a message of no channel (an error, an acknowledgement), which a
+// connection that falls behind may lose without harm.
+SharedMessage make_message(std::string_view payload, std::string channel = {});
+
+// How a websocket was opened: what the handler needs of the handshake.
+struct SocketOpening {
+    std::string token;  // ?token= in the URL, if any
+};
 
 class HttpServer {
   public:
@@ -43,9 +54,13 @@ class HttpServer {
       public:
         virtual ~Handler() = default;
         virtual HttpResponse handle_http(const HttpRequest& request) = 0;
-        virtual void on_socket_open(SocketId socket) = 0;
+        virtual void on_socket_open(SocketId socket, const SocketOpening& opening) = 0;
         virtual void on_socket_message(SocketId socket, std::string_view text) = 0;
         virtual void on_socket_close(SocketId socket) = 0;
+        // The socket fell behind and caught up again: what was queued for it on these
+        // channels was dropped, so it needs each one's current state (a fresh snapshot).
+        virtual void on_socket_resync(SocketId socket,
+                                      const std::vector<std::string>& channels) = 0;
     };
 
     struct Config {
@@ -53,9 +68,13 @@ class HttpServer {
         int port = 8080;                 // 0: any free port (see port())
         size_t max_body_bytes = 1 << 20;
         size_t max_socket_message_bytes = 64 << 10;
-        // A socket whose unsent queue grows past this is closed: a stalled client must
-        // not hold unbounded memory.
-        size_t max_queued_messages = 1024;
+        // A socket whose unsent queue would grow past either bound has fallen behind: the
+        // queue is dropped (the client gets fresh snapshots once it drains what the kernel
+        // holds), so a slow phone costs bounded memory and never a backlog.
+        size_t max_queued_messages = 256;
+        size_t max_queued_bytes = 1 << 20;
+        // A socket that has fallen behind and not drained within this time is stuck: closed.
+        uint16_t stuck_timeout_s = 10;
         // A websocket silent this long is closed (a phone that went into a tunnel, a tab
         // frozen in the background); halfway through it is pinged, and a pong counts as life.
         uint16_t websocket_timeout_s = 40;
@@ -79,8 +98,11 @@ class HttpServer {
     int port() const;
 
     void send(SocketId socket, SharedMessage message);
-    void broadcast(const SharedMessage& message);
+    // Closes the socket with a close frame carrying `code` (RFC 6455) and `reason`.
+    void close(SocketId socket, uint16_t code, const std::string& reason);
     size_t socket_count() const;
+    // Sockets that fell behind and had their queue dropped, since start.
+    uint64_t resync_count() const;
 
     // Closes every connection and tears lws down; `done` runs on the loop once lws has
     // released everything.

@@ -53,6 +53,11 @@ serve options:
   --allow-origin URL     a site whose pages may open the websocket, e.g.
                          https://kommun.se (repeatable; "*" for any)
   --ws-per-address N     websockets open at once from one address (default: 256; 0: any)
+  --ws-subscriptions N   channels one websocket may follow at once (default: 32)
+  --ws-queue N           unsent messages a websocket may have queued; past that it has
+                         fallen behind and gets fresh snapshots instead (default: 256)
+  --ws-stuck-timeout N   close a websocket that has fallen behind and not caught up
+                         within N seconds (default: 10)
   --retention-days N     delete archived segments (replays) older than N days, checked at
                          start and hourly (default: 0, keep everything)
 )";
@@ -132,7 +137,9 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         } else if (arg == "--data" || arg == "--web" || arg == "--host" || arg == "--demo" ||
                    arg == "--port" || arg == "--demo-speed" || arg == "--segment-seconds" ||
                    arg == "--video" || arg == "--retention-days" || arg == "--ladder" ||
-                   arg == "--ws-timeout" || arg == "--allow-origin" || arg == "--ws-per-address") {
+                   arg == "--ws-timeout" || arg == "--allow-origin" || arg == "--ws-per-address" ||
+                   arg == "--ws-subscriptions" || arg == "--ws-queue" ||
+                   arg == "--ws-stuck-timeout") {
             auto v = value();
             if (!v)
                 return v.error();
@@ -183,6 +190,16 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                     options.websockets_per_address < 0) {
                     return bad("--ws-per-address must be a whole number (0 for no limit), not '" +
                                text + "'");
+                }
+            } else if (arg == "--ws-subscriptions" || arg == "--ws-queue" ||
+                       arg == "--ws-stuck-timeout") {
+                int& target = arg == "--ws-subscriptions" ? options.websocket_subscriptions
+                              : arg == "--ws-queue"       ? options.websocket_queue_messages
+                                                          : options.websocket_stuck_timeout_s;
+                const int most = arg == "--ws-stuck-timeout" ? 600 : 65536;
+                if (!parse_int(text, target) || target < 1 || target > most) {
+                    return bad(arg + " must be a whole number from 1 to " + std::to_string(most) +
+                               ", not '" + text + "'");
                 }
             } else if (arg == "--ws-timeout") {
                 if (!parse_int(text, options.websocket_timeout_s) ||

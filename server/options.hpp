@@ -32,6 +32,9 @@ struct Options {
     int websocket_timeout_s = 40;  // --ws-timeout: a silent websocket is closed after this
     std::vector<std::string> allowed_origins;  // --allow-origin (repeatable): other sites' pages
     int websockets_per_address = 256;          // --ws-per-address: 0 for no limit
+    int websocket_subscriptions = 32;          // --ws-subscriptions: channels per websocket
+    int websocket_queue_messages = 256;        // --ws-queue: unsent messages before "behind"
+    int websocket_stuck_timeout_s = 10;        // --ws-stuck-timeout: behind this long: closed
     int retention_days = 0;  // --retention-days: replay segments older than this go; 0 keeps all
     // import
     std::string event_id;        // --event: import into (or as) this event

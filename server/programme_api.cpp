@@ -4,6 +4,7 @@
 
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_json.hpp"
+#include "server/server_time.hpp"
 
 namespace stagehub::server {
 
@@ -12,11 +13,6 @@ using schedule::Programme;
 using schedule::Session;
 
 namespace {
-
-std::string server_time() {
-    return format_instant_ms(
-        std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
-}
 
 // Problems found while reading a body, as one 400 naming every field.
 Error bad_fields(const std::vector<std::string>& problems) {

@@ -293,8 +293,10 @@ TEST_F(ProgrammeApiTest, AClientCatchesUpFromItsRevisionWithoutAFullReload) {
 TEST_F(ProgrammeApiTest, EveryConnectedScreenGetsTheDeltaWithTheNewRevisionWithinASecond) {
     const std::string organiser = token(Role::organiser, "Anna Berg");
     WebsocketClient screen(server.port, "/ws");
+    screen.send_text(std::string(R"({"type": "subscribe", "channels": ["agenda:)") + kEvent +
+                     R"("]})");
     while (screen.receive(300ms)) {
-    }  // the snapshot and the now messages sent on connect
+    }  // the acknowledgement and the snapshot
     const auto sent = std::chrono::steady_clock::now();
     const HttpReply reply = call("PATCH", session_path("ide-till-drift"), organiser,
                                  {{"title", "Från idé till drift"}});
@@ -325,6 +327,8 @@ TEST_F(ProgrammeApiTest, UnpublishedSessionsReachOnlyTheEventsOrganisers) {
     const std::string organiser = token(Role::organiser, "Anna Berg");
     const std::string staff = token(Role::staff, "Statistiker");
     WebsocketClient screen(server.port, "/ws");
+    screen.send_text(std::string(R"({"type": "subscribe", "channels": ["agenda:)") + kEvent +
+                     R"("]})");
     while (screen.receive(300ms)) {
     }
     const int64_t seen = revision();
@@ -390,6 +394,8 @@ TEST_F(ProgrammeApiTest, OrganisersHandOutAndRevokeTokensForTheirEvent) {
 TEST_F(ProgrammeApiTest, RunningLateIsPreviewedThenCommittedAndReachesEveryScreen) {
     const std::string organiser = token(Role::organiser, "Anna Berg");
     WebsocketClient screen(server.port, "/ws");
+    screen.send_text(std::string(R"({"type": "subscribe", "channels": ["agenda:)") + kEvent +
+                     R"("]})");
     while (screen.receive(300ms)) {
     }
     const int64_t before = revision();

@@ -15,10 +15,13 @@
 namespace stagehub::testing {
 namespace {
 
-int connect_loopback(int port) {
+int connect_loopback(int port, int receive_buffer_bytes = 0) {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         throw std::runtime_error("socket() failed");
+    // Before connect(): the window the kernel offers is fixed at the handshake.
+    if (receive_buffer_bytes > 0)
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer_bytes, sizeof receive_buffer_bytes);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(port));
@@ -158,8 +161,8 @@ int websocket_handshake_status(int port, const std::string& target, const std::s
     return std::stoi(received.substr(received.find(' ') + 1, 3));
 }
 
-WebsocketClient::WebsocketClient(int port, const std::string& target)
-    : fd_(connect_loopback(port)) {
+WebsocketClient::WebsocketClient(int port, const std::string& target, int receive_buffer_bytes)
+    : fd_(connect_loopback(port, receive_buffer_bytes)) {
     send_all(fd_, handshake(target));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     bool closed = false;
@@ -213,6 +216,10 @@ void WebsocketClient::send_text(const std::string& text) {
     send_frame(0x1, text);
 }
 
+void WebsocketClient::send_binary(const std::string& bytes) {
+    send_frame(0x2, bytes);
+}
+
 std::optional<std::string> WebsocketClient::receive(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::string message;
@@ -244,6 +251,8 @@ std::optional<std::string> WebsocketClient::receive(std::chrono::milliseconds ti
                                       ? (static_cast<unsigned char>(payload[0]) << 8) |
                                             static_cast<unsigned char>(payload[1])
                                       : 1005;
+                    if (payload.size() > 2)
+                        close_reason_ = payload.substr(2);
                     return std::nullopt;
                 }
                 if (opcode == 0x9) {

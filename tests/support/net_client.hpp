@@ -28,16 +28,20 @@ HttpReply http_request(int port, const std::string& method, const std::string& t
 class WebsocketClient {
   public:
     // Connects and completes the handshake; throws if the server refuses.
-    WebsocketClient(int port, const std::string& target);
+    // `receive_buffer_bytes` > 0 shrinks the socket's receive buffer (SO_RCVBUF), so a
+    // client that stops reading pushes back on the server after a few kilobytes.
+    WebsocketClient(int port, const std::string& target, int receive_buffer_bytes = 0);
     ~WebsocketClient();
     WebsocketClient(const WebsocketClient&) = delete;
     WebsocketClient& operator=(const WebsocketClient&) = delete;
 
     void send_text(const std::string& text);
+    void send_binary(const std::string& bytes);
     // The next text message, answering pings on the way; nullopt on close or timeout.
     std::optional<std::string> receive(std::chrono::milliseconds timeout);
     // Close code from the server's close frame, if one came.
     std::optional<int> close_code() const { return close_code_; }
+    const std::string& close_reason() const { return close_reason_; }
     // The server closed the connection (a close frame, or the socket ended).
     bool closed() const { return closed_; }
 
@@ -45,6 +49,7 @@ class WebsocketClient {
     int fd_ = -1;
     std::string buffer_;
     std::optional<int> close_code_;
+    std::string close_reason_;
     bool closed_ = false;
     void send_frame(int opcode, const std::string& payload);
 };

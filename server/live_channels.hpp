@@ -1,0 +1,118 @@
+// The websocket channels of docs/PROTOCOL.md: what a screen may follow, what it gets when
+// it subscribes (the channel's current state, or on `agenda` what it missed since its last
+// revision), and every push after that, each built once and shared by its followers.
+//
+//   agenda:{event}    public, published events: snapshot, then delta/snapshot/removed
+//   now:{stage}       public: what is on now and next on a stage
+//   panel:{session}   public for published sessions; the session's speakers and the
+//                     event's organisers also before: the running order as it happens
+//   stats:{event}     staff and organisers of the event: live audience figures
+//   ops               organisers: stage health and source switches of their events
+//
+// What is private never reaches a socket that may not see it: a channel a socket may not
+// know of is answered as unknown, exactly like one that does not exist.
+//
+// Threads: the loop thread only, like the HttpServer it sends through.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "schedule/now_next.hpp"
+#include "schedule/panel_progress.hpp"
+#include "schedule/programme_catalog.hpp"
+#include "schedule/programme_store.hpp"
+#include "server/channel_hub.hpp"
+#include "server/http_server.hpp"
+#include "server/token_store.hpp"
+
+namespace stagehub::server {
+
+class Broadcast;
+
+class LiveChannels {
+  public:
+    struct Limits {
+        size_t max_subscriptions = 32;  // channels one socket may follow at once
+        unsigned max_errors = 32;       // bad messages before the socket is closed (1008)
+        size_t max_catch_up = 100;      // missed changes sent as deltas; more: a snapshot
+    };
+
+    LiveChannels(schedule::ProgrammeStore& store, schedule::ProgrammeCatalog& catalog,
+                 schedule::PanelProgressStore& panels, TokenStore& tokens, Limits limits);
+
+    // The server to send through and the broadcast health comes from (either may be null:
+    // not started, or shutting down).
+    void attach(HttpServer* http, Broadcast* broadcast);
+
+    void opened(SocketId socket, const SocketOpening& opening);
+    void received(SocketId socket, std::string_view text);
+    void closed(SocketId socket);
+    // The socket fell behind and lost what was queued on these channels.
+    void resync(SocketId socket, const std::vector<std::string>& channels);
+
+    // After an accepted edit: the agenda delta, and the panels of the event it touched.
+    void publish_change(const schedule::ChangeRecord& change);
+    void publish_now(const schedule::Programme& programme, const std::string& stage_id,
+                     const schedule::NowNext& now_next);
+    void publish_panel(const std::string& session_id);
+    void publish_ops(const std::string& stage_id, const nlohmann::json& event);
+    void publish_ops_health();
+    void publish_stats();
+
+    // Sockets following a channel.
+    size_t followers(const std::string& channel) const;
+
+  private:
+    struct Peer {
+        std::optional<Account> account;  // empty: the public
+        unsigned errors = 0;
+    };
+    struct Request {
+        std::string name;
+        std::optional<int64_t> rev;  // agenda: the last revision the client holds
+    };
+
+    void handle(SocketId socket, const nlohmann::json& message);
+    bool authenticate(SocketId socket, const std::string& token);
+    void subscribe(SocketId socket, const Request& request);
+    void unsubscribe(SocketId socket, const std::string& name);
+    // Ok, or why this socket may not follow the channel: "unknown_channel" (also for one
+    // it may not know of), "unauthorized", "forbidden".
+    Status may_follow(const Peer& peer, const Channel& channel) const;
+    // What a new follower gets: the channel's current state.
+    std::vector<SharedMessage> current_state(const Peer& peer, const Channel& channel) const;
+    // An agenda follower at revision `rev`: the changes it missed as live deltas, or
+    // nullopt when it is too far behind (or ahead) and needs a snapshot.
+    std::optional<std::vector<SharedMessage>> catch_up(const std::string& event_id, int64_t rev);
+
+    SharedMessage agenda_message(const schedule::ChangeRecord& change) const;
+    SharedMessage snapshot_message(const schedule::Programme& programme) const;
+    SharedMessage now_message(const schedule::Programme& programme, const std::string& stage_id,
+                              const schedule::NowNext& now_next) const;
+    std::optional<SharedMessage> panel_message(const std::string& session_id) const;
+    SharedMessage stats_message(const schedule::Programme& programme) const;
+    std::vector<SharedMessage> health_messages(const Account& account) const;
+
+    void send(SocketId socket, SharedMessage message);
+    void send_to_followers(const std::string& channel, const SharedMessage& message);
+    void send_error(SocketId socket, const std::string& code, const std::string& message,
+                    const std::string& subject = {});
+    const schedule::Programme* find_session_owner(std::string_view session_id) const;
+
+    schedule::ProgrammeStore& store_;
+    schedule::ProgrammeCatalog& catalog_;
+    schedule::PanelProgressStore& panels_;
+    TokenStore& tokens_;
+    Limits limits_;
+    HttpServer* http_ = nullptr;
+    Broadcast* broadcast_ = nullptr;
+    ChannelHub hub_;
+    std::unordered_map<SocketId, Peer> peers_;
+};
+
+}  // namespace stagehub::server
