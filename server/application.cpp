@@ -277,6 +277,8 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
         }
         if (request.path.starts_with("/embed/"))
             return embed_page(request);
+        if (request.path.starts_with("/speaker/"))
+            return page(request, "/speaker.html");
         if (auto response = static_files_.serve(request))
             return std::move(*response);
         return error_response(404, "not_found", "no file at " + request.path);
@@ -296,11 +298,16 @@ HttpResponse Application::embed_page(const HttpRequest& request) {
             404, "not_found",
             "there is no stage '" + stage_id + "' to embed; the URL is /embed/{stage}");
     }
+    return page(request, "/embed.html");
+}
+
+// A page of web/ served at an address of its own (the page reads its parameter from it).
+HttpResponse Application::page(const HttpRequest& request, const std::string& file) {
     HttpRequest page = request;
-    page.path = "/embed.html";
+    page.path = file;
     if (auto response = static_files_.serve(page))
         return std::move(*response);
-    return error_response(404, "not_found", "the embed page is missing from the web folder");
+    return error_response(404, "not_found", "the page " + file + " is missing from the web folder");
 }
 
 void Application::on_socket_open(SocketId socket, const SocketOpening& opening) {

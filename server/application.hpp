@@ -68,6 +68,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     void publish_now(const schedule::Programme& programme, const std::string& stage_id, Instant at);
     void begin_shutdown();
     HttpResponse embed_page(const HttpRequest& request);
+    HttpResponse page(const HttpRequest& request, const std::string& file);
 
     // Passed by argument.
     Options options_;

@@ -24,7 +24,8 @@ const player = new LivePlayer($('video'), {
 });
 player.load(`/live/${encodeURIComponent(stage)}/index.m3u8`);
 
-const feed = new ProgrammeFeed();
+const feed = new ProgrammeFeed({ poll: false });
+feed.follow([`now:${stage}`]);
 feed.addEventListener('now', ({ detail }) => {
   if (detail.stage !== stage) return;
   const now = detail.now;

@@ -2,11 +2,18 @@
 // reconnects with backoff, plus GET /api/v1/programme for the first paint and as a
 // fallback while the websocket is down.
 //
+// The page says which channels it follows (`follow([...names])`); the feed subscribes to
+// them whenever the socket opens, and on reconnecting asks each `agenda:{event}` only for
+// what it missed since the revision it holds (the server answers with the missed deltas,
+// or a fresh snapshot when it is too far behind).
+//
 // Events dispatched (CustomEvent, payload in `detail`):
 //   snapshot  {event, rev, server_time}        an `agenda:{event}` snapshot, an event of
 //                                              a fetched programme, or a known event with
 //                                              an `agenda` delta applied
 //   now       {stage, now, next, server_time}  a `now:{stage}` message
+//   panel     {...panel message}               a `panel:{session}` running order
+//   removed   {channel}                         a followed channel is gone
 //   status    {state: 'connecting' | 'open' | 'closed', attempt}
 //   empty     {}                                the fetched programme has no events
 //   fetch-error {message}                        GET /api/v1/programme failed
@@ -36,17 +43,46 @@ export class ProgrammeFeed extends EventTarget {
   #pollTimer = 0;
   #stopped = false;
   #events = new Map(); // event id → {event, rev}: the base that deltas apply to
+  #channels = new Set(); // what the page follows
+  #token = '';
+  #polling = true;
 
-  constructor({ url = websocketUrl(), apiUrl = '/api/v1/programme' } = {}) {
+  // `token`: for privileged channels and a speaker's unpublished panels; `poll: false`
+  // for pages that need no programme (the speaker's phone, the embed).
+  constructor({ url = websocketUrl(), apiUrl = '/api/v1/programme', token = '', poll = true } = {}) {
     super();
     this.#url = url;
     this.#apiUrl = apiUrl;
+    this.#token = token;
+    this.#polling = poll;
+  }
+
+  // Follows exactly these channels from now on (subscribing and unsubscribing the
+  // difference if the socket is open).
+  follow(channels) {
+    const wanted = new Set(channels);
+    const added = [...wanted].filter((name) => !this.#channels.has(name));
+    const dropped = [...this.#channels].filter((name) => !wanted.has(name));
+    this.#channels = wanted;
+    if (!this.connected) return;
+    if (dropped.length) this.#socket.send(JSON.stringify({ type: 'unsubscribe', channels: dropped }));
+    if (added.length) this.#subscribe(added);
+  }
+
+  #subscribe(names) {
+    const channels = names.map((name) => {
+      const known = name.startsWith('agenda:') ? this.#events.get(name.slice('agenda:'.length)) : null;
+      return known && Number.isFinite(known.rev) ? { channel: name, rev: known.rev } : name;
+    });
+    const message = { type: 'subscribe', channels };
+    if (this.#token) message.token = this.#token;
+    this.#socket.send(JSON.stringify(message));
   }
 
   start() {
     this.#stopped = false;
     this.#connect();
-    this.#schedulePoll(0);
+    if (this.#polling) this.#schedulePoll(0);
   }
 
   stop() {
@@ -81,6 +117,7 @@ export class ProgrammeFeed extends EventTarget {
     this.#socket = socket;
     socket.onopen = () => {
       this.#attempt = 0;
+      if (this.#channels.size) this.#subscribe([...this.#channels]);
       this.#emit('status', { state: 'open', attempt: 0 });
     };
     socket.onmessage = (message) => this.#handle(message.data);
@@ -90,7 +127,7 @@ export class ProgrammeFeed extends EventTarget {
       this.#socket = null;
       this.#emit('status', { state: 'closed', attempt: this.#attempt });
       this.#scheduleReconnect();
-      this.#schedulePoll(0);
+      if (this.#polling) this.#schedulePoll(0);
     };
   }
 
@@ -115,6 +152,12 @@ export class ProgrammeFeed extends EventTarget {
       this.#snapshot(message.event, message.rev, message.server_time);
     } else if (channel.startsWith('agenda:') && message.type === 'delta') {
       this.#delta(message);
+    } else if (channel.startsWith('panel:') && message.type === 'panel') {
+      this.#emit('panel', message);
+    } else if (message.type === 'removed' && this.#channels.has(channel)) {
+      this.#emit('removed', { channel });
+    } else if (channel === 'system' && message.type === 'error') {
+      console.warn(`programme feed: the server refused a request: ${message.error?.code}: ${message.error?.message}`);
     } else if (channel.startsWith('now:') && message.type === 'now') {
       this.#emit('now', {
         stage: message.stage ?? channel.slice('now:'.length),

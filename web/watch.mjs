@@ -153,6 +153,7 @@ function selectStage(stageId) {
   url.searchParams.set('stage', stageId);
   history.replaceState(null, '', url);
   renderEvent();
+  followChannels();
 }
 
 // --- now / next ------------------------------------------------------------------
@@ -279,6 +280,14 @@ function onSnapshot({ event, rev, server_time: serverTime }) {
   }
   if (!state.events.has(state.eventId)) state.eventId = event.id;
   if (event.id === state.eventId) renderEvent();
+  followChannels();
+}
+
+// The shown event's agenda and the shown stage's now/next; the feed keeps the
+// subscriptions to exactly these across stage switches and reconnects.
+function followChannels() {
+  if (!state.eventId) return;
+  feed.follow([`agenda:${state.eventId}`, ...(state.stageId ? [`now:${state.stageId}`] : [])]);
 }
 
 function onNow({ stage, now, next, server_time: serverTime }) {
