@@ -42,6 +42,8 @@ expect "absorbed"
 expect "edited session 'Innovationssprintar i praktiken'"
 expect '"code": "overlap"'
 expect '"my_position": 3'
+expect '"now": "Helena Marklund"'
+expect '"next": "Per Öhman"'
 expect '"sessions": 24'
 [[ -s schedule.json && -s schedule.ics && -s sessions.csv ]] || { echo "exports missing"; exit 1; }
 grep -q "BEGIN:VCALENDAR" schedule.ics
