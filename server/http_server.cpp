@@ -30,6 +30,8 @@ SharedMessage make_message(std::string_view payload, std::string channel) {
 namespace {
 
 constexpr size_t kHttpChunk = 64 * 1024;
+// The default HTTP/2 frame size limit (SETTINGS_MAX_FRAME_SIZE); lws' buffer is made larger.
+constexpr size_t kHttp2Chunk = 16 * 1024;
 
 // Owns a file descriptor of a file being sent.
 class FileHandle {
@@ -349,9 +351,20 @@ int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse res
             return -1;
         }
     }
-    if (lws_finalize_write_http_header(wsi, start, &p, end))
+    const bool body_follows = exchange.send_body && r.content_length() > 0;
+    if (lws_finalize_http_header(wsi, &p, end))
         return -1;
-    if (!exchange.send_body || r.content_length() == 0)
+    // An HTTP/2 stream (a child of its network connection) without a body ends with its
+    // headers; nothing else would tell the client the response is complete.
+    int flags = LWS_WRITE_HTTP_HEADERS;
+    if (!body_follows && lws_get_network_wsi(wsi) != wsi)
+        flags |= LWS_WRITE_H2_STREAM_END;
+    const int header_length = static_cast<int>(p - start);
+    if (lws_write(wsi, start, static_cast<size_t>(header_length),
+                  static_cast<lws_write_protocol>(flags)) != header_length) {
+        return -1;
+    }
+    if (!body_follows)
         return finish_transaction(wsi);
     lws_callback_on_writable(wsi);
     return 0;
@@ -362,7 +375,16 @@ int HttpServer::Impl::write_body(lws* wsi, HttpExchange& exchange) {
     const uint64_t total = r.content_length();
     if (!exchange.send_body || exchange.sent >= total)
         return 0;
-    const size_t chunk = static_cast<size_t>(std::min<uint64_t>(kHttpChunk, total - exchange.sent));
+    size_t chunk = static_cast<size_t>(std::min<uint64_t>(kHttpChunk, total - exchange.sent));
+    // HTTP/2: no more than the peer's window allows (-1: HTTP/1.1, no limit), and one DATA
+    // frame per write, which lws builds in its per-thread buffer.
+    if (const lws_fileofs_t allowance = lws_get_peer_write_allowance(wsi); allowance >= 0) {
+        if (allowance == 0) {
+            lws_callback_on_writable(wsi);
+            return 0;
+        }
+        chunk = std::min({chunk, static_cast<size_t>(allowance), kHttp2Chunk});
+    }
     std::vector<unsigned char> buffer(LWS_PRE + chunk);
     unsigned char* payload = buffer.data() + LWS_PRE;
     if (r.file.empty()) {
@@ -394,14 +416,18 @@ int HttpServer::Impl::finish_transaction(lws* wsi) {
 }
 
 int HttpServer::Impl::socket_filter(lws* wsi) {
-    char uri[256] = "";
-    if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0)
-        return 1;
-    // Only /ws (with or without a query) is a websocket endpoint.
-    if (std::string_view(uri) != "/ws")
+    // Only /ws (with or without a query) is a websocket endpoint; over HTTP/2 (RFC 8441)
+    // the path comes as :path, query included.
+    std::string uri = header_of(wsi, WSI_TOKEN_GET_URI);
+    if (uri.empty())
+        uri = header_of(wsi, WSI_TOKEN_HTTP_COLON_PATH);
+    if (std::string_view(uri).substr(0, uri.find('?')) != "/ws")
         return 1;
     const std::string origin = header_of(wsi, WSI_TOKEN_ORIGIN);
-    if (!origin_allowed(origin, header_of(wsi, WSI_TOKEN_HOST))) {
+    std::string host = header_of(wsi, WSI_TOKEN_HOST);
+    if (host.empty())
+        host = header_of(wsi, WSI_TOKEN_HTTP_COLON_AUTHORITY);  // HTTP/2
+    if (!origin_allowed(origin, host)) {
         g_message("websocket refused: origin %s is not allowed", origin.c_str());
         lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN,
                                "this origin may not open the stagehub websocket");
@@ -639,6 +665,13 @@ void HttpServer::start() {
     info.retry_and_idle_policy = &impl.liveness;
     if (impl.config.host.find(':') == std::string::npos)
         info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
+    if (!impl.config.tls_cert.empty()) {
+        info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+        info.ssl_cert_filepath = impl.config.tls_cert.c_str();
+        info.ssl_private_key_filepath = impl.config.tls_key.c_str();
+        info.alpn = "h2,http/1.1";
+        info.pt_serv_buf_size = 32 * 1024;
+    }
 
     impl.context = lws_create_context(&info);
     if (impl.context == nullptr) {

@@ -82,6 +82,10 @@ class HttpServer {
         // own pages (Origin naming this Host) and clients that send no Origin (not
         // browsers). "*" allows every origin.
         std::vector<std::string> allowed_origins;
+        // HTTPS with these PEM files (empty: plain HTTP). Over TLS, clients that offer h2 by
+        // ALPN (every browser) get HTTP/2; others HTTP/1.1.
+        std::string tls_cert;
+        std::string tls_key;
         // Websockets open at once from one address; a household or a town hall behind one
         // NAT shares it. 0: no limit.
         size_t max_sockets_per_address = 256;

@@ -95,8 +95,9 @@ int serve(const server::Options& options) {
     const guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &app);
     const int code = app.run([&](int port) {
         const bool v6 = options.host.find(':') != std::string::npos;
-        std::cout << "serving on http://" << (v6 ? "[" : "") << options.host << (v6 ? "]" : "")
-                  << ":" << port << "/" << std::endl;
+        std::cout << "serving on " << (options.tls_cert.empty() ? "http" : "https") << "://"
+                  << (v6 ? "[" : "") << options.host << (v6 ? "]" : "") << ":" << port << "/"
+                  << std::endl;
     });
     g_source_remove(sigint);
     g_source_remove(sigterm);

@@ -53,6 +53,8 @@ serve options:
   --allow-origin URL     a site whose pages may open the websocket, e.g.
                          https://kommun.se (repeatable; "*" for any)
   --ws-per-address N     websockets open at once from one address (default: 256; 0: any)
+  --tls-cert FILE        serve HTTPS with this PEM certificate (chain); browsers then
+  --tls-key FILE         speak HTTP/2 to it (ALPN h2), with HTTP/1.1 as the fallback
   --ws-subscriptions N   channels one websocket may follow at once (default: 32)
   --ws-queue N           unsent messages a websocket may have queued; past that it has
                          fallen behind and gets fresh snapshots instead (default: 256)
@@ -139,7 +141,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                    arg == "--video" || arg == "--retention-days" || arg == "--ladder" ||
                    arg == "--ws-timeout" || arg == "--allow-origin" || arg == "--ws-per-address" ||
                    arg == "--ws-subscriptions" || arg == "--ws-queue" ||
-                   arg == "--ws-stuck-timeout") {
+                   arg == "--ws-stuck-timeout" || arg == "--tls-cert" || arg == "--tls-key") {
             auto v = value();
             if (!v)
                 return v.error();
@@ -191,6 +193,11 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                     return bad("--ws-per-address must be a whole number (0 for no limit), not '" +
                                text + "'");
                 }
+            } else if (arg == "--tls-cert" || arg == "--tls-key") {
+                std::error_code ec;
+                if (!std::filesystem::is_regular_file(text, ec))
+                    return bad(arg + ": no file at " + text);
+                (arg == "--tls-cert" ? options.tls_cert : options.tls_key) = text;
             } else if (arg == "--ws-subscriptions" || arg == "--ws-queue" ||
                        arg == "--ws-stuck-timeout") {
                 int& target = arg == "--ws-subscriptions" ? options.websocket_subscriptions
@@ -249,6 +256,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         if (a == revoke && options.account_id == 0)
             return bad("revoke needs --account N (see stagehub admin list --event ID)");
     }
+    if (options.tls_cert.empty() != options.tls_key.empty())
+        return bad("--tls-cert and --tls-key go together: the certificate and its private key");
     return options;
 }
 

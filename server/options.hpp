@@ -30,6 +30,9 @@ struct Options {
     int video_height = 720;
     pipelines::Ladder ladder;      // --ladder: the encoded renditions below the source
     int websocket_timeout_s = 40;  // --ws-timeout: a silent websocket is closed after this
+    // --tls-cert / --tls-key: serve HTTPS (and HTTP/2, offered by ALPN) instead of HTTP.
+    std::filesystem::path tls_cert;
+    std::filesystem::path tls_key;
     std::vector<std::string> allowed_origins;  // --allow-origin (repeatable): other sites' pages
     int websockets_per_address = 256;          // --ws-per-address: 0 for no limit
     int websocket_subscriptions = 32;          // --ws-subscriptions: channels per websocket

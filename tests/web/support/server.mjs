@@ -18,7 +18,7 @@ export const SOURCE_DIR = path.resolve(process.env.STAGEHUB_SOURCE_DIR ?? path.j
 export const STAGEHUB_BIN = process.env.STAGEHUB_BIN ?? path.join(SOURCE_DIR, 'build', 'stagehub');
 export const DEMO_PROGRAMME = path.join(SOURCE_DIR, 'schedule', 'programmes', 'tillsammans-for-fornyelse.json');
 
-const READY_LINE = /^serving on (http:\/\/127\.0\.0\.1:(\d+)\/)$/;
+const READY_LINE = /^serving on (https?:\/\/127\.0\.0\.1:(\d+)\/)$/;
 const STDERR_KEEP = 64 * 1024;
 
 // Processes still running when node exits (a crashed test, an interrupted run) are
