@@ -67,6 +67,17 @@ TEST(Options, AdminActions) {
     EXPECT_EQ(ladder->ladder.encoded[0].height, 540);
     EXPECT_EQ(ladder->ladder.encoded[0].video_kbps, 1800);
     EXPECT_TRUE(parse_options({"serve", "--ladder", "none"})->ladder.encoded.empty());
+    const auto limits = parse_options(
+        {"serve", "--ws-subscriptions", "8", "--ws-queue", "64", "--ws-stuck-timeout", "5"});
+    ASSERT_TRUE(limits.ok()) << limits.error().message;
+    EXPECT_EQ(limits->websocket_subscriptions, 8);
+    EXPECT_EQ(limits->websocket_queue_messages, 64);
+    EXPECT_EQ(limits->websocket_stuck_timeout_s, 5);
+    const auto tls =
+        parse_options({"serve", "--tls-cert", STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json",
+                       "--tls-key", STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json"});
+    ASSERT_TRUE(tls.ok()) << tls.error().message;
+    EXPECT_FALSE(tls->tls_cert.empty());
 }
 
 TEST(Options, BadArgumentsNameTheArgument) {
@@ -93,6 +104,12 @@ TEST(Options, BadArgumentsNameTheArgument) {
         {{"serve", "--ladder", "720p:1280x720"}, "720p:1280x720"},
         {{"serve", "--ladder", "source:1280x720:2500"}, "'source'"},
         {{"serve", "--ladder", "odd:1281x720:2500"}, "even sizes"},
+        {{"serve", "--ws-subscriptions", "0"}, "--ws-subscriptions"},
+        {{"serve", "--ws-queue", "lots"}, "--ws-queue"},
+        {{"serve", "--ws-stuck-timeout", "601"}, "--ws-stuck-timeout"},
+        {{"serve", "--tls-cert", "/nonexistent/cert.pem"}, "no file at /nonexistent/cert.pem"},
+        {{"serve", "--tls-cert", STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json"},
+         "--tls-key"},
     };
     for (const auto& [args, mention] : cases) {
         const auto o = parse_options(args);
