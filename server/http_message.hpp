@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -37,6 +38,8 @@ struct HttpResponse {
     std::vector<std::pair<std::string, std::string>> headers;  // extra headers
     std::string body;                                          // when file is empty
     std::filesystem::path file;                                // served from disk when set
+    // The whole file's bytes, when the file cache holds them: served from memory instead.
+    std::shared_ptr<const std::string> file_bytes;
     uint64_t file_offset = 0;  // where in the file the body starts (a byte range)
     uint64_t file_size = 0;    // how many bytes of the file the body is
 

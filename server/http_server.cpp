@@ -167,6 +167,7 @@ struct HttpServer::Impl {
     std::unordered_map<std::string, size_t> sockets_per_address;
     // Sockets that fell behind and have not emptied their outbox since: watched for being stuck.
     std::set<SocketId> behind;
+    std::vector<unsigned char> write_buffer;  // HTTP bodies go out through it, one chunk a time
     guint stuck_check = 0;
     uint64_t resyncs = 0;
     SocketId next_socket = 1;
@@ -320,7 +321,7 @@ int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
 }
 
 int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse response) {
-    if (!response.file.empty()) {
+    if (!response.file.empty() && !response.file_bytes) {
         FileHandle file(::open(response.file.c_str(), O_RDONLY | O_CLOEXEC));
         if (file.get() < 0) {
             response = error_response(404, "not_found", "no file at " + exchange.request.path);
@@ -385,9 +386,13 @@ int HttpServer::Impl::write_body(lws* wsi, HttpExchange& exchange) {
         }
         chunk = std::min({chunk, static_cast<size_t>(allowance), kHttp2Chunk});
     }
-    std::vector<unsigned char> buffer(LWS_PRE + chunk);
-    unsigned char* payload = buffer.data() + LWS_PRE;
-    if (r.file.empty()) {
+    // One buffer for every write: lws wants LWS_PRE bytes of room before the payload.
+    if (write_buffer.size() < LWS_PRE + chunk)
+        write_buffer.resize(LWS_PRE + chunk);
+    unsigned char* payload = write_buffer.data() + LWS_PRE;
+    if (r.file_bytes) {
+        std::copy_n(r.file_bytes->data() + r.file_offset + exchange.sent, chunk, payload);
+    } else if (r.file.empty()) {
         std::copy_n(r.body.data() + exchange.sent, chunk, payload);
     } else {
         const ssize_t n = ::pread(exchange.file.get(), payload, chunk,

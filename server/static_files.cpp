@@ -150,7 +150,30 @@ void StaticFiles::mount(StaticMount mount) {
     });
 }
 
-std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& request) const {
+const FileCache::File* StaticFiles::resolve(const StaticMount& mount, const fs::path& path,
+                                            struct stat& seen) {
+    if (::stat(path.c_str(), &seen) != 0 || !S_ISREG(seen.st_mode))
+        return nullptr;
+    if (const FileCache::File* known = cache_.find(path.native(), seen))
+        return known;
+    // Resolve links and check the result is still inside the mount's folder.
+    std::error_code ec;
+    std::error_code root_ec;
+    const fs::path real = fs::canonical(path, ec);
+    const fs::path root = fs::canonical(mount.root, root_ec);
+    if (ec || root_ec)
+        return nullptr;
+    const auto [root_end, real_it] =
+        std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+    if (root_end != root.end())
+        return nullptr;
+    const auto modified = fs::last_write_time(real, ec);
+    return &cache_.remember(
+        path.native(), seen,
+        FileCache::File{real, ec ? 0 : modified.time_since_epoch().count(), nullptr});
+}
+
+std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& request) {
     const auto mount = std::find_if(mounts_.begin(), mounts_.end(), [&](const StaticMount& m) {
         return request.path.starts_with(m.url_prefix);
     });
@@ -175,25 +198,13 @@ std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& request) const
         file /= mount->index_file;
     }
 
-    // Resolve links and check the result is still inside the mount's folder.
-    std::error_code ec;
-    std::error_code root_ec;
-    const fs::path real = fs::canonical(file, ec);
-    const fs::path root = fs::canonical(mount->root, root_ec);
-    if (ec || root_ec || !fs::is_regular_file(real, ec)) {
+    struct stat seen {};
+    const FileCache::File* found = resolve(*mount, file, seen);
+    if (found == nullptr)
         return error_response(404, "not_found", "no file at " + request.path);
-    }
-    const auto [root_end, real_it] =
-        std::mismatch(root.begin(), root.end(), real.begin(), real.end());
-    if (root_end != root.end()) {
-        return error_response(404, "not_found", "no file at " + request.path);
-    }
-    const auto size = fs::file_size(real, ec);
-    if (ec)
-        return error_response(404, "not_found", "no file at " + request.path);
-
-    const auto modified = fs::last_write_time(real, ec);
-    const std::string etag = etag_of(size, ec ? 0 : modified.time_since_epoch().count());
+    const fs::path& real = found->real;
+    const auto size = static_cast<uint64_t>(seen.st_size);
+    const std::string etag = etag_of(size, found->modified_ticks);
 
     HttpResponse response;
     response.status = 200;
@@ -212,6 +223,7 @@ std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& request) const
         return response;
     }
     response.file = real;
+    response.file_bytes = found->bytes;
     response.file_size = size;
     if (!request.range.empty()) {
         const auto range = byte_range(request.range, size);

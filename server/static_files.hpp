@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/file_cache.hpp"
 #include "server/http_message.hpp"
 
 namespace stagehub::server {
@@ -46,10 +47,17 @@ class StaticFiles {
     // (200, or 206 with one byte range, or 304 when If-None-Match names its ETag) or an
     // error response (400 for a malformed path, 404 for a missing file, 405 for a method
     // other than GET/HEAD, 416 for a range outside the file).
-    std::optional<HttpResponse> serve(const HttpRequest& request) const;
+    // Small files are answered from memory while they stay the same (server/file_cache).
+    std::optional<HttpResponse> serve(const HttpRequest& request);
 
   private:
+    // The file `path` under `mount` after the checks (inside the folder once resolved, a
+    // regular file), from the cache when a stat shows it unchanged; null when not servable.
+    const FileCache::File* resolve(const StaticMount& mount, const std::filesystem::path& path,
+                                   struct stat& seen);
+
     std::vector<StaticMount> mounts_;
+    FileCache cache_{64 << 20, 8 << 20};
 };
 
 }  // namespace stagehub::server

@@ -148,5 +148,23 @@ TEST(MimeTypes, KnownAndUnknownExtensions) {
     EXPECT_EQ(mime_type_for("a.exe"), "application/octet-stream");
 }
 
+TEST_F(StaticFilesTest, AnswersFromMemoryUntilTheFileChanges) {
+    const auto first = get("/live/main/index.m3u8");
+    ASSERT_TRUE(first.file_bytes);
+    EXPECT_EQ(*first.file_bytes, "#EXTM3U");
+    const auto again = get("/live/main/index.m3u8");
+    EXPECT_EQ(again.file_bytes, first.file_bytes) << "the same bytes, not read again";
+    // hlssink-style replacement: written aside, renamed over.
+    write(dir / "live/main/index.m3u8.tmp", "#EXTM3U\n#EXT-X-VERSION:3");
+    std::filesystem::rename(dir / "live/main/index.m3u8.tmp", dir / "live/main/index.m3u8");
+    const auto changed = get("/live/main/index.m3u8");
+    ASSERT_TRUE(changed.file_bytes);
+    EXPECT_EQ(*changed.file_bytes, "#EXTM3U\n#EXT-X-VERSION:3");
+    EXPECT_NE(header(changed, "etag"), header(first, "etag"));
+    // A file that is gone is gone, whatever the cache held.
+    std::filesystem::remove(dir / "live/main/seg-1-00001.ts");
+    EXPECT_EQ(get("/live/main/seg-1-00001.ts").status, 404);
+}
+
 }  // namespace
 }  // namespace stagehub::server
