@@ -30,6 +30,7 @@ SharedMessage make_message(std::string_view payload, std::string channel) {
 namespace {
 
 constexpr size_t kHttpChunk = 64 * 1024;
+constexpr size_t kSocketReceiveBuffer = 2048;
 // The default HTTP/2 frame size limit (SETTINGS_MAX_FRAME_SIZE); lws' buffer is made larger.
 constexpr size_t kHttp2Chunk = 16 * 1024;
 
@@ -648,7 +649,9 @@ HttpServer::~HttpServer() {
 void HttpServer::start() {
     Impl& impl = *impl_;
     impl.protocols = {
-        lws_protocols{"stagehub", &Impl::callback, 0, 0, 0, nullptr, 0},
+        // rx_buffer_size: each websocket holds a receive buffer this big for its whole life;
+        // clients send small JSON (larger messages arrive in pieces and are joined here).
+        lws_protocols{"stagehub", &Impl::callback, 0, kSocketReceiveBuffer, 0, nullptr, 0},
         lws_protocols{nullptr, nullptr, 0, 0, 0, nullptr, 0},
     };
     lws_set_log_level(LLL_ERR | LLL_WARN, nullptr);
