@@ -97,6 +97,17 @@ struct Connection {
     SocketOpening opening;  // read at the handshake, handed over when the socket opens
 };
 
+// lws watches each connection with a GSource of its own. GLib blocks a source around each
+// dispatch unless it may recurse, and blocking takes its fd out of the context's poll list
+// and puts it back, a walk of the whole list each time: with thousands of websockets every
+// write cost a walk of thousands. Nothing here runs a nested main loop, so the connection's
+// source (the one dispatching while lws serves the connection) may recurse.
+void let_source_recurse() {
+    if (GSource* source = g_main_current_source();
+        source != nullptr && !g_source_get_can_recurse(source))
+        g_source_set_can_recurse(source, TRUE);
+}
+
 HttpMethod method_of(int lws_method) {
     switch (lws_method) {
         case LWSHUMETH_GET:
@@ -216,6 +227,7 @@ int HttpServer::Impl::callback(lws* wsi, lws_callback_reasons reason, void* user
 int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* in, size_t len) {
     switch (reason) {
         case LWS_CALLBACK_HTTP:
+            let_source_recurse();
             return begin_http(wsi, static_cast<const char*>(in));
 
         case LWS_CALLBACK_HTTP_BODY: {
@@ -260,9 +272,14 @@ int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* i
                 it->second.http.reset();
             return 0;
 
+        case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:  // in the listening socket's turn
+        case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:       // in the new connection's first turn
+            let_source_recurse();
+            return 0;
         case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
             return socket_filter(wsi);
         case LWS_CALLBACK_ESTABLISHED:
+            let_source_recurse();
             return socket_open(wsi);
         case LWS_CALLBACK_RECEIVE:
             return socket_receive(wsi, in, len);
@@ -368,6 +385,18 @@ int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse res
     }
     if (!body_follows)
         return finish_transaction(wsi);
+    // HTTP/1.1 with the body in memory: all of it at once. lws sends what the socket takes,
+    // keeps the rest and completes the transaction when it has gone, which saves a poll
+    // change (a wakeup of the GLib loop) per chunk. Nothing is framed on HTTP/1.1, so lws
+    // writes neither before nor into the bytes and the cache's copy goes out as it is.
+    if (lws_get_network_wsi(wsi) == wsi && (r.file_bytes || r.file.empty())) {
+        const auto length = static_cast<size_t>(r.content_length());
+        const char* data = r.file_bytes ? r.file_bytes->data() + r.file_offset : r.body.data();
+        auto* bytes = reinterpret_cast<unsigned char*>(const_cast<char*>(data));
+        if (lws_write(wsi, bytes, length, LWS_WRITE_HTTP_FINAL) != static_cast<int>(length))
+            return -1;
+        return finish_transaction(wsi);
+    }
     lws_callback_on_writable(wsi);
     return 0;
 }
@@ -575,6 +604,20 @@ void HttpServer::Impl::queue(lws* wsi, SocketState& state, SharedMessage message
     if (state.outbox.size() + 1 > config.max_queued_messages ||
         state.outbox_bytes + message->size() > config.max_queued_bytes) {
         fall_behind(wsi, state, message);
+        return;
+    }
+    // Nothing waiting before it: straight to the socket. Asking lws for a writable callback
+    // instead costs two poll changes per message and socket, each a wakeup of the GLib loop,
+    // which is most of a broadcast to thousands. Not on HTTP/2 streams (their writes belong in
+    // the stream's turn) nor behind bytes lws still holds.
+    if (state.outbox.empty() && lws_get_network_wsi(wsi) == wsi && !lws_partial_buffered(wsi)) {
+        const int written = lws_write(wsi, reinterpret_cast<unsigned char*>(message->payload()),
+                                      message->size(), LWS_WRITE_TEXT);
+        if (written < static_cast<int>(message->size())) {
+            state.closing = true;
+            state.close_status = LWS_CLOSE_STATUS_ABNORMAL_CLOSE;
+            lws_callback_on_writable(wsi);
+        }
         return;
     }
     state.outbox_bytes += message->size();

@@ -381,13 +381,21 @@ SharedMessage LiveChannels::agenda_message(const schedule::ChangeRecord& change)
 }
 
 SharedMessage LiveChannels::snapshot_message(const Programme& programme) const {
+    constexpr int64_t kReuseUs = 1'000'000;
+    CachedSnapshot& cached = snapshots_[programme.event.id];
+    const int64_t now_us = g_get_monotonic_time();
+    if (cached.message && cached.revision == catalog_.revision() &&
+        now_us - cached.made_us < kReuseUs) {
+        return cached.message;
+    }
     const std::string channel = "agenda:" + programme.event.id;
     const json message = {{"channel", channel},
                           {"type", "snapshot"},
                           {"rev", catalog_.revision()},
                           {"server_time", server_time()},
                           {"event", schedule::event_json(programme, now_utc())}};
-    return make_message(dump(message), channel);
+    cached = {catalog_.revision(), now_us, make_message(dump(message), channel)};
+    return cached.message;
 }
 
 SharedMessage LiveChannels::now_message(const Programme& programme, const std::string& stage_id,

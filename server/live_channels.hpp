@@ -111,6 +111,14 @@ class LiveChannels {
     Limits limits_;
     HttpServer* http_ = nullptr;
     Broadcast* broadcast_ = nullptr;
+    // The last snapshot of each event, shared by the screens that subscribe within a second
+    // of it at the same revision: a crowd joining at nine o'clock costs one serialisation.
+    struct CachedSnapshot {
+        int64_t revision = -1;
+        int64_t made_us = 0;
+        SharedMessage message;
+    };
+    mutable std::unordered_map<std::string, CachedSnapshot> snapshots_;
     ChannelHub hub_;
     std::unordered_map<SocketId, Peer> peers_;
 };
