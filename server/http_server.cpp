@@ -1,5 +1,6 @@
 #include "server/http_server.hpp"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <glib.h>
 #include <libwebsockets.h>
@@ -689,8 +690,25 @@ HttpServer::~HttpServer() {
         lws_context_destroy(impl_->context);
 }
 
+namespace {
+
+// lws loads its GLib event library as a plugin and unloads it when its context is gone; but
+// GLib finalises a connection's source only once nothing holds it, which with thousands of
+// connections can be after that, and then calls into the unloaded plugin (a crash at
+// shutdown). Pinned here: loaded once more, never to be unloaded.
+void pin_glib_event_plugin() {
+    static void* const pinned =
+        dlopen("libwebsockets-evlib_glib.so", RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE);
+    if (pinned == nullptr)
+        g_warning("cannot pin libwebsockets' GLib event plugin (%s); lws loads it itself",
+                  dlerror());
+}
+
+}  // namespace
+
 void HttpServer::start() {
     Impl& impl = *impl_;
+    pin_glib_event_plugin();
     impl.protocols = {
         // rx_buffer_size: each websocket holds a receive buffer this big for its whole life;
         // clients send small JSON (larger messages arrive in pieces and are joined here).
