@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <set>
@@ -85,6 +86,11 @@ struct SocketState {
     std::set<std::string> stale_channels;
     // When lws last took a message from us; watched while the socket is behind.
     gint64 progress_us = 0;
+    // Liveness: when the client was last heard (any frame, a pong included), and whether a
+    // ping is owed to it (sent at its next turn to write).
+    gint64 heard_us = 0;
+    bool pinged = false;
+    bool ping_owed = false;
     bool closing = false;
     lws_close_status close_status = LWS_CLOSE_STATUS_NORMAL;
     std::string close_reason;
@@ -107,6 +113,14 @@ void let_source_recurse() {
     if (GSource* source = g_main_current_source();
         source != nullptr && !g_source_get_can_recurse(source))
         g_source_set_can_recurse(source, TRUE);
+}
+
+// A ping with a payload: lws hands the user only pongs that carry one (an empty pong is
+// swallowed), and the pong is what says the client is alive.
+int write_ping(lws* wsi) {
+    unsigned char frame[LWS_PRE + 4] = {};
+    std::memcpy(frame + LWS_PRE, "ping", 4);
+    return lws_write(wsi, frame + LWS_PRE, 4, LWS_WRITE_PING);
 }
 
 HttpMethod method_of(int lws_method) {
@@ -186,7 +200,7 @@ struct HttpServer::Impl {
     SocketId next_socket = 1;
     std::function<void()> on_destroyed;
     guint destroy_poll = 0;
-    lws_retry_bo_t liveness{};  // read by lws for the context's lifetime
+    guint liveness_check = 0;
 
     Impl(Config c, Handler& h, GMainLoop* l) : config(std::move(c)), handler(h), loop(l) {}
 
@@ -208,6 +222,11 @@ struct HttpServer::Impl {
     void queue(lws* wsi, SocketState& state, SharedMessage message);
     void fall_behind(lws* wsi, SocketState& state, const SharedMessage& message);
     void close_stuck_sockets();
+    // Pings sockets silent for half the timeout, drops those silent for all of it. One scan
+    // of every socket per tick instead of a timer per socket: lws keeps its timers in one
+    // sorted list, and re-arming one for each pong walked all of them.
+    void check_liveness();
+    void send_ping(lws* wsi, SocketState& state);
     static int close_with(lws* wsi, lws_close_status status, std::string reason);
 };
 
@@ -284,6 +303,12 @@ int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* i
             return socket_open(wsi);
         case LWS_CALLBACK_RECEIVE:
             return socket_receive(wsi, in, len);
+        case LWS_CALLBACK_RECEIVE_PONG:
+            if (auto it = connections.find(wsi); it != connections.end() && it->second.socket) {
+                it->second.socket->heard_us = g_get_monotonic_time();
+                it->second.socket->pinged = false;
+            }
+            return 0;
         case LWS_CALLBACK_SERVER_WRITEABLE:
             return socket_writable(wsi);
         case LWS_CALLBACK_CLOSED:
@@ -508,8 +533,21 @@ int HttpServer::Impl::socket_open(lws* wsi) {
     state = std::make_unique<SocketState>();
     state->id = next_socket++;
     state->address = peer_address(wsi);
+    state->heard_us = g_get_monotonic_time();
     ++sockets_per_address[state->address];
     sockets[state->id] = wsi;
+    if (liveness_check == 0) {
+        // A tick of a quarter of the timeout (at most a second): pings go out between half
+        // and three quarters of it, a dead client is dropped within a quarter after it.
+        const guint tick_ms = std::clamp(config.websocket_timeout_s * 250u, 250u, 1000u);
+        liveness_check = g_timeout_add(
+            tick_ms,
+            [](gpointer data) -> gboolean {
+                static_cast<Impl*>(data)->check_liveness();
+                return G_SOURCE_CONTINUE;
+            },
+            this);
+    }
     const SocketOpening opening = std::exchange(connections[wsi].opening, {});
     handler.on_socket_open(state->id, opening);
     return 0;
@@ -520,6 +558,8 @@ int HttpServer::Impl::socket_receive(lws* wsi, const void* in, size_t len) {
     if (it == connections.end() || !it->second.socket)
         return -1;
     SocketState& state = *it->second.socket;
+    state.heard_us = g_get_monotonic_time();
+    state.pinged = false;
     if (lws_frame_is_binary(wsi)) {
         return close_with(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE,
                           "binary frames are not accepted: send JSON text");
@@ -545,6 +585,14 @@ int HttpServer::Impl::socket_writable(lws* wsi) {
     SocketState& state = *it->second.socket;
     if (state.closing)
         return close_with(wsi, state.close_status, state.close_reason);
+    if (state.ping_owed) {
+        state.ping_owed = false;
+        if (write_ping(wsi) < 0)
+            return -1;
+        if (!state.outbox.empty() || state.lagging)
+            lws_callback_on_writable(wsi);
+        return 0;
+    }
     if (state.outbox.empty()) {
         // Writable again with nothing of ours pending: a socket that fell behind has
         // drained, and gets the current state of what it lost.
@@ -585,6 +633,39 @@ void HttpServer::Impl::socket_closed(lws* wsi) {
     sockets.erase(id);
     behind.erase(id);
     handler.on_socket_close(id);
+}
+
+void HttpServer::Impl::check_liveness() {
+    const gint64 now = g_get_monotonic_time();
+    const gint64 timeout_us = gint64{config.websocket_timeout_s} * 1'000'000;
+    std::vector<SocketId> dead;
+    for (const auto& [id, wsi] : sockets) {
+        SocketState* state = connections[wsi].socket.get();
+        if (state == nullptr || state->closing)
+            continue;
+        const gint64 silent = now - state->heard_us;
+        if (silent >= timeout_us) {
+            state->closing = true;
+            dead.push_back(id);
+        } else if (silent >= timeout_us / 2 && !state->pinged) {
+            state->pinged = true;
+            send_ping(wsi, *state);
+        }
+    }
+    for (const SocketId id : dead) {
+        g_message("websocket %llu closed: silent for %u s", static_cast<unsigned long long>(id),
+                  config.websocket_timeout_s);
+        lws_set_timeout(sockets[id], PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    }
+}
+
+void HttpServer::Impl::send_ping(lws* wsi, SocketState& state) {
+    if (state.outbox.empty() && lws_get_network_wsi(wsi) == wsi && !lws_partial_buffered(wsi)) {
+        if (write_ping(wsi) >= 0)
+            return;
+    }
+    state.ping_owed = true;
+    lws_callback_on_writable(wsi);
 }
 
 int HttpServer::Impl::close_with(lws* wsi, lws_close_status status, std::string reason) {
@@ -686,6 +767,8 @@ HttpServer::~HttpServer() {
         g_source_remove(impl_->destroy_poll);
     if (impl_->stuck_check)
         g_source_remove(impl_->stuck_check);
+    if (impl_->liveness_check)
+        g_source_remove(impl_->liveness_check);
     if (impl_->context)
         lws_context_destroy(impl_->context);
 }
@@ -728,10 +811,6 @@ void HttpServer::start() {
     info.server_string = "stagehub";
     info.vhost_name = "stagehub";
     info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_VALIDATE_UTF8;
-    impl.liveness.secs_since_valid_ping =
-        static_cast<uint16_t>(std::max(1, impl.config.websocket_timeout_s / 2));
-    impl.liveness.secs_since_valid_hangup = std::max<uint16_t>(2, impl.config.websocket_timeout_s);
-    info.retry_and_idle_policy = &impl.liveness;
     if (impl.config.host.find(':') == std::string::npos)
         info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
     if (!impl.config.tls_cert.empty()) {
@@ -800,6 +879,10 @@ void HttpServer::shutdown(std::function<void()> done) {
         if (done)
             done();
         return;
+    }
+    if (impl.liveness_check) {
+        g_source_remove(impl.liveness_check);
+        impl.liveness_check = 0;
     }
     impl.on_destroyed = std::move(done);
     impl.vhost = nullptr;
