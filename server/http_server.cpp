@@ -33,6 +33,8 @@ namespace {
 
 constexpr size_t kHttpChunk = 64 * 1024;
 constexpr size_t kSocketReceiveBuffer = 2048;
+// The most one send() may carry (lws would cut every write to rx_buffer_size).
+constexpr unsigned kMaxSendBytes = 1 << 20;
 // The default HTTP/2 frame size limit (SETTINGS_MAX_FRAME_SIZE); lws' buffer is made larger.
 constexpr size_t kHttp2Chunk = 16 * 1024;
 
@@ -795,7 +797,10 @@ void HttpServer::start() {
     impl.protocols = {
         // rx_buffer_size: each websocket holds a receive buffer this big for its whole life;
         // clients send small JSON (larger messages arrive in pieces and are joined here).
-        lws_protocols{"stagehub", &Impl::callback, 0, kSocketReceiveBuffer, 0, nullptr, 0},
+        // tx_packet_size: the most one send() may carry; 0 would mean rx_buffer_size, so a
+        // 50 KB segment went out as 25 sends.
+        lws_protocols{"stagehub", &Impl::callback, 0, kSocketReceiveBuffer, 0, nullptr,
+                      kMaxSendBytes},
         lws_protocols{nullptr, nullptr, 0, 0, 0, nullptr, 0},
     };
     lws_set_log_level(LLL_ERR | LLL_WARN, nullptr);
