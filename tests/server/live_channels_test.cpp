@@ -20,7 +20,6 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 using stagehub::testing::http_get;
-using stagehub::testing::http_request;
 using stagehub::testing::HttpReply;
 using stagehub::testing::WebsocketClient;
 
@@ -94,17 +93,12 @@ class LiveChannelsTest : public ::testing::Test {
     RunningServer server;
 
     std::string token(Role role, const std::string& name, const std::string& person = "") {
-        schedule::Database db(server.dir / "stagehub.db");
-        TokenStore tokens(db);
-        auto issued = tokens.create_account(name, role, person, {kEvent}, "test");
-        EXPECT_TRUE(issued.ok()) << issued.error().message;
-        return issued->token;
+        return server.token(role, name, kEvent, person);
     }
 
     HttpReply call(const std::string& method, const std::string& target,
                    const std::string& bearer = "", const json& body = nullptr) {
-        return http_request(server.port, method, target, body.is_null() ? "" : body.dump(),
-                            body.is_null() ? "" : "application/json", bearer);
+        return server.call(method, target, bearer, body);
     }
 
     std::string session_path(const std::string& id) {

@@ -30,20 +30,14 @@ class ProgrammeApiTest : public ::testing::Test {
   protected:
     RunningServer server{1.0};
 
-    // An account made the way `stagehub admin` makes one: in the server's database file.
     std::string token(Role role, const std::string& name, const std::string& event = kEvent,
                       const std::string& person = "") {
-        schedule::Database db(server.dir / "stagehub.db");
-        TokenStore tokens(db);
-        auto issued = tokens.create_account(name, role, person, {event}, "test");
-        EXPECT_TRUE(issued.ok()) << issued.error().message;
-        return issued->token;
+        return server.token(role, name, event, person);
     }
 
     HttpReply call(const std::string& method, const std::string& target,
                    const std::string& bearer = "", const json& body = nullptr) {
-        return http_request(server.port, method, target, body.is_null() ? "" : body.dump(),
-                            body.is_null() ? "" : "application/json", bearer);
+        return server.call(method, target, bearer, body);
     }
 
     json get_json(const std::string& target, const std::string& bearer = "") {

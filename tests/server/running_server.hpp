@@ -11,7 +11,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "net_client.hpp"
 #include "server/application.hpp"
+#include "server/token_store.hpp"
 #include "temp_dir.hpp"
 
 namespace stagehub::server {
@@ -47,6 +49,25 @@ class RunningServer {
         app->request_shutdown();
         thread.join();
         EXPECT_EQ(exit_code, 0);
+    }
+
+    // An account made the way `stagehub admin` makes one: in the server's database file.
+    std::string token(Role role, const std::string& name, const std::string& event,
+                      const std::string& person = "") {
+        schedule::Database db(dir / "stagehub.db");
+        TokenStore tokens(db);
+        auto issued = tokens.create_account(name, role, person, {event}, "test");
+        EXPECT_TRUE(issued.ok()) << issued.error().message;
+        return issued.ok() ? issued->token : std::string();
+    }
+
+    // One HTTP request, with a bearer token and a JSON body when given.
+    stagehub::testing::HttpReply call(const std::string& method, const std::string& target,
+                                      const std::string& bearer = "",
+                                      const nlohmann::json& body = nullptr) const {
+        return stagehub::testing::http_request(port, method, target,
+                                               body.is_null() ? "" : body.dump(),
+                                               body.is_null() ? "" : "application/json", bearer);
     }
 
     stagehub::testing::TempDir dir;

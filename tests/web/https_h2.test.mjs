@@ -39,11 +39,10 @@ after(async () => {
   try {
     await browser?.close();
   } finally {
-    const exit = await server.stop();
-    await rm(certDir, { recursive: true, force: true });
-    if (!exit.notStarted) {
-      assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null },
-        `stagehub did not exit cleanly on SIGINT; stderr:\n${server.stderr}`);
+    try {
+      await server.stopCleanly();
+    } finally {
+      await rm(certDir, { recursive: true, force: true });
     }
   }
 });

@@ -39,13 +39,7 @@ after(async () => {
   try {
     await browser?.close();
   } finally {
-    // Teardown must leave no server behind whatever happened above; a server that does
-    // not shut down cleanly on SIGINT is a failure of this run.
-    const exit = await server.stop();
-    if (!exit.notStarted) {
-      assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null },
-        `stagehub did not exit cleanly on SIGINT; stderr:\n${server.stderr}`);
-    }
+    await server.stopCleanly();
   }
 });
 

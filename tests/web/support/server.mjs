@@ -120,6 +120,15 @@ export class StagehubServer {
     return stdout.trim().split('\n').pop();
   }
 
+  // stop(), then an error unless stagehub exited with 0 on SIGINT: teardown must leave no
+  // server behind whatever happened, and one that does not shut down cleanly fails the run.
+  async stopCleanly() {
+    const exit = await this.stop();
+    if (exit.notStarted || (exit.code === 0 && exit.signal === null)) return;
+    throw new Error(`stagehub did not exit cleanly on SIGINT (code ${exit.code}, signal ${exit.signal}); ` +
+      `stderr:\n${this.stderr}`);
+  }
+
   // SIGINT and wait for the exit; returns {code, signal}. Escalates to SIGKILL after
   // `timeoutMs` and reports that as {code: null, signal: 'SIGKILL', timedOut: true}.
   async stop({ timeoutMs = 20_000 } = {}) {
