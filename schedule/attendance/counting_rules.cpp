@@ -1,0 +1,84 @@
+#include "schedule/attendance/counting_rules.hpp"
+
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
+namespace stagehub::attendance {
+
+std::vector<Interval> watching_intervals(std::vector<TimePoint> beats, const CountingRules& rules) {
+    std::sort(beats.begin(), beats.end());
+    beats.erase(std::unique(beats.begin(), beats.end()), beats.end());
+    // A heartbeat never vouches for longer than the leave rule allows.
+    const Millis cover = std::min(rules.heartbeat_every, rules.leave_after);
+    std::vector<Interval> intervals;
+    for (const TimePoint beat : beats) {
+        if (!intervals.empty() && beat - (intervals.back().to - cover) <= rules.leave_after) {
+            intervals.back().to = std::max(intervals.back().to, beat + cover);
+        } else {
+            intervals.push_back({beat, beat + cover});
+        }
+    }
+    return intervals;
+}
+
+Millis overlap(const Interval& interval, TimePoint from, TimePoint to) {
+    const TimePoint start = std::max(interval.from, from);
+    const TimePoint end = std::min(interval.to, to);
+    return end > start ? end - start : Millis{0};
+}
+
+size_t concurrent_at(const Watching& watching, TimePoint at) {
+    size_t count = 0;
+    for (const auto& [viewer, intervals] : watching) {
+        count += std::any_of(intervals.begin(), intervals.end(),
+                             [&](const Interval& i) { return i.from <= at && at < i.to; });
+    }
+    return count;
+}
+
+Audience audience_of(const Watching& watching, TimePoint from, TimePoint to) {
+    Audience audience;
+    // Sweep: +1 where a viewer's watching starts inside the span, -1 where it ends.
+    std::vector<std::pair<TimePoint, int>> edges;
+    for (const auto& [viewer, intervals] : watching) {
+        Millis watched{0};
+        for (const Interval& interval : intervals) {
+            const Millis inside = overlap(interval, from, to);
+            if (inside <= Millis{0})
+                continue;
+            watched += inside;
+            edges.emplace_back(std::max(interval.from, from), +1);
+            edges.emplace_back(std::min(interval.to, to), -1);
+        }
+        if (watched > Millis{0}) {
+            ++audience.viewers;
+            audience.watch_time += watched;
+        }
+    }
+    // Ends before starts at the same instant: intervals are half-open.
+    std::sort(edges.begin(), edges.end());
+    long current = 0;
+    for (const auto& [at, step] : edges) {
+        current += step;
+        audience.peak_concurrent = std::max(audience.peak_concurrent, static_cast<size_t>(current));
+    }
+    return audience;
+}
+
+std::map<std::string, ReplayFigures> replay_figures(const std::vector<ReplayPlayback>& playbacks,
+                                                    const CountingRules& rules) {
+    std::map<std::tuple<std::string, std::string, std::string>, Millis> per_viewer_day;
+    std::map<std::string, ReplayFigures> figures;
+    for (const ReplayPlayback& p : playbacks) {
+        per_viewer_day[{p.replay, p.viewer, p.day}] += p.played;
+        figures[p.replay].watch_time += p.played;
+    }
+    for (const auto& [key, played] : per_viewer_day) {
+        if (played >= rules.replay_view_after)
+            ++figures[std::get<0>(key)].views;
+    }
+    return figures;
+}
+
+}  // namespace stagehub::attendance
