@@ -285,11 +285,16 @@ void SourceSwitch::fill_silence(GstClockTime up_to) {
 }
 
 void SourceSwitch::push_audio(GstSample* sample, GstBuffer* buffer, GstClockTime pts) {
-    const GstClockTime out_pts = shifted(pts, on_air_.offset);
+    GstClockTime out_pts = shifted(pts, on_air_.offset);
     // Sound from before the switch, or overlapping what the last source already played.
     if (out_pts + kAudioSlack < audio_end_ ||
         (!switch_times_.empty() && out_pts + kAudioSlack < switch_times_.back()))
         return;
+    // Within the slack before the switch (rounding: a file's next run, re-timed): moved onto
+    // it, as the splitters cut every rendition there and take nothing from before the cut
+    // ("Timestamping error on input streams", which stops the program).
+    if (!switch_times_.empty())
+        out_pts = std::max(out_pts, switch_times_.back());
     GstBuffer* out = gst_buffer_copy(buffer);
     GST_BUFFER_PTS(out) = out_pts;
     GST_BUFFER_DTS(out) = out_pts;
