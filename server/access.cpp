@@ -1,5 +1,6 @@
 #include "server/access.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -76,6 +77,19 @@ Status require_speaker(const Caller& caller) {
     if (!caller.is(Role::speaker))
         return forbidden("this is for speakers; this token is for " + caller.account->describe());
     return ok_status();
+}
+
+bool may_see_session(const std::optional<Account>& account, const schedule::Programme& programme,
+                     const schedule::Session& session) {
+    if (programme.event.published && session.published)
+        return true;
+    if (!account || !account->acts_in(programme.event.id))
+        return false;
+    if (account->role == Role::organiser)
+        return true;
+    return account->role == Role::speaker &&
+           std::any_of(session.people.begin(), session.people.end(),
+                       [&](const auto& sp) { return sp.person_id == account->person_id; });
 }
 
 int http_status_for(std::string_view code) {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string_view>
 
+#include "schedule/model.hpp"
 #include "schedule/result.hpp"
 #include "server/http_message.hpp"
 #include "server/token_store.hpp"
@@ -41,6 +42,12 @@ Status require_organiser_of(const Caller& caller, std::string_view event_id);
 Status require_organiser(const Caller& caller);
 Status require_staff_of(const Caller& caller, std::string_view event_id);  // staff or organiser
 Status require_speaker(const Caller& caller);
+
+// Whether a session is visible to this account (empty: the public): when it and its event
+// are published; before that to the event's organisers and to the session's own speakers
+// (they prepare with it).
+bool may_see_session(const std::optional<Account>& account, const schedule::Programme& programme,
+                     const schedule::Session& session);
 
 // The HTTP status of an expected failure, by its code: 400 malformed request, 401/403
 // access, 404 missing, 409 conflicts with the programme as it stands, 422 content that

@@ -6,6 +6,7 @@
 
 #include "schedule/change_feed.hpp"
 #include "schedule/programme_json.hpp"
+#include "server/access.hpp"
 #include "server/broadcast.hpp"
 #include "server/server_time.hpp"
 
@@ -254,20 +255,9 @@ Status LiveChannels::may_follow(const Peer& peer, const Channel& channel) const 
             const Programme* owner = find_session_owner(channel.id);
             if (owner == nullptr)
                 return unknown();
-            const schedule::Session& session = *owner->find_session(channel.id);
-            if (owner->event.published && session.published)
-                return ok_status();
-            // Before publication: the people on it and the event's organisers.
-            const auto& account = peer.account;
-            if (account && account->acts_in(owner->event.id)) {
-                if (account->role == Role::organiser)
-                    return ok_status();
-                if (account->role == Role::speaker &&
-                    std::any_of(session.people.begin(), session.people.end(),
-                                [&](const auto& sp) { return sp.person_id == account->person_id; }))
-                    return ok_status();
-            }
-            return unknown();
+            return may_see_session(peer.account, *owner, *owner->find_session(channel.id))
+                       ? ok_status()
+                       : unknown();
         }
         case ChannelKind::stats:
             if (!peer.account) {

@@ -1,7 +1,5 @@
 #include "server/panel_api.hpp"
 
-#include <algorithm>
-
 #include "server/programme_api.hpp"
 #include "server/server_time.hpp"
 
@@ -27,14 +25,7 @@ void PanelApi::add_routes(ApiRouter& router) {
             const schedule::Programme* programme = catalog_.find_event(event_id);
             const schedule::Session* session =
                 programme ? programme->find_session(session_id) : nullptr;
-            const bool speaks =
-                session != nullptr && c.is(Role::speaker) && c.account->acts_in(event_id) &&
-                std::any_of(session->people.begin(), session->people.end(),
-                            [&](const auto& sp) { return sp.person_id == c.account->person_id; });
-            const bool visible =
-                session != nullptr && ((programme->event.published && session->published) ||
-                                       c.organises(event_id) || speaks);
-            if (!visible)
+            if (session == nullptr || !may_see_session(c.account, *programme, *session))
                 return error_response(no_such_session(event_id, session_id));
             return panel_response(*programme, *session);
         });
