@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 6> kMigrations{
+constexpr std::array<std::string_view, 7> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -187,6 +187,89 @@ CREATE TABLE panel_progress (
     position      INTEGER NOT NULL,
     speaker_since INTEGER             -- unix seconds; NULL when nobody speaks
 );
+)sql",
+    // 7: attendance (docs/STATISTICS.md): registrations and door check-ins, presence at
+    // sessions with limited seats, the web players' heartbeats, and what compaction keeps of
+    // heartbeats past their retention. No foreign keys from heartbeats or figures: counts
+    // outlive edits of the programme, and the heartbeat writer must not wait on them.
+    R"sql(
+CREATE TABLE registrations (
+    id         INTEGER PRIMARY KEY,
+    event_id   TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    code       TEXT NOT NULL UNIQUE,  -- the short check-in code (in person)
+    name       TEXT NOT NULL DEFAULT '',
+    email      TEXT NOT NULL DEFAULT '',
+    mode       TEXT NOT NULL CHECK (mode IN ('in_person', 'web')),
+    created_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX registrations_by_event ON registrations(event_id);
+
+-- One per person and event day; a walk-in has no registration.
+CREATE TABLE check_ins (
+    id              INTEGER PRIMARY KEY,
+    event_id        TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    registration_id INTEGER REFERENCES registrations(id) ON DELETE CASCADE,
+    day             TEXT NOT NULL,  -- YYYY-MM-DD in the event's time zone
+    at_ms           INTEGER NOT NULL,
+    by_account      TEXT NOT NULL DEFAULT '',
+    UNIQUE (registration_id, day)
+) STRICT;
+CREATE INDEX check_ins_by_event ON check_ins(event_id, day);
+
+-- Presence at one session (study visits with limited seats); a walk-in has no registration.
+CREATE TABLE session_presence (
+    id              INTEGER PRIMARY KEY,
+    session_id      TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    registration_id INTEGER REFERENCES registrations(id) ON DELETE CASCADE,
+    at_ms           INTEGER NOT NULL,
+    UNIQUE (session_id, registration_id)
+) STRICT;
+
+-- Raw heartbeats, kept for the retention period. `at_ms` is the server's clock when it
+-- was received; `target` is a stage id (live) or the replayed session's id (replay).
+CREATE TABLE heartbeats (
+    id          INTEGER PRIMARY KEY,
+    at_ms       INTEGER NOT NULL,
+    viewer      TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('live', 'replay')),
+    target      TEXT NOT NULL,
+    position_ms INTEGER NOT NULL,
+    played_ms   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX heartbeats_by_target ON heartbeats(kind, target, at_ms);
+
+-- What compaction keeps once raw heartbeats are past their retention: per minute of each
+-- stage (live) or replay, the peak of concurrent viewers, the viewers heard in it and their
+-- watch time; each span's audience (a session, a stage's day, a day, the event: keys in
+-- schedule/attendance/audience_report.hpp); each replay's figures per viewing day.
+CREATE TABLE viewing_minutes (
+    kind      TEXT NOT NULL,
+    target    TEXT NOT NULL,
+    minute_ms INTEGER NOT NULL,
+    peak      INTEGER NOT NULL,
+    viewers   INTEGER NOT NULL,
+    watch_ms  INTEGER NOT NULL,
+    PRIMARY KEY (kind, target, minute_ms)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE frozen_audience (
+    span     TEXT PRIMARY KEY,
+    viewers  INTEGER NOT NULL,
+    watch_ms INTEGER NOT NULL,
+    peak     INTEGER NOT NULL
+) STRICT;
+CREATE TABLE replay_days (
+    session_id  TEXT NOT NULL,
+    day         TEXT NOT NULL,     -- the viewing day, YYYY-MM-DD in the event's time zone
+    views       INTEGER NOT NULL,
+    watch_ms    INTEGER NOT NULL,
+    furthest_ms INTEGER NOT NULL,  -- the furthest positions reached in the views, summed
+    PRIMARY KEY (session_id, day)
+) STRICT;
+-- Per event: heartbeats before this instant have been compacted.
+CREATE TABLE attendance_compaction (
+    event_id     TEXT PRIMARY KEY,
+    watermark_ms INTEGER NOT NULL
+) STRICT;
 )sql",
 };
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "schedule/attendance/audience_report.hpp"
 #include "schedule/migrations.hpp"
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_json.hpp"
@@ -36,6 +37,17 @@ fs::path prepare_data_dir(const fs::path& data_dir) {
     return data_dir / "stagehub.db";
 }
 
+HeartbeatApi::Config heartbeat_config(const Options& options, const fs::path& database) {
+    HeartbeatApi::Config config;
+    config.database = database;
+    config.rules.heartbeat_every = std::chrono::seconds{options.heartbeat_every_s};
+    config.rules.leave_after = 3 * config.rules.heartbeat_every;
+    config.per_connection_per_second = options.heartbeat_connection_rate;
+    config.queue = static_cast<size_t>(options.heartbeat_queue);
+    config.clock = options.attendance_clock;
+    return config;
+}
+
 }  // namespace
 
 Application::Application(Options options)
@@ -55,7 +67,18 @@ Application::Application(Options options)
       formats_api_(catalog_, tokens_, editor_),
       replay_api_(catalog_, tokens_, archive_, options_.data_dir / "media" / "posters"),
       panel_api_(catalog_, tokens_, panels_,
-                 [this](const std::string& session_id) { channels_.publish_panel(session_id); }) {
+                 [this](const std::string& session_id) { channels_.publish_panel(session_id); }),
+      attendance_api_(catalog_, tokens_, db_, options_.attendance_clock),
+      heartbeat_api_(catalog_, mailbox_, heartbeat_config(options_, db_.path()),
+                     [this](uint64_t exchange, HttpResponse response) {
+                         if (http_)
+                             http_->complete(exchange, std::move(response));
+                     }),
+      stats_api_(catalog_, tokens_, mailbox_, db_.path(), heartbeat_api_.rules(),
+                 [this](uint64_t exchange, HttpResponse response) {
+                     if (http_)
+                         http_->complete(exchange, std::move(response));
+                 }) {
     schedule::migrate(db_);
     if (!options_.programme_file.empty()) {
         auto programme = schedule::read_programme_file(options_.programme_file);
@@ -91,6 +114,8 @@ Application::~Application() {
         g_source_remove(clock_source_);
     if (retention_source_ != 0)
         g_source_remove(retention_source_);
+    if (compaction_source_ != 0)
+        g_source_remove(compaction_source_);
     http_.reset();
     broadcast_.reset();
     if (loop_ != nullptr)
@@ -122,12 +147,17 @@ void Application::add_routes() {
     formats_api_.add_routes(router_);
     replay_api_.add_routes(router_);
     panel_api_.add_routes(router_);
+    attendance_api_.add_routes(router_);
+    heartbeat_api_.add_routes(router_);
+    stats_api_.add_routes(router_);
+    channels_.count_viewers_with([this] { return heartbeat_api_.watching_now(); });
     router_.add(HttpMethod::get, "/api/v1/health", [this](const HttpRequest&, const PathParams&) {
         return json_response(200, {{"status", shutting_down_ ? "stopping" : "ok"},
                                    {"server_time", server_time()},
                                    {"revision", catalog_.revision()},
                                    {"sockets", http_ ? http_->socket_count() : 0},
                                    {"sockets_fell_behind", http_ ? http_->resync_count() : 0},
+                                   {"heartbeats", heartbeat_api_.health()},
                                    {"stages", broadcast_ ? broadcast_->health() : json::object()}});
     });
 }
@@ -174,6 +204,14 @@ int Application::run(const std::function<void(int port)>& on_ready) {
             },
             this);
     }
+    compact_attendance();
+    compaction_source_ = g_timeout_add_seconds(
+        3600,
+        [](gpointer self) -> gboolean {
+            static_cast<Application*>(self)->compact_attendance();
+            return G_SOURCE_CONTINUE;
+        },
+        this);
     tick();
     clock_source_ = g_timeout_add(
         kClockTickMs,
@@ -199,6 +237,30 @@ void Application::apply_retention() {
     if (removed > 0) {
         g_message("retention: removed %lld archived segments older than %d days",
                   static_cast<long long>(removed), options_.retention_days);
+    }
+}
+
+void Application::compact_attendance() {
+    const auto older_than =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()) -
+        std::chrono::days{options_.heartbeat_retention_days};
+    const attendance::CountingRules rules = heartbeat_api_.rules();
+    for (const schedule::Programme& programme : catalog_.programmes()) {
+        heartbeat_api_.writer().run([programme, older_than, rules](schedule::Database& db) {
+            try {
+                const int64_t compacted =
+                    attendance::compact_event(db, programme, older_than, rules);
+                if (compacted > 0) {
+                    g_message(
+                        "attendance: compacted %lld heartbeats of %s older than their "
+                        "retention into per-minute figures",
+                        static_cast<long long>(compacted), programme.event.id.c_str());
+                }
+            } catch (const std::exception& e) {
+                g_warning("attendance: compacting the heartbeats of %s failed: %s",
+                          programme.event.id.c_str(), e.what());
+            }
+        });
     }
 }
 
@@ -240,8 +302,10 @@ void Application::tick() {
         replay_api_.make_missing_posters(now);
     if (ticks_ % kOpsHealthEveryTicks == 0)
         channels_.publish_ops_health();
-    if (ticks_ % kStatsEveryTicks == 0)
+    if (ticks_ % kStatsEveryTicks == 0) {
+        heartbeat_api_.forget_quiet();
         channels_.publish_stats();
+    }
     // The published view: the screens and the picture are public.
     for (const auto& programme : catalog_.published()) {
         // The tracker spans events; stage ids are globally unique.

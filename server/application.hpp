@@ -18,17 +18,21 @@
 #include "schedule/programme_store.hpp"
 #include "server/accounts_api.hpp"
 #include "server/api_router.hpp"
+#include "server/attendance_api.hpp"
 #include "server/broadcast.hpp"
 #include "server/formats_api.hpp"
+#include "server/heartbeat_api.hpp"
 #include "server/http_server.hpp"
 #include "server/live_api.hpp"
 #include "server/live_channels.hpp"
+#include "server/loop_mailbox.hpp"
 #include "server/options.hpp"
 #include "server/panel_api.hpp"
 #include "server/programme_api.hpp"
 #include "server/programme_editor.hpp"
 #include "server/replay_api.hpp"
 #include "server/static_files.hpp"
+#include "server/stats_api.hpp"
 #include "server/token_store.hpp"
 
 typedef struct _GMainLoop GMainLoop;
@@ -65,6 +69,9 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     void add_routes();
     void tick();
     void apply_retention();
+    // Raw heartbeats past their retention become per-minute and per-span figures, on the
+    // heartbeat writer's thread.
+    void compact_attendance();
     void publish_now(const schedule::Programme& programme, const std::string& stage_id, Instant at);
     void begin_shutdown();
     HttpResponse embed_page(const HttpRequest& request);
@@ -88,6 +95,10 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     FormatsApi formats_api_;
     ReplayApi replay_api_;
     PanelApi panel_api_;
+    AttendanceApi attendance_api_;
+    LoopMailbox mailbox_;
+    HeartbeatApi heartbeat_api_;
+    StatsApi stats_api_;
     StaticFiles static_files_;
     ApiRouter router_;
     std::unique_ptr<Broadcast> broadcast_;
@@ -95,6 +106,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     GMainLoop* loop_ = nullptr;
     unsigned clock_source_ = 0;
     unsigned retention_source_ = 0;
+    unsigned compaction_source_ = 0;
     unsigned ticks_ = 0;
     bool shutting_down_ = false;
     std::atomic<bool> shutdown_requested_{false};

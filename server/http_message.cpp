@@ -42,6 +42,12 @@ HttpResponse json_response(int status, const nlohmann::json& body) {
     return response;
 }
 
+HttpResponse deferred_response() {
+    HttpResponse response;
+    response.deferred = true;
+    return response;
+}
+
 HttpResponse error_response(int status, std::string_view code, std::string_view message) {
     return json_response(status, {{"error", {{"code", code}, {"message", message}}}});
 }

@@ -27,6 +27,10 @@ struct HttpRequest {
     std::string content_type;     // the Content-Type header, as sent
     std::string if_none_match{};  // the If-None-Match header: ETags the client holds
     std::string range{};          // the Range header, e.g. "bytes=0-1023"
+    // The network connection it came on (HTTP/2 streams share one), and this exchange on it;
+    // both unique for the server's lifetime. An answer given later names the exchange.
+    uint64_t connection = 0;
+    uint64_t exchange = 0;
 
     // The first value of a query parameter, if present.
     std::optional<std::string> query_value(std::string_view name) const;
@@ -42,6 +46,9 @@ struct HttpResponse {
     std::shared_ptr<const std::string> file_bytes;
     uint64_t file_offset = 0;  // where in the file the body starts (a byte range)
     uint64_t file_size = 0;    // how many bytes of the file the body is
+    // Not an answer yet: the handler answers later with HttpServer::complete(exchange, …)
+    // (after a commit on another thread), and the connection waits meanwhile.
+    bool deferred = false;
 
     HttpResponse& header(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));
@@ -51,6 +58,9 @@ struct HttpResponse {
 };
 
 HttpResponse json_response(int status, const nlohmann::json& body);
+
+// The answer "later": see HttpResponse::deferred.
+HttpResponse deferred_response();
 
 // The one error shape of the API: {"error": {"code", "message"}}.
 HttpResponse error_response(int status, std::string_view code, std::string_view message);

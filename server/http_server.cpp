@@ -10,6 +10,7 @@
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
@@ -74,6 +75,9 @@ struct HttpExchange {
     // lws reports body completion even for a declared empty body that was answered at once;
     // a request is handled exactly once.
     bool answered = false;
+    // The handler deferred its answer; `later` holds it once given, until lws lets us write.
+    bool deferred = false;
+    std::optional<HttpResponse> later;
 };
 
 struct SocketState {
@@ -101,6 +105,7 @@ struct SocketState {
 // Per-connection state, keyed by the lws connection; lws' own per-session memory is not
 // used because it is zero-filled C memory, not a place for C++ objects.
 struct Connection {
+    uint64_t id = 0;  // of the network connection; assigned at its first request
     std::unique_ptr<HttpExchange> http;
     std::unique_ptr<SocketState> socket;
     SocketOpening opening;  // read at the handshake, handed over when the socket opens
@@ -193,6 +198,10 @@ struct HttpServer::Impl {
     std::vector<lws_protocols> protocols;
     std::unordered_map<lws*, Connection> connections;
     std::unordered_map<SocketId, lws*> sockets;
+    // Exchanges waiting for a deferred answer, by HttpRequest::exchange.
+    std::unordered_map<uint64_t, lws*> awaiting;
+    uint64_t next_connection = 1;
+    uint64_t next_exchange = 1;
     std::unordered_map<std::string, size_t> sockets_per_address;
     // Sockets that fell behind and have not emptied their outbox since: watched for being stuck.
     std::set<SocketId> behind;
@@ -213,6 +222,8 @@ struct HttpServer::Impl {
     int respond(lws* wsi, HttpExchange& exchange, HttpResponse response);
     int write_body(lws* wsi, HttpExchange& exchange);
     int finish_transaction(lws* wsi);
+    // Forgets the connection's HTTP exchange (a deferred answer to it goes nowhere).
+    void drop_exchange(Connection& connection);
 
     int socket_filter(lws* wsi);
     bool origin_allowed(const std::string& origin, const std::string& host) const;
@@ -285,13 +296,23 @@ int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* i
             auto it = connections.find(wsi);
             if (it == connections.end() || !it->second.http)
                 return 0;
-            return write_body(wsi, *it->second.http);
+            HttpExchange& exchange = *it->second.http;
+            if (exchange.deferred) {
+                if (!exchange.later)
+                    return 0;
+                exchange.deferred = false;
+                awaiting.erase(exchange.request.exchange);
+                HttpResponse answer = std::move(*exchange.later);
+                exchange.later.reset();
+                return respond(wsi, exchange, std::move(answer));
+            }
+            return write_body(wsi, exchange);
         }
 
         case LWS_CALLBACK_CLOSED_HTTP:
         case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
             if (auto it = connections.find(wsi); it != connections.end())
-                it->second.http.reset();
+                drop_exchange(it->second);
             return 0;
 
         case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:  // in the listening socket's turn
@@ -319,7 +340,10 @@ int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* i
 
         case LWS_CALLBACK_WSI_DESTROY:
             socket_closed(wsi);
-            connections.erase(wsi);
+            if (auto it = connections.find(wsi); it != connections.end()) {
+                drop_exchange(it->second);
+                connections.erase(it);
+            }
             return 0;
 
         default:
@@ -328,8 +352,16 @@ int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* i
 }
 
 int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
-    auto& exchange = connections[wsi].http;
+    Connection& network = connections[lws_get_network_wsi(wsi)];
+    if (network.id == 0)
+        network.id = next_connection++;
+    const uint64_t connection_id = network.id;
+    Connection& connection = connections[wsi];
+    drop_exchange(connection);
+    auto& exchange = connection.http;
     exchange = std::make_unique<HttpExchange>();
+    exchange->request.connection = connection_id;
+    exchange->request.exchange = next_exchange++;
     char* uri_ptr = nullptr;
     int uri_len = 0;
     const int lws_method = lws_http_get_uri_and_method(wsi, &uri_ptr, &uri_len);
@@ -367,6 +399,12 @@ int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
 }
 
 int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse response) {
+    if (response.deferred) {
+        exchange.answered = true;
+        exchange.deferred = true;
+        awaiting[exchange.request.exchange] = wsi;
+        return 0;
+    }
     if (!response.file.empty() && !response.file_bytes) {
         FileHandle file(::open(response.file.c_str(), O_RDONLY | O_CLOEXEC));
         if (file.get() < 0) {
@@ -471,9 +509,15 @@ int HttpServer::Impl::write_body(lws* wsi, HttpExchange& exchange) {
     return 0;
 }
 
+void HttpServer::Impl::drop_exchange(Connection& connection) {
+    if (connection.http && connection.http->deferred)
+        awaiting.erase(connection.http->request.exchange);
+    connection.http.reset();
+}
+
 int HttpServer::Impl::finish_transaction(lws* wsi) {
     if (auto it = connections.find(wsi); it != connections.end())
-        it->second.http.reset();
+        drop_exchange(it->second);
     // Non-zero: lws wants the connection closed (e.g. no keep-alive).
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
@@ -868,6 +912,25 @@ void HttpServer::close(SocketId socket, uint16_t code, const std::string& reason
     state->outbox.clear();
     state->outbox_bytes = 0;
     lws_callback_on_writable(it->second);
+}
+
+bool HttpServer::complete(uint64_t exchange, HttpResponse response) {
+    const auto it = impl_->awaiting.find(exchange);
+    if (it == impl_->awaiting.end())
+        return false;
+    auto found = impl_->connections.find(it->second);
+    if (found == impl_->connections.end() || !found->second.http ||
+        found->second.http->request.exchange != exchange) {
+        impl_->awaiting.erase(it);
+        return false;
+    }
+    found->second.http->later = std::move(response);
+    lws_callback_on_writable(it->second);
+    return true;
+}
+
+size_t HttpServer::deferred_count() const {
+    return impl_->awaiting.size();
 }
 
 size_t HttpServer::socket_count() const {

@@ -101,6 +101,12 @@ class HttpServer {
     void start();
     int port() const;
 
+    // Answers a request whose handler deferred its response (HttpResponse::deferred), on
+    // the loop thread. False when the client has gone meanwhile (nothing is sent).
+    bool complete(uint64_t exchange, HttpResponse response);
+    // Requests waiting for their deferred answer.
+    size_t deferred_count() const;
+
     void send(SocketId socket, SharedMessage message);
     // Closes the socket with a close frame carrying `code` (RFC 6455) and `reason`.
     void close(SocketId socket, uint16_t code, const std::string& reason);

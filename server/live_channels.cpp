@@ -417,15 +417,23 @@ std::optional<SharedMessage> LiveChannels::panel_message(const std::string& sess
 SharedMessage LiveChannels::stats_message(const Programme& programme) const {
     const std::string channel = "stats:" + programme.event.id;
     json stages = json::array();
+    const auto watching = watching_ ? watching_() : std::map<std::string, size_t>{};
+    size_t web_viewers = 0;
     for (const schedule::Stage& stage : programme.stages) {
-        stages.push_back(
-            {{"stage", stage.id}, {"name", stage.name}, {"screens", followers("now:" + stage.id)}});
+        const auto it = watching.find(stage.id);
+        const size_t viewers = it == watching.end() ? 0 : it->second;
+        web_viewers += viewers;
+        stages.push_back({{"stage", stage.id},
+                          {"name", stage.name},
+                          {"viewers", viewers},
+                          {"screens", followers("now:" + stage.id)}});
     }
     const json message = {{"channel", channel},
                           {"type", "viewers"},
                           {"event", programme.event.id},
                           {"server_time", server_time()},
                           {"agenda_screens", followers("agenda:" + programme.event.id)},
+                          {"web_viewers", web_viewers},
                           {"stages", std::move(stages)}};
     return make_message(dump(message), channel);
 }

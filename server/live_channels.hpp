@@ -15,6 +15,8 @@
 // Threads: the loop thread only, like the HttpServer it sends through.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -63,6 +65,10 @@ class LiveChannels {
     void publish_ops(const std::string& stage_id, const nlohmann::json& event);
     void publish_ops_health();
     void publish_stats();
+    // Where the stats channel gets the live web viewers of each stage (heartbeats).
+    void count_viewers_with(std::function<std::map<std::string, size_t>()> watching) {
+        watching_ = std::move(watching);
+    }
 
     // Sockets following a channel.
     size_t followers(const std::string& channel) const;
@@ -96,6 +102,7 @@ class LiveChannels {
                               const schedule::NowNext& now_next) const;
     std::optional<SharedMessage> panel_message(const std::string& session_id) const;
     SharedMessage stats_message(const schedule::Programme& programme) const;
+    std::function<std::map<std::string, size_t>()> watching_;
     std::vector<SharedMessage> health_messages(const Account& account) const;
 
     void send(SocketId socket, SharedMessage message);

@@ -62,6 +62,14 @@ serve options:
                          within N seconds (default: 10)
   --retention-days N     delete archived segments (replays) older than N days, checked at
                          start and hourly (default: 0, keep everything)
+  --heartbeat-every N    players send a viewer heartbeat every N seconds; a viewer not
+                         heard from for 3 N has left (default: 15)
+  --heartbeat-connection-rate N
+                         heartbeats a second one connection may send (default: 50)
+  --heartbeat-queue N    heartbeats that may wait for the disk; past that 503 (default: 65536)
+  --heartbeat-retention-days N
+                         keep raw heartbeats N days, then only per-minute and per-session
+                         figures (default: 30)
 )";
 }
 
@@ -141,7 +149,9 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                    arg == "--video" || arg == "--retention-days" || arg == "--ladder" ||
                    arg == "--ws-timeout" || arg == "--allow-origin" || arg == "--ws-per-address" ||
                    arg == "--ws-subscriptions" || arg == "--ws-queue" ||
-                   arg == "--ws-stuck-timeout" || arg == "--tls-cert" || arg == "--tls-key") {
+                   arg == "--ws-stuck-timeout" || arg == "--tls-cert" || arg == "--tls-key" ||
+                   arg == "--heartbeat-every" || arg == "--heartbeat-connection-rate" ||
+                   arg == "--heartbeat-queue" || arg == "--heartbeat-retention-days") {
             auto v = value();
             if (!v)
                 return v.error();
@@ -206,6 +216,25 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                 const int most = arg == "--ws-stuck-timeout" ? 600 : 65536;
                 if (!parse_int(text, target) || target < 1 || target > most) {
                     return bad(arg + " must be a whole number from 1 to " + std::to_string(most) +
+                               ", not '" + text + "'");
+                }
+            } else if (arg.starts_with("--heartbeat-")) {
+                struct Bounds {
+                    int* target;
+                    int least;
+                    int most;
+                };
+                const Bounds bounds = arg == "--heartbeat-every"
+                                          ? Bounds{&options.heartbeat_every_s, 2, 300}
+                                      : arg == "--heartbeat-connection-rate"
+                                          ? Bounds{&options.heartbeat_connection_rate, 1, 1000000}
+                                      : arg == "--heartbeat-queue"
+                                          ? Bounds{&options.heartbeat_queue, 16, 1 << 22}
+                                          : Bounds{&options.heartbeat_retention_days, 1, 3650};
+                if (!parse_int(text, *bounds.target) || *bounds.target < bounds.least ||
+                    *bounds.target > bounds.most) {
+                    return bad(arg + " must be a whole number from " +
+                               std::to_string(bounds.least) + " to " + std::to_string(bounds.most) +
                                ", not '" + text + "'");
                 }
             } else if (arg == "--ws-timeout") {

@@ -1,8 +1,10 @@
 // The command line: `stagehub serve ...` and `stagehub import FILE ...`.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,16 @@ struct Options {
     int websocket_queue_messages = 256;        // --ws-queue: unsent messages before "behind"
     int websocket_stuck_timeout_s = 10;        // --ws-stuck-timeout: behind this long: closed
     int retention_days = 0;  // --retention-days: replay segments older than this go; 0 keeps all
+    // Web viewers (docs/STATISTICS.md): how often players beat, how many beats a second one
+    // connection may send, how many may wait for the writer, and how long raw beats are
+    // kept before compaction into per-minute figures.
+    int heartbeat_every_s = 15;          // --heartbeat-every
+    int heartbeat_connection_rate = 50;  // --heartbeat-connection-rate
+    int heartbeat_queue = 65536;         // --heartbeat-queue
+    int heartbeat_retention_days = 30;   // --heartbeat-retention-days
+    // Not a flag: the wall clock of attendance (heartbeats, check-ins). Tests that play a
+    // whole theme day in seconds drive it; empty is the system clock.
+    std::function<std::chrono::sys_time<std::chrono::milliseconds>()> attendance_clock;
     // import
     std::string event_id;        // --event: import into (or as) this event
     bool skip_bad_rows = false;  // --skip-bad-rows: import the good rows, list the bad

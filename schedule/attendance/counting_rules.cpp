@@ -66,6 +66,78 @@ Audience audience_of(const Watching& watching, TimePoint from, TimePoint to) {
     return audience;
 }
 
+Watching united(const std::vector<const Watching*>& stages) {
+    Watching all;
+    for (const Watching* stage : stages) {
+        for (const auto& [viewer, intervals] : *stage) {
+            auto& mine = all[viewer];
+            mine.insert(mine.end(), intervals.begin(), intervals.end());
+        }
+    }
+    for (auto& [viewer, intervals] : all) {
+        std::sort(intervals.begin(), intervals.end(),
+                  [](const Interval& a, const Interval& b) { return a.from < b.from; });
+        std::vector<Interval> merged;
+        for (const Interval& interval : intervals) {
+            if (!merged.empty() && interval.from <= merged.back().to) {
+                merged.back().to = std::max(merged.back().to, interval.to);
+            } else {
+                merged.push_back(interval);
+            }
+        }
+        intervals = std::move(merged);
+    }
+    return all;
+}
+
+std::vector<MinuteFigures> per_minute(const Watching& watching, TimePoint from, TimePoint to) {
+    constexpr Millis kMinute{60'000};
+    // +1 where watching starts (clipped to the span), -1 where it ends; ends sort first at
+    // one instant, as intervals are half-open.
+    std::vector<std::pair<TimePoint, int>> edges;
+    for (const auto& [viewer, intervals] : watching) {
+        for (const Interval& interval : intervals) {
+            const TimePoint start = std::max(interval.from, from);
+            const TimePoint end = std::min(interval.to, to);
+            if (end <= start)
+                continue;
+            edges.emplace_back(start, +1);
+            edges.emplace_back(end, -1);
+        }
+    }
+    std::sort(edges.begin(), edges.end());
+    std::vector<MinuteFigures> minutes;
+    long current = 0;
+    size_t next = 0;
+    TimePoint minute = from;
+    while (minute < to && (next < edges.size() || current > 0)) {
+        // Nobody watching: jump to the minute of the next start.
+        if (current == 0 && edges[next].first >= minute + kMinute)
+            minute = from + (edges[next].first - from) / kMinute * kMinute;
+        const TimePoint minute_end = std::min(minute + kMinute, to);
+        // What changes exactly at the minute's start belongs to it.
+        while (next < edges.size() && edges[next].first == minute)
+            current += edges[next++].second;
+        MinuteFigures figures{minute, static_cast<size_t>(current), static_cast<size_t>(current),
+                              Millis{0}};
+        TimePoint at = minute;
+        while (next < edges.size() && edges[next].first < minute_end) {
+            figures.watch_time += (edges[next].first - at) * current;
+            at = edges[next].first;
+            current += edges[next].second;
+            if (edges[next].second > 0)
+                ++figures.viewers;
+            figures.peak = std::max(figures.peak, static_cast<size_t>(current));
+            ++next;
+        }
+        figures.watch_time += (minute_end - at) * current;
+        if (figures.peak > 0)
+            minutes.push_back(figures);
+        minute = minute_end;
+    }
+    return minutes;
+}
+
 std::map<std::string, ReplayFigures> replay_figures(const std::vector<ReplayPlayback>& playbacks,
                                                     const CountingRules& rules) {
     std::map<std::tuple<std::string, std::string, std::string>, Millis> per_viewer_day;

@@ -60,6 +60,26 @@ Audience audience_of(const Watching& watching, TimePoint from, TimePoint to);
 // Viewers watching at an instant.
 size_t concurrent_at(const Watching& watching, TimePoint at);
 
+// Several stages' watching as one: a viewer's intervals united, so someone with two stages
+// open at once counts once at that instant (a day's or an event's audience).
+Watching united(const std::vector<const Watching*>& stages);
+
+// One minute of a stage (or of several, united): the most viewers watching at once in it,
+// the watching that touched it (an interval that starts in it or runs into it), and the
+// watch time inside it.
+struct MinuteFigures {
+    TimePoint minute;  // its start
+    size_t peak = 0;
+    size_t viewers = 0;
+    Millis watch_time{0};
+
+    bool operator==(const MinuteFigures&) const = default;
+};
+
+// The minutes of [from, to) in which anyone watched, earliest first; `from` should be a
+// whole minute. One sweep over the intervals, whatever the number of minutes.
+std::vector<MinuteFigures> per_minute(const Watching& watching, TimePoint from, TimePoint to);
+
 // A viewer's playback of one replay on one day (the event's calendar day).
 struct ReplayPlayback {
     std::string viewer;

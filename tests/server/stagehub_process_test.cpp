@@ -7,11 +7,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -19,6 +21,7 @@
 
 #include "media_probe.hpp"
 #include "net_client.hpp"
+#include "schedule/database.hpp"
 #include "temp_dir.hpp"
 
 extern char** environ;
@@ -384,3 +387,69 @@ TEST(StagehubProcess, ImportOfASpreadsheetReportsBadRowsByLineAndCanSkipThem) {
 }
 
 }  // namespace
+
+// Heartbeats are answered 200 only once committed: a kill -9 in the middle of a stream of
+// them loses none that got a 200 (those in flight may or may not be stored, and their
+// senders, who got no answer, send the next beat anyway).
+TEST(StagehubProcess, KillMinus9DuringIngestLosesNoAnsweredHeartbeat) {
+    TempDir dir;
+    Process server({STAGEHUB_BIN, "serve", "--data", dir.path().string(), "--port", "0", "--web",
+                    STAGEHUB_WEB_DIR, "--no-broadcast", "--demo",
+                    STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json"});
+    const std::string serving = server.wait_for_line("serving on http://127.0.0.1:", 30s);
+    ASSERT_FALSE(serving.empty()) << server.output();
+    const int port = port_of(serving);
+
+    // Sixteen senders, each beat from a viewer of its own.
+    constexpr int kSenders = 16;
+    std::vector<std::vector<std::string>> answered(kSenders);
+    std::atomic<bool> stop{false};
+    std::atomic<int> total{0};
+    std::vector<std::thread> senders;
+    for (int s = 0; s < kSenders; ++s) {
+        senders.emplace_back([&, s] {
+            for (int i = 0; !stop && i < 100000; ++i) {
+                const std::string viewer = "kill-" + std::to_string(s) + "-" + std::to_string(i);
+                const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch());
+                const nlohmann::json beat = {{"viewer", viewer},
+                                             {"stage", "stora-salen"},
+                                             {"position", 1},
+                                             {"sent_at", now.count()}};
+                try {
+                    const HttpReply reply = http_request(port, "POST", "/api/v1/heartbeats",
+                                                         beat.dump(), "application/json");
+                    if (reply.status == 200) {
+                        answered[static_cast<size_t>(s)].push_back(viewer);
+                        ++total;
+                    }
+                } catch (const std::exception&) {
+                    return;  // the server is gone
+                }
+            }
+        });
+    }
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (total < 400 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(20ms);
+    server.signal(SIGKILL);
+    ASSERT_NE(server.wait_exit(10s), -1);
+    stop = true;
+    for (auto& sender : senders)
+        sender.join();
+    ASSERT_GE(total, 400) << "the senders never got going:\n" << server.output();
+
+    stagehub::schedule::Database db(dir / "stagehub.db");
+    std::set<std::string> stored;
+    auto rows = db.prepare("SELECT viewer FROM heartbeats");
+    while (rows.step())
+        stored.insert(rows.column_text(0));
+    size_t lost = 0;
+    for (const auto& viewers : answered) {
+        for (const std::string& viewer : viewers)
+            lost += stored.count(viewer) == 0 ? 1 : 0;
+    }
+    EXPECT_EQ(lost, 0u) << "of " << total << " heartbeats answered 200, " << stored.size()
+                        << " rows stored";
+    EXPECT_GE(stored.size(), static_cast<size_t>(total.load()));
+}

@@ -131,6 +131,43 @@ HttpReply http_request(int port, const std::string& method, const std::string& t
     return http_exchange(port, raw);
 }
 
+KeepAliveHttpClient::KeepAliveHttpClient(int port) : fd_(connect_loopback(port)) {}
+
+KeepAliveHttpClient::~KeepAliveHttpClient() {
+    ::close(fd_);
+}
+
+HttpReply KeepAliveHttpClient::request(const std::string& method, const std::string& target,
+                                       const std::string& body, const std::string& content_type) {
+    std::string raw = method;
+    raw.append(" ").append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    if (!content_type.empty())
+        raw.append("Content-Type: ").append(content_type).append("\r\n");
+    raw.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n\r\n");
+    raw.append(body);
+    send_all(fd_, raw);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+        const size_t head_end = buffer_.find("\r\n\r\n");
+        if (head_end != std::string::npos) {
+            HttpReply head = parse_reply(buffer_.substr(0, head_end + 4));
+            const auto length = head.headers.find("content-length");
+            const size_t body_length =
+                length == head.headers.end() ? 0 : std::stoul(length->second);
+            if (buffer_.size() >= head_end + 4 + body_length) {
+                head.body = buffer_.substr(head_end + 4, body_length);
+                buffer_.erase(0, head_end + 4 + body_length);
+                return head;
+            }
+        }
+        bool closed = false;
+        if (std::chrono::steady_clock::now() > deadline ||
+            !read_some(fd_, buffer_, std::chrono::seconds(10), closed) || closed) {
+            throw std::runtime_error("no complete reply on the kept-alive connection to " + target);
+        }
+    }
+}
+
 namespace {
 
 std::string handshake(const std::string& target, const std::string& origin = "") {

@@ -25,6 +25,24 @@ HttpReply http_request(int port, const std::string& method, const std::string& t
                        const std::string& body = "", const std::string& content_type = "",
                        const std::string& bearer_token = "");
 
+// One kept-alive HTTP/1.1 connection, for tests of what a server does per connection.
+// Replies must carry Content-Length (every stagehub API answer does).
+class KeepAliveHttpClient {
+  public:
+    explicit KeepAliveHttpClient(int port);
+    ~KeepAliveHttpClient();
+    KeepAliveHttpClient(const KeepAliveHttpClient&) = delete;
+    KeepAliveHttpClient& operator=(const KeepAliveHttpClient&) = delete;
+
+    // Throws std::runtime_error on timeout (10 s) or when the server closes.
+    HttpReply request(const std::string& method, const std::string& target,
+                      const std::string& body = "", const std::string& content_type = "");
+
+  private:
+    int fd_ = -1;
+    std::string buffer_;
+};
+
 class WebsocketClient {
   public:
     // Connects and completes the handshake; throws if the server refuses.

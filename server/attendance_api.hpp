@@ -1,0 +1,54 @@
+// Registration and check-in over REST (docs/API.md, "Registration and check-in"): a citizen
+// registers for a published event and gets a check-in code with its QR code; the door
+// device (an organiser's token) scans it, once per person and event day, or counts a
+// walk-in; sessions with limited seats take presence; organisers list and remove
+// registrations, staff read the counts. The rules are schedule/attendance/registrations.
+//
+// Threads: loop thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+
+#include "schedule/attendance/registrations.hpp"
+#include "schedule/database.hpp"
+#include "schedule/instant.hpp"
+#include "schedule/programme_catalog.hpp"
+#include "server/api_router.hpp"
+#include "server/token_store.hpp"
+
+namespace stagehub::server {
+
+class AttendanceApi {
+  public:
+    // Touches no table until a request comes: the application migrates after building it.
+    // `clock` is the wall clock of attendance (empty: the system's; tests play a day).
+    using Clock = std::function<std::chrono::sys_time<std::chrono::milliseconds>()>;
+    AttendanceApi(schedule::ProgrammeCatalog& catalog, TokenStore& tokens, schedule::Database& db,
+                  Clock clock = nullptr)
+        : catalog_(catalog),
+          tokens_(tokens),
+          db_(db),
+          clock_(std::move(clock)),
+          registrations_(db) {}
+
+    void add_routes(ApiRouter& router);
+
+  private:
+    void add_registration_routes(ApiRouter& router);
+    void add_check_in_routes(ApiRouter& router);
+    void add_presence_routes(ApiRouter& router);
+    Instant now() const {
+        return clock_ ? std::chrono::time_point_cast<Seconds>(clock_()) : now_utc();
+    }
+
+    // Passed by argument.
+    schedule::ProgrammeCatalog& catalog_;
+    TokenStore& tokens_;
+    schedule::Database& db_;
+    Clock clock_;
+    // Allocated by this.
+    attendance::RegistrationStore registrations_;
+};
+
+}  // namespace stagehub::server
