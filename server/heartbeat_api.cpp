@@ -77,7 +77,6 @@ void HeartbeatApi::add_routes(ApiRouter& router) {
 
 HttpResponse HeartbeatApi::receive(const HttpRequest& request) {
     const TimePoint now = config_.clock();
-    const auto steady = TokenBucket::Clock::now();
     const Millis every = config_.rules.heartbeat_every;
 
     const json body = json::parse(request.body, nullptr, false);
@@ -177,14 +176,13 @@ HttpResponse HeartbeatApi::receive(const HttpRequest& request) {
     // Rate limits: per viewer (a player beats once per interval) and per connection.
     const double per_viewer = kViewerBurst * 1000.0 / static_cast<double>(every.count());
     auto [viewer, fresh] = viewers_.try_emplace(
-        beat.viewer, Viewer{TokenBucket(per_viewer, kViewerBurst, steady), now, ""});
+        beat.viewer, Viewer{TokenBucket(per_viewer, kViewerBurst, now), now, ""});
     auto [connection, _] = connections_.try_emplace(
         request.connection, TokenBucket(config_.per_connection_per_second,
-                                        std::max(1.0, config_.per_connection_per_second), steady));
-    if (!connection->second.take(steady) || !viewer->second.bucket.take(steady)) {
+                                        std::max(1.0, config_.per_connection_per_second), now));
+    if (!connection->second.take(now) || !viewer->second.bucket.take(now)) {
         ++rate_limited_;
-        const auto wait =
-            std::max(connection->second.wait(steady), viewer->second.bucket.wait(steady));
+        const auto wait = std::max(connection->second.wait(now), viewer->second.bucket.wait(now));
         return error_response(
                    429, "too_many_heartbeats",
                    "heartbeats come too often from this viewer or connection; one every " +
@@ -235,13 +233,12 @@ std::map<std::string, size_t> HeartbeatApi::watching_now() const {
 
 void HeartbeatApi::forget_quiet() {
     const TimePoint now = config_.clock();
-    const auto steady = TokenBucket::Clock::now();
     std::erase_if(viewers_, [&](const auto& entry) {
         return now - entry.second.heard >= config_.rules.leave_after &&
-               steady - entry.second.bucket.last_used() >= config_.rules.leave_after;
+               now - entry.second.bucket.last_used() >= config_.rules.leave_after;
     });
     std::erase_if(connections_, [&](const auto& entry) {
-        return steady - entry.second.last_used() >= std::chrono::seconds{10};
+        return now - entry.second.last_used() >= std::chrono::seconds{10};
     });
 }
 

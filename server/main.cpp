@@ -22,6 +22,7 @@
 #include "server/application.hpp"
 #include "server/log_writer.hpp"
 #include "server/options.hpp"
+#include "server/stats_command.hpp"
 
 namespace {
 
@@ -126,6 +127,8 @@ int main(int argc, char** argv) {
                 return import_programme(*options);
             case server::Command::admin:
                 return server::run_admin(*options, std::cout, std::cerr);
+            case server::Command::stats:
+                return server::run_stats(*options, std::cout, std::cerr);
             case server::Command::serve:
                 gst_init(nullptr, nullptr);
                 return serve(*options);

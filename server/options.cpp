@@ -33,6 +33,10 @@ usage:
       speaker-link --event ID --person PERSON       a speaker's personal link token
       revoke --account N                            revoke every token of an account
       list --event ID                               the accounts of an event
+  stagehub stats --event ID [--day YYYY-MM-DD] [--csv TABLE] [--data DIR]
+                                   the event's attendance per session (in person, live
+                                   web, replays) as a table; --csv sessions|days|stages
+                                   prints that table as CSV instead
   stagehub --help | --version
 
 serve options:
@@ -85,6 +89,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                 return bad("import needs a programme file: stagehub import FILE");
             }
             options.programme_file = args[++i];
+        } else if (args[i] == "stats") {
+            options.command = Command::stats;
         } else if (args[i] == "admin") {
             options.command = Command::admin;
             const std::string action = i + 1 < args.size() ? args[++i] : "";
@@ -104,7 +110,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                     "speaker-link, revoke or list (see stagehub --help)");
             }
         } else {
-            return bad("unknown command '" + args[i] + "'; commands are serve, import and admin");
+            return bad("unknown command '" + args[i] +
+                       "'; commands are serve, import, admin and stats");
         }
         ++i;
     }
@@ -125,6 +132,19 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
             if (options.command != Command::import)
                 return bad("--skip-bad-rows goes with import");
             options.skip_bad_rows = true;
+        } else if (arg == "--day" || arg == "--csv") {
+            if (options.command != Command::stats)
+                return bad(arg + " goes with stats");
+            auto v = value();
+            if (!v)
+                return v.error();
+            if (arg == "--day") {
+                options.stats_day = *v;
+            } else if (*v == "sessions" || *v == "days" || *v == "stages") {
+                options.stats_table = *v;
+            } else {
+                return bad("--csv takes sessions, days or stages, not '" + *v + "'");
+            }
         } else if (arg == "--event" || arg == "--name" || arg == "--person" || arg == "--account") {
             auto v = value();
             if (!v)
@@ -271,6 +291,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     if (options.demo_speed != 1.0 && options.programme_file.empty()) {
         return bad("--demo-speed needs --demo FILE");
     }
+    if (options.command == Command::stats && options.events.size() != 1)
+        return bad("stats needs --event ID: the event to report on");
     if (options.command == Command::import && options.events.size() > 1)
         return bad("import takes one --event");
     if (options.command == Command::admin) {

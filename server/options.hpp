@@ -13,7 +13,7 @@
 
 namespace stagehub::server {
 
-enum class Command { serve, import, admin, help, version };
+enum class Command { serve, import, admin, stats, help, version };
 
 // What `stagehub admin ACTION` does (docs/API.md, "Tokens").
 enum class AdminAction { create_organiser, create_staff, speaker_link, revoke, list };
@@ -54,6 +54,9 @@ struct Options {
     // import
     std::string event_id;        // --event: import into (or as) this event
     bool skip_bad_rows = false;  // --skip-bad-rows: import the good rows, list the bad
+    // stats
+    std::string stats_day;    // --day: one day of the event (YYYY-MM-DD)
+    std::string stats_table;  // --csv TABLE: that table as CSV instead of the text table
     // admin
     AdminAction admin_action = AdminAction::list;
     std::string account_name;         // --name
