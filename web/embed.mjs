@@ -3,6 +3,7 @@
 // <iframe src="https://stagehub.example/embed/stora-salen">.
 import { LivePlayer } from './live_player.mjs';
 import { ProgrammeFeed } from './programme_feed.mjs';
+import { ViewerHeartbeat } from './viewer_heartbeat.mjs';
 
 const $ = (id) => document.getElementById(id);
 const stage = decodeURIComponent(window.location.pathname.split('/')[2] ?? '');
@@ -23,6 +24,7 @@ const player = new LivePlayer($('video'), {
   },
 });
 player.load(`/live/${encodeURIComponent(stage)}/index.m3u8`);
+new ViewerHeartbeat($('video')).watch({ stage });
 
 const feed = new ProgrammeFeed({ poll: false });
 feed.follow([`now:${stage}`]);

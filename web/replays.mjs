@@ -5,11 +5,13 @@
 import Hls from 'hls.js';
 
 import { pickLanguage, stringsFor } from '/strings.mjs';
+import { ViewerHeartbeat } from '/viewer_heartbeat.mjs';
 
 const params = new URLSearchParams(window.location.search);
 const strings = stringsFor(pickLanguage(navigator.languages ?? [navigator.language], params.get('lang')));
 const $ = (id) => document.getElementById(id);
 let hls = null;
+const heartbeat = new ViewerHeartbeat($('video'));
 
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -27,6 +29,7 @@ function play(replay) {
   $('replay-people').textContent = speakers(replay);
   const video = $('video');
   video.dataset.session = replay.session;
+  heartbeat.watch({ replay: replay.session });
   hls?.destroy();
   hls = null;
   if (Hls.isSupported()) {

@@ -11,6 +11,7 @@
 
 import { ProgrammeFeed } from './programme_feed.mjs';
 import { LivePlayer } from './live_player.mjs';
+import { ViewerHeartbeat } from './viewer_heartbeat.mjs';
 import {
   dayFormatter, el, hasSecondPrecision, formatCountdown, markAgenda, renderAgenda, sessionsOfStage, timeFormatter, timeRange,
 } from './agenda.mjs';
@@ -105,6 +106,7 @@ function renderEvent() {
     strings, formatTime, language: event.language || 'sv',
   });
   player.load(stage?.live?.hls ?? null);
+  heartbeat.watch(stage?.live?.hls ? { stage: stage.id } : null);
   renderNowNext();
 }
 
@@ -236,6 +238,7 @@ function tick() {
 
 const video = $('video');
 const player = new LivePlayer(video, { onstate: renderPlayerState });
+const heartbeat = new ViewerHeartbeat(video);
 
 function renderPlayerState(playerState) {
   $('player').dataset.state = playerState;

@@ -185,6 +185,16 @@ test('the watch page shows the programme, marks now and next, and plays the live
       assert.equal(played.state, 'playing', 'player state');
       assert.equal(played.errorShown, false, 'no fatal error shown');
 
+      // The player tells the server someone watches (docs/STATISTICS.md): its first
+      // heartbeat goes as playback starts and is stored.
+      await eventually('a heartbeat from the playing page to be stored', async () => {
+        const health = await (await fetch(new URL('/api/v1/health', server.url))).json();
+        assert.ok(health.heartbeats.written >= 1, JSON.stringify(health.heartbeats));
+        assert.equal(health.heartbeats.rejected, 0, JSON.stringify(health.heartbeats));
+      }, { timeoutMs: 10_000, intervalMs: 250 });
+      const viewer = await page.evaluate(() => localStorage.getItem('stagehub.viewer'));
+      assert.match(viewer ?? '', /^[0-9a-f]{32}$/, 'an anonymous viewer id kept in the browser');
+
       await mkdir(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, 'watch_page-desktop.png'), fullPage: true });
 
@@ -315,6 +325,8 @@ test('a session that has ended plays as a replay on the replays page', { timeout
       return { time: v.currentTime, ready: v.readyState, duration: v.duration, error: v.error?.message ?? null };
     });
     await page.evaluate(() => document.getElementById('video').play());
+    const heartbeatsBefore = (await (await fetch(new URL('/api/v1/health', server.url))).json())
+      .heartbeats.written;
     const first = await eventually('the replay to start', async () => {
       const v = await video();
       assert.equal(v.error, null);
@@ -325,6 +337,11 @@ test('a session that has ended plays as a replay on the replays page', { timeout
       const v = await video();
       assert.ok(v.time >= first.time + 2, `currentTime ${v.time} (was ${first.time})`);
     }, { timeoutMs: 15_000 });
+    await eventually('a replay heartbeat to be stored', async () => {
+      const health = await (await fetch(new URL('/api/v1/health', server.url))).json();
+      assert.ok(health.heartbeats.written > heartbeatsBefore, JSON.stringify(health.heartbeats));
+      assert.equal(health.heartbeats.rejected, 0, JSON.stringify(health.heartbeats));
+    }, { timeoutMs: 10_000, intervalMs: 250 });
     const v = await video();
     assert.ok(Math.abs(v.duration - replay.duration_seconds) < 1.5,
       `the player sees ${v.duration} s, the server lists ${replay.duration_seconds} s`);
