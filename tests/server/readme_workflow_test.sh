@@ -45,6 +45,11 @@ expect '"my_position": 3'
 expect '"now": "Helena Marklund"'
 expect '"next": "Per Öhman"'
 expect '"sessions": 24'
+expect "checked_in"
+expect "already checked in at "
+expect '{"every":15}'
+expect '{"in_person":1,"web_viewers":1}'
+expect "Tillsammans för förnyelse (Europe/Stockholm)"
 [[ -s schedule.json && -s schedule.ics && -s sessions.csv ]] || { echo "exports missing"; exit 1; }
 grep -q "BEGIN:VCALENDAR" schedule.ics
 echo "README organiser workflow: ok"
