@@ -29,11 +29,20 @@ schedule::LocalTime local(TimePoint time, const std::string& zone) {
     return *result;
 }
 
+// The first instant of a local date: its midnight, or, where the clocks skip midnight
+// (Chile, Cuba, Egypt, ...: 00:00 becomes 01:00), the moment they jump.
 TimePoint midnight(std::chrono::year_month_day date, const std::string& zone) {
-    auto result = schedule::from_local(date, Seconds{0}, zone);
-    if (!result)
-        throw std::runtime_error(result.error().message);
-    return at(*result);
+    for (Seconds time{0}; time < std::chrono::days{1}; time += std::chrono::minutes{1}) {
+        auto result = schedule::from_local(date, time, zone);
+        if (result)
+            return at(*result);
+        if (result.error().code != "bad_time")
+            throw std::runtime_error(result.error().message);
+    }
+    throw std::runtime_error(schedule::LocalTime{date, {}, {}, {}}
+                                 .date_text()
+                                 .append(" does not exist in ")
+                                 .append(zone));
 }
 
 // The local date of instants, remembered per hour: replay beats come by the thousand.
@@ -45,11 +54,14 @@ class DayOf {
             std::chrono::floor<std::chrono::hours>(time).time_since_epoch().count();
         auto it = by_hour_.find(hour);
         if (it == by_hour_.end()) {
-            // Zones change offset on whole quarter hours at worst: check the hour's two ends.
-            const std::string first = local(time, zone_).date_text();
-            if (first !=
-                local(std::chrono::floor<std::chrono::hours>(time) + 1h - 1ms, zone_).date_text()) {
-                last_ = first;
+            // Zones change offset on whole quarter hours at worst: when the hour's two ends
+            // have one date, all of it has. Where midnight falls inside the hour (a zone a
+            // half or quarter hour off UTC's hours, such as India's), the date is the instant's
+            // own, not remembered.
+            const TimePoint start = std::chrono::floor<std::chrono::hours>(time);
+            const std::string first = local(start, zone_).date_text();
+            if (first != local(start + 1h - 1ms, zone_).date_text()) {
+                last_ = local(time, zone_).date_text();
                 return last_;
             }
             it = by_hour_.emplace(hour, first).first;
@@ -185,8 +197,10 @@ std::vector<LocalDay> local_days(const schedule::Programme& programme) {
     };
     for (const schedule::EventDay& day : programme.event.days)
         add(at(day.start));
-    for (const schedule::Session& session : programme.sessions)
-        add(at(session.effective_start()));
+    for (const schedule::Session& session : programme.sessions) {
+        if (!session.cancelled)
+            add(at(session.effective_start()));
+    }
     std::sort(days.begin(), days.end(),
               [](const LocalDay& a, const LocalDay& b) { return a.from < b.from; });
     return days;
@@ -322,7 +336,10 @@ std::vector<MinuteFigures> stage_minutes(schedule::Database& db,
     }
     const TimePoint raw_start = std::max(from, watermark);
     if (raw_start < to) {
-        const Watching watching = watching_of(db, stage_id, raw_from(raw_start, rules), to, rules);
+        // Beats up to `leave_after` past `to` too: one of them may end a silence that began
+        // before `to`, and a silence that short is watching (compaction reads as far).
+        const Watching watching =
+            watching_of(db, stage_id, raw_from(raw_start, rules), to + rules.leave_after, rules);
         for (const MinuteFigures& m : per_minute(watching, raw_start, to))
             minutes.push_back(m);
     }
@@ -332,8 +349,24 @@ std::vector<MinuteFigures> stage_minutes(schedule::Database& db,
 int64_t compact_event(schedule::Database& db, const schedule::Programme& programme,
                       TimePoint older_than, const CountingRules& rules) {
     const std::string& zone = programme.event.time_zone;
-    const TimePoint cutoff = midnight(local(older_than, zone).date, zone);
     const TimePoint watermark = watermark_of(db, programme.event.id);
+    const auto spans = audience_spans(programme);
+    // A span's audience is frozen whole or not at all: its unique viewers cannot be added up
+    // from two parts (someone watching on both sides of the cutoff is one viewer). So the
+    // cutoff moves back to the local midnight before any span it would cut: the event while
+    // it has days to come, a session across midnight. Each move passes a span's start, so
+    // this ends. Spans begun before the watermark (the programme changed after an earlier
+    // compaction) are cut already and hold nothing back.
+    TimePoint cutoff = midnight(local(older_than, zone).date, zone);
+    for (bool moved = true; moved;) {
+        moved = false;
+        for (const AudienceSpan& span : spans) {
+            if (watermark <= span.from && span.from < cutoff && cutoff < span.to) {
+                cutoff = midnight(local(span.from, zone).date, zone);
+                moved = true;
+            }
+        }
+    }
     if (cutoff <= watermark)
         return 0;
 
@@ -357,7 +390,7 @@ int64_t compact_event(schedule::Database& db, const schedule::Programme& program
     auto freeze = db.prepare(
         "INSERT OR REPLACE INTO frozen_audience (span, viewers, watch_ms, peak) VALUES (?, ?, ?, "
         "?)");
-    for (const AudienceSpan& span : audience_spans(programme)) {
+    for (const AudienceSpan& span : spans) {
         if (span.to > cutoff || span.to <= watermark)
             continue;
         const Audience a = audience_of(live.of(span), std::max(span.from, watermark), span.to);

@@ -93,8 +93,10 @@ std::vector<MinuteFigures> stage_minutes(schedule::Database& db,
                                          const CountingRules& rules);
 
 // Compacts the event's raw heartbeats older than `older_than` (rounded down to the event's
-// local midnight): the frozen figures and minutes are written, the raw rows deleted, in one
-// transaction. Returns the heartbeats deleted.
+// local midnight, and further back to the midnight before any span it would cut, since a
+// span's unique viewers are frozen whole: so nothing of a multi-day event goes before its
+// last day is past): the frozen figures and minutes are written, the raw rows deleted, in
+// one transaction. Returns the heartbeats deleted.
 int64_t compact_event(schedule::Database& db, const schedule::Programme& programme,
                       TimePoint older_than, const CountingRules& rules);
 

@@ -13,7 +13,7 @@ std::vector<Interval> watching_intervals(std::vector<TimePoint> beats, const Cou
     const Millis cover = std::min(rules.heartbeat_every, rules.leave_after);
     std::vector<Interval> intervals;
     for (const TimePoint beat : beats) {
-        if (!intervals.empty() && beat - (intervals.back().to - cover) <= rules.leave_after) {
+        if (!intervals.empty() && beat - (intervals.back().to - cover) < rules.leave_after) {
             intervals.back().to = std::max(intervals.back().to, beat + cover);
         } else {
             intervals.push_back({beat, beat + cover});
@@ -92,45 +92,70 @@ Watching united(const std::vector<const Watching*>& stages) {
 
 std::vector<MinuteFigures> per_minute(const Watching& watching, TimePoint from, TimePoint to) {
     constexpr Millis kMinute{60'000};
-    // +1 where watching starts (clipped to the span), -1 where it ends; ends sort first at
-    // one instant, as intervals are half-open.
-    std::vector<std::pair<TimePoint, int>> edges;
+    // +1 where a viewer's watching starts (clipped to the span), -1 where it ends; ends sort
+    // first at one instant, as intervals are half-open. Edges carry their viewer: a viewer
+    // who leaves and comes back within a minute is one viewer of it, not two.
+    struct Edge {
+        TimePoint at;
+        int step;
+        size_t viewer;
+        bool operator<(const Edge& other) const {
+            return std::tie(at, step) < std::tie(other.at, other.step);
+        }
+    };
+    std::vector<Edge> edges;
+    size_t viewer_count = 0;
     for (const auto& [viewer, intervals] : watching) {
         for (const Interval& interval : intervals) {
             const TimePoint start = std::max(interval.from, from);
             const TimePoint end = std::min(interval.to, to);
             if (end <= start)
                 continue;
-            edges.emplace_back(start, +1);
-            edges.emplace_back(end, -1);
+            edges.push_back({start, +1, viewer_count});
+            edges.push_back({end, -1, viewer_count});
         }
+        ++viewer_count;
     }
     std::sort(edges.begin(), edges.end());
+    // Per viewer: intervals open now, and when the last one closed. Counted at the instant
+    // are viewers, not intervals, should one viewer's intervals overlap.
+    std::vector<int> open(viewer_count, 0);
+    std::vector<TimePoint> left(viewer_count, TimePoint::min());
+    size_t current = 0;
+    const auto apply = [&](const Edge& edge) {
+        int& mine = open[edge.viewer];
+        if (edge.step > 0 && mine++ == 0)
+            ++current;
+        if (edge.step < 0 && --mine == 0) {
+            --current;
+            left[edge.viewer] = edge.at;
+        }
+    };
     std::vector<MinuteFigures> minutes;
-    long current = 0;
     size_t next = 0;
     TimePoint minute = from;
     while (minute < to && (next < edges.size() || current > 0)) {
         // Nobody watching: jump to the minute of the next start.
-        if (current == 0 && edges[next].first >= minute + kMinute)
-            minute = from + (edges[next].first - from) / kMinute * kMinute;
+        if (current == 0 && edges[next].at >= minute + kMinute)
+            minute = from + (edges[next].at - from) / kMinute * kMinute;
         const TimePoint minute_end = std::min(minute + kMinute, to);
         // What changes exactly at the minute's start belongs to it.
-        while (next < edges.size() && edges[next].first == minute)
-            current += edges[next++].second;
-        MinuteFigures figures{minute, static_cast<size_t>(current), static_cast<size_t>(current),
-                              Millis{0}};
+        while (next < edges.size() && edges[next].at == minute)
+            apply(edges[next++]);
+        MinuteFigures figures{minute, current, current, Millis{0}};
         TimePoint at = minute;
-        while (next < edges.size() && edges[next].first < minute_end) {
-            figures.watch_time += (edges[next].first - at) * current;
-            at = edges[next].first;
-            current += edges[next].second;
-            if (edges[next].second > 0)
+        while (next < edges.size() && edges[next].at < minute_end) {
+            const Edge& edge = edges[next++];
+            figures.watch_time += (edge.at - at) * static_cast<int64_t>(current);
+            at = edge.at;
+            // A viewer not yet counted in this minute: not watching at its start, nor since
+            // (their last stretch ended at or before it).
+            if (edge.step > 0 && open[edge.viewer] == 0 && left[edge.viewer] <= minute)
                 ++figures.viewers;
-            figures.peak = std::max(figures.peak, static_cast<size_t>(current));
-            ++next;
+            apply(edge);
+            figures.peak = std::max(figures.peak, current);
         }
-        figures.watch_time += (minute_end - at) * current;
+        figures.watch_time += (minute_end - at) * static_cast<int64_t>(current);
         if (figures.peak > 0)
             minutes.push_back(figures);
         minute = minute_end;

@@ -65,7 +65,7 @@ size_t concurrent_at(const Watching& watching, TimePoint at);
 Watching united(const std::vector<const Watching*>& stages);
 
 // One minute of a stage (or of several, united): the most viewers watching at once in it,
-// the watching that touched it (an interval that starts in it or runs into it), and the
+// the viewers whose watching touched it (started in it or ran into it), and the
 // watch time inside it.
 struct MinuteFigures {
     TimePoint minute;  // its start

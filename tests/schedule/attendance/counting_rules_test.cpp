@@ -38,6 +38,15 @@ TEST(CountingRules, AViewerHasLeftAfter45SecondsWithoutAHeartbeat) {
     EXPECT_EQ(intervals[0], (Interval{at(0s), at(9min + 45s + 15s)}));
     EXPECT_EQ(intervals[1].length(), 15s);
 
+    // 45 s sharp without a heartbeat is leaving too: "not heard from for 45 s".
+    beats = beats_every(15s, 0min, 10min);
+    beats.push_back(at(9min + 45s + 45s));
+    intervals = watching_intervals(beats, kRules);
+    ASSERT_EQ(intervals.size(), 2u) << "a silence of exactly 45 s";
+    EXPECT_EQ(intervals[0].to, at(9min + 45s + 15s));
+    beats.back() = at(9min + 45s + 44s);
+    EXPECT_EQ(watching_intervals(beats, kRules).size(), 1u) << "44 s is not leaving";
+
     // Order and repeats in what arrives do not matter.
     EXPECT_EQ(watching_intervals({at(30s), at(0s), at(15s), at(15s)}, kRules),
               (std::vector<Interval>{{at(0s), at(45s)}}));
