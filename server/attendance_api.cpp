@@ -28,9 +28,6 @@ std::string in_quotes(std::string_view text) {
     return q;
 }
 
-HttpResponse refusal(const Error& error) {
-    return error_response(error);
-}
 
 Error bad_fields(const std::vector<std::string>& problems) {
     std::string message = problems.front();
@@ -191,10 +188,10 @@ void AttendanceApi::add_registration_routes(ApiRouter& router) {
           [this](const HttpRequest& r, const PathParams& p, const Caller& c) {
               const std::string& event_id = p.at("event");
               if (!visible_event(catalog_, c, event_id))
-                  return refusal(no_such_event(event_id));
+                  return error_response(no_such_event(event_id));
               auto body = json_body(r);
               if (!body)
-                  return refusal(body.error());
+                  return error_response(body.error());
               const auto name = body->find("name");
               const auto email = body->find("email");
               const auto mode = body->find("mode");
@@ -206,7 +203,7 @@ void AttendanceApi::add_registration_routes(ApiRouter& router) {
               if (mode == body->end() || !mode->is_string())
                   problems.emplace_back("mode: required, \"in_person\" or \"web\"");
               if (!problems.empty())
-                  return refusal(bad_fields(problems));
+                  return error_response(bad_fields(problems));
               const auto parsed_mode =
                   attendance::registration_mode_from_string(mode->get<std::string>());
               if (!parsed_mode) {
@@ -215,7 +212,7 @@ void AttendanceApi::add_registration_routes(ApiRouter& router) {
                       .append(
                           " is not a mode; use \"in_person\" (coming to the venue) or "
                           "\"web\" (watching online)");
-                  return refusal(Error{"invalid_registration", std::move(message)});
+                  return error_response(Error{"invalid_registration", std::move(message)});
               }
               const std::string email_text =
                   email != body->end() && email->is_string() ? email->get<std::string>() : "";
@@ -223,7 +220,7 @@ void AttendanceApi::add_registration_routes(ApiRouter& router) {
                   registrations_.register_attendee(event_id, name->get<std::string>(), email_text,
                                                    *parsed_mode, to_time_point(now()));
               if (!registration)
-                  return refusal(registration.error());
+                  return error_response(registration.error());
               return json_response(201, registration_json(*registration));
           });
 
@@ -231,10 +228,10 @@ void AttendanceApi::add_registration_routes(ApiRouter& router) {
           [this](const HttpRequest&, const PathParams& p, const Caller& c) {
               const std::string& event_id = p.at("event");
               if (const Status allowed = require_organiser_of(c, event_id); !allowed)
-                  return refusal(allowed.error());
+                  return error_response(allowed.error());
               const Programme* programme = catalog_.find_event(event_id);
               if (programme == nullptr)
-                  return refusal(no_such_event(event_id));
+                  return error_response(no_such_event(event_id));
               const std::string today = local_time(now(), programme->event.time_zone).date_text();
               json list = json::array();
               for (const auto& attendee : registrations_.list(event_id)) {
@@ -256,15 +253,15 @@ void AttendanceApi::add_registration_routes(ApiRouter& router) {
           [this](const HttpRequest&, const PathParams& p, const Caller& c) {
               const std::string& event_id = p.at("event");
               if (const Status allowed = require_organiser_of(c, event_id); !allowed)
-                  return refusal(allowed.error());
+                  return error_response(allowed.error());
               if (catalog_.find_event(event_id) == nullptr)
-                  return refusal(no_such_event(event_id));
+                  return error_response(no_such_event(event_id));
               const std::string& id_text = p.at("id");
               const bool numeric = !id_text.empty() && id_text.size() <= 18 &&
                                    id_text.find_first_not_of("0123456789") == std::string::npos;
               const int64_t id = numeric ? std::stoll(id_text) : 0;
               if (const Status removed = registrations_.remove(event_id, id); !removed)
-                  return refusal(removed.error());
+                  return error_response(removed.error());
               return json_response(200, {{"deleted", id}});
           });
 
@@ -275,11 +272,11 @@ void AttendanceApi::add_registration_routes(ApiRouter& router) {
               if (!registration) {
                   std::string message = "there is no registration with code ";
                   message.append(in_quotes(p.at("code")));
-                  return refusal(Error{"not_found", std::move(message)});
+                  return error_response(Error{"not_found", std::move(message)});
               }
               auto symbol = encode_qr(registration->code);
               if (!symbol)
-                  return refusal(symbol.error());
+                  return error_response(symbol.error());
               HttpResponse response;
               response.content_type = "image/svg+xml";
               response.body = qr_svg(*symbol);
@@ -300,13 +297,13 @@ void AttendanceApi::add_check_in_routes(ApiRouter& router) {
         [this](const HttpRequest& r, const PathParams& p, const Caller& c) {
             const std::string& event_id = p.at("event");
             if (const Status allowed = require_organiser_of(c, event_id); !allowed)
-                return refusal(allowed.error());
+                return error_response(allowed.error());
             const Programme* programme = catalog_.find_event(event_id);
             if (programme == nullptr)
-                return refusal(no_such_event(event_id));
+                return error_response(no_such_event(event_id));
             auto scan = read_scan(r);
             if (!scan)
-                return refusal(scan.error());
+                return error_response(scan.error());
             const Instant at = now();
             const std::string& zone = programme->event.time_zone;
             const std::string today = local_time(at, zone).date_text();
@@ -315,7 +312,7 @@ void AttendanceApi::add_check_in_routes(ApiRouter& router) {
                                            : registrations_.check_in(event_id, scan->code, today,
                                                                      to_time_point(at), c.actor());
             if (!admission)
-                return refusal(admission.error());
+                return error_response(admission.error());
             return admission_response(*admission, zone, {{"event", event_id}, {"day", today}},
                                       "checked_in", "already_checked_in", "already checked in at ");
         });
@@ -324,10 +321,10 @@ void AttendanceApi::add_check_in_routes(ApiRouter& router) {
           [this](const HttpRequest&, const PathParams& p, const Caller& c) {
               const std::string& event_id = p.at("event");
               if (const Status allowed = require_staff_of(c, event_id); !allowed)
-                  return refusal(allowed.error());
+                  return error_response(allowed.error());
               const Programme* programme = catalog_.find_event(event_id);
               if (programme == nullptr)
-                  return refusal(no_such_event(event_id));
+                  return error_response(no_such_event(event_id));
               const std::string today = local_time(now(), programme->event.time_zone).date_text();
               const attendance::InPersonCounts counts = attendance::in_person_counts(db_, event_id);
               const auto today_count = counts.per_day.find(today);
@@ -354,20 +351,20 @@ void AttendanceApi::add_presence_routes(ApiRouter& router) {
               const std::string& session_id = p.at("session");
               const auto place = find_session(catalog_, c, session_id);
               if (!place)
-                  return refusal(no_session(session_id));
+                  return error_response(no_session(session_id));
               const std::string& event_id = place->programme->event.id;
               if (const Status allowed = require_organiser_of(c, event_id); !allowed)
-                  return refusal(allowed.error());
+                  return error_response(allowed.error());
               auto scan = read_scan(r);
               if (!scan)
-                  return refusal(scan.error());
+                  return error_response(scan.error());
               const int64_t capacity = stage_capacity(*place);
               const TimePoint at = to_time_point(now());
               auto admission =
                   scan->walk_in ? registrations_.mark_present_walk_in(session_id, capacity, at)
                                 : registrations_.mark_present(session_id, scan->code, capacity, at);
               if (!admission)
-                  return refusal(admission.error());
+                  return error_response(admission.error());
               return admission_response(
                   *admission, place->programme->event.time_zone,
                   {{"event", event_id}, {"session", session_id}, {"capacity", capacity}}, "present",
@@ -379,10 +376,10 @@ void AttendanceApi::add_presence_routes(ApiRouter& router) {
               const std::string& session_id = p.at("session");
               const auto place = find_session(catalog_, c, session_id);
               if (!place)
-                  return refusal(no_session(session_id));
+                  return error_response(no_session(session_id));
               const std::string& event_id = place->programme->event.id;
               if (const Status allowed = require_staff_of(c, event_id); !allowed)
-                  return refusal(allowed.error());
+                  return error_response(allowed.error());
               return json_response(200, {{"event", event_id},
                                          {"session", session_id},
                                          {"present", registrations_.present(session_id)},
