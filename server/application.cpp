@@ -24,6 +24,7 @@ constexpr unsigned kClockTickMs = 250;
 constexpr unsigned kPosterEveryTicks = 12;     // 3 s
 constexpr unsigned kOpsHealthEveryTicks = 20;  // 5 s
 constexpr unsigned kStatsEveryTicks = 20;      // 5 s
+constexpr size_t kSweepSlices = 20;            // every viewer looked at every 5 s
 
 fs::path prepare_data_dir(const fs::path& data_dir) {
     std::error_code ec;
@@ -78,8 +79,10 @@ Application::Application(Options options)
                  [this](uint64_t exchange, HttpResponse response) {
                      if (http_)
                          http_->complete(exchange, std::move(response));
-                 }) {
+                 }),
+      checkpointer_(db_.path()) {
     schedule::migrate(db_);
+    db_.execute("PRAGMA wal_autocheckpoint=0");
     if (!options_.programme_file.empty()) {
         auto programme = schedule::read_programme_file(options_.programme_file);
         if (!programme)
@@ -116,6 +119,8 @@ Application::~Application() {
         g_source_remove(retention_source_);
     if (compaction_source_ != 0)
         g_source_remove(compaction_source_);
+    if (checkpoint_source_ != 0)
+        g_source_remove(checkpoint_source_);
     http_.reset();
     broadcast_.reset();
     if (loop_ != nullptr)
@@ -204,6 +209,16 @@ int Application::run(const std::function<void(int port)>& on_ready) {
             },
             this);
     }
+    // PASSIVE: copies what no reader still needs, never waits for the writers; the WAL is
+    // reused from its start once all of it has been copied.
+    checkpoint_source_ = g_timeout_add_seconds(
+        1,
+        [](gpointer self) -> gboolean {
+            static_cast<Application*>(self)->checkpointer_.run(
+                [](schedule::Database& db) { db.execute("PRAGMA wal_checkpoint(PASSIVE)"); });
+            return G_SOURCE_CONTINUE;
+        },
+        this);
     compact_attendance();
     compaction_source_ = g_timeout_add_seconds(
         3600,
@@ -302,10 +317,11 @@ void Application::tick() {
         replay_api_.make_missing_posters(now);
     if (ticks_ % kOpsHealthEveryTicks == 0)
         channels_.publish_ops_health();
-    if (ticks_ % kStatsEveryTicks == 0) {
-        heartbeat_api_.forget_quiet();
+    // A slice of the viewers each tick: with hundreds of thousands, one pass over all of
+    // them held the loop for tens of milliseconds.
+    heartbeat_api_.sweep(kSweepSlices);
+    if (ticks_ % kStatsEveryTicks == 0)
         channels_.publish_stats();
-    }
     // The published view: the screens and the picture are public.
     for (const auto& programme : catalog_.published()) {
         // The tracker spans events; stage ids are globally unique.

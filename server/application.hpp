@@ -99,6 +99,9 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     LoopMailbox mailbox_;
     HeartbeatApi heartbeat_api_;
     StatsApi stats_api_;
+    // Checkpoints the WAL every second (no connection of the server checkpoints on commit:
+    // the loop and the heartbeat writer never wait on an fsync).
+    schedule::DatabaseWorker checkpointer_;
     StaticFiles static_files_;
     ApiRouter router_;
     std::unique_ptr<Broadcast> broadcast_;
@@ -107,6 +110,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     unsigned clock_source_ = 0;
     unsigned retention_source_ = 0;
     unsigned compaction_source_ = 0;
+    unsigned checkpoint_source_ = 0;
     unsigned ticks_ = 0;
     bool shutting_down_ = false;
     std::atomic<bool> shutdown_requested_{false};

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "server/access.hpp"
 
@@ -222,6 +223,8 @@ void HeartbeatApi::written(attendance::HeartbeatWriter::Written written) {
 }
 
 std::map<std::string, size_t> HeartbeatApi::watching_now() const {
+    if (viewers_.size() > kCountOnTheSpot)
+        return swept_;
     const TimePoint now = config_.clock();
     std::map<std::string, size_t> watching;
     for (const auto& [id, viewer] : viewers_) {
@@ -231,15 +234,38 @@ std::map<std::string, size_t> HeartbeatApi::watching_now() const {
     return watching;
 }
 
-void HeartbeatApi::forget_quiet() {
+void HeartbeatApi::sweep(size_t slices) {
     const TimePoint now = config_.clock();
-    std::erase_if(viewers_, [&](const auto& entry) {
-        return now - entry.second.heard >= config_.rules.leave_after &&
-               now - entry.second.bucket.last_used() >= config_.rules.leave_after;
-    });
-    std::erase_if(connections_, [&](const auto& entry) {
-        return now - entry.second.last_used() >= std::chrono::seconds{10};
-    });
+    // A rehash moves viewers between buckets: the count so far is not a count, start over.
+    if (viewers_.bucket_count() != sweep_bucket_count_) {
+        sweep_bucket_count_ = viewers_.bucket_count();
+        sweep_bucket_ = 0;
+        sweeping_.clear();
+    }
+    const size_t end =
+        std::min(sweep_bucket_count_, sweep_bucket_ + (sweep_bucket_count_ + slices - 1) / slices);
+    std::vector<std::string> quiet;
+    for (; sweep_bucket_ < end; ++sweep_bucket_) {
+        for (auto it = viewers_.begin(sweep_bucket_); it != viewers_.end(sweep_bucket_); ++it) {
+            const Viewer& viewer = it->second;
+            if (now - viewer.heard < config_.rules.leave_after) {
+                if (!viewer.stage.empty())
+                    ++sweeping_[viewer.stage];
+            } else if (now - viewer.bucket.last_used() >= config_.rules.leave_after) {
+                quiet.push_back(it->first);  // its bucket is full again: nothing to remember
+            }
+        }
+    }
+    for (const std::string& id : quiet)
+        viewers_.erase(id);
+    if (sweep_bucket_ >= sweep_bucket_count_) {
+        swept_ = std::move(sweeping_);
+        sweeping_.clear();
+        sweep_bucket_ = 0;
+        std::erase_if(connections_, [&](const auto& entry) {
+            return now - entry.second.last_used() >= std::chrono::seconds{10};
+        });
+    }
 }
 
 json HeartbeatApi::health() const {

@@ -46,10 +46,16 @@ class HeartbeatApi {
 
     void add_routes(ApiRouter& router);
 
-    // Live viewers of each stage now: heard from within the leave rule.
+    // Live viewers of each stage now: heard from within the leave rule. Counted on the spot
+    // up to kCountOnTheSpot viewers; past that, as of the last full sweep (at most a sweep's
+    // cycle old), so the count never holds the loop.
     std::map<std::string, size_t> watching_now() const;
-    // Forgets the rate-limit state of viewers and connections gone quiet (every few s).
-    void forget_quiet();
+    // Looks at one of `slices` parts of the viewers (called every clock tick, so each viewer
+    // is looked at every `slices` ticks): forgets those gone quiet (rate-limit state), counts
+    // those watching. Also forgets quiet connections.
+    void sweep(size_t slices);
+
+    static constexpr size_t kCountOnTheSpot = 20'000;
     // Queue and counters for /api/v1/health.
     nlohmann::json health() const;
     attendance::HeartbeatWriter& writer() { return *writer_; }
@@ -70,6 +76,11 @@ class HeartbeatApi {
     Answer answer_;
     std::unordered_map<std::string, Viewer> viewers_;
     std::unordered_map<uint64_t, TokenBucket> connections_;
+    // The sweep's place (a bucket of viewers_), its counts so far and the last full count.
+    size_t sweep_bucket_ = 0;
+    size_t sweep_bucket_count_ = 0;
+    std::map<std::string, size_t> sweeping_;
+    std::map<std::string, size_t> swept_;
     uint64_t rejected_ = 0;                                // 400: malformed or impossible
     uint64_t rate_limited_ = 0;                            // 429
     uint64_t failed_ = 0;                                  // the writer could not store them

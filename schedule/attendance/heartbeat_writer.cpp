@@ -15,6 +15,10 @@ HeartbeatWriter::HeartbeatWriter(std::filesystem::path database, size_t capacity
     tickets_.reserve(capacity_);
     // Opened here so a bad path fails the constructor, not the thread.
     auto db = std::make_unique<schedule::Database>(database);
+    // Checkpoints (copying the WAL into the database file, with an fsync) are the server's
+    // checkpointer's job, off this thread: one in the middle of a batch held its beats'
+    // answers for tens of milliseconds.
+    db->execute("PRAGMA wal_autocheckpoint=0");
     thread_ = std::thread([this, db = std::move(db)]() mutable {
         std::vector<Heartbeat> beats;
         std::vector<uint64_t> tickets;
