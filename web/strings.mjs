@@ -191,10 +191,13 @@ export function pickLanguage(preferred = [], override = null) {
 }
 
 // The strings of `lang` with a `t(key, vars)` helper that fills {placeholders}.
-export function stringsFor(lang) {
-  const table = STRINGS[lang] ?? STRINGS[DEFAULT_LANGUAGE];
+// `pageStrings` ({sv: {...}, nb: {...}, en: {...}}, kept beside a page in web/i18n/) adds
+// the page's own strings to the shared ones.
+export function stringsFor(lang, pageStrings = null) {
+  const table = { ...(STRINGS[lang] ?? STRINGS[DEFAULT_LANGUAGE]), ...(pageStrings?.[lang] ?? {}) };
+  const fallback = { ...STRINGS[DEFAULT_LANGUAGE], ...(pageStrings?.[DEFAULT_LANGUAGE] ?? {}) };
   const t = (key, vars = {}) => {
-    const text = table[key] ?? STRINGS[DEFAULT_LANGUAGE][key] ?? key;
+    const text = table[key] ?? fallback[key] ?? key;
     return text.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
   };
   return {
