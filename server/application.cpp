@@ -361,6 +361,16 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
             return embed_page(request);
         if (request.path.starts_with("/speaker/"))
             return page(request, "/speaker.html");
+        // The four faces' addresses (docs/API.md, "Pages"): each page reads what it shows
+        // from its own address.
+        if (request.path.starts_with("/event/") || request.path.starts_with("/watch/"))
+            return page(request, "/index.html");
+        if (request.path == "/replays")
+            return page(request, "/replays.html");
+        if (request.path == "/organise" || request.path.starts_with("/organise/"))
+            return page(request, "/organise.html");
+        if (request.path == "/stats" || request.path.starts_with("/stats/"))
+            return page(request, "/stats.html");
         if (auto response = static_files_.serve(request))
             return std::move(*response);
         return error_response(404, "not_found", "no file at " + request.path);
