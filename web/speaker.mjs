@@ -7,7 +7,8 @@
 // the websocket follow my panels before they are published.
 
 import { ProgrammeFeed } from './programme_feed.mjs';
-import { el, formatCountdown, timeFormatter, timeRange } from './agenda.mjs';
+import { dayFormatter, el, formatCountdown, timeFormatter, timeRange } from './agenda.mjs';
+import { languageSwitch } from './language_switch.mjs';
 import { pickLanguage, stringsFor } from './strings.mjs';
 
 const params = new URLSearchParams(window.location.search);
@@ -35,6 +36,7 @@ function isPanel(session) {
 
 function applyStrings() {
   document.documentElement.lang = strings.lang;
+  $('languages').replaceChildren(languageSwitch(strings.lang, strings.t('language')));
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = strings.t(node.dataset.i18n);
 }
 
@@ -51,22 +53,42 @@ function showMessage(key) {
 
 // --- rendering ----------------------------------------------------------------------
 
+// My sessions by day in the event's time zone, today's marked as today; within a day in
+// time order. Times are the live ones (the agenda channel replaces them as they move).
 function renderSessions() {
-  const items = [...state.sessions.values()]
-    .sort((a, b) => a.session.start.localeCompare(b.session.start))
-    .map(({ session, event }) => {
-      const formatTime = timeFormatter(strings.locale, event.time_zone || 'Europe/Stockholm');
-      const item = el('li', { class: 'speaker-session', id: `session-${session.id}` },
-        el('h2', { class: 'speaker-session-title' }, session.title),
-        el('p', { class: 'speaker-session-time' },
-          el('time', { datetime: session.start }, timeRange(session, formatTime))),
-        el('p', { class: 'speaker-session-role' }, session.my_role ? strings.role(session.my_role) : ''));
-      if (isPanel(session)) item.append(renderRunningOrder(session));
-      return item;
-    });
-  $('sessions').replaceChildren(...items);
-  if (!items.length) showMessage('speaker_none');
+  const entries = [...state.sessions.values()]
+    .sort((a, b) => a.session.start.localeCompare(b.session.start));
+  const days = new Map();  // local date -> {label, items}
+  for (const { session, event } of entries) {
+    const zone = event.time_zone || 'Europe/Stockholm';
+    const formatTime = timeFormatter(strings.locale, zone);
+    const date = localDate(session.start, zone);
+    if (!days.has(date)) {
+      const label = date === localDate(new Date(serverNow()).toISOString(), zone)
+        ? `${strings.t('today')} · ${dayFormatter(strings.locale, zone).format(new Date(session.start))}`
+        : dayFormatter(strings.locale, zone).format(new Date(session.start));
+      days.set(date, { label, items: [] });
+    }
+    const item = el('li', { class: 'speaker-session', id: `session-${session.id}` },
+      el('h3', { class: 'speaker-session-title' }, session.title),
+      el('p', { class: 'speaker-session-time' },
+        el('time', { datetime: session.start }, timeRange(session, formatTime))),
+      el('p', { class: 'speaker-session-role' }, session.my_role ? strings.role(session.my_role) : ''));
+    if (isPanel(session)) item.append(renderRunningOrder(session));
+    days.get(date).items.push(item);
+  }
+  const sections = [...days.entries()].map(([date, day]) => el('li', { class: 'speaker-day', 'data-date': date },
+    el('h2', { class: 'speaker-day-heading' }, day.label),
+    el('ul', { class: 'speaker-sessions' }, ...day.items)));
+  $('sessions').replaceChildren(...sections);
+  if (!entries.length) showMessage('speaker_none');
   renderCue();
+}
+
+// "2026-11-24" in the zone.
+function localDate(iso, zone) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(new Date(iso));
 }
 
 function renderRunningOrder(session) {
@@ -94,7 +116,7 @@ function renderRunningOrder(session) {
       return item;
     }));
   return el('section', { class: 'running-order-section', 'aria-labelledby': `order-${session.id}` },
-    el('h3', { id: `order-${session.id}` }, strings.t('running_order')),
+    el('h4', { id: `order-${session.id}` }, strings.t('running_order')),
     ...(status ? [el('p', { class: 'running-order-status' }, status)] : []),
     list);
 }
@@ -118,6 +140,21 @@ function renderCue() {
     cue.dataset.state = 'next';
     cue.append(el('span', { class: 'speaker-cue-label' }, strings.t('you_are_next')),
       el('span', { class: 'speaker-cue-detail' }, next.title));
+  }
+  if (!speaking && !next) {
+    // Otherwise: how long until my next session begins (within the next 12 hours).
+    const upcoming = [...state.sessions.values()].map(({ session }) => session)
+      .filter((s) => !s.cancelled && Date.parse(s.start) > serverNow())
+      .sort((a, b) => a.start.localeCompare(b.start))[0];
+    const inMs = upcoming ? Date.parse(upcoming.start) - serverNow() : Infinity;
+    if (inMs < 12 * 3600 * 1000) {
+      cue.dataset.state = 'upcoming';
+      cue.append(el('span', { class: 'speaker-cue-detail' },
+        strings.t('speaker_next_starts', { t: formatCountdown(inMs) })),
+      el('span', { class: 'speaker-cue-detail' }, upcoming.title));
+      cue.hidden = false;
+      return;
+    }
   }
   cue.hidden = !speaking && !next;
 }
