@@ -1,0 +1,369 @@
+// Browser test of the organiser console (/organise) against the real stagehub server
+// running the demo theme day in real time: the check-in desk (typed codes, duplicates,
+// unknown codes, today's count), a delay made in the console with its dry-run preview
+// reaching the attendee page and the speaker's phone without a reload, the moderator's
+// "next speaker" reaching the speaker's phone, refusals in plain words, live broadcast
+// health from the `ops` channel, and an accessibility audit with screenshots.
+//
+// Run: node --test tests/web/organise.test.mjs (ctest: web.organise).
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { StagehubServer } from './support/server.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, eventually } from './support/wait.mjs';
+import { assertAccessible, DESKTOP, PHONE, saveScreenshot } from './support/page_checks.mjs';
+
+const EVENT = 'tillsammans-for-fornyelse';
+const TZ = 'Europe/Stockholm';
+
+const { chromium } = await import('playwright-core');
+
+const server = new StagehubServer();
+let browser = null;
+let organiser = null;
+let speaker = null;   // Sara Lindgren: speaks in 'idesslussen' and sits on 'panel-systematik'
+
+before(async () => {
+  // A small test pattern without a ladder: the broadcast and its health are real, the two
+  // cores of the test machine stay free for the browsers.
+  await server.start({ demoSpeed: 1, extraArgs: ['--video', '320x180', '--ladder', 'none'] });
+  organiser = await server.adminToken(['create-organiser', '--name', 'Anna Berg', '--event', EVENT]);
+  speaker = (await server.adminToken(['speaker-link', '--event', EVENT, '--person', 'sara-lindgren'])).split('/speaker/').pop();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  try {
+    await browser?.close();
+  } finally {
+    await server.stopCleanly();
+  }
+});
+
+// --- helpers -----------------------------------------------------------------------
+
+async function api(method, path, { token = organiser, body } = {}) {
+  const response = await fetch(new URL(path, server.url), {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+async function sessionNow(id) {
+  const { status, body } = await api('GET', `/api/v1/events/${EVENT}/sessions/${id}`);
+  assert.equal(status, 200);
+  return body;
+}
+
+// A page on a fresh context that records requests leaving the server and page errors.
+async function openPage(path, { viewport = DESKTOP, locale = 'sv-SE' } = {}) {
+  const context = await browser.newContext({ viewport, locale, isMobile: viewport === PHONE });
+  const page = await context.newPage();
+  const origin = new URL(server.url).origin;
+  const foreign = [];
+  const errors = [];
+  page.on('request', (request) => {
+    if (!request.url().startsWith(`${origin}/`) && !/^(blob|data):/.test(request.url())) foreign.push(request.url());
+  });
+  page.on('websocket', (socket) => {
+    if (!socket.url().startsWith(`ws://${new URL(server.url).host}/`)) foreign.push(socket.url());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(new URL(path, server.url).href);
+  const done = () => {
+    assert.deepEqual(foreign, [], 'no request to another host');
+    assert.deepEqual(errors, [], 'no uncaught page errors');
+  };
+  return { context, page, done };
+}
+
+// The console, signed in with the organiser's token through its form.
+async function openConsole(path = '/organise', options = {}) {
+  const opened = await openPage(path, options);
+  const { page } = opened;
+  await page.locator('#organise-token').fill(organiser);
+  await page.locator('#organise-sign-in-form button[type="submit"]').click();
+  await page.locator('#organise-console').waitFor({ state: 'visible' });
+  return opened;
+}
+
+const text = (locator) => locator.evaluate((node) => node.textContent.replace(/\s+/g, ' ').trim());
+
+// The start the attendee page (/) shows for a session: its first <time datetime>.
+function attendeeStart(page, id) {
+  return page.evaluate((session) => document.querySelector(`[data-session-id="${session}"] time[datetime]`)?.getAttribute('datetime') ?? null, id);
+}
+
+function speakerStart(page, id) {
+  return page.evaluate((session) => document.querySelector(`#session-${session} time[datetime]`)?.getAttribute('datetime') ?? null, id);
+}
+
+// --- 1. the check-in desk ----------------------------------------------------------
+
+test('check-in desk: a typed code checks in once, a second scan is a duplicate, an unknown code is refused',
+  { timeout: 60_000 }, async () => {
+    const registration = await api('POST', `/api/v1/events/${EVENT}/registrations`,
+      { token: null, body: { name: 'Åsa Öberg', mode: 'in_person' } });
+    assert.equal(registration.status, 201, JSON.stringify(registration.body));
+    const { code } = registration.body;
+
+    const { context, page, done } = await openConsole('/organise/desk', { viewport: PHONE });
+    try {
+      const result = page.locator('#organise-desk-result');
+      const count = page.locator('#organise-desk-count');
+      await eventually('today\'s count of 0', async () => assert.equal(await text(count), '0'));
+
+      // Typed as a person reads it off a phone: lower case, with a dash.
+      await page.getByLabel('Kod från anmälan').fill(`${code.slice(0, 3).toLowerCase()}-${code.slice(3).toLowerCase()}`);
+      await page.getByLabel('Kod från anmälan').press('Enter');
+      await eventually('"checked in" with the name', async () => {
+        assert.equal(await result.getAttribute('data-result'), 'checked_in');
+        assert.equal(await text(result.locator('.organise-desk-headline')), 'Incheckad');
+        assert.match(await text(result), /Åsa Öberg/);
+        assert.equal(await text(count), '1');
+      });
+      const first = (await api('GET', `/api/v1/events/${EVENT}/registrations`)).body.registrations
+        .find((r) => r.code === code).checked_in[0].at;
+      const firstLocal = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, hour: '2-digit', minute: '2-digit' }).format(new Date(first));
+
+      await page.getByLabel('Kod från anmälan').fill(code);
+      await page.getByRole('button', { name: 'Checka in' }).click();
+      await eventually('"already checked in at HH:MM"', async () => {
+        assert.equal(await result.getAttribute('data-result'), 'already');
+        assert.equal(await text(result.locator('.organise-desk-headline')), `Redan incheckad kl. ${firstLocal}`);
+        assert.match(await text(result), /Åsa Öberg/);
+      });
+      assert.equal(await text(count), '1', 'a duplicate counts nothing');
+
+      await page.getByLabel('Kod från anmälan').fill('ABCDEF');
+      await page.getByLabel('Kod från anmälan').press('Enter');
+      await eventually('"unknown code"', async () => {
+        assert.equal(await result.getAttribute('data-result'), 'unknown');
+        assert.equal(await text(result.locator('.organise-desk-headline')), 'Okänd kod');
+      });
+      await page.getByLabel('Kod från anmälan').fill('1O');
+      await page.getByLabel('Kod från anmälan').press('Enter');
+      await eventually('"not a valid code"', async () => {
+        assert.equal(await text(result.locator('.organise-desk-headline')), 'Det är ingen giltig kod');
+      });
+      assert.equal(await text(count), '1');
+      assert.equal((await api('GET', `/api/v1/events/${EVENT}/check-ins`)).body.today, 1);
+      assert.equal(await result.getAttribute('role'), 'status', 'the result is announced');
+      done();
+    } finally {
+      await context.close();
+    }
+  });
+
+// --- 2. running late by 10 minutes ---------------------------------------------------
+
+test('+10 in the console: the dry-run preview, then the new time on the attendee page and the speaker\'s phone without a reload',
+  { timeout: 90_000 }, async () => {
+    const SESSION = 'idesslussen';
+    const before = await sessionNow(SESSION);
+    const expected = Date.parse(before.start) + 10 * 60_000;
+
+    const attendee = await openPage('/');
+    const phone = await openPage(`/speaker/${speaker}`, { viewport: PHONE });
+    const desk = await openConsole('/organise');
+    try {
+      await eventually('the session on the attendee page', async () => {
+        assert.equal(Date.parse(await attendeeStart(attendee.page, SESSION)), Date.parse(before.start));
+      });
+      await eventually('the session on the speaker page', async () => {
+        assert.equal(Date.parse(await speakerStart(phone.page, SESSION)), Date.parse(before.start));
+      });
+      await attendee.page.evaluate(() => { window.__organiseMarker = 'same-page'; });
+      await phone.page.evaluate(() => { window.__organiseMarker = 'same-page'; });
+
+      const { page } = desk;
+      await page.locator(`.organise-block[data-session-id="${SESSION}"]`).click();
+      await page.getByRole('button', { name: '+10 min', exact: true }).click();
+      const preview = page.locator('#organise-view-timeline .organise-preview');
+      await preview.getByRole('button', { name: 'Bekräfta' }).waitFor({ state: 'visible' });
+      const formatTime = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, hour: '2-digit', minute: '2-digit' });
+      const previewText = await text(preview);
+      assert.match(previewText, /Förhandsgranskning/);
+      assert.ok(previewText.includes(`${formatTime.format(new Date(before.start))}–${formatTime.format(new Date(before.end))} → `
+        + `${formatTime.format(new Date(expected))}–${formatTime.format(new Date(Date.parse(before.end) + 600_000))}`),
+        `the preview names the old and new times: ${previewText}`);
+      assert.equal(Date.parse((await sessionNow(SESSION)).start), Date.parse(before.start), 'a preview stores nothing');
+
+      await preview.getByRole('button', { name: 'Bekräfta' }).click();
+      await eventually('the delay stored', async () => {
+        assert.equal(Date.parse((await sessionNow(SESSION)).start), expected);
+        assert.equal(await text(page.locator('#organise-view-timeline .organise-status')), 'Sparat.');
+      });
+      await eventually('the new start on the attendee page', async () => {
+        assert.equal(Date.parse(await attendeeStart(attendee.page, SESSION)), expected);
+      }, { timeoutMs: 10_000 });
+      await eventually('the new start on the speaker page', async () => {
+        assert.equal(Date.parse(await speakerStart(phone.page, SESSION)), expected);
+      }, { timeoutMs: 10_000 });
+      await eventually('the console\'s own timeline', async () => {
+        assert.match(await text(page.locator(`.organise-block[data-session-id="${SESSION}"]`)),
+          new RegExp(formatTime.format(new Date(expected))));
+      });
+      assert.equal(await attendee.page.evaluate(() => window.__organiseMarker), 'same-page', 'the attendee page was not reloaded');
+      assert.equal(await phone.page.evaluate(() => window.__organiseMarker), 'same-page', 'the speaker page was not reloaded');
+      attendee.done();
+      phone.done();
+      desk.done();
+    } finally {
+      await Promise.all([attendee.context.close(), phone.context.close(), desk.context.close()]);
+    }
+  });
+
+// --- 3. the panel ---------------------------------------------------------------------
+
+test('the moderator advances the panel from the console and the speaker\'s phone shows "you are up next"',
+  { timeout: 60_000 }, async () => {
+    const PANEL = 'panel-systematik';
+    const phone = await openPage(`/speaker/${speaker}`, { viewport: PHONE });
+    const desk = await openConsole('/organise');
+    try {
+      await eventually('the running order on the speaker page', async () => {
+        assert.equal(await phone.page.locator(`#session-${PANEL} .running-order-item`).count(), 6);
+      });
+      const { page } = desk;
+      await page.locator(`.organise-block[data-session-id="${PANEL}"]`).click();
+      const state = page.locator('#organise-panel-state');
+      await eventually('the panel waiting', async () => assert.equal(await state.getAttribute('data-state'), 'waiting'));
+      await page.getByRole('button', { name: 'Nästa talare' }).click();
+      await eventually('Helena has the floor', async () => {
+        assert.match(await text(state), /Helena Marklund har ordet · Näst på tur: Johan Nordlund/);
+      });
+      await page.getByRole('button', { name: 'Nästa talare' }).click();
+      await eventually('Johan has the floor, Sara is next', async () => {
+        assert.match(await text(state), /Johan Nordlund har ordet · Näst på tur: Sara Lindgren/);
+      });
+      await eventually('"you are up next" on the speaker page', async () => {
+        const cue = phone.page.locator('#cue');
+        assert.equal(await cue.getAttribute('data-state'), 'next');
+        assert.match(await text(cue), /Du är näst på tur/);
+      });
+      phone.done();
+      desk.done();
+    } finally {
+      await Promise.all([phone.context.close(), desk.context.close()]);
+    }
+  });
+
+// --- 4. refusals ----------------------------------------------------------------------
+
+test('a bad token and a staff token are refused at sign-in; a refused edit shows the API\'s message; sign out',
+  { timeout: 60_000 }, async () => {
+    const staff = await server.adminToken(['create-staff', '--name', 'Per Staff', '--event', EVENT]);
+    const { context, page, done } = await openPage('/organise');
+    try {
+      const message = page.locator('#organise-sign-in-message');
+      await page.getByLabel('Arrangörsnyckel').fill('shb_thisisnotatokenthisisnotatokenthisisnota');
+      await page.getByRole('button', { name: 'Logga in' }).click();
+      await eventually('the refusal', async () => {
+        assert.match(await text(message), /Nyckeln gäller inte/);
+      });
+      assert.equal(await message.getAttribute('role'), 'alert');
+      assert.equal(await page.locator('#organise-console').isVisible(), false);
+
+      await page.getByLabel('Arrangörsnyckel').fill(staff);
+      await page.getByRole('button', { name: 'Logga in' }).click();
+      await eventually('the staff refusal', async () => {
+        assert.match(await text(message), /inte en arrangör.*staff/);
+      });
+
+      await page.getByLabel('Arrangörsnyckel').fill(organiser);
+      await page.getByRole('button', { name: 'Logga in' }).click();
+      await page.locator('#organise-console').waitFor({ state: 'visible' });
+
+      // Start 'ide-till-drift' five minutes into the session before it: an overlap.
+      const previous = await sessionNow('innovationssprintar');
+      const target = await sessionNow('ide-till-drift');
+      const clash = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, hour: '2-digit', minute: '2-digit' })
+        .format(new Date(Date.parse(previous.start) + 5 * 60_000));
+      await page.locator('.organise-block[data-session-id="ide-till-drift"]').click();
+      await page.getByLabel(/^Starttid/).fill(clash);
+      await page.getByRole('button', { name: 'Granska och spara', exact: true }).click();
+      const status = page.locator('#organise-view-timeline .organise-status');
+      await eventually('the refusal in plain words', async () => {
+        assert.equal(await status.getAttribute('data-state'), 'error');
+        const said = await text(status);
+        assert.match(said, /Det gick inte\. Det krockar med ett annat pass på scenen\./);
+        assert.match(said, /Servern: session .*'ide-till-drift'.* overlap on stage 'stora-salen'/);
+      });
+      assert.equal(await page.locator('#organise-view-timeline .organise-preview').isVisible(), false, 'nothing to confirm');
+      assert.equal((await sessionNow('ide-till-drift')).start, target.start, 'nothing stored');
+
+      await page.getByRole('button', { name: 'Logga ut' }).click();
+      await page.locator('#organise-sign-in').waitFor({ state: 'visible' });
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'the token is forgotten');
+      done();
+    } finally {
+      await context.close();
+    }
+  });
+
+// --- 5. accessibility and screenshots -------------------------------------------------
+
+test('the console passes the accessibility audit: the timeline on a desktop, the desk on a phone',
+  { timeout: 60_000 }, async () => {
+    const desktop = await openConsole('/organise');
+    try {
+      const { page } = desktop;
+      await page.locator('.organise-block[data-session-id="panel-systematik"]').click();
+      await page.locator('#organise-panel-state').waitFor();
+      // The keyboard reaches a session: its block is a real button and focus is visible.
+      await page.locator('.organise-block[data-session-id="innovationssprintar"]').focus();
+      await page.keyboard.press('Enter');
+      await eventually('the keyboard selects', async () => {
+        assert.equal(await text(page.locator('#organise-detail-heading')), (await sessionNow('innovationssprintar')).title);
+      });
+      const violations = await assertAccessible(page, 'organiser console, timeline (desktop)');
+      if (violations.length) console.log('minor accessibility findings (timeline):', JSON.stringify(violations));
+      await saveScreenshot(page, 'organise', 'desktop');
+      desktop.done();
+    } finally {
+      await desktop.context.close();
+    }
+
+    const phone = await openConsole('/organise/desk', { viewport: PHONE });
+    try {
+      const { page } = phone;
+      await page.getByRole('button', { name: 'Utan anmälan' }).click();
+      await eventually('a walk-in', async () => {
+        assert.equal(await page.locator('#organise-desk-result').getAttribute('data-result'), 'walk_in');
+      });
+      const violations = await assertAccessible(page, 'organiser console, check-in desk (phone)');
+      if (violations.length) console.log('minor accessibility findings (desk):', JSON.stringify(violations));
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= PHONE.width, `no sideways scrolling on a 360 px phone (${width} px)`);
+      await saveScreenshot(page, 'organise-desk', 'phone');
+      phone.done();
+    } finally {
+      await phone.context.close();
+    }
+  });
+
+// --- 6. live broadcast health -----------------------------------------------------------
+
+test('broadcast: the stage\'s health arrives and updates live from the ops channel', { timeout: 60_000 }, async () => {
+  const { context, page, done } = await openConsole('/organise/broadcast', { locale: 'en-GB' });
+  try {
+    const health = page.locator('[data-health="stora-salen"]');
+    await eventually('the stage live on its input', async () => {
+      assert.equal(await text(health.locator('[data-fact="state"]')), 'Live');
+      assert.equal(await health.locator('.organise-on-air').getAttribute('data-on-air'), 'input');
+      assert.match(await text(health.locator('[data-fact="fps"]')), /^\d/);
+    }, { timeoutMs: 30_000 });
+    const first = await text(health.locator('[data-fact="updated"]'));
+    await eventually('a later health message', async () => {
+      assert.notEqual(await text(health.locator('[data-fact="updated"]')), first);
+    }, { timeoutMs: 15_000 });
+    assert.equal(await page.getByLabel('Kind of source').inputValue(), 'test_pattern');
+    done();
+  } finally {
+    await context.close();
+  }
+});
