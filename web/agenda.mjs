@@ -58,15 +58,17 @@ function speakerLine(people, strings) {
     .join(', ');
 }
 
-function agendaItem(session, { strings, formatTime, language, showStage, stageName }) {
+function agendaItem(session, { strings, formatTime, language, showStage, stageName, calendarUrl }) {
   const showKind = session.kind && session.kind !== 'talk';
+  const ics = calendarUrl?.(session);
   return el('li', {
     class: 'agenda-item',
     'data-session-id': session.id,
     'data-kind': session.kind,
+    'data-cancelled': session.state === 'cancelled' ? 'true' : null,
   },
   el('div', { class: 'agenda-time' },
-    el('time', { datetime: session.start }, formatTime(session.start)),
+    el('time', { class: 'agenda-start', datetime: session.start }, formatTime(session.start)),
     el('span', { class: 'agenda-end' }, '–', el('time', { datetime: session.end }, formatTime(session.end)))),
   el('div', { class: 'agenda-body' },
     el('p', { class: 'agenda-badges' },
@@ -76,11 +78,17 @@ function agendaItem(session, { strings, formatTime, language, showStage, stageNa
       session.theme ? el('span', { class: 'tag tag-theme' },
         el('span', { class: 'visually-hidden' }, `${strings.t('theme')}: `), session.theme) : null,
       showStage && stageName ? el('span', { class: 'tag tag-stage' }, stageName) : null),
-    el('h3', { class: 'agenda-title', lang: language }, session.title),
+    el('h4', { class: 'agenda-title', lang: language }, session.title),
     session.people?.length
       ? el('p', { class: 'agenda-people', lang: language }, speakerLine(session.people, strings))
       : null,
-    session.abstract ? el('p', { class: 'agenda-abstract', lang: language }, session.abstract) : null));
+    session.abstract ? el('p', { class: 'agenda-abstract', lang: language }, session.abstract) : null,
+    ics && session.kind !== 'break'
+      ? el('p', { class: 'agenda-actions' },
+        el('a', { class: 'agenda-ics', href: ics, download: `${session.id}.ics` },
+          strings.t('add_session_to_calendar'),
+          el('span', { class: 'visually-hidden' }, `: ${session.title}`)))
+      : null));
 }
 
 // Sessions of `stageId` (plus those without a known stage) in start order.
@@ -92,14 +100,54 @@ export function sessionsOfStage(event, stageId) {
     .sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || Date.parse(a.end) - Date.parse(b.end));
 }
 
+// The hour (in the event's zone) a session starts in: the agenda's groups. A day reads
+// as "from 09:00, from 10:00, …", so a visitor scanning for the afternoon finds it by
+// its headings (and a screen reader user by its heading list).
+function hourKey(iso, timeZone) {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const part = (type) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}`;
+}
+
+// Rebuilds the list: one <li class="agenda-group"> per hour with a heading and the
+// sessions starting in it. Options: strings, formatTime, language, timeZone, locale,
+// calendarUrl(session) for the "add to calendar" links.
 export function renderAgenda(list, sessions, options) {
-  list.replaceChildren(...sessions.map((session) => agendaItem(session, options)));
+  const { strings, timeZone = 'Europe/Stockholm', locale = strings.locale } = options;
+  const groups = [];
+  for (const session of sessions) {
+    const key = hourKey(session.start, timeZone);
+    if (groups.at(-1)?.key !== key) groups.push({ key, sessions: [] });
+    groups.at(-1).sessions.push(session);
+  }
+  const days = new Set(groups.map((group) => group.key.slice(0, 10)));
+  const hourFormat = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' });
+  const dayFormat = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short' });
+  list.replaceChildren(...groups.map((group) => {
+    // The top of the hour of the first session, in the event's zone.
+    const first = new Date(group.sessions[0].start);
+    const minutes = Number(new Intl.DateTimeFormat('en-GB', { timeZone, minute: '2-digit' }).format(first));
+    const top = new Date(first.getTime() - (minutes * 60 + first.getUTCSeconds()) * 1000 - first.getUTCMilliseconds());
+    const label = strings.t('group_at', { time: hourFormat.format(top) });
+    return el('li', { class: 'agenda-group', 'data-group': group.key },
+      el('h3', { class: 'agenda-group-heading' },
+        days.size > 1 ? `${dayFormat.format(first)} · ` : null,
+        el('time', { datetime: top.toISOString() }, label)),
+      el('ol', { class: 'agenda-items' }, group.sessions.map((session) => agendaItem(session, options))));
+  }));
+}
+
+// Every session item of a list, grouped or not.
+export function agendaItems(list) {
+  return [...list.querySelectorAll('.agenda-item')];
 }
 
 // Marks the session on now (aria-current + data-state="now"), the next one
 // (data-state="next") and the ones that have ended (data-state="past").
 export function markAgenda(list, { nowId = null, nextId = null, nowMs = Date.now() } = {}) {
-  for (const item of list.children) {
+  for (const item of agendaItems(list)) {
     const id = item.dataset.sessionId;
     const end = Date.parse(item.querySelector('.agenda-end time')?.getAttribute('datetime') ?? '');
     let state = 'upcoming';
@@ -109,5 +157,9 @@ export function markAgenda(list, { nowId = null, nextId = null, nowMs = Date.now
     item.dataset.state = state;
     if (state === 'now') item.setAttribute('aria-current', 'true');
     else item.removeAttribute('aria-current');
+  }
+  for (const group of list.querySelectorAll('.agenda-group')) {
+    const states = [...group.querySelectorAll('.agenda-item')].map((item) => item.dataset.state);
+    group.dataset.state = states.includes('now') ? 'now' : states.every((state) => state === 'past') ? 'past' : '';
   }
 }

@@ -11,6 +11,13 @@
 //     (Safari on iOS).
 // States reported through `onstate(state)`: 'idle', 'waiting', 'playing', 'recovering',
 // 'offline' (no stream for this stage), 'unsupported'.
+//
+// The quality ladder and text tracks are reported too, for the page's own controls:
+//   onlevels(levels)   the ladder of the stream (hls.levels as {index, height, bitrate,
+//                      audioOnly}), [] for native HLS or no stream;
+//   onlevel(index)     the level playing now (after a switch, automatic or chosen);
+//   ontracks(count)    how many text tracks (captions) the stream has.
+// A chosen level (setLevel) and captions on/off survive the rebuilds above.
 
 import Hls from 'hls.js';
 
@@ -29,10 +36,24 @@ export class LivePlayer {
   #generation = 0;
   #mediaRecoveries = [];
   #nativeHandlers = null;
+  #onlevels;
+  #onlevel;
+  #ontracks;
+  #wantedLevel = -1;  // -1: automatic (hls.js picks by bandwidth)
+  #captions = false;
 
-  constructor(video, { onstate = () => {} } = {}) {
+  constructor(video, {
+    onstate = () => {}, onlevels = () => {}, onlevel = () => {}, ontracks = () => {},
+  } = {}) {
     this.#video = video;
     this.#onstate = onstate;
+    this.#onlevels = onlevels;
+    this.#onlevel = onlevel;
+    this.#ontracks = ontracks;
+    // Native HLS (Safari) exposes captions as text tracks of the element itself.
+    video.textTracks?.addEventListener?.('addtrack', () => {
+      if (!this.#hls) this.#reportNativeTracks();
+    });
     // Muted autoplay is what browsers allow without a click; the page offers unmute.
     video.muted = true;
     video.autoplay = true;
@@ -52,9 +73,72 @@ export class LivePlayer {
     return this.#state;
   }
 
+  // The hls.js instance playing now (null with native HLS or no stream): for tests and
+  // for support staff poking at a viewer's player in the console.
+  get hls() {
+    return this.#hls;
+  }
+
+  // The ladder as {index, height, width, bitrate, audioOnly}, best first.
+  get levels() {
+    return (this.#hls?.levels ?? []).map((level, index) => ({
+      index,
+      height: level.height || 0,
+      width: level.width || 0,
+      bitrate: level.bitrate || 0,
+      audioOnly: !level.height && !level.videoCodec,
+    })).sort((a, b) => b.height - a.height || b.bitrate - a.bitrate);
+  }
+
+  // The level chosen by the viewer, -1 for automatic.
+  get wantedLevel() {
+    return this.#wantedLevel;
+  }
+
+  // Plays `index` of hls.levels from now on (-1: automatic). currentLevel switches at
+  // once (flushing the buffer) rather than at the next segment: the viewer asked for it.
+  setLevel(index) {
+    this.#wantedLevel = Number.isInteger(index) ? index : -1;
+    if (this.#hls && this.#hls.levels?.length) this.#hls.currentLevel = this.#wantedLevel;
+  }
+
+  get captions() {
+    return this.#captions;
+  }
+
+  setCaptions(on) {
+    this.#captions = Boolean(on);
+    this.#applyCaptions();
+  }
+
+  #applyCaptions() {
+    if (this.#hls) {
+      const tracks = this.#hls.subtitleTracks ?? [];
+      if (!tracks.length) return;
+      this.#hls.subtitleDisplay = this.#captions;
+      if (this.#captions) {
+        const lang = document.documentElement.lang;
+        const preferred = tracks.findIndex((track) => track.lang?.startsWith(lang));
+        this.#hls.subtitleTrack = preferred >= 0 ? preferred : 0;
+      } else {
+        this.#hls.subtitleTrack = -1;
+      }
+      return;
+    }
+    const tracks = [...(this.#video.textTracks ?? [])].filter((t) => t.kind === 'subtitles' || t.kind === 'captions');
+    tracks.forEach((track, i) => { track.mode = this.#captions && i === 0 ? 'showing' : 'disabled'; });
+  }
+
+  #reportNativeTracks() {
+    const count = [...(this.#video.textTracks ?? [])]
+      .filter((t) => t.kind === 'subtitles' || t.kind === 'captions').length;
+    this.#ontracks(count);
+    if (count) this.#applyCaptions();
+  }
+
   // Plays `url` (a live playlist), replacing whatever played before. null = no stream.
   load(url) {
-    if (url === this.#url && this.#state !== 'offline') return;
+    if (url === this.#url && (this.#state !== 'offline' || !url)) return;
     this.#teardown();
     this.#url = url;
     this.#attempt = 0;
@@ -97,6 +181,8 @@ export class LivePlayer {
     }
     this.#video.removeAttribute('src');
     this.#video.load();
+    this.#onlevels([]);
+    this.#ontracks(0);
   }
 
   // Rebuilds the player after a delay that grows with every failure in a row.
@@ -136,15 +222,29 @@ export class LivePlayer {
       // Transmuxing off the main thread; the worker is served by stagehub like hls.js.
       workerPath: '/vendor/hls.js/dist/hls.worker.js',
       lowLatencyMode: false,
+      // Captions are off until the viewer turns them on (setCaptions).
+      subtitleDisplay: false,
+      renderTextTracksNatively: true,
       liveSyncDurationCount: 3,
       backBufferLength: 30,
     });
     this.#hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
       if (generation !== this.#generation) return;
+      if (this.#wantedLevel >= hls.levels.length) this.#wantedLevel = -1;
+      if (this.#wantedLevel >= 0) hls.currentLevel = this.#wantedLevel;
+      this.#onlevels(this.levels);
       this.#video.play().catch(() => {
         // Autoplay refused even muted: the native controls let the visitor start it.
       });
+    });
+    hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
+      if (generation === this.#generation) this.#onlevel(data.level);
+    });
+    hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (_event, data) => {
+      if (generation !== this.#generation) return;
+      this.#ontracks(data.subtitleTracks?.length ?? 0);
+      this.#applyCaptions();
     });
     hls.on(Hls.Events.ERROR, (_event, data) => {
       if (generation !== this.#generation || !data.fatal) return;

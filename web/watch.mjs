@@ -1,9 +1,13 @@
-// The watch page (/): live player, "on now" / "up next" and the day's agenda of one
-// event, kept current by the programme feed without reloads.
+// The watch page (/, /event/{event}, /watch/{stage}): live player, "on now" / "up next"
+// and the day's agenda of one event, kept current by the programme feed without reloads.
 //
-// Which event and stage: `?event=ID` and `?stage=ID` in the address, else the first
-// event and its first broadcast stage. The stage switcher rewrites `?stage=` in place
-// (history.replaceState) so a shared or reloaded address shows the same stage.
+// Which event and stage: the address says (/event/{event} → that event's first broadcast
+// stage, /watch/{stage} → that stage and its event; `?event=` and `?stage=` are still
+// read), else the first event and its first broadcast stage. Switching stage pushes
+// /watch/{stage} (history.pushState; back and forward work) without reloading.
+//
+// Off air: a stage without a stream, or with nothing on now, shows the next session on
+// it with a countdown instead of a player (and counts no viewer).
 //
 // Freshness: snapshots are applied when their revision (then server_time) is not older
 // than what the page has, and a stage's now/next when its server_time is not older, so a
@@ -13,22 +17,49 @@ import { ProgrammeFeed } from './programme_feed.mjs';
 import { LivePlayer } from './live_player.mjs';
 import { ViewerHeartbeat } from './viewer_heartbeat.mjs';
 import {
-  dayFormatter, el, hasSecondPrecision, formatCountdown, markAgenda, renderAgenda, sessionsOfStage, timeFormatter, timeRange,
+  agendaItems, dayFormatter, el, hasSecondPrecision, formatCountdown, markAgenda, renderAgenda, sessionsOfStage,
+  timeFormatter, timeRange,
 } from './agenda.mjs';
 import { pickLanguage, stringsFor } from './strings.mjs';
+import { languageSwitch } from './language_switch.mjs';
+import watchStrings from './i18n/watch.mjs';
 
 const params = new URLSearchParams(window.location.search);
-const strings = stringsFor(pickLanguage(navigator.languages ?? [navigator.language], params.get('lang')));
+const preferred = navigator.languages?.length ? navigator.languages : [navigator.language];
+const strings = stringsFor(pickLanguage(preferred, params.get('lang')), watchStrings);
 const $ = (id) => document.getElementById(id);
+
+// Times in the visitor's own locale when it is of the page's language (en-US gets
+// 12-hour times, en-GB 24-hour), else the language's usual one.
+const locale = (() => {
+  const primary = (tag) => String(tag).toLowerCase().split(/[-_]/)[0];
+  const same = (tag) => (strings.lang === 'nb' ? ['nb', 'no', 'nn'].includes(primary(tag)) : primary(tag) === strings.lang);
+  const tag = preferred.find((t) => t && same(t));
+  try {
+    return tag ? Intl.DateTimeFormat.supportedLocalesOf([tag])[0] ?? strings.locale : strings.locale;
+  } catch {
+    return strings.locale;
+  }
+})();
+
+// What the address asks for.
+function addressTarget(loc = window.location) {
+  const query = new URLSearchParams(loc.search);
+  const [, kind, id] = loc.pathname.split('/');
+  const decoded = id ? decodeURIComponent(id) : null;
+  return {
+    eventId: kind === 'event' ? decoded : query.get('event'),
+    stageId: kind === 'watch' ? decoded : query.get('stage'),
+  };
+}
 
 const state = {
   events: new Map(),      // event id -> {event, rev, serverMs}
   nowByStage: new Map(),  // stage id -> {now, next, serverMs}
-  eventId: params.get('event'),
-  stageId: params.get('stage'),
+  ...addressTarget(),
   clockOffsetMs: 0,       // server clock minus this browser's clock
-  connection: 'connecting',
   everConnected: false,
+  offAir: null,
 };
 
 const serverNow = () => Date.now() + state.clockOffsetMs;
@@ -47,11 +78,26 @@ function currentStage() {
   return currentEvent()?.stages?.find((stage) => stage.id === state.stageId) ?? null;
 }
 
+// The event the address means: the one holding the asked-for stage, the asked-for event,
+// or the first one.
+function resolveEvent(fallback) {
+  if (state.stageId) {
+    for (const [id, { event }] of state.events) {
+      if ((event.stages ?? []).some((stage) => stage.id === state.stageId)) return id;
+    }
+  }
+  if (state.eventId && state.events.has(state.eventId)) return state.eventId;
+  return fallback;
+}
+
 function formatters(event) {
   const timeZone = event?.time_zone || 'Europe/Stockholm';
   const withSeconds = hasSecondPrecision(event?.sessions ?? []);
-  return { timeZone, formatTime: timeFormatter(strings.locale, timeZone, withSeconds) };
+  return { timeZone, formatTime: timeFormatter(locale, timeZone, withSeconds) };
 }
+
+const sessionIcs = (session) => `/api/v1/events/${encodeURIComponent(session.event)}/sessions/${
+  encodeURIComponent(session.id)}/session.ics`;
 
 // --- static text -----------------------------------------------------------------
 
@@ -61,6 +107,16 @@ function applyStrings() {
   for (const node of document.querySelectorAll('[data-i18n-aria-label]')) {
     node.setAttribute('aria-label', strings.t(node.dataset.i18nAriaLabel));
   }
+  renderLanguageSwitch();
+}
+
+// Rebuilt after every address change so each link keeps the stage being watched.
+function renderLanguageSwitch() {
+  $('language-switch').replaceChildren(languageSwitch(strings.lang, strings.t('language')));
+  const replays = new URL('/replays', window.location.href);
+  if (params.get('lang')) replays.searchParams.set('lang', strings.lang);
+  if (state.eventId) replays.searchParams.set('event', state.eventId);
+  $('replays-link').href = replays.pathname + replays.search;
 }
 
 function setConnection(kind) {
@@ -76,7 +132,6 @@ function renderEvent() {
   if (!event) return;
   const { timeZone, formatTime } = formatters(event);
 
-  document.title = event.title;
   $('event-heading').lang = event.language || 'sv';
   $('event-title').textContent = event.title;
   $('event-organiser').textContent = (event.organisers ?? []).join(', ');
@@ -94,74 +149,112 @@ function renderEvent() {
   renderStageSwitcher(stages);
 
   const stage = currentStage();
+  document.title = stages.length > 1 && stage ? `${stage.name} – ${event.title}` : event.title;
   $('agenda-heading').textContent = stages.length > 1 && stage
     ? strings.t('agenda_stage', { stage: stage.name })
     : strings.t('agenda');
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   $('tz-note').hidden = browserZone === timeZone;
   $('tz-note').textContent = strings.t('times_in', { tz: timeZone });
+  $('video').setAttribute('aria-label', strings.t('video_label', { stage: stage?.name ?? event.title }));
+
+  // Only the whole programme exists as one calendar file (docs/API.md, "Formats").
+  $('event-calendar').hidden = false;
+  $('event-ics').href = `/api/v1/events/${encodeURIComponent(event.id)}/schedule.ics`;
+  $('event-ics').setAttribute('download', `${event.id}.ics`);
 
   $('agenda').dataset.precision = hasSecondPrecision(event.sessions ?? []) ? 'seconds' : 'minutes';
   renderAgenda($('agenda'), sessionsOfStage(event, state.stageId), {
-    strings, formatTime, language: event.language || 'sv',
+    strings, formatTime, language: event.language || 'sv', timeZone, locale, calendarUrl: sessionIcs,
   });
-  player.load(stage?.live?.hls ?? null);
-  heartbeat.watch(stage?.live?.hls ? { stage: stage.id } : null);
   renderNowNext();
 }
 
 function eventDays(event, timeZone) {
   const sessions = event.sessions ?? [];
   if (!sessions.length) return '';
-  const format = dayFormatter(strings.locale, timeZone);
+  const format = dayFormatter(locale, timeZone);
   const first = new Date(Math.min(...sessions.map((s) => Date.parse(s.start))));
   const last = new Date(Math.max(...sessions.map((s) => Date.parse(s.end))));
   if (format.format(first) === format.format(last)) return format.format(first);
   return format.formatRange ? format.formatRange(first, last) : `${format.format(first)} – ${format.format(last)}`;
 }
 
-function renderStageSwitcher(stages) {
-  const nav = $('stage-switcher');
-  nav.hidden = stages.length < 2;
-  if (nav.hidden) {
-    nav.replaceChildren();
-    return;
-  }
-  // Update in place when the stages are the same, so the pressed button keeps focus.
-  const buttons = [...nav.querySelectorAll('button')];
-  if (buttons.length === stages.length && buttons.every((button, i) => button.dataset.stageId === stages[i].id)) {
-    buttons.forEach((button, i) => {
-      button.textContent = stages[i].name;
-      button.setAttribute('aria-pressed', String(stages[i].id === state.stageId));
-    });
-    return;
-  }
-  nav.replaceChildren(...stages.map((stage) => {
-    const button = el('button', {
-      type: 'button',
-      class: 'stage-button',
-      'data-stage-id': stage.id,
-      'aria-pressed': stage.id === state.stageId ? 'true' : 'false',
-    }, stage.name);
-    button.addEventListener('click', () => selectStage(stage.id));
-    return button;
-  }));
+function stageHref(stageId) {
+  const url = new URL(`/watch/${encodeURIComponent(stageId)}`, window.location.href);
+  if (params.get('lang')) url.searchParams.set('lang', params.get('lang'));
+  return url.pathname + url.search;
 }
 
-function selectStage(stageId) {
+// Links (they work without script, open in a new tab, and can be shared); a plain click
+// switches in place.
+function renderStageSwitcher(stages) {
+  const nav = $('stage-switcher');
+  const list = $('stage-list');
+  nav.hidden = stages.length < 2;
+  if (nav.hidden) {
+    list.replaceChildren();
+    return;
+  }
+  // Update in place when the stages are the same, so the chosen link keeps focus.
+  const links = [...list.querySelectorAll('a')];
+  const same = links.length === stages.length && links.every((link, i) => link.dataset.stageId === stages[i].id);
+  if (!same) {
+    list.replaceChildren(...stages.map((stage) => {
+      const link = el('a', { class: 'stage-button', 'data-stage-id': stage.id, href: stageHref(stage.id) });
+      link.addEventListener('click', (e) => {
+        if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        selectStage(stage.id);
+      });
+      return el('li', {}, link);
+    }));
+  }
+  list.querySelectorAll('a').forEach((link, i) => {
+    const stage = stages[i];
+    link.replaceChildren(stage.name, ...(stage.live?.hls ? []
+      : [el('span', { class: 'watch-stage-note' }, ` (${strings.t('stage_no_stream')})`)]));
+    if (stage.id === state.stageId) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  });
+}
+
+function selectStage(stageId, { push = true } = {}) {
   if (stageId === state.stageId) return;
   state.stageId = stageId;
-  const url = new URL(window.location.href);
-  url.searchParams.set('stage', stageId);
-  history.replaceState(null, '', url);
+  if (push) history.pushState({ stage: stageId }, '', stageHref(stageId));
+  renderLanguageSwitch();
   renderEvent();
   followChannels();
 }
+
+window.addEventListener('popstate', () => {
+  const target = addressTarget();
+  const event = currentEvent();
+  const stageId = target.stageId
+    ?? (event?.stages ?? []).find((stage) => stage.live?.hls)?.id ?? event?.stages?.[0]?.id ?? null;
+  if (stageId) {
+    state.stageId = null;  // force the switch
+    selectStage(stageId, { push: false });
+  }
+});
 
 // --- now / next ------------------------------------------------------------------
 
 function nowNextOfStage() {
   return state.nowByStage.get(state.stageId) ?? { now: null, next: null };
+}
+
+// The next session on the shown stage: the server's `next`, else the first one of the
+// stage that has not started (for a stage the clock has not judged yet).
+function nextOnStage() {
+  const { next } = nowNextOfStage();
+  if (next) return next;
+  const event = currentEvent();
+  if (!event) return null;
+  const t = serverNow();
+  return sessionsOfStage(event, state.stageId)
+    .find((s) => s.stage === state.stageId && s.state !== 'cancelled' && Date.parse(s.start) > t) ?? null;
 }
 
 function renderNowNext() {
@@ -177,6 +270,8 @@ function renderNowNext() {
   $('now-title').lang = language;
   $('now-title').textContent = now ? now.title : strings.t('nothing_now');
   $('now-time').textContent = now ? timeRange(now, formatTime) : '';
+  $('now-theme').hidden = !now?.theme;
+  $('now-theme').textContent = now?.theme ? strings.t('theme_label', { theme: now.theme }) : '';
   $('now-people').lang = language;
   $('now-people').replaceChildren(...(now?.people ?? []).map((person) => el('li', {},
     el('span', { class: 'person-name' }, person.name),
@@ -189,6 +284,11 @@ function renderNowNext() {
   $('next-title').lang = language;
   $('next-title').textContent = next ? next.title : strings.t('nothing_next');
   $('next-time').textContent = next ? timeRange(next, formatTime) : '';
+  $('next-theme').hidden = !next?.theme;
+  $('next-theme').textContent = next?.theme ? strings.t('theme_label', { theme: next.theme }) : '';
+  $('next-ics').hidden = !next || next.kind === 'break';
+  if (next) $('next-ics').href = sessionIcs(next);
+  $('next-ics-title').textContent = next ? `: ${next.title}` : '';
 
   // The lower third over the picture, for stages whose picture does not carry it
   // (docs/BROADCAST.md): the same words the burned-in one would show.
@@ -199,7 +299,44 @@ function renderNowNext() {
   $('lower-third').lang = language;
 
   markAgenda($('agenda'), { nowId: now?.id ?? null, nextId: next?.id ?? null, nowMs: serverNow() });
+  renderOffAir();
   tick();
+}
+
+// Plays the stage's stream while something is on it; otherwise the off-air card.
+function renderOffAir() {
+  const stage = currentStage();
+  const event = currentEvent();
+  if (!stage || !event) return;
+  const { now } = nowNextOfStage();
+  const hls = stage.live?.hls ?? null;
+  const offAir = !hls || !now;
+  state.offAir = offAir;
+  $('player').dataset.offAir = String(offAir);
+  $('off-air').hidden = !offAir;
+  $('player-controls').hidden = offAir;
+  player.load(offAir ? null : hls);
+  heartbeat.watch(offAir ? null : { stage: stage.id });
+  renderPlayerState(player.state);
+  if (!offAir) return;
+
+  const { formatTime } = formatters(event);
+  $('off-air-reason').textContent = hls ? '' : strings.t('off_air_no_stream', { stage: stage.name });
+  $('off-air-reason').hidden = Boolean(hls);
+  const next = nextOnStage();
+  $('off-air-next').hidden = !next;
+  $('off-air').dataset.sessionId = next?.id ?? '';
+  if (next) {
+    $('off-air-next-label').textContent = strings.t('off_air_next', { stage: stage.name });
+    $('off-air-title').textContent = next.title;
+    $('off-air-title').lang = event.language || 'sv';
+    $('off-air-time').textContent = timeRange(next, formatTime);
+    $('off-air-ics').href = sessionIcs(next);
+  } else {
+    $('off-air-reason').hidden = false;
+    $('off-air-reason').textContent = [hls ? '' : strings.t('off_air_no_stream', { stage: stage.name }),
+      strings.t('off_air_nothing')].filter(Boolean).join(' ');
+  }
 }
 
 // Once a second: countdowns, the progress bar and which agenda items have ended.
@@ -227,7 +364,13 @@ function tick() {
   } else {
     $('next-countdown').textContent = '';
   }
-  for (const item of $('agenda').children) {
+  if (state.offAir) {
+    const upcoming = nextOnStage();
+    const until = upcoming ? Date.parse(upcoming.start) - t : 0;
+    $('off-air-countdown').textContent = !upcoming ? ''
+      : until > 0 ? strings.t('starts_in', { t: formatCountdown(until) }) : strings.t('starting_now');
+  }
+  for (const item of agendaItems($('agenda'))) {
     if (item.dataset.state !== 'upcoming') continue;
     const end = Date.parse(item.querySelector('.agenda-end time')?.getAttribute('datetime') ?? '');
     if (end <= t) item.dataset.state = 'past';
@@ -237,22 +380,105 @@ function tick() {
 // --- player ------------------------------------------------------------------------
 
 const video = $('video');
-const player = new LivePlayer(video, { onstate: renderPlayerState });
+const player = new LivePlayer(video, {
+  onstate: renderPlayerState,
+  onlevels: renderLevels,
+  onlevel: renderCurrentLevel,
+  ontracks: (count) => {
+    $('captions').hidden = count === 0;
+  },
+});
 const heartbeat = new ViewerHeartbeat(video);
+// For the browser tests and for support staff looking at a viewer's player in the console.
+window.stagehubPlayer = player;
 
 function renderPlayerState(playerState) {
   $('player').dataset.state = playerState;
   const message = {
     waiting: 'waiting', recovering: 'recovering', offline: 'offline', unsupported: 'unsupported',
   }[playerState];
-  $('player-message').hidden = !message;
-  $('player-message').textContent = message ? strings.t(message) : '';
+  const shown = Boolean(message) && !state.offAir;
+  $('player-message').hidden = !shown;
+  $('player-message').textContent = shown ? strings.t(message) : '';
   $('player-message').dataset.kind = playerState === 'unsupported' ? 'error' : 'info';
   renderUnmute();
+  renderPlayPause();
 }
 
 function renderUnmute() {
-  $('unmute').hidden = !(video.muted && $('player').dataset.state === 'playing');
+  $('unmute').hidden = !(video.muted && $('player').dataset.state === 'playing' && !state.offAir);
+}
+
+function renderPlayPause() {
+  const paused = video.paused;
+  $('play-pause').dataset.action = paused ? 'play' : 'pause';
+  $('play-pause').setAttribute('aria-label', strings.t(paused ? 'play' : 'pause'));
+  $('play-pause').title = `${strings.t(paused ? 'play' : 'pause')} (K)`;
+}
+
+function renderVolume() {
+  const silent = video.muted || video.volume === 0;
+  $('mute').dataset.muted = String(silent);
+  $('mute').setAttribute('aria-label', strings.t(silent ? 'unmute_short' : 'mute'));
+  $('mute').title = `${strings.t(silent ? 'unmute_short' : 'mute')} (M)`;
+  $('volume').value = String(Math.round((video.muted ? 0 : video.volume) * 100));
+  $('volume').setAttribute('aria-valuetext', `${$('volume').value} %`);
+  renderUnmute();
+}
+
+function levelName(level) {
+  if (level.audioOnly) return strings.t('quality_audio');
+  return level.height ? `${level.height}p` : `${Math.round(level.bitrate / 1000)} kbit/s`;
+}
+
+function renderLevels(levels) {
+  const select = $('quality');
+  const wanted = player.wantedLevel;
+  select.replaceChildren(el('option', { value: '-1' }, strings.t('quality_auto')),
+    ...levels.map((level) => el('option', { value: String(level.index) }, levelName(level))));
+  select.value = String(levels.some((level) => level.index === wanted) ? wanted : -1);
+  select.disabled = levels.length < 2;
+}
+
+function renderCurrentLevel(index) {
+  $('player').dataset.level = String(index);
+  const auto = $('quality').querySelector('option[value="-1"]');
+  const level = player.levels.find((l) => l.index === index);
+  if (auto) {
+    auto.textContent = player.wantedLevel < 0 && level
+      ? strings.t('quality_auto_now', { level: levelName(level) })
+      : strings.t('quality_auto');
+  }
+}
+
+function announce(text) {
+  $('player-announce').textContent = text;
+}
+
+function togglePlay() {
+  if (video.paused) video.play().catch(() => {});
+  else video.pause();
+}
+
+function toggleMute() {
+  if (video.muted || video.volume === 0) {
+    video.muted = false;
+    if (video.volume === 0) video.volume = 0.5;
+  } else {
+    video.muted = true;
+  }
+}
+
+function changeVolume(step) {
+  const volume = Math.min(1, Math.max(0, Math.round((video.volume + step) * 20) / 20));
+  video.volume = volume;
+  video.muted = volume === 0;
+  announce(`${strings.t('volume')} ${Math.round(volume * 100)} %`);
+}
+
+function toggleFullscreen() {
+  if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  else $('player-shell').requestFullscreen?.().catch(() => {});
 }
 
 $('unmute').addEventListener('click', () => {
@@ -261,7 +487,57 @@ $('unmute').addEventListener('click', () => {
   video.play().catch(() => {});
   video.focus();
 });
-video.addEventListener('volumechange', renderUnmute);
+$('play-pause').addEventListener('click', togglePlay);
+$('mute').addEventListener('click', toggleMute);
+$('volume').addEventListener('input', () => {
+  const volume = Number($('volume').value) / 100;
+  video.volume = volume;
+  video.muted = volume === 0;
+});
+$('quality').addEventListener('change', () => {
+  player.setLevel(Number($('quality').value));
+  renderCurrentLevel(player.hls?.currentLevel ?? -1);
+});
+$('captions').addEventListener('click', () => {
+  player.setCaptions(!player.captions);
+  $('captions').setAttribute('aria-pressed', String(player.captions));
+  announce(strings.t(player.captions ? 'captions_on' : 'captions_off'));
+});
+$('fullscreen').hidden = !document.fullscreenEnabled;
+$('fullscreen').addEventListener('click', toggleFullscreen);
+document.addEventListener('fullscreenchange', () => {
+  const full = Boolean(document.fullscreenElement);
+  $('fullscreen').setAttribute('aria-label', strings.t(full ? 'exit_fullscreen' : 'fullscreen'));
+  $('fullscreen').title = `${strings.t(full ? 'exit_fullscreen' : 'fullscreen')} (F)`;
+});
+video.addEventListener('volumechange', renderVolume);
+video.addEventListener('play', () => { renderPlayPause(); });
+video.addEventListener('pause', () => {
+  renderPlayPause();
+  if (!state.offAir) announce(strings.t('pause'));
+});
+video.addEventListener('click', togglePlay);
+
+// Keyboard shortcuts (listed in the page under "Keyboard"): while focus is in the player,
+// or nowhere in particular (the page itself). Keys a focused control needs for itself
+// (space on a button, arrows in the quality list or on the volume slider) stay its own.
+function onKey(e) {
+  if (e.ctrlKey || e.metaKey || e.altKey || state.offAir) return;
+  const target = e.target;
+  const inPlayer = $('player-shell').contains(target);
+  if (!inPlayer && target !== document.body && target !== document.documentElement) return;
+  const tag = target.tagName;
+  const control = tag === 'BUTTON' || tag === 'SELECT' || tag === 'INPUT' || tag === 'A' || tag === 'SUMMARY';
+  const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  if ((key === ' ' && !control) || key === 'k') togglePlay();
+  else if (key === 'm') toggleMute();
+  else if (key === 'f') toggleFullscreen();
+  else if ((key === 'ArrowUp' || key === 'ArrowDown') && tag !== 'SELECT' && tag !== 'INPUT') {
+    changeVolume(key === 'ArrowUp' ? 0.1 : -0.1);
+  } else return;
+  e.preventDefault();
+}
+document.addEventListener('keydown', onKey);
 
 // --- feed --------------------------------------------------------------------------
 
@@ -276,20 +552,35 @@ function onSnapshot({ event, rev, server_time: serverTime }) {
   const byId = new Map((event.sessions ?? []).map((session) => [session.id, session]));
   for (const stage of event.stages ?? []) {
     const knownNow = state.nowByStage.get(stage.id);
+    // Which sessions are on now and next is the `now` channel's word once it has spoken:
+    // a snapshot made from a delta carries its stages' now/next as they were at the first
+    // snapshot. The session objects are taken from the snapshot all the same, as a delta
+    // (a delay) moves their times.
+    if (knownNow?.fromChannel) {
+      state.nowByStage.set(stage.id, {
+        ...knownNow,
+        now: knownNow.now ? byId.get(knownNow.now.id) ?? knownNow.now : null,
+        next: knownNow.next ? byId.get(knownNow.next.id) ?? knownNow.next : null,
+      });
+      continue;
+    }
     if (knownNow && knownNow.serverMs > serverMs) continue;
     state.nowByStage.set(stage.id, {
-      now: byId.get(stage.now) ?? null, next: byId.get(stage.next) ?? null, serverMs,
+      now: byId.get(stage.now) ?? null, next: byId.get(stage.next) ?? null, serverMs, fromChannel: false,
     });
   }
-  if (!state.events.has(state.eventId)) state.eventId = event.id;
-  if (event.id === state.eventId) renderEvent();
+  const eventId = resolveEvent(state.eventId && state.events.has(state.eventId) ? state.eventId : event.id);
+  const changed = eventId !== state.eventId;
+  state.eventId = eventId;
+  if (changed) renderLanguageSwitch();
+  if (event.id === state.eventId || changed) renderEvent();
   followChannels();
 }
 
 // The shown event's agenda and the shown stage's now/next; the feed keeps the
 // subscriptions to exactly these across stage switches and reconnects.
 function followChannels() {
-  if (!state.eventId) return;
+  if (!state.eventId || !state.events.has(state.eventId)) return;
   feed.follow([`agenda:${state.eventId}`, ...(state.stageId ? [`now:${state.stageId}`] : [])]);
 }
 
@@ -297,12 +588,13 @@ function onNow({ stage, now, next, server_time: serverTime }) {
   const serverMs = noteServerTime(serverTime);
   const known = state.nowByStage.get(stage);
   if (known && known.serverMs > serverMs) return;
-  state.nowByStage.set(stage, { now, next, serverMs });
+  state.nowByStage.set(stage, { now, next, serverMs, fromChannel: true });
   if (stage === state.stageId) renderNowNext();
 }
 
 applyStrings();
 renderPlayerState('idle');
+renderVolume();
 
 const feed = new ProgrammeFeed();
 feed.addEventListener('snapshot', (e) => onSnapshot(e.detail));
@@ -316,6 +608,8 @@ feed.addEventListener('status', (e) => {
   } else if (state.everConnected || e.detail.attempt > 0) {
     setConnection('reconnecting');
   }
+  // While the socket is down, the polled programme is the freshest word on now/next.
+  if (e.detail.state === 'closed') for (const known of state.nowByStage.values()) known.fromChannel = false;
 });
 feed.addEventListener('fetch-error', () => {
   if (!currentEvent() && !feed.connected) setConnection('load_failed');
