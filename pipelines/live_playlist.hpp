@@ -4,13 +4,19 @@
 // timestamps restart). hlssink2's own playlist restarts at sequence 0 with every run, which
 // players read as going back in time and stall on.
 //
+// Every segment carries #EXT-X-PROGRAM-DATE-TIME: the wall-clock time its first frame
+// entered the program pipeline, so a player knows how far behind real time it plays
+// (hls.js `playingDate`; the glass-to-glass figure in docs/BENCHMARKS.md).
+//
 // Threads: the loop thread. The file is replaced atomically (written beside it, renamed),
 // so a player never reads half a playlist.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace stagehub::pipelines {
@@ -27,14 +33,24 @@ class LivePlaylist {
 
     // Appends a closed segment (its URI relative to the playlist) and rewrites the file. A
     // segment of another run than the one before, or one that starts a new picture (a
-    // switch between input and slate), is preceded by a discontinuity.
+    // switch between input and slate), is preceded by a discontinuity. `started_at`: the
+    // wall-clock time of the segment's first frame (ClosedSegment::started_at). Without it
+    // the date is estimated from now, as add() is called when the segment closes: its
+    // duration plus one target duration before now (splitmuxsink reports a close once it
+    // holds the next segment's first GOP). Pass it where it is known.
     void add(const std::string& uri, double duration_s, const std::string& run_id,
-             bool new_picture = false);
+             bool new_picture = false,
+             std::optional<std::chrono::system_clock::time_point> started_at = std::nullopt);
 
     // Marks the playlist finished (#EXT-X-ENDLIST) and rewrites it: the broadcast stopped.
     void end();
 
     std::string text() const;
+
+    // "2026-11-22T09:30:00.250Z": RFC 8216 4.3.2.6's date-time, in UTC with milliseconds.
+    static std::string program_date_time(int64_t unix_ms);
+    // Its inverse (any ISO 8601 instant with Z and optional fraction); nullopt if not one.
+    static std::optional<int64_t> parse_program_date_time(const std::string& text);
     int64_t next_sequence() const { return first_sequence_ + static_cast<int64_t>(window_.size()); }
 
   private:
@@ -42,6 +58,7 @@ class LivePlaylist {
         std::string uri;
         double duration_s = 0;
         bool discontinuity_before = false;
+        std::optional<int64_t> starts_ms;  // #EXT-X-PROGRAM-DATE-TIME, ms since 1970 (UTC)
     };
     void write() const;
 

@@ -356,7 +356,7 @@ void Broadcast::on_segment_closed(const std::string& stage_id,
     archive_.add(stage_id, segment);
     if (const auto it = stage.playlists.find(segment.rendition); it != stage.playlists.end()) {
         it->second->add(segment.path.filename().string(), segment.duration_s, segment.run_id,
-                        segment.discontinuity);
+                        segment.discontinuity, segment.started_at);
     }
     if (segment.rendition != pipelines::kSourceRendition)
         return;
