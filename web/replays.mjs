@@ -13,7 +13,7 @@
 
 import Hls from 'hls.js';
 
-import { pickLanguage, stringsFor } from '/strings.mjs';
+import { pickLanguage, stringsFor, visitorLocale } from '/strings.mjs';
 import { ViewerHeartbeat } from '/viewer_heartbeat.mjs';
 import { languageSwitch } from '/language_switch.mjs';
 import replaysStrings from '/i18n/replays.mjs';
@@ -21,17 +21,7 @@ import replaysStrings from '/i18n/replays.mjs';
 const params = new URLSearchParams(window.location.search);
 const preferred = navigator.languages?.length ? navigator.languages : [navigator.language];
 const strings = stringsFor(pickLanguage(preferred, params.get('lang')), replaysStrings);
-// Dates and times in the visitor's own locale when it is of the page's language.
-const locale = (() => {
-  const primary = (tag) => String(tag).toLowerCase().split(/[-_]/)[0];
-  const same = (tag) => (strings.lang === 'nb' ? ['nb', 'no', 'nn'].includes(primary(tag)) : primary(tag) === strings.lang);
-  const tag = preferred.find((t) => t && same(t));
-  try {
-    return tag ? Intl.DateTimeFormat.supportedLocalesOf([tag])[0] ?? strings.locale : strings.locale;
-  } catch {
-    return strings.locale;
-  }
-})();
+const locale = visitorLocale(strings, preferred);
 const $ = (id) => document.getElementById(id);
 const video = $('video');
 const heartbeat = new ViewerHeartbeat(video);

@@ -199,6 +199,19 @@ export function pickLanguage(preferred = [], override = null) {
   return DEFAULT_LANGUAGE;
 }
 
+// The locale to format dates and times in: the visitor's own when it is of the page's
+// language (en-US gets 12-hour times, en-GB 24-hour), else the language's usual one.
+export function visitorLocale(strings, preferred = []) {
+  const primary = (tag) => String(tag).toLowerCase().split(/[-_]/)[0];
+  const same = (tag) => (strings.lang === 'nb' ? ['nb', 'no', 'nn'].includes(primary(tag)) : primary(tag) === strings.lang);
+  const tag = preferred.find((t) => t && same(t));
+  try {
+    return tag ? Intl.DateTimeFormat.supportedLocalesOf([tag])[0] ?? strings.locale : strings.locale;
+  } catch {
+    return strings.locale;
+  }
+}
+
 // The strings of `lang` with a `t(key, vars)` helper that fills {placeholders}.
 // `pageStrings` ({sv: {...}, nb: {...}, en: {...}}, kept beside a page in web/i18n/) adds
 // the page's own strings to the shared ones.

@@ -20,7 +20,7 @@ import {
   agendaItems, dayFormatter, el, hasSecondPrecision, formatCountdown, markAgenda, renderAgenda, sessionsOfStage,
   timeFormatter, timeRange,
 } from './agenda.mjs';
-import { pickLanguage, stringsFor } from './strings.mjs';
+import { pickLanguage, stringsFor, visitorLocale } from './strings.mjs';
 import { languageSwitch } from './language_switch.mjs';
 import watchStrings from './i18n/watch.mjs';
 
@@ -29,18 +29,7 @@ const preferred = navigator.languages?.length ? navigator.languages : [navigator
 const strings = stringsFor(pickLanguage(preferred, params.get('lang')), watchStrings);
 const $ = (id) => document.getElementById(id);
 
-// Times in the visitor's own locale when it is of the page's language (en-US gets
-// 12-hour times, en-GB 24-hour), else the language's usual one.
-const locale = (() => {
-  const primary = (tag) => String(tag).toLowerCase().split(/[-_]/)[0];
-  const same = (tag) => (strings.lang === 'nb' ? ['nb', 'no', 'nn'].includes(primary(tag)) : primary(tag) === strings.lang);
-  const tag = preferred.find((t) => t && same(t));
-  try {
-    return tag ? Intl.DateTimeFormat.supportedLocalesOf([tag])[0] ?? strings.locale : strings.locale;
-  } catch {
-    return strings.locale;
-  }
-})();
+const locale = visitorLocale(strings, preferred);
 
 // What the address asks for.
 function addressTarget(loc = window.location) {
