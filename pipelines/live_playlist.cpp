@@ -52,8 +52,8 @@ void LivePlaylist::add(const std::string& uri, double duration_s, const std::str
     using std::chrono::milliseconds;
     if (!started_at) {
         // Called as the segment closes, which splitmuxsink reports only once it holds the
-        // whole first GOP of the next segment (a segment's length here: a keyframe starts
-        // every segment), so the first frame was made about two segments before now.
+        // whole first GOP of the next segment (at most a segment's length), so the first
+        // frame was made at most about two segments before now.
         // Measured against the archive's first-frame times: docs/BENCHMARKS.md.
         started_at = std::chrono::system_clock::now() -
                      duration_cast<std::chrono::system_clock::duration>(
@@ -86,13 +86,18 @@ void LivePlaylist::end() {
     write();
 }
 
-std::string LivePlaylist::text() const {
+int LivePlaylist::target_duration_s() const {
     double longest = target_duration_s_;
     for (const Entry& e : window_)
         longest = std::max(longest, e.duration_s);
+    return static_cast<int>(std::ceil(longest));
+}
+
+std::string LivePlaylist::text() const {
     std::ostringstream out;
     out << "#EXTM3U\n#EXT-X-VERSION:3\n"
-        << "#EXT-X-TARGETDURATION:" << static_cast<int>(std::ceil(longest)) << "\n"
+        << "#EXT-X-TARGETDURATION:" << target_duration_s() << "\n"
+        << "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES\n"
         << "#EXT-X-MEDIA-SEQUENCE:" << first_sequence_ << "\n";
     if (discontinuity_sequence_ > 0)
         out << "#EXT-X-DISCONTINUITY-SEQUENCE:" << discontinuity_sequence_ << "\n";

@@ -4,6 +4,9 @@
 // timestamps restart). hlssink2's own playlist restarts at sequence 0 with every run, which
 // players read as going back in time and stall on.
 //
+// The playlists say #EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES: the server holds a request
+// with ?_HLS_msn=N until segment N is listed (server/playlist_reload).
+//
 // Every segment carries #EXT-X-PROGRAM-DATE-TIME: the wall-clock time its first frame
 // entered the program pipeline, so a player knows how far behind real time it plays
 // (hls.js `playingDate`; the glass-to-glass figure in docs/BENCHMARKS.md).
@@ -52,6 +55,11 @@ class LivePlaylist {
     // Its inverse (any ISO 8601 instant with Z and optional fraction); nullopt if not one.
     static std::optional<int64_t> parse_program_date_time(const std::string& text);
     int64_t next_sequence() const { return first_sequence_ + static_cast<int64_t>(window_.size()); }
+    // The newest segment's media sequence number; -1 before the first.
+    int64_t last_sequence() const { return next_sequence() - 1; }
+    bool ended() const { return ended_; }
+    // #EXT-X-TARGETDURATION: the configured one, or the longest segment's, rounded up.
+    int target_duration_s() const;
 
   private:
     struct Entry {

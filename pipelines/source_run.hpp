@@ -38,7 +38,7 @@ struct SourceSpec {
     int width = 1280;
     int height = 720;
     int framerate = 25;
-    int keyframe_seconds = 2;  // one keyframe per segment
+    int keyframe_seconds = 1;  // StagePipelineConfig::keyframe_seconds
     int video_kbps = 2500;
     int audio_kbps = 128;
     LowerThird text;  // pattern / burn-in: the lower third; slate: the card's two lines

@@ -202,7 +202,7 @@ void StagePipeline::set_scheduled_file(const std::string& file) {
 
 SourceSpec StagePipeline::next_input_spec() {
     SourceSpec spec = config_.source;
-    spec.keyframe_seconds = config_.segment_seconds;
+    spec.keyframe_seconds = config_.keyframe_seconds;
     if (scheduled()) {
         spec.uri = scheduled_file_;
     } else if (spec.kind == SourceSpec::Kind::file && !playlist_.empty()) {
@@ -263,7 +263,7 @@ void StagePipeline::start_slate() {
     spec.uri.clear();
     spec.passphrase.clear();
     spec.burn_in = false;
-    spec.keyframe_seconds = config_.segment_seconds;
+    spec.keyframe_seconds = config_.keyframe_seconds;
     if (input_width_ >= 16 && input_height_ >= 16) {
         spec.width = input_width_ & ~1;
         spec.height = input_height_ & ~1;

@@ -26,7 +26,12 @@ namespace stagehub::pipelines {
 struct StagePipelineConfig {
     std::string stage_id;              // used in logs and reports, e.g. "main"
     std::filesystem::path output_dir;  // renditions go to output_dir/{rendition}/
-    int segment_seconds = 2;           // HLS target duration; the encoded keyframe interval
+    int segment_seconds = 2;           // HLS target duration
+    // Keyframes in the pictures stagehub encodes (test pattern, slate, burned-in lower
+    // third). A live segment is closed one GOP after its end (splitmuxsink gathers whole
+    // GOPs), so a 1 s GOP lists each segment a second after its end rather than a whole
+    // segment later: glass-to-glass latency, docs/BENCHMARKS.md. Divides segment_seconds.
+    int keyframe_seconds = 1;
     Ladder ladder;
     // The stage's input. The test pattern's (and the slate's, until an input told its
     // size) picture size and rate are in here too.

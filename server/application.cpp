@@ -80,7 +80,16 @@ Application::Application(Options options)
                      if (http_)
                          http_->complete(exchange, std::move(response));
                  }),
-      checkpointer_(db_.path()) {
+      checkpointer_(db_.path()),
+      playlist_reload_(
+          [this](const std::string& stage, const std::string& rendition) {
+              return broadcast_ ? broadcast_->playlist(stage, rendition) : nullptr;
+          },
+          [this](const HttpRequest& request) { return serve_file(request); },
+          [this](uint64_t exchange, HttpResponse response) {
+              if (http_)
+                  http_->complete(exchange, std::move(response));
+          }) {
     schedule::migrate(db_);
     db_.execute("PRAGMA wal_autocheckpoint=0");
     if (!options_.programme_file.empty()) {
@@ -163,6 +172,7 @@ void Application::add_routes() {
                                    {"sockets", http_ ? http_->socket_count() : 0},
                                    {"sockets_fell_behind", http_ ? http_->resync_count() : 0},
                                    {"heartbeats", heartbeat_api_.health()},
+                                   {"playlist_waits", playlist_reload_.waiting()},
                                    {"stages", broadcast_ ? broadcast_->health() : json::object()}});
     });
 }
@@ -190,6 +200,9 @@ int Application::run(const std::function<void(int port)>& on_ready) {
             archive_);
         broadcast_->on_ops([this](const std::string& stage_id, const json& event) {
             channels_.publish_ops(stage_id, event);
+        });
+        broadcast_->on_listed([this](const std::string& stage_id, const std::string& rendition) {
+            playlist_reload_.listed(stage_id, rendition);
         });
         channels_.attach(http_.get(), broadcast_.get());
         for (const auto& programme : catalog_.programmes()) {
@@ -320,6 +333,7 @@ void Application::tick() {
     // A slice of the viewers each tick: with hundreds of thousands, one pass over all of
     // them held the loop for tens of milliseconds.
     heartbeat_api_.sweep(kSweepSlices);
+    playlist_reload_.expire(std::chrono::steady_clock::now());
     if (ticks_ % kStatsEveryTicks == 0)
         channels_.publish_stats();
     // The published view: the screens and the picture are public.
@@ -371,13 +385,21 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
             return page(request, "/organise.html");
         if (request.path == "/stats" || request.path.starts_with("/stats/"))
             return page(request, "/stats.html");
-        if (auto response = static_files_.serve(request))
-            return std::move(*response);
-        return error_response(404, "not_found", "no file at " + request.path);
+        if (request.path.starts_with("/live/")) {
+            if (auto waiting = playlist_reload_.take(request, std::chrono::steady_clock::now()))
+                return std::move(*waiting);
+        }
+        return serve_file(request);
     } catch (const std::exception& e) {
         g_warning("%s failed: %s", request.path.c_str(), e.what());
         return error_response(500, "internal", std::string("the server failed: ") + e.what());
     }
+}
+
+HttpResponse Application::serve_file(const HttpRequest& request) {
+    if (auto response = static_files_.serve(request))
+        return std::move(*response);
+    return error_response(404, "not_found", "no file at " + request.path);
 }
 
 // /embed/{stage}: the player page for organisers' own sites (web/embed.html; it reads the

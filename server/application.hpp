@@ -28,6 +28,7 @@
 #include "server/loop_mailbox.hpp"
 #include "server/options.hpp"
 #include "server/panel_api.hpp"
+#include "server/playlist_reload.hpp"
 #include "server/programme_api.hpp"
 #include "server/programme_editor.hpp"
 #include "server/replay_api.hpp"
@@ -74,6 +75,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     void compact_attendance();
     void publish_now(const schedule::Programme& programme, const std::string& stage_id, Instant at);
     void begin_shutdown();
+    HttpResponse serve_file(const HttpRequest& request);  // the static files, or 404
     HttpResponse embed_page(const HttpRequest& request);
     HttpResponse page(const HttpRequest& request, const std::string& file);
 
@@ -103,6 +105,8 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     // the loop and the heartbeat writer never wait on an fsync).
     schedule::DatabaseWorker checkpointer_;
     StaticFiles static_files_;
+    // Live playlist requests waiting for their next segment (LL-HLS blocking reload).
+    BlockingPlaylistReload playlist_reload_;
     ApiRouter router_;
     std::unique_ptr<Broadcast> broadcast_;
     std::unique_ptr<HttpServer> http_;

@@ -54,7 +54,6 @@ pipelines::StagePipelineConfig Broadcast::pipeline_config_for(const schedule::St
     c.ladder = config_.ladder;
     c.source.width = config_.width;
     c.source.height = config_.height;
-    c.source.keyframe_seconds = config_.segment_seconds;
     c.source.audio_kbps = config_.ladder.audio_kbps;
     c.source.uri = stage.source.url;
     c.source.passphrase = stage.source.passphrase;
@@ -357,6 +356,8 @@ void Broadcast::on_segment_closed(const std::string& stage_id,
     if (const auto it = stage.playlists.find(segment.rendition); it != stage.playlists.end()) {
         it->second->add(segment.path.filename().string(), segment.duration_s, segment.run_id,
                         segment.discontinuity, segment.started_at);
+        if (listed_)
+            listed_(stage_id, segment.rendition);
     }
     if (segment.rendition != pipelines::kSourceRendition)
         return;
@@ -369,6 +370,15 @@ void Broadcast::on_segment_closed(const std::string& stage_id,
         stage.state = StageState::live;
         g_message("stage %s: live", stage_id.c_str());
     }
+}
+
+const pipelines::LivePlaylist* Broadcast::playlist(const std::string& stage_id,
+                                                   const std::string& rendition) const {
+    const auto stage = stages_.find(stage_id);
+    if (stage == stages_.end())
+        return nullptr;
+    const auto it = stage->second.playlists.find(rendition);
+    return it == stage->second.playlists.end() ? nullptr : it->second.get();
 }
 
 void Broadcast::on_feed_switched(const std::string& stage_id, const pipelines::FeedSwitch& change,
@@ -393,8 +403,11 @@ void Broadcast::on_pipeline_stopped(const std::string& stage_id) {
         open_stage(stage_id, stage, *stage.pending_config);
         return;
     }
-    for (auto& [name, playlist] : stage.playlists)
+    for (auto& [name, playlist] : stage.playlists) {
         playlist->end();
+        if (listed_)
+            listed_(stage_id, name);
+    }
     g_message("stage %s: broadcast stopped, files complete", stage_id.c_str());
     maybe_finish_stop();
 }

@@ -65,6 +65,16 @@ class Broadcast : public pipelines::StagePipeline::Listener {
         ops_ = std::move(sink);
     }
 
+    // Whenever a rendition's live playlist is rewritten (a segment listed, the broadcast
+    // ended): blocking playlist reloads wait for it (server/playlist_reload).
+    void on_listed(
+        std::function<void(const std::string& stage_id, const std::string& rendition)> sink) {
+        listed_ = std::move(sink);
+    }
+    // A rendition's live playlist, or null when the stage does not broadcast it.
+    const pipelines::LivePlaylist* playlist(const std::string& stage_id,
+                                            const std::string& rendition) const;
+
     // The pipeline settings a stage's source gives (exposed for tests).
     pipelines::StagePipelineConfig pipeline_config_for(const schedule::Stage& stage) const;
 
@@ -117,6 +127,7 @@ class Broadcast : public pipelines::StagePipeline::Listener {
     std::map<std::string, Stage> stages_;
     std::function<void()> on_all_stopped_;
     std::function<void(const std::string&, const nlohmann::json&)> ops_;
+    std::function<void(const std::string&, const std::string&)> listed_;
     bool stopping_ = false;
 };
 

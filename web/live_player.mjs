@@ -221,11 +221,18 @@ export class LivePlayer {
     const hls = new Hls({
       // Transmuxing off the main thread; the worker is served by stagehub like hls.js.
       workerPath: '/vendor/hls.js/dist/hls.worker.js',
-      lowLatencyMode: false,
       // Captions are off until the viewer turns them on (setCaptions).
       subtitleDisplay: false,
       renderTextTracksNatively: true,
-      liveSyncDurationCount: 3,
+      // Latency (docs/BENCHMARKS.md, "Glass-to-glass latency"): the server answers a
+      // playlist request the moment the next segment is listed (lowLatencyMode makes hls.js
+      // ask for it that way: blocking reload, ?_HLS_msn), so two segments behind the newest
+      // is buffer enough. A player that starts further back plays up to 1.2× until it is
+      // there, and one more than three segments behind jumps forward.
+      lowLatencyMode: true,
+      liveSyncDurationCount: 2,
+      liveMaxLatencyDurationCount: 3,
+      maxLiveSyncPlaybackRate: 1.2,
       backBufferLength: 30,
     });
     this.#hls = hls;

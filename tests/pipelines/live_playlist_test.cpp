@@ -92,6 +92,7 @@ TEST(LivePlaylist, DatesEverySegmentWithItsFirstFrame) {
               "#EXTM3U\n"
               "#EXT-X-VERSION:3\n"
               "#EXT-X-TARGETDURATION:2\n"
+              "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES\n"
               "#EXT-X-MEDIA-SEQUENCE:0\n"
               "#EXT-X-PROGRAM-DATE-TIME:2026-11-22T09:30:00.250Z\n"
               "#EXTINF:2.000,\n"
