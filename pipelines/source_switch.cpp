@@ -137,6 +137,11 @@ void SourceSwitch::want_slate(bool wanted) {
     slate_wanted_ = wanted;
 }
 
+void SourceSwitch::hold_input(bool held) {
+    const std::lock_guard lock(mutex_);
+    input_held_ = held;
+}
+
 Feed SourceSwitch::on_air() const {
     const std::lock_guard lock(mutex_);
     return on_air_.feed;
@@ -155,7 +160,7 @@ bool SourceSwitch::switched_within(GstClockTime after, GstClockTime up_to) const
 
 bool SourceSwitch::wanted(Feed feed, uint64_t run) const {
     if (feed == Feed::input)
-        return run == input_run_;
+        return run == input_run_ && !input_held_;
     // Any slate run that is not on air already: a slate that had to be restarted while on
     // air hands over to its successor.
     return feed == Feed::slate && slate_wanted_;

@@ -79,6 +79,9 @@ class SourceSwitch {
     // Loop thread. Whether the slate may take the air at its next keyframe (the input is
     // lost). Cleared by the switch when the input comes back.
     void want_slate(bool wanted);
+    // Loop thread. While held, the input may not take the air (an organiser's slate): the
+    // slate stays on, input or not. Released, the input returns at its next keyframe.
+    void hold_input(bool held);
 
     // Streaming threads. Consumes nothing: the sample stays the caller's.
     void push(Feed feed, uint64_t run, Track track, GstSample* sample);
@@ -112,6 +115,7 @@ class SourceSwitch {
     bool attached_ = false;
     uint64_t input_run_ = 0;
     bool slate_wanted_ = false;
+    bool input_held_ = false;
     OnAir on_air_;
     // What the program has received so far (program time).
     GstClockTime video_end_ = 0;

@@ -306,9 +306,10 @@ void StagePipeline::watch() {
             slate_since_ = now;
         on_air_ = change.to;
         ++switches_;
-        const std::string reason = change.to == Feed::slate
-                                       ? (input_error_.empty() ? "no input" : input_error_)
-                                       : "input receiving";
+        const std::string reason = change.to != Feed::slate ? "input receiving"
+                                   : slate_held_            ? "slate put up by an organiser"
+                                   : input_error_.empty()   ? "no input"
+                                                            : input_error_;
         g_message("stage %s: on air: %s (%s)", config_.stage_id.c_str(), name_of(change.to),
                   reason.c_str());
         listener_.on_feed_switched(config_.stage_id, change, reason);
@@ -323,8 +324,13 @@ void StagePipeline::watch() {
             input_framerate_ = stats.framerate;
         }
     }
-    if (input_live) {
+    if (input_live)
         input_error_.clear();
+    if (slate_held_) {
+        if (!slate_)
+            start_slate();
+        switch_->want_slate(true);
+    } else if (input_live) {
         if (on_air_ == Feed::input && slate_) {
             switch_->want_slate(false);
             slate_.reset();  // torn down in the background; saves its encode
@@ -418,6 +424,13 @@ void StagePipeline::set_slate_text(const LowerThird& text) {
     config_.slate_text = text;
     if (slate_)
         slate_->set_text(text);
+}
+
+void StagePipeline::hold_slate(bool held) {
+    slate_held_ = held;
+    switch_->hold_input(held);
+    if (state_ == RunState::playing)
+        watch();  // on air within the slate's first keyframe, not the next 100 ms tick
 }
 
 bool StagePipeline::running() const {

@@ -103,6 +103,10 @@ class StagePipeline : public SourceRun::Listener, public ProgramPipeline::Listen
     void set_lower_third(const LowerThird& text);
     // The slate card's two lines (e.g. "We'll be right back" / "Next: 10:30 Panel").
     void set_slate_text(const LowerThird& text);
+    // An organiser's slate: on air at its first keyframe instead of the input, which keeps
+    // running unseen, until released (the input is back at its next keyframe). Remembered
+    // across runs.
+    void hold_slate(bool held);
 
     // A file source whose `uri` is a folder plays what the schedule says: the file of the
     // session on now, from its start, once; nothing (the slate) when `file` is empty. A
@@ -150,6 +154,7 @@ class StagePipeline : public SourceRun::Listener, public ProgramPipeline::Listen
     ProgramPipeline program_;
     std::unique_ptr<SourceRun> input_;
     std::unique_ptr<SourceRun> slate_;
+    bool slate_held_ = false;
     RunState state_ = RunState::idle;
     uint64_t next_run_ = 1;
     uint64_t input_runs_ = 0;

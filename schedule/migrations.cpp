@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 7> kMigrations{
+constexpr std::array<std::string_view, 8> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -269,6 +269,18 @@ CREATE TABLE replay_days (
 CREATE TABLE attendance_compaction (
     event_id     TEXT PRIMARY KEY,
     watermark_ms INTEGER NOT NULL
+) STRICT;
+)sql",
+    // 8: the organiser's hand on each stage's broadcast (server/stage_control_store): taken
+    // off air, or the slate shown instead of the input. Kept across restarts, so a stage an
+    // organiser stopped does not come back on air by itself.
+    R"sql(
+CREATE TABLE stage_controls (
+    stage_id   TEXT PRIMARY KEY,
+    off_air    INTEGER NOT NULL CHECK (off_air IN (0, 1)),
+    slate_text TEXT,               -- shown instead of the input; NULL: the input
+    changed_at TEXT NOT NULL,      -- ISO 8601 UTC
+    changed_by TEXT NOT NULL       -- the account's name
 ) STRICT;
 )sql",
 };

@@ -97,7 +97,7 @@ int http_status_for(std::string_view code) {
         std::string_view code;
         int status;
     };
-    static constexpr std::array<Mapping, 15> kStatuses{{
+    static constexpr std::array<Mapping, 16> kStatuses{{
         {"bad_json", 400},
         {"bad_field", 400},
         {"bad_request", 400},
@@ -111,6 +111,7 @@ int http_status_for(std::string_view code) {
         {"bad_state", 409},
         {"full", 409},
         {"stale_revision", 409},
+        {"not_broadcast", 409},
         {"payload_too_large", 413},
         {"unsupported_media_type", 415},
     }};

@@ -80,6 +80,11 @@ Application::Application(Options options)
                      if (http_)
                          http_->complete(exchange, std::move(response));
                  }),
+      controls_(db_),
+      stage_control_api_(catalog_, tokens_, controls_,
+                         [this](const schedule::Stage& stage, const StageControl& control) {
+                             on_control_changed(stage, control);
+                         }),
       checkpointer_(db_.path()),
       playlist_reload_(
           [this](const std::string& stage, const std::string& rendition) {
@@ -91,6 +96,7 @@ Application::Application(Options options)
                   http_->complete(exchange, std::move(response));
           }) {
     schedule::migrate(db_);
+    controls_.load();
     db_.execute("PRAGMA wal_autocheckpoint=0");
     if (!options_.programme_file.empty()) {
         auto programme = schedule::read_programme_file(options_.programme_file);
@@ -151,6 +157,7 @@ void Application::add_routes() {
             json health = broadcast_ ? broadcast_->stage_health(p.at("stage")) : json(nullptr);
             if (health.is_null())
                 health = {{"state", "off_air"}};
+            health["control"] = StageControlApi::control_json(controls_.get(p.at("stage")));
             health["stage"] = p.at("stage");
             health["server_time"] = server_time();
             return json_response(200, health);
@@ -164,6 +171,7 @@ void Application::add_routes() {
     attendance_api_.add_routes(router_);
     heartbeat_api_.add_routes(router_);
     stats_api_.add_routes(router_);
+    stage_control_api_.add_routes(router_);
     channels_.count_viewers_with([this] { return heartbeat_api_.watching_now(); });
     router_.add(HttpMethod::get, "/api/v1/health", [this](const HttpRequest&, const PathParams&) {
         return json_response(200, {{"status", shutting_down_ ? "stopping" : "ok"},
@@ -208,7 +216,7 @@ int Application::run(const std::function<void(int port)>& on_ready) {
         for (const auto& programme : catalog_.programmes()) {
             for (const auto& stage : programme.stages) {
                 if (stage.broadcast)
-                    broadcast_->start_stage(stage);
+                    start_broadcast(stage);
             }
         }
     }
@@ -396,6 +404,34 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
     }
 }
 
+void Application::start_broadcast(const schedule::Stage& stage) {
+    const StageControl& control = controls_.get(stage.id);
+    if (control.off_air) {
+        broadcast_->take_off_air(stage.id);
+    } else {
+        broadcast_->start_stage(stage);
+    }
+    broadcast_->hold_slate(stage.id, control.slate_text);
+}
+
+void Application::on_control_changed(const schedule::Stage& stage, const StageControl& control) {
+    if (broadcast_) {
+        if (control.off_air) {
+            broadcast_->take_off_air(stage.id);
+        } else {
+            broadcast_->put_on_air(stage);
+        }
+        broadcast_->hold_slate(stage.id, control.slate_text);
+    }
+    json message = StageControlApi::control_json(control);
+    message["type"] = "control";
+    message["stage"] = stage.id;
+    channels_.publish_ops(stage.id, message);
+    // The slate's "Next: …" line and the lower third come with the now/next judgement.
+    now_tracker_.invalidate(stage.id);
+    tick();
+}
+
 HttpResponse Application::serve_file(const HttpRequest& request) {
     if (auto response = static_files_.serve(request))
         return std::move(*response);
@@ -450,7 +486,7 @@ void Application::on_programme_changed(const schedule::ChangeRecord& change) {
             now_tracker_.invalidate(stage.id);
             // A new stage goes on air; one whose source was edited restarts on it.
             if (broadcast_ && stage.broadcast)
-                broadcast_->start_stage(stage);
+                start_broadcast(stage);
         }
     }
     tick();

@@ -32,6 +32,8 @@
 #include "server/programme_api.hpp"
 #include "server/programme_editor.hpp"
 #include "server/replay_api.hpp"
+#include "server/stage_control_api.hpp"
+#include "server/stage_control_store.hpp"
 #include "server/static_files.hpp"
 #include "server/stats_api.hpp"
 #include "server/token_store.hpp"
@@ -74,6 +76,10 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     // heartbeat writer's thread.
     void compact_attendance();
     void publish_now(const schedule::Programme& programme, const std::string& stage_id, Instant at);
+    // Starts a stage's broadcast as its organisers left it: on or off air, slate or input.
+    void start_broadcast(const schedule::Stage& stage);
+    // An organiser's change (StageControlApi), applied and told to the consoles.
+    void on_control_changed(const schedule::Stage& stage, const StageControl& control);
     void begin_shutdown();
     HttpResponse serve_file(const HttpRequest& request);  // the static files, or 404
     HttpResponse embed_page(const HttpRequest& request);
@@ -101,6 +107,8 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     LoopMailbox mailbox_;
     HeartbeatApi heartbeat_api_;
     StatsApi stats_api_;
+    StageControlStore controls_;
+    StageControlApi stage_control_api_;
     // Checkpoints the WAL every second (no connection of the server checkpoints on commit:
     // the loop and the heartbeat writer never wait on an fsync).
     schedule::DatabaseWorker checkpointer_;

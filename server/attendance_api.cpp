@@ -28,7 +28,6 @@ std::string in_quotes(std::string_view text) {
     return q;
 }
 
-
 Error bad_fields(const std::vector<std::string>& problems) {
     std::string message = problems.front();
     for (size_t i = 1; i < problems.size(); ++i)

@@ -91,6 +91,12 @@ void Broadcast::start_stage(const schedule::Stage& stage_info) {
     const auto existing = stages_.find(stage_info.id);
     if (existing != stages_.end()) {
         Stage& stage = existing->second;
+        if (stage.held_off)
+            return;  // off air until put_on_air
+        if (!stage.pipeline) {
+            open_stage(stage_info.id, stage, config);
+            return;
+        }
         const auto& current = stage.pipeline->config();
         const bool same = current.source.kind == config.source.kind &&
                           current.source.uri == config.source.uri &&
@@ -133,6 +139,7 @@ void Broadcast::open_stage(const std::string& stage_id, Stage& stage,
         stage.playlists.emplace(name, std::move(playlist));
     }
     stage.pipeline = std::make_unique<pipelines::StagePipeline>(config, *this);
+    apply_slate(stage);
     stage.master.clear();
     write_master(stage);
     stage.backoff = config_.first_backoff;
@@ -247,8 +254,77 @@ void Broadcast::play_session(const std::string& stage_id, const std::string& ses
 
 void Broadcast::show_slate(const std::string& stage_id, const pipelines::LowerThird& text) {
     const auto it = stages_.find(stage_id);
-    if (it != stages_.end() && it->second.pipeline)
-        it->second.pipeline->set_slate_text(text);
+    if (it == stages_.end())
+        return;
+    it->second.scheduled_slate = text;
+    apply_slate(it->second);
+}
+
+void Broadcast::hold_slate(const std::string& stage_id, std::optional<std::string> text) {
+    const auto it = stages_.find(stage_id);
+    if (it == stages_.end())
+        return;
+    it->second.held_slate = std::move(text);
+    apply_slate(it->second);
+}
+
+// The organiser's card wins over the schedule's first line; "Next: …" stays.
+void Broadcast::apply_slate(Stage& stage) {
+    if (!stage.pipeline)
+        return;
+    pipelines::LowerThird card = stage.scheduled_slate;
+    if (stage.held_slate)
+        card.title = *stage.held_slate;
+    stage.pipeline->set_slate_text(card);
+    stage.pipeline->hold_slate(stage.held_slate.has_value());
+}
+
+void Broadcast::take_off_air(const std::string& stage_id) {
+    // A stage not started yet (off air since before this process) gets an entry too: its
+    // health says so, and put_on_air starts it.
+    Stage& stage = stages_[stage_id];
+    if (stage.held_off)
+        return;
+    stage.held_off = true;
+    stage.pending_config.reset();
+    cancel_restart(stage);
+    g_message("stage %s: taken off air by an organiser", stage_id.c_str());
+    if (stage.pipeline && stage.pipeline->running()) {
+        stage.pipeline->stop();  // on_pipeline_stopped ends the playlists
+    } else {
+        stage.state = StageState::stopped;
+        end_playlists(stage_id, stage);
+    }
+}
+
+void Broadcast::put_on_air(const schedule::Stage& stage_info) {
+    const auto it = stages_.find(stage_info.id);
+    if (it == stages_.end() || !it->second.held_off) {
+        start_stage(stage_info);
+        return;
+    }
+    Stage& stage = it->second;
+    stage.held_off = false;
+    g_message("stage %s: put back on air by an organiser", stage_info.id.c_str());
+    if (stage.pipeline && stage.pipeline->running()) {
+        // Still finishing its files: on_pipeline_stopped starts the new run.
+        stage.pending_config = pipeline_config_for(stage_info);
+        return;
+    }
+    open_stage(stage_info.id, stage, pipeline_config_for(stage_info));
+}
+
+bool Broadcast::off_air(const std::string& stage_id) const {
+    const auto it = stages_.find(stage_id);
+    return it != stages_.end() && it->second.held_off;
+}
+
+void Broadcast::end_playlists(const std::string& stage_id, Stage& stage) {
+    for (auto& [name, playlist] : stage.playlists) {
+        playlist->end();
+        if (listed_)
+            listed_(stage_id, name);
+    }
 }
 
 void Broadcast::stop_all(std::function<void()> done) {
@@ -293,7 +369,10 @@ nlohmann::json Broadcast::health_of(Stage& stage) {
              : json(format_instant_ms(std::chrono::time_point_cast<std::chrono::milliseconds>(
                    stage.last_segment_at)))},
         {"error", stage.error.empty() ? json(nullptr) : json(stage.error)},
-        {"source", {{"kind", stage.source_kind}}}};
+        {"source", {{"kind", stage.source_kind}}},
+        {"control",
+         {{"on_air", !stage.held_off},
+          {"slate", stage.held_slate ? json{{"text", *stage.held_slate}} : json(nullptr)}}}};
     if (!stage.pipeline)
         return health;
     const pipelines::StageMediaHealth media = stage.pipeline->health();
@@ -344,6 +423,11 @@ void Broadcast::on_pipeline_error(const std::string& stage_id, const std::string
     if (stopping_) {
         stage.state = StageState::failed;
         maybe_finish_stop();
+        return;
+    }
+    if (stage.held_off) {  // failed on its way off air: off air it is
+        stage.state = StageState::stopped;
+        end_playlists(stage_id, stage);
         return;
     }
     schedule_restart(stage_id, stage);
@@ -403,11 +487,7 @@ void Broadcast::on_pipeline_stopped(const std::string& stage_id) {
         open_stage(stage_id, stage, *stage.pending_config);
         return;
     }
-    for (auto& [name, playlist] : stage.playlists) {
-        playlist->end();
-        if (listed_)
-            listed_(stage_id, name);
-    }
+    end_playlists(stage_id, stage);
     g_message("stage %s: broadcast stopped, files complete", stage_id.c_str());
     maybe_finish_stop();
 }

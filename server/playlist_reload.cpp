@@ -32,7 +32,7 @@ std::optional<int64_t> non_negative(const std::string& text) {
 }
 
 HttpResponse bad_directive(std::string_view message) {
-    return error_response(400, "invalid", message);
+    return error_response(400, "bad_request", message);
 }
 
 }  // namespace

@@ -109,7 +109,7 @@ TEST_F(PlaylistReloadTest, BadDirectivesAreRefusedWithTheReason) {
     const auto too_far = reload.take(playlist_request(kPath, {{"_HLS_msn", "4"}}), now);
     ASSERT_TRUE(too_far);
     EXPECT_EQ(too_far->status, 400);
-    EXPECT_EQ(error_code(*too_far), "invalid");
+    EXPECT_EQ(error_code(*too_far), "bad_request");
     EXPECT_NE(too_far->body.find("more than two segments past the newest, 1"), std::string::npos)
         << too_far->body;
 
@@ -122,7 +122,7 @@ TEST_F(PlaylistReloadTest, BadDirectivesAreRefusedWithTheReason) {
         const auto refused = reload.take(playlist_request(kPath, query), now);
         ASSERT_TRUE(refused) << query.front().first;
         EXPECT_EQ(refused->status, 400) << query.front().first;
-        EXPECT_EQ(error_code(*refused), "invalid");
+        EXPECT_EQ(error_code(*refused), "bad_request");
     }
     EXPECT_EQ(reload.waiting(), 0u);
 }

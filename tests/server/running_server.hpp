@@ -35,6 +35,7 @@ class RunningServer {
         options.broadcast = false;
         if (adjust)
             adjust(options);
+        data_dir = options.data_dir;
         app = std::make_unique<Application>(options);
         std::promise<int> ready;
         auto port_future = ready.get_future();
@@ -54,7 +55,7 @@ class RunningServer {
     // An account made the way `stagehub admin` makes one: in the server's database file.
     std::string token(Role role, const std::string& name, const std::string& event,
                       const std::string& person = "") {
-        schedule::Database db(dir / "stagehub.db");
+        schedule::Database db(data_dir / "stagehub.db");
         TokenStore tokens(db);
         auto issued = tokens.create_account(name, role, person, {event}, "test");
         EXPECT_TRUE(issued.ok()) << issued.error().message;
@@ -71,6 +72,7 @@ class RunningServer {
     }
 
     stagehub::testing::TempDir dir;
+    std::filesystem::path data_dir;  // dir, unless the test chose another (a restart)
     std::unique_ptr<Application> app;
     std::thread thread;
     int port = 0;
