@@ -88,8 +88,9 @@ void FormatsApi::add_routes(ApiRouter& router) {
             options.version = STAGEHUB_VERSION;
             options.revision = catalog_.revision();
             options.generated_at = now_utc();
-            return document(formats::export_icalendar(*programme, options, p.at("session")),
-                            "text/calendar; charset=utf-8", p.at("session") + ".ics");
+            return document(
+                formats::export_icalendar(*programme, options, {.session = p.at("session")}),
+                "text/calendar; charset=utf-8", p.at("session") + ".ics");
         });
     add_caller_route(
         router, tokens_, HttpMethod::post, "/api/v1/events/import",
