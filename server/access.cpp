@@ -97,10 +97,11 @@ int http_status_for(std::string_view code) {
         std::string_view code;
         int status;
     };
-    static constexpr std::array<Mapping, 15> kStatuses{{
+    static constexpr std::array<Mapping, 16> kStatuses{{
         {"bad_json", 400},
         {"bad_field", 400},
         {"bad_request", 400},
+        {"invalid", 400},
         {"unauthorized", 401},
         {"forbidden", 403},
         {"not_found", 404},
