@@ -101,6 +101,7 @@ int http_status_for(std::string_view code) {
         {"bad_json", 400},
         {"bad_field", 400},
         {"bad_request", 400},
+        {"invalid", 400},
         {"unauthorized", 401},
         {"forbidden", 403},
         {"not_found", 404},

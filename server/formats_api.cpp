@@ -6,6 +6,8 @@
 #include "schedule/formats/import.hpp"
 #include "schedule/formats/sessions_csv.hpp"
 #include "schedule/programme_file.hpp"
+#include "schedule/time_zone.hpp"
+#include "server/day_param.hpp"
 #include "server/programme_api.hpp"
 
 namespace stagehub::server {
@@ -32,6 +34,24 @@ bool flag(const HttpRequest& request, const char* name) {
     return value && (*value == "true" || *value == "1" || value->empty());
 }
 
+// The whole programme, or with ?day=YYYY-MM-DD the sessions starting on that day in the
+// event's zone (docs/API.md, "Formats"). A day that is not one of the event's is 404: the
+// request is well formed, that day's calendar does not exist; the message lists the days.
+HttpResponse calendar_of_days(const HttpRequest& request, const Programme& programme,
+                              const formats::ExportOptions& options) {
+    const auto day = day_param(request, programme, "not_found");
+    if (!day)
+        return error_response(day.error());
+    formats::CalendarSelection selection;
+    std::string filename = programme.event.id;
+    if (*day) {
+        selection.day = *schedule::parse_date(**day);
+        filename.append("-").append(**day);
+    }
+    return document(formats::export_icalendar(programme, options, selection),
+                    "text/calendar; charset=utf-8", filename + ".ics");
+}
+
 json row_problems_json(const std::vector<formats::RowProblem>& problems) {
     json rows = json::array();
     for (const auto& p : problems)
@@ -42,58 +62,62 @@ json row_problems_json(const std::vector<formats::RowProblem>& problems) {
 }  // namespace
 
 void FormatsApi::add_routes(ApiRouter& router) {
-    using Render = std::function<HttpResponse(const Programme&, const formats::ExportOptions&)>;
+    using Render = std::function<HttpResponse(const HttpRequest&, const Programme&,
+                                              const formats::ExportOptions&)>;
     const auto export_route = [&](const std::string& file, Render render) {
-        add_caller_route(router, tokens_, HttpMethod::get, "/api/v1/events/{event}/" + file,
-                         [this, render](const HttpRequest&, const PathParams& p, const Caller& c) {
-                             const auto programme = visible_event(catalog_, c, p.at("event"));
-                             if (!programme)
-                                 return error_response(no_such_event(p.at("event")));
-                             formats::ExportOptions options;
-                             options.version = STAGEHUB_VERSION;
-                             options.revision = catalog_.revision();
-                             options.generated_at = now_utc();
-                             return render(*programme, options);
-                         });
+        add_caller_route(
+            router, tokens_, HttpMethod::get, "/api/v1/events/{event}/" + file,
+            [this, render](const HttpRequest& r, const PathParams& p, const Caller& c) {
+                const auto programme = visible_event(catalog_, c, p.at("event"));
+                if (!programme)
+                    return error_response(no_such_event(p.at("event")));
+                return render(r, *programme, export_options());
+            });
     };
-    export_route("schedule.json", [](const Programme& p, const formats::ExportOptions& o) {
+    export_route("schedule.json", [](const HttpRequest&, const Programme& p,
+                                     const formats::ExportOptions& o) {
         return document(formats::export_frab_json(p, o), "application/json; charset=utf-8",
                         p.event.id + "-schedule.json");
     });
-    export_route("schedule.xml", [](const Programme& p, const formats::ExportOptions& o) {
+    export_route("schedule.xml", [](const HttpRequest&, const Programme& p,
+                                    const formats::ExportOptions& o) {
         return document(formats::export_frab_xml(p, o), "application/xml; charset=utf-8",
                         p.event.id + "-schedule.xml");
     });
-    export_route("schedule.ics", [](const Programme& p, const formats::ExportOptions& o) {
-        return document(formats::export_icalendar(p, o), "text/calendar; charset=utf-8",
-                        p.event.id + ".ics");
-    });
-    export_route("sessions.csv", [](const Programme& p, const formats::ExportOptions&) {
-        return document(formats::export_sessions_csv(p), "text/csv; charset=utf-8",
-                        p.event.id + "-sessions.csv");
-    });
-    export_route("programme.json", [](const Programme& p, const formats::ExportOptions&) {
+    export_route("schedule.ics", calendar_of_days);
+    export_route("sessions.csv",
+                 [](const HttpRequest&, const Programme& p, const formats::ExportOptions&) {
+                     return document(formats::export_sessions_csv(p), "text/csv; charset=utf-8",
+                                     p.event.id + "-sessions.csv");
+                 });
+    export_route("programme.json", [](const HttpRequest&, const Programme& p,
+                                      const formats::ExportOptions&) {
         return document(schedule::programme_file_json(p).dump(2), "application/json; charset=utf-8",
                         p.event.id + "-programme.json");
     });
-    add_caller_route(
-        router, tokens_, HttpMethod::get, "/api/v1/events/{event}/sessions/{session}/session.ics",
-        [this](const HttpRequest&, const PathParams& p, const Caller& c) {
-            const auto programme = visible_event(catalog_, c, p.at("event"));
-            if (!programme)
-                return error_response(no_such_event(p.at("event")));
-            if (programme->find_session(p.at("session")) == nullptr)
-                return error_response(no_such_session(p.at("event"), p.at("session")));
-            formats::ExportOptions options;
-            options.version = STAGEHUB_VERSION;
-            options.revision = catalog_.revision();
-            options.generated_at = now_utc();
-            return document(formats::export_icalendar(*programme, options, p.at("session")),
-                            "text/calendar; charset=utf-8", p.at("session") + ".ics");
-        });
+    add_caller_route(router, tokens_, HttpMethod::get,
+                     "/api/v1/events/{event}/sessions/{session}/session.ics",
+                     [this](const HttpRequest&, const PathParams& p, const Caller& c) {
+                         const auto programme = visible_event(catalog_, c, p.at("event"));
+                         if (!programme)
+                             return error_response(no_such_event(p.at("event")));
+                         if (programme->find_session(p.at("session")) == nullptr)
+                             return error_response(no_such_session(p.at("event"), p.at("session")));
+                         return document(formats::export_icalendar(*programme, export_options(),
+                                                                   {.session = p.at("session")}),
+                                         "text/calendar; charset=utf-8", p.at("session") + ".ics");
+                     });
     add_caller_route(
         router, tokens_, HttpMethod::post, "/api/v1/events/import",
         [this](const HttpRequest& r, const PathParams&, const Caller& c) { return import(r, c); });
+}
+
+formats::ExportOptions FormatsApi::export_options() const {
+    formats::ExportOptions options;
+    options.version = STAGEHUB_VERSION;
+    options.revision = catalog_.revision();
+    options.generated_at = now_utc();
+    return options;
 }
 
 HttpResponse FormatsApi::import(const HttpRequest& request, const Caller& caller) {

@@ -6,6 +6,7 @@
 // Threads: loop thread.
 #pragma once
 
+#include "schedule/formats/import.hpp"
 #include "schedule/programme_catalog.hpp"
 #include "schedule/programme_store.hpp"
 #include "server/api_router.hpp"
@@ -23,6 +24,8 @@ class FormatsApi {
 
   private:
     HttpResponse import(const HttpRequest& request, const Caller& caller);
+    // Stamped with this build, the catalog's revision and now.
+    schedule::formats::ExportOptions export_options() const;
 
     schedule::ProgrammeCatalog& catalog_;
     TokenStore& tokens_;

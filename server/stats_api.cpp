@@ -6,6 +6,7 @@
 
 #include "schedule/time_zone.hpp"
 #include "server/access.hpp"
+#include "server/day_param.hpp"
 #include "server/programme_api.hpp"
 #include "server/stats_report.hpp"
 
@@ -24,26 +25,6 @@ HttpResponse csv_response(std::string body, const std::string& filename) {
     response.header("content-disposition", "attachment; filename=\"" + filename + "\"");
     response.header("cache-control", "no-store");
     return response;
-}
-
-// ?day=YYYY-MM-DD, checked against the event's days.
-Result<std::optional<std::string>> day_param(const HttpRequest& request,
-                                             const std::vector<attendance::LocalDay>& days) {
-    const auto day = request.query_value("day");
-    if (!day)
-        return std::optional<std::string>{};
-    for (const auto& d : days) {
-        if (d.date == *day)
-            return std::optional<std::string>{*day};
-    }
-    std::string known;
-    for (const auto& d : days)
-        known += (known.empty() ? "" : ", ") + d.date;
-    return Error{"bad_request", std::string("?day=")
-                                    .append(*day)
-                                    .append(" is not a day of the event (its days: ")
-                                    .append(known)
-                                    .append(")")};
 }
 
 }  // namespace
@@ -93,7 +74,7 @@ void StatsApi::add_routes(ApiRouter& router) {
             auto programme = event_for(caller, p.at("event"));
             if (!programme)
                 return error_response(programme.error());
-            auto day = day_param(request, attendance::local_days(*programme));
+            auto day = day_param(request, *programme, "bad_request");
             if (!day)
                 return error_response(day.error());
             return later(request, [this, programme = std::move(*programme),
@@ -116,10 +97,10 @@ void StatsApi::add_routes(ApiRouter& router) {
                                           (programme->stages.empty() ? std::string("salen")
                                                                      : programme->stages[0].id));
             }
-            const auto days = attendance::local_days(*programme);
-            auto day = day_param(request, days);
+            auto day = day_param(request, *programme, "bad_request");
             if (!day)
                 return error_response(day.error());
+            const auto days = attendance::local_days(*programme);
             if (days.empty())
                 return json_response(200, minutes_json(*programme, *stage, {}));
             TimePoint from = days.front().from;
@@ -160,7 +141,7 @@ void StatsApi::add_routes(ApiRouter& router) {
                                       "in a Swedish or Norwegian locale)");
             }
             const char separator = separator_name == "semicolon" ? ';' : ',';
-            auto day = day_param(request, attendance::local_days(*programme));
+            auto day = day_param(request, *programme, "bad_request");
             if (!day)
                 return error_response(day.error());
             const std::string filename =

@@ -1,6 +1,7 @@
 // Wall-clock time in the event's time zone for the organiser console: what a UTC instant
 // reads as there, and the instant a local date and time there stand for (an organiser
-// types "09:30" meaning Skellefteå's 09:30, whatever the laptop's zone). Intl only.
+// types "09:30" meaning Skellefteå's 09:30, whatever the laptop's zone). Intl only, so the
+// watch page takes its local dates from here too.
 
 const partsFormatters = new Map();
 

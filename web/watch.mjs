@@ -20,6 +20,7 @@ import {
   agendaItems, dayFormatter, el, hasSecondPrecision, formatCountdown, markAgenda, renderAgenda, sessionsOfStage,
   timeFormatter, timeRange,
 } from './agenda.mjs';
+import { localDate } from './organise_time.mjs';
 import { pickLanguage, stringsFor, visitorLocale } from './strings.mjs';
 import { languageSwitch } from './language_switch.mjs';
 import watchStrings from './i18n/watch.mjs';
@@ -147,16 +148,38 @@ function renderEvent() {
   $('tz-note').textContent = strings.t('times_in', { tz: timeZone });
   $('video').setAttribute('aria-label', strings.t('video_label', { stage: stage?.name ?? event.title }));
 
-  // Only the whole programme exists as one calendar file (docs/API.md, "Formats").
+  // The whole programme, and each day the agenda shows, as calendar files (docs/API.md,
+  // "Formats").
+  const sessions = sessionsOfStage(event, state.stageId);
+  const ics = `/api/v1/events/${encodeURIComponent(event.id)}/schedule.ics`;
   $('event-calendar').hidden = false;
-  $('event-ics').href = `/api/v1/events/${encodeURIComponent(event.id)}/schedule.ics`;
+  $('event-ics').href = ics;
   $('event-ics').setAttribute('download', `${event.id}.ics`);
+  renderDayCalendars(event, sessions, ics, timeZone);
 
   $('agenda').dataset.precision = hasSecondPrecision(event.sessions ?? []) ? 'seconds' : 'minutes';
-  renderAgenda($('agenda'), sessionsOfStage(event, state.stageId), {
+  renderAgenda($('agenda'), sessions, {
     strings, formatTime, language: event.language || 'sv', timeZone, locale, calendarUrl: sessionIcs,
   });
   renderNowNext();
+}
+
+// "Add the day to your calendar", once for each day of the agenda: the event's local dates
+// its sessions start on, as the server counts a day (a session over midnight is in the day
+// it starts; a cancelled one makes no day of its own). The day is in each link's name, and
+// shown when the agenda has more than one.
+function renderDayCalendars(event, sessions, ics, timeZone) {
+  const firstStarts = new Map();
+  for (const session of sessions) {
+    if (session.state === 'cancelled') continue;
+    const day = localDate(session.start, timeZone);
+    if (!firstStarts.has(day)) firstStarts.set(day, session.start);
+  }
+  const format = dayFormatter(locale, timeZone);
+  $('day-calendars').replaceChildren(...[...firstStarts].map(([day, start]) => el('a', {
+    class: 'day-ics', 'data-day': day, href: `${ics}?day=${day}`, download: `${event.id}-${day}.ics`,
+  }, strings.t('calendar_day'),
+  el('span', { class: firstStarts.size > 1 ? null : 'visually-hidden' }, ` (${format.format(new Date(start))})`))));
 }
 
 function eventDays(event, timeZone) {

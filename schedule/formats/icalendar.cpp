@@ -180,14 +180,24 @@ void write_session(Calendar& cal, const Programme& programme, const Session& s,
     cal.line("END", "VEVENT");
 }
 
+bool starts_on(const Session& s, year_month_day day, const std::string& zone) {
+    const auto start = to_local(s.effective_start(), zone);
+    return start && start->date == day;
+}
+
+bool selected(const Session& s, const CalendarSelection& selection, const std::string& zone) {
+    return (!selection.session || s.id == *selection.session) &&
+           (!selection.day || starts_on(s, *selection.day, zone));
+}
+
 }  // namespace
 
 std::string export_icalendar(const Programme& programme, const ExportOptions& options,
-                             std::optional<std::string_view> only_session) {
+                             const CalendarSelection& selection) {
     const Event& event = programme.event;
     std::vector<const Session*> sessions;
     for (const Session& s : programme.sessions) {
-        if (!only_session || s.id == *only_session)
+        if (selected(s, selection, event.time_zone))
             sessions.push_back(&s);
     }
     Calendar cal;

@@ -8,10 +8,12 @@
 
 #include "media_probe.hpp"
 #include "temp_dir.hpp"
+#include "text_count.hpp"
 
 namespace stagehub::pipelines {
 namespace {
 
+using stagehub::testing::occurrences;
 using stagehub::testing::playlist_durations;
 using stagehub::testing::playlist_segments;
 using stagehub::testing::read_text_file;
@@ -20,13 +22,6 @@ using stagehub::testing::TempDir;
 int64_t media_sequence(const std::string& playlist) {
     const size_t at = playlist.find("#EXT-X-MEDIA-SEQUENCE:");
     return at == std::string::npos ? -1 : std::stoll(playlist.substr(at + 22));
-}
-
-size_t count(const std::string& text, const std::string& what) {
-    size_t n = 0;
-    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-        ++n;
-    return n;
 }
 
 TEST(LivePlaylist, SlidesItsWindowAndKeepsCountingAcrossRuns) {
@@ -38,7 +33,7 @@ TEST(LivePlaylist, SlidesItsWindowAndKeepsCountingAcrossRuns) {
     EXPECT_EQ(media_sequence(text), 1);
     EXPECT_EQ(playlist_segments(text),
               (std::vector<std::string>{"seg-a-1.ts", "seg-a-2.ts", "seg-a-3.ts"}));
-    EXPECT_EQ(count(text, "#EXT-X-DISCONTINUITY"), 0u);
+    EXPECT_EQ(occurrences(text, "#EXT-X-DISCONTINUITY"), 0u);
 
     // The pipeline restarted: a new run, whose timestamps start over.
     playlist.add("seg-b-0.ts", 1.5, "b");
@@ -52,7 +47,7 @@ TEST(LivePlaylist, SlidesItsWindowAndKeepsCountingAcrossRuns) {
     for (int i = 1; i <= 3; ++i)
         playlist.add("seg-b-" + std::to_string(i) + ".ts", 2.0, "b");
     text = read_text_file(dir / "index.m3u8");
-    EXPECT_EQ(count(text, "#EXT-X-DISCONTINUITY\n"), 0u) << text;
+    EXPECT_EQ(occurrences(text, "#EXT-X-DISCONTINUITY\n"), 0u) << text;
     EXPECT_NE(text.find("#EXT-X-DISCONTINUITY-SEQUENCE:1\n"), std::string::npos) << text;
     EXPECT_EQ(text.find("#EXT-X-ENDLIST"), std::string::npos);
     playlist.end();
@@ -73,7 +68,7 @@ TEST(LivePlaylist, ARestartedServerContinuesTheFileItFinds) {
     const std::string text = read_text_file(dir / "index.m3u8");
     EXPECT_EQ(media_sequence(text), 3);
     EXPECT_EQ(playlist_segments(text).back(), "seg-b-0.ts");
-    EXPECT_EQ(count(text, "#EXT-X-DISCONTINUITY\n"), 1u) << text;
+    EXPECT_EQ(occurrences(text, "#EXT-X-DISCONTINUITY\n"), 1u) << text;
     EXPECT_LT(text.find("seg-a-6.ts"), text.find("#EXT-X-DISCONTINUITY\n"));
 }
 
@@ -119,7 +114,7 @@ TEST(LivePlaylist, DatesEverySegmentWithItsFirstFrame) {
                         "#EXTINF:2.000,\nseg-c-0.ts\n"),
               std::string::npos)
         << text;
-    EXPECT_EQ(count(text, "#EXT-X-PROGRAM-DATE-TIME:"), 4u) << text;
+    EXPECT_EQ(occurrences(text, "#EXT-X-PROGRAM-DATE-TIME:"), 4u) << text;
 }
 
 // Called as a segment closes without its start: it started its duration and one more

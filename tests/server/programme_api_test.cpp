@@ -12,8 +12,10 @@
 #include "running_server.hpp"
 #include "schedule/database.hpp"
 #include "schedule/instant.hpp"
+#include "schedule/programme_file.hpp"
 #include "schedule/programme_store.hpp"
 #include "server/token_store.hpp"
+#include "text_count.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -22,6 +24,7 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 using stagehub::testing::http_request;
 using stagehub::testing::HttpReply;
+using stagehub::testing::occurrences;
 using stagehub::testing::WebsocketClient;
 
 constexpr const char* kEvent = "tillsammans-for-fornyelse";
@@ -558,6 +561,75 @@ TEST_F(ProgrammeApiTest, ExportsFollowEditsAndShowOnlyWhatTheReaderMaySee) {
     EXPECT_NE(ics.body.find("DTSTART;TZID=Europe/Stockholm:"), std::string::npos);
     EXPECT_EQ(ics.body.find("BEGIN:VEVENT"), ics.body.rfind("BEGIN:VEVENT")) << "one session";
     EXPECT_EQ(call("GET", session_path("forskolan") + "/session.ics").status, 404);
+}
+
+// One day of a week over the end of summer time (tests/data/innovation_week.json): the day
+// is the event's local date of each session's start, the 25th of October has 25 hours, and
+// a panel from 22:30 to 00:30 belongs to the day it starts on.
+TEST_F(ProgrammeApiTest, ADayOfTheProgrammeIsACalendarOfItsOwn) {
+    const std::string week = "innovationsveckan";
+    const std::string organiser = token(Role::organiser, "Lisa Marklund", week);
+    const auto programme =
+        schedule::read_programme_file(STAGEHUB_TEST_DATA "/innovation_week.json");
+    ASSERT_TRUE(programme.ok()) << programme.error().message;
+    const HttpReply imported = http_request(server.port, "POST", "/api/v1/events/import",
+                                            schedule::programme_file_json(*programme).dump(),
+                                            "application/json", organiser);
+    ASSERT_EQ(imported.status, 200) << imported.body;
+    const std::string ics = "/api/v1/events/" + week + "/schedule.ics";
+
+    struct Case {
+        std::string day;
+        std::vector<std::string> starts;  // DTSTART values, local
+    };
+    const std::vector<Case> cases = {
+        {"2026-10-23", {"20261023T090000", "20261023T130000", "20261023T223000"}},
+        {"2026-10-25", {"20261025T003000", "20261025T230000"}},
+        {"2026-10-26", {"20261026T001500", "20261026T100000"}},
+        {"2026-10-27", {}},  // a day of the event with nothing planned: an empty calendar
+    };
+    for (const Case& c : cases) {
+        const HttpReply reply = call("GET", ics + "?day=" + c.day);
+        ASSERT_EQ(reply.status, 200) << c.day << ": " << reply.body;
+        EXPECT_EQ(reply.headers.at("content-type"), "text/calendar; charset=utf-8");
+        EXPECT_EQ(reply.headers.at("content-disposition"),
+                  "inline; filename=\"" + week + "-" + c.day + ".ics\"");
+        EXPECT_EQ(occurrences(reply.body, "BEGIN:VEVENT"), c.starts.size()) << c.day;
+        for (const std::string& start : c.starts) {
+            EXPECT_NE(reply.body.find("DTSTART;TZID=Europe/Stockholm:" + start), std::string::npos)
+                << c.day << " lacks " << start;
+        }
+        EXPECT_EQ(occurrences(reply.body, "BEGIN:VTIMEZONE"), c.starts.empty() ? 0u : 1u);
+    }
+    EXPECT_NE(call("GET", ics + "?day=2026-10-23")
+                  .body.find("DTEND;TZID=Europe/Stockholm:20261024T003000"),
+              std::string::npos)
+        << "the panel over midnight ends on the next day, in the file of the day it starts";
+    EXPECT_NE(
+        call("GET", ics + "?day=2026-10-25").body.find("BEGIN:STANDARD\r\nDTSTART:20261025T030000"),
+        std::string::npos)
+        << "the day's VTIMEZONE holds the change back to winter time";
+
+    const HttpReply whole = call("GET", ics);
+    ASSERT_EQ(whole.status, 200);
+    EXPECT_EQ(occurrences(whole.body, "BEGIN:VEVENT"), 7u);
+    EXPECT_EQ(whole.headers.at("content-disposition"), "inline; filename=\"" + week + ".ics\"");
+
+    // Only the end of the panel falls on the 24th: not a day of the event.
+    const HttpReply outside = call("GET", ics + "?day=2026-10-24");
+    EXPECT_EQ(outside.status, 404) << outside.body;
+    EXPECT_EQ(error_code(outside), "not_found");
+    EXPECT_NE(outside.body.find("2026-10-23, 2026-10-25, 2026-10-26, 2026-10-27"),
+              std::string::npos)
+        << "the message names the event's days: " << outside.body;
+    for (const std::string bad :
+         {"25-10-2026", "2026-10-32", "2026-02-29", "2026-1-5", "", "2026-10-25T00:00"}) {
+        const HttpReply reply = call("GET", ics + "?day=" + bad);
+        EXPECT_EQ(reply.status, 400) << bad << ": " << reply.body;
+        EXPECT_EQ(error_code(reply), "invalid") << bad;
+        EXPECT_NE(reply.body.find("?day=YYYY-MM-DD"), std::string::npos) << reply.body;
+    }
+    EXPECT_EQ(call("GET", "/api/v1/events/no-such-week/schedule.ics?day=2026-10-25").status, 404);
 }
 
 TEST_F(ProgrammeApiTest, AStagesSourceAndPassphraseStayWithItsOrganisers) {

@@ -510,3 +510,80 @@ test('the attendee pages are accessible and fit a phone', { timeout: 90_000 }, a
     }
   }
 });
+
+test('the agenda offers each day as a calendar file with exactly that day\'s sessions', { timeout: 60_000 }, async () => {
+  // The re-timed programme fits in one day: the organiser adds a session two days on, so
+  // the agenda shows two days and a day's file is not the whole programme.
+  const organiser = await organiserDevice();
+  const { context, page, errors } = await open('/');
+  try {
+    const { body: { event: before } } = await organiser.call('GET', `/api/v1/events/${EVENT}`);
+    const later = Date.parse(before.sessions.at(-1).start) + 48 * 3600_000;
+    const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    assert.equal((await organiser.call('PATCH', `/api/v1/events/${EVENT}`,
+      { days: [...before.days, { start: iso(later), end: iso(later + 3600_000) }] })).status, 200);
+    const added = await organiser.call('POST', `/api/v1/events/${EVENT}/sessions`, {
+      id: 'dag-tva', stage: 'storsalen', kind: 'talk', title: 'Dag två: uppföljning', start: iso(later),
+      duration_minutes: 30, people: [{ person: 'maja-lind' }],
+    });
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+
+    const readLinks = () => page.$$eval('#event-calendar a.day-ics', (links) => links.map((a) => ({
+      day: a.dataset.day, href: a.getAttribute('href'), download: a.getAttribute('download'),
+      name: a.textContent.replace(/\s+/g, ' ').trim(),
+    })));
+    const links = await eventually('a link for each day, without a reload', async () => {
+      const found = await readLinks();
+      assert.equal(found.length, 2, JSON.stringify(found));
+      return found;
+    });
+    // Next to the whole programme's link, before it.
+    assert.equal(await page.$eval('#event-calendar', (p) => p.querySelector('a').classList.contains('day-ics')), true);
+
+    const { revision, events } = await (await fetch(new URL('/api/v1/programme', server.url))).json();
+    const event = events.find((e) => e.id === EVENT);
+    const localDate = (at) => new Intl.DateTimeFormat('en-CA', {
+      timeZone: event.time_zone, year: 'numeric', month: '2-digit', day: '2-digit',
+    }).format(new Date(at));
+    // The agenda shows Storsalen: its days, from the sessions that are not cancelled.
+    const agendaDays = [...new Set(event.sessions
+      .filter((s) => s.stage === 'storsalen' && s.state !== 'cancelled').map((s) => localDate(s.start)))];
+    assert.deepEqual(links.map((link) => link.day), agendaDays);
+    assert.equal(links[1].day, localDate(later));
+    for (const link of links) {
+      assert.equal(link.href, `/api/v1/events/${EVENT}/schedule.ics?day=${link.day}`);
+      assert.equal(link.download, `${EVENT}-${link.day}.ics`);
+      assert.match(link.name, /^Lägg till dagen i kalendern \(.+\)$/);
+      const response = await fetch(new URL(link.href, server.url));
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-type'), 'text/calendar; charset=utf-8');
+      assert.equal(response.headers.get('content-disposition'), `inline; filename="${EVENT}-${link.day}.ics"`);
+      const ics = await response.text();
+      // Every session of the programme starting that day, on both stages (cancelled ones
+      // too, marked so), and no other.
+      const expected = event.sessions.filter((s) => localDate(s.start) === link.day);
+      assert.ok(expected.length > 0 && expected.length < event.sessions.length);
+      assert.equal(ics.match(/^BEGIN:VEVENT\r$/gm)?.length ?? 0, expected.length, ics);
+      const starts = [...ics.matchAll(/^DTSTART;TZID=[^:]+:(\d{4})(\d{2})(\d{2})T/gm)]
+        .map((m) => `${m[1]}-${m[2]}-${m[3]}`);
+      assert.deepEqual(starts, expected.map(() => link.day));
+      assert.match(ics, /^BEGIN:VTIMEZONE\r$/m);
+    }
+    const now = await (await fetch(new URL('/api/v1/programme', server.url))).json();
+    assert.equal(now.revision, revision, 'the programme changed while it was compared');
+
+    // The same links in Norwegian and English.
+    for (const [lang, label] of [['nb', 'Legg til dagen i kalenderen'], ['en', 'Add the day to your calendar']]) {
+      await page.goto(new URL(`/?lang=${lang}`, server.url).href);
+      await eventually(`the ${lang} links`, async () => {
+        const found = await readLinks();
+        assert.equal(found.length, 2);
+        for (const link of found) assert.ok(link.name.startsWith(`${label} (`), link.name);
+      });
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await organiser.context.close();
+  }
+});

@@ -3,10 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "schedule/formats/export_ids.hpp"
 #include "schedule/formats/ical_content_lines.hpp"
+#include "schedule/time_zone.hpp"
 #include "test_programmes.hpp"
 
 namespace stagehub::schedule::formats {
@@ -14,7 +18,9 @@ namespace {
 
 using samples::demo_day;
 using samples::export_options;
+using samples::innovation_week;
 using samples::tricky_programme;
+using std::chrono::year_month_day;
 
 // A small RFC 5545 reader, written apart from the exporter so the test does not share its
 // mistakes: physical lines, unfolding, properties with parameters, TEXT unescaping.
@@ -155,6 +161,22 @@ const Component* event_with_uid(const Component& cal, const std::string& uid) {
     return nullptr;
 }
 
+// The observances of the calendar's one VTIMEZONE (of Europe/Stockholm), in order, as
+// "DAYLIGHT 20190331T020000 +0100>+0200 CEST".
+std::vector<std::string> observances(const Component& cal) {
+    const auto zones = cal.all("VTIMEZONE");
+    EXPECT_EQ(zones.size(), 1u);
+    std::vector<std::string> found;
+    if (zones.empty())
+        return found;
+    EXPECT_EQ(zones[0]->get("TZID").value, "Europe/Stockholm");
+    for (const Component& c : zones[0]->children) {
+        found.push_back(c.name + " " + c.get("DTSTART").value + " " + c.get("TZOFFSETFROM").value +
+                        ">" + c.get("TZOFFSETTO").value + " " + c.get("TZNAME").value);
+    }
+    return found;
+}
+
 TEST(ICalendar, ContentLinesAreFoldedAt75OctetsWithoutSplittingCharacters) {
     const std::string long_line = "DESCRIPTION:" + std::string(40, 'a') + std::string(60, '\xC3');
     // 60 lone lead bytes are not UTF-8 at all: folding must still end.
@@ -201,21 +223,10 @@ TEST(ICalendar, OneEventPerSessionInLocalTimeWithAVtimezone) {
     EXPECT_EQ(e->get("CATEGORIES").value, "Systematik\\, del 1");  // one category
 
     // The zone: the spring change before the event (to +0200) and the autumn one after it.
-    const auto zones = cal.all("VTIMEZONE");
-    ASSERT_EQ(zones.size(), 1u);
-    EXPECT_EQ(zones[0]->get("TZID").value, "Europe/Stockholm");
-    const auto daylight = zones[0]->all("DAYLIGHT");
-    const auto standard = zones[0]->all("STANDARD");
-    ASSERT_EQ(daylight.size(), 1u);
-    ASSERT_EQ(standard.size(), 1u);
-    EXPECT_EQ(daylight[0]->get("DTSTART").value, "20190331T020000");
-    EXPECT_EQ(daylight[0]->get("TZOFFSETFROM").value, "+0100");
-    EXPECT_EQ(daylight[0]->get("TZOFFSETTO").value, "+0200");
-    EXPECT_EQ(daylight[0]->get("TZNAME").value, "CEST");
-    EXPECT_EQ(standard[0]->get("DTSTART").value, "20191027T030000");
-    EXPECT_EQ(standard[0]->get("TZOFFSETFROM").value, "+0200");
-    EXPECT_EQ(standard[0]->get("TZOFFSETTO").value, "+0100");
-    EXPECT_EQ(standard[0]->get("TZNAME").value, "CET");
+    EXPECT_EQ(observances(cal), (std::vector<std::string>{
+                                    "DAYLIGHT 20190331T020000 +0100>+0200 CEST",
+                                    "STANDARD 20191027T030000 +0200>+0100 CET",
+                                }));
 }
 
 TEST(ICalendar, CancelledSessionsSayCancelled) {
@@ -229,12 +240,15 @@ TEST(ICalendar, CancelledSessionsSayCancelled) {
 
 TEST(ICalendar, OnlySessionGivesOneEvent) {
     const Programme p = tricky_programme();
-    const Component cal = parse_calendar(export_icalendar(p, export_options(), "panel-a"));
+    const Component cal =
+        parse_calendar(export_icalendar(p, export_options(), {.session = "panel-a"}));
     const auto events = cal.all("VEVENT");
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(unescape(events[0]->get("SUMMARY").value), "Panel – åäö ÅÄÖ");
     EXPECT_EQ(cal.all("VTIMEZONE").size(), 1u);
-    EXPECT_EQ(parse_calendar(export_icalendar(p, export_options(), "nope")).all("VEVENT").size(),
+    EXPECT_EQ(parse_calendar(export_icalendar(p, export_options(), {.session = "nope"}))
+                  .all("VEVENT")
+                  .size(),
               0u);
 }
 
@@ -261,9 +275,114 @@ TEST(ICalendar, ActualTimesAreShownWhenKnown) {
     Session& opening = *p.find_session("oppning");
     opening.actual_start = opening.start + Seconds{5 * 60};
     opening.actual_end = opening.start + Seconds{25 * 60};
-    const Component cal = parse_calendar(export_icalendar(p, export_options(), "oppning"));
+    const Component cal =
+        parse_calendar(export_icalendar(p, export_options(), {.session = "oppning"}));
     EXPECT_EQ(cal.all("VEVENT")[0]->get("DTSTART").value, "20191008T092000");
     EXPECT_EQ(cal.all("VEVENT")[0]->get("DTEND").value, "20191008T094000");
+}
+
+year_month_day date(const char* text) {
+    const auto parsed = parse_date(text);
+    EXPECT_TRUE(parsed.ok()) << text;
+    return parsed.ok() ? *parsed : year_month_day{};
+}
+
+Component day_calendar(const Programme& p, const char* day) {
+    return parse_calendar(export_icalendar(p, export_options(), {.day = date(day)}));
+}
+
+std::vector<std::string> summaries(const Component& cal) {
+    std::vector<std::string> titles;
+    for (const Component* e : cal.all("VEVENT"))
+        titles.push_back(unescape(e->get("SUMMARY").value));
+    return titles;
+}
+
+// The week (tests/data/innovation_week.json) runs over the end of summer time: the 25th
+// of October 2026 has 25 hours, so a day is not "local midnight + 24 h", nor a UTC date.
+TEST(ICalendar, ADayHoldsTheSessionsStartingOnItInTheEventsZone) {
+    const Programme week = innovation_week();
+    struct Case {
+        const char* day;
+        std::vector<std::string> titles;  // in programme order
+    };
+    const std::vector<Case> cases = {
+        // The cancelled workshop is there, as in the whole programme; the panel that runs
+        // to 00:30 the next night too.
+        {"2026-10-23", {"Öppning av veckan", "Idéverkstad (inställd)", "Kvällspanel över midnatt"}},
+        // Only the end of the panel: no session starts on it.
+        {"2026-10-24", {}},
+        // 00:30 summer time (22:30Z the day before) and 23:00 winter time (22:00Z), 24 h 30
+        // min after the first: both on the 25th.
+        {"2026-10-25", {"Nattmingel innan klockan ställs om", "Sista passet på vintertid"}},
+        // 00:15 (23:15Z on the 25th) belongs to the 26th.
+        {"2026-10-26", {"Nattugglornas verkstad", "Avslutning"}},
+        // A day of the event with nothing planned, and one after it.
+        {"2026-10-27", {}},
+        {"2026-10-28", {}},
+    };
+    for (const Case& c : cases) {
+        const Component cal = day_calendar(week, c.day);
+        EXPECT_EQ(summaries(cal), c.titles) << c.day;
+        EXPECT_EQ(cal.all("VTIMEZONE").size(), c.titles.empty() ? 0u : 1u) << c.day;
+        EXPECT_EQ(unescape(cal.get("X-WR-CALNAME").value), week.event.title) << c.day;
+    }
+}
+
+TEST(ICalendar, ADayOverTheDaylightSavingChangeKeepsLocalTimesAndTheChange) {
+    const Component cal = day_calendar(innovation_week(), "2026-10-25");
+    const auto events = cal.all("VEVENT");
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[0]->get("DTSTART").value, "20261025T003000");
+    EXPECT_EQ(events[0]->get("DTEND").value, "20261025T013000");
+    EXPECT_EQ(events[1]->get("DTSTART").value, "20261025T230000");
+    EXPECT_EQ(events[1]->get("DTEND").value, "20261025T233000");
+    for (const Component* e : events)
+        EXPECT_EQ(e->get("DTSTART").params.at("TZID"), "Europe/Stockholm");
+
+    // The VTIMEZONE says both offsets of the day: summer time in force at its start, the
+    // change at 03:00 back to 02:00, and the next spring's change after it.
+    EXPECT_EQ(observances(cal), (std::vector<std::string>{
+                                    "DAYLIGHT 20260329T020000 +0100>+0200 CEST",
+                                    "STANDARD 20261025T030000 +0200>+0100 CET",
+                                    "DAYLIGHT 20270328T020000 +0100>+0200 CEST",
+                                }));
+}
+
+TEST(ICalendar, ASessionOverMidnightBelongsToTheDayItStarts) {
+    const Programme week = innovation_week();
+    const Component friday = day_calendar(week, "2026-10-23");
+    const Component* panel = event_with_uid(
+        friday, session_guid(week.event, *week.find_session("kvallspanel")) + "@stagehub");
+    ASSERT_NE(panel, nullptr);
+    EXPECT_EQ(panel->get("DTSTART").value, "20261023T223000");
+    EXPECT_EQ(panel->get("DTEND").value, "20261024T003000");
+    EXPECT_TRUE(day_calendar(week, "2026-10-24").all("VEVENT").empty());
+}
+
+TEST(ICalendar, ADaySelectsByTheEffectiveStart) {
+    Programme week = innovation_week();
+    // Starting 90 minutes late (00:30) moves the last session of the 25th past midnight:
+    // it is on the 26th now, where the calendar shows it.
+    Session& last = *week.find_session("sista-passet");
+    last.actual_start = last.start + Seconds{90 * 60};
+    EXPECT_EQ(summaries(day_calendar(week, "2026-10-25")),
+              std::vector<std::string>{"Nattmingel innan klockan ställs om"});
+    EXPECT_EQ(summaries(day_calendar(week, "2026-10-26")),
+              (std::vector<std::string>{"Sista passet på vintertid", "Nattugglornas verkstad",
+                                        "Avslutning"}));
+}
+
+TEST(ICalendar, ASessionAndADayTogetherGiveTheSessionOnlyOnItsDay) {
+    const Programme week = innovation_week();
+    const auto only = [&](const char* day) {
+        return parse_calendar(export_icalendar(week, export_options(),
+                                               {.session = "veckans-avslutning", .day = date(day)}))
+            .all("VEVENT")
+            .size();
+    };
+    EXPECT_EQ(only("2026-10-26"), 1u);
+    EXPECT_EQ(only("2026-10-25"), 0u);
 }
 
 }  // namespace

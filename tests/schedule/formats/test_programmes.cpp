@@ -13,10 +13,22 @@ Instant at(const char* iso) {
     return parsed.ok() ? *parsed : Instant{};
 }
 
+namespace {
+
+Programme read_sample(const char* path) {
+    auto programme = read_programme_file(path);
+    EXPECT_TRUE(programme.ok()) << path << ": " << programme.error().message;
+    return programme.ok() ? *programme : Programme{};
+}
+
+}  // namespace
+
 Programme demo_day() {
-    auto demo = read_programme_file(STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json");
-    EXPECT_TRUE(demo.ok()) << demo.error().message;
-    return demo.ok() ? *demo : Programme{};
+    return read_sample(STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json");
+}
+
+Programme innovation_week() {
+    return read_sample(STAGEHUB_TEST_DATA "/innovation_week.json");
 }
 
 Programme tricky_programme() {

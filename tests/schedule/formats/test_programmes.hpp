@@ -15,6 +15,10 @@ Programme demo_day();
 // a moderator; "workshop" is unpublished, in English, without replays.
 Programme tricky_programme();
 
+// tests/data/innovation_week.json: event "innovationsveckan", Europe/Stockholm, over the
+// end of summer time (25 October 2026, a 25-hour day), with a session over midnight.
+Programme innovation_week();
+
 ExportOptions export_options();
 
 Instant at(const char* iso);
