@@ -172,6 +172,7 @@ async function startConsole(token, account) {
   const feed = new ProgrammeFeed({ token, poll: false });
   const listeners = new Set();
   const extraChannels = new Map(); // view → channels it follows besides the agenda
+  const followAll = () => feed.follow([`agenda:${ctx.event.id}`, ...[...extraChannels.values()].flat()]);
   const ctx = {
     strings,
     api,
@@ -183,10 +184,10 @@ async function startConsole(token, account) {
     serverNow: () => Date.now() + serverOffset,
     stageName(id) { return this.event.stages?.find((s) => s.id === id)?.name ?? id; },
     onEvent(listener) { listeners.add(listener); },
-    // A view's own channels (a panel's running order), followed with the agenda.
+    // A view's own channels (a panel's running order, `ops`), followed with the agenda.
     follow(view, channels) {
       extraChannels.set(view, channels);
-      feed.follow([`agenda:${ctx.event.id}`, ...[...extraChannels.values()].flat()]);
+      followAll();
     },
     // Shows a stored change at once; the websocket's delta follows with the same sessions.
     applyChanged(result) {
@@ -216,18 +217,23 @@ async function startConsole(token, account) {
     if (e.detail.event?.id === ctx.event.id) setEvent(e.detail.event);
   });
   feed.addEventListener('status', (e) => setConnection(e.detail.state));
+  // The token was revoked while the console was open.
+  feed.addEventListener('auth-error', () => signOut('token_expired'));
   select.onchange = () => {
     sessionStorage.setItem(EVENT_KEY, select.value);
     const next = events.find((e) => e.id === select.value);
     if (!next) return;
+    // The views start over on the new event; the one on screen is shown again, which
+    // also follows its channels again.
     extraChannels.clear();
     for (const view of Object.values(views)) view.reset?.();
     setEvent(next);
-    feed.follow([`agenda:${next.id}`]);
+    followAll();
+    showView(currentView());
   };
 
   setEvent(ctx.event);
-  feed.follow([`agenda:${ctx.event.id}`]);
+  followAll();
   feed.start();
   showView(currentView());
 }

@@ -65,10 +65,12 @@ async function openPage(path, { viewport = DESKTOP, locale = 'sv-SE' } = {}) {
   const origin = new URL(server.url).origin;
   const foreign = [];
   const errors = [];
+  const sockets = [];  // every websocket the page opened
   page.on('request', (request) => {
     if (!request.url().startsWith(`${origin}/`) && !/^(blob|data):/.test(request.url())) foreign.push(request.url());
   });
   page.on('websocket', (socket) => {
+    sockets.push(socket.url());
     if (!socket.url().startsWith(`ws://${new URL(server.url).host}/`)) foreign.push(socket.url());
   });
   page.on('pageerror', (error) => errors.push(error.message));
@@ -77,7 +79,7 @@ async function openPage(path, { viewport = DESKTOP, locale = 'sv-SE' } = {}) {
     assert.deepEqual(foreign, [], 'no request to another host');
     assert.deepEqual(errors, [], 'no uncaught page errors');
   };
-  return { context, page, done };
+  return { context, page, done, sockets };
 }
 
 // The console, signed in with the organiser's token through its form.
@@ -348,8 +350,8 @@ test('the console passes the accessibility audit: the timeline on a desktop, the
 
 // --- 6. live broadcast health -----------------------------------------------------------
 
-test('broadcast: the stage\'s health arrives and updates live from the ops channel', { timeout: 60_000 }, async () => {
-  const { context, page, done } = await openConsole('/organise/broadcast', { locale: 'en-GB' });
+test('broadcast: the stage\'s health arrives live from the ops channel, on the console\'s one websocket', { timeout: 60_000 }, async () => {
+  const { context, page, done, sockets } = await openConsole('/organise/broadcast', { locale: 'en-GB' });
   try {
     const health = page.locator('[data-health="stora-salen"]');
     await eventually('the stage live on its input', async () => {
@@ -362,6 +364,13 @@ test('broadcast: the stage\'s health arrives and updates live from the ops chann
       assert.notEqual(await text(health.locator('[data-fact="updated"]')), first);
     }, { timeoutMs: 15_000 });
     assert.equal(await page.getByLabel('Kind of source').inputValue(), 'test_pattern');
+    // The agenda and `ops` share one socket (web/programme_feed.mjs); switching views
+    // opens no other.
+    await page.getByRole('link', { name: 'Timeline' }).click();
+    await page.locator('.organise-block').first().waitFor();
+    await page.getByRole('link', { name: 'Broadcast' }).click();
+    await health.locator('[data-fact="state"]').waitFor();
+    assert.equal(sockets.length, 1, `one websocket: ${sockets}`);
     done();
   } finally {
     await context.close();
