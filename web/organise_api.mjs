@@ -52,7 +52,3 @@ export function createApi({ token, onUnauthorized = () => {} }) {
   };
 }
 
-// Checks a token without keeping it: the account (GET /api/v1/me) or an ApiError.
-export async function whoIs(token) {
-  return createApi({ token }).get('/api/v1/me');
-}

@@ -43,13 +43,13 @@ const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 15000;
 const FALLBACK_POLL_MS = 15000;
 
-export function websocketUrl(loc = window.location) {
+function websocketUrl(loc = window.location) {
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/ws`;
 }
 
 // Exponential backoff with jitter so that a restarted server is not hit by every
 // viewer in the same millisecond.
-export function backoffDelay(attempt, min = RECONNECT_MIN_MS, max = RECONNECT_MAX_MS) {
+function backoffDelay(attempt, min = RECONNECT_MIN_MS, max = RECONNECT_MAX_MS) {
   const base = Math.min(max, min * 2 ** Math.max(0, attempt));
   return Math.round(base / 2 + Math.random() * (base / 2));
 }

@@ -3,8 +3,8 @@
 // tables per session, stage and day, sortable and downloadable as CSV.
 //
 // Sign-in: a staff or organiser token, pasted once and kept in sessionStorage (this tab
-// only) until "sign out". Every request carries it as a bearer token; the websocket sends
-// it as the `auth` message of the page's one websocket, web/programme_feed.mjs
+// only) until "sign out" (web/sign_in.mjs). Every request carries it as a bearer token;
+// the page's one websocket (web/programme_feed.mjs) sends it as its `auth` message
 // (docs/PROTOCOL.md, "Tokens").
 //
 // Data: GET /api/v1/me (who, which events), GET /api/v1/stats/events/{event} (the report:
@@ -15,6 +15,7 @@
 import { ProgrammeFeed } from './programme_feed.mjs';
 import { STATS_STRINGS } from './i18n/stats.mjs';
 import { languageSwitch } from './language_switch.mjs';
+import { TokenSignIn } from './sign_in.mjs';
 import { ViewersChart } from './stats_chart.mjs';
 import { SortableTable } from './stats_table.mjs';
 import { pickLanguage, stringsFor } from './strings.mjs';
@@ -137,6 +138,8 @@ function showSignIn(messageKey = '') {
   $('stats-token').setAttribute('aria-invalid', messageKey ? 'true' : 'false');
 }
 
+let signInForm = null; // the TokenSignIn of the page's form, made in start()
+
 function signOut(messageKey = '') {
   state.token = '';
   state.me = null;
@@ -146,47 +149,24 @@ function signOut(messageKey = '') {
   state.loadSerial += 1;
   state.chart = null;
   $('stats-chart').replaceChildren();
-  try {
-    sessionStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // Storage blocked: nothing was kept.
-  }
-  $('stats-token').value = '';
+  signInForm.signOut();
   showSignIn(messageKey);
   $('stats-token').focus();
 }
 
-// Checks the token with GET /api/v1/me: only staff and organisers read statistics.
-async function signIn(token, { fromStorage = false } = {}) {
-  if (!token) {
-    showSignIn('refused_empty');
-    return;
-  }
-  const button = $('stats-signin-button');
-  button.disabled = true;
-  button.textContent = t('signing_in');
-  try {
-    const me = await (await api('/api/v1/me', { token })).json();
-    if (me.role !== 'staff' && me.role !== 'organiser') {
-      signOut('refused_role');
-      return;
-    }
-    state.token = token;
-    state.me = me;
-    try {
-      sessionStorage.setItem(TOKEN_KEY, token);
-    } catch {
-      // Storage blocked: signed in for as long as the page is open.
-    }
-    await showDashboard(!fromStorage);
-  } catch (error) {
-    if (error.status === 401) signOut('refused_unknown');
-    else if (error.status === 403) signOut('refused_role');
-    else showSignIn('refused_network');
-  } finally {
-    button.disabled = false;
-    button.textContent = t('signin');
-  }
+// What a refused sign-in says (web/sign_in.mjs names the reasons): only staff and
+// organisers read statistics.
+function refused(reason) {
+  if (reason === 'empty') showSignIn('refused_empty');
+  else if (reason === 'unknown') signOut('refused_unknown');
+  else if (reason === 'role') signOut('refused_role');
+  else showSignIn('refused_network');
+}
+
+async function signedIn(token, me, { fromStorage }) {
+  state.token = token;
+  state.me = me;
+  await showDashboard(!fromStorage);
 }
 
 // --- the dashboard ----------------------------------------------------------------------
@@ -564,9 +544,15 @@ async function download(table, button) {
 
 function start() {
   applyStrings();
-  $('stats-signin-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    signIn($('stats-token').value.trim());
+  signInForm = new TokenSignIn({
+    storageKey: TOKEN_KEY,
+    roles: ['staff', 'organiser'],
+    form: $('stats-signin-form'),
+    input: $('stats-token'),
+    button: $('stats-signin-button'),
+    busyLabel: t('signing_in'),
+    onSignedIn: signedIn,
+    onRefused: refused,
   });
   $('stats-sign-out').addEventListener('click', () => signOut());
   $('stats-event').addEventListener('change', (event) => {
@@ -590,14 +576,7 @@ function start() {
   for (const button of document.querySelectorAll('[data-csv]')) {
     button.addEventListener('click', () => download(button.dataset.csv, button));
   }
-  let stored = '';
-  try {
-    stored = sessionStorage.getItem(TOKEN_KEY) ?? '';
-  } catch {
-    // Storage blocked: sign in again.
-  }
-  if (stored) signIn(stored, { fromStorage: true });
-  else showSignIn();
+  if (!signInForm.start()) showSignIn();
 }
 
 start();
