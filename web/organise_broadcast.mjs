@@ -1,8 +1,9 @@
-// The Broadcast view: per stage, its source (kind and address as in docs/BROADCAST.md,
-// changed through the dry-run preview) and its live health from the `ops` websocket
-// channel (docs/PROTOCOL.md): what is on air (input or slate), the pipeline's and the
-// input's state, bitrate, frame rate, dropped frames, keyframe interval, picture size,
-// and the latest switches between input and slate.
+// The Broadcast view: per stage, what goes out (on air / off air / a slate with the
+// organiser's text: organise_on_air.mjs), its source (kind and address as in
+// docs/BROADCAST.md, changed through the dry-run preview) and its live health from the
+// `ops` websocket channel (docs/PROTOCOL.md): what is on air (input or slate), the
+// pipeline's and the input's state, bitrate, frame rate, dropped frames, keyframe
+// interval, picture size, and the latest switches between input and slate.
 //
 // The `ops` channel comes over the console's one websocket (ctx.feed, a ProgrammeFeed with
 // the organiser's token): followed from the first time the view is shown, so the switch
@@ -10,6 +11,7 @@
 
 import { el } from './agenda.mjs';
 import { createPreview } from './organise_preview.mjs';
+import { createOnAirControl } from './organise_on_air.mjs';
 
 const SOURCE_KINDS = ['test_pattern', 'srt', 'rtmp', 'rtsp', 'file'];
 const LOWER_THIRDS = ['automatic', 'burned_in', 'player', 'off'];
@@ -20,6 +22,7 @@ export function createBroadcastView(root, ctx) {
   const { strings, api } = ctx;
   const health = new Map();    // stage id → latest health object
   const switches = new Map();  // stage id → [switch messages], newest first
+  const controls = new Map();  // stage id → its on-air control (organise_on_air.mjs)
   let sources = new Map();     // stage id → {source, lower_third} from programme.json
   let visible = false;
 
@@ -39,6 +42,9 @@ export function createBroadcastView(root, ctx) {
     if (message.type === 'health' && message.health) {
       health.set(message.stage, { ...message.health, received: message.server_time });
       renderHealth(message.stage);
+      controls.get(message.stage)?.update(message.health.control);
+    } else if (message.type === 'control') {
+      controls.get(message.stage)?.update(message);
     } else if (message.type === 'switch') {
       const log = [message, ...(switches.get(message.stage) ?? [])].slice(0, MAX_SWITCHES);
       switches.set(message.stage, log);
@@ -62,6 +68,7 @@ export function createBroadcastView(root, ctx) {
       try {
         health.set(stage.id, await api.get(`/api/v1/stages/${encodeURIComponent(stage.id)}/health`));
         renderHealth(stage.id);
+        controls.get(stage.id)?.update(health.get(stage.id).control);
       } catch {
         // the ops channel brings it within 5 s
       }
@@ -155,6 +162,15 @@ export function createBroadcastView(root, ctx) {
     return form;
   }
 
+  // The stage's control, made once and kept across renders: it holds the focus and a
+  // slate text being typed.
+  function controlOf(stage) {
+    if (!controls.has(stage.id)) controls.set(stage.id, createOnAirControl(stage, { strings, api }));
+    const control = controls.get(stage.id);
+    if (!control.control) control.update(health.get(stage.id)?.control);
+    return control.element;
+  }
+
   function render() {
     if (!visible) return;
     const stages = (ctx.event.stages ?? []);
@@ -162,9 +178,11 @@ export function createBroadcastView(root, ctx) {
       class: 'organise-stage', 'data-stage': stage.id, 'aria-labelledby': `organise-stage-${stage.id}`,
     },
     el('h3', { id: `organise-stage-${stage.id}` }, stage.name),
-    stage.broadcast === false ? el('p', {}, strings.t('offline')) : el('div', { class: 'organise-stage-columns' },
-      el('div', { class: 'organise-health', 'data-health': stage.id, role: 'group', 'aria-label': strings.t('health_heading') }),
-      renderSourceForm(stage)))));
+    ...(stage.broadcast === false ? [el('p', {}, strings.t('offline'))] : [
+      controlOf(stage),
+      el('div', { class: 'organise-stage-columns' },
+        el('div', { class: 'organise-health', 'data-health': stage.id, role: 'group', 'aria-label': strings.t('health_heading') }),
+        renderSourceForm(stage))]))));
     for (const stage of stages) renderHealth(stage.id);
   }
 
@@ -186,6 +204,7 @@ export function createBroadcastView(root, ctx) {
     reset() {
       health.clear();
       switches.clear();
+      controls.clear();
       sources = new Map();
     },
   };
