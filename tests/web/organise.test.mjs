@@ -515,3 +515,121 @@ test('keyboard: Shift+arrow shortens a focused session, an arrow moves the next 
       await context.close();
     }
   });
+
+// --- 9. on air, off air, the slate -------------------------------------------------------
+
+const STAGE = 'stora-salen';
+
+async function control() {
+  const { status, body } = await api('GET', `/api/v1/stages/${STAGE}/health`);
+  assert.equal(status, 200, JSON.stringify(body));
+  return body.control;
+}
+
+test('broadcast control: stop the broadcast (the watch page shows its off-air card without a reload), a slate, back on air and playing',
+  { timeout: 120_000 }, async (t) => {
+    // POST …/off-air, …/on-air, PUT/DELETE …/slate and the health's `control` come with the
+    // server's broadcast control; a server without it has nothing to test here.
+    if ((await control()) === undefined) {
+      t.skip('this stagehub has no broadcast control yet (GET /api/v1/stages/{stage}/health has no "control")');
+      return;
+    }
+    const watch = await openPage(`/watch/${STAGE}`);
+    const desk = await openConsole('/organise/broadcast');
+    try {
+      const viewer = watch.page;
+      const watchState = () => viewer.evaluate(() => ({
+        player: document.getElementById('player').dataset.state,
+        offAir: !document.getElementById('off-air').hidden,
+        reason: document.getElementById('off-air-reason').textContent,
+      }));
+      await eventually('the watch page playing the stage', async () => {
+        const seen = await watchState();
+        assert.equal(seen.player, 'playing', JSON.stringify(seen));
+        assert.equal(seen.offAir, false);
+      }, { timeoutMs: 30_000 });
+      await viewer.evaluate(() => { window.__organiseMarker = 'same-page'; });
+
+      const { page } = desk;
+      const group = page.locator(`[data-control-stage="${STAGE}"]`);
+      const state = group.locator('.organise-control-state');
+      const said = group.locator('.organise-status');
+      await eventually('the stage on air in the console', async () => {
+        assert.equal(await state.getAttribute('data-control'), 'on_air');
+      });
+      assert.equal(await said.getAttribute('role'), 'status', 'results are announced');
+
+      // Off air, after the confirm.
+      await group.getByRole('button', { name: 'Stoppa sändning' }).click();
+      const question = group.locator('.organise-control-question');
+      await question.waitFor({ state: 'visible' });
+      assert.equal(await page.evaluate(() => document.activeElement?.className), 'organise-control-question',
+        'the question has the focus');
+      assert.equal((await control()).on_air, true, 'nothing happens before the confirm');
+      await group.getByRole('button', { name: 'Ja, stoppa sändningen' }).click();
+      await eventually('"stopped" announced', async () => {
+        assert.equal(await text(said), 'Sändningen från Stora salen är stoppad.');
+        assert.equal(await state.getAttribute('data-control'), 'off_air');
+      });
+      assert.deepEqual(await control(), { on_air: false, slate: null });
+      await eventually('the off-air card on the watch page', async () => {
+        const seen = await watchState();
+        assert.equal(seen.offAir, true, JSON.stringify(seen));
+        assert.match(seen.reason, /Sändningen från Stora salen är stoppad/);
+      }, { timeoutMs: 20_000 });
+      assert.equal(await viewer.evaluate(() => window.__organiseMarker), 'same-page', 'the watch page was not reloaded');
+
+      // On air again: the watch page plays by itself.
+      await group.getByRole('button', { name: 'Sänd', exact: true }).click();
+      await eventually('"on air" announced', async () => {
+        assert.equal(await text(said), 'Stora salen sänds igen.');
+        assert.equal(await state.getAttribute('data-control'), 'on_air');
+      });
+      assert.equal((await control()).on_air, true);
+      await eventually('the watch page playing again', async () => {
+        const seen = await watchState();
+        assert.equal(seen.offAir, false, JSON.stringify(seen));
+        assert.equal(seen.player, 'playing', JSON.stringify(seen));
+      }, { timeoutMs: 30_000 });
+
+      // The slate, with the text it offers, then back to the picture.
+      assert.equal(await group.getByLabel('Text på skylten').inputValue(), 'Vi är strax tillbaka');
+      await group.getByRole('button', { name: 'Visa skylt' }).click();
+      await eventually('the slate announced', async () => {
+        assert.equal(await text(said), 'Stora salen: skylten ”Vi är strax tillbaka” visas.');
+        assert.equal(await state.getAttribute('data-control'), 'slate');
+      });
+      assert.deepEqual(await control(), { on_air: true, slate: { text: 'Vi är strax tillbaka' } });
+      await group.getByRole('button', { name: 'Tillbaka till bilden' }).click();
+      await eventually('the picture back', async () => {
+        assert.equal(await text(said), 'Stora salen: bilden är tillbaka.');
+        assert.equal(await state.getAttribute('data-control'), 'on_air');
+      });
+      assert.deepEqual(await control(), { on_air: true, slate: null });
+
+      // Another organiser's change reaches the console on the `ops` channel.
+      const other = await api('PUT', `/api/v1/stages/${STAGE}/slate`, { body: { text: 'Paus' } });
+      assert.equal(other.status, 200, JSON.stringify(other.body));
+      await eventually('the slate from the ops channel', async () => {
+        assert.equal(await state.getAttribute('data-control'), 'slate');
+        assert.match(await text(state), /”Paus”/);
+      }, { timeoutMs: 10_000 });
+      assert.equal((await api('DELETE', `/api/v1/stages/${STAGE}/slate`)).status, 200);
+      await eventually('the picture back from the ops channel', async () => {
+        assert.equal(await state.getAttribute('data-control'), 'on_air');
+      }, { timeoutMs: 10_000 });
+
+      // Refusals in plain words: an empty text never leaves the page.
+      await group.getByLabel('Text på skylten').fill('  ');
+      await group.getByRole('button', { name: 'Visa skylt' }).click();
+      assert.match(await text(said), /Skyltens text måste vara 1–120 tecken/);
+      assert.equal((await control()).slate, null);
+
+      const violations = await assertAccessible(page, 'organiser console, broadcast control');
+      if (violations.length) console.log('minor accessibility findings (broadcast):', JSON.stringify(violations));
+      watch.done();
+      desk.done();
+    } finally {
+      await Promise.all([watch.context.close(), desk.context.close()]);
+    }
+  });
