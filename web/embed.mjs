@@ -12,6 +12,7 @@ const STATUS_TEXT = {
   waiting: 'Sändningen börjar snart …',
   recovering: 'Återansluter …',
   offline: 'Ingen sändning just nu',
+  ended: 'Ingen sändning just nu',
   unsupported: 'Webbläsaren kan inte spela upp sändningen',
 };
 

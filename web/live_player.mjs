@@ -9,8 +9,12 @@
 //     failing rebuilds the player from the probe (state 'recovering');
 //   - uses hls.js where Media Source Extensions exist, and native HLS otherwise
 //     (Safari on iOS).
+//   - treats a playlist that ends (#EXT-X-ENDLIST) as a stopped broadcast, not a video to
+//     finish: the organisers took the stage off air, or the server shut down. It looks
+//     again every 2 s and plays the next run as soon as the playlist goes on (state
+//     'ended', for the page's off-air card).
 // States reported through `onstate(state)`: 'idle', 'waiting', 'playing', 'recovering',
-// 'offline' (no stream for this stage), 'unsupported'.
+// 'ended', 'offline' (no stream for this stage), 'unsupported'.
 //
 // The quality ladder and text tracks are reported too, for the page's own controls:
 //   onlevels(levels)   the ladder of the stream (hls.levels as {index, height, bitrate,
@@ -24,6 +28,17 @@ import Hls from 'hls.js';
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 8000;
 const MEDIA_RECOVERY_WINDOW_MS = 10000;
+const ENDED_POLL_MS = 2000;
+
+// The first variant's address in a master playlist, or null when `text` is a media
+// playlist itself.
+function firstVariant(text, base) {
+  const lines = text.split(/\r?\n/).map((line) => line.trim());
+  const at = lines.findIndex((line) => line.startsWith('#EXT-X-STREAM-INF'));
+  if (at < 0) return null;
+  const uri = lines.slice(at + 1).find((line) => line && !line.startsWith('#'));
+  return uri ? new URL(uri, new URL(base, window.location.href)).href : null;
+}
 
 export class LivePlayer {
   #video;
@@ -62,10 +77,10 @@ export class LivePlayer {
       this.#attempt = 0;
       this.#setState('playing');
     });
-    // A live playlist only ends when its pipeline stopped (the server shut down or the
-    // stage restarts): wait for the next one rather than showing a finished video.
+    // A live playlist only ends when its broadcast stopped: wait for the next run rather
+    // than showing a finished video.
     video.addEventListener('ended', () => {
-      if (this.#url) this.#retry('waiting');
+      if (this.#url) this.#ended();
     });
   }
 
@@ -196,25 +211,51 @@ export class LivePlayer {
     this.#retryTimer = setTimeout(() => this.#probeAndStart(generation), delay);
   }
 
+  // The broadcast stopped: nothing to play until the playlist goes on again.
+  #ended() {
+    const generation = this.#generation + 1;
+    this.#teardown();
+    this.#attempt = 0;
+    this.#setState('ended');
+    this.#retryTimer = setTimeout(() => this.#probeAndStart(generation), ENDED_POLL_MS);
+  }
+
   // Asks for the playlist before handing it to a player: a missing playlist is the
-  // normal state of a stage that is starting, not an error worth a player teardown.
+  // normal state of a stage that is starting, not an error worth a player teardown, and
+  // an ended one is a stage off air.
   async #probeAndStart(generation) {
     if (generation !== this.#generation) return;
-    let ok = false;
-    try {
-      const response = await fetch(this.#url, { cache: 'no-store' });
-      ok = response.ok;
-      await response.text();  // a playlist is small; reading it keeps the request clean
-    } catch {
-      ok = false;
-    }
+    const found = await this.#probe();
     if (generation !== this.#generation) return;
-    if (!ok) {
+    if (found === 'missing') {
       this.#retry(this.#state === 'playing' ? 'recovering' : this.#state);
+      return;
+    }
+    if (found === 'ended') {
+      this.#ended();
       return;
     }
     if (Hls.isSupported()) this.#startHls(generation);
     else this.#startNative(generation);
+  }
+
+  // 'live', 'ended' (#EXT-X-ENDLIST in the first variant's playlist) or 'missing'.
+  async #probe() {
+    const read = async (url) => {
+      const response = await fetch(url, { cache: 'no-store' });
+      const text = await response.text();  // a playlist is small; reading it keeps the request clean
+      return response.ok ? text : null;
+    };
+    try {
+      const first = await read(this.#url);
+      if (first === null) return 'missing';
+      const variant = firstVariant(first, this.#url);
+      const media = variant ? await read(variant) : first;
+      if (media === null) return 'missing';
+      return /^#EXT-X-ENDLIST/m.test(media) ? 'ended' : 'live';
+    } catch {
+      return 'missing';
+    }
   }
 
   #startHls(generation) {
@@ -244,6 +285,11 @@ export class LivePlayer {
       this.#video.play().catch(() => {
         // Autoplay refused even muted: the native controls let the visitor start it.
       });
+    });
+    // The playlist ended while playing: the broadcast stopped (hls.js would play out what
+    // it holds and stop on the last frame).
+    hls.on(Hls.Events.LEVEL_LOADED, (_event, data) => {
+      if (generation === this.#generation && data.details && !data.details.live) this.#ended();
     });
     hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
       if (generation === this.#generation) this.#onlevel(data.level);

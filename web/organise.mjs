@@ -2,15 +2,17 @@
 // organiser token, the event chosen, the live programme, and routing between the three
 // views (Timeline, Broadcast, Check-in), each in its own module.
 //
-// The token is kept in sessionStorage (this tab only), sent as `Authorization: Bearer` on
-// REST and as the `token` of the websocket's subscribe (web/programme_feed.mjs), which
-// keeps the event's `agenda:{event}` (and a selected panel's `panel:{session}`) live.
+// The token is kept in sessionStorage (this tab only; web/sign_in.mjs), sent as
+// `Authorization: Bearer` on REST and as the `auth` message of the console's one websocket
+// (web/programme_feed.mjs), which keeps the event's `agenda:{event}` live, a selected
+// panel's `panel:{session}` for the Timeline and `ops` for the Broadcast view.
 
 import { ProgrammeFeed } from './programme_feed.mjs';
 import { el, timeFormatter } from './agenda.mjs';
 import { pickLanguage, stringsFor } from './strings.mjs';
 import { organiseStrings } from './i18n/organise.mjs';
-import { createApi, whoIs } from './organise_api.mjs';
+import { createApi } from './organise_api.mjs';
+import { TokenSignIn } from './sign_in.mjs';
 import { createTimelineView } from './organise_timeline.mjs';
 import { createBroadcastView } from './organise_broadcast.mjs';
 import { createDeskView } from './organise_desk.mjs';
@@ -47,6 +49,8 @@ function applyStrings() {
 
 // --- signing in ---------------------------------------------------------------------
 
+let signInForm = null; // the TokenSignIn of the page's form, made in main()
+
 function showSignIn(messageKey = '', messageText = '') {
   stopConsole();
   $('organise-console').hidden = true;
@@ -59,39 +63,17 @@ function showSignIn(messageKey = '', messageText = '') {
   message.dataset.state = messageKey && messageKey !== 'signed_out' ? 'error' : '';
 }
 
-async function signIn(token, { fromStorage = false } = {}) {
-  const message = $('organise-sign-in-message');
-  if (!token) {
-    message.textContent = strings.t('token_empty');
-    message.dataset.state = 'error';
-    $('organise-token').focus();
-    return;
-  }
-  message.textContent = fromStorage ? '' : strings.t('signing_in');
-  message.dataset.state = '';
-  let account;
-  try {
-    account = await whoIs(token);
-  } catch (error) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    if (error.status === 401) showSignIn(fromStorage ? 'token_expired' : 'token_refused');
-    else showSignIn('err_network');
-    $('organise-token').focus();
-    return;
-  }
-  if (account.role !== 'organiser') {
-    sessionStorage.removeItem(TOKEN_KEY);
-    showSignIn('token_not_organiser', account.role);
-    $('organise-token').focus();
-    return;
-  }
-  sessionStorage.setItem(TOKEN_KEY, token);
-  $('organise-token').value = '';
-  await startConsole(token, account);
+// What a refused sign-in says (web/sign_in.mjs names the reasons).
+function refused(reason, { account, fromStorage }) {
+  if (reason === 'empty') showSignIn('token_empty');
+  else if (reason === 'unknown') showSignIn(fromStorage ? 'token_expired' : 'token_refused');
+  else if (reason === 'role') showSignIn('token_not_organiser', account?.role ?? '');
+  else showSignIn('err_network');
+  $('organise-token').focus();
 }
 
 function signOut(messageKey = 'signed_out') {
-  sessionStorage.removeItem(TOKEN_KEY);
+  signInForm.signOut();
   showSignIn(messageKey);
   $('organise-token').focus();
 }
@@ -172,6 +154,7 @@ async function startConsole(token, account) {
   const feed = new ProgrammeFeed({ token, poll: false });
   const listeners = new Set();
   const extraChannels = new Map(); // view → channels it follows besides the agenda
+  const followAll = () => feed.follow([`agenda:${ctx.event.id}`, ...[...extraChannels.values()].flat()]);
   const ctx = {
     strings,
     api,
@@ -183,10 +166,10 @@ async function startConsole(token, account) {
     serverNow: () => Date.now() + serverOffset,
     stageName(id) { return this.event.stages?.find((s) => s.id === id)?.name ?? id; },
     onEvent(listener) { listeners.add(listener); },
-    // A view's own channels (a panel's running order), followed with the agenda.
+    // A view's own channels (a panel's running order, `ops`), followed with the agenda.
     follow(view, channels) {
       extraChannels.set(view, channels);
-      feed.follow([`agenda:${ctx.event.id}`, ...[...extraChannels.values()].flat()]);
+      followAll();
     },
     // Shows a stored change at once; the websocket's delta follows with the same sessions.
     applyChanged(result) {
@@ -216,18 +199,23 @@ async function startConsole(token, account) {
     if (e.detail.event?.id === ctx.event.id) setEvent(e.detail.event);
   });
   feed.addEventListener('status', (e) => setConnection(e.detail.state));
+  // The token was revoked while the console was open.
+  feed.addEventListener('auth-error', () => signOut('token_expired'));
   select.onchange = () => {
     sessionStorage.setItem(EVENT_KEY, select.value);
     const next = events.find((e) => e.id === select.value);
     if (!next) return;
+    // The views start over on the new event; the one on screen is shown again, which
+    // also follows its channels again.
     extraChannels.clear();
     for (const view of Object.values(views)) view.reset?.();
     setEvent(next);
-    feed.follow([`agenda:${next.id}`]);
+    followAll();
+    showView(currentView());
   };
 
   setEvent(ctx.event);
-  feed.follow([`agenda:${ctx.event.id}`]);
+  followAll();
   feed.start();
   showView(currentView());
 }
@@ -236,9 +224,15 @@ async function startConsole(token, account) {
 
 function main() {
   applyStrings();
-  $('organise-sign-in-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    signIn($('organise-token').value.trim());
+  signInForm = new TokenSignIn({
+    storageKey: TOKEN_KEY,
+    roles: ['organiser'],
+    form: $('organise-sign-in-form'),
+    input: $('organise-token'),
+    button: $('organise-sign-in-form').querySelector('button[type="submit"]'),
+    busyLabel: strings.t('signing_in'),
+    onSignedIn: (token, account) => startConsole(token, account),
+    onRefused: refused,
   });
   $('organise-sign-out').addEventListener('click', () => signOut());
   $('organise-tabs').addEventListener('click', (event) => {
@@ -254,9 +248,7 @@ function main() {
     url.search = window.location.search;
     link.href = url.pathname + url.search;
   }
-  const stored = sessionStorage.getItem(TOKEN_KEY);
-  if (stored) signIn(stored, { fromStorage: true });
-  else showSignIn();
+  if (!signInForm.start()) showSignIn();
 }
 
 main();

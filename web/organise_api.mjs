@@ -49,10 +49,7 @@ export function createApi({ token, onUnauthorized = () => {} }) {
     post: (path, body, options = {}) => request('POST', path, { ...options, body }),
     put: (path, body, options = {}) => request('PUT', path, { ...options, body }),
     patch: (path, body, options = {}) => request('PATCH', path, { ...options, body }),
+    delete: (path) => request('DELETE', path),
   };
 }
 
-// Checks a token without keeping it: the account (GET /api/v1/me) or an ApiError.
-export async function whoIs(token) {
-  return createApi({ token }).get('/api/v1/me');
-}

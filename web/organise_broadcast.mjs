@@ -1,84 +1,30 @@
-// The Broadcast view: per stage, its source (kind and address as in docs/BROADCAST.md,
-// changed through the dry-run preview) and its live health from the `ops` websocket
-// channel (docs/PROTOCOL.md): what is on air (input or slate), the pipeline's and the
-// input's state, bitrate, frame rate, dropped frames, keyframe interval, picture size,
-// and the latest switches between input and slate.
+// The Broadcast view: per stage, what goes out (on air / off air / a slate with the
+// organiser's text: organise_on_air.mjs), its source (kind and address as in
+// docs/BROADCAST.md, changed through the dry-run preview) and its live health from the
+// `ops` websocket channel (docs/PROTOCOL.md): what is on air (input or slate), the
+// pipeline's and the input's state, bitrate, frame rate, dropped frames, keyframe
+// interval, picture size, and the latest switches between input and slate.
 //
-// The `ops` channel has its own websocket, authenticated with an `auth` message:
-// web/programme_feed.mjs passes on only the programme's channels.
+// The `ops` channel comes over the console's one websocket (ctx.feed, a ProgrammeFeed with
+// the organiser's token): followed from the first time the view is shown, so the switch
+// log keeps filling while another view is on screen.
 
 import { el } from './agenda.mjs';
-import { backoffDelay, websocketUrl } from './programme_feed.mjs';
 import { createPreview } from './organise_preview.mjs';
+import { createOnAirControl } from './organise_on_air.mjs';
 
 const SOURCE_KINDS = ['test_pattern', 'srt', 'rtmp', 'rtsp', 'file'];
 const LOWER_THIRDS = ['automatic', 'burned_in', 'player', 'off'];
 const PLACEHOLDERS = { srt: 'srt://:9000', rtmp: 'rtmp://127.0.0.1:1935/live/KEY', rtsp: 'rtsp://camera/stream', file: '/media/recordings' };
 const MAX_SWITCHES = 5;
 
-// One websocket following `ops`, reconnecting with backoff. onMessage gets every message.
-class OpsFeed {
-  #token;
-  #onMessage;
-  #socket = null;
-  #attempt = 0;
-  #timer = 0;
-  #stopped = true;
-
-  constructor(token, onMessage) {
-    this.#token = token;
-    this.#onMessage = onMessage;
-  }
-
-  start() {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    this.#connect();
-  }
-
-  stop() {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    if (this.#socket) {
-      this.#socket.onclose = null;
-      this.#socket.close(1000);
-      this.#socket = null;
-    }
-  }
-
-  #connect() {
-    if (this.#stopped) return;
-    const socket = new WebSocket(websocketUrl());
-    this.#socket = socket;
-    socket.onopen = () => {
-      this.#attempt = 0;
-      socket.send(JSON.stringify({ type: 'auth', token: this.#token }));
-      socket.send(JSON.stringify({ type: 'subscribe', channels: ['ops'] }));
-    };
-    socket.onmessage = (message) => {
-      try {
-        this.#onMessage(JSON.parse(message.data));
-      } catch {
-        // not JSON: ignored
-      }
-    };
-    socket.onclose = () => {
-      if (this.#socket !== socket) return;
-      this.#socket = null;
-      if (this.#stopped) return;
-      this.#timer = setTimeout(() => this.#connect(), backoffDelay(this.#attempt));
-      this.#attempt += 1;
-    };
-  }
-}
-
 export function createBroadcastView(root, ctx) {
   const { strings, api } = ctx;
   const health = new Map();    // stage id → latest health object
   const switches = new Map();  // stage id → [switch messages], newest first
+  const controls = new Map();  // stage id → its on-air control (organise_on_air.mjs)
   let sources = new Map();     // stage id → {source, lower_third} from programme.json
   let visible = false;
-  const ops = new OpsFeed(ctx.api.token, onOps);
 
   const list = el('div', { class: 'organise-stages', id: 'organise-stages' });
   const previewHost = el('div', { class: 'organise-preview-host' });
@@ -92,14 +38,13 @@ export function createBroadcastView(root, ctx) {
   const stagesOfEvent = () => new Set((ctx.event.stages ?? []).map((s) => s.id));
 
   function onOps(message) {
-    if (message.channel === 'system' && message.type === 'error' && message.subject === 'ops') {
-      preview.showError({ code: message.error?.code ?? 'forbidden', message: message.error?.message ?? '' });
-      return;
-    }
-    if (message.channel !== 'ops' || !stagesOfEvent().has(message.stage)) return;
+    if (!stagesOfEvent().has(message.stage)) return;
     if (message.type === 'health' && message.health) {
       health.set(message.stage, { ...message.health, received: message.server_time });
       renderHealth(message.stage);
+      controls.get(message.stage)?.update(message.health.control);
+    } else if (message.type === 'control') {
+      controls.get(message.stage)?.update(message);
     } else if (message.type === 'switch') {
       const log = [message, ...(switches.get(message.stage) ?? [])].slice(0, MAX_SWITCHES);
       switches.set(message.stage, log);
@@ -123,6 +68,7 @@ export function createBroadcastView(root, ctx) {
       try {
         health.set(stage.id, await api.get(`/api/v1/stages/${encodeURIComponent(stage.id)}/health`));
         renderHealth(stage.id);
+        controls.get(stage.id)?.update(health.get(stage.id).control);
       } catch {
         // the ops channel brings it within 5 s
       }
@@ -216,6 +162,15 @@ export function createBroadcastView(root, ctx) {
     return form;
   }
 
+  // The stage's control, made once and kept across renders: it holds the focus and a
+  // slate text being typed.
+  function controlOf(stage) {
+    if (!controls.has(stage.id)) controls.set(stage.id, createOnAirControl(stage, { strings, api }));
+    const control = controls.get(stage.id);
+    if (!control.control) control.update(health.get(stage.id)?.control);
+    return control.element;
+  }
+
   function render() {
     if (!visible) return;
     const stages = (ctx.event.stages ?? []);
@@ -223,27 +178,34 @@ export function createBroadcastView(root, ctx) {
       class: 'organise-stage', 'data-stage': stage.id, 'aria-labelledby': `organise-stage-${stage.id}`,
     },
     el('h3', { id: `organise-stage-${stage.id}` }, stage.name),
-    stage.broadcast === false ? el('p', {}, strings.t('offline')) : el('div', { class: 'organise-stage-columns' },
-      el('div', { class: 'organise-health', 'data-health': stage.id, role: 'group', 'aria-label': strings.t('health_heading') }),
-      renderSourceForm(stage)))));
+    ...(stage.broadcast === false ? [el('p', {}, strings.t('offline'))] : [
+      controlOf(stage),
+      el('div', { class: 'organise-stage-columns' },
+        el('div', { class: 'organise-health', 'data-health': stage.id, role: 'group', 'aria-label': strings.t('health_heading') }),
+        renderSourceForm(stage))]))));
     for (const stage of stages) renderHealth(stage.id);
   }
+
+  ctx.feed.addEventListener('ops', (e) => onOps(e.detail));
+  ctx.feed.addEventListener('refused', (e) => {
+    if (e.detail.channel === 'ops') preview.showError({ code: e.detail.code || 'forbidden', message: e.detail.message });
+  });
 
   return {
     async show() {
       visible = true;
-      ops.start();
+      ctx.follow('broadcast', ['ops']);
       await loadSources();
       render();
       loadHealth();
     },
     hide() { visible = false; },
+    // Another event: the shell shows the view again when it is on screen.
     reset() {
       health.clear();
       switches.clear();
+      controls.clear();
       sources = new Map();
-      if (visible) this.show();
     },
-    destroy() { ops.stop(); },
   };
 }

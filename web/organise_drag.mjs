@@ -2,8 +2,8 @@
 // (up and down in time, sideways onto another stage's track), its bottom handle to change
 // its length. Snaps to 5 minutes. What the drag proposes goes to `onMove` / `onResize`,
 // which preview it through the API's dry run before anything is stored; the block then
-// springs back until the programme says otherwise. The keyboard way to do the same is the
-// edit form's start and duration fields.
+// springs back until the programme says otherwise. The keyboard's way to do the same is
+// organise_block_keys.mjs (arrow keys on the block), or the edit form's start and length.
 
 const SNAP_MINUTES = 5;
 const THRESHOLD_PX = 5;

@@ -3,11 +3,14 @@
 // organiser does during the day (start now, end now, running late, swap, cancel/restore),
 // its edit form (title, abstract, theme, start, duration), its people and their order, and
 // for a panel the moderator's "next speaker". Every change goes through the dry-run
-// preview (organise_preview.mjs). Kept live by the shell from `agenda:{event}`.
+// preview (organise_preview.mjs). Kept live by the shell from `agenda:{event}`. A block is
+// moved or resized by dragging (organise_drag.mjs) or from the keyboard with the arrow keys
+// (organise_block_keys.mjs).
 
 import { el } from './agenda.mjs';
 import { createPreview } from './organise_preview.mjs';
 import { enableDrag } from './organise_drag.mjs';
+import { enableBlockKeys } from './organise_block_keys.mjs';
 import { eventDays, instantFromLocal, isoUtc, localClock, localDate } from './organise_time.mjs';
 
 const PX_PER_MINUTE = 2;
@@ -28,6 +31,7 @@ export function createTimelineView(root, ctx) {
     peopleDraft: null,   // [{id, name, role}] while the people list is being edited
     panel: null,         // the selected panel's latest `panel` message
     allPeople: null,     // people of the event's programme file, for "add a person"
+    keyChange: null,     // {id, kind, delta}: a move or resize being made with the arrow keys
     visible: false,
   };
 
@@ -36,9 +40,12 @@ export function createTimelineView(root, ctx) {
   const daySelect = el('select', { id: 'organise-day' });
   const tracks = el('div', { class: 'organise-timeline', id: 'organise-timeline' });
   const detail = el('section', { class: 'organise-detail', id: 'organise-detail', 'aria-labelledby': 'organise-detail-heading' });
+  // Says what the arrow keys did to a session, which a screen reader cannot see on the block.
+  const keyStatus = el('p', { class: 'visually-hidden', id: 'organise-timeline-keys', role: 'status', 'aria-live': 'polite' });
   root.append(
     el('h2', { id: 'organise-timeline-heading', tabindex: '-1' }, strings.t('timeline_heading')),
-    el('p', { class: 'organise-help' }, strings.t('timeline_help')),
+    el('p', { class: 'organise-help', id: 'organise-timeline-help' }, strings.t('timeline_help')),
+    keyStatus,
     el('p', { class: 'organise-field organise-field-inline' },
       el('label', { for: 'organise-day' }, strings.t('day_label')), daySelect),
     el('div', { class: 'organise-timeline-layout' }, tracks, detail));
@@ -133,6 +140,7 @@ export function createTimelineView(root, ctx) {
     const block = el('button', {
       type: 'button', class: 'organise-block', 'data-session-id': s.id,
       'aria-pressed': s.id === state.selected ? 'true' : 'false',
+      'aria-keyshortcuts': 'ArrowUp ArrowDown Shift+ArrowUp Shift+ArrowDown',
     },
     el('span', { class: 'organise-block-time' }, range(s)),
     el('span', { class: 'organise-block-title', lang: s.language || null }, s.title),
@@ -145,16 +153,32 @@ export function createTimelineView(root, ctx) {
       style: `top:${top}px;height:${height}px`,
     }, block, handle);
     block.addEventListener('click', () => select(s.id));
-    enableDrag({
-      item, block, handle, pxPerMinute: PX_PER_MINUTE,
+    const gesture = {
+      item, block,
       canMove: () => s.state === 'scheduled' || s.state === 'cancelled',
       label: (kind, delta) => (kind === 'move'
         ? ctx.formatTime(isoUtc(Date.parse(s.start) + delta * MINUTE))
         : `${Math.max(5, s.duration_minutes + delta)} min`),
       onMove: (delta, stage) => proposeMove(s, delta, stage),
       onResize: (delta) => proposeDuration(s, Math.max(5, s.duration_minutes + delta)),
+    };
+    enableDrag({ ...gesture, handle, pxPerMinute: PX_PER_MINUTE });
+    const kept = state.keyChange?.id === s.id ? state.keyChange : null;
+    enableBlockKeys({
+      ...gesture,
+      pending: kept && { kind: kept.kind, delta: kept.delta },
+      minResize: 5 - s.duration_minutes,
+      onPending: (change, why) => {
+        state.keyChange = change ? { id: s.id, ...change } : null;
+        if (why === 'key') announceKeyChange(s, change, gesture.label);
+      },
     });
     return item;
+  }
+
+  function announceKeyChange(s, change, label) {
+    keyStatus.textContent = !change ? strings.t('keys_dropped', { title: s.title })
+      : strings.t(change.kind === 'move' ? 'keys_move' : 'keys_resize', { title: s.title, value: label(change.kind, change.delta) });
   }
 
   function proposeMove(s, delta, stage) {
@@ -483,6 +507,7 @@ export function createTimelineView(root, ctx) {
       state.allPeople = null;
       state.peopleDraft = null;
       state.formDirty = false;
+      state.keyChange = null;
     },
     destroy() { clearInterval(clock); },
   };

@@ -1,11 +1,15 @@
-// The programme as the server pushes it: one websocket to /ws (docs/PROTOCOL.md) that
-// reconnects with backoff, plus GET /api/v1/programme for the first paint and as a
-// fallback while the websocket is down.
+// The one websocket of a page: /ws (docs/PROTOCOL.md), reconnecting with backoff, plus
+// GET /api/v1/programme for the first paint and as a fallback while the websocket is down.
+// Every page that talks to /ws does it through this class, so reconnecting, resuming and
+// the token live in one place.
 //
 // The page says which channels it follows (`follow([...names])`); the feed subscribes to
 // them whenever the socket opens, and on reconnecting asks each `agenda:{event}` only for
 // what it missed since the revision it holds (the server answers with the missed deltas,
-// or a fresh snapshot when it is too far behind).
+// or a fresh snapshot when it is too far behind). With a token, the first message on every
+// connection is `{"type": "auth", "token"}`, so the privileged channels (`ops`,
+// `stats:{event}`, a speaker's unpublished panels) and the public ones share the socket,
+// and a refused token does not take the public channels down with it.
 //
 // Events dispatched (CustomEvent, payload in `detail`):
 //   snapshot  {event, rev, server_time}        an `agenda:{event}` snapshot, an event of
@@ -13,6 +17,22 @@
 //                                              an `agenda` delta applied
 //   now       {stage, now, next, server_time}  a `now:{stage}` message
 //   panel     {...panel message}               a `panel:{session}` running order
+//   stats     {...viewers message}             a `stats:{event}` `viewers` push: {channel,
+//                                              event, server_time, agenda_screens,
+//                                              web_viewers, stages: [{stage, name,
+//                                              viewers, screens}]}
+//   ops       {...ops message}                 an `ops` message as it came, with its `type`
+//                                              and `stage`: `health` {health}, `switch`
+//                                              {on_air: 'input'|'slate', reason, at},
+//                                              `control` {on_air: bool, slate: null|{text}};
+//                                              types added later pass through the same way
+//   subscribed {channel, ...}                  the server acknowledged a followed channel
+//   refused   {channel, code, message}         the server refused a followed channel
+//                                              (forbidden, unauthorized, unknown_channel, …)
+//   authenticated {account, server_time}       the token was accepted: {name, role, events}
+//   auth-error {code, message}                 the token was refused (unknown or revoked);
+//                                              the feed keeps running on the public
+//                                              channels, the page decides what to do
 //   removed   {channel}                         a followed channel is gone
 //   status    {state: 'connecting' | 'open' | 'closed', attempt}
 //   empty     {}                                the fetched programme has no events
@@ -23,13 +43,13 @@ const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 15000;
 const FALLBACK_POLL_MS = 15000;
 
-export function websocketUrl(loc = window.location) {
+function websocketUrl(loc = window.location) {
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/ws`;
 }
 
 // Exponential backoff with jitter so that a restarted server is not hit by every
 // viewer in the same millisecond.
-export function backoffDelay(attempt, min = RECONNECT_MIN_MS, max = RECONNECT_MAX_MS) {
+function backoffDelay(attempt, min = RECONNECT_MIN_MS, max = RECONNECT_MAX_MS) {
   const base = Math.min(max, min * 2 ** Math.max(0, attempt));
   return Math.round(base / 2 + Math.random() * (base / 2));
 }
@@ -74,9 +94,7 @@ export class ProgrammeFeed extends EventTarget {
       const known = name.startsWith('agenda:') ? this.#events.get(name.slice('agenda:'.length)) : null;
       return known && Number.isFinite(known.rev) ? { channel: name, rev: known.rev } : name;
     });
-    const message = { type: 'subscribe', channels };
-    if (this.#token) message.token = this.#token;
-    this.#socket.send(JSON.stringify(message));
+    this.#socket.send(JSON.stringify({ type: 'subscribe', channels }));
   }
 
   start() {
@@ -91,6 +109,7 @@ export class ProgrammeFeed extends EventTarget {
     clearTimeout(this.#pollTimer);
     if (this.#socket) {
       this.#socket.onclose = null;
+      this.#socket.onmessage = null;
       this.#socket.close(1000);
       this.#socket = null;
     }
@@ -117,6 +136,9 @@ export class ProgrammeFeed extends EventTarget {
     this.#socket = socket;
     socket.onopen = () => {
       this.#attempt = 0;
+      // The server handles a connection's messages in order: the token holds before the
+      // subscribe that needs it.
+      if (this.#token) socket.send(JSON.stringify({ type: 'auth', token: this.#token }));
       if (this.#channels.size) this.#subscribe([...this.#channels]);
       this.#emit('status', { state: 'open', attempt: 0 });
     };
@@ -148,7 +170,11 @@ export class ProgrammeFeed extends EventTarget {
       return;
     }
     const channel = typeof message?.channel === 'string' ? message.channel : '';
-    if (channel.startsWith('agenda:') && message.type === 'snapshot' && message.event) {
+    if (channel === 'system') {
+      this.#system(message);
+    } else if (message.type === 'subscribed' && this.#channels.has(channel)) {
+      this.#emit('subscribed', message);
+    } else if (channel.startsWith('agenda:') && message.type === 'snapshot' && message.event) {
       this.#snapshot(message.event, message.rev, message.server_time);
     } else if (channel.startsWith('agenda:') && message.type === 'delta') {
       this.#delta(message);
@@ -156,8 +182,6 @@ export class ProgrammeFeed extends EventTarget {
       this.#emit('panel', message);
     } else if (message.type === 'removed' && this.#channels.has(channel)) {
       this.#emit('removed', { channel });
-    } else if (channel === 'system' && message.type === 'error') {
-      console.warn(`programme feed: the server refused a request: ${message.error?.code}: ${message.error?.message}`);
     } else if (channel.startsWith('now:') && message.type === 'now') {
       this.#emit('now', {
         stage: message.stage ?? channel.slice('now:'.length),
@@ -165,6 +189,29 @@ export class ProgrammeFeed extends EventTarget {
         next: message.next ?? null,
         server_time: message.server_time,
       });
+    } else if (channel.startsWith('stats:') && message.type === 'viewers') {
+      this.#emit('stats', message);
+    } else if (channel === 'ops' && typeof message.stage === 'string') {
+      this.#emit('ops', message);
+    }
+  }
+
+  // The `system` channel: the token's answer, and refusals. An error about the token
+  // itself names no channel (`subject`); one about a channel names it.
+  #system(message) {
+    if (message.type === 'authenticated') {
+      this.#emit('authenticated', { account: message.account ?? null, server_time: message.server_time });
+      return;
+    }
+    if (message.type !== 'error') return;
+    const code = message.error?.code ?? '';
+    const text = message.error?.message ?? '';
+    if (!message.subject && code === 'unauthorized' && this.#token) {
+      this.#emit('auth-error', { code, message: text });
+    } else if (message.subject && this.#channels.has(message.subject)) {
+      this.#emit('refused', { channel: message.subject, code, message: text });
+    } else {
+      console.warn(`programme feed: the server refused a request: ${code}: ${text}`);
     }
   }
 

@@ -3,17 +3,19 @@
 // tables per session, stage and day, sortable and downloadable as CSV.
 //
 // Sign-in: a staff or organiser token, pasted once and kept in sessionStorage (this tab
-// only) until "sign out". Every request carries it as a bearer token; the websocket sends
-// it in its subscribe message (docs/PROTOCOL.md, "Tokens").
+// only) until "sign out" (web/sign_in.mjs). Every request carries it as a bearer token;
+// the page's one websocket (web/programme_feed.mjs) sends it as its `auth` message
+// (docs/PROTOCOL.md, "Tokens").
 //
 // Data: GET /api/v1/me (who, which events), GET /api/v1/stats/events/{event} (the report:
 // docs/API.md "Statistics", figures as docs/STATISTICS.md counts them), …/series?stage=S
 // per stage, …/{table}.csv for the downloads, and `stats:{event}` on /ws pushing `viewers`
 // every 5 s. The report is fetched again every minute while the page is open.
 
-import { backoffDelay, websocketUrl } from './programme_feed.mjs';
+import { ProgrammeFeed } from './programme_feed.mjs';
 import { STATS_STRINGS } from './i18n/stats.mjs';
 import { languageSwitch } from './language_switch.mjs';
+import { TokenSignIn } from './sign_in.mjs';
 import { ViewersChart } from './stats_chart.mjs';
 import { SortableTable } from './stats_table.mjs';
 import { pickLanguage, stringsFor } from './strings.mjs';
@@ -38,7 +40,7 @@ const state = {
   report: null,
   timeZone: 'UTC',
   chart: null,
-  socket: null,
+  feed: null,          // the websocket, following `stats:{event}` while signed in
   refreshTimer: 0,
   loadSerial: 0,       // the newest load; answers of older ones are dropped
   liveViewers: null,   // the latest `viewers` push
@@ -136,6 +138,8 @@ function showSignIn(messageKey = '') {
   $('stats-token').setAttribute('aria-invalid', messageKey ? 'true' : 'false');
 }
 
+let signInForm = null; // the TokenSignIn of the page's form, made in start()
+
 function signOut(messageKey = '') {
   state.token = '';
   state.me = null;
@@ -145,47 +149,24 @@ function signOut(messageKey = '') {
   state.loadSerial += 1;
   state.chart = null;
   $('stats-chart').replaceChildren();
-  try {
-    sessionStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // Storage blocked: nothing was kept.
-  }
-  $('stats-token').value = '';
+  signInForm.signOut();
   showSignIn(messageKey);
   $('stats-token').focus();
 }
 
-// Checks the token with GET /api/v1/me: only staff and organisers read statistics.
-async function signIn(token, { fromStorage = false } = {}) {
-  if (!token) {
-    showSignIn('refused_empty');
-    return;
-  }
-  const button = $('stats-signin-button');
-  button.disabled = true;
-  button.textContent = t('signing_in');
-  try {
-    const me = await (await api('/api/v1/me', { token })).json();
-    if (me.role !== 'staff' && me.role !== 'organiser') {
-      signOut('refused_role');
-      return;
-    }
-    state.token = token;
-    state.me = me;
-    try {
-      sessionStorage.setItem(TOKEN_KEY, token);
-    } catch {
-      // Storage blocked: signed in for as long as the page is open.
-    }
-    await showDashboard(!fromStorage);
-  } catch (error) {
-    if (error.status === 401) signOut('refused_unknown');
-    else if (error.status === 403) signOut('refused_role');
-    else showSignIn('refused_network');
-  } finally {
-    button.disabled = false;
-    button.textContent = t('signin');
-  }
+// What a refused sign-in says (web/sign_in.mjs names the reasons): only staff and
+// organisers read statistics.
+function refused(reason) {
+  if (reason === 'empty') showSignIn('refused_empty');
+  else if (reason === 'unknown') signOut('refused_unknown');
+  else if (reason === 'role') signOut('refused_role');
+  else showSignIn('refused_network');
+}
+
+async function signedIn(token, me, { fromStorage }) {
+  state.token = token;
+  state.me = me;
+  await showDashboard(!fromStorage);
 }
 
 // --- the dashboard ----------------------------------------------------------------------
@@ -462,108 +443,44 @@ function renderChartText() {
 
 // --- live: stats:{event} ----------------------------------------------------------------
 
-// A small websocket client of its own: the programme feed ignores channels it does not
-// know, and this page needs nothing else from it.
-class StatsSocket {
-  #event;
-  #token;
-  #onViewers;
-  #onState;
-  #socket = null;
-  #attempt = 0;
-  #timer = 0;
-  #stopped = false;
-
-  constructor(event, token, { onViewers, onState }) {
-    this.#event = event;
-    this.#token = token;
-    this.#onViewers = onViewers;
-    this.#onState = onState;
-  }
-
-  start() {
-    this.#connect();
-  }
-
-  stop() {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    if (this.#socket) {
-      this.#socket.onclose = null;
-      this.#socket.close(1000);
-      this.#socket = null;
-    }
-  }
-
-  #connect() {
-    if (this.#stopped) return;
-    this.#onState('connecting');
-    let socket;
-    try {
-      socket = new WebSocket(websocketUrl());
-    } catch {
-      this.#retry();
-      return;
-    }
-    this.#socket = socket;
-    const channel = `stats:${this.#event}`;
-    socket.onopen = () => {
-      this.#attempt = 0;
-      socket.send(JSON.stringify({ type: 'subscribe', channels: [channel], token: this.#token }));
-    };
-    socket.onmessage = (message) => {
-      let data;
-      try {
-        data = JSON.parse(message.data);
-      } catch {
-        return;
-      }
-      if (data.channel === channel && data.type === 'subscribed') this.#onState('open');
-      else if (data.channel === channel && data.type === 'viewers') this.#onViewers(data);
-      else if (data.channel === 'system' && data.type === 'error' && data.subject === channel) {
-        this.#onState('refused', data.error?.code);
-      }
-    };
-    socket.onclose = () => {
-      if (this.#socket !== socket) return;
-      this.#socket = null;
-      this.#onState('closed');
-      this.#retry();
-    };
-  }
-
-  #retry() {
-    if (this.#stopped) return;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#connect(), backoffDelay(this.#attempt));
-    this.#attempt += 1;
-  }
-}
-
+// The page's one websocket, made at the first event shown and kept until sign out; a
+// change of event follows the new event's channel on the same socket.
 function startLive() {
-  stopLive();
   state.liveViewers = null;
   renderNow();
-  state.socket = new StatsSocket(state.event, state.token, {
-    onViewers: onViewers,
-    onState: (kind, code) => {
-      const node = $('stats-live');
-      node.dataset.state = kind === 'open' ? 'live' : 'reconnecting';
-      node.textContent = kind === 'open' ? t('live_on') : t('live_off');
-      if (kind === 'refused') {
-        // The token was revoked, or may not follow this event: say so, stop retrying.
-        state.socket?.stop();
-        if (code === 'unauthorized') signOut('refused_unknown');
-        else setStatus(t('refused_forbidden'));
+  setLive(false);
+  if (!state.feed) {
+    const feed = new ProgrammeFeed({ token: state.token, poll: false });
+    const mine = (channel) => channel === `stats:${state.event}`;
+    feed.addEventListener('stats', (e) => { if (mine(e.detail.channel)) onViewers(e.detail); });
+    feed.addEventListener('subscribed', (e) => { if (mine(e.detail.channel)) setLive(true); });
+    feed.addEventListener('status', (e) => { if (e.detail.state !== 'open') setLive(false); });
+    // The token was revoked, or may not follow this event: say so, stop following.
+    feed.addEventListener('auth-error', () => signOut('refused_unknown'));
+    feed.addEventListener('refused', (e) => {
+      if (!mine(e.detail.channel)) return;
+      if (e.detail.code === 'unauthorized') {
+        signOut('refused_unknown');
+        return;
       }
-    },
-  });
-  state.socket.start();
+      feed.follow([]);
+      setStatus(t('refused_forbidden'));
+    });
+    state.feed = feed;
+    feed.start();
+  }
+  state.feed.follow([`stats:${state.event}`]);
+}
+
+function setLive(live) {
+  const node = $('stats-live');
+  node.dataset.state = live ? 'live' : 'reconnecting';
+  node.textContent = live ? t('live_on') : t('live_off');
 }
 
 function stopLive() {
-  state.socket?.stop();
-  state.socket = null;
+  state.feed?.stop();
+  state.feed = null;
   clearTimeout(state.refreshTimer);
 }
 
@@ -627,9 +544,15 @@ async function download(table, button) {
 
 function start() {
   applyStrings();
-  $('stats-signin-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    signIn($('stats-token').value.trim());
+  signInForm = new TokenSignIn({
+    storageKey: TOKEN_KEY,
+    roles: ['staff', 'organiser'],
+    form: $('stats-signin-form'),
+    input: $('stats-token'),
+    button: $('stats-signin-button'),
+    busyLabel: t('signing_in'),
+    onSignedIn: signedIn,
+    onRefused: refused,
   });
   $('stats-sign-out').addEventListener('click', () => signOut());
   $('stats-event').addEventListener('change', (event) => {
@@ -653,14 +576,7 @@ function start() {
   for (const button of document.querySelectorAll('[data-csv]')) {
     button.addEventListener('click', () => download(button.dataset.csv, button));
   }
-  let stored = '';
-  try {
-    stored = sessionStorage.getItem(TOKEN_KEY) ?? '';
-  } catch {
-    // Storage blocked: sign in again.
-  }
-  if (stored) signIn(stored, { fromStorage: true });
-  else showSignIn();
+  if (!signInForm.start()) showSignIn();
 }
 
 start();

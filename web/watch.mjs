@@ -6,8 +6,10 @@
 // read), else the first event and its first broadcast stage. Switching stage pushes
 // /watch/{stage} (history.pushState; back and forward work) without reloading.
 //
-// Off air: a stage without a stream, or with nothing on now, shows the next session on
-// it with a countdown instead of a player (and counts no viewer).
+// Off air: a stage without a stream, with nothing on now, or whose broadcast the
+// organisers stopped (its playlist ended: the player's 'ended'), shows the next session on
+// it with a countdown instead of a player (and counts no viewer). A stopped broadcast keeps
+// the player watching, so the picture comes back by itself when the stage goes on air.
 //
 // Freshness: snapshots are applied when their revision (then server_time) is not older
 // than what the page has, and a stage's now/next when its server_time is not older, so a
@@ -50,6 +52,7 @@ const state = {
   clockOffsetMs: 0,       // server clock minus this browser's clock
   everConnected: false,
   offAir: null,
+  stopped: false,         // the stage should be on, but its broadcast was stopped
 };
 
 const serverNow = () => Date.now() + state.clockOffsetMs;
@@ -316,25 +319,37 @@ function renderNowNext() {
 }
 
 // Plays the stage's stream while something is on it; otherwise the off-air card.
+let renderingOffAir = false;  // player.load() reports states while this runs
+
 function renderOffAir() {
   const stage = currentStage();
   const event = currentEvent();
   if (!stage || !event) return;
   const { now } = nowNextOfStage();
   const hls = stage.live?.hls ?? null;
-  const offAir = !hls || !now;
+  const planned = Boolean(hls && now);
+  renderingOffAir = true;
+  try {
+    player.load(planned ? hls : null);
+  } finally {
+    renderingOffAir = false;
+  }
+  const stopped = planned && player.state === 'ended';
+  const offAir = !planned || stopped;
   state.offAir = offAir;
+  state.stopped = stopped;
   $('player').dataset.offAir = String(offAir);
   $('off-air').hidden = !offAir;
   $('player-controls').hidden = offAir;
-  player.load(offAir ? null : hls);
   heartbeat.watch(offAir ? null : { stage: stage.id });
   renderPlayerState(player.state);
   if (!offAir) return;
 
   const { formatTime } = formatters(event);
-  $('off-air-reason').textContent = hls ? '' : strings.t('off_air_no_stream', { stage: stage.name });
-  $('off-air-reason').hidden = Boolean(hls);
+  const reason = stopped ? strings.t('off_air_stopped', { stage: stage.name })
+    : hls ? '' : strings.t('off_air_no_stream', { stage: stage.name });
+  $('off-air-reason').textContent = reason;
+  $('off-air-reason').hidden = !reason;
   const next = nextOnStage();
   $('off-air-next').hidden = !next;
   $('off-air').dataset.sessionId = next?.id ?? '';
@@ -346,8 +361,7 @@ function renderOffAir() {
     $('off-air-ics').href = sessionIcs(next);
   } else {
     $('off-air-reason').hidden = false;
-    $('off-air-reason').textContent = [hls ? '' : strings.t('off_air_no_stream', { stage: stage.name }),
-      strings.t('off_air_nothing')].filter(Boolean).join(' ');
+    $('off-air-reason').textContent = [reason, strings.t('off_air_nothing')].filter(Boolean).join(' ');
   }
 }
 
@@ -393,7 +407,11 @@ function tick() {
 
 const video = $('video');
 const player = new LivePlayer(video, {
-  onstate: renderPlayerState,
+  // The broadcast stopping or coming back changes the card, not only the player's message.
+  onstate: (playerState) => {
+    if (!renderingOffAir && (playerState === 'ended') !== state.stopped) renderOffAir();
+    else renderPlayerState(playerState);
+  },
   onlevels: renderLevels,
   onlevel: renderCurrentLevel,
   ontracks: (count) => {

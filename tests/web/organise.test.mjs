@@ -3,7 +3,9 @@
 // unknown codes, today's count), a delay made in the console with its dry-run preview
 // reaching the attendee page and the speaker's phone without a reload, the moderator's
 // "next speaker" reaching the speaker's phone, refusals in plain words, live broadcast
-// health from the `ops` channel, and an accessibility audit with screenshots.
+// health from the `ops` channel, an accessibility audit with screenshots, and moving and
+// resizing sessions on the timeline with real mouse drags and with the arrow keys, each
+// through its dry-run preview and checked in the stored programme.
 //
 // Run: node --test tests/web/organise.test.mjs (ctest: web.organise).
 
@@ -65,10 +67,12 @@ async function openPage(path, { viewport = DESKTOP, locale = 'sv-SE' } = {}) {
   const origin = new URL(server.url).origin;
   const foreign = [];
   const errors = [];
+  const sockets = [];  // every websocket the page opened
   page.on('request', (request) => {
     if (!request.url().startsWith(`${origin}/`) && !/^(blob|data):/.test(request.url())) foreign.push(request.url());
   });
   page.on('websocket', (socket) => {
+    sockets.push(socket.url());
     if (!socket.url().startsWith(`ws://${new URL(server.url).host}/`)) foreign.push(socket.url());
   });
   page.on('pageerror', (error) => errors.push(error.message));
@@ -77,7 +81,7 @@ async function openPage(path, { viewport = DESKTOP, locale = 'sv-SE' } = {}) {
     assert.deepEqual(foreign, [], 'no request to another host');
     assert.deepEqual(errors, [], 'no uncaught page errors');
   };
-  return { context, page, done };
+  return { context, page, done, sockets };
 }
 
 // The console, signed in with the organiser's token through its form.
@@ -348,8 +352,8 @@ test('the console passes the accessibility audit: the timeline on a desktop, the
 
 // --- 6. live broadcast health -----------------------------------------------------------
 
-test('broadcast: the stage\'s health arrives and updates live from the ops channel', { timeout: 60_000 }, async () => {
-  const { context, page, done } = await openConsole('/organise/broadcast', { locale: 'en-GB' });
+test('broadcast: the stage\'s health arrives live from the ops channel, on the console\'s one websocket', { timeout: 60_000 }, async () => {
+  const { context, page, done, sockets } = await openConsole('/organise/broadcast', { locale: 'en-GB' });
   try {
     const health = page.locator('[data-health="stora-salen"]');
     await eventually('the stage live on its input', async () => {
@@ -362,8 +366,270 @@ test('broadcast: the stage\'s health arrives and updates live from the ops chann
       assert.notEqual(await text(health.locator('[data-fact="updated"]')), first);
     }, { timeoutMs: 15_000 });
     assert.equal(await page.getByLabel('Kind of source').inputValue(), 'test_pattern');
+    // The agenda and `ops` share one socket (web/programme_feed.mjs); switching views
+    // opens no other.
+    await page.getByRole('link', { name: 'Timeline' }).click();
+    await page.locator('.organise-block').first().waitFor();
+    await page.getByRole('link', { name: 'Broadcast' }).click();
+    await health.locator('[data-fact="state"]').waitFor();
+    assert.equal(sockets.length, 1, `one websocket: ${sockets}`);
     done();
   } finally {
     await context.close();
   }
 });
+
+// --- 7. drag to move and resize ----------------------------------------------------------
+
+// A session as GET /api/v1/programme has it now.
+async function programmeSession(id) {
+  const { status, body } = await api('GET', '/api/v1/programme', { token: null });
+  assert.equal(status, 200);
+  const found = body.events.find((e) => e.id === EVENT)?.sessions.find((s) => s.id === id);
+  assert.ok(found, `${id} in the programme`);
+  return found;
+}
+
+const clock = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, hour: '2-digit', minute: '2-digit' });
+const range = (startMs, endMs) => `${clock.format(new Date(startMs))}–${clock.format(new Date(endMs))}`;
+const blockItem = (page, id) => page.locator(`.organise-block-item:has(> [data-session-id="${id}"])`);
+
+// A real mouse gesture: press at the middle of `locator`, move `dy` pixels in small steps
+// (the timeline draws 2 px a minute and snaps to 5 minutes), release.
+async function dragBy(page, locator, dy) {
+  await locator.scrollIntoViewIfNeeded();
+  const box = await locator.boundingBox();
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  const className = await page.evaluate(([px, py]) => document.elementFromPoint(px, py)?.closest('.organise-block, .organise-resize')?.className, [x, y]);
+  assert.equal(className, await locator.getAttribute('class'), 'the gesture starts on what it means to drag');
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i += 1) await page.mouse.move(x, y + (dy * i) / 10);
+  await page.mouse.up();
+}
+
+// Confirms the preview of the timeline after checking it names `line`.
+async function confirmPreview(page, line) {
+  const preview = page.locator('#organise-view-timeline .organise-preview');
+  await preview.getByRole('button', { name: 'Bekräfta' }).waitFor({ state: 'visible' });
+  const said = await text(preview);
+  assert.ok(said.includes(line), `the preview says "${line}": ${said}`);
+  await preview.getByRole('button', { name: 'Bekräfta' }).press('Enter');
+  await eventually('"saved"', async () => {
+    assert.equal(await text(page.locator('#organise-view-timeline .organise-status')), 'Sparat.');
+  });
+}
+
+test('drag: the bottom edge of one session shortens it, dragging the next moves it into the gap; both through the preview',
+  { timeout: 60_000 }, async () => {
+    const SHORTENED = 'panel-ideagande';
+    const MOVED = 'avslutning';
+    const { context, page, done } = await openConsole('/organise');
+    try {
+      // Shorten the panel by 10 minutes: its handle 20 px up.
+      const panel = await programmeSession(SHORTENED);
+      await dragBy(page, blockItem(page, SHORTENED).locator('.organise-resize'), -20);
+      const shortEnd = Date.parse(panel.end) - 10 * 60_000;
+      await confirmPreview(page, `${panel.title}: ${range(Date.parse(panel.start), Date.parse(panel.end))} → `
+        + `${range(Date.parse(panel.start), shortEnd)}`);
+      await eventually('the shorter panel stored', async () => {
+        const now = await programmeSession(SHORTENED);
+        assert.equal(now.duration_minutes, panel.duration_minutes - 10);
+        assert.equal(Date.parse(now.end), shortEnd);
+        assert.equal(now.start, panel.start, 'the start stays');
+      });
+
+      // Move the closing session 10 minutes earlier, into the gap: the block 20 px up.
+      const closing = await programmeSession(MOVED);
+      await eventually('the timeline redrawn with the shorter panel', async () => {
+        assert.match(await text(blockItem(page, SHORTENED)), new RegExp(range(Date.parse(panel.start), shortEnd)));
+      });
+      await dragBy(page, blockItem(page, MOVED).locator('.organise-block'), -20);
+      const earlier = Date.parse(closing.start) - 10 * 60_000;
+      await confirmPreview(page, `${closing.title}: ${range(Date.parse(closing.start), Date.parse(closing.end))} → `
+        + `${range(earlier, earlier + closing.duration_minutes * 60_000)}`);
+      await eventually('the earlier start stored', async () => {
+        const now = await programmeSession(MOVED);
+        assert.equal(Date.parse(now.start), earlier, 'the start moved by -10 minutes');
+        assert.equal(now.duration_minutes, closing.duration_minutes, 'the length stays');
+        assert.equal(now.stage, closing.stage);
+      });
+      done();
+    } finally {
+      await context.close();
+    }
+  });
+
+// --- 8. the keyboard's way ---------------------------------------------------------------
+
+test('keyboard: Shift+arrow shortens a focused session, an arrow moves the next one; Escape drops a change, Enter previews it',
+  { timeout: 60_000 }, async () => {
+    const SHORTENED = 'stod-till-ideagare';
+    const MOVED = 'forskolan';
+    const { context, page, done } = await openConsole('/organise');
+    try {
+      const keys = page.locator('#organise-timeline-keys');
+      assert.match(await text(page.locator('#organise-timeline-help')), /pil upp och ner flyttar passet/);
+
+      const talk = await programmeSession(SHORTENED);
+      const block = blockItem(page, SHORTENED);
+      await block.locator('.organise-block').focus();
+      await page.keyboard.press('Shift+ArrowUp');
+      assert.equal(await block.getAttribute('data-drag-label'), `${talk.duration_minutes - 5} min`);
+      assert.equal(await text(keys), `${talk.title}: ny längd ${talk.duration_minutes - 5} min. Enter förhandsgranskar, Esc ångrar.`);
+      await page.keyboard.press('Escape');
+      assert.equal(await block.getAttribute('data-drag-label'), null, 'Escape drops the change');
+      assert.match(await text(keys), /ingen ändring/);
+      assert.equal(await page.locator('#organise-view-timeline .organise-preview').isVisible(), false, 'nothing to confirm');
+
+      await page.keyboard.press('Shift+ArrowUp');
+      await page.keyboard.press('Enter');
+      const shortEnd = Date.parse(talk.end) - 5 * 60_000;
+      await confirmPreview(page, `${talk.title}: ${range(Date.parse(talk.start), Date.parse(talk.end))} → `
+        + `${range(Date.parse(talk.start), shortEnd)}`);
+      await eventually('the shorter talk stored', async () => {
+        const now = await programmeSession(SHORTENED);
+        assert.equal(now.duration_minutes, talk.duration_minutes - 5);
+        assert.equal(now.start, talk.start);
+      });
+
+      const next = await programmeSession(MOVED);
+      await eventually('the timeline redrawn with the shorter talk', async () => {
+        assert.match(await text(blockItem(page, SHORTENED)), new RegExp(range(Date.parse(talk.start), shortEnd)));
+      });
+      await blockItem(page, MOVED).locator('.organise-block').focus();
+      const earlier = Date.parse(next.start) - 5 * 60_000;
+      await page.keyboard.press('ArrowUp');
+      assert.equal(await blockItem(page, MOVED).getAttribute('data-drag-label'), clock.format(new Date(earlier)));
+      await page.keyboard.press('Enter');
+      await confirmPreview(page, `${next.title}: ${range(Date.parse(next.start), Date.parse(next.end))} → `
+        + `${range(earlier, earlier + next.duration_minutes * 60_000)}`);
+      await eventually('the earlier start stored', async () => {
+        const now = await programmeSession(MOVED);
+        assert.equal(Date.parse(now.start), earlier, 'the start moved by -5 minutes');
+        assert.equal(now.duration_minutes, next.duration_minutes);
+      });
+      done();
+    } finally {
+      await context.close();
+    }
+  });
+
+// --- 9. on air, off air, the slate -------------------------------------------------------
+
+const STAGE = 'stora-salen';
+
+async function control() {
+  const { status, body } = await api('GET', `/api/v1/stages/${STAGE}/health`);
+  assert.equal(status, 200, JSON.stringify(body));
+  return body.control;
+}
+
+test('broadcast control: stop the broadcast (the watch page shows its off-air card without a reload), a slate, back on air and playing',
+  { timeout: 120_000 }, async (t) => {
+    // POST …/off-air, …/on-air, PUT/DELETE …/slate and the health's `control` come with the
+    // server's broadcast control; a server without it has nothing to test here.
+    if ((await control()) === undefined) {
+      t.skip('this stagehub has no broadcast control yet (GET /api/v1/stages/{stage}/health has no "control")');
+      return;
+    }
+    const watch = await openPage(`/watch/${STAGE}`);
+    const desk = await openConsole('/organise/broadcast');
+    try {
+      const viewer = watch.page;
+      const watchState = () => viewer.evaluate(() => ({
+        player: document.getElementById('player').dataset.state,
+        offAir: !document.getElementById('off-air').hidden,
+        reason: document.getElementById('off-air-reason').textContent,
+      }));
+      await eventually('the watch page playing the stage', async () => {
+        const seen = await watchState();
+        assert.equal(seen.player, 'playing', JSON.stringify(seen));
+        assert.equal(seen.offAir, false);
+      }, { timeoutMs: 30_000 });
+      await viewer.evaluate(() => { window.__organiseMarker = 'same-page'; });
+
+      const { page } = desk;
+      const group = page.locator(`[data-control-stage="${STAGE}"]`);
+      const state = group.locator('.organise-control-state');
+      const said = group.locator('.organise-status');
+      await eventually('the stage on air in the console', async () => {
+        assert.equal(await state.getAttribute('data-control'), 'on_air');
+      });
+      assert.equal(await said.getAttribute('role'), 'status', 'results are announced');
+
+      // Off air, after the confirm.
+      await group.getByRole('button', { name: 'Stoppa sändning' }).click();
+      const question = group.locator('.organise-control-question');
+      await question.waitFor({ state: 'visible' });
+      assert.equal(await page.evaluate(() => document.activeElement?.className), 'organise-control-question',
+        'the question has the focus');
+      assert.equal((await control()).on_air, true, 'nothing happens before the confirm');
+      await group.getByRole('button', { name: 'Ja, stoppa sändningen' }).click();
+      await eventually('"stopped" announced', async () => {
+        assert.equal(await text(said), 'Sändningen från Stora salen är stoppad.');
+        assert.equal(await state.getAttribute('data-control'), 'off_air');
+      });
+      assert.deepEqual(await control(), { on_air: false, slate: null });
+      await eventually('the off-air card on the watch page', async () => {
+        const seen = await watchState();
+        assert.equal(seen.offAir, true, JSON.stringify(seen));
+        assert.match(seen.reason, /Sändningen från Stora salen är stoppad/);
+      }, { timeoutMs: 20_000 });
+      assert.equal(await viewer.evaluate(() => window.__organiseMarker), 'same-page', 'the watch page was not reloaded');
+
+      // On air again: the watch page plays by itself.
+      await group.getByRole('button', { name: 'Sänd', exact: true }).click();
+      await eventually('"on air" announced', async () => {
+        assert.equal(await text(said), 'Stora salen sänds igen.');
+        assert.equal(await state.getAttribute('data-control'), 'on_air');
+      });
+      assert.equal((await control()).on_air, true);
+      await eventually('the watch page playing again', async () => {
+        const seen = await watchState();
+        assert.equal(seen.offAir, false, JSON.stringify(seen));
+        assert.equal(seen.player, 'playing', JSON.stringify(seen));
+      }, { timeoutMs: 30_000 });
+
+      // The slate, with the text it offers, then back to the picture.
+      assert.equal(await group.getByLabel('Text på skylten').inputValue(), 'Vi är strax tillbaka');
+      await group.getByRole('button', { name: 'Visa skylt' }).click();
+      await eventually('the slate announced', async () => {
+        assert.equal(await text(said), 'Stora salen: skylten ”Vi är strax tillbaka” visas.');
+        assert.equal(await state.getAttribute('data-control'), 'slate');
+      });
+      assert.deepEqual(await control(), { on_air: true, slate: { text: 'Vi är strax tillbaka' } });
+      await group.getByRole('button', { name: 'Tillbaka till bilden' }).click();
+      await eventually('the picture back', async () => {
+        assert.equal(await text(said), 'Stora salen: bilden är tillbaka.');
+        assert.equal(await state.getAttribute('data-control'), 'on_air');
+      });
+      assert.deepEqual(await control(), { on_air: true, slate: null });
+
+      // Another organiser's change reaches the console on the `ops` channel.
+      const other = await api('PUT', `/api/v1/stages/${STAGE}/slate`, { body: { text: 'Paus' } });
+      assert.equal(other.status, 200, JSON.stringify(other.body));
+      await eventually('the slate from the ops channel', async () => {
+        assert.equal(await state.getAttribute('data-control'), 'slate');
+        assert.match(await text(state), /”Paus”/);
+      }, { timeoutMs: 10_000 });
+      assert.equal((await api('DELETE', `/api/v1/stages/${STAGE}/slate`)).status, 200);
+      await eventually('the picture back from the ops channel', async () => {
+        assert.equal(await state.getAttribute('data-control'), 'on_air');
+      }, { timeoutMs: 10_000 });
+
+      // Refusals in plain words: an empty text never leaves the page.
+      await group.getByLabel('Text på skylten').fill('  ');
+      await group.getByRole('button', { name: 'Visa skylt' }).click();
+      assert.match(await text(said), /Skyltens text måste vara 1–120 tecken/);
+      assert.equal((await control()).slate, null);
+
+      const violations = await assertAccessible(page, 'organiser console, broadcast control');
+      if (violations.length) console.log('minor accessibility findings (broadcast):', JSON.stringify(violations));
+      watch.done();
+      desk.done();
+    } finally {
+      await Promise.all([watch.context.close(), desk.context.close()]);
+    }
+  });

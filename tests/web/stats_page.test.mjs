@@ -105,7 +105,9 @@ test('staff see N viewers live and per session, sort the sessions and download t
     const context = await browser.newContext({ viewport: DESKTOP, locale: 'sv-SE', acceptDownloads: true });
     const page = await context.newPage();
     const pageErrors = [];
+    const sockets = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('websocket', (socket) => sockets.push(socket.url()));
     try {
       await page.goto(new URL('/stats', server.url).href);
 
@@ -221,6 +223,9 @@ test('staff see N viewers live and per session, sort the sessions and download t
       assert.ok(layout.regionFocusable, 'the scrolling region takes keyboard focus');
       await assertAccessible(page, 'the statistics page on a phone');
       await saveScreenshot(page, 'stats', 'phone');
+
+      // The live figures came over the page's one websocket (web/programme_feed.mjs).
+      assert.equal(sockets.length, 1, `one websocket: ${sockets}`);
 
       // Sign out forgets the token.
       await page.getByRole('button', { name: 'Logga ut' }).click();
