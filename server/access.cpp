@@ -97,7 +97,7 @@ int http_status_for(std::string_view code) {
         std::string_view code;
         int status;
     };
-    static constexpr std::array<Mapping, 16> kStatuses{{
+    static constexpr std::array<Mapping, 17> kStatuses{{
         {"bad_json", 400},
         {"bad_field", 400},
         {"bad_request", 400},

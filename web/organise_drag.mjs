@@ -20,6 +20,7 @@ export function enableDrag({ item, block, handle, pxPerMinute, canMove, onMove, 
     if (kind === 'move' && !canMove()) return;
     gesture = { kind, x: event.clientX, y: event.clientY, dragging: false, pointer: event.pointerId,
       top: item.offsetTop, height: item.offsetHeight, delta: 0 };
+    item.dataset.gesture = 'true';  // the timeline holds its redraws until the gesture ends
     (kind === 'move' ? block : handle).setPointerCapture(event.pointerId);
     if (kind === 'resize') event.preventDefault();
   }
@@ -44,6 +45,8 @@ export function enableDrag({ item, block, handle, pxPerMinute, canMove, onMove, 
     if (!gesture || event.pointerId !== gesture.pointer) return;
     const done = gesture;
     gesture = null;
+    delete item.dataset.gesture;
+    item.dispatchEvent(new CustomEvent('gestureend', { bubbles: true }));
     item.style.transform = '';
     item.style.height = '';
     delete item.dataset.dragging;

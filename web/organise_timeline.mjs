@@ -95,7 +95,20 @@ export function createTimelineView(root, ctx) {
     daySelect.value = state.day ?? '';
   }
 
+  // A redraw replaces every block: one under the organiser's pointer would lose its drag.
+  // It waits for the gesture's end (organise_drag.mjs dispatches `gestureend`).
+  let redrawAfterGesture = false;
+  tracks.addEventListener('gestureend', () => {
+    if (!redrawAfterGesture) return;
+    redrawAfterGesture = false;
+    setTimeout(renderTracks, 0);  // after the gesture's own handlers (a preview) have run
+  });
+
   function renderTracks() {
+    if (tracks.querySelector('[data-gesture]')) {
+      redrawAfterGesture = true;
+      return;
+    }
     const focusedId = document.activeElement?.closest?.('#organise-timeline [data-session-id]')?.dataset.sessionId;
     const day = currentDay();
     const stages = ctx.event.stages ?? [];
