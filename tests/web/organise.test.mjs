@@ -627,6 +627,14 @@ test('broadcast control: stop the broadcast (the watch page shows its off-air ca
 
       const violations = await assertAccessible(page, 'organiser console, broadcast control');
       if (violations.length) console.log('minor accessibility findings (broadcast):', JSON.stringify(violations));
+      // On a producer's phone: the health's Swedish labels once left its figures 20 px.
+      await page.setViewportSize(PHONE);
+      await eventually('the broadcast view within a 360 px phone', async () => {
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= PHONE.width, `no sideways scrolling on a 360 px phone (${width} px)`);
+        const figure = await page.locator(`[data-health="${STAGE}"] [data-fact="bitrate"]`).evaluate((node) => node.getBoundingClientRect().width);
+        assert.ok(figure >= 60, `the bitrate has room to be read (${figure} px)`);
+      });
       watch.done();
       desk.done();
     } finally {
