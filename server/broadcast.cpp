@@ -469,10 +469,17 @@ void Broadcast::on_feed_switched(const std::string& stage_id, const pipelines::F
                                  const std::string& reason) {
     if (!ops_)
         return;
+    // Why, for consoles to say in their own language; `reason` is the detail (in English).
+    const auto stage = stages_.find(stage_id);
+    const bool by_hand = stage != stages_.end() && stage->second.held_slate.has_value();
+    const char* cause = change.to != pipelines::Feed::slate ? "input_back"
+                        : by_hand                           ? "organiser"
+                                                            : "input_lost";
     ops_(stage_id,
          {{"type", "switch"},
           {"stage", stage_id},
           {"on_air", pipelines::name_of(change.to)},
+          {"cause", cause},
           {"reason", reason},
           {"at",
            format_instant_ms(std::chrono::time_point_cast<std::chrono::milliseconds>(change.at))}});

@@ -120,8 +120,9 @@ export function createBroadcastView(root, ctx) {
     return el('div', { class: 'organise-switches' },
       el('h4', {}, strings.t('switch_log')),
       el('ul', {}, ...log.map((s) => el('li', { 'data-on-air': s.on_air },
-        s.on_air === 'slate' ? strings.t('switch_to_slate', { time: time(s.at), reason: s.reason ?? '' })
-          : strings.t('switch_to_input', { time: time(s.at) })))));
+        s.on_air !== 'slate' ? strings.t('switch_to_input', { time: time(s.at) })
+          : s.cause === 'organiser' ? strings.t('switch_to_slate_by_hand', { time: time(s.at) })
+            : strings.t('switch_to_slate', { time: time(s.at), reason: s.reason ?? '' })))));
   }
 
   function renderSourceForm(stage) {

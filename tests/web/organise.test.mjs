@@ -600,6 +600,11 @@ test('broadcast control: stop the broadcast (the watch page shows its off-air ca
         assert.equal(await state.getAttribute('data-control'), 'slate');
       });
       assert.deepEqual(await control(), { on_air: true, slate: { text: 'Vi är strax tillbaka' } });
+      // The pipeline really switched, and the console says why in Swedish (ops `switch`).
+      await eventually('the switch to the slate in the log', async () => {
+        const log = await text(page.locator(`[data-health="${STAGE}"] .organise-switches`));
+        assert.match(log, /skylten i sändning, uppsatt av en arrangör/);
+      }, { timeoutMs: 15_000 });
       await group.getByRole('button', { name: 'Tillbaka till bilden' }).click();
       await eventually('the picture back', async () => {
         assert.equal(await text(said), 'Stora salen: bilden är tillbaka.');
@@ -627,6 +632,7 @@ test('broadcast control: stop the broadcast (the watch page shows its off-air ca
 
       const violations = await assertAccessible(page, 'organiser console, broadcast control');
       if (violations.length) console.log('minor accessibility findings (broadcast):', JSON.stringify(violations));
+      await saveScreenshot(page, 'organise-broadcast', 'desktop');
       // On a producer's phone: the health's Swedish labels once left its figures 20 px.
       await page.setViewportSize(PHONE);
       await eventually('the broadcast view within a 360 px phone', async () => {
@@ -635,6 +641,7 @@ test('broadcast control: stop the broadcast (the watch page shows its off-air ca
         const figure = await page.locator(`[data-health="${STAGE}"] [data-fact="bitrate"]`).evaluate((node) => node.getBoundingClientRect().width);
         assert.ok(figure >= 60, `the bitrate has room to be read (${figure} px)`);
       });
+      await saveScreenshot(page, 'organise-broadcast', 'phone');
       watch.done();
       desk.done();
     } finally {
