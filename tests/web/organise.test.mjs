@@ -396,7 +396,7 @@ const blockItem = (page, id) => page.locator(`.organise-block-item:has(> [data-s
 
 // A real mouse gesture: press at the middle of `locator`, move `dy` pixels in small steps
 // (the timeline draws 2 px a minute and snaps to 5 minutes), release.
-async function dragBy(page, locator, dy) {
+async function dragBy(page, locator, dy, { halfway = async () => {} } = {}) {
   // Where to press, once the timeline holds still (the first websocket snapshot redraws it).
   const { x, y } = await eventually('the block in view, to press on', async () => {
     await locator.scrollIntoViewIfNeeded({ timeout: 2000 });
@@ -409,7 +409,10 @@ async function dragBy(page, locator, dy) {
   });
   await page.mouse.move(x, y);
   await page.mouse.down();
-  for (let i = 1; i <= 10; i += 1) await page.mouse.move(x, y + (dy * i) / 10);
+  for (let i = 1; i <= 10; i += 1) {
+    await page.mouse.move(x, y + (dy * i) / 10);
+    if (i === 5) await halfway();
+  }
   await page.mouse.up();
 }
 
@@ -458,6 +461,38 @@ test('drag: the bottom edge of one session shortens it, dragging the next moves 
         assert.equal(Date.parse(now.start), earlier, 'the start moved by -10 minutes');
         assert.equal(now.duration_minutes, closing.duration_minutes, 'the length stays');
         assert.equal(now.stage, closing.stage);
+      });
+      done();
+    } finally {
+      await context.close();
+    }
+  });
+
+test('drag: another organiser\'s edit arriving mid-gesture waits for the drop, and the drag still lands',
+  { timeout: 60_000 }, async () => {
+    const RESIZED = 'lunch';
+    const RENAMED = 'fika-2';
+    const { context, page, done } = await openConsole('/organise');
+    try {
+      const lunch = await programmeSession(RESIZED);
+      const newTitle = 'Eftermiddagsfika med frukt';
+      await dragBy(page, blockItem(page, RESIZED).locator('.organise-resize'), -20, {
+        halfway: async () => {
+          const edit = await api('PATCH', `/api/v1/events/${EVENT}/sessions/${RENAMED}`, { body: { title: newTitle } });
+          assert.equal(edit.status, 200, JSON.stringify(edit.body));
+          await new Promise((resolve) => setTimeout(resolve, 1500));  // the agenda delta arrives meanwhile
+          assert.equal(await blockItem(page, RESIZED).getAttribute('data-dragging'), 'true', 'still dragging');
+        },
+      });
+      const shortEnd = Date.parse(lunch.end) - 10 * 60_000;
+      await confirmPreview(page, `${lunch.title}: ${range(Date.parse(lunch.start), Date.parse(lunch.end))} → `
+        + `${range(Date.parse(lunch.start), shortEnd)}`);
+      await eventually('the shorter lunch stored', async () => {
+        assert.equal(Date.parse((await programmeSession(RESIZED)).end), shortEnd);
+      });
+      // The held redraw came after the drop: the other organiser's title is on the timeline.
+      await eventually('the renamed session drawn', async () => {
+        assert.match(await text(blockItem(page, RENAMED)), new RegExp(newTitle));
       });
       done();
     } finally {
