@@ -145,23 +145,30 @@ std::string description(const Programme& programme, const Session& s) {
     return text;
 }
 
+// In the event's zone, as people read the programme; in UTC where the local time would name
+// another instant: an unknown zone (validation reports it), or the second pass of the hour
+// the clocks go back over, which a local time names the first pass of (RFC 5545 3.3.5).
+void write_time(Calendar& cal, std::string_view name, Instant at, const std::string& zone) {
+    const auto local = to_local(at, zone);
+    if (local) {
+        const auto named = from_local(local->date, local->time_of_day, zone);
+        if (named && *named == at) {
+            cal.line(concat({name, ";TZID=", zone}),
+                     basic_date_time(local->date, local->time_of_day));
+            return;
+        }
+    }
+    cal.line(name, utc_date_time(at));
+}
+
 void write_session(Calendar& cal, const Programme& programme, const Session& s,
                    const ExportOptions& options) {
     const Event& event = programme.event;
     cal.line("BEGIN", "VEVENT");
     cal.line("UID", concat({session_guid(event, s), "@stagehub"}));
     cal.line("DTSTAMP", utc_date_time(options.generated_at));
-    const auto start = to_local(s.effective_start(), event.time_zone);
-    const auto end = to_local(s.effective_end(), event.time_zone);
-    if (start && end) {
-        cal.line(concat({"DTSTART;TZID=", event.time_zone}),
-                 basic_date_time(start->date, start->time_of_day));
-        cal.line(concat({"DTEND;TZID=", event.time_zone}),
-                 basic_date_time(end->date, end->time_of_day));
-    } else {  // an unknown zone (validation reports it): UTC is still right
-        cal.line("DTSTART", utc_date_time(s.effective_start()));
-        cal.line("DTEND", utc_date_time(s.effective_end()));
-    }
+    write_time(cal, "DTSTART", s.effective_start(), event.time_zone);
+    write_time(cal, "DTEND", s.effective_end(), event.time_zone);
     cal.text("SUMMARY", s.title);
     if (const std::string text = description(programme, s); !text.empty())
         cal.text("DESCRIPTION", text);

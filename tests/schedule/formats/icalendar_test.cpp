@@ -349,6 +349,32 @@ TEST(ICalendar, ADayOverTheDaylightSavingChangeKeepsLocalTimesAndTheChange) {
                                 }));
 }
 
+// 02:00-03:00 happens twice on 25 October 2026 in Stockholm. A local time names the first
+// pass (RFC 5545 3.3.5), so a session in the second one is written in UTC.
+TEST(ICalendar, TheSecondPassOfTheRepeatedHourIsWrittenInUtc) {
+    Programme week = innovation_week();
+    Session& first = *week.find_session("nattmingel");
+    first.start = samples::at("2026-10-25T00:30:00Z");  // 02:30 CEST, the first pass
+    first.duration = Seconds{20 * 60};
+    Session& second = *week.find_session("sista-passet");
+    second.start = samples::at("2026-10-25T01:30:00Z");  // 02:30 CET, the second pass
+    second.duration = Seconds{20 * 60};
+    const Component cal = day_calendar(week, "2026-10-25");
+    const auto uid = [&](const char* id) {
+        return session_guid(week.event, *week.find_session(id)) + "@stagehub";
+    };
+    const Component* in_summer = event_with_uid(cal, uid("nattmingel"));
+    const Component* in_winter = event_with_uid(cal, uid("sista-passet"));
+    ASSERT_NE(in_summer, nullptr);
+    ASSERT_NE(in_winter, nullptr);
+    EXPECT_EQ(in_summer->get("DTSTART").value, "20261025T023000");
+    EXPECT_EQ(in_summer->get("DTSTART").params.at("TZID"), "Europe/Stockholm");
+    EXPECT_EQ(in_summer->get("DTEND").value, "20261025T025000");
+    EXPECT_EQ(in_winter->get("DTSTART").value, "20261025T013000Z");
+    EXPECT_FALSE(in_winter->get("DTSTART").params.contains("TZID"));
+    EXPECT_EQ(in_winter->get("DTEND").value, "20261025T015000Z");
+}
+
 TEST(ICalendar, ASessionOverMidnightBelongsToTheDayItStarts) {
     const Programme week = innovation_week();
     const Component friday = day_calendar(week, "2026-10-23");
