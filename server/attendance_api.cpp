@@ -188,6 +188,20 @@ void AttendanceApi::add_registration_routes(ApiRouter& router) {
               const std::string& event_id = p.at("event");
               if (!visible_event(catalog_, c, event_id))
                   return error_response(no_such_event(event_id));
+              // Organisers registering people at the desk are not limited; the public is.
+              if (!c.organises(event_id)) {
+                  const auto wait = registration_limit_.refuse(
+                      r.peer, std::chrono::time_point_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now()));
+                  if (wait) {
+                      const auto seconds = std::max<int64_t>(1, (wait->count() + 999) / 1000);
+                      return error_response(429, "rate_limited",
+                                            "too many registrations from your address; try "
+                                            "again in " +
+                                                std::to_string(seconds) + " s")
+                          .header("retry-after", std::to_string(seconds));
+                  }
+              }
               auto body = json_body(r);
               if (!body)
                   return error_response(body.error());

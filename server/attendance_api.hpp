@@ -14,6 +14,7 @@
 #include "schedule/database.hpp"
 #include "schedule/instant.hpp"
 #include "schedule/programme_catalog.hpp"
+#include "server/address_rate_limit.hpp"
 #include "server/api_router.hpp"
 #include "server/token_store.hpp"
 
@@ -34,6 +35,11 @@ class AttendanceApi {
 
     void add_routes(ApiRouter& router);
 
+    // Public registrations from one address: a burst of this many (an office registering
+    // behind one NAT), then one a second. More gets 429 with Retry-After.
+    static constexpr double kRegistrationBurst = 60;
+    static constexpr double kRegistrationsPerSecond = 1;
+
   private:
     void add_registration_routes(ApiRouter& router);
     void add_check_in_routes(ApiRouter& router);
@@ -49,6 +55,7 @@ class AttendanceApi {
     Clock clock_;
     // Allocated by this.
     attendance::RegistrationStore registrations_;
+    AddressRateLimit registration_limit_{kRegistrationsPerSecond, kRegistrationBurst};
 };
 
 }  // namespace stagehub::server

@@ -31,6 +31,9 @@ struct HttpRequest {
     // both unique for the server's lifetime. An answer given later names the exchange.
     uint64_t connection = 0;
     uint64_t exchange = 0;
+    // The client's address as the socket has it ("127.0.0.1", "::1"): for per-address limits
+    // on public endpoints. Behind a reverse proxy, the proxy's.
+    std::string peer{};
 
     // The first value of a query parameter, if present.
     std::optional<std::string> query_value(std::string_view name) const;

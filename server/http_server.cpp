@@ -109,6 +109,7 @@ struct SocketState {
 // used because it is zero-filled C memory, not a place for C++ objects.
 struct Connection {
     uint64_t id = 0;                   // of the network connection; assigned at its first request
+    std::string peer;                  // its client's address, read with the id
     bool close_when_writable = false;  // answered outside a callback; must close
     std::unique_ptr<HttpExchange> http;
     std::unique_ptr<SocketState> socket;
@@ -359,14 +360,17 @@ int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* i
 
 int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
     Connection& network = connections[lws_get_network_wsi(wsi)];
-    if (network.id == 0)
+    if (network.id == 0) {
         network.id = next_connection++;
+        network.peer = peer_address(lws_get_network_wsi(wsi));
+    }
     const uint64_t connection_id = network.id;
     Connection& connection = connections[wsi];
     drop_exchange(connection);
     auto& exchange = connection.http;
     exchange = std::make_unique<HttpExchange>();
     exchange->request.connection = connection_id;
+    exchange->request.peer = network.peer;
     exchange->request.exchange = next_exchange++;
     char* uri_ptr = nullptr;
     int uri_len = 0;

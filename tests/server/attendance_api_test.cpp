@@ -353,6 +353,38 @@ TEST_F(AttendanceApiTest, OrganisersRemoveRegistrations) {
     EXPECT_EQ(figures["registered"], 0);
 }
 
+// A flood of public registrations from one address is refused (an office behind one NAT
+// still fits its burst); organisers at the desk are not limited, and nothing refused is
+// stored.
+TEST_F(AttendanceApiTest, OneAddressMayRegisterOnlySoFast) {
+    const int burst = static_cast<int>(AttendanceApi::kRegistrationBurst);
+    int accepted = 0;
+    HttpReply refused;
+    for (int i = 0; i < burst + 5 && refused.status == 0; ++i) {
+        const HttpReply reply = call("POST", event_path("/registrations"), "",
+                                     {{"name", "Besökare " + std::to_string(i)}, {"mode", "web"}});
+        if (reply.status == 201) {
+            ++accepted;
+        } else {
+            refused = reply;
+        }
+    }
+    // Registering takes far less than a second each here, so at most one token refilled.
+    EXPECT_GE(accepted, burst);
+    EXPECT_LE(accepted, burst + 2);
+    ASSERT_EQ(refused.status, 429) << refused.body;
+    EXPECT_EQ(parsed(refused)["error"]["code"], "rate_limited");
+    ASSERT_TRUE(refused.headers.contains("retry-after"));
+    EXPECT_GE(std::stoi(refused.headers.at("retry-after")), 1);
+
+    // The organiser's desk registers on behalf of people: not limited.
+    const HttpReply desk = call("POST", event_path("/registrations"), organiser,
+                                {{"name", "Registrerad vid disken"}, {"mode", "in_person"}});
+    EXPECT_EQ(desk.status, 201) << desk.body;
+    const HttpReply list = call("GET", event_path("/registrations"), organiser);
+    EXPECT_EQ(parsed(list)["registrations"].size(), static_cast<size_t>(accepted + 1));
+}
+
 TEST_F(AttendanceApiTest, AnUnpublishedEventTakesNoPublicRegistrations) {
     ASSERT_EQ(call("PATCH", event_path(""), organiser, {{"published", false}}).status, 200);
     const HttpReply reply =
