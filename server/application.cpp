@@ -157,7 +157,8 @@ void Application::add_routes() {
             json health = broadcast_ ? broadcast_->stage_health(p.at("stage")) : json(nullptr);
             if (health.is_null())
                 health = {{"state", "off_air"}};
-            health["control"] = StageControlApi::control_json(controls_.get(p.at("stage")));
+            if (!health.contains("control"))  // not broadcasting (--no-broadcast)
+                health["control"] = control_json(controls_.get(p.at("stage")));
             health["stage"] = p.at("stage");
             health["server_time"] = server_time();
             return json_response(200, health);
@@ -216,7 +217,7 @@ int Application::run(const std::function<void(int port)>& on_ready) {
         for (const auto& programme : catalog_.programmes()) {
             for (const auto& stage : programme.stages) {
                 if (stage.broadcast)
-                    start_broadcast(stage);
+                    broadcast_->apply_control(stage, controls_.get(stage.id));
             }
         }
     }
@@ -404,26 +405,10 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
     }
 }
 
-void Application::start_broadcast(const schedule::Stage& stage) {
-    const StageControl& control = controls_.get(stage.id);
-    if (control.off_air) {
-        broadcast_->take_off_air(stage.id);
-    } else {
-        broadcast_->start_stage(stage);
-    }
-    broadcast_->hold_slate(stage.id, control.slate_text);
-}
-
 void Application::on_control_changed(const schedule::Stage& stage, const StageControl& control) {
-    if (broadcast_) {
-        if (control.off_air) {
-            broadcast_->take_off_air(stage.id);
-        } else {
-            broadcast_->put_on_air(stage);
-        }
-        broadcast_->hold_slate(stage.id, control.slate_text);
-    }
-    json message = StageControlApi::control_json(control);
+    if (broadcast_)
+        broadcast_->apply_control(stage, control);
+    json message = control_json(control);
     message["type"] = "control";
     message["stage"] = stage.id;
     channels_.publish_ops(stage.id, message);
@@ -486,7 +471,7 @@ void Application::on_programme_changed(const schedule::ChangeRecord& change) {
             now_tracker_.invalidate(stage.id);
             // A new stage goes on air; one whose source was edited restarts on it.
             if (broadcast_ && stage.broadcast)
-                start_broadcast(stage);
+                broadcast_->apply_control(stage, controls_.get(stage.id));
         }
     }
     tick();

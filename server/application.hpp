@@ -76,8 +76,6 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     // heartbeat writer's thread.
     void compact_attendance();
     void publish_now(const schedule::Programme& programme, const std::string& stage_id, Instant at);
-    // Starts a stage's broadcast as its organisers left it: on or off air, slate or input.
-    void start_broadcast(const schedule::Stage& stage);
     // An organiser's change (StageControlApi), applied and told to the consoles.
     void on_control_changed(const schedule::Stage& stage, const StageControl& control);
     void begin_shutdown();

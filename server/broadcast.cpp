@@ -91,8 +91,8 @@ void Broadcast::start_stage(const schedule::Stage& stage_info) {
     const auto existing = stages_.find(stage_info.id);
     if (existing != stages_.end()) {
         Stage& stage = existing->second;
-        if (stage.held_off)
-            return;  // off air until put_on_air
+        if (stage.control.off_air)
+            return;  // off air until an organiser puts it back
         if (!stage.pipeline) {
             open_stage(stage_info.id, stage, config);
             return;
@@ -260,32 +260,35 @@ void Broadcast::show_slate(const std::string& stage_id, const pipelines::LowerTh
     apply_slate(it->second);
 }
 
-void Broadcast::hold_slate(const std::string& stage_id, std::optional<std::string> text) {
-    const auto it = stages_.find(stage_id);
-    if (it == stages_.end())
-        return;
-    it->second.held_slate = std::move(text);
-    apply_slate(it->second);
-}
-
 // The organiser's card wins over the schedule's first line; "Next: …" stays.
 void Broadcast::apply_slate(Stage& stage) {
     if (!stage.pipeline)
         return;
     pipelines::LowerThird card = stage.scheduled_slate;
-    if (stage.held_slate)
-        card.title = *stage.held_slate;
+    if (stage.control.slate_text)
+        card.title = *stage.control.slate_text;
     stage.pipeline->set_slate_text(card);
-    stage.pipeline->hold_slate(stage.held_slate.has_value());
+    stage.pipeline->hold_slate(stage.control.slate_text.has_value());
 }
 
-void Broadcast::take_off_air(const std::string& stage_id) {
+void Broadcast::apply_control(const schedule::Stage& stage_info, const StageControl& control) {
     // A stage not started yet (off air since before this process) gets an entry too: its
-    // health says so, and put_on_air starts it.
-    Stage& stage = stages_[stage_id];
-    if (stage.held_off)
-        return;
-    stage.held_off = true;
+    // health says so, and putting it on air starts it (start_stage opens an entry without
+    // a pipeline).
+    Stage& stage = stages_[stage_info.id];
+    const bool was_off = stage.control.off_air;
+    stage.control = control;
+    if (control.off_air && !was_off) {
+        take_off_air(stage_info.id, stage);
+    } else if (!control.off_air && was_off) {
+        put_back_on_air(stage_info, stage);
+    } else if (!control.off_air) {
+        start_stage(stage_info);
+    }
+    apply_slate(stage);
+}
+
+void Broadcast::take_off_air(const std::string& stage_id, Stage& stage) {
     stage.pending_config.reset();
     cancel_restart(stage);
     g_message("stage %s: taken off air by an organiser", stage_id.c_str());
@@ -297,14 +300,7 @@ void Broadcast::take_off_air(const std::string& stage_id) {
     }
 }
 
-void Broadcast::put_on_air(const schedule::Stage& stage_info) {
-    const auto it = stages_.find(stage_info.id);
-    if (it == stages_.end() || !it->second.held_off) {
-        start_stage(stage_info);
-        return;
-    }
-    Stage& stage = it->second;
-    stage.held_off = false;
+void Broadcast::put_back_on_air(const schedule::Stage& stage_info, Stage& stage) {
     g_message("stage %s: put back on air by an organiser", stage_info.id.c_str());
     if (stage.pipeline && stage.pipeline->running()) {
         // Still finishing its files: on_pipeline_stopped starts the new run.
@@ -312,11 +308,6 @@ void Broadcast::put_on_air(const schedule::Stage& stage_info) {
         return;
     }
     open_stage(stage_info.id, stage, pipeline_config_for(stage_info));
-}
-
-bool Broadcast::off_air(const std::string& stage_id) const {
-    const auto it = stages_.find(stage_id);
-    return it != stages_.end() && it->second.held_off;
 }
 
 void Broadcast::end_playlists(const std::string& stage_id, Stage& stage) {
@@ -370,9 +361,7 @@ nlohmann::json Broadcast::health_of(Stage& stage) {
                    stage.last_segment_at)))},
         {"error", stage.error.empty() ? json(nullptr) : json(stage.error)},
         {"source", {{"kind", stage.source_kind}}},
-        {"control",
-         {{"on_air", !stage.held_off},
-          {"slate", stage.held_slate ? json{{"text", *stage.held_slate}} : json(nullptr)}}}};
+        {"control", control_json(stage.control)}};
     if (!stage.pipeline)
         return health;
     const pipelines::StageMediaHealth media = stage.pipeline->health();
@@ -425,7 +414,7 @@ void Broadcast::on_pipeline_error(const std::string& stage_id, const std::string
         maybe_finish_stop();
         return;
     }
-    if (stage.held_off) {  // failed on its way off air: off air it is
+    if (stage.control.off_air) {  // failed on its way off air: off air it is
         stage.state = StageState::stopped;
         end_playlists(stage_id, stage);
         return;
@@ -471,7 +460,7 @@ void Broadcast::on_feed_switched(const std::string& stage_id, const pipelines::F
         return;
     // Why, for consoles to say in their own language; `reason` is the detail (in English).
     const auto stage = stages_.find(stage_id);
-    const bool by_hand = stage != stages_.end() && stage->second.held_slate.has_value();
+    const bool by_hand = stage != stages_.end() && stage->second.control.slate_text.has_value();
     const char* cause = change.to != pipelines::Feed::slate ? "input_back"
                         : by_hand                           ? "organiser"
                                                             : "input_lost";

@@ -22,6 +22,7 @@
 #include "pipelines/segment_archive.hpp"
 #include "pipelines/stage_pipeline.hpp"
 #include "schedule/model.hpp"
+#include "server/stage_control_store.hpp"
 
 typedef struct _GSource GSource;
 
@@ -61,16 +62,14 @@ class Broadcast : public pipelines::StagePipeline::Listener {
     // The slate's card while the input is lost (e.g. "We'll be right back" / "Next: …").
     void show_slate(const std::string& stage_id, const pipelines::LowerThird& text);
 
-    // An organiser's hand (server/stage_control_api). Off air: the stage's pipeline ends
-    // cleanly (EOS: the playlists end, attendees see the off-air card) and stays stopped,
-    // failures included, until put back on air: a new run, its playlists continuing after a
-    // discontinuity. For a stage not off air, put_on_air is start_stage.
-    void take_off_air(const std::string& stage_id);
-    void put_on_air(const schedule::Stage& stage);
-    bool off_air(const std::string& stage_id) const;
-    // The slate instead of the input, its card's first line `text` (the second stays the
-    // schedule's "Next: …"), until nullopt. Kept across runs.
-    void hold_slate(const std::string& stage_id, std::optional<std::string> text);
+    // An organiser's hand (server/stage_control_api), at start-up and on every change. Off
+    // air: the stage's pipeline ends cleanly (EOS: the playlists end, attendees see the
+    // off-air card) and stays stopped, failures included, until put back on air: a new run,
+    // its playlists continuing after a discontinuity; a stage never off air just starts
+    // (start_stage). A slate text: the slate instead of the input, that text its card's
+    // first line (the second stays the schedule's "Next: …"), kept across runs.
+    void apply_control(const schedule::Stage& stage, const StageControl& control);
+
     // Where switches and health go for organisers (the `ops` websocket channel).
     void on_ops(std::function<void(const std::string& stage_id, const nlohmann::json&)> sink) {
         ops_ = std::move(sink);
@@ -116,8 +115,7 @@ class Broadcast : public pipelines::StagePipeline::Listener {
         std::optional<pipelines::StagePipelineConfig> pending_config;
         std::string source_kind;
         StageState state = StageState::starting;
-        bool held_off = false;                  // taken off air by an organiser
-        std::optional<std::string> held_slate;  // an organiser's slate card, first line
+        StageControl control;                   // the organisers' hand on it
         pipelines::LowerThird scheduled_slate;  // the card the schedule asks for
         std::string error;
         uint64_t segments = 0;
@@ -132,6 +130,8 @@ class Broadcast : public pipelines::StagePipeline::Listener {
                     pipelines::StagePipelineConfig config);
     void write_master(Stage& stage);
     void end_playlists(const std::string& stage_id, Stage& stage);
+    void take_off_air(const std::string& stage_id, Stage& stage);
+    void put_back_on_air(const schedule::Stage& stage_info, Stage& stage);
     static void apply_slate(Stage& stage);
     void schedule_restart(const std::string& stage_id, Stage& stage);
     static void cancel_restart(Stage& stage);

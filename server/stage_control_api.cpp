@@ -53,13 +53,6 @@ Result<std::string> slate_text_of(const std::string& body) {
 
 }  // namespace
 
-json StageControlApi::control_json(const StageControl& control) {
-    return {{"on_air", !control.off_air},
-            {"slate", control.slate_text ? json{{"text", *control.slate_text}} : json(nullptr)},
-            {"changed_at", control.changed_at.empty() ? json(nullptr) : json(control.changed_at)},
-            {"changed_by", control.changed_by.empty() ? json(nullptr) : json(control.changed_by)}};
-}
-
 void StageControlApi::add_routes(ApiRouter& router) {
     // Each route: who may, which stage, what the control becomes; stored, applied, answered.
     using Change = std::function<Status(const HttpRequest&, StageControl&)>;

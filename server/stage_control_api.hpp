@@ -32,10 +32,6 @@ class StageControlApi {
 
     void add_routes(ApiRouter& router);
 
-    // {"on_air", "slate": null | {"text"}, "changed_at", "changed_by"}: the answers' and the
-    // health's "control".
-    static nlohmann::json control_json(const StageControl& control);
-
   private:
     schedule::ProgrammeCatalog& catalog_;
     TokenStore& tokens_;

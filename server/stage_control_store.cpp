@@ -2,6 +2,14 @@
 
 namespace stagehub::server {
 
+nlohmann::json control_json(const StageControl& control) {
+    using nlohmann::json;
+    return {{"on_air", !control.off_air},
+            {"slate", control.slate_text ? json{{"text", *control.slate_text}} : json(nullptr)},
+            {"changed_at", control.changed_at.empty() ? json(nullptr) : json(control.changed_at)},
+            {"changed_by", control.changed_by.empty() ? json(nullptr) : json(control.changed_by)}};
+}
+
 void StageControlStore::load() {
     controls_.clear();
     schedule::Statement query = db_.prepare(

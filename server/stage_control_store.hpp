@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,10 @@ struct StageControl {
 
     bool operator==(const StageControl&) const = default;
 };
+
+// {"on_air", "slate": null | {"text"}, "changed_at", "changed_by"}: the API's answers, the
+// health's "control" and the ops channel's control message.
+nlohmann::json control_json(const StageControl& control);
 
 class StageControlStore {
   public:

@@ -16,6 +16,7 @@ import Hls from 'hls.js';
 import { pickLanguage, stringsFor, visitorLocale } from '/strings.mjs';
 import { ViewerHeartbeat } from '/viewer_heartbeat.mjs';
 import { languageSwitch } from '/language_switch.mjs';
+import { el } from '/agenda.mjs';
 import replaysStrings from '/i18n/replays.mjs';
 
 const params = new URLSearchParams(window.location.search);
@@ -35,18 +36,6 @@ const state = {
 };
 let hls = null;
 
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) continue;
-    node.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
 
 const speakers = (replay) => (replay.speakers ?? []).map((p) => p.name).join(', ');
 

@@ -300,74 +300,62 @@ function renderBar(parts) {
 const numberColumn = (key, label, format = formatNumber) => ({
   key, label: t(label), type: 'number', value: (row) => row[key], format: (row) => format(row[key]),
 });
+// A column whose sort value and text are the same string.
+const textColumn = (key, label, text) => ({
+  key, label: t(label), type: 'text', value: text, format: text,
+});
+
+// The three tables share all but their rows and columns.
+const sortableTable = (id, captionKey, rowKey, columns) => new SortableTable({
+  id, caption: t(captionKey), rowKey, collator, emptyText: t('no_rows'),
+  sortLabel: (column) => t('sort_by', { column }), columns,
+});
 
 let tables = null;
 
 function makeTables() {
   const stageName = (id) => state.report?.stages.find((s) => s.stage === id)?.name ?? id;
-  const sessions = new SortableTable({
-    id: 'stats-sessions-table',
-    caption: t('sessions_heading'),
-    rowKey: (row) => row.session,
-    collator,
-    emptyText: t('no_rows'),
-    sortLabel: (column) => t('sort_by', { column }),
-    columns: [
-      { key: 'title', label: t('col_session'), type: 'text', value: (row) => row.title, format: (row) => row.title },
-      {
-        key: 'start', label: t('col_time'), type: 'text',
-        value: (row) => `${row.day} ${row.start}`,
-        format: (row) => `${state.day ? '' : `${formatDay(row.day)} `}${row.start}–${row.end}`,
-      },
-      { key: 'stage', label: t('col_stage'), type: 'text', value: (row) => stageName(row.stage), format: (row) => stageName(row.stage) },
-      numberColumn('in_person', 'col_in_person'),
-      numberColumn('web_viewers', 'col_web'),
-      numberColumn('peak_concurrent', 'col_peak'),
-      numberColumn('watch_time_s', 'col_watch_time', hMm),
-      numberColumn('average_watch_s', 'col_average', hMm),
-      numberColumn('replay_views', 'col_replay_views'),
-      numberColumn('replay_watch_time_s', 'col_replay_time', hMm),
-      {
-        key: 'replay_completion', label: t('col_completion'), type: 'number',
-        value: (row) => (row.replay_views ? row.replay_completion : null),
-        format: (row) => (row.replay_views ? percentFormat.format(row.replay_completion) : '–'),
-      },
-    ],
-  });
-  const stages = new SortableTable({
-    id: 'stats-stages-table',
-    caption: t('stages_heading'),
-    rowKey: (row) => `${row.day}/${row.stage}`,
-    collator,
-    emptyText: t('no_rows'),
-    sortLabel: (column) => t('sort_by', { column }),
-    columns: [
-      { key: 'name', label: t('col_stage'), type: 'text', value: (row) => row.name || row.stage, format: (row) => row.name || row.stage },
-      { key: 'day', label: t('col_day'), type: 'text', value: (row) => row.day, format: (row) => formatDay(row.day) },
-      numberColumn('web_viewers', 'col_web'),
-      numberColumn('peak_concurrent', 'col_peak'),
-      numberColumn('watch_time_s', 'col_watch_time', hMm),
-      numberColumn('average_watch_s', 'col_average', hMm),
-    ],
-  });
-  const days = new SortableTable({
-    id: 'stats-days-table',
-    caption: t('days_heading'),
-    rowKey: (row) => row.day,
-    collator,
-    emptyText: t('no_rows'),
-    sortLabel: (column) => t('sort_by', { column }),
-    columns: [
-      { key: 'day', label: t('col_day'), type: 'text', value: (row) => row.day, format: (row) => formatDay(row.day) },
-      numberColumn('in_person', 'col_in_person'),
-      numberColumn('web_viewers', 'col_web'),
-      numberColumn('peak_concurrent', 'col_peak'),
-      numberColumn('watch_time_s', 'col_watch_time', hMm),
-      numberColumn('average_watch_s', 'col_average', hMm),
-      numberColumn('replay_views', 'col_replay_views'),
-      numberColumn('replay_watch_time_s', 'col_replay_time', hMm),
-    ],
-  });
+  const dayColumn = {
+    key: 'day', label: t('col_day'), type: 'text', value: (row) => row.day, format: (row) => formatDay(row.day),
+  };
+  const web = () => [
+    numberColumn('web_viewers', 'col_web'),
+    numberColumn('peak_concurrent', 'col_peak'),
+    numberColumn('watch_time_s', 'col_watch_time', hMm),
+    numberColumn('average_watch_s', 'col_average', hMm),
+  ];
+  const replays = () => [
+    numberColumn('replay_views', 'col_replay_views'),
+    numberColumn('replay_watch_time_s', 'col_replay_time', hMm),
+  ];
+  const sessions = sortableTable('stats-sessions-table', 'sessions_heading', (row) => row.session, [
+    textColumn('title', 'col_session', (row) => row.title),
+    {
+      key: 'start', label: t('col_time'), type: 'text',
+      value: (row) => `${row.day} ${row.start}`,
+      format: (row) => `${state.day ? '' : `${formatDay(row.day)} `}${row.start}–${row.end}`,
+    },
+    textColumn('stage', 'col_stage', (row) => stageName(row.stage)),
+    numberColumn('in_person', 'col_in_person'),
+    ...web(),
+    ...replays(),
+    {
+      key: 'replay_completion', label: t('col_completion'), type: 'number',
+      value: (row) => (row.replay_views ? row.replay_completion : null),
+      format: (row) => (row.replay_views ? percentFormat.format(row.replay_completion) : '–'),
+    },
+  ]);
+  const stages = sortableTable('stats-stages-table', 'stages_heading', (row) => `${row.day}/${row.stage}`, [
+    textColumn('name', 'col_stage', (row) => row.name || row.stage),
+    dayColumn,
+    ...web(),
+  ]);
+  const days = sortableTable('stats-days-table', 'days_heading', (row) => row.day, [
+    dayColumn,
+    numberColumn('in_person', 'col_in_person'),
+    ...web(),
+    ...replays(),
+  ]);
   $('stats-sessions').replaceChildren(sessions.element);
   $('stats-stages').replaceChildren(stages.element);
   $('stats-days').replaceChildren(days.element);
