@@ -583,6 +583,22 @@ bool ProgramPipeline::add_output(const std::string& name, GstElement* output) {
     Impl& d = *impl_;
     if (d.state != RunState::playing || d.outputs.contains(name))
         return false;
+    // A sink joining a playing pipeline must not take it back to preroll: the program
+    // would stall until the newcomer had its first buffer (it did, now and then, for 20 s).
+    if (GST_IS_BIN(output)) {
+        GstIterator* sinks = gst_bin_iterate_sinks(as_bin(output));
+        gst_iterator_foreach(
+            sinks,
+            [](const GValue* item, gpointer) {
+                auto* sink = static_cast<GstElement*>(g_value_get_object(item));
+                if (g_object_class_find_property(G_OBJECT_GET_CLASS(sink), "async") != nullptr)
+                    g_object_set(as_gobject(sink), "async", FALSE, nullptr);
+            },
+            nullptr);
+        gst_iterator_free(sinks);
+    } else if (g_object_class_find_property(G_OBJECT_GET_CLASS(output), "async") != nullptr) {
+        g_object_set(as_gobject(output), "async", FALSE, nullptr);
+    }
     gst_bin_add(as_bin(d.pipeline.get()), output);
     Impl::Output added;
     added.bin = output;

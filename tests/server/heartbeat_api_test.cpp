@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
@@ -198,6 +199,20 @@ TEST_F(HeartbeatQueueTest, AFullQueueIs503AndCountedWhileTheLoopStaysResponsive)
     blocker.execute("BEGIN IMMEDIATE");
 
     std::vector<std::thread> senders;
+    // However the test ends, its senders are answered (the lock let go) and joined.
+    const auto let_go = [&] {
+        blocker.execute("ROLLBACK");
+        for (std::thread& sender : senders)
+            sender.join();
+        senders.clear();
+    };
+    struct AtExit {
+        std::function<void()> run;
+        ~AtExit() {
+            if (run)
+                run();
+        }
+    } at_exit{let_go};
     std::atomic<int> ok{0};
     const auto send = [&](int i) {
         senders.emplace_back([&, i] {
@@ -207,8 +222,11 @@ TEST_F(HeartbeatQueueTest, AFullQueueIs503AndCountedWhileTheLoopStaysResponsive)
         });
     };
     send(0);
-    // The writer takes the first beat and waits for the lock with it.
+    // The writer takes the first beat and waits for the lock with it (a loaded machine may
+    // take longer than 300 ms to get there).
     std::this_thread::sleep_for(300ms);
+    for (int i = 0; i < 500 && health()["queued"] != 0; ++i)
+        std::this_thread::sleep_for(10ms);
     ASSERT_EQ(health()["queued"], 0);
     ASSERT_EQ(health()["written"], 0);
     for (int i = 1; i <= 16; ++i)
@@ -225,6 +243,7 @@ TEST_F(HeartbeatQueueTest, AFullQueueIs503AndCountedWhileTheLoopStaysResponsive)
     // The loop never waited on the disk: the programme answers meanwhile.
     EXPECT_EQ(http_get(server.port, "/api/v1/programme").status, 200);
 
+    at_exit.run = nullptr;
     blocker.execute("COMMIT");
     for (auto& sender : senders)
         sender.join();
