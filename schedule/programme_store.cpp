@@ -54,17 +54,18 @@ std::set<std::string> ids_of_event(Database& db, std::string_view table, std::st
     return ids;
 }
 
-// The ids and guids of `programme` without their form that the database already holds:
-// stored before the id rule, so an edit may keep them (and rename or remove what carries
-// them). An off-form id the database does not hold is new, and refused.
+// The ids and guids of `programme` without their form that the database already holds for
+// this event (people: for any, they are shared): stored before the id rule, so an edit may
+// keep them (and rename or remove what carries them). Any other off-form id is refused.
 std::set<std::string> stored_off_form_ids(Database& db, const Programme& programme) {
     std::set<std::string> kept;
     Statement stored = db.prepare(
-        "SELECT 1 FROM events WHERE id = ?1 UNION ALL SELECT 1 FROM stages WHERE id = ?1 OR "
-        "guid = ?1 UNION ALL SELECT 1 FROM sessions WHERE id = ?1 OR guid = ?1 UNION ALL "
-        "SELECT 1 FROM people WHERE id = ?1 LIMIT 1");
+        "SELECT 1 FROM events WHERE id = ?1 AND id = ?2 UNION ALL SELECT 1 FROM stages WHERE "
+        "(id = ?1 OR guid = ?1) AND event_id = ?2 UNION ALL SELECT 1 FROM sessions WHERE "
+        "(id = ?1 OR guid = ?1) AND event_id = ?2 UNION ALL SELECT 1 FROM people WHERE id = ?1 "
+        "LIMIT 1");
     for (const std::string& id : off_form_ids(programme)) {
-        stored.bind(1, id);
+        stored.bind(1, id).bind(2, programme.event.id);
         if (stored.step())
             kept.insert(id);
         stored.reset();
