@@ -40,9 +40,11 @@ bool is_permanent(const std::string& error) {
 }  // namespace
 
 // A stage whose id is not an id (stored before the id rule, schedule/ids.hpp) names no
-// folder of its own: it is not broadcast. Application names such stages at start-up.
-bool Broadcast::broadcastable(const schedule::Stage& stage) {
-    return schedule::is_id(stage.id);
+// folder of its own: it is not broadcast. Application names such stages at start-up. The
+// folder is checked as well, so that without the id rule such a stage is still skipped
+// rather than thrown at (pipeline_config_for).
+bool Broadcast::broadcastable(const schedule::Stage& stage) const {
+    return schedule::is_id(stage.id) && schedule::child_path(config_.live_dir, stage.id).ok();
 }
 
 Broadcast::~Broadcast() {
