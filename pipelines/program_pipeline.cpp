@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "pipelines/gst_util.hpp"
+#include "schedule/safe_path.hpp"
 
 namespace stagehub::pipelines {
 namespace {
@@ -128,6 +129,13 @@ struct ProgramPipeline::Impl {
     [[noreturn]] void fail(const std::string& what) const {
         throw std::runtime_error("stage " + config.stage_id + ": " + what);
     }
+    // output_dir/{rendition}, through the one join that refuses anything but a file name.
+    std::filesystem::path rendition_dir(const std::string& name) const {
+        auto dir = schedule::child_path(config.output_dir, name);
+        if (!dir)
+            fail("rendition " + name + ": " + dir.error().message);
+        return std::move(dir).value();
+    }
     GstElement* add(const char* factory, const std::string& name);
     GstElement* add_hls(Rendition& rendition);
     void link_tee(GstElement* tee, GstElement* sink_element, const char* sink_pad);
@@ -212,7 +220,7 @@ void ProgramPipeline::Impl::build() {
     renditions.clear();
     auto& top = renditions.emplace_back(std::make_unique<Rendition>());
     top->name = kSourceRendition;
-    top->dir = config.output_dir / top->name;
+    top->dir = rendition_dir(top->name);
     GstElement* top_sink = add_hls(*top);
     link_tee(video_tee, top_sink, "video");
     link_tee(audio_tee, top_sink, "audio");
@@ -230,7 +238,7 @@ void ProgramPipeline::Impl::build() {
             auto& r = renditions.emplace_back(std::make_unique<Rendition>());
             r->name = spec.name;
             r->encoded = true;
-            r->dir = config.output_dir / spec.name;
+            r->dir = rendition_dir(spec.name);
             GstElement* queue = add("queue", "queue-" + spec.name);
             size_queue(queue);
             GstElement* scale = add("videoscale", "scale-" + spec.name);
@@ -265,7 +273,7 @@ void ProgramPipeline::Impl::build() {
         auto& audio = renditions.emplace_back(std::make_unique<Rendition>());
         audio->name = kAudioRendition;
         audio->audio_only = true;
-        audio->dir = config.output_dir / audio->name;
+        audio->dir = rendition_dir(audio->name);
         link_tee(audio_tee, add_hls(*audio), "audio");
     }
 

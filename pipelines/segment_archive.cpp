@@ -1,6 +1,10 @@
 #include "pipelines/segment_archive.hpp"
 
+#include <glib.h>
+
 #include <system_error>
+
+#include "schedule/safe_path.hpp"
 
 namespace stagehub::pipelines {
 namespace {
@@ -15,6 +19,12 @@ void SegmentArchive::add(const std::string& stage_id, const ClosedSegment& segme
     std::error_code ec;
     const auto bytes = std::filesystem::file_size(segment.path, ec);
     const std::filesystem::path relative = segment.path.lexically_relative(live_dir_);
+    // Only what lies below the live folder is indexed: rows name files the retention
+    // deletes and replays serve, so none may name a file elsewhere.
+    if (!schedule::path_below(live_dir_, relative.generic_string())) {
+        g_warning("stage %s: segment outside the live folder not archived", stage_id.c_str());
+        return;
+    }
     const auto starts = std::chrono::time_point_cast<Milliseconds>(segment.started_at);
     const auto duration_ms = static_cast<int64_t>(segment.duration_s * 1000.0 + 0.5);
     if (duration_ms <= 0)
@@ -25,7 +35,7 @@ void SegmentArchive::add(const std::string& stage_id, const ClosedSegment& segme
         .bind(1, stage_id)
         .bind(2, segment.run_id)
         .bind(3, static_cast<int64_t>(segment.index))
-        .bind(4, relative.empty() ? segment.path.string() : relative.string())
+        .bind(4, relative.generic_string())
         .bind(5, ms_of(starts))
         .bind(6, duration_ms)
         .bind(7, ec ? int64_t{0} : static_cast<int64_t>(bytes))
@@ -121,7 +131,8 @@ int64_t SegmentArchive::remove_older_than(WallTime cutoff) {
     // without rows, never rows without files.
     for (const auto& [id, file] : doomed) {
         std::error_code ec;
-        std::filesystem::remove(live_dir_ / file, ec);
+        if (const auto path = schedule::path_below(live_dir_, file))
+            std::filesystem::remove(*path, ec);
     }
     return static_cast<int64_t>(doomed.size());
 }

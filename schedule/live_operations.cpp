@@ -5,6 +5,7 @@
 #include <set>
 #include <utility>
 
+#include "schedule/ids.hpp"
 #include "schedule/time_zone.hpp"
 #include "schedule/validation.hpp"
 
@@ -127,7 +128,8 @@ void start_at(Session& s, Instant start) {
 // operation can return a programme that breaks a rule.
 Result<Outcome> finish(const Programme& before, Programme after, std::string summary) {
     after.sort_sessions();
-    const std::vector<Error> problems = validate(after);
+    // Ids from before the id rule stay usable: live operations never make new ids.
+    const std::vector<Error> problems = validate(after, off_form_ids(before));
     if (!problems.empty()) {
         std::string message;
         for (const Error& problem : problems)

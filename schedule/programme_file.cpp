@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "schedule/ids.hpp"
 #include "schedule/json_text.hpp"
 #include "schedule/time_zone.hpp"
 #include "schedule/validation.hpp"
@@ -121,6 +122,27 @@ class Reader {
 
 std::string at(const std::string& list, size_t index) {
     return list + "[" + std::to_string(index) + "]";
+}
+
+// Ids and guids are checked here to name their place in the file ("stages[2]: stage id
+// '/tmp/x' is not an id: ..."); validate() checks them again on every other way in. Missing
+// ids are reported by the readers already.
+void check_ids(const Programme& programme, std::vector<std::string>& problems) {
+    const auto check = [&](const std::string& where, std::string_view what, const std::string& id,
+                           const std::string& guid) {
+        if (!id.empty() && !is_id(id))
+            problems.push_back(where + ": " + id_problem(what, id));
+        if (!guid.empty() && !is_uuid(guid))
+            problems.push_back(where +
+                               ".guid: not a UUID (like 8079583e-8321-506c-95af-fd2903a5f075)");
+    };
+    check("event", "event", programme.event.id, "");
+    for (size_t i = 0; i < programme.stages.size(); ++i)
+        check(at("stages", i), "stage", programme.stages[i].id, programme.stages[i].guid);
+    for (size_t i = 0; i < programme.people.size(); ++i)
+        check(at("people", i), "person", programme.people[i].id, "");
+    for (size_t i = 0; i < programme.sessions.size(); ++i)
+        check(at("sessions", i), "session", programme.sessions[i].id, programme.sessions[i].guid);
 }
 
 json optional_instant(const std::optional<Instant>& at) {
@@ -409,6 +431,7 @@ Result<Programme> parse_programme_file(std::string_view json_text) {
                 read_session_json((*sessions)[i], at("sessions", i), problems));
         }
     }
+    check_ids(programme, problems);
     if (problems.empty() && programme.event.days.empty() &&
         is_known_time_zone(programme.event.time_zone)) {
         programme.event.days = days_covering_sessions(programme);

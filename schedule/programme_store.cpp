@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 
+#include "schedule/ids.hpp"
 #include "schedule/json_text.hpp"
 #include "schedule/validation.hpp"
 
@@ -52,6 +53,25 @@ std::set<std::string> ids_of_event(Database& db, std::string_view table, std::st
     while (query.step())
         ids.insert(query.column_text(0));
     return ids;
+}
+
+// The ids and guids of `programme` without their form that the database already holds for
+// this event (people: for any, they are shared): stored before the id rule, so an edit may
+// keep them (and rename or remove what carries them). Any other off-form id is refused.
+std::set<std::string> stored_off_form_ids(Database& db, const Programme& programme) {
+    std::set<std::string> kept;
+    Statement stored = db.prepare(
+        "SELECT 1 FROM events WHERE id = ?1 AND id = ?2 UNION ALL SELECT 1 FROM stages WHERE "
+        "(id = ?1 OR guid = ?1) AND event_id = ?2 UNION ALL SELECT 1 FROM sessions WHERE "
+        "(id = ?1 OR guid = ?1) AND event_id = ?2 UNION ALL SELECT 1 FROM people WHERE id = ?1 "
+        "LIMIT 1");
+    for (const std::string& id : off_form_ids(programme)) {
+        stored.bind(1, id).bind(2, programme.event.id);
+        if (stored.step())
+            kept.insert(id);
+        stored.reset();
+    }
+    return kept;
 }
 
 // The stored guid of a row, so an edit or a re-import without guids keeps the one
@@ -274,7 +294,8 @@ int64_t ProgrammeStore::log_change(std::string_view event_id, const ChangeNote& 
 }
 
 Result<int64_t> ProgrammeStore::save_event(const Programme& programme, const ChangeNote& note) {
-    if (const auto problems = validate(programme); !problems.empty()) {
+    const std::set<std::string> kept = stored_off_form_ids(db_, programme);
+    if (const auto problems = validate(programme, kept); !problems.empty()) {
         if (problems.size() == 1)
             return problems.front();
         std::string message = "the programme of event '" + programme.event.id + "' is invalid:";

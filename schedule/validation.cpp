@@ -7,19 +7,36 @@
 #include <set>
 #include <string>
 
+#include "schedule/ids.hpp"
 #include "schedule/time_zone.hpp"
 
 namespace stagehub::schedule {
 namespace {
 
+void check_id(std::string_view what, const std::string& id, const std::set<std::string>& kept,
+              std::vector<Error>& errors) {
+    if (id.empty() || !kept.contains(id)) {
+        if (std::string problem = id_problem(what, id); !problem.empty())
+            errors.push_back({"bad_id", std::move(problem)});
+    }
+}
+
+void check_guid(std::string_view what, const std::string& id, const std::string& guid,
+                const std::set<std::string>& kept, std::vector<Error>& errors) {
+    if (!guid.empty() && !is_uuid(guid) && !kept.contains(guid)) {
+        errors.push_back({"bad_id", std::string(what) + " '" + id +
+                                        "': its guid is not a UUID (like "
+                                        "8079583e-8321-506c-95af-fd2903a5f075)"});
+    }
+}
+
 template <typename T>
 void check_unique_ids(const std::vector<T>& items, std::string_view what,
-                      std::vector<Error>& errors) {
+                      const std::set<std::string>& kept, std::vector<Error>& errors) {
     std::set<std::string_view> seen;
     for (const T& item : items) {
-        if (item.id.empty()) {
-            errors.push_back({"bad_field", std::string(what) + " without an id"});
-        } else if (!seen.insert(item.id).second) {
+        check_id(what, item.id, kept, errors);
+        if (!item.id.empty() && !seen.insert(item.id).second) {
             errors.push_back(
                 {"duplicate_id", std::string(what) + " id '" + item.id + "' is used twice"});
         }
@@ -35,9 +52,9 @@ std::string local_text(Instant at, const std::string& zone) {
     return local ? local->date_text() + " " + local->hh_mm() : format_instant(at);
 }
 
-void check_event(const Event& event, std::vector<Error>& errors) {
-    if (event.id.empty())
-        errors.push_back({"bad_field", "the event has no id"});
+void check_event(const Event& event, const std::set<std::string>& kept,
+                 std::vector<Error>& errors) {
+    check_id("the event", event.id, kept, errors);
     if (event.title.empty())
         errors.push_back({"bad_field", "the event has no title"});
     if (!is_known_time_zone(event.time_zone)) {
@@ -114,14 +131,15 @@ bool within_days(const Event& event, const Session& s) {
 
 }  // namespace
 
-std::vector<Error> validate(const Programme& programme) {
+std::vector<Error> validate(const Programme& programme, const std::set<std::string>& kept) {
     std::vector<Error> errors;
-    check_event(programme.event, errors);
-    check_unique_ids(programme.stages, "stage", errors);
-    check_unique_ids(programme.people, "person", errors);
-    check_unique_ids(programme.sessions, "session", errors);
+    check_event(programme.event, kept, errors);
+    check_unique_ids(programme.stages, "stage", kept, errors);
+    check_unique_ids(programme.people, "person", kept, errors);
+    check_unique_ids(programme.sessions, "session", kept, errors);
 
     for (const Session& s : programme.sessions) {
+        check_guid("session", s.id, s.guid, kept, errors);
         if (s.title.empty())
             errors.push_back({"bad_field", describe(s) + " has no title"});
         if (s.duration <= Seconds{0}) {
@@ -170,6 +188,7 @@ std::vector<Error> validate(const Programme& programme) {
 
     std::map<std::string, std::string> srt_ports;  // port → stage
     for (const Stage& stage : programme.stages) {
+        check_guid("stage", stage.id, stage.guid, kept, errors);
         if (stage.capacity < 0) {
             errors.push_back({"bad_field", "stage '" + stage.id + "' has a negative capacity"});
         }

@@ -2,6 +2,7 @@
 // the sessions, people or field involved, so an organiser can fix the file or the edit.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,8 +12,11 @@
 
 namespace stagehub::schedule {
 
-// Every problem found, in a stable order; empty means valid.
-std::vector<Error> validate(const Programme& programme);
+// Every problem found, in a stable order; empty means valid. Every id has the form of
+// schedule/ids.hpp ("bad_id" otherwise) and every guid is a UUID, except those in `kept`:
+// ids stored before that rule (off_form_ids of the stored programme), which an edit may keep
+// so that what carries them can still be edited, renamed and removed.
+std::vector<Error> validate(const Programme& programme, const std::set<std::string>& kept = {});
 
 // The problems shown in an answer: at most this many lines, then "… and N more". A file of
 // 100,000 bad rows fits in a request body; its answer should not be 100,000 lines.

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "schedule/attendance/audience_report.hpp"
+#include "schedule/ids.hpp"
 #include "schedule/migrations.hpp"
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_json.hpp"
@@ -110,6 +111,12 @@ Application::Application(Options options)
                   demo.event.title.c_str(), options_.demo_speed, static_cast<long long>(*revision));
     }
     catalog_.reload();
+    // Ids stored before the id rule: the server starts (refusing to would strand their
+    // organisers), names each with what to do, and does not broadcast their stages.
+    for (const auto& programme : catalog_.programmes()) {
+        for (const std::string& note : schedule::off_form_notes(programme))
+            g_warning("%s", note.c_str());
+    }
 
     if (options_.web_dir.empty())
         options_.web_dir = fs::path(STAGEHUB_DEFAULT_WEB_DIR);

@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <stdexcept>
 
 #include "pipelines/atomic_file.hpp"
 #include "pipelines/master_playlist.hpp"
+#include "schedule/ids.hpp"
 #include "schedule/instant.hpp"
+#include "schedule/safe_path.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -36,6 +39,14 @@ bool is_permanent(const std::string& error) {
 
 }  // namespace
 
+// A stage whose id is not an id (stored before the id rule, schedule/ids.hpp) names no
+// folder of its own: it is not broadcast. Application names such stages at start-up. The
+// folder is checked as well, so that without the id rule such a stage is still skipped
+// rather than thrown at (pipeline_config_for).
+bool Broadcast::broadcastable(const schedule::Stage& stage) const {
+    return schedule::is_id(stage.id) && schedule::child_path(config_.live_dir, stage.id).ok();
+}
+
 Broadcast::~Broadcast() {
     for (auto& [id, stage] : stages_)
         cancel_restart(stage);
@@ -49,7 +60,12 @@ pipelines::StagePipelineConfig Broadcast::pipeline_config_for(const schedule::St
     using Kind = pipelines::SourceSpec::Kind;
     pipelines::StagePipelineConfig c;
     c.stage_id = stage.id;
-    c.output_dir = config_.live_dir / stage.id;
+    // Never live_dir / id: an id like "/tmp/x" would replace the folder (start_stage and
+    // apply_control leave such stages out before this).
+    auto output_dir = schedule::child_path(config_.live_dir, stage.id);
+    if (!output_dir)
+        throw std::invalid_argument("stage " + stage.id + ": " + output_dir.error().message);
+    c.output_dir = std::move(output_dir).value();
     c.segment_seconds = config_.segment_seconds;
     c.ladder = config_.ladder;
     c.source.width = config_.width;
@@ -87,6 +103,8 @@ pipelines::StagePipelineConfig Broadcast::pipeline_config_for(const schedule::St
 }
 
 void Broadcast::start_stage(const schedule::Stage& stage_info) {
+    if (!broadcastable(stage_info))
+        return;
     const pipelines::StagePipelineConfig config = pipeline_config_for(stage_info);
     const auto existing = stages_.find(stage_info.id);
     if (existing != stages_.end()) {
@@ -275,6 +293,8 @@ void Broadcast::apply_control(const schedule::Stage& stage_info, const StageCont
     // A stage not started yet (off air since before this process) gets an entry too: its
     // health says so, and putting it on air starts it (start_stage opens an entry without
     // a pipeline).
+    if (!broadcastable(stage_info))
+        return;
     Stage& stage = stages_[stage_info.id];
     const bool was_off = stage.control.off_air;
     stage.control = control;

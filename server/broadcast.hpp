@@ -125,6 +125,7 @@ class Broadcast : public pipelines::StagePipeline::Listener {
         Clock::time_point run_started{};
         std::chrono::system_clock::time_point last_segment_at{};
     };
+    bool broadcastable(const schedule::Stage& stage) const;
     void run(const std::string& stage_id, Stage& stage);
     void open_stage(const std::string& stage_id, Stage& stage,
                     pipelines::StagePipelineConfig config);

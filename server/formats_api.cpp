@@ -7,6 +7,7 @@
 #include "schedule/formats/sessions_csv.hpp"
 #include "schedule/programme_file.hpp"
 #include "schedule/time_zone.hpp"
+#include "server/content_disposition.hpp"
 #include "server/day_param.hpp"
 #include "server/programme_api.hpp"
 
@@ -25,7 +26,7 @@ HttpResponse document(std::string body, std::string content_type, const std::str
     response.body = std::move(body);
     // Exports follow every edit: never cached stale.
     response.header("cache-control", "no-cache");
-    response.header("content-disposition", "inline; filename=\"" + filename + "\"");
+    response.header("content-disposition", content_disposition(Disposition::inline_, filename));
     return response;
 }
 

@@ -42,6 +42,19 @@ HttpResponse json_response(int status, const nlohmann::json& body) {
     return response;
 }
 
+std::optional<std::string> unsafe_header(const HttpResponse& response) {
+    const auto unsafe = [](std::string_view text) {
+        return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+    };
+    if (unsafe(response.content_type))
+        return "content-type";
+    for (const auto& [name, value] : response.headers) {
+        if (unsafe(name) || unsafe(value))
+            return name;
+    }
+    return std::nullopt;
+}
+
 HttpResponse deferred_response() {
     HttpResponse response;
     response.deferred = true;

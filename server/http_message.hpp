@@ -62,6 +62,11 @@ struct HttpResponse {
 
 HttpResponse json_response(int status, const nlohmann::json& body);
 
+// The name of the first header (Content-Type included) whose name or value holds a CR, LF
+// or NUL, which would end the header early and let what follows be read as headers or a
+// body of its own (response splitting); nullopt when every header is safe.
+std::optional<std::string> unsafe_header(const HttpResponse& response);
+
 // The answer "later": see HttpResponse::deferred.
 HttpResponse deferred_response();
 

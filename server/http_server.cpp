@@ -561,6 +561,14 @@ int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse res
             exchange.file = std::move(file);
         }
     }
+    // No header may carry a line break (response splitting): whatever built it, it is a bug.
+    if (const auto header = unsafe_header(response)) {
+        gchar* name = g_strescape(header->c_str(), nullptr);  // the name may be the culprit
+        g_warning("%s: refused to send header '%s' with a line break; answered 500 instead",
+                  exchange.request.path.c_str(), name);
+        g_free(name);
+        response = error_response(500, "internal", "the server built an unsafe header");
+    }
     exchange.answered = true;
     exchange.response = std::move(response);
     exchange.send_body = exchange.request.method != HttpMethod::head;

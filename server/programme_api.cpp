@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "schedule/bounded_number.hpp"
+#include "schedule/ids.hpp"
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_json.hpp"
 #include "server/server_time.hpp"
@@ -48,6 +49,26 @@ std::string in_quotes(std::string_view text) {
     std::string q = "'";
     q.append(text).append("'");
     return q;
+}
+
+// A stage or session by its id, or by its guid: one whose id was stored before the id rule
+// (schedule/ids.hpp) may hold a '/' and so cannot be named in a path, but can be renamed or
+// removed by its guid.
+template <typename Thing>
+const Thing* by_id_or_guid(const std::vector<Thing>& things, std::string_view name) {
+    for (const Thing& thing : things) {
+        if (thing.id == name)
+            return &thing;
+    }
+    for (const Thing& thing : things) {
+        if (!thing.guid.empty() && thing.guid == name)
+            return &thing;
+    }
+    return nullptr;
+}
+
+Error no_such_stage(std::string_view event_id, std::string_view stage) {
+    return Error{"not_found", "event " + in_quotes(event_id) + " has no stage " + in_quotes(stage)};
 }
 
 }  // namespace
@@ -290,24 +311,35 @@ HttpResponse ProgrammeApi::edit_stage(const HttpRequest& request, const PathPara
         return error_response(start.error());
     const Programme* before = start->before;
     const json& body = start->body;
-    const schedule::Stage* current = before->find_stage(params.at("stage"));
-    if (current == nullptr) {
-        return error_response(Error{"not_found", "event " + in_quotes(event_id) + " has no stage " +
-                                                     in_quotes(params.at("stage"))});
-    }
+    const schedule::Stage* current = by_id_or_guid(before->stages, params.at("stage"));
+    if (current == nullptr)
+        return error_response(no_such_stage(event_id, params.at("stage")));
     auto read =
         read_part(merged(schedule::stage_file_json(*current, schedule::Secrets::include), body),
                   schedule::read_stage_json);
     if (!read)
         return error_response(read.error());
     schedule::Stage stage = std::move(read).value();
-    if (stage.id != current->id)
+    // Ids name URLs and folders, so they stay; only an id stored before the id rule may
+    // (and should) be replaced by one of the form, its sessions moving with it.
+    const bool renamed = stage.id != current->id;
+    if (renamed && schedule::is_id(current->id))
         return error_response(Error{"bad_field", "id: a stage's id cannot change"});
+    if (renamed && catalog_.find_stage_owner(stage.id) != nullptr) {
+        return error_response(
+            Error{"id_conflict", "there is already a stage " + in_quotes(stage.id)});
+    }
     ProgrammeEditor::Edit edit{
         *before, {}, "edit_stage", "edited stage " + in_quotes(stage.name), true};
     for (schedule::Stage& s : edit.programme.stages) {
-        if (s.id == stage.id)
+        if (s.id == current->id)
             s = stage;
+    }
+    for (Session& s : edit.programme.sessions) {
+        if (renamed && s.stage_id == current->id) {
+            s.stage_id = stage.id;
+            edit.changed.push_back(s.id);
+        }
     }
     return editor_.commit(caller, before, std::move(edit), wants_dry_run(request, body));
 }
@@ -315,15 +347,14 @@ HttpResponse ProgrammeApi::edit_stage(const HttpRequest& request, const PathPara
 HttpResponse ProgrammeApi::remove_stage(const HttpRequest& request, const PathParams& params,
                                         const Caller& caller) {
     const std::string& event_id = params.at("event");
-    const std::string& stage_id = params.at("stage");
     auto start = begin_edit(catalog_, request, event_id, caller, false);
     if (!start)
         return error_response(start.error());
     const Programme* before = start->before;
-    if (before->find_stage(stage_id) == nullptr) {
-        return error_response(Error{
-            "not_found", "event " + in_quotes(event_id) + " has no stage " + in_quotes(stage_id)});
-    }
+    const schedule::Stage* stage = by_id_or_guid(before->stages, params.at("stage"));
+    if (stage == nullptr)
+        return error_response(no_such_stage(event_id, params.at("stage")));
+    const std::string stage_id = stage->id;
     const auto on_stage = std::count_if(before->sessions.begin(), before->sessions.end(),
                                         [&](const Session& s) { return s.stage_id == stage_id; });
     if (on_stage > 0) {
@@ -401,15 +432,15 @@ HttpResponse ProgrammeApi::add_session(const HttpRequest& request, const std::st
 HttpResponse ProgrammeApi::edit_session(const HttpRequest& request, const PathParams& params,
                                         const Caller& caller) {
     const std::string& event_id = params.at("event");
-    const std::string& session_id = params.at("session");
     auto start = begin_edit(catalog_, request, event_id, caller, true);
     if (!start)
         return error_response(start.error());
     const Programme* before = start->before;
     const json& body = start->body;
-    const Session* current = before->find_session(session_id);
+    const Session* current = by_id_or_guid(before->sessions, params.at("session"));
     if (current == nullptr)
-        return error_response(no_such_session(event_id, session_id));
+        return error_response(no_such_session(event_id, params.at("session")));
+    const std::string session_id = current->id;
     auto read =
         read_part(merged(schedule::session_file_json(*current), body), schedule::read_session_json);
     if (!read)
@@ -427,14 +458,14 @@ HttpResponse ProgrammeApi::edit_session(const HttpRequest& request, const PathPa
 HttpResponse ProgrammeApi::remove_session(const HttpRequest& request, const PathParams& params,
                                           const Caller& caller) {
     const std::string& event_id = params.at("event");
-    const std::string& session_id = params.at("session");
     auto start = begin_edit(catalog_, request, event_id, caller, false);
     if (!start)
         return error_response(start.error());
     const Programme* before = start->before;
-    const Session* current = before->find_session(session_id);
+    const Session* current = by_id_or_guid(before->sessions, params.at("session"));
     if (current == nullptr)
-        return error_response(no_such_session(event_id, session_id));
+        return error_response(no_such_session(event_id, params.at("session")));
+    const std::string session_id = current->id;
     ProgrammeEditor::Edit edit{*before,
                                {session_id},
                                "remove_session",

@@ -1,5 +1,6 @@
 #include "server/programme_editor.hpp"
 
+#include "schedule/ids.hpp"
 #include "schedule/json_text.hpp"
 #include "schedule/programme_json.hpp"
 #include "schedule/validation.hpp"
@@ -31,7 +32,11 @@ bool wants_dry_run(const HttpRequest& request, const json& body) {
 HttpResponse ProgrammeEditor::commit(const Caller& caller, const Programme* before, Edit edit,
                                      bool dry_run) {
     edit.programme.sort_sessions();
-    if (const auto problems = schedule::validate(edit.programme); !problems.empty()) {
+    // Ids stored before the id rule may stay (so their stage can be renamed or removed);
+    // every new one has the form.
+    const std::set<std::string> kept =
+        before ? schedule::off_form_ids(*before) : std::set<std::string>{};
+    if (const auto problems = schedule::validate(edit.programme, kept); !problems.empty()) {
         std::vector<std::string> lines;
         for (const Error& problem : problems)
             lines.push_back(problem.message);

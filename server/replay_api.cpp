@@ -6,6 +6,7 @@
 
 #include "pipelines/master_playlist.hpp"
 #include "pipelines/replay_playlist.hpp"
+#include "schedule/safe_path.hpp"
 #include "server/programme_api.hpp"
 
 namespace stagehub::server {
@@ -45,6 +46,18 @@ std::pair<std::optional<Programme>, const Session*> find_session(
     return {std::nullopt, nullptr};
 }
 
+// posters/{session}.jpg; nothing for an id that names no file (stored before the id rule).
+std::optional<std::filesystem::path> poster_file(const std::filesystem::path& dir,
+                                                 const std::string& session_id) {
+    auto path = schedule::child_path(dir, session_id + ".jpg");
+    return path ? std::optional(std::move(path).value()) : std::nullopt;
+}
+
+bool has_poster(const std::filesystem::path& dir, const std::string& session_id) {
+    const auto poster = poster_file(dir, session_id);
+    return poster && std::filesystem::exists(*poster);
+}
+
 Error no_replay(std::string_view id) {
     std::string message = "there is no replay of session '";
     message.append(id).append("' (yet): replays exist for ended sessions that allow them");
@@ -68,13 +81,14 @@ void ReplayApi::make_missing_posters(Instant now) {
     const Caller the_public;
     for (const Programme& programme : catalog_.published()) {
         for (const Session& s : programme.sessions) {
-            if (std::filesystem::exists(poster_dir_ / (s.id + ".jpg")))
+            const auto poster = poster_file(poster_dir_, s.id);
+            if (!poster || std::filesystem::exists(*poster))
                 continue;
             if (auto replay = replay_of(programme, s, the_public, now)) {
                 // Away from the first segment (a stage switching to the session) when it can.
                 const auto& middle = replay->segments[replay->segments.size() / 2];
-                posters_.request(s.id, archive_.live_dir() / middle.file,
-                                 poster_dir_ / (s.id + ".jpg"));
+                if (const auto segment = schedule::path_below(archive_.live_dir(), middle.file))
+                    posters_.request(s.id, *segment, *poster);
             }
         }
     }
@@ -199,9 +213,8 @@ json ReplayApi::replay_json(const Programme& programme, const Replay& replay,
                  {"covers_from", iso(replay.segments.front().starts)},
                  {"covers_to", iso(replay.segments.back().ends())},
                  {"playlist", "/api/v1/replays/" + s.id + "/playlist.m3u8"},
-                 {"poster", std::filesystem::exists(poster_dir_ / (s.id + ".jpg"))
-                                ? json("/posters/" + s.id + ".jpg")
-                                : json(nullptr)}};
+                 {"poster", has_poster(poster_dir_, s.id) ? json("/posters/" + s.id + ".jpg")
+                                                          : json(nullptr)}};
     if (caller.organises(programme.event.id)) {
         item["trim_in_seconds"] = static_cast<double>(replay.edit.trim_in.count()) / 1000.0;
         item["trim_out_seconds"] = static_cast<double>(replay.edit.trim_out.count()) / 1000.0;

@@ -6,6 +6,7 @@
 
 #include "schedule/time_zone.hpp"
 #include "server/access.hpp"
+#include "server/content_disposition.hpp"
 #include "server/day_param.hpp"
 #include "server/programme_api.hpp"
 #include "server/stats_report.hpp"
@@ -22,7 +23,7 @@ HttpResponse csv_response(std::string body, const std::string& filename) {
     HttpResponse response;
     response.content_type = "text/csv; charset=utf-8";
     response.body = std::move(body);
-    response.header("content-disposition", "attachment; filename=\"" + filename + "\"");
+    response.header("content-disposition", content_disposition(Disposition::attachment, filename));
     response.header("cache-control", "no-store");
     return response;
 }

@@ -110,7 +110,7 @@ class FrabImport {
   private:
     void read_event(const ImportOptions& options) {
         Event& event = programme_.event;
-        event.id = options.event_id.value_or(slugify(doc_.acronym));
+        event.id = options.event_id.value_or(id_slug(doc_.acronym));
         if (event.id.empty())
             problems_.document(doc_.where, "acronym: missing (the event id is made from it)");
         event.title = doc_.title;

@@ -1,6 +1,15 @@
 #include "schedule/formats/ical_content_lines.hpp"
 
 namespace stagehub::schedule::formats {
+namespace {
+
+// RFC 5545 3.1: a content line holds no control character but HTAB.
+bool is_control(char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return (byte < 0x20 && c != '\t') || byte == 0x7F;
+}
+
+}  // namespace
 
 std::string escape_ical_text(std::string_view text) {
     std::string out;
@@ -26,14 +35,22 @@ std::string escape_ical_text(std::string_view text) {
                 out.append("\\n");
                 break;
             default:
-                out += c;
+                if (!is_control(c))
+                    out += c;
         }
     }
     return out;
 }
 
-std::string ical_content_line(std::string_view line) {
+std::string ical_content_line(std::string_view text) {
     constexpr size_t kMaxOctets = 75;
+    std::string kept;
+    kept.reserve(text.size());
+    for (const char c : text) {
+        if (!is_control(c))
+            kept += c;
+    }
+    std::string_view line = kept;
     std::string out;
     size_t limit = kMaxOctets;  // continuation lines lose one octet to their leading space
     while (line.size() > limit) {

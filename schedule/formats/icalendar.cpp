@@ -165,7 +165,9 @@ void write_session(Calendar& cal, const Programme& programme, const Session& s,
                    const ExportOptions& options) {
     const Event& event = programme.event;
     cal.line("BEGIN", "VEVENT");
-    cal.line("UID", concat({session_guid(event, s), "@stagehub"}));
+    // UID is TEXT (RFC 5545 3.8.4.7): escaped like any, though guids are UUIDs by now, since a
+    // guid stored before that rule could hold anything.
+    cal.text("UID", concat({session_guid(event, s), "@stagehub"}));
     cal.line("DTSTAMP", utc_date_time(options.generated_at));
     write_time(cal, "DTSTART", s.effective_start(), event.time_zone);
     write_time(cal, "DTEND", s.effective_end(), event.time_zone);

@@ -7,6 +7,7 @@
 #include "schedule/formats/import_problems.hpp"
 #include "schedule/formats/sessions_csv.hpp"
 #include "schedule/formats/slug.hpp"
+#include "schedule/ids.hpp"
 #include "schedule/json_text.hpp"
 #include "schedule/programme_file.hpp"
 
@@ -91,6 +92,12 @@ Result<ImportResult> import_csv(std::string_view text, const Programme* base,
 
 Result<ImportResult> import_programme(std::string_view text, std::string_view content_type,
                                       const Programme* base, const ImportOptions& options) {
+    // The event id asked for (?event=, --event) replaces the document's after it is read:
+    // held to the id rule here, as the document's own ids are by their readers.
+    if (options.event_id && !is_id(*options.event_id)) {
+        return Error{"bad_id", "event (the id given for the imported event): " +
+                                   id_problem("event", *options.event_id)};
+    }
     bool generic = false;
     Format format = format_of_type(content_type, generic);
     if (format == Format::unknown && !generic) {

@@ -81,21 +81,7 @@ int hex_value(char c) {
     return -1;
 }
 
-bool is_dash_position(size_t i) {
-    return i == 8 || i == 13 || i == 18 || i == 23;
-}
-
 }  // namespace
-
-bool is_uuid(std::string_view text) {
-    if (text.size() != 36)
-        return false;
-    for (size_t i = 0; i < text.size(); ++i) {
-        if (is_dash_position(i) ? text[i] != '-' : hex_value(text[i]) < 0)
-            return false;
-    }
-    return true;
-}
 
 std::string uuid_v5(std::string_view namespace_uuid, std::string_view name) {
     std::vector<uint8_t> message;

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "schedule/ids.hpp"
+
 namespace stagehub::schedule::formats {
 
 // RFC 4122's namespace for names that are URLs or URNs.
@@ -14,7 +16,7 @@ inline constexpr std::string_view kUrlNamespace = "6ba7b811-9dad-11d1-80b4-00c04
 // Lower-case "xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx"; `namespace_uuid` must be a UUID.
 std::string uuid_v5(std::string_view namespace_uuid, std::string_view name);
 
-// 8-4-4-4-12 hex digits, either case.
-bool is_uuid(std::string_view text);
+// 8-4-4-4-12 hex digits, either case (defined beside the id rule, which guids are part of).
+using schedule::is_uuid;
 
 }  // namespace stagehub::schedule::formats

@@ -168,7 +168,7 @@ class CsvImport {
 
     void reserve_explicit_ids(const std::vector<CsvRecord>& rows) {
         for (const CsvRecord& row : rows) {
-            const std::string id = slugify(field(row, Column::id));
+            const std::string id = id_slug(field(row, Column::id));
             if (id.empty() || is_blank(row))
                 continue;
             const auto [it, inserted] = explicit_ids_.emplace(id, row.line);
@@ -397,7 +397,7 @@ class CsvImport {
     }
 
     void commit(const CsvRecord& row, Session s, const std::vector<Speaker>& speakers) {
-        s.id = slugify(field(row, Column::id));
+        s.id = id_slug(field(row, Column::id));
         if (s.id.empty())
             s.id = unique_id(slugify(s.title), "session", session_ids_);
         s.stage_id = stage_for(field(row, Column::stage));

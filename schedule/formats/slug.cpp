@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "schedule/ids.hpp"
+
 namespace stagehub::schedule::formats {
 namespace {
 
@@ -117,13 +119,19 @@ std::string slugify(std::string_view text) {
     return slug;
 }
 
+std::string id_slug(std::string_view text) {
+    return shortened_slug(slugify(text));
+}
+
 std::string unique_id(const std::string& wanted, std::string_view fallback,
                       std::set<std::string>& taken) {
     const std::string base = wanted.empty() ? std::string(fallback) : wanted;
-    std::string id = base;
+    std::string id = shortened_slug(base);
     for (int n = 2; taken.count(id) != 0; ++n) {
-        id = base;
-        id.append("-").append(std::to_string(n));
+        std::string suffix = "-";  // not "-" + ...: GCC 12 warns of a false overlap
+        suffix.append(std::to_string(n));
+        id = shortened_slug(base, kMaxIdLength - suffix.size());
+        id.append(suffix);
     }
     taken.insert(id);
     return id;

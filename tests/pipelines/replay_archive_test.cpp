@@ -140,5 +140,22 @@ TEST_F(ReplayArchiveTest, RetentionRemovesOldSegmentsFromTheIndexAndTheDisk) {
     EXPECT_EQ(archive.of_stage("salen").size(), 2u);
 }
 
+TEST_F(ReplayArchiveTest, OnlyFilesBelowTheLiveFolderAreIndexedOrDeleted) {
+    // A segment a pipeline wrote elsewhere (a stage id that was a path) is not indexed...
+    ClosedSegment stray = segment("r1", 0, 0ms);
+    std::filesystem::create_directories(dir / "elsewhere");
+    stray.path = dir / "elsewhere" / "seg-r1-0.ts";
+    std::ofstream(stray.path) << "x";
+    archive.add("/elsewhere", stray);
+    EXPECT_TRUE(archive.of_stage("/elsewhere").empty());
+    // ...and a row naming a file outside (an older database) never deletes that file.
+    db.prepare(
+          "INSERT INTO segments (stage_id, run_id, seq, file, starts_ms, duration_ms, bytes) "
+          "VALUES ('salen', 'r0', 0, '../elsewhere/seg-r1-0.ts', 0, 1000, 1)")
+        .run();
+    EXPECT_EQ(archive.remove_older_than(at(0ms)), 1);
+    EXPECT_TRUE(std::filesystem::exists(stray.path));
+}
+
 }  // namespace
 }  // namespace stagehub::pipelines

@@ -163,6 +163,35 @@ TEST(ProgrammeStore, AStageOwnedByAnotherEventIsAConflictAndNothingIsWritten) {
     EXPECT_FALSE(store.load_event("annan-dag").ok());
 }
 
+TEST(ProgrammeStore, ANewIdOutsideTheFormIsRefusedAndAnOldOneOfThisEventKept) {
+    TempDir dir;
+    Database db(dir / "stagehub.db");
+    migrate(db);
+    ProgrammeStore store(db);
+    Programme p = fixture();
+    p.stages.push_back(Stage{"/tmp/x", "Ny", "", false, 0, "", {}, {}});
+    const auto refused = store.replace_event(p, "test");
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, "bad_id");
+    EXPECT_FALSE(store.load_event("innovationsdag").ok()) << "nothing was written";
+
+    // A row an older stagehub stored: this event may keep it; another event may not take it.
+    ASSERT_TRUE(store.replace_event(fixture(), "test").ok());
+    db.execute(
+        "INSERT INTO stages (id, event_id, name, position) VALUES ('/tmp/x', 'innovationsdag', "
+        "'Gammal', 5)");
+    Programme old = *store.load_event("innovationsdag");
+    old.event.venue = "Stadshuset";
+    EXPECT_TRUE(store.replace_event(old, "test").ok());
+    Programme other = fixture();
+    other.event.id = "annan-dag";
+    other.stages = {Stage{"/tmp/x", "Gammal", "", false, 0, "", {}, {}}};
+    other.sessions.clear();
+    const auto taken = store.replace_event(other, "test");
+    ASSERT_FALSE(taken.ok());
+    EXPECT_EQ(taken.error().code, "bad_id");
+}
+
 TEST(ProgrammeStore, UnknownEventIsNotFound) {
     TempDir dir;
     Database db(dir / "stagehub.db");

@@ -60,6 +60,28 @@ class BroadcastTest : public ::testing::Test {
                         archive};
 };
 
+TEST_F(BroadcastTest, AStageWhoseIdIsNoFileNameIsNotBroadcastAndWritesNothing) {
+    TempDir outside;
+    for (const std::string& id : {(outside.path() / "x").string(), std::string("../outside"),
+                                  std::string("a/b"), std::string(".."), std::string("Sal A")}) {
+        schedule::Stage stage;
+        stage.id = id;
+        broadcast.apply_control(stage, StageControl{});
+        broadcast.start_stage(stage);
+        EXPECT_FALSE(broadcast.has_stage(id)) << id;
+        // Even called directly, the folder is never live_dir / id.
+        if (id != "Sal A") {
+            EXPECT_THROW(broadcast.pipeline_config_for(stage), std::invalid_argument) << id;
+        }
+    }
+    run_until(
+        context, [] { return false; }, 300ms);
+    std::error_code ec;
+    EXPECT_TRUE(std::filesystem::is_empty(outside.path(), ec));
+    EXPECT_FALSE(std::filesystem::exists(dir / "outside"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "live") && !std::filesystem::is_empty(dir / "live"));
+}
+
 TEST_F(BroadcastTest, AFailedStageRestartsWithBackoffAndGoesLiveAgain) {
     schedule::Stage salen;
     salen.id = "salen";

@@ -592,8 +592,9 @@ TEST_F(ProgrammeApiTest, ADayOfTheProgrammeIsACalendarOfItsOwn) {
         const HttpReply reply = call("GET", ics + "?day=" + c.day);
         ASSERT_EQ(reply.status, 200) << c.day << ": " << reply.body;
         EXPECT_EQ(reply.headers.at("content-type"), "text/calendar; charset=utf-8");
+        const std::string name = week + "-" + c.day + ".ics";
         EXPECT_EQ(reply.headers.at("content-disposition"),
-                  "inline; filename=\"" + week + "-" + c.day + ".ics\"");
+                  "inline; filename=\"" + name + "\"; filename*=UTF-8''" + name);
         EXPECT_EQ(occurrences(reply.body, "BEGIN:VEVENT"), c.starts.size()) << c.day;
         for (const std::string& start : c.starts) {
             EXPECT_NE(reply.body.find("DTSTART;TZID=Europe/Stockholm:" + start), std::string::npos)
@@ -613,7 +614,8 @@ TEST_F(ProgrammeApiTest, ADayOfTheProgrammeIsACalendarOfItsOwn) {
     const HttpReply whole = call("GET", ics);
     ASSERT_EQ(whole.status, 200);
     EXPECT_EQ(occurrences(whole.body, "BEGIN:VEVENT"), 7u);
-    EXPECT_EQ(whole.headers.at("content-disposition"), "inline; filename=\"" + week + ".ics\"");
+    EXPECT_EQ(whole.headers.at("content-disposition"),
+              "inline; filename=\"" + week + ".ics\"; filename*=UTF-8''" + week + ".ics");
 
     // Only the end of the panel falls on the 24th: not a day of the event.
     const HttpReply outside = call("GET", ics + "?day=2026-10-24");

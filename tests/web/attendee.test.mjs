@@ -557,7 +557,8 @@ test('the agenda offers each day as a calendar file with exactly that day\'s ses
       const response = await fetch(new URL(link.href, server.url));
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('content-type'), 'text/calendar; charset=utf-8');
-      assert.equal(response.headers.get('content-disposition'), `inline; filename="${EVENT}-${link.day}.ics"`);
+      assert.equal(response.headers.get('content-disposition'),
+        `inline; filename="${EVENT}-${link.day}.ics"; filename*=UTF-8''${EVENT}-${link.day}.ics`);
       const ics = await response.text();
       // Every session of the programme starting that day, on both stages (cancelled ones
       // too, marked so), and no other.

@@ -411,5 +411,40 @@ TEST(ICalendar, ASessionAndADayTogetherGiveTheSessionOnlyOnItsDay) {
     EXPECT_EQ(only("2026-10-25"), 0u);
 }
 
+TEST(ICalendar, NoValueCanStartAPropertyOrAComponentOfItsOwn) {
+    Programme p = tricky_programme();
+    Session& s = p.sessions.front();
+    // A guid stored before guids had to be UUIDs, and texts with every separator.
+    s.guid = "x\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:forged;a,b\\c";
+    s.title = "Title\r\nATTACH:http://evil.example/x.exe\nX-Y:z; a, b \x01\x7f";
+    s.theme = "Ett, två; tre";
+    p.event.title = "Kalender\rDTSTART:19700101T000000Z";
+    const std::string ics = export_icalendar(p, export_options());
+    const Component cal = parse_calendar(ics);  // checks CRLF only, nesting, one calendar
+    EXPECT_EQ(cal.all("VEVENT").size(), p.sessions.size());
+    EXPECT_EQ(ics.find("\nATTACH"), std::string::npos);
+    EXPECT_EQ(ics.find("\nUID:forged"), std::string::npos);
+    EXPECT_EQ(ics.find('\x01'), std::string::npos);
+    EXPECT_EQ(ics.find('\x7f'), std::string::npos);
+    const Component* event =
+        event_with_uid(cal, "x\\nEND:VEVENT\\nBEGIN:VEVENT\\nUID:forged\\;a\\,b\\\\c@stagehub");
+    ASSERT_NE(event, nullptr) << ics;
+    EXPECT_EQ(unescape(event->get("UID").value),
+              "x\nEND:VEVENT\nBEGIN:VEVENT\nUID:forged;a,b\\c@stagehub");
+    EXPECT_EQ(unescape(event->get("SUMMARY").value),
+              "Title\nATTACH:http://evil.example/x.exe\nX-Y:z; a, b ");
+    EXPECT_EQ(event->get("CATEGORIES").value, "Ett\\, två\\; tre");
+    EXPECT_FALSE(event->has("ATTACH"));
+    EXPECT_EQ(unescape(cal.get("X-WR-CALNAME").value), "Kalender\nDTSTART:19700101T000000Z");
+}
+
+TEST(ICalendar, AContentLineDropsControlCharactersWhateverTheCallerPassed) {
+    using namespace std::string_literals;
+    EXPECT_EQ(ical_content_line("UID:a\r\nATTACH:x\0y\tz"s), "UID:aATTACH:xy\tz\r\n");
+    EXPECT_EQ(escape_ical_text("a\x01"
+                               "b\x1f\x7f"),
+              "ab");
+}
+
 }  // namespace
 }  // namespace stagehub::schedule::formats
