@@ -11,6 +11,7 @@
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_json.hpp"
 #include "server/lower_third.hpp"
+#include "server/security_headers.hpp"
 #include "server/server_time.hpp"
 
 namespace stagehub::server {
@@ -198,6 +199,11 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     http_config.max_sockets_per_address = static_cast<size_t>(options_.websockets_per_address);
     http_config.max_queued_messages = static_cast<size_t>(options_.websocket_queue_messages);
     http_config.stuck_timeout_s = static_cast<uint16_t>(options_.websocket_stuck_timeout_s);
+    // Every answer's security headers, decided in server/security_headers.
+    http_config.finish_headers = [policy = SecurityPolicy{!options_.tls_cert.empty(), {}}](
+                                     const HttpRequest& request, HttpResponse& response) {
+        add_security_headers(policy, request, response);
+    };
     http_ = std::make_unique<HttpServer>(http_config, *this, loop_);
     http_->start();
     channels_.attach(http_.get(), nullptr);
@@ -424,7 +430,7 @@ HttpResponse Application::serve_file(const HttpRequest& request) {
 }
 
 // /embed/{stage}: the player page for organisers' own sites (web/embed.html; it reads the
-// stage from its URL). No X-Frame-Options: being framed elsewhere is its purpose.
+// stage from its URL). Other sites may frame it (server/security_headers): that is its purpose.
 HttpResponse Application::embed_page(const HttpRequest& request) {
     const std::string stage_id = request.path.substr(std::string_view("/embed/").size());
     const auto* owner = catalog_.find_stage_owner(stage_id);

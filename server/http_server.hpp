@@ -89,6 +89,10 @@ class HttpServer {
         // Websockets open at once from one address; a household or a town hall behind one
         // NAT shares it. 0: no limit.
         size_t max_sockets_per_address = 256;
+        // Adds the application's headers to every answer just before they are written, the
+        // core's own errors and deferred answers included (server/security_headers). The
+        // core knows no pages, so which headers a path gets is decided outside it.
+        std::function<void(const HttpRequest&, HttpResponse&)> finish_headers;
     };
 
     HttpServer(Config config, Handler& handler, GMainLoop* loop);
