@@ -13,6 +13,7 @@
 #include "server/lower_third.hpp"
 #include "server/security_headers.hpp"
 #include "server/server_time.hpp"
+#include "server/speaker_link.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -388,7 +389,7 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
         }
         if (request.path.starts_with("/embed/"))
             return embed_page(request);
-        if (request.path.starts_with("/speaker/"))
+        if (is_speaker_page(request.path))
             return page(request, "/speaker.html");
         // The four faces' addresses (docs/API.md, "Pages"): each page reads what it shows
         // from its own address.
@@ -406,7 +407,7 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
         }
         return serve_file(request);
     } catch (const std::exception& e) {
-        g_warning("%s failed: %s", request.path.c_str(), e.what());
+        g_warning("%s failed: %s", loggable_path(request.path).c_str(), e.what());
         return error_response(500, "internal", std::string("the server failed: ") + e.what());
     }
 }

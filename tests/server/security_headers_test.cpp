@@ -1,6 +1,7 @@
 // The security headers on the wire (server/security_headers): the real server on a loopback
 // port answers every page, the embed page, the API, media files and its own errors with
-// them, and sends HSTS only when it serves TLS itself.
+// them, and sends HSTS only when it serves TLS itself. The speaker link's token lives in
+// the URL fragment and out of the logs (server/speaker_link).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -10,6 +11,7 @@
 #include "child_process.hpp"
 #include "net_client.hpp"
 #include "running_server.hpp"
+#include "server/speaker_link.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -77,7 +79,7 @@ TEST(SecurityHeaders, EveryPageHasAPolicyWithoutInlineScriptAndRefusesFrames) {
     RunningServer server(1.0);
     for (const std::string path :
          {"/", "/index.html", "/event/tillsammans-for-fornyelse", "/watch/stora-salen", "/replays",
-          "/organise", "/organise/desk", "/stats", "/speaker/sh_legacy",
+          "/organise", "/organise/desk", "/stats", "/speaker", "/speaker/sh_legacy",
           "/speaker.html", "/watch.mjs", "/vendor/hls.js/dist/hls.worker.js"}) {
         const HttpReply reply = http_get(server.port, path);
         ASSERT_EQ(reply.status, 200) << path;
@@ -191,6 +193,17 @@ TEST(SecurityHeaders, HstsOnlyOverTls) {
             << headers;
         EXPECT_NE(headers.find("referrer-policy: no-referrer"), std::string::npos) << headers;
     }
+}
+
+TEST(SpeakerLink, TheTokenGoesInTheFragmentAndNeverIntoALog) {
+    EXPECT_EQ(speaker_link("sh_abc-_1"), "/speaker#t=sh_abc-_1");
+    EXPECT_TRUE(is_speaker_page("/speaker"));
+    EXPECT_TRUE(is_speaker_page("/speaker/sh_abc"));
+    EXPECT_FALSE(is_speaker_page("/speakers"));
+    EXPECT_FALSE(is_speaker_page("/speaker.html"));
+    EXPECT_EQ(loggable_path("/speaker/sh_secret"), "/speaker/…");
+    EXPECT_EQ(loggable_path("/speaker"), "/speaker");
+    EXPECT_EQ(loggable_path("/api/v1/programme"), "/api/v1/programme");
 }
 
 }  // namespace

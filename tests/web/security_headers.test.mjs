@@ -2,7 +2,9 @@
 // chromium against the real server broadcasting the demo day: each page does its work
 // (hls.js plays through its worker and a MediaSource, uPlot draws, the timeline lays out its
 // sessions) without one violation; the embed page plays inside another site's frame while
-// the organiser console and the other pages refuse to be framed.
+// the organiser console and the other pages refuse to be framed; and the speaker page works
+// from its fragment link without its token reaching any request or Referer, and rewrites a
+// link of the old /speaker/{token} form.
 //
 // Run: node --test tests/web/security_headers.test.mjs (ctest: web.security_headers).
 
@@ -31,7 +33,8 @@ before(async () => {
   organiser = await server.adminToken(['create-organiser', '--name', 'Anna Berg', '--event', EVENT]);
   staff = await server.adminToken(['create-staff', '--name', 'Statistiker', '--event', EVENT]);
   const link = await server.adminToken(['speaker-link', '--event', EVENT, '--person', 'sara-lindgren']);
-  speaker = link.split('/speaker/').pop();
+  assert.match(link, /^personal link: \/speaker#t=shb_[A-Za-z0-9_-]+$/, 'the link carries the token in its fragment');
+  speaker = link.split('#t=').pop();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
@@ -167,7 +170,7 @@ async function thirdPartySite(paths) {
 
 test('the embed page plays in another site\'s frame; no other page lets itself be framed',
   { timeout: 90_000 }, async () => {
-    const framed = ['/organise', '/organise/desk', '/', '/stats', '/replays', `/speaker/${speaker}`];
+    const framed = ['/organise', '/organise/desk', '/', '/stats', '/replays', '/speaker'];
     const site = await thirdPartySite([`/embed/${STAGE}`, ...framed]);
     const opened = await openContext();
     const { page } = opened;
@@ -195,5 +198,66 @@ test('the embed page plays in another site\'s frame; no other page lets itself b
     } finally {
       await opened.context.close();
       site.close();
+    }
+  });
+
+// Every request the page makes, with its Referer, and every websocket it opens.
+function recordRequests(page) {
+  const seen = [];
+  page.on('request', async (request) => {
+    const headers = await request.allHeaders();
+    seen.push({ url: request.url(), referer: headers.referer ?? null, navigation: request.isNavigationRequest() });
+  });
+  page.on('websocket', (socket) => seen.push({ url: socket.url(), referer: null, websocket: true }));
+  return seen;
+}
+
+async function speakerShown(page) {
+  await eventually('the speaker\'s sessions', async () => {
+    assert.equal(await page.locator('#hello').textContent(), 'Hej Sara Lindgren');
+    assert.ok(await page.locator('.speaker-session').count() >= 1);
+  }, { timeoutMs: 15_000 });
+}
+
+test('the speaker page works from its fragment link and no request carries the token',
+  { timeout: 60_000 }, async () => {
+    const opened = await openContext();
+    const { page } = opened;
+    const requests = recordRequests(page);
+    try {
+      const response = await page.goto(new URL(`/speaker#t=${speaker}`, server.url).href);
+      assert.equal(response.headers()['referrer-policy'], 'no-referrer');
+      await speakerShown(page);
+      assert.ok(requests.some((r) => r.websocket), 'the page follows its panels over the websocket');
+      assert.ok(requests.some((r) => r.url.endsWith('/api/v1/speaker/sessions')), 'the page asked for its sessions');
+      assert.deepEqual(requests.filter((r) => r.url.includes(speaker) || r.referer?.includes(speaker)), [],
+        'the token in no request URL or Referer');
+      assert.deepEqual(requests.filter((r) => r.referer !== null), [], 'no Referer at all (no-referrer)');
+      await assertNoViolations(opened, 'the speaker page');
+    } finally {
+      await opened.context.close();
+    }
+  });
+
+test('a link of the old /speaker/{token} form still works and is rewritten to the fragment form',
+  { timeout: 60_000 }, async () => {
+    const opened = await openContext();
+    const { page } = opened;
+    const requests = recordRequests(page);
+    try {
+      await page.goto(new URL(`/speaker/${speaker}`, server.url).href);
+      await speakerShown(page);
+      assert.equal(page.url(), new URL(`/speaker#t=${speaker}`, server.url).href, 'the address bar');
+      // Replaced, not a second entry: one step back is where the tab was before the link.
+      await page.goBack();
+      assert.equal(page.url(), 'about:blank', 'no history entry keeps the old form');
+      // Only the old link's own request had the token in its path.
+      const carrying = requests.filter((r) => r.url.includes(speaker) || r.referer?.includes(speaker));
+      assert.deepEqual(carrying.map((r) => r.url), [new URL(`/speaker/${speaker}`, server.url).href]);
+      assert.deepEqual(requests.filter((r) => r.referer !== null), [], 'no Referer at all (no-referrer)');
+      await assertNoViolations(opened, 'the speaker page from an old link');
+      assert.doesNotMatch(server.stderr, new RegExp(speaker), 'the server logged no token');
+    } finally {
+      await opened.context.close();
     }
   });
