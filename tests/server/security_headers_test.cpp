@@ -139,7 +139,7 @@ TEST(SecurityHeaders, ApiAnswersMediaAndTheServersOwnErrorsRunNothing) {
             << c.what;
         EXPECT_EQ(header(reply, "x-frame-options"), "DENY") << c.what;
     }
-    // A published stage's embed address that is not there: its error may show in the frame.
+    // An embed address of no published stage: its error may show in the organiser's frame.
     const HttpReply missing = http_get(server.port, "/embed/no-such-stage");
     ASSERT_EQ(missing.status, 404);
     EXPECT_EQ(header(missing, "content-security-policy"), "default-src 'none'; frame-ancestors *");
