@@ -3,6 +3,7 @@
 #include "schedule/programme_json.hpp"
 #include "schedule/programme_stats.hpp"
 #include "server/programme_api.hpp"
+#include "server/speaker_link.hpp"
 
 namespace stagehub::server {
 
@@ -86,7 +87,7 @@ void AccountsApi::add_routes(ApiRouter& router) {
             json answer = account_json(issued->account);
             answer["token"] = issued->token;
             if (*role == Role::speaker)
-                answer["link"] = "/speaker/" + issued->token;
+                answer["link"] = speaker_link(issued->token);
             return json_response(201, answer);
         });
 

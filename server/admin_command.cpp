@@ -4,6 +4,7 @@
 
 #include "schedule/database.hpp"
 #include "schedule/migrations.hpp"
+#include "server/speaker_link.hpp"
 #include "server/token_store.hpp"
 
 namespace stagehub::server {
@@ -30,7 +31,7 @@ int run_admin(const Options& options, std::ostream& out, std::ostream& err) {
         out << "\ntoken (shown only now; send it as 'Authorization: Bearer <token>'):\n"
             << issued->token << "\n";
         if (role == Role::speaker)
-            out << "personal link: /speaker/" << issued->token << "\n";
+            out << "personal link: " << speaker_link(issued->token) << "\n";
         return 0;
     };
 

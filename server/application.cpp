@@ -12,7 +12,9 @@
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_json.hpp"
 #include "server/lower_third.hpp"
+#include "server/security_headers.hpp"
 #include "server/server_time.hpp"
+#include "server/speaker_link.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -208,6 +210,11 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     http_config.body_timeout_s = static_cast<unsigned>(options_.body_timeout_s);
     http_config.max_queued_messages = static_cast<size_t>(options_.websocket_queue_messages);
     http_config.stuck_timeout_s = static_cast<uint16_t>(options_.websocket_stuck_timeout_s);
+    // Every answer's security headers, decided in server/security_headers.
+    http_config.finish_headers = [policy = SecurityPolicy{!options_.tls_cert.empty(), {}}](
+                                     const HttpRequest& request, HttpResponse& response) {
+        add_security_headers(policy, request, response);
+    };
     http_ = std::make_unique<HttpServer>(http_config, *this, loop_);
     http_->start();
     channels_.attach(http_.get(), nullptr);
@@ -392,7 +399,7 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
         }
         if (request.path.starts_with("/embed/"))
             return embed_page(request);
-        if (request.path.starts_with("/speaker/"))
+        if (is_speaker_page(request.path))
             return page(request, "/speaker.html");
         // The four faces' addresses (docs/API.md, "Pages"): each page reads what it shows
         // from its own address.
@@ -410,7 +417,7 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
         }
         return serve_file(request);
     } catch (const std::exception& e) {
-        g_warning("%s failed: %s", request.path.c_str(), e.what());
+        g_warning("%s failed: %s", loggable_path(request.path).c_str(), e.what());
         return error_response(500, "internal", std::string("the server failed: ") + e.what());
     }
 }
@@ -434,7 +441,7 @@ HttpResponse Application::serve_file(const HttpRequest& request) {
 }
 
 // /embed/{stage}: the player page for organisers' own sites (web/embed.html; it reads the
-// stage from its URL). No X-Frame-Options: being framed elsewhere is its purpose.
+// stage from its URL). Other sites may frame it (server/security_headers): that is its purpose.
 HttpResponse Application::embed_page(const HttpRequest& request) {
     const std::string stage_id = request.path.substr(std::string_view("/embed/").size());
     const auto* owner = catalog_.find_stage_owner(stage_id);

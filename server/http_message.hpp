@@ -34,6 +34,8 @@ struct HttpRequest {
     // The client's address as the socket has it ("127.0.0.1", "::1"): for per-address limits
     // on public endpoints. Behind a reverse proxy, the proxy's.
     std::string peer{};
+    // The Host header (HTTP/2: :authority), as sent: the page's policy names its websocket.
+    std::string host{};
 
     // The first value of a query parameter, if present.
     std::optional<std::string> query_value(std::string_view name) const;

@@ -212,6 +212,13 @@ std::string header_of(lws* wsi, lws_token_indexes token) {
     return value;
 }
 
+std::string host_of(lws* wsi) {
+    std::string host = header_of(wsi, WSI_TOKEN_HOST);
+    if (host.empty())
+        host = header_of(wsi, WSI_TOKEN_HTTP_COLON_AUTHORITY);  // HTTP/2
+    return host;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -448,6 +455,7 @@ int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
     exchange->request.content_type = header_of(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
     exchange->request.if_none_match = header_of(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH);
     exchange->request.range = header_of(wsi, WSI_TOKEN_HTTP_RANGE);
+    exchange->request.host = host_of(wsi);
 
     if (target > kMaxRequestTargetBytes) {
         return respond_and_close(
@@ -584,6 +592,8 @@ int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse res
         return -1;
     }
     r.header("x-content-type-options", "nosniff");
+    if (config.finish_headers)
+        config.finish_headers(exchange.request, r);
     for (const auto& [name, value] : r.headers) {
         const std::string header = name + ":";
         if (lws_add_http_header_by_name(wsi, reinterpret_cast<const unsigned char*>(header.c_str()),
@@ -702,10 +712,7 @@ int HttpServer::Impl::socket_filter(lws* wsi) {
     if (std::string_view(uri).substr(0, uri.find('?')) != "/ws")
         return 1;
     const std::string origin = header_of(wsi, WSI_TOKEN_ORIGIN);
-    std::string host = header_of(wsi, WSI_TOKEN_HOST);
-    if (host.empty())
-        host = header_of(wsi, WSI_TOKEN_HTTP_COLON_AUTHORITY);  // HTTP/2
-    if (!origin_allowed(origin, host)) {
+    if (!origin_allowed(origin, host_of(wsi))) {
         g_message("websocket refused: origin %s is not allowed", origin.c_str());
         lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN,
                                "this origin may not open the stagehub websocket");

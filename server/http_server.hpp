@@ -97,6 +97,10 @@ class HttpServer {
         // body within body_timeout_s of the head (slow senders hold a connection each).
         unsigned header_timeout_s = 10;
         unsigned body_timeout_s = 30;
+        // Adds the application's headers to every answer just before they are written, the
+        // core's own errors and deferred answers included (server/security_headers). The
+        // core knows no pages, so which headers a path gets is decided outside it.
+        std::function<void(const HttpRequest&, HttpResponse&)> finish_headers;
     };
 
     HttpServer(Config config, Handler& handler, GMainLoop* loop);

@@ -37,10 +37,18 @@ export function timeRange(session, formatTime) {
 }
 
 // Small DOM helper: el('p', {class: 'x'}, 'text', child, …).
+// `style` is an object of CSS properties ({top: '4px', '--stages': 3}), set through the
+// CSSOM: the pages' Content-Security-Policy (style-src 'self', server/security_headers.cpp)
+// refuses style attributes, so a style string is an error here rather than a silent no-op.
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === null || value === undefined || value === false) continue;
+    if (name === 'style') {
+      if (typeof value !== 'object') throw new TypeError('el(): style must be an object of CSS properties');
+      for (const [property, setting] of Object.entries(value)) node.style.setProperty(property, String(setting));
+      continue;
+    }
     node.setAttribute(name, value === true ? '' : String(value));
   }
   for (const child of children.flat()) {

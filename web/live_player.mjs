@@ -23,7 +23,7 @@
 //   ontracks(count)    how many text tracks (captions) the stream has.
 // A chosen level (setLevel) and captions on/off survive the rebuilds above.
 
-import Hls from 'hls.js';
+import Hls from '/vendor/hls.js/dist/hls.mjs';
 
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 8000;

@@ -122,13 +122,13 @@ export function createTimelineView(root, ctx) {
     const height = Math.ceil((to - from) / MINUTE) * PX_PER_MINUTE;
     const y = (ms) => ((ms - from) / MINUTE) * PX_PER_MINUTE;
 
-    const hours = el('div', { class: 'organise-hours', 'aria-hidden': 'true', style: `height:${height}px` });
+    const hours = el('div', { class: 'organise-hours', 'aria-hidden': 'true', style: { height: `${height}px` } });
     for (let t = Math.ceil(from / (30 * MINUTE)) * 30 * MINUTE; t <= to; t += 30 * MINUTE) {
-      hours.append(el('span', { class: 'organise-hour', style: `top:${y(t)}px` }, ctx.formatTime(new Date(t).toISOString())));
+      hours.append(el('span', { class: 'organise-hour', style: { top: `${y(t)}px` } }, ctx.formatTime(new Date(t).toISOString())));
     }
     const columns = stages.map((stage) => {
       const list = el('ol', {
-        class: 'organise-track-sessions', style: `height:${height}px`,
+        class: 'organise-track-sessions', style: { height: `${height}px` },
         'data-stage-track': stage.id, 'aria-label': strings.t('timeline_label', { stage: stage.name }),
       });
       for (const s of sessions.filter((x) => x.stage === stage.id)) list.append(renderBlock(s, y));
@@ -136,10 +136,10 @@ export function createTimelineView(root, ctx) {
     });
     const nowMs = ctx.serverNow();
     const nowLine = nowMs >= from && nowMs <= to
-      ? el('div', { class: 'organise-now-line', id: 'organise-now-line', style: `top:calc(var(--organise-track-head) + ${y(nowMs)}px)` },
+      ? el('div', { class: 'organise-now-line', id: 'organise-now-line', style: { top: `calc(var(--organise-track-head) + ${y(nowMs)}px)` } },
         el('span', {}, strings.t('now_line', { time: ctx.formatTime(new Date(nowMs).toISOString()) })))
       : null;
-    const grid = el('div', { class: 'organise-grid', style: `--organise-stages:${Math.max(1, stages.length)}` },
+    const grid = el('div', { class: 'organise-grid', style: { '--organise-stages': Math.max(1, stages.length) } },
       el('div', { class: 'organise-track organise-track-hours' }, el('span', { class: 'organise-track-name', 'aria-hidden': 'true' }), hours),
       ...columns, nowLine);
     tracks.replaceChildren(sessions.length ? grid : el('p', {}, strings.t('no_sessions_day')));
@@ -163,7 +163,7 @@ export function createTimelineView(root, ctx) {
     const item = el('li', {
       class: 'organise-block-item', 'data-state': s.state, 'data-kind': s.kind, 'data-stage': s.stage,
       'data-selected': s.id === state.selected ? 'true' : null,
-      style: `top:${top}px;height:${height}px`,
+      style: { top: `${top}px`, height: `${height}px` },
     }, block, handle);
     block.addEventListener('click', () => select(s.id));
     const gesture = {

@@ -11,7 +11,7 @@
 // multi-day event reads "Day 1", "Day 2"; an event without days falls back to calendar
 // dates in its time zone.
 
-import Hls from 'hls.js';
+import Hls from '/vendor/hls.js/dist/hls.mjs';
 
 import { pickLanguage, stringsFor, visitorLocale } from '/strings.mjs';
 import { ViewerHeartbeat } from '/viewer_heartbeat.mjs';

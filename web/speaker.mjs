@@ -1,19 +1,35 @@
-// The speaker's phone (/speaker/{token}): my sessions with their live times and, for a
+// The speaker's phone (/speaker#t={token}): my sessions with their live times and, for a
 // panel, the running order as the moderator moves it on, with "you are up next" and a
 // large countdown of my speaking time. Kept live over the websocket: `panel:{session}`
 // for each of my panels, `agenda:{event}` for the times.
 //
-// The token is the personal link's; it authorises GET /api/v1/speaker/sessions and lets
-// the websocket follow my panels before they are published.
+// The token is the personal link's; it authorises GET /api/v1/speaker/sessions (as a bearer
+// header) and lets the websocket follow my panels before they are published (in its `auth`
+// message, web/programme_feed.mjs). It lives in the URL fragment, which the browser sends to
+// no server: not in a request, not in a Referer, so no log or proxy keeps it.
 
 import { ProgrammeFeed } from './programme_feed.mjs';
 import { dayFormatter, el, formatCountdown, timeFormatter, timeRange } from './agenda.mjs';
 import { languageSwitch } from './language_switch.mjs';
 import { pickLanguage, stringsFor } from './strings.mjs';
 
+// The token of the link: from the fragment (/speaker#t=…), or from a link handed out before
+// the fragment form (/speaker/{token}), which is then rewritten in place to the fragment form
+// so the address bar, history and bookmarks keep no token in a path the server would see again.
+function speakerToken() {
+  const fromFragment = new URLSearchParams(window.location.hash.slice(1)).get('t');
+  if (fromFragment) return fromFragment;
+  const legacy = /^\/speaker\/([^/]+)\/?$/.exec(window.location.pathname);
+  if (!legacy) return '';
+  const found = decodeURIComponent(legacy[1]);
+  const fragment = new URLSearchParams({ t: found });
+  history.replaceState(history.state, '', `/speaker${window.location.search}#${fragment}`);
+  return found;
+}
+
 const params = new URLSearchParams(window.location.search);
 const strings = stringsFor(pickLanguage(navigator.languages ?? [navigator.language], params.get('lang')));
-const token = decodeURIComponent(window.location.pathname.split('/')[2] ?? '');
+const token = speakerToken();
 const $ = (id) => document.getElementById(id);
 
 const state = {

@@ -13,7 +13,7 @@
 // For tests (and the curious): the container carries the uPlot instance as `.uplot`, and
 // `data-points` / `data-last` say how many points are drawn and the newest values.
 
-import uPlot from 'uplot';
+import uPlot from '/vendor/uplot/dist/uPlot.esm.js';
 
 export const STAGE_COLOURS = ['#0b5cad', '#b42318', '#1a7f37', '#7c3aad', '#8a5300', '#0b7a75'];
 const HEIGHT = 280;

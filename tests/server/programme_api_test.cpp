@@ -371,7 +371,7 @@ TEST_F(ProgrammeApiTest, OrganisersHandOutAndRevokeTokensForTheirEvent) {
     ASSERT_EQ(created.status, 201) << created.body;
     const json account = json::parse(created.body);
     const std::string link_token = account["token"];
-    EXPECT_EQ(account["link"], "/speaker/" + link_token);
+    EXPECT_EQ(account["link"], "/speaker#t=" + link_token) << "the token in the fragment";
     const json mine = get_json("/api/v1/speaker/sessions", link_token);
     EXPECT_EQ(mine["events"][0]["sessions"].size(), 4u) << "two talks and two panels";
 

@@ -31,7 +31,7 @@ before(async () => {
   // cores of the test machine stay free for the browsers.
   await server.start({ demoSpeed: 1, extraArgs: ['--video', '320x180', '--ladder', 'none'] });
   organiser = await server.adminToken(['create-organiser', '--name', 'Anna Berg', '--event', EVENT]);
-  speaker = (await server.adminToken(['speaker-link', '--event', EVENT, '--person', 'sara-lindgren'])).split('/speaker/').pop();
+  speaker = (await server.adminToken(['speaker-link', '--event', EVENT, '--person', 'sara-lindgren'])).split('#t=').pop();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
@@ -171,7 +171,7 @@ test('+10 in the console: the dry-run preview, then the new time on the attendee
     const expected = Date.parse(before.start) + 10 * 60_000;
 
     const attendee = await openPage('/');
-    const phone = await openPage(`/speaker/${speaker}`, { viewport: PHONE });
+    const phone = await openPage(`/speaker#t=${speaker}`, { viewport: PHONE });
     const desk = await openConsole('/organise');
     try {
       await eventually('the session on the attendee page', async () => {
@@ -226,7 +226,7 @@ test('+10 in the console: the dry-run preview, then the new time on the attendee
 test('the moderator advances the panel from the console and the speaker\'s phone shows "you are up next"',
   { timeout: 60_000 }, async () => {
     const PANEL = 'panel-systematik';
-    const phone = await openPage(`/speaker/${speaker}`, { viewport: PHONE });
+    const phone = await openPage(`/speaker#t=${speaker}`, { viewport: PHONE });
     const desk = await openConsole('/organise');
     try {
       await eventually('the running order on the speaker page', async () => {

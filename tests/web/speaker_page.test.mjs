@@ -1,4 +1,4 @@
-// Browser test of the speaker's phone (/speaker/{token}) against the real stagehub server:
+// Browser test of the speaker's phone (/speaker#t={token}) against the real stagehub server:
 // the page shows the speaker's panel with its running order, and follows the moderator's
 // "next speaker" (POST …/panel/next by an organiser) without a reload, down to "you are up
 // next" and the countdown of the speaker's own time.
@@ -30,9 +30,9 @@ let speaker = null;
 before(async () => {
   await server.start({ demoSpeed: 1 });
   organiser = await server.adminToken(['create-organiser', '--name', 'Anna Berg', '--event', EVENT]);
-  // Its last line is the personal link, /speaker/{token}.
+  // Its last line is the personal link, /speaker#t={token}.
   const link = await server.adminToken(['speaker-link', '--event', EVENT, '--person', 'sara-lindgren']);
-  speaker = link.split('/speaker/').pop();
+  speaker = link.split('#t=').pop();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
@@ -79,7 +79,7 @@ test('the speaker page follows the panel as the moderator advances it, without a
     const pageErrors = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     try {
-      await page.goto(new URL(`/speaker/${speaker}`, server.url).href);
+      await page.goto(new URL(`/speaker#t=${speaker}`, server.url).href);
       await eventually('the running order of the panel', async () => {
         const seen = await readPanel(page);
         assert.equal(seen.hello, 'Hej Sara Lindgren');
@@ -133,7 +133,7 @@ test('the speaker page follows the panel as the moderator advances it, without a
     const desktop = await browser.newContext({ viewport: DESKTOP, locale: 'sv-SE' });
     try {
       const page = await desktop.newPage();
-      await page.goto(new URL(`/speaker/${speaker}`, server.url).href);
+      await page.goto(new URL(`/speaker#t=${speaker}`, server.url).href);
       await page.locator('.running-order-item').first().waitFor();
       await assertAccessible(page, 'the speaker page on a desktop');
       await saveScreenshot(page, 'speaker', 'desktop');
