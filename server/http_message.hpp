@@ -25,6 +25,8 @@ struct HttpRequest {
     std::string body;
     std::string authorization;    // the Authorization header, as sent
     std::string content_type;     // the Content-Type header, as sent
+    std::string origin{};         // the Origin header (browsers send it; other clients not)
+    std::string host{};           // the Host header (HTTP/2: :authority)
     std::string if_none_match{};  // the If-None-Match header: ETags the client holds
     std::string range{};          // the Range header, e.g. "bytes=0-1023"
     // The network connection it came on (HTTP/2 streams share one), and this exchange on it;

@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "server/origin_policy.hpp"
+
 namespace stagehub::server {
 
 OutgoingMessage::OutgoingMessage(std::string_view payload, std::string channel)
@@ -192,6 +194,12 @@ std::string header_of(lws* wsi, lws_token_indexes token) {
     return value;
 }
 
+// The Host a request names; over HTTP/2 its :authority.
+std::string host_of(lws* wsi) {
+    std::string host = header_of(wsi, WSI_TOKEN_HOST);
+    return host.empty() ? header_of(wsi, WSI_TOKEN_HTTP_COLON_AUTHORITY) : host;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -231,7 +239,6 @@ struct HttpServer::Impl {
     void drop_exchange(Connection& connection);
 
     int socket_filter(lws* wsi);
-    bool origin_allowed(const std::string& origin, const std::string& host) const;
     static std::string peer_address(lws* wsi);
     int socket_open(lws* wsi);
     int socket_receive(lws* wsi, const void* in, size_t len);
@@ -380,6 +387,8 @@ int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
     exchange->request.query = query_of(wsi);
     exchange->request.authorization = header_of(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
     exchange->request.content_type = header_of(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
+    exchange->request.origin = header_of(wsi, WSI_TOKEN_ORIGIN);
+    exchange->request.host = host_of(wsi);
     exchange->request.if_none_match = header_of(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH);
     exchange->request.range = header_of(wsi, WSI_TOKEN_HTTP_RANGE);
 
@@ -556,10 +565,7 @@ int HttpServer::Impl::socket_filter(lws* wsi) {
     if (std::string_view(uri).substr(0, uri.find('?')) != "/ws")
         return 1;
     const std::string origin = header_of(wsi, WSI_TOKEN_ORIGIN);
-    std::string host = header_of(wsi, WSI_TOKEN_HOST);
-    if (host.empty())
-        host = header_of(wsi, WSI_TOKEN_HTTP_COLON_AUTHORITY);  // HTTP/2
-    if (!origin_allowed(origin, host)) {
+    if (!origin_allowed(origin, host_of(wsi), config.allowed_origins)) {
         g_message("websocket refused: origin %s is not allowed", origin.c_str());
         lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN,
                                "this origin may not open the stagehub websocket");
@@ -570,6 +576,7 @@ int HttpServer::Impl::socket_filter(lws* wsi) {
             connections[wsi].opening.token = std::move(value);
     }
     const std::string address = peer_address(wsi);
+    connections[wsi].opening.address = address;
     if (config.max_sockets_per_address > 0 &&
         sockets_per_address[address] >= config.max_sockets_per_address) {
         g_message("websocket refused: %s already has %zu open", address.c_str(),
@@ -578,19 +585,6 @@ int HttpServer::Impl::socket_filter(lws* wsi) {
         return 1;
     }
     return 0;
-}
-
-// The server's own pages (Origin names this Host), clients that are not browsers (no
-// Origin), and the configured allow list.
-bool HttpServer::Impl::origin_allowed(const std::string& origin, const std::string& host) const {
-    if (origin.empty())
-        return true;
-    const auto scheme_end = origin.find("://");
-    if (scheme_end != std::string::npos && origin.substr(scheme_end + 3) == host)
-        return true;
-    return std::any_of(
-        config.allowed_origins.begin(), config.allowed_origins.end(),
-        [&](const std::string& allowed) { return allowed == "*" || allowed == origin; });
 }
 
 std::string HttpServer::Impl::peer_address(lws* wsi) {
