@@ -14,6 +14,7 @@
 
 #include "net_client.hpp"
 #include "running_server.hpp"
+#include "schedule/migrations.hpp"
 #include "schedule/programme_file.hpp"
 #include "socket_messages.hpp"
 
@@ -172,8 +173,8 @@ TEST_F(AccessReachTest, AnEventsGrantsGoWithIt) {
     follow(ws, kStats, old_organiser);
 
     ASSERT_EQ(call("DELETE", event, deleter).status, 200);
-    const auto lost = error_about(ws, kStats, 1s);
-    ASSERT_TRUE(lost) << "the socket still follows a deleted event's figures";
+    EXPECT_TRUE(error_about(ws, kStats, 1s))
+        << "the socket still follows a deleted event's figures";
 
     const HttpReply imported = http_request(server.port, "POST", "/api/v1/events/import", file.body,
                                             "application/json", newcomer);
@@ -235,6 +236,30 @@ TEST_F(AccessReachTest, AnOrganiserWithdrawsAPersonFromTheirOwnEventOnly) {
     ASSERT_EQ(last.status, 200) << last.body;
     EXPECT_EQ(json::parse(last.body)["tokens_revoked"], true);
     EXPECT_EQ(call("GET", "/api/v1/me", both).status, 401);
+}
+
+// A database from before grants went with their event still holds grants to deleted
+// events: they go when the server starts; a grant naming an event not yet imported (an
+// organiser made for it ahead) stays.
+TEST(AccessAtStart, GrantsToEventsDeletedEarlierAreForgotten) {
+    stagehub::testing::TempDir dir;
+    std::string before;
+    {
+        schedule::Database db(dir.path() / "stagehub.db");
+        schedule::migrate(db);
+        TokenStore tokens(db);
+        auto issued = tokens.create_account("Gammal", Role::organiser, "",
+                                            {"raderat-event", "kommande-event"}, "test");
+        ASSERT_TRUE(issued.ok());
+        before = issued->token;
+        db.execute(
+            "INSERT INTO change_log (event_id, at, actor, summary, operation) VALUES "
+            "('raderat-event', 0, 'test', 'deleted the event', 'delete_event')");
+    }
+    RunningServer server{1.0, [&](Options& o) { o.data_dir = dir.path(); }};
+    const HttpReply me = server.call("GET", "/api/v1/me", before);
+    ASSERT_EQ(me.status, 200) << me.body;
+    EXPECT_EQ(json::parse(me.body)["events"], json::array({"kommande-event"}));
 }
 
 }  // namespace
