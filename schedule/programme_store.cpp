@@ -343,6 +343,9 @@ Result<int64_t> ProgrammeStore::delete_event(std::string_view event_id, std::str
     remove.run();
     if (db_.changes() == 0)
         return Error{"not_found", "there is no event '" + std::string(event_id) + "'"};
+    // Access to the event goes with it: an event imported later under the same id is
+    // nobody's from before.
+    db_.prepare("DELETE FROM event_grants WHERE event_id = ?").bind(1, event_id).run();
     const int64_t revision = log_change(
         event_id,
         ChangeNote{std::string(actor), "delete_event", "deleted the event", {}, true, {}});

@@ -21,20 +21,43 @@ constexpr std::string_view kNeedToken =
 
 }  // namespace
 
-Result<Caller> identify(const HttpRequest& request, TokenStore& tokens) {
+Identified identify(const HttpRequest& request, TokenStore& tokens) {
     if (request.authorization.empty())
         return Caller{};
     constexpr std::string_view kScheme = "Bearer ";
     const std::string_view header = request.authorization;
-    if (header.size() <= kScheme.size() ||
-        !std::equal(kScheme.begin(), kScheme.end(), header.begin(),
-                    [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-        return unauthorized("the Authorization header must be 'Bearer <token>'");
+    // A malformed header is a bad token too: it counts against the address.
+    const std::string_view token =
+        header.size() > kScheme.size() &&
+                std::equal(kScheme.begin(), kScheme.end(), header.begin(),
+                           [](char a, char b) { return std::tolower(a) == std::tolower(b); })
+            ? header.substr(kScheme.size())
+            : std::string_view{};
+    auto attempt = tokens.authenticate_from(request.peer, token);
+    if (attempt.refused) {
+        return rate_limited_response(*attempt.refused, "too many unknown or revoked tokens");
     }
-    auto account = tokens.authenticate(header.substr(kScheme.size()));
-    if (!account)
-        return unauthorized("the token is unknown or revoked; ask an organiser for a new one");
-    return Caller{std::move(account)};
+    if (!attempt.account) {
+        return error_response(
+            token.empty()
+                ? unauthorized("the Authorization header must be 'Bearer <token>'")
+                : unauthorized("the token is unknown or revoked; ask an organiser for a new one"));
+    }
+    return Caller{std::move(attempt.account)};
+}
+
+RateLimited rate_limited(std::chrono::milliseconds wait, std::string_view what) {
+    RateLimited refusal{std::max<int64_t>(1, (wait.count() + 999) / 1000), std::string(what)};
+    refusal.message.append(" from your address; try again in ")
+        .append(std::to_string(refusal.seconds))
+        .append(" s");
+    return refusal;
+}
+
+HttpResponse rate_limited_response(std::chrono::milliseconds wait, std::string_view what) {
+    const RateLimited refusal = rate_limited(wait, what);
+    return error_response(429, "rate_limited", refusal.message)
+        .header("retry-after", std::to_string(refusal.seconds));
 }
 
 Status require_organiser_of(const Caller& caller, std::string_view event_id) {
@@ -97,13 +120,14 @@ int http_status_for(std::string_view code) {
         std::string_view code;
         int status;
     };
-    static constexpr std::array<Mapping, 17> kStatuses{{
+    static constexpr std::array<Mapping, 19> kStatuses{{
         {"bad_json", 400},
         {"bad_field", 400},
         {"bad_request", 400},
         {"invalid", 400},
         {"unauthorized", 401},
         {"forbidden", 403},
+        {"forbidden_origin", 403},
         {"not_found", 404},
         {"overlap", 409},
         {"person_double_booked", 409},
@@ -115,6 +139,7 @@ int http_status_for(std::string_view code) {
         {"not_broadcast", 409},
         {"payload_too_large", 413},
         {"unsupported_media_type", 415},
+        {"rate_limited", 429},
     }};
     for (const Mapping& m : kStatuses) {
         if (m.code == code)

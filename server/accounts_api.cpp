@@ -12,12 +12,19 @@ using schedule::Programme;
 
 namespace {
 
-json account_json(const Account& account) {
+// An account as its holder sees it (every event of theirs), or, with `event`, as that
+// event's organisers see it: what it may do in their event, nothing of its others.
+json account_json(const Account& account, std::optional<std::string_view> event = std::nullopt) {
+    json events = json::array();
+    for (const std::string& e : account.events) {
+        if (!event || e == *event)
+            events.push_back(e);
+    }
     return {{"id", account.id},
             {"name", account.name},
             {"role", to_string(account.role)},
             {"person", account.person_id.empty() ? json(nullptr) : json(account.person_id)},
-            {"events", account.events}};
+            {"events", std::move(events)}};
 }
 
 // A speaker's sessions in one event, each with the whole running order and their place
@@ -97,7 +104,7 @@ void AccountsApi::add_routes(ApiRouter& router) {
                   return error_response(allowed.error());
               json accounts = json::array();
               for (const Account& account : tokens_.accounts_in_event(p.at("event")))
-                  accounts.push_back(account_json(account));
+                  accounts.push_back(account_json(account, p.at("event")));
               return json_response(200, {{"event", p.at("event")}, {"accounts", accounts}});
           });
 
@@ -107,14 +114,16 @@ void AccountsApi::add_routes(ApiRouter& router) {
               if (const Status allowed = require_organiser_of(c, event_id); !allowed)
                   return error_response(allowed.error());
               const int64_t id = std::strtoll(p.at("account").c_str(), nullptr, 10);
-              for (const Account& account : tokens_.accounts_in_event(event_id)) {
-                  if (account.id == id) {
-                      tokens_.revoke(id);
-                      return json_response(200, {{"revoked", id}});
-                  }
+              // Only this event's grant: an organiser of one event cannot end what the
+              // account does in another.
+              const auto withdrawn = tokens_.withdraw(id, event_id);
+              if (!withdrawn) {
+                  return error_response(Error{
+                      "not_found", "event '" + event_id + "' has no account " + p.at("account")});
               }
-              return error_response(
-                  Error{"not_found", "event '" + event_id + "' has no account " + p.at("account")});
+              return json_response(200, {{"revoked", id},
+                                         {"event", event_id},
+                                         {"tokens_revoked", withdrawn->tokens_revoked}});
           });
 
     route(HttpMethod::get, "/api/v1/speaker/sessions",

@@ -1,5 +1,6 @@
-// A token bucket per client address, for public endpoints that write (a registration): a
-// flood from one address is refused with 429 while everyone else is served. Addresses
+// A token bucket per client address, for what the public may do only so often from one
+// place (a registration, a check-in code looked up, a new viewer introduced, a bad token
+// tried): a flood from one address is refused with 429 while everyone else is served. Addresses
 // whose bucket has refilled are forgotten now and then, so the table holds only the
 // recently busy.
 //
@@ -19,10 +20,17 @@ class AddressRateLimit {
   public:
     using TimePoint = TokenBucket::TimePoint;
 
+    // A rate of 0 is no limit.
     AddressRateLimit(double per_second, double burst) : per_second_(per_second), burst_(burst) {}
+    // `count` a minute from one address, all at once if need be (0: no limit).
+    static AddressRateLimit per_minute(int count) {
+        return {count / 60.0, static_cast<double>(count)};
+    }
 
     // Nullopt: go ahead (a token taken). Otherwise how long until the address may again.
     std::optional<std::chrono::milliseconds> refuse(const std::string& address, TimePoint now) {
+        if (per_second_ <= 0)
+            return std::nullopt;
         if (buckets_.size() >= next_sweep_at_)
             forget_the_idle(now);
         auto [it, added] = buckets_.try_emplace(address, per_second_, burst_, now);
@@ -30,6 +38,18 @@ class AddressRateLimit {
             return std::nullopt;
         return it->second.wait(now);
     }
+
+    // For limits on failures (bad tokens): whether the address may try now, without taking
+    // anything. Nullopt: it may; otherwise how long until it may.
+    std::optional<std::chrono::milliseconds> exhausted(const std::string& address, TimePoint now) {
+        const auto it = buckets_.find(address);
+        if (per_second_ <= 0 || it == buckets_.end())
+            return std::nullopt;
+        const auto wait = it->second.wait(now);
+        return wait.count() == 0 ? std::nullopt : std::optional(wait);
+    }
+    // Counts one against the address (a failure), whether or not it had one left.
+    void spend(const std::string& address, TimePoint now) { refuse(address, now); }
 
     size_t addresses() const { return buckets_.size(); }
 

@@ -27,6 +27,7 @@ constexpr unsigned kClockTickMs = 250;
 constexpr unsigned kPosterEveryTicks = 12;     // 3 s
 constexpr unsigned kOpsHealthEveryTicks = 20;  // 5 s
 constexpr unsigned kStatsEveryTicks = 20;      // 5 s
+constexpr unsigned kAccessEveryTicks = 4;      // 1 s
 constexpr size_t kSweepSlices = 20;            // every viewer looked at every 5 s
 
 fs::path prepare_data_dir(const fs::path& data_dir) {
@@ -47,6 +48,7 @@ HeartbeatApi::Config heartbeat_config(const Options& options, const fs::path& da
     config.rules.heartbeat_every = std::chrono::seconds{options.heartbeat_every_s};
     config.rules.leave_after = 3 * config.rules.heartbeat_every;
     config.per_connection_per_second = options.heartbeat_connection_rate;
+    config.new_viewers_per_address_per_minute = options.new_viewers_per_minute;
     config.queue = static_cast<size_t>(options.heartbeat_queue);
     config.clock = options.attendance_clock;
     return config;
@@ -72,7 +74,9 @@ Application::Application(Options options)
       replay_api_(catalog_, tokens_, archive_, options_.data_dir / "media" / "posters"),
       panel_api_(catalog_, tokens_, panels_,
                  [this](const std::string& session_id) { channels_.publish_panel(session_id); }),
-      attendance_api_(catalog_, tokens_, db_, options_.attendance_clock),
+      attendance_api_(
+          catalog_, tokens_, db_, options_.attendance_clock,
+          AttendanceApi::Limits{options_.registrations_per_minute, options_.code_lookups_per_minute}),
       heartbeat_api_(catalog_, mailbox_, heartbeat_config(options_, db_.path()),
                      [this](uint64_t exchange, HttpResponse response) {
                          if (http_)
@@ -100,6 +104,12 @@ Application::Application(Options options)
           }) {
     schedule::migrate(db_);
     controls_.load();
+    if (const int64_t forgotten = tokens_.forget_grants_of_deleted_events(); forgotten > 0)
+        g_message("access: removed %lld grants to deleted events", static_cast<long long>(forgotten));
+    tokens_.limit_failures(options_.failed_tokens_per_minute);
+    // Access changed through the API (a token revoked, a grant withdrawn): the open
+    // websockets are re-judged at once, not at their next subscription.
+    tokens_.on_change([this] { channels_.recheck_access(); });
     db_.execute("PRAGMA wal_autocheckpoint=0");
     if (!options_.programme_file.empty()) {
         auto programme = schedule::read_programme_file(options_.programme_file);
@@ -126,6 +136,7 @@ Application::Application(Options options)
         throw std::runtime_error("no web pages at " + options_.web_dir.string() +
                                  " (index.html missing): pass --web DIR");
     }
+    router_.allow_origins(options_.allowed_origins);
     static_files_.mount({"/", options_.web_dir, CachePolicy::revalidate, "index.html"});
     static_files_.mount({"/vendor/", options_.web_dir / "node_modules", CachePolicy::vendored, ""});
     static_files_.mount(
@@ -362,6 +373,10 @@ void Application::tick() {
     playlist_reload_.expire(std::chrono::steady_clock::now());
     if (ticks_ % kStatsEveryTicks == 0)
         channels_.publish_stats();
+    // Access changed by another process (`stagehub admin revoke`) reaches open websockets
+    // within a second.
+    if (ticks_ % kAccessEveryTicks == 0)
+        channels_.recheck_access();
     // The published view: the screens and the picture are public.
     for (const auto& programme : catalog_.published()) {
         // The tracker spans events; stage ids are globally unique.
@@ -481,6 +496,8 @@ void Application::on_socket_resync(SocketId socket, const std::vector<std::strin
 void Application::on_programme_changed(const schedule::ChangeRecord& change) {
     g_message("revision %lld: %s: %s (by %s)", static_cast<long long>(change.revision),
               change.event_id.c_str(), change.summary.c_str(), change.actor.c_str());
+    // A deleted event took its grants with it: its followers lose what they followed.
+    channels_.recheck_access();
     channels_.publish_change(change);
     const schedule::Programme* programme = catalog_.find_event(change.event_id);
     if (programme != nullptr) {

@@ -39,6 +39,12 @@ TimePoint to_time_point(Instant at) {
     return TimePoint{std::chrono::duration_cast<attendance::Millis>(at.time_since_epoch())};
 }
 
+// Rate limits count real time, whatever clock attendance plays.
+AddressRateLimit::TimePoint wall_clock() {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now());
+}
+
 Instant to_instant(TimePoint at) {
     return std::chrono::floor<Seconds>(at);
 }
@@ -190,17 +196,8 @@ void AttendanceApi::add_registration_routes(ApiRouter& router) {
                   return error_response(no_such_event(event_id));
               // Organisers registering people at the desk are not limited; the public is.
               if (!c.organises(event_id)) {
-                  const auto wait = registration_limit_.refuse(
-                      r.peer, std::chrono::time_point_cast<std::chrono::milliseconds>(
-                                  std::chrono::system_clock::now()));
-                  if (wait) {
-                      const auto seconds = std::max<int64_t>(1, (wait->count() + 999) / 1000);
-                      return error_response(429, "rate_limited",
-                                            "too many registrations from your address; try "
-                                            "again in " +
-                                                std::to_string(seconds) + " s")
-                          .header("retry-after", std::to_string(seconds));
-                  }
+                  if (const auto wait = registration_limit_.refuse(r.peer, wall_clock()))
+                      return rate_limited_response(*wait, "too many registrations");
               }
               auto body = json_body(r);
               if (!body)
@@ -278,9 +275,12 @@ void AttendanceApi::add_registration_routes(ApiRouter& router) {
               return json_response(200, {{"deleted", id}});
           });
 
-    // The code is the secret: whoever has it may see its QR code, no token needed.
+    // The code is the secret: whoever has it may see its QR code, no token needed. Every
+    // lookup counts against the address, found or not, before anything is looked up.
     route(HttpMethod::get, "/api/v1/check-in/{code}/qr.svg",
-          [this](const HttpRequest&, const PathParams& p, const Caller&) {
+          [this](const HttpRequest& r, const PathParams& p, const Caller&) {
+              if (const auto wait = code_lookup_limit_.refuse(r.peer, wall_clock()))
+                  return rate_limited_response(*wait, "too many codes looked up");
               const auto registration = registrations_.find_by_code(p.at("code"));
               if (!registration) {
                   std::string message = "there is no registration with code ";

@@ -20,25 +20,32 @@
 
 namespace stagehub::server {
 
+// What the public may do from one address a minute (all at once if need be: an office
+// registering behind one NAT); more gets 429 with Retry-After. 0: no limit.
+struct AttendanceLimits {
+    int registrations_per_minute = 60;
+    // Check-in codes looked up (their QR code): a person looks at their own a few times;
+    // someone trying codes one after another is held to this.
+    int code_lookups_per_minute = 60;
+};
+
 class AttendanceApi {
   public:
     // Touches no table until a request comes: the application migrates after building it.
     // `clock` is the wall clock of attendance (empty: the system's; tests play a day).
     using Clock = std::function<std::chrono::sys_time<std::chrono::milliseconds>()>;
+    using Limits = AttendanceLimits;
     AttendanceApi(schedule::ProgrammeCatalog& catalog, TokenStore& tokens, schedule::Database& db,
-                  Clock clock = nullptr)
+                  Clock clock = nullptr, Limits limits = {})
         : catalog_(catalog),
           tokens_(tokens),
           db_(db),
           clock_(std::move(clock)),
-          registrations_(db) {}
+          registrations_(db),
+          registration_limit_(AddressRateLimit::per_minute(limits.registrations_per_minute)),
+          code_lookup_limit_(AddressRateLimit::per_minute(limits.code_lookups_per_minute)) {}
 
     void add_routes(ApiRouter& router);
-
-    // Public registrations from one address: a burst of this many (an office registering
-    // behind one NAT), then one a second. More gets 429 with Retry-After.
-    static constexpr double kRegistrationBurst = 60;
-    static constexpr double kRegistrationsPerSecond = 1;
 
   private:
     void add_registration_routes(ApiRouter& router);
@@ -55,7 +62,8 @@ class AttendanceApi {
     Clock clock_;
     // Allocated by this.
     attendance::RegistrationStore registrations_;
-    AddressRateLimit registration_limit_{kRegistrationsPerSecond, kRegistrationBurst};
+    AddressRateLimit registration_limit_;
+    AddressRateLimit code_lookup_limit_;
 };
 
 }  // namespace stagehub::server

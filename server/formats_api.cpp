@@ -108,9 +108,12 @@ void FormatsApi::add_routes(ApiRouter& router) {
                                                                    {.session = p.at("session")}),
                                          "text/calendar; charset=utf-8", p.at("session") + ".ics");
                      });
+    // The kind of document is told by its Content-Type (docs/API.md, "Import").
     add_caller_route(
         router, tokens_, HttpMethod::post, "/api/v1/events/import",
-        [this](const HttpRequest& r, const PathParams&, const Caller& c) { return import(r, c); });
+        [this](const HttpRequest& r, const PathParams&, const Caller& c) { return import(r, c); },
+        RouteOptions{{"application/json", "application/xml", "text/xml", "text/csv",
+                      "application/csv"}});
 }
 
 formats::ExportOptions FormatsApi::export_options() const {

@@ -62,6 +62,7 @@ HeartbeatApi::HeartbeatApi(const schedule::ProgrammeCatalog& catalog, LoopMailbo
       mailbox_(mailbox),
       config_(std::move(config)),
       answer_(std::move(answer)),
+      new_viewers_(AddressRateLimit::per_minute(config_.new_viewers_per_address_per_minute)),
       writer_(std::make_unique<attendance::HeartbeatWriter>(
           config_.database, config_.queue, [this](attendance::HeartbeatWriter::Written w) {
               mailbox_.post([this, w = std::move(w)]() mutable { written(std::move(w)); });
@@ -183,6 +184,13 @@ HttpResponse HeartbeatApi::receive(const HttpRequest& request) {
         }
     }
 
+    // A viewer not heard from lately is new: one address may bring only so many a minute.
+    if (!viewers_.contains(beat.viewer)) {
+        if (const auto wait = new_viewers_.refuse(request.peer, now)) {
+            ++rate_limited_;
+            return rate_limited_response(*wait, "too many new viewers");
+        }
+    }
     // Rate limits: per viewer (a player beats once per interval) and per connection.
     const double per_viewer = kViewerBurst * 1000.0 / static_cast<double>(every.count());
     auto [viewer, fresh] = viewers_.try_emplace(

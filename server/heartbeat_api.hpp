@@ -2,7 +2,8 @@
 // `POST /api/v1/heartbeats` from every player, live or replay, every few seconds.
 //
 // A beat is checked (a stage that is on the web, a replay that exists, a position inside
-// it, a client clock near ours), rate-limited per viewer and per connection, and queued
+// it, a client clock near ours), rate-limited per viewer and per connection, its viewer
+// counted against the address that introduced it (new viewers per address), and queued
 // for the heartbeat writer; its 200 is sent once the writer has committed it, so a 2xx is
 // a stored beat. The loop never waits on the disk: a full queue is a 503, counted.
 //
@@ -22,6 +23,7 @@
 #include "schedule/attendance/counting_rules.hpp"
 #include "schedule/attendance/heartbeat_writer.hpp"
 #include "schedule/programme_catalog.hpp"
+#include "server/address_rate_limit.hpp"
 #include "server/api_router.hpp"
 #include "server/loop_mailbox.hpp"
 #include "server/token_bucket.hpp"
@@ -35,6 +37,9 @@ class HeartbeatApi {
         std::filesystem::path database;
         attendance::CountingRules rules;
         double per_connection_per_second = 50;
+        // Viewer ids one address may introduce a minute (0: no limit): a client making up
+        // ids cannot inflate the audience, while a town hall behind one NAT still fits.
+        int new_viewers_per_address_per_minute = 200;
         size_t queue = 65536;
         Clock clock;  // the server's wall clock (tests simulate a day with their own)
     };
@@ -76,6 +81,7 @@ class HeartbeatApi {
     Answer answer_;
     std::unordered_map<std::string, Viewer> viewers_;
     std::unordered_map<uint64_t, TokenBucket> connections_;
+    AddressRateLimit new_viewers_;
     // The sweep's place (a bucket of viewers_), its counts so far and the last full count.
     size_t sweep_bucket_ = 0;
     size_t sweep_bucket_count_ = 0;

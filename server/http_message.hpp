@@ -23,8 +23,12 @@ struct HttpRequest {
     std::string path;  // decoded, without the query, e.g. "/api/v1/programme"
     std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
     std::string body;
-    std::string authorization;    // the Authorization header, as sent
-    std::string content_type;     // the Content-Type header, as sent
+    std::string authorization;  // the Authorization header, as sent
+    std::string content_type;   // the Content-Type header, as sent
+    std::string origin{};       // the Origin header (browsers send it; other clients not)
+    // The Host header (HTTP/2: :authority), as sent: the Origin check compares it, and the
+    // page's policy names its websocket by it.
+    std::string host{};
     std::string if_none_match{};  // the If-None-Match header: ETags the client holds
     std::string range{};          // the Range header, e.g. "bytes=0-1023"
     // The network connection it came on (HTTP/2 streams share one), and this exchange on it;
@@ -34,8 +38,6 @@ struct HttpRequest {
     // The client's address as the socket has it ("127.0.0.1", "::1"): for per-address limits
     // on public endpoints. Behind a reverse proxy, the proxy's.
     std::string peer{};
-    // The Host header (HTTP/2: :authority), as sent: the page's policy names its websocket.
-    std::string host{};
 
     // The first value of a query parameter, if present.
     std::optional<std::string> query_value(std::string_view name) const;

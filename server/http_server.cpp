@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "schedule/bounded_number.hpp"
+#include "server/origin_policy.hpp"
 #include "server/query_string.hpp"
 
 namespace stagehub::server {
@@ -212,11 +213,10 @@ std::string header_of(lws* wsi, lws_token_indexes token) {
     return value;
 }
 
+// The Host a request names; over HTTP/2 its :authority.
 std::string host_of(lws* wsi) {
     std::string host = header_of(wsi, WSI_TOKEN_HOST);
-    if (host.empty())
-        host = header_of(wsi, WSI_TOKEN_HTTP_COLON_AUTHORITY);  // HTTP/2
-    return host;
+    return host.empty() ? header_of(wsi, WSI_TOKEN_HTTP_COLON_AUTHORITY) : host;
 }
 
 }  // namespace
@@ -269,7 +269,6 @@ struct HttpServer::Impl {
     int socket_filter(lws* wsi);
     // A new network connection: counted against its address's cap, or refused (-1).
     int admit_connection(lws* wsi);
-    bool origin_allowed(const std::string& origin, const std::string& host) const;
     static std::string peer_address(lws* wsi);
     int socket_open(lws* wsi);
     int socket_receive(lws* wsi, const void* in, size_t len);
@@ -453,6 +452,7 @@ int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
         exchange->request.query = std::move(query).value();
     exchange->request.authorization = header_of(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
     exchange->request.content_type = header_of(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
+    exchange->request.origin = header_of(wsi, WSI_TOKEN_ORIGIN);
     exchange->request.if_none_match = header_of(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH);
     exchange->request.range = header_of(wsi, WSI_TOKEN_HTTP_RANGE);
     exchange->request.host = host_of(wsi);
@@ -712,7 +712,7 @@ int HttpServer::Impl::socket_filter(lws* wsi) {
     if (std::string_view(uri).substr(0, uri.find('?')) != "/ws")
         return 1;
     const std::string origin = header_of(wsi, WSI_TOKEN_ORIGIN);
-    if (!origin_allowed(origin, host_of(wsi))) {
+    if (!origin_allowed(origin, host_of(wsi), config.allowed_origins)) {
         g_message("websocket refused: origin %s is not allowed", origin.c_str());
         lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN,
                                "this origin may not open the stagehub websocket");
@@ -725,6 +725,7 @@ int HttpServer::Impl::socket_filter(lws* wsi) {
         }
     }
     const std::string address = peer_address(wsi);
+    connections[wsi].opening.address = address;
     if (config.max_sockets_per_address > 0 &&
         sockets_per_address[address] >= config.max_sockets_per_address) {
         g_message("websocket refused: %s already has %zu open", address.c_str(),
@@ -733,19 +734,6 @@ int HttpServer::Impl::socket_filter(lws* wsi) {
         return 1;
     }
     return 0;
-}
-
-// The server's own pages (Origin names this Host), clients that are not browsers (no
-// Origin), and the configured allow list.
-bool HttpServer::Impl::origin_allowed(const std::string& origin, const std::string& host) const {
-    if (origin.empty())
-        return true;
-    const auto scheme_end = origin.find("://");
-    if (scheme_end != std::string::npos && origin.substr(scheme_end + 3) == host)
-        return true;
-    return std::any_of(
-        config.allowed_origins.begin(), config.allowed_origins.end(),
-        [&](const std::string& allowed) { return allowed == "*" || allowed == origin; });
 }
 
 std::string HttpServer::Impl::peer_address(lws* wsi) {

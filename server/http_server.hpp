@@ -45,7 +45,8 @@ SharedMessage make_message(std::string_view payload, std::string channel = {});
 
 // How a websocket was opened: what the handler needs of the handshake.
 struct SocketOpening {
-    std::string token;  // ?token= in the URL, if any
+    std::string token;    // ?token= in the URL, if any
+    std::string address;  // the client's, for per-address limits (failed tokens)
 };
 
 class HttpServer {

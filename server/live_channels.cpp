@@ -58,7 +58,9 @@ void LiveChannels::attach(HttpServer* http, Broadcast* broadcast) {
 // --- sockets ----------------------------------------------------------------------------
 
 void LiveChannels::opened(SocketId socket, const SocketOpening& opening) {
-    peers_[socket] = Peer{};
+    Peer peer;
+    peer.address = opening.address;
+    peers_[socket] = std::move(peer);
     if (!opening.token.empty())
         authenticate(socket, opening.token);
 }
@@ -162,15 +164,22 @@ void LiveChannels::handle(SocketId socket, const json& message) {
 }
 
 bool LiveChannels::authenticate(SocketId socket, const std::string& token) {
-    auto account = tokens_.authenticate(token);
-    if (!account) {
+    Peer& peer = peers_[socket];
+    auto attempt = tokens_.authenticate_from(peer.address, token);
+    if (attempt.refused) {
+        send_error(socket, "rate_limited",
+                   rate_limited(*attempt.refused, "too many unknown or revoked tokens").message);
+        return false;
+    }
+    if (!attempt.account) {
         send_error(socket, "unauthorized",
                    "the token is unknown or revoked; ask an organiser for a new one");
         return false;
     }
-    Peer& peer = peers_[socket];
+    auto& account = attempt.account;
     const bool changed = !peer.account || peer.account->id != account->id;
     peer.account = std::move(*account);
+    peer.token_hash = token_hash(token);
     if (changed) {
         send(socket, make_message(dump({{"channel", "system"},
                                         {"type", "authenticated"},
@@ -191,6 +200,8 @@ void LiveChannels::subscribe(SocketId socket, const Request& request) {
                    request.name.substr(0, 160));
         return;
     }
+    // The token as it is now: it may have been revoked, or its grants changed.
+    reauthorise(socket);
     const Peer& peer = peers_[socket];
     if (const Status allowed = may_follow(peer, *channel); !allowed) {
         send_error(socket, allowed.error().code, allowed.error().message, request.name);
@@ -217,6 +228,44 @@ void LiveChannels::subscribe(SocketId socket, const Request& request) {
     send(socket, make_message(dump(ack), request.name));
     for (SharedMessage& message : messages)
         send(socket, std::move(message));
+}
+
+void LiveChannels::reauthorise(SocketId socket) {
+    Peer& peer = peers_[socket];
+    if (peer.token_hash.empty())
+        return;
+    if (auto account = tokens_.account_by_hash(peer.token_hash)) {
+        peer.account = std::move(*account);
+    } else {
+        peer.account.reset();
+        peer.token_hash.clear();
+        send_notice(socket, "unauthorized",
+                    "the token of this connection was revoked; it now follows public channels "
+                    "only");
+    }
+    const std::set<std::string> followed = hub_.channels_of(socket);
+    for (const std::string& name : followed) {
+        const auto channel = parse_channel(name);
+        if (!channel)
+            continue;
+        const Status allowed = may_follow(peer, *channel);
+        if (allowed)
+            continue;
+        hub_.unsubscribe(socket, name);
+        send_notice(socket, allowed.error().code, "no longer followed: " + allowed.error().message,
+                    name);
+    }
+}
+
+void LiveChannels::recheck_access() {
+    const size_t fingerprint = tokens_.access_fingerprint();
+    if (access_fingerprint_ == fingerprint)
+        return;
+    access_fingerprint_ = fingerprint;
+    for (auto& [socket, peer] : peers_) {
+        if (!peer.token_hash.empty())
+            reauthorise(socket);
+    }
 }
 
 void LiveChannels::unsubscribe(SocketId socket, const std::string& name) {
@@ -561,13 +610,7 @@ void LiveChannels::send_to_followers(const std::string& channel, const SharedMes
 // protocol refuses is closed with 1008 and the reason.
 void LiveChannels::send_error(SocketId socket, const std::string& code, const std::string& message,
                               const std::string& subject) {
-    json error = {{"channel", "system"},
-                  {"type", "error"},
-                  {"error", {{"code", code}, {"message", message}}},
-                  {"server_time", server_time()}};
-    if (!subject.empty())
-        error["subject"] = subject;
-    send(socket, make_message(dump(error)));
+    send_notice(socket, code, message, subject);
     Peer& peer = peers_[socket];
     if (++peer.errors > limits_.max_errors && http_ != nullptr) {
         g_message("websocket %llu closed after %u bad messages",
@@ -575,6 +618,17 @@ void LiveChannels::send_error(SocketId socket, const std::string& code, const st
         http_->close(socket, kPolicyViolation,
                      "too many bad messages (" + std::to_string(peer.errors) + ")");
     }
+}
+
+void LiveChannels::send_notice(SocketId socket, const std::string& code, const std::string& message,
+                               const std::string& subject) {
+    json error = {{"channel", "system"},
+                  {"type", "error"},
+                  {"error", {{"code", code}, {"message", message}}},
+                  {"server_time", server_time()}};
+    if (!subject.empty())
+        error["subject"] = subject;
+    send(socket, make_message(dump(error)));
 }
 
 }  // namespace stagehub::server

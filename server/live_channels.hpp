@@ -10,7 +10,11 @@
 //   ops               organisers: stage health and source switches of their events
 //
 // What is private never reaches a socket that may not see it: a channel a socket may not
-// know of is answered as unknown, exactly like one that does not exist.
+// know of is answered as unknown, exactly like one that does not exist. A socket's token
+// is judged as it is now, not as it was when the socket opened: on every subscription,
+// and whenever access changes (a token revoked, a grant given or withdrawn, an event
+// deleted; see recheck_access), when the channels it may no longer follow are taken from
+// it with an error saying why.
 //
 // Threads: the loop thread only, like the HttpServer it sends through.
 #pragma once
@@ -73,9 +77,16 @@ class LiveChannels {
     // Sockets following a channel.
     size_t followers(const std::string& channel) const;
 
+    // Re-judges every socket that holds a token, if access changed since the last look
+    // (TokenStore::access_fingerprint: also what another process changed). Cheap when
+    // nothing did: called after every change through the API and every second.
+    void recheck_access();
+
   private:
     struct Peer {
         std::optional<Account> account;  // empty: the public
+        std::string token_hash;          // of the token it authenticated with, if any
+        std::string address;             // the client's, for the failed-token limit
         unsigned errors = 0;
     };
     struct Request {
@@ -85,6 +96,9 @@ class LiveChannels {
 
     void handle(SocketId socket, const nlohmann::json& message);
     bool authenticate(SocketId socket, const std::string& token);
+    // Loads the socket's account as it is now; takes the channels it may no longer follow
+    // (each answered with an error naming it and why; a revoked token also without one).
+    void reauthorise(SocketId socket);
     void subscribe(SocketId socket, const Request& request);
     void unsubscribe(SocketId socket, const std::string& name);
     // Ok, or why this socket may not follow the channel: "unknown_channel" (also for one
@@ -109,6 +123,9 @@ class LiveChannels {
     void send_to_followers(const std::string& channel, const SharedMessage& message);
     void send_error(SocketId socket, const std::string& code, const std::string& message,
                     const std::string& subject = {});
+    // An error the server tells of its own accord: not counted against the client.
+    void send_notice(SocketId socket, const std::string& code, const std::string& message,
+                     const std::string& subject = {});
     const schedule::Programme* find_session_owner(std::string_view session_id) const;
 
     schedule::ProgrammeStore& store_;
@@ -128,6 +145,7 @@ class LiveChannels {
     mutable std::unordered_map<std::string, CachedSnapshot> snapshots_;
     ChannelHub hub_;
     std::unordered_map<SocketId, Peer> peers_;
+    std::optional<size_t> access_fingerprint_;  // as of the last recheck_access()
 };
 
 }  // namespace stagehub::server

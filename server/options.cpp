@@ -79,6 +79,17 @@ serve options:
   --heartbeat-retention-days N
                          keep raw heartbeats N days, then only per-minute and per-session
                          figures (default: 30)
+  --limit-registrations N
+                         public registrations one address may make a minute (default: 60)
+  --limit-code-lookups N check-in codes (their QR codes) one address may look up a minute
+                         (default: 60)
+  --limit-new-viewers N  viewers one address's heartbeats may bring a minute; a town hall
+                         behind one NAT is one address (default: 200)
+  --limit-failed-tokens N
+                         unknown or revoked tokens one address may try a minute; then it
+                         is refused before its token is looked up (default: 30)
+                         Each --limit-* counts per client address (behind a reverse proxy:
+                         the proxy's, so raise them there); past it 429; 0: no limit
 )";
 }
 
@@ -177,7 +188,9 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                    arg == "--body-timeout" || arg == "--ws-subscriptions" || arg == "--ws-queue" ||
                    arg == "--ws-stuck-timeout" || arg == "--tls-cert" || arg == "--tls-key" ||
                    arg == "--heartbeat-every" || arg == "--heartbeat-connection-rate" ||
-                   arg == "--heartbeat-queue" || arg == "--heartbeat-retention-days") {
+                   arg == "--heartbeat-queue" || arg == "--heartbeat-retention-days" ||
+                   arg == "--limit-registrations" || arg == "--limit-code-lookups" ||
+                   arg == "--limit-new-viewers" || arg == "--limit-failed-tokens") {
             auto v = value();
             if (!v)
                 return v.error();
@@ -276,6 +289,15 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                     return bad(arg + " must be a whole number from " +
                                std::to_string(bounds.least) + " to " + std::to_string(bounds.most) +
                                ", not '" + text + "'");
+                }
+            } else if (arg.starts_with("--limit-")) {
+                int& target = arg == "--limit-registrations"  ? options.registrations_per_minute
+                              : arg == "--limit-code-lookups" ? options.code_lookups_per_minute
+                              : arg == "--limit-new-viewers"  ? options.new_viewers_per_minute
+                                                              : options.failed_tokens_per_minute;
+                if (!parse_int(text, target) || target < 0 || target > 1000000) {
+                    return bad(arg + " must be a whole number a minute from 0 (no limit) to " +
+                               "1000000, not '" + text + "'");
                 }
             } else if (arg == "--ws-timeout") {
                 if (!parse_int(text, options.websocket_timeout_s) ||

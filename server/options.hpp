@@ -51,6 +51,11 @@ struct Options {
     int heartbeat_connection_rate = 50;  // --heartbeat-connection-rate
     int heartbeat_queue = 65536;         // --heartbeat-queue
     int heartbeat_retention_days = 30;   // --heartbeat-retention-days
+    // Per client address, a minute (0: no limit); past them 429 with Retry-After.
+    int registrations_per_minute = 60;  // --limit-registrations: public registrations
+    int code_lookups_per_minute = 60;   // --limit-code-lookups: check-in codes looked up
+    int new_viewers_per_minute = 200;   // --limit-new-viewers: viewer ids heartbeats bring
+    int failed_tokens_per_minute = 30;  // --limit-failed-tokens: unknown or revoked tokens
     // Not a flag: the wall clock of attendance (heartbeats, check-ins). Tests that play a
     // whole theme day in seconds drive it; empty is the system clock.
     std::function<std::chrono::sys_time<std::chrono::milliseconds>()> attendance_clock;

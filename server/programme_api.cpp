@@ -74,15 +74,17 @@ Error no_such_stage(std::string_view event_id, std::string_view stage) {
 }  // namespace
 
 void add_caller_route(ApiRouter& router, TokenStore& tokens, HttpMethod method, std::string pattern,
-                      CallerHandler handler) {
-    router.add(method, std::move(pattern),
-               [&tokens, handler = std::move(handler)](const HttpRequest& request,
-                                                       const PathParams& params) {
-                   auto caller = identify(request, tokens);
-                   if (!caller)
-                       return error_response(caller.error());
-                   return handler(request, params, *caller);
-               });
+                      CallerHandler handler, RouteOptions options) {
+    router.add(
+        method, std::move(pattern),
+        [&tokens, handler = std::move(handler)](const HttpRequest& request,
+                                                const PathParams& params) {
+            auto caller = identify(request, tokens);
+            if (auto* refused = std::get_if<HttpResponse>(&caller))
+                return std::move(*refused);
+            return handler(request, params, std::get<Caller>(caller));
+        },
+        std::move(options));
 }
 
 schedule::Reader reader_for(const Caller& caller) {

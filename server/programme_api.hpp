@@ -26,7 +26,7 @@ using CallerHandler =
 // Adds a route whose handler gets the identified caller; a bad token is answered with 401
 // before the handler runs.
 void add_caller_route(ApiRouter& router, TokenStore& tokens, HttpMethod method, std::string pattern,
-                      CallerHandler handler);
+                      CallerHandler handler, RouteOptions options = {});
 
 // The event as this caller may see it: whole for its organisers, the published part for
 // everyone else, nothing (and so 404, not 403: existence is not revealed) when unpublished.

@@ -126,12 +126,28 @@ Result<TokenStore::Issued> TokenStore::create_account(
 std::optional<Account> TokenStore::authenticate(std::string_view token) {
     if (!token.starts_with(kTokenPrefix))
         return std::nullopt;
+    return account_by_hash(token_hash(token));
+}
+
+std::optional<Account> TokenStore::account_by_hash(const std::string& hash) {
     Statement query =
         db_.prepare("SELECT account_id FROM tokens WHERE hash = ? AND revoked_at IS NULL");
-    query.bind(1, token_hash(token));
+    query.bind(1, hash);
     if (!query.step())
         return std::nullopt;
     return load(query.column_int(0));
+}
+
+TokenStore::Attempt TokenStore::authenticate_from(const std::string& address,
+                                                  std::string_view token) {
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    if (const auto wait = failures_.exhausted(address, now))
+        return Attempt{std::nullopt, wait};
+    auto account = authenticate(token);
+    if (!account)
+        failures_.spend(address, now);
+    return Attempt{std::move(account), std::nullopt};
 }
 
 void TokenStore::grant(int64_t account_id, std::string_view event_id) {
@@ -139,6 +155,53 @@ void TokenStore::grant(int64_t account_id, std::string_view event_id) {
         .bind(1, account_id)
         .bind(2, event_id)
         .run();
+    changed();
+}
+
+std::optional<TokenStore::Withdrawn> TokenStore::withdraw(int64_t account_id,
+                                                          std::string_view event_id) {
+    schedule::Transaction tx(db_);
+    db_.prepare("DELETE FROM event_grants WHERE account_id = ? AND event_id = ?")
+        .bind(1, account_id)
+        .bind(2, event_id)
+        .run();
+    if (db_.changes() == 0)
+        return std::nullopt;
+    Withdrawn withdrawn;
+    Statement left = db_.prepare("SELECT 1 FROM event_grants WHERE account_id = ?");
+    left.bind(1, account_id);
+    if (!left.step()) {
+        db_.prepare("UPDATE tokens SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL")
+            .bind(1, static_cast<int64_t>(now_utc().time_since_epoch().count()))
+            .bind(2, account_id)
+            .run();
+        withdrawn.tokens_revoked = true;
+    }
+    tx.commit();
+    changed();
+    return withdrawn;
+}
+
+size_t TokenStore::access_fingerprint() {
+    // Small tables (accounts × their events): read whole, hashed.
+    Statement query = db_.prepare(
+        "SELECT (SELECT count(*) FROM tokens WHERE revoked_at IS NULL) || '|' || "
+        "(SELECT count(*) FROM accounts) || '|' || "
+        "COALESCE((SELECT group_concat(account_id || ':' || event_id, ',') FROM "
+        "(SELECT account_id, event_id FROM event_grants ORDER BY account_id, event_id)), '')");
+    query.step();
+    return std::hash<std::string>{}(query.column_text(0));
+}
+
+int64_t TokenStore::forget_grants_of_deleted_events() {
+    db_.prepare(
+           "DELETE FROM event_grants WHERE event_id NOT IN (SELECT id FROM events) AND "
+           "event_id IN (SELECT event_id FROM change_log WHERE operation = 'delete_event')")
+        .run();
+    const int64_t forgotten = db_.changes();
+    if (forgotten > 0)
+        changed();
+    return forgotten;
 }
 
 std::vector<Account> TokenStore::accounts_in_event(std::string_view event_id) {
@@ -160,6 +223,7 @@ bool TokenStore::revoke(int64_t account_id) {
         .bind(1, static_cast<int64_t>(now_utc().time_since_epoch().count()))
         .bind(2, account_id)
         .run();
+    changed();
     return true;
 }
 

@@ -357,7 +357,7 @@ TEST_F(AttendanceApiTest, OrganisersRemoveRegistrations) {
 // still fits its burst); organisers at the desk are not limited, and nothing refused is
 // stored.
 TEST_F(AttendanceApiTest, OneAddressMayRegisterOnlySoFast) {
-    const int burst = static_cast<int>(AttendanceApi::kRegistrationBurst);
+    const int burst = AttendanceApi::Limits{}.registrations_per_minute;
     int accepted = 0;
     HttpReply refused;
     for (int i = 0; i < burst + 5 && refused.status == 0; ++i) {

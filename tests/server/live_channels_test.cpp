@@ -13,6 +13,7 @@
 #include "net_client.hpp"
 #include "running_server.hpp"
 #include "schedule/instant.hpp"
+#include "socket_messages.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -25,23 +26,6 @@ using stagehub::testing::WebsocketClient;
 
 constexpr const char* kEvent = "tillsammans-for-fornyelse";
 const std::string kAgenda = std::string("agenda:") + kEvent;
-
-// The next message for which `wanted` holds, skipping others; nullopt on timeout or close.
-std::optional<json> next_where(WebsocketClient& ws, const std::function<bool(const json&)>& wanted,
-                               std::chrono::milliseconds timeout = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        const auto text = ws.receive(std::max(left, 1ms));
-        if (!text)
-            return std::nullopt;
-        json message = json::parse(*text);
-        if (wanted(message))
-            return message;
-    }
-    return std::nullopt;
-}
 
 std::optional<json> next_on(WebsocketClient& ws, const std::string& channel,
                             std::chrono::milliseconds timeout = 5s) {

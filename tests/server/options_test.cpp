@@ -27,6 +27,24 @@ TEST(Options, ServeWithDemo) {
     EXPECT_FALSE(o->broadcast);
 }
 
+// Per address a minute; 0 turns a limit off.
+TEST(Options, LimitsPerAddress) {
+    const auto defaults = parse_options({"serve"});
+    ASSERT_TRUE(defaults.ok());
+    EXPECT_EQ(defaults->registrations_per_minute, 60);
+    EXPECT_EQ(defaults->code_lookups_per_minute, 60);
+    EXPECT_EQ(defaults->new_viewers_per_minute, 200);
+    EXPECT_EQ(defaults->failed_tokens_per_minute, 30);
+    const auto o =
+        parse_options({"serve", "--limit-registrations", "0", "--limit-code-lookups", "10",
+                       "--limit-new-viewers", "5000", "--limit-failed-tokens", "3"});
+    ASSERT_TRUE(o.ok()) << o.error().message;
+    EXPECT_EQ(o->registrations_per_minute, 0);
+    EXPECT_EQ(o->code_lookups_per_minute, 10);
+    EXPECT_EQ(o->new_viewers_per_minute, 5000);
+    EXPECT_EQ(o->failed_tokens_per_minute, 3);
+}
+
 TEST(Options, Import) {
     const auto o = parse_options({"import", "week.json", "--data", "d"});
     ASSERT_TRUE(o.ok());
@@ -101,6 +119,8 @@ TEST(Options, BadArgumentsNameTheArgument) {
         {{"serve", "--ws-timeout", "1"}, "--ws-timeout"},
         {{"serve", "--allow-origin", "kommun.se"}, "--allow-origin"},
         {{"serve", "--ws-per-address", "-1"}, "--ws-per-address"},
+        {{"serve", "--limit-registrations", "-1"}, "--limit-registrations"},
+        {{"serve", "--limit-new-viewers", "many"}, "--limit-new-viewers"},
         {{"serve", "--ladder", "720p:1280x720"}, "720p:1280x720"},
         {{"serve", "--ladder", "source:1280x720:2500"}, "'source'"},
         {{"serve", "--ladder", "odd:1281x720:2500"}, "even sizes"},

@@ -427,8 +427,9 @@ TEST(StagehubProcess, ImportOfASpreadsheetReportsBadRowsByLineAndCanSkipThem) {
 // senders, who got no answer, send the next beat anyway).
 TEST(StagehubProcess, KillMinus9DuringIngestLosesNoAnsweredHeartbeat) {
     TempDir dir;
+    // Every viewer comes from this one address: no cap on new viewers per address here.
     Process server({STAGEHUB_BIN, "serve", "--data", dir.path().string(), "--port", "0", "--web",
-                    STAGEHUB_WEB_DIR, "--no-broadcast", "--demo",
+                    STAGEHUB_WEB_DIR, "--no-broadcast", "--limit-new-viewers", "0", "--demo",
                     STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json"});
     const std::string serving = server.wait_for_line("serving on http://127.0.0.1:", 30s);
     ASSERT_FALSE(serving.empty()) << server.output();
