@@ -90,6 +90,40 @@ std::vector<ArchivedSegment> SegmentArchive::of_stage(const std::string& stage_i
         stage_id, 0, 0, "");
 }
 
+std::optional<ArchivedSegment> SegmentArchive::find(const std::string& file) {
+    // The stage id stands in for the ?1 every query binds; the file decides.
+    auto found = query("WHERE file = ?4 AND ?1 = ?1 AND ?2 <= ?3 LIMIT 1", "", 0, 0, file);
+    if (found.empty())
+        return std::nullopt;
+    return std::move(found.front());
+}
+
+std::vector<ArchivedSegment> SegmentArchive::erase(const std::string& stage_id, WallTime from,
+                                                   WallTime to) {
+    std::vector<ArchivedSegment> doomed = query(
+        "WHERE stage_id = ?1 AND starts_ms < ?3 AND starts_ms + duration_ms > ?2 AND "
+        "?4 = ?4 ORDER BY starts_ms, rendition, run_id, seq",
+        stage_id, ms_of(from), ms_of(to), "");
+    schedule::Transaction tx(db_);
+    schedule::Statement remove = db_.prepare("DELETE FROM segments WHERE file = ?");
+    for (const ArchivedSegment& segment : doomed) {
+        remove.bind(1, segment.file);
+        remove.run();
+    }
+    tx.commit();
+    // As retention: files after the rows, so a crash leaves files without rows, never rows
+    // without files. `file` is the archive's own relative path, joined below its folder.
+    for (const ArchivedSegment& segment : doomed) {
+        std::error_code ec;
+        std::filesystem::remove(live_dir_ / segment.file, ec);
+    }
+    return doomed;
+}
+
+void SegmentArchive::remove_edit(const std::string& session_id) {
+    db_.prepare("DELETE FROM replay_edits WHERE session_id = ?").bind(1, session_id).run();
+}
+
 ReplayEdit SegmentArchive::edit_of(const std::string& session_id) {
     schedule::Statement query = db_.prepare(
         "SELECT trim_in_ms, trim_out_ms, hidden FROM replay_edits WHERE session_id = ?");

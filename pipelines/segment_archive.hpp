@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,19 @@ class SegmentArchive {
 
     // Every segment of a stage (every rendition), in time order.
     std::vector<ArchivedSegment> of_stage(const std::string& stage_id);
+
+    // The segment indexed under `file` (relative to the live folder), if any.
+    std::optional<ArchivedSegment> find(const std::string& file);
+
+    // Erases a recording: every segment of the stage, of every rendition, that overlaps
+    // [from, to), from the index and then from the disk. A segment that straddles `from`
+    // or `to` goes too, although a neighbouring session's replay may begin or end in it:
+    // whoever withdrew consent must not remain in a single frame, and the neighbour loses
+    // at most a segment at its edge. Returns the segments erased.
+    std::vector<ArchivedSegment> erase(const std::string& stage_id, WallTime from, WallTime to);
+
+    // Forgets a session's trims and hiding (its recording is erased).
+    void remove_edit(const std::string& session_id);
 
     ReplayEdit edit_of(const std::string& session_id);
     void set_edit(const std::string& session_id, const ReplayEdit& edit);

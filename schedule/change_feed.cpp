@@ -33,6 +33,16 @@ std::vector<std::string> mentionable(const ChangeRecord& change,
     return ids;
 }
 
+// Whether a hidden event may have been published at some point of these changes: only an
+// edit of the event's own fields (edit_event) or a re-import (replace, import) can have
+// unpublished it. A client told of nothing else keeps at most what it had.
+bool ever_published(const Programme& programme, const std::vector<ChangeRecord>& changes) {
+    if (programme.event.published)
+        return true;
+    return std::any_of(changes.begin(), changes.end(),
+                       [](const ChangeRecord& c) { return c.operation == "edit_event"; });
+}
+
 }  // namespace
 
 std::optional<Programme> Reader::view(const Programme& programme) const {
@@ -42,14 +52,22 @@ std::optional<Programme> Reader::view(const Programme& programme) const {
 }
 
 Reader public_reader() {
-    return Reader{[](std::string_view) { return false; }, false};
+    return Reader{[](std::string_view) { return false; }, nullptr};
 }
 
 json change_json(const ChangeRecord& change, const Programme* current, const Reader& reader) {
     const std::optional<Programme> view = current ? reader.view(*current) : std::nullopt;
     const std::vector<std::string> ids = mentionable(change, view, reader);
-    // A summary names sessions by title: shown only when every session it touches may be.
-    const bool whole_summary = ids.size() == change.sessions.size();
+    // A summary names sessions and people by their names as they are after the change:
+    // shown only when every session it touches is visible now, and, for a change of
+    // sessions that touched none (a person saved), not at all: that person may be in none
+    // the reader sees.
+    const bool all_visible_now =
+        view && std::all_of(change.sessions.begin(), change.sessions.end(),
+                            [&](const std::string& id) { return view->find_session(id); });
+    const bool whole_summary =
+        sees_all_of(reader, change.event_id) ||
+        (all_visible_now && (change.whole_event || !change.sessions.empty()));
     json item = {{"revision", change.revision},
                  {"event", change.event_id},
                  {"at", format_instant(change.at)},
@@ -57,7 +75,7 @@ json change_json(const ChangeRecord& change, const Programme* current, const Rea
                  {"summary", whole_summary ? change.summary : "updated the programme"},
                  {"sessions", ids},
                  {"whole_event", change.whole_event}};
-    if (reader.sees_actors)
+    if (reader.sees_actors && reader.sees_actors(change.event_id))
         item["actor"] = change.actor;
     return item;
 }
@@ -99,10 +117,13 @@ json catch_up_json(const std::vector<ChangeRecord>& changes, const ProgrammeCata
         const Programme* programme = catalog.find_event(event_id);
         const bool visible = programme != nullptr && reader.view(*programme).has_value();
         // An event the reader cannot see is mentioned only when it may have been visible
-        // before (deleted or unpublished: a whole-event change), never for edits inside it.
+        // before: deleted, or unpublished by a whole-event change. An event that exists and
+        // was never published is not mentioned at all (its id would name it).
         const bool whole = std::any_of(event_changes.begin(), event_changes.end(),
                                        [](const ChangeRecord& c) { return c.whole_event; });
         if (!visible && !whole)
+            continue;
+        if (!visible && programme != nullptr && !ever_published(*programme, event_changes))
             continue;
         events.push_back(event_delta_json(event_id, programme, event_changes, reader, at));
         if (visible) {

@@ -8,8 +8,9 @@
 //
 // Readers see events whole (their organisers) or only the public part. For the public, a
 // change never names what was never public: a removal is listed only for a session that was
-// public before the change, and the summary of a change touching a hidden session is
-// replaced by a neutral line.
+// public before the change (and an event's only if it was published before), and the
+// summary of a change is replaced by a neutral line unless everything it touched is visible
+// to the reader now (a session unpublished and renamed in one edit keeps its new title).
 #pragma once
 
 #include <functional>
@@ -27,7 +28,9 @@ namespace stagehub::schedule {
 struct Reader {
     // True for the events whose unpublished parts this reader may see.
     std::function<bool(std::string_view event_id)> sees_unpublished;
-    bool sees_actors = false;  // who made each change (organisers, staff)
+    // True for the events whose changes this reader may see the author of (their
+    // organisers and staff); null: none.
+    std::function<bool(std::string_view event_id)> sees_actors;
 
     // The event as this reader sees it; nullopt when it is hidden from them.
     std::optional<Programme> view(const Programme& programme) const;

@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 8> kMigrations{
+constexpr std::array<std::string_view, 9> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -282,6 +282,11 @@ CREATE TABLE stage_controls (
     changed_at TEXT NOT NULL,      -- ISO 8601 UTC
     changed_by TEXT NOT NULL       -- the account's name
 ) STRICT;
+)sql",
+    // 9: a segment's URL is looked up on every request outside the live window, to serve
+    // it only under the replay rules (server/replay_api.hpp, media_reach).
+    R"sql(
+CREATE INDEX segments_by_file ON segments(file);
 )sql",
 };
 

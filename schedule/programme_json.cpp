@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "schedule/programme_file.hpp"
+#include "schedule/visibility.hpp"
 
 namespace stagehub::schedule {
 
@@ -89,16 +90,7 @@ json now_next_json(const Programme& programme, const NowNext& now_next, Instant 
 }
 
 std::optional<Programme> published_part(const Programme& programme) {
-    if (!programme.event.published)
-        return std::nullopt;
-    Programme visible = programme;
-    std::erase_if(visible.sessions, [](const Session& s) { return !s.published; });
-    // Links to hidden sessions would name them.
-    for (Session& s : visible.sessions) {
-        std::erase_if(s.follows_up,
-                      [&](const std::string& id) { return visible.find_session(id) == nullptr; });
-    }
-    return visible;
+    return visible_part(programme, Sight{});
 }
 
 }  // namespace stagehub::schedule

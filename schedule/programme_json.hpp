@@ -24,8 +24,10 @@ nlohmann::json event_json(const Programme& programme, Instant at);
 // The body of a `now` message for one stage: now and next as full sessions or null.
 nlohmann::json now_next_json(const Programme& programme, const NowNext& now_next, Instant at);
 
-// What a reader may see: a copy without unpublished sessions, or nothing when the event
-// itself is unpublished. Organisers of the event see the programme as it is.
+// What the public may see (schedule/visibility.hpp, visible_part with no sight): a copy
+// without unpublished sessions, the people only in them and the stages' source addresses,
+// or nothing when the event itself is unpublished. Organisers of the event see the
+// programme as it is.
 std::optional<Programme> published_part(const Programme& programme);
 
 }  // namespace stagehub::schedule

@@ -158,4 +158,15 @@ HttpResponse ApiRouter::dispatch(const HttpRequest& request) const {
                               request.path + "; see docs/API.md");
 }
 
+std::vector<std::pair<HttpMethod, std::string>> ApiRouter::routes() const {
+    std::vector<std::pair<HttpMethod, std::string>> list;
+    for (const Route& route : routes_) {
+        std::string pattern;
+        for (const std::string& segment : route.segments)
+            pattern.append("/").append(segment);
+        list.emplace_back(route.method, std::move(pattern));
+    }
+    return list;
+}
+
 }  // namespace stagehub::server

@@ -46,6 +46,10 @@ class ApiRouter {
     // HEAD is answered by the GET handler (the transport drops the body).
     HttpResponse dispatch(const HttpRequest& request) const;
 
+    // Every route as (method, pattern), in the order added: for tests that sweep them all,
+    // so a new route is swept without anyone listing it.
+    std::vector<std::pair<HttpMethod, std::string>> routes() const;
+
   private:
     struct Route {
         HttpMethod method;

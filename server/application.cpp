@@ -11,6 +11,8 @@
 #include "schedule/migrations.hpp"
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_json.hpp"
+#include "schedule/visibility.hpp"
+#include "server/log_writer.hpp"
 #include "server/lower_third.hpp"
 #include "server/security_headers.hpp"
 #include "server/server_time.hpp"
@@ -71,12 +73,12 @@ Application::Application(Options options)
       accounts_api_(catalog_, tokens_),
       live_api_(catalog_, tokens_, editor_),
       formats_api_(catalog_, tokens_, editor_),
-      replay_api_(catalog_, tokens_, archive_, options_.data_dir / "media" / "posters"),
+      replay_api_(catalog_, tokens_, archive_, options_.data_dir / "media" / "posters", editor_),
       panel_api_(catalog_, tokens_, panels_,
                  [this](const std::string& session_id) { channels_.publish_panel(session_id); }),
-      attendance_api_(
-          catalog_, tokens_, db_, options_.attendance_clock,
-          AttendanceApi::Limits{options_.registrations_per_minute, options_.code_lookups_per_minute}),
+      attendance_api_(catalog_, tokens_, db_, options_.attendance_clock,
+                      AttendanceApi::Limits{options_.registrations_per_minute,
+                                            options_.code_lookups_per_minute}),
       heartbeat_api_(catalog_, mailbox_, heartbeat_config(options_, db_.path()),
                      [this](uint64_t exchange, HttpResponse response) {
                          if (http_)
@@ -105,7 +107,8 @@ Application::Application(Options options)
     schedule::migrate(db_);
     controls_.load();
     if (const int64_t forgotten = tokens_.forget_grants_of_deleted_events(); forgotten > 0)
-        g_message("access: removed %lld grants to deleted events", static_cast<long long>(forgotten));
+        g_message("access: removed %lld grants to deleted events",
+                  static_cast<long long>(forgotten));
     tokens_.limit_failures(options_.failed_tokens_per_minute);
     // Access changed through the API (a token revoked, a grant withdrawn): the open
     // websockets are re-judged at once, not at their next subscription.
@@ -129,6 +132,8 @@ Application::Application(Options options)
         for (const std::string& note : schedule::off_form_notes(programme))
             g_warning("%s", note.c_str());
     }
+    refresh_log_secrets();
+    replay_api_.set_live_grace(options_.live_grace);
 
     if (options_.web_dir.empty())
         options_.web_dir = fs::path(STAGEHUB_DEFAULT_WEB_DIR);
@@ -167,22 +172,36 @@ void Application::add_routes() {
         router_, tokens_, HttpMethod::get, "/api/v1/stages/{stage}/health",
         [this](const HttpRequest&, const PathParams& p, const Caller& c) {
             const auto* owner = catalog_.find_stage_owner(p.at("stage"));
-            if (owner == nullptr) {
+            // An unpublished event's stage does not exist for anyone but its organisers:
+            // a 403 would name the event.
+            if (owner == nullptr || (!owner->event.published && !c.organises(owner->event.id))) {
                 return error_response(
                     Error{"not_found", "there is no stage '" + p.at("stage") + "'"});
             }
             if (const Status allowed = require_organiser_of(c, owner->event.id); !allowed) {
                 return error_response(allowed.error());
             }
-            json health = broadcast_ ? broadcast_->stage_health(p.at("stage")) : json(nullptr);
-            if (health.is_null())
-                health = {{"state", "off_air"}};
-            if (!health.contains("control"))  // not broadcasting (--no-broadcast)
-                health["control"] = control_json(controls_.get(p.at("stage")));
+            json health = stage_health(*owner->find_stage(p.at("stage")));
             health["stage"] = p.at("stage");
             health["server_time"] = server_time();
             return json_response(200, health);
         });
+    // The detail of every stage of one event (errors, sources, who put up a slate): its
+    // staff and organisers only. The public health says on or off air, nothing more.
+    add_caller_route(router_, tokens_, HttpMethod::get, "/api/v1/events/{event}/health",
+                     [this](const HttpRequest&, const PathParams& p, const Caller& c) {
+                         if (const Status allowed = require_staff_of(c, p.at("event")); !allowed)
+                             return error_response(allowed.error());
+                         const schedule::Programme* programme = catalog_.find_event(p.at("event"));
+                         if (programme == nullptr)
+                             return error_response(no_such_event(p.at("event")));
+                         json stages = json::object();
+                         for (const schedule::Stage& stage : programme->stages)
+                             stages[stage.id] = stage_health(stage);
+                         return json_response(200, {{"event", programme->event.id},
+                                                    {"server_time", server_time()},
+                                                    {"stages", std::move(stages)}});
+                     });
     programme_api_.add_routes(router_);
     accounts_api_.add_routes(router_);
     live_api_.add_routes(router_);
@@ -194,7 +213,20 @@ void Application::add_routes() {
     stats_api_.add_routes(router_);
     stage_control_api_.add_routes(router_);
     channels_.count_viewers_with([this] { return heartbeat_api_.watching_now(); });
+    // Public: what a viewer or a monitor needs, server-wide counters without names, and
+    // per stage of a published event only whether it is on air. Names, errors, sources
+    // and unpublished stages are in the event's health (staff and organisers).
     router_.add(HttpMethod::get, "/api/v1/health", [this](const HttpRequest&, const PathParams&) {
+        json stages = json::object();
+        for (const schedule::Programme& programme : catalog_.published()) {
+            for (const schedule::Stage& stage : programme.stages) {
+                if (!stage.broadcast)
+                    continue;
+                const json health = broadcast_ ? broadcast_->stage_health(stage.id) : json();
+                const bool on_air = health.is_object() && health.value("state", "") == "live";
+                stages[stage.id] = {{"state", on_air ? "on_air" : "off_air"}};
+            }
+        }
         return json_response(200, {{"status", shutting_down_ ? "stopping" : "ok"},
                                    {"server_time", server_time()},
                                    {"revision", catalog_.revision()},
@@ -202,8 +234,31 @@ void Application::add_routes() {
                                    {"sockets_fell_behind", http_ ? http_->resync_count() : 0},
                                    {"heartbeats", heartbeat_api_.health()},
                                    {"playlist_waits", playlist_reload_.waiting()},
-                                   {"stages", broadcast_ ? broadcast_->health() : json::object()}});
+                                   {"stages", std::move(stages)}});
     });
+}
+
+// A stage's whole health for its staff and organisers, its secrets redacted from the error
+// texts (GStreamer quotes the URL it failed on).
+json Application::stage_health(const schedule::Stage& stage) const {
+    json health = broadcast_ ? broadcast_->stage_health(stage.id) : json(nullptr);
+    if (health.is_null())
+        health = {{"state", "off_air"}};
+    if (!health.contains("control"))  // not broadcasting (--no-broadcast)
+        health["control"] = control_json(controls_.get(stage.id));
+    return schedule::redact_json(std::move(health), schedule::secrets_of(stage));
+}
+
+// Every stage's secrets, for the log writer. Kept once seen: a stage edited or removed may
+// still log its old source while it stops.
+void Application::refresh_log_secrets() {
+    for (const schedule::Programme& programme : catalog_.programmes()) {
+        for (const schedule::Stage& stage : programme.stages) {
+            for (std::string& secret : schedule::secrets_of(stage))
+                log_secrets_.insert(std::move(secret));
+        }
+    }
+    set_log_secrets({log_secrets_.begin(), log_secrets_.end()});
 }
 
 int Application::run(const std::function<void(int port)>& on_ready) {
@@ -240,6 +295,13 @@ int Application::run(const std::function<void(int port)>& on_ready) {
         });
         broadcast_->on_listed([this](const std::string& stage_id, const std::string& rendition) {
             playlist_reload_.listed(stage_id, rendition);
+        });
+        replay_api_.set_live_listing([this](const std::string& stage, const std::string& rendition,
+                                            const std::string& file) {
+            const pipelines::LivePlaylist* playlist =
+                broadcast_ ? broadcast_->playlist(stage, rendition) : nullptr;
+            return playlist != nullptr &&
+                   playlist->text().find("\n" + file + "\n") != std::string::npos;
         });
         channels_.attach(http_.get(), broadcast_.get());
         for (const auto& programme : catalog_.programmes()) {
@@ -426,10 +488,8 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
             return page(request, "/organise.html");
         if (request.path == "/stats" || request.path.starts_with("/stats/"))
             return page(request, "/stats.html");
-        if (request.path.starts_with("/live/")) {
-            if (auto waiting = playlist_reload_.take(request, std::chrono::steady_clock::now()))
-                return std::move(*waiting);
-        }
+        if (request.path.starts_with("/live/") || request.path.starts_with("/posters/"))
+            return serve_media(request);
         return serve_file(request);
     } catch (const std::exception& e) {
         g_warning("%s failed: %s", loggable_path(request.path).c_str(), e.what());
@@ -447,6 +507,42 @@ void Application::on_control_changed(const schedule::Stage& stage, const StageCo
     // The slate's "Next: …" line and the lower third come with the now/next judgement.
     now_tracker_.invalidate(stage.id);
     tick();
+}
+
+// /live/ and /posters/: each file only to whom the replay rules allow it, cached as long as
+// that holds (server/replay_api.hpp, media_reach). Anything else is 404, as if absent.
+HttpResponse Application::serve_media(const HttpRequest& request) {
+    const bool live = request.path.starts_with("/live/");
+    const std::string_view rest =
+        std::string_view(request.path)
+            .substr(live ? std::size("/live/") - 1 : std::size("/posters/") - 1);
+    const auto relative = safe_relative(rest);
+    auto identified = identify(request, tokens_);
+    if (auto* refused = std::get_if<HttpResponse>(&identified))
+        return std::move(*refused);
+    const Caller& caller = std::get<Caller>(identified);
+    const Instant now = now_utc();
+    const MediaReach reach = !relative ? MediaReach::none
+                             : live ? replay_api_.live_file_reach(relative->string(), caller, now)
+                                    : replay_api_.poster_reach(relative->string(), caller, now);
+    std::optional<CachePolicy> cache;
+    switch (reach) {
+        case MediaReach::none:
+            return error_response(404, "not_found", "no file at " + request.path);
+        case MediaReach::live:
+            if (auto waiting = playlist_reload_.take(request, std::chrono::steady_clock::now()))
+                return std::move(*waiting);
+            break;  // the mount's live policy
+        case MediaReach::replay:
+            cache = CachePolicy::withdrawable;
+            break;
+        case MediaReach::organisers:
+            cache = CachePolicy::private_media;
+            break;
+    }
+    if (auto response = static_files_.serve(request, cache))
+        return std::move(*response);
+    return error_response(404, "not_found", "no file at " + request.path);
 }
 
 HttpResponse Application::serve_file(const HttpRequest& request) {
@@ -494,6 +590,7 @@ void Application::on_socket_resync(SocketId socket, const std::vector<std::strin
 }
 
 void Application::on_programme_changed(const schedule::ChangeRecord& change) {
+    refresh_log_secrets();
     g_message("revision %lld: %s: %s (by %s)", static_cast<long long>(change.revision),
               change.event_id.c_str(), change.summary.c_str(), change.actor.c_str());
     // A deleted event took its grants with it: its followers lose what they followed.

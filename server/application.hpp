@@ -9,6 +9,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "schedule/database.hpp"
@@ -57,6 +58,9 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     // returns from run(). Safe from any thread; a second call while stopping is a no-op.
     void request_shutdown();
 
+    // The REST routes, for tests that sweep every one of them.
+    const ApiRouter& router() const { return router_; }
+
     // HttpServer::Handler, on the loop thread.
     HttpResponse handle_http(const HttpRequest& request) override;
     void on_socket_open(SocketId socket, const SocketOpening& opening) override;
@@ -79,7 +83,10 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     // An organiser's change (StageControlApi), applied and told to the consoles.
     void on_control_changed(const schedule::Stage& stage, const StageControl& control);
     void begin_shutdown();
-    HttpResponse serve_file(const HttpRequest& request);  // the static files, or 404
+    HttpResponse serve_file(const HttpRequest& request);   // the static files, or 404
+    HttpResponse serve_media(const HttpRequest& request);  // /live/ and /posters/, or 404
+    nlohmann::json stage_health(const schedule::Stage& stage) const;
+    void refresh_log_secrets();
     HttpResponse embed_page(const HttpRequest& request);
     HttpResponse page(const HttpRequest& request, const std::string& file);
 
@@ -122,6 +129,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     unsigned compaction_source_ = 0;
     unsigned checkpoint_source_ = 0;
     unsigned ticks_ = 0;
+    std::set<std::string> log_secrets_;
     bool shutting_down_ = false;
     std::atomic<bool> shutdown_requested_{false};
 };

@@ -7,6 +7,7 @@
 #include "schedule/change_feed.hpp"
 #include "schedule/json_text.hpp"
 #include "schedule/programme_json.hpp"
+#include "schedule/visibility.hpp"
 #include "server/access.hpp"
 #include "server/broadcast.hpp"
 #include "server/server_time.hpp"
@@ -499,10 +500,12 @@ std::vector<SharedMessage> LiveChannels::health_messages(const Account& account)
         const Programme* owner = catalog_.find_stage_owner(it.key());
         if (owner == nullptr || !account.acts_in(owner->event.id))
             continue;
+        const json health =
+            schedule::redact_json(it.value(), schedule::secrets_of(*owner->find_stage(it.key())));
         const json message = {{"channel", "ops"},
                               {"type", "health"},
                               {"stage", it.key()},
-                              {"health", it.value()},
+                              {"health", health},
                               {"server_time", server_time()}};
         messages.push_back(make_message(dump(message), "ops"));
     }
@@ -555,7 +558,8 @@ void LiveChannels::publish_panel(const std::string& session_id) {
     }
 }
 
-// To the organisers of the stage's event only: addresses and errors are theirs.
+// To the organisers of the stage's event only: addresses and errors are theirs, and even
+// so the stage's secrets are redacted from them (GStreamer's error text quotes its URL).
 void LiveChannels::publish_ops(const std::string& stage_id, const json& event) {
     const auto& followers = hub_.subscribers("ops");
     if (followers.empty())
@@ -563,7 +567,7 @@ void LiveChannels::publish_ops(const std::string& stage_id, const json& event) {
     const Programme* owner = catalog_.find_stage_owner(stage_id);
     if (owner == nullptr)
         return;
-    json message = event;
+    json message = schedule::redact_json(event, schedule::secrets_of(*owner->find_stage(stage_id)));
     message["channel"] = "ops";
     message["server_time"] = server_time();
     const SharedMessage shared = make_message(dump(message), "ops");

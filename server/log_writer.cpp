@@ -4,12 +4,17 @@
 
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <string>
 
 #include "schedule/instant.hpp"
+#include "schedule/visibility.hpp"
 
 namespace stagehub::server {
 namespace {
+
+std::mutex secrets_mutex;
+std::vector<std::string> secrets;  // guarded by secrets_mutex
 
 const char* level_name(GLogLevelFlags level) {
     if (level & G_LOG_LEVEL_ERROR)
@@ -47,11 +52,21 @@ GLogWriterOutput write_line(GLogLevelFlags level, const GLogField* fields, gsize
     const auto now =
         std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
     std::fprintf(stderr, "%s %s %s: %s\n", format_instant_ms(now).c_str(), domain.c_str(),
-                 level_name(level), message.c_str());
+                 level_name(level), log_message_text(message).c_str());
     return G_LOG_WRITER_HANDLED;
 }
 
 }  // namespace
+
+void set_log_secrets(std::vector<std::string> list) {
+    const std::lock_guard lock(secrets_mutex);
+    secrets = std::move(list);
+}
+
+std::string log_message_text(const std::string& message) {
+    const std::lock_guard lock(secrets_mutex);
+    return schedule::redact(message, secrets);
+}
 
 void install_log_writer() {
     g_log_set_writer_func(write_line, nullptr, nullptr);

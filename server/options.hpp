@@ -43,6 +43,10 @@ struct Options {
     int websocket_subscriptions = 32;          // --ws-subscriptions: channels per websocket
     int websocket_queue_messages = 256;        // --ws-queue: unsent messages before "behind"
     int websocket_stuck_timeout_s = 10;        // --ws-stuck-timeout: behind this long: closed
+    // How long a segment stays public after it left its stage's live playlist (a player
+    // behind the live edge still asks for it); after that only the replay rules serve it.
+    // Not a command-line option: tests shorten it.
+    std::chrono::seconds live_grace{60};
     int retention_days = 0;  // --retention-days: replay segments older than this go; 0 keeps all
     // Web viewers (docs/STATISTICS.md): how often players beat, how many beats a second one
     // connection may send, how many may wait for the writer, and how long raw beats are

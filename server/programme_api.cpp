@@ -90,7 +90,10 @@ void add_caller_route(ApiRouter& router, TokenStore& tokens, HttpMethod method, 
 schedule::Reader reader_for(const Caller& caller) {
     return schedule::Reader{
         [caller](std::string_view event_id) { return caller.sees_unpublished(event_id); },
-        caller.is(Role::organiser) || caller.is(Role::staff)};
+        [caller](std::string_view event_id) {
+            return (caller.is(Role::organiser) || caller.is(Role::staff)) &&
+                   caller.account->acts_in(event_id);
+        }};
 }
 
 std::optional<Programme> visible_event(const schedule::ProgrammeCatalog& catalog,

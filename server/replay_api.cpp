@@ -67,11 +67,13 @@ Error no_replay(std::string_view id) {
 }  // namespace
 
 ReplayApi::ReplayApi(schedule::ProgrammeCatalog& catalog, TokenStore& tokens,
-                     pipelines::SegmentArchive& archive, std::filesystem::path poster_dir)
+                     pipelines::SegmentArchive& archive, std::filesystem::path poster_dir,
+                     ProgrammeEditor& editor)
     : catalog_(catalog),
       tokens_(tokens),
       archive_(archive),
       poster_dir_(std::move(poster_dir)),
+      editor_(editor),
       posters_([](const std::string& session, bool ok) {
           if (!ok)
               g_warning("replay %s: no poster could be made", session.c_str());
@@ -123,6 +125,120 @@ std::optional<ReplayApi::Replay> ReplayApi::replay_of(const Programme& programme
         return std::nullopt;
     replay.segments = pipelines::mostly_within(replay.segments, replay.from, replay.to);
     return replay;
+}
+
+MediaReach ReplayApi::live_file_reach(const std::string& relative, const Caller& caller,
+                                      Instant now) {
+    const std::filesystem::path path(relative);
+    const auto parts = std::distance(path.begin(), path.end());
+    if (parts < 2 || parts > 3)
+        return MediaReach::none;
+    const std::string stage_id = path.begin()->string();
+    const Programme* owner = catalog_.find_stage_owner(stage_id);
+    if (owner == nullptr)
+        return MediaReach::none;
+    const bool organiser = caller.organises(owner->event.id);
+    if (!owner->event.published && !organiser)
+        return MediaReach::none;
+    // While the event is unpublished its organisers watch alone.
+    const MediaReach live = owner->event.published ? MediaReach::live : MediaReach::organisers;
+    if (path.extension() == ".m3u8")
+        return live;
+    const std::string rendition = parts == 3 ? std::next(path.begin())->string() : "";
+    if (live_listing_ && live_listing_(stage_id, rendition, path.filename().string()))
+        return live;
+    const auto segment = archive_.find(relative);
+    if (!segment)
+        return MediaReach::none;
+    if (segment->ends() + live_grace_ >= wall(now))
+        return live;
+    if (in_visible_replay(*owner, *segment, Caller{}, now))
+        return MediaReach::replay;
+    if (caller.account && in_visible_replay(*owner, *segment, caller, now))
+        return MediaReach::organisers;
+    return MediaReach::none;
+}
+
+MediaReach ReplayApi::poster_reach(const std::string& file_name, const Caller& caller,
+                                   Instant now) {
+    const std::filesystem::path file(file_name);
+    if (file.extension() != ".jpg" || file.has_parent_path())
+        return MediaReach::none;
+    const std::string session_id = file.stem().string();
+    const auto visible_to = [&](const Caller& reader) {
+        auto [view, session] = find_session(catalog_, reader, session_id);
+        return session != nullptr && replay_of(*view, *session, reader, now).has_value();
+    };
+    if (visible_to(Caller{}))
+        return MediaReach::replay;
+    if (caller.account && visible_to(caller))
+        return MediaReach::organisers;
+    return MediaReach::none;
+}
+
+bool ReplayApi::in_visible_replay(const Programme& programme,
+                                  const pipelines::ArchivedSegment& segment, const Caller& caller,
+                                  Instant now) {
+    const auto view = reader_for(caller).view(programme);
+    if (!view)
+        return false;
+    for (const Session& s : view->sessions) {
+        // Trims only narrow a replay: sessions the segment does not touch are skipped.
+        if (s.stage_id != segment.stage_id || wall(s.effective_start()) >= segment.ends() ||
+            wall(s.effective_end()) <= segment.starts) {
+            continue;
+        }
+        const auto replay = replay_of(*view, s, caller, now);
+        if (!replay)
+            continue;
+        for (const auto& own : segments_of(*replay, segment.rendition)) {
+            if (own.file == segment.file)
+                return true;
+        }
+    }
+    return false;
+}
+
+HttpResponse ReplayApi::erase_recording(const HttpRequest& request, const PathParams& params,
+                                        const Caller& caller) {
+    const std::string& session_id = params.at("session");
+    auto start = begin_edit(catalog_, request, params.at("event"), caller, false);
+    if (!start)
+        return error_response(start.error());
+    const Programme& before = *start->before;
+    const Session* session = before.find_session(session_id);
+    if (session == nullptr)
+        return error_response(no_such_session(params.at("event"), session_id));
+    const Instant now = now_utc();
+    if (session->state_at(now) == schedule::SessionState::live) {
+        return error_response(Error{"bad_state", "session '" + session_id +
+                                                     "' is on air: end it first, then erase "
+                                                     "its recording"});
+    }
+    // The whole session, untrimmed: a trim only hides what the erasure must remove. Copied
+    // now: saving the change log entry reloads the catalog `session` points into.
+    const std::string stage_id = session->stage_id;
+    const WallTime from = wall(session->effective_start());
+    const WallTime to = wall(session->effective_end());
+    // Logged before anything goes: an erasure that cannot be recorded does not happen.
+    ProgrammeEditor::Edit note{before,
+                               {session_id},
+                               "erase_recording",
+                               "erased the recording of '" + session->title + "'",
+                               false};
+    auto revision = editor_.save(caller.actor(), std::move(note));
+    if (!revision)
+        return error_response(revision.error());
+    const auto erased = archive_.erase(stage_id, from, to);
+    archive_.remove_edit(session_id);
+    std::error_code ec;
+    const bool poster = std::filesystem::remove(poster_dir_ / (session_id + ".jpg"), ec);
+    g_message("recording of session %s erased by %s: %zu segment files%s", session_id.c_str(),
+              caller.actor().c_str(), erased.size(), poster ? " and its poster" : "");
+    return json_response(200, {{"session", session_id},
+                               {"revision", *revision},
+                               {"erased_segments", erased.size()},
+                               {"erased_poster", poster}});
 }
 
 // The programme is the caller's view (a copy) and the replay points into it, so it lives on
@@ -280,6 +396,10 @@ void ReplayApi::add_routes(ApiRouter& router) {
               }
               return playlist_response(
                   pipelines::vod_playlist(segments_of(replay, rendition), "/live/"));
+          });
+    route(HttpMethod::delete_, "/api/v1/events/{event}/sessions/{session}/recording",
+          [this](const HttpRequest& r, const PathParams& p, const Caller& c) {
+              return erase_recording(r, p, c);
           });
     route(HttpMethod::patch, "/api/v1/events/{event}/sessions/{session}/replay",
           [this](const HttpRequest& r, const PathParams& p, const Caller& c) {

@@ -40,14 +40,22 @@ std::string cache_control(CachePolicy policy, const fs::path& file) {
         case CachePolicy::vendored:
             return "public, max-age=3600";
         case CachePolicy::live_media:
-            // Segment names are unique per pipeline run, so a segment never changes.
-            return file.extension() == ".m3u8" ? "no-store" : "public, max-age=31536000, immutable";
+            // A segment never changes (names are unique per pipeline run), but it may be
+            // withdrawn once it has left the live window: shared caches keep it about as long
+            // as the window lasts, never for ever.
+            return file.extension() == ".m3u8" ? "no-store" : "public, max-age=30";
+        case CachePolicy::withdrawable:
+            return "public, no-cache";
+        case CachePolicy::private_media:
+            return "private, no-store";
     }
     return "no-cache";
 }
 
 // The path below the mount as safe relative segments, or nullopt if any segment could
 // climb out or name a hidden file (".git", ".env").
+}  // namespace
+
 std::optional<fs::path> safe_relative(std::string_view rest) {
     if (rest.find('\0') != std::string_view::npos || rest.find('\\') != std::string_view::npos) {
         return std::nullopt;
@@ -66,8 +74,6 @@ std::optional<fs::path> safe_relative(std::string_view rest) {
     }
     return relative;
 }
-
-}  // namespace
 
 std::string etag_of(uint64_t size, int64_t modified_ticks) {
     std::array<char, 48> text{};
@@ -173,7 +179,8 @@ const FileCache::File* StaticFiles::resolve(const StaticMount& mount, const fs::
         FileCache::File{real, ec ? 0 : modified.time_since_epoch().count(), nullptr});
 }
 
-std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& request) {
+std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& request,
+                                               std::optional<CachePolicy> cache) {
     const auto mount = std::find_if(mounts_.begin(), mounts_.end(), [&](const StaticMount& m) {
         return request.path.starts_with(m.url_prefix);
     });
@@ -209,7 +216,7 @@ std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& request) {
     HttpResponse response;
     response.status = 200;
     response.content_type = std::string(mime_type_for(real));
-    response.header("cache-control", cache_control(mount->cache, real));
+    response.header("cache-control", cache_control(cache.value_or(mount->cache), real));
     response.header("etag", etag);
     response.header("accept-ranges", "bytes");
     if (mount->cache == CachePolicy::live_media) {

@@ -18,7 +18,15 @@ namespace stagehub::server {
 enum class CachePolicy {
     revalidate,  // pages and scripts: always check, so a deploy shows at once
     vendored,    // pinned npm packages: an hour is safe
-    live_media,  // HLS: playlists never cached (they change every segment), segments forever
+    // HLS in its live window: playlists never cached (they change every segment), segments
+    // for 30 s (about the window; they may be withdrawn later, so never `immutable`).
+    live_media,
+    // Media that may be withdrawn at any time (replay segments, posters): shared caches may
+    // keep it but must ask each time (`public, no-cache`), so a hidden or erased recording
+    // stops at the next request; an unchanged file costs a 304.
+    withdrawable,
+    // Media only the event's organisers may see (a hidden replay): never stored.
+    private_media,
 };
 
 struct StaticMount {
@@ -29,6 +37,10 @@ struct StaticMount {
 };
 
 std::string_view mime_type_for(const std::filesystem::path& file);
+
+// The path below a mount ("salen/source/seg-1.ts") as relative segments, empty ones
+// dropped; nullopt if any segment could climb out or names a hidden file (".git").
+std::optional<std::filesystem::path> safe_relative(std::string_view rest);
 
 // A strong ETag from a file's size and modification time, as nginx makes one.
 std::string etag_of(uint64_t size, int64_t modified_ticks);
@@ -48,7 +60,9 @@ class StaticFiles {
     // error response (400 for a malformed path, 404 for a missing file, 405 for a method
     // other than GET/HEAD, 416 for a range outside the file).
     // Small files are answered from memory while they stay the same (server/file_cache).
-    std::optional<HttpResponse> serve(const HttpRequest& request);
+    // `cache` overrides the mount's policy (media whose reach was judged per request).
+    std::optional<HttpResponse> serve(const HttpRequest& request,
+                                      std::optional<CachePolicy> cache = std::nullopt);
 
   private:
     // The file `path` under `mount` after the checks (inside the folder once resolved, a

@@ -55,15 +55,23 @@ TEST_F(StaticFilesTest, ServesIndexWithTypeAndRevalidation) {
     EXPECT_EQ(get("/watch.mjs").content_type, "text/javascript; charset=utf-8");
 }
 
-TEST_F(StaticFilesTest, PlaylistsAreNeverCachedAndSegmentsAreImmutable) {
+TEST_F(StaticFilesTest, PlaylistsAreNeverCachedAndSegmentsOnlyForTheLiveWindow) {
     const auto playlist = get("/live/main/index.m3u8");
     EXPECT_EQ(playlist.status, 200);
     EXPECT_EQ(playlist.content_type, "application/vnd.apple.mpegurl");
     EXPECT_EQ(header(playlist, "cache-control"), "no-store");
     const auto segment = get("/live/main/seg-1-00001.ts");
     EXPECT_EQ(segment.content_type, "video/mp2t");
-    EXPECT_EQ(header(segment, "cache-control"), "public, max-age=31536000, immutable");
+    EXPECT_EQ(header(segment, "cache-control"), "public, max-age=30")
+        << "a segment may be withdrawn once it has left the live window: never immutable";
     EXPECT_EQ(segment.file_size, 2u);
+    // Judged per request (server/replay_api.hpp, media reach): a replay's segment is
+    // revalidated each time, a hidden one's never stored.
+    HttpRequest replay{HttpMethod::get, "/live/main/seg-1-00001.ts", {}, "", "", ""};
+    EXPECT_EQ(header(*files.serve(replay, CachePolicy::withdrawable), "cache-control"),
+              "public, no-cache");
+    EXPECT_EQ(header(*files.serve(replay, CachePolicy::private_media), "cache-control"),
+              "private, no-store");
 }
 
 TEST_F(StaticFilesTest, AClientWithTheCurrentETagGets304AndNoBody) {
@@ -79,7 +87,7 @@ TEST_F(StaticFilesTest, AClientWithTheCurrentETagGets304AndNoBody) {
         EXPECT_EQ(r->status, 304) << held;
         EXPECT_TRUE(r->file.empty()) << held;
         EXPECT_EQ(header(*r, "etag"), etag);
-        EXPECT_EQ(header(*r, "cache-control"), "public, max-age=31536000, immutable");
+        EXPECT_EQ(header(*r, "cache-control"), "public, max-age=30");
     }
     HttpRequest stale{HttpMethod::get, "/live/main/seg-1-00001.ts", {}, "", "", ""};
     stale.if_none_match = "\"0-0\"";
