@@ -371,7 +371,8 @@ TEST_F(SoakTest, EveryKindOfSwitchNeverStopsTheProgramOrStallsThePlaylist) {
     std::fflush(stdout);
 
     EXPECT_EQ(program_errors, 0) << broadcast.health().dump();
-    EXPECT_GE(total, kSwitchesWanted);
+    // A timed soak keeps the pace instead: a switch a second at least (about two here).
+    EXPECT_GE(total, timed ? static_cast<int>(seconds(elapsed)) : kSwitchesWanted);
     for (const Kind kind : {Kind::file_loop, Kind::slate_input, Kind::sender_lost, Kind::organiser})
         EXPECT_GT(counts[kind], 0) << name_of(kind);
     EXPECT_LE(longest_gap, kMaxGap) << "at " << longest_gap_at;
