@@ -107,9 +107,9 @@ class SoakTest : public ::testing::Test {
     }
 
     // Dispatches as soon as something is ready, as the server's loop does: a bus message
-    // handled a few ms late (a poll with a sleep) delays every next run and hid issue 15's
-    // race (the next file's first frame landing within 3 ms of the last sound). The tick
-    // wakes the loop for the soak's own checks.
+    // handled a few ms late (a poll with a sleep) would start every next run later than the
+    // server does, and the switch timing is what is under test. The tick wakes the loop for
+    // the soak's own checks.
     void iterate() { g_main_context_iteration(context, TRUE); }
     void run_for(Clock::duration d) {
         run_until([] { return false; }, d);
