@@ -5,7 +5,7 @@
 // - "loop" plays a one-second file over and over: a switch at every run (its first keyframe
 //   continues the timeline). Organisers put a slate up by hand and take it down, and now
 //   and then take the stage off air and put it back (a new program run). "replay" loops the
-//   same file untouched, for the rate.
+//   same file untouched and passed through (no lower third burned in).
 // - "sender" listens for an SRT caller (the OBS stand-in of tests/support): the caller is
 //   paused (input lost → slate → input back, same connection) or killed and started again
 //   (sender lost → slate → a fresh listener → input back).
@@ -288,8 +288,11 @@ TEST_F(SoakTest, EveryKindOfSwitchNeverStopsTheProgramOrStallsThePlaylist) {
     loop_stage.id = "loop";
     loop_stage.source.kind = schedule::SourceKind::file;
     loop_stage.source.url = (dir / "one-second.mp4").string();
+    // A file's picture is re-encoded with the lower third burned in by default ("loop");
+    // "replay" passes it through, as IngestTest's file did when issue 15 stopped it.
     schedule::Stage replay_stage = loop_stage;
     replay_stage.id = "replay";
+    replay_stage.lower_third = schedule::LowerThirdMode::player;
     schedule::Stage sender_stage;
     sender_stage.id = "sender";
     sender_stage.source.kind = schedule::SourceKind::srt;
