@@ -55,6 +55,20 @@ std::optional<GstClockTimeDiff> running_dts(GstSample* sample, GstClockTime dts)
     return sign > 0 ? static_cast<GstClockTimeDiff>(rt) : -static_cast<GstClockTimeDiff>(rt);
 }
 
+// How long a sound frame plays. A file's AAC frames reach us without a duration, and a
+// frame taken to end where it starts let the next source's first frame start before it
+// (issue 15): an AAC frame is 1024 samples at the rate its caps give.
+GstClockTime audio_frame_duration(GstSample* sample, GstBuffer* buffer) {
+    if (GST_BUFFER_DURATION_IS_VALID(buffer))
+        return GST_BUFFER_DURATION(buffer);
+    const GstCaps* caps = gst_sample_get_caps(sample);
+    int rate = 0;
+    if (caps != nullptr && gst_caps_get_size(caps) > 0 &&
+        gst_structure_get_int(gst_caps_get_structure(caps, 0), "rate", &rate) && rate > 0)
+        return gst_util_uint64_scale_int(1024, GST_SECOND, rate);
+    return kSilentFrame;
+}
+
 GstClockTime shifted(GstClockTime running, GstClockTimeDiff offset) {
     const GstClockTimeDiff out = static_cast<GstClockTimeDiff>(running) + offset;
     return out < 0 ? 0 : static_cast<GstClockTime>(out);
@@ -95,6 +109,8 @@ void SourceSwitch::attach(const Outlet& outlet) {
     video_end_ = 0;
     last_dts_ = -1;
     audio_end_ = 0;
+    video_guard_.reset();
+    audio_guard_.reset();
     pushed_any_ = false;
     switch_times_.clear();
 }
@@ -158,6 +174,11 @@ bool SourceSwitch::switched_within(GstClockTime after, GstClockTime up_to) const
                        [&](GstClockTime t) { return t > after && t <= up_to; });
 }
 
+uint64_t SourceSwitch::timestamps_moved() const {
+    const std::lock_guard lock(mutex_);
+    return video_guard_.moved() + audio_guard_.moved();
+}
+
 bool SourceSwitch::wanted(Feed feed, uint64_t run) const {
     if (feed == Feed::input)
         return run == input_run_ && !input_held_;
@@ -177,9 +198,13 @@ void SourceSwitch::go_on_air(Feed feed, uint64_t run, GstClockTime key_pts,
     const GstClockTime start = std::max(program_now(), video_end_);
     GstClockTimeDiff offset =
         static_cast<GstClockTimeDiff>(start) - static_cast<GstClockTimeDiff>(key_pts);
-    if (key_dts && last_dts_ >= 0)
-        offset =
-            std::max(offset, last_dts_ + static_cast<GstClockTimeDiff>(GST_MSECOND) - *key_dts);
+    // Decoded after what was pushed, and not before the program's start: a DTS cut to 0
+    // would tie with the frames after it.
+    if (key_dts) {
+        const GstClockTimeDiff after =
+            last_dts_ >= 0 ? last_dts_ + GstClockTimeDiff{GST_MSECOND} : 0;
+        offset = std::max(offset, after - *key_dts);
+    }
     const bool is_switch = on_air_.feed != feed || on_air_.run != run;
     on_air_ = OnAir{feed, run, offset, true};
     if (!is_switch)
@@ -222,10 +247,12 @@ void SourceSwitch::push(Feed feed, uint64_t run, Track track, GstSample* sample)
     const std::optional<GstClockTimeDiff> dts = running_dts(sample, GST_BUFFER_DTS(buffer));
     const bool keyframe = !GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT);
     if (ours && on_air_.anchored) {
-        // A source whose clock went back or leapt ahead is re-anchored at its next keyframe,
-        // so the program timeline stays monotonic and near the wall clock.
+        // A source whose clock went back (its decode order, or a keyframe that would start
+        // before what the program has) or leapt ahead is re-anchored at its next keyframe, so
+        // the program timeline stays monotonic and near the wall clock.
         const GstClockTime out_pts = shifted(*pts, on_air_.offset);
-        const bool back = dts && last_dts_ >= 0 && *dts + on_air_.offset <= last_dts_;
+        const bool back = (dts && last_dts_ >= 0 && *dts + on_air_.offset <= last_dts_) ||
+                          (keyframe && out_pts < video_guard_.next_keyframe_at());
         if (!back && out_pts <= program_now() + kMaxLead) {
             push_video(sample, buffer, *pts, dts);
             return;
@@ -242,24 +269,20 @@ void SourceSwitch::push(Feed feed, uint64_t run, Track track, GstSample* sample)
 
 void SourceSwitch::push_video(GstSample* sample, GstBuffer* buffer, GstClockTime pts,
                               std::optional<GstClockTimeDiff> dts) {
-    GstBuffer* out = gst_buffer_copy(buffer);  // metadata only; the memory is shared
-    const GstClockTime out_pts = shifted(pts, on_air_.offset);
-    GST_BUFFER_PTS(out) = out_pts;
+    TimestampGuard::Stamps wanted;
+    wanted.pts = shifted(pts, on_air_.offset);
     if (dts) {
         const GstClockTimeDiff out_dts = *dts + on_air_.offset;
-        GST_BUFFER_DTS(out) = out_dts < 0 ? 0 : static_cast<GstClockTime>(out_dts);
+        wanted.dts = out_dts < 0 ? 0 : static_cast<GstClockTime>(out_dts);
         last_dts_ = out_dts;
-    } else {
-        GST_BUFFER_DTS(out) = GST_CLOCK_TIME_NONE;
     }
     const GstClockTime duration =
         GST_BUFFER_DURATION_IS_VALID(buffer) ? GST_BUFFER_DURATION(buffer) : kDefaultFrame;
+    const bool keyframe = !GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT);
+    const GstClockTime out_pts =
+        emit(Track::video, gst_buffer_copy(buffer), gst_sample_get_caps(sample), wanted, keyframe);
     video_end_ = std::max(video_end_, out_pts + duration);
     pushed_any_ = true;
-    GstSample* retimed = gst_sample_new(out, gst_sample_get_caps(sample), nullptr, nullptr);
-    gst_buffer_unref(out);
-    gst_app_src_push_sample(as_app_src(outlet_.video), retimed);
-    gst_sample_unref(retimed);
     // Pictures a second ahead of any sound: the source sends none. Fill in silence up to
     // a little behind the picture, leaving room for sound that is merely late.
     if (video_end_ > audio_end_ + kSilenceAfter)
@@ -277,14 +300,8 @@ void SourceSwitch::fill_silence(GstClockTime up_to) {
         at = std::max(at, switch_times_.back());
     while (at + kSilentFrame <= up_to) {
         GstBuffer* out = gst_buffer_copy(frame);
-        GST_BUFFER_PTS(out) = at;
-        GST_BUFFER_DTS(out) = at;
         GST_BUFFER_DURATION(out) = kSilentFrame;
-        GstSample* sample = gst_sample_new(out, gst_sample_get_caps(silence_), nullptr, nullptr);
-        gst_buffer_unref(out);
-        gst_app_src_push_sample(as_app_src(outlet_.audio), sample);
-        gst_sample_unref(sample);
-        at += kSilentFrame;
+        at = emit(Track::audio, out, gst_sample_get_caps(silence_), {at, at}, true) + kSilentFrame;
     }
     audio_end_ = at;
 }
@@ -300,17 +317,23 @@ void SourceSwitch::push_audio(GstSample* sample, GstBuffer* buffer, GstClockTime
     // ("Timestamping error on input streams", which stops the program).
     if (!switch_times_.empty())
         out_pts = std::max(out_pts, switch_times_.back());
-    GstBuffer* out = gst_buffer_copy(buffer);
-    GST_BUFFER_PTS(out) = out_pts;
-    GST_BUFFER_DTS(out) = out_pts;
-    if (GST_BUFFER_DURATION_IS_VALID(buffer))
-        audio_end_ = out_pts + GST_BUFFER_DURATION(buffer);
-    else
-        audio_end_ = out_pts;
-    GstSample* retimed = gst_sample_new(out, gst_sample_get_caps(sample), nullptr, nullptr);
-    gst_buffer_unref(out);
-    gst_app_src_push_sample(as_app_src(outlet_.audio), retimed);
-    gst_sample_unref(retimed);
+    out_pts = emit(Track::audio, gst_buffer_copy(buffer), gst_sample_get_caps(sample),
+                   {out_pts, out_pts}, true);
+    audio_end_ = out_pts + audio_frame_duration(sample, buffer);
+}
+
+GstClockTime SourceSwitch::emit(Track track, GstBuffer* buffer, GstCaps* caps,
+                                TimestampGuard::Stamps wanted, bool keyframe) {
+    TimestampGuard& guard = track == Track::video ? video_guard_ : audio_guard_;
+    const TimestampGuard::Stamps stamps = guard.admit(wanted, keyframe);
+    GST_BUFFER_PTS(buffer) = stamps.pts;
+    GST_BUFFER_DTS(buffer) = stamps.dts;
+    GstSample* sample = gst_sample_new(buffer, caps, nullptr, nullptr);
+    gst_buffer_unref(buffer);
+    gst_app_src_push_sample(as_app_src(track == Track::video ? outlet_.video : outlet_.audio),
+                            sample);
+    gst_sample_unref(sample);
+    return stamps.pts;
 }
 
 }  // namespace stagehub::pipelines

@@ -8,7 +8,9 @@
 //   (the input always wins), the slate only once the watchdog asked for it (input lost).
 // - Timestamps are the sample's running time plus an offset fixed at that keyframe: the
 //   program's current running time, or just after what was already pushed if later. So the
-//   program timeline follows the wall clock and never goes back.
+//   program timeline follows the wall clock and never goes back. Every buffer then passes
+//   its stream's TimestampGuard, which makes sure of that whatever the estimates got wrong
+//   (a muxer stops the whole program on a timestamp that goes back).
 // - At every switch each rendition is split at the switch instant, so a new segment (and,
 //   in the playlists, a discontinuity) begins exactly where the picture changes.
 //
@@ -24,6 +26,8 @@
 #include <mutex>
 #include <optional>
 #include <vector>
+
+#include "pipelines/timestamp_guard.hpp"
 
 namespace stagehub::pipelines {
 
@@ -92,6 +96,9 @@ class SourceSwitch {
     // Whether a switch happened at a program time in (after, up_to]: the fragment of a
     // rendition that opened at `up_to` begins a new picture if so.
     bool switched_within(GstClockTime after, GstClockTime up_to) const;
+    // Buffers of this program run whose timestamps the guards had to move forward (video and
+    // sound): zero while every source keeps its own timeline in order.
+    uint64_t timestamps_moved() const;
 
   private:
     struct OnAir {
@@ -109,6 +116,10 @@ class SourceSwitch {
                     std::optional<GstClockTimeDiff> dts);
     void push_audio(GstSample* sample, GstBuffer* buffer, GstClockTime pts);
     void fill_silence(GstClockTime up_to);
+    // The one way a buffer reaches the program: `buffer` (ours, consumed) stamped with
+    // `wanted` as the track's guard admits it. Returns the PTS it went out with.
+    GstClockTime emit(Track track, GstBuffer* buffer, GstCaps* caps, TimestampGuard::Stamps wanted,
+                      bool keyframe);
 
     mutable std::mutex mutex_;
     Outlet outlet_;
@@ -121,6 +132,8 @@ class SourceSwitch {
     GstClockTime video_end_ = 0;
     GstClockTimeDiff last_dts_ = -1;
     GstClockTime audio_end_ = 0;
+    TimestampGuard video_guard_;
+    TimestampGuard audio_guard_;
     bool pushed_any_ = false;
     bool finishing_ = false;
     GstSample* silence_ = nullptr;            // ours (one reference)

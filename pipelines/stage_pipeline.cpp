@@ -443,6 +443,7 @@ StageMediaHealth StagePipeline::health() {
     health.input_error = input_error_;
     health.input_runs = input_runs_;
     health.switches = switches_;
+    health.timestamps_moved = switch_->timestamps_moved();
     auto slate_time = slate_time_;
     if (on_air_ == Feed::slate)
         slate_time += SteadyClock::now() - slate_since_;

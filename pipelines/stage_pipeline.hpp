@@ -54,6 +54,9 @@ struct StageMediaHealth {
     uint64_t input_runs = 0;
     uint64_t switches = 0;
     double slate_seconds = 0;  // time on the slate during this run
+    // Buffers whose timestamps the switch's guards had to move forward during this run
+    // (see TimestampGuard): a source that keeps needing it has a fault.
+    uint64_t timestamps_moved = 0;
 };
 
 // The file a scheduled folder holds for a session: `{folder}/{session id}.{any extension}`

@@ -37,6 +37,13 @@ bool is_permanent(const std::string& error) {
     return error.find("is missing; install") != std::string::npos;
 }
 
+// An instant for health, or null when it never happened.
+nlohmann::json instant_or_null(bool happened, std::chrono::system_clock::time_point at) {
+    if (!happened)
+        return nullptr;
+    return format_instant_ms(std::chrono::time_point_cast<std::chrono::milliseconds>(at));
+}
+
 }  // namespace
 
 // A stage whose id is not an id (stored before the id rule, schedule/ids.hpp) names no
@@ -200,7 +207,7 @@ void Broadcast::run(const std::string& stage_id, Stage& stage) {
         g_message("stage %s: broadcasting to %s", stage_id.c_str(),
                   stage.pipeline->config().output_dir.c_str());
     } catch (const std::exception& e) {
-        stage.error = e.what();
+        count_program_error(stage, e.what());
         g_warning("stage %s: cannot start the broadcast: %s", stage_id.c_str(), e.what());
         if (is_permanent(stage.error)) {
             stage.state = StageState::failed;
@@ -208,6 +215,12 @@ void Broadcast::run(const std::string& stage_id, Stage& stage) {
             schedule_restart(stage_id, stage);
         }
     }
+}
+
+void Broadcast::count_program_error(Stage& stage, const std::string& message) {
+    stage.error = message;
+    ++stage.program_errors;
+    stage.last_program_error_at = std::chrono::system_clock::now();
 }
 
 void Broadcast::schedule_restart(const std::string& stage_id, Stage& stage) {
@@ -374,12 +387,12 @@ nlohmann::json Broadcast::health_of(Stage& stage) {
         {"segments", stage.segments},
         {"restarts", stage.restarts},
         {"uptime_seconds", live ? json(uptime.count()) : json(nullptr)},
-        {"last_segment_at",
-         stage.segments == 0
-             ? json(nullptr)
-             : json(format_instant_ms(std::chrono::time_point_cast<std::chrono::milliseconds>(
-                   stage.last_segment_at)))},
+        {"last_segment_at", instant_or_null(stage.segments > 0, stage.last_segment_at)},
         {"error", stage.error.empty() ? json(nullptr) : json(stage.error)},
+        // A count and a time only: what failed is in `error` and the log, for organisers.
+        {"program_errors", stage.program_errors},
+        {"last_program_error_at",
+         instant_or_null(stage.program_errors > 0, stage.last_program_error_at)},
         {"source", {{"kind", stage.source_kind}}},
         {"control", control_json(stage.control)}};
     if (!stage.pipeline)
@@ -388,6 +401,7 @@ nlohmann::json Broadcast::health_of(Stage& stage) {
     health["on_air"] = pipelines::name_of(media.on_air);
     health["switches"] = media.switches;
     health["slate_seconds"] = std::round(media.slate_seconds * 10) / 10;
+    health["timestamps_moved"] = media.timestamps_moved;
     json& source = health["source"];
     source["state"] = media.input_state;
     source["error"] = media.input_error.empty() ? json(nullptr) : json(media.input_error);
@@ -423,7 +437,7 @@ nlohmann::json Broadcast::stage_health(const std::string& stage_id) {
 
 void Broadcast::on_pipeline_error(const std::string& stage_id, const std::string& message) {
     Stage& stage = stages_[stage_id];
-    stage.error = message;
+    count_program_error(stage, message);
     g_warning("stage %s: broadcast failed: %s", stage_id.c_str(), message.c_str());
     if (stage.pending_config && !stopping_) {
         open_stage(stage_id, stage, *stage.pending_config);

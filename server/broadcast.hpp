@@ -118,6 +118,10 @@ class Broadcast : public pipelines::StagePipeline::Listener {
         StageControl control;                   // the organisers' hand on it
         pipelines::LowerThird scheduled_slate;  // the card the schedule asks for
         std::string error;
+        // Every failure of the program pipeline (at start or while running) since the server
+        // started, whatever came of it: a stage that restarts by itself still had an outage.
+        uint64_t program_errors = 0;
+        std::chrono::system_clock::time_point last_program_error_at{};
         uint64_t segments = 0;
         unsigned restarts = 0;
         std::chrono::milliseconds backoff{0};
@@ -135,6 +139,7 @@ class Broadcast : public pipelines::StagePipeline::Listener {
     void put_back_on_air(const schedule::Stage& stage_info, Stage& stage);
     static void apply_slate(Stage& stage);
     void schedule_restart(const std::string& stage_id, Stage& stage);
+    static void count_program_error(Stage& stage, const std::string& message);
     static void cancel_restart(Stage& stage);
     void maybe_finish_stop();
     nlohmann::json health_of(Stage& stage);

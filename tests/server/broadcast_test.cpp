@@ -92,6 +92,8 @@ TEST_F(BroadcastTest, AFailedStageRestartsWithBackoffAndGoesLiveAgain) {
         << broadcast.stage_health("salen").dump();
     const auto archived = archive.of_stage("salen").size();
     EXPECT_GE(archived, 1u) << "closed segments are archived";
+    EXPECT_EQ(broadcast.stage_health("salen")["program_errors"], 0);
+    EXPECT_TRUE(broadcast.stage_health("salen")["last_program_error_at"].is_null());
 
     // The output folder vanishes (a disk unmounted): the pipeline fails...
     // Moved away in one step (removing it races with the next segment being created in it).
@@ -100,12 +102,16 @@ TEST_F(BroadcastTest, AFailedStageRestartsWithBackoffAndGoesLiveAgain) {
         context, [&] { return state() == "restarting"; }, 20s))
         << broadcast.stage_health("salen").dump();
     EXPECT_FALSE(broadcast.stage_health("salen")["error"].is_null());
+    // Counted, for organisers to see the outage even after the stage has recovered.
+    EXPECT_EQ(broadcast.stage_health("salen")["program_errors"], 1);
+    EXPECT_TRUE(broadcast.stage_health("salen")["last_program_error_at"].is_string());
     // ... and is started again after the backoff, by itself.
     ASSERT_TRUE(run_until(
         context, [&] { return state() == "live"; }, 20s))
         << broadcast.stage_health("salen").dump();
     const auto health = broadcast.stage_health("salen");
     EXPECT_EQ(health["restarts"], 1);
+    EXPECT_EQ(health["program_errors"], 1) << "a restart is not an error";
     EXPECT_GE(health["uptime_seconds"].get<int>(), 0);
     EXPECT_FALSE(health["last_segment_at"].is_null());
     EXPECT_GT(archive.of_stage("salen").size(), archived);
