@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "schedule/json_text.hpp"
 #include "schedule/time_zone.hpp"
 #include "schedule/validation.hpp"
 
@@ -380,10 +381,10 @@ std::vector<EventDay> days_covering_sessions(const Programme& programme) {
 }
 
 Result<Programme> parse_programme_file(std::string_view json_text) {
-    const json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
-    if (root.is_discarded()) {
-        return Error{"invalid_programme", "the programme file is not valid JSON"};
-    }
+    auto parsed = parse_json(json_text);
+    if (!parsed)
+        return Error{"invalid_programme", "the programme file: " + parsed.error().message};
+    const json root = std::move(parsed).value();
     if (!root.is_object())
         return Error{"invalid_programme", "the programme file must be an object"};
 

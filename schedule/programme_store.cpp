@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 
+#include "schedule/json_text.hpp"
 #include "schedule/validation.hpp"
 
 namespace stagehub::schedule {
@@ -33,7 +34,7 @@ void bind_optional(Statement& statement, int index, const std::optional<Instant>
 
 std::vector<std::string> json_strings(const std::string& text) {
     std::vector<std::string> values;
-    const json parsed = json::parse(text, nullptr, false);
+    const json parsed = parse_json(text).value_or(json());
     if (parsed.is_array()) {
         for (const json& item : parsed) {
             if (item.is_string())

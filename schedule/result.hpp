@@ -42,6 +42,13 @@ class [[nodiscard]] Result {
         return std::get<Error>(state_);
     }
 
+    // The value, or `fallback` when this holds an error (for callers that answer every
+    // error alike).
+    T value_or(T fallback) const& { return ok() ? value() : std::move(fallback); }
+    T value_or(T fallback) && {
+        return ok() ? std::get<T>(std::move(state_)) : std::move(fallback);
+    }
+
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
     T& operator*() & { return value(); }

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <vector>
 
+#include "schedule/bounded_number.hpp"
+#include "schedule/json_text.hpp"
 #include "server/access.hpp"
 
 namespace stagehub::server {
@@ -80,7 +82,7 @@ HttpResponse HeartbeatApi::receive(const HttpRequest& request) {
     const TimePoint now = config_.clock();
     const Millis every = config_.rules.heartbeat_every;
 
-    const json body = json::parse(request.body, nullptr, false);
+    const json body = schedule::parse_json(request.body).value_or(json());
     if (!body.is_object()) {
         ++rejected_;
         return refuse("bad_json",
@@ -126,14 +128,21 @@ HttpResponse HeartbeatApi::receive(const HttpRequest& request) {
     beat.position = *position;
     beat.played = *played;
 
+    // Up to the end of year 9999: anything later is not a clock, and would overflow the
+    // difference below.
+    constexpr int64_t kLatestMillis = 253'402'300'799'999;
     const auto sent_at = body.find("sent_at");
-    if (sent_at == body.end() || !sent_at->is_number()) {
+    const auto sent_ms = sent_at == body.end()
+                             ? std::nullopt
+                             : schedule::json_integer_within(*sent_at, 0, kLatestMillis);
+    if (!sent_ms) {
         ++rejected_;
         return refuse(
             "bad_request",
-            "\"sent_at\" must be the player's clock in milliseconds since 1970 (Date.now())");
+            "\"sent_at\" must be the player's clock in milliseconds since 1970 (Date.now()), "
+            "a whole number");
     }
-    const Millis skew = TimePoint{Millis{sent_at->get<int64_t>()}} - now;
+    const Millis skew = TimePoint{Millis{*sent_ms}} - now;
     if (skew > kClockTolerance || skew < -kClockTolerance) {
         ++rejected_;
         return refuse("clock_off", "the player's clock is " + std::to_string(skew.count() / 1000) +

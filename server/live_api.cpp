@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "schedule/bounded_number.hpp"
 #include "schedule/live_operations.hpp"
 #include "server/programme_api.hpp"
 
@@ -85,15 +86,24 @@ void LiveApi::add_routes(ApiRouter& router) {
     const std::string session = "/api/v1/events/{event}/sessions/{session}";
 
     operation(HttpMethod::post, session + "/delay", "delay", [](const OperationRequest& o) {
+        // In whole seconds, at most a week: later than that is a new date, not a delay,
+        // and the cascade's arithmetic stays far from overflowing.
+        constexpr int64_t kMaxDelaySeconds = 7 * 24 * 3600;
         const auto minutes = o.body.find("minutes");
-        if (minutes == o.body.end() || !minutes->is_number() || minutes->get<double>() <= 0) {
+        const auto seconds =
+            minutes == o.body.end() || !minutes->is_number()
+                ? std::nullopt
+                : schedule::rounded_within(minutes->get<double>() * 60, 1, kMaxDelaySeconds);
+        if (!seconds) {
             return Result<Outcome>(
-                Error{"bad_field", "minutes: how late, a number above zero (e.g. 10)"});
+                Error{"bad_field",
+                      "minutes: how late, a number above zero and at most a week "
+                      "(10080), e.g. 10"});
         }
         auto mode = cascade_mode(o.body);
         if (!mode)
             return Result<Outcome>(mode.error());
-        const Seconds by{std::llround(minutes->get<double>() * 60)};
+        const Seconds by{*seconds};
         return schedule::delay_session(o.programme, o.params.at("session"), by, *mode, o.now);
     });
     operation(HttpMethod::post, session + "/start-now", "start_now", [](const OperationRequest& o) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "schedule/change_feed.hpp"
+#include "schedule/json_text.hpp"
 #include "schedule/programme_json.hpp"
 #include "server/access.hpp"
 #include "server/broadcast.hpp"
@@ -86,9 +87,11 @@ void LiveChannels::resync(SocketId socket, const std::vector<std::string>& chann
 void LiveChannels::received(SocketId socket, std::string_view text) {
     if (!peers_.contains(socket))
         return;
-    const json parsed = json::parse(text, nullptr, false);
-    if (parsed.is_discarded() || !parsed.is_object()) {
-        send_error(socket, "bad_json", "the message is not a JSON object");
+    const json parsed = schedule::parse_json(text).value_or(json());
+    if (!parsed.is_object()) {
+        send_error(socket, "bad_json",
+                   "the message is not a JSON object (nested at most " +
+                       std::to_string(schedule::kMaxJsonDepth) + " levels)");
         return;
     }
     handle(socket, parsed);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "schedule/bounded_number.hpp"
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_json.hpp"
 #include "server/server_time.hpp"
@@ -161,8 +162,14 @@ void ProgrammeApi::add_routes(ApiRouter& router) {
               if (const Status allowed = require_staff_of(c, p.at("event")); !allowed)
                   return error_response(allowed.error());
               int64_t since = 0;
-              if (const auto value = r.query_value("since"))
-                  since = std::strtoll(value->c_str(), nullptr, 10);
+              if (const auto value = r.query_value("since")) {
+                  const auto number = schedule::integer_within(*value, 0, INT64_MAX);
+                  if (!number) {
+                      return error_response(
+                          Error{"bad_request", "since: must be a revision number (0 or more)"});
+                  }
+                  since = *number;
+              }
               json changes = json::array();
               const schedule::Reader reader = reader_for(c);
               const Programme* programme = catalog_.find_event(p.at("event"));

@@ -1,5 +1,6 @@
 #include "server/programme_editor.hpp"
 
+#include "schedule/json_text.hpp"
 #include "schedule/programme_json.hpp"
 #include "schedule/validation.hpp"
 
@@ -11,9 +12,10 @@ using schedule::Programme;
 Result<json> json_body(const HttpRequest& request) {
     if (request.body.empty())
         return Error{"bad_json", "the request needs a JSON object as its body"};
-    json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-    if (body.is_discarded())
-        return Error{"bad_json", "the request body is not valid JSON"};
+    auto parsed = schedule::parse_json(request.body);
+    if (!parsed)
+        return Error{"bad_json", "the request body is " + parsed.error().message};
+    json body = std::move(parsed).value();
     if (!body.is_object())
         return Error{"bad_json", "the request body must be a JSON object"};
     return body;

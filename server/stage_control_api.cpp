@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "schedule/json_text.hpp"
 #include "server/access.hpp"
 #include "server/programme_api.hpp"
 #include "server/server_time.hpp"
@@ -28,8 +29,8 @@ std::string trimmed(const std::string& text) {
 
 // The slate's first line from a body {"text": "…"}, or why not.
 Result<std::string> slate_text_of(const std::string& body) {
-    const json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded() || !parsed.is_object()) {
+    const json parsed = schedule::parse_json(body).value_or(json());
+    if (!parsed.is_object()) {
         return Error{"bad_json",
                      "the body must be a JSON object such as {\"text\": \"Vi är strax tillbaka\"}"};
     }

@@ -2,8 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "schedule/bounded_number.hpp"
 #include "schedule/formats/frab_schedule.hpp"
 #include "schedule/formats/import_problems.hpp"
+#include "schedule/json_text.hpp"
 
 namespace stagehub::schedule::formats {
 namespace {
@@ -73,10 +75,14 @@ class Fields {
         const json* value = find(key);
         if (value == nullptr)
             return 0;
-        if (value->is_number_integer())
-            return value->get<int64_t>();
-        if (value->is_number())
-            return static_cast<int64_t>(value->get<double>());
+        // Ids and counts: anything beyond ±2^53 is not one a tool wrote.
+        constexpr int64_t kLargest = int64_t{1} << 53;
+        if (value->is_number()) {
+            if (const auto n = json_integer_within(*value, -kLargest, kLargest))
+                return *n;
+            problem(key, "is a number too large to be an id or a count");
+            return 0;
+        }
         problem(key, "must be a number");
         return 0;
     }
@@ -329,18 +335,14 @@ std::string export_frab_json(const Programme& programme, const ExportOptions& op
 }
 
 Result<ImportResult> import_frab_json(std::string_view text, const ImportOptions& options) {
-    json root;
-    try {
-        root = json::parse(text);
-    } catch (const json::parse_error& e) {
+    auto root = parse_json(text);
+    if (!root) {
         // The parser's message says where: "parse error at line 3, column 5: ...".
-        std::string message = "the document is not valid JSON: ";
-        message.append(e.what());
         ImportProblems problems;
-        problems.document("", std::move(message));
+        problems.document("", "the document is " + root.error().message);
         return problems.finish({}, options);
     }
-    return programme_from_frab(read_schedule(root), options);
+    return programme_from_frab(read_schedule(*root), options);
 }
 
 }  // namespace stagehub::schedule::formats

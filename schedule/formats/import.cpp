@@ -4,8 +4,10 @@
 
 #include "schedule/formats/frab_json.hpp"
 #include "schedule/formats/frab_xml.hpp"
+#include "schedule/formats/import_problems.hpp"
 #include "schedule/formats/sessions_csv.hpp"
 #include "schedule/formats/slug.hpp"
+#include "schedule/json_text.hpp"
 #include "schedule/programme_file.hpp"
 
 namespace stagehub::schedule::formats {
@@ -46,7 +48,13 @@ Format sniff(std::string_view text) {
 }
 
 Result<ImportResult> import_json(std::string_view text, const ImportOptions& options) {
-    const auto root = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    auto parsed = parse_json(text);
+    if (!parsed) {
+        ImportProblems problems;
+        problems.document("", parsed.error().message);
+        return problems.finish({}, options);
+    }
+    const nlohmann::json root = std::move(parsed).value();
     if (root.is_object() && root.contains("schedule"))
         return import_frab_json(text, options);
     if (root.is_object() && root.contains("format")) {

@@ -100,3 +100,22 @@ TEST(ImportProgramme, RefusesOtherTypesAndUnknownJson) {
 
 }  // namespace
 }  // namespace stagehub::schedule::formats
+
+namespace stagehub::schedule::formats {
+namespace {
+
+// A body nested 100,000 deep (the reproduced crash took 300,000) is refused by every JSON
+// importer before anything recurses through it.
+TEST(ImportProgramme, RefusesJsonNestedTooDeep) {
+    const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+    for (const std::string& text :
+         {"{\"schedule\":" + deep + "}", "{\"format\":" + deep + "}", deep}) {
+        const auto imported = import_programme(text, "application/json", nullptr, {});
+        ASSERT_FALSE(imported.ok());
+        EXPECT_NE(imported.error().message.find("deeper than 64"), std::string::npos)
+            << imported.error().message.substr(0, 200);
+    }
+}
+
+}  // namespace
+}  // namespace stagehub::schedule::formats
