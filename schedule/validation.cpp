@@ -271,4 +271,20 @@ std::vector<Error> validate(const Programme& programme) {
     return errors;
 }
 
+std::string summarised_problems(const std::vector<std::string>& lines, std::string_view separator) {
+    std::string out;
+    for (size_t i = 0; i < lines.size() && i < kProblemsShown; ++i) {
+        if (i > 0)
+            out.append(separator);
+        out.append(lines[i]);
+    }
+    if (lines.size() > kProblemsShown) {
+        out.append(separator)
+            .append("… and ")
+            .append(std::to_string(lines.size() - kProblemsShown))
+            .append(" more");
+    }
+    return out;
+}
+
 }  // namespace stagehub::schedule

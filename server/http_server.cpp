@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <glib.h>
 #include <libwebsockets.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +17,9 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "schedule/bounded_number.hpp"
+#include "server/query_string.hpp"
 
 namespace stagehub::server {
 
@@ -38,6 +42,14 @@ constexpr size_t kSocketReceiveBuffer = 2048;
 constexpr unsigned kMaxSendBytes = 1 << 20;
 // The default HTTP/2 frame size limit (SETTINGS_MAX_FRAME_SIZE); lws' buffer is made larger.
 constexpr size_t kHttp2Chunk = 16 * 1024;
+// A request's headers must fit lws' header buffer: lws closes a connection whose headers do
+// not, without an answer. So the buffer is made roomy, and a request target well inside it
+// that is still too long gets its 414 from us (as nginx: 8 KiB).
+constexpr int kHeaderBufferBytes = 32 * 1024;
+constexpr size_t kMaxRequestTargetBytes = 8 * 1024;
+// After an answer that ends the connection (a body refused unread), how long the client has
+// to read it before the connection is dropped.
+constexpr unsigned kDrainSeconds = 3;
 
 // Owns a file descriptor of a file being sent.
 class FileHandle {
@@ -78,6 +90,14 @@ struct HttpExchange {
     // lws reports body completion even for a declared empty body that was answered at once;
     // a request is handled exactly once.
     bool answered = false;
+    // Answered with "connection: close" while the client may still be sending: what it sends
+    // is read and dropped until it closes or kDrainSeconds pass, so the close is a FIN after
+    // the answer, never a reset that could destroy the answer in the client's buffers.
+    bool draining = false;
+    bool shutdown_owed = false;  // the answer was not all written yet: shut down once it is
+    // The whole body must have arrived by then (a body trickled a byte at a time would
+    // otherwise hold the connection for as long as the sender likes).
+    gint64 body_deadline_us = 0;
     // The handler deferred its answer; `later` holds it once given, until lws lets us write.
     bool deferred = false;
     std::optional<HttpResponse> later;
@@ -108,8 +128,10 @@ struct SocketState {
 // Per-connection state, keyed by the lws connection; lws' own per-session memory is not
 // used because it is zero-filled C memory, not a place for C++ objects.
 struct Connection {
-    uint64_t id = 0;                   // of the network connection; assigned at its first request
-    std::string peer;                  // its client's address, read with the id
+    uint64_t id = 0;   // of the network connection; assigned at its first request
+    std::string peer;  // its client's address, read with the id
+    // A network connection counted against its address's cap (the address, or empty).
+    std::string counted_address;
     bool close_when_writable = false;  // answered outside a callback; must close
     std::unique_ptr<HttpExchange> http;
     std::unique_ptr<SocketState> socket;
@@ -160,23 +182,21 @@ bool has_body(HttpMethod method) {
     return method == HttpMethod::post || method == HttpMethod::put || method == HttpMethod::patch;
 }
 
-std::vector<std::pair<std::string, std::string>> query_of(lws* wsi) {
-    std::vector<std::pair<std::string, std::string>> query;
-    char buffer[1024];
+// Every argument fragment lws parsed, each read at its own length (lws_hdr_copy_fragment
+// answers -1 both for "no more" and for "buffer too small").
+std::vector<std::string> query_fragments_of(lws* wsi) {
+    std::vector<std::string> fragments;
     for (int index = 0;; ++index) {
-        const int n =
-            lws_hdr_copy_fragment(wsi, buffer, sizeof buffer, WSI_TOKEN_HTTP_URI_ARGS, index);
+        const int length = lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, index);
+        std::string fragment(static_cast<size_t>(std::max(length, 0)) + 1, '\0');
+        const int n = lws_hdr_copy_fragment(wsi, fragment.data(), static_cast<int>(fragment.size()),
+                                            WSI_TOKEN_HTTP_URI_ARGS, index);
         if (n < 0)
             break;
-        const std::string_view arg(buffer, static_cast<size_t>(n));
-        const size_t eq = arg.find('=');
-        if (eq == std::string_view::npos) {
-            query.emplace_back(std::string(arg), std::string());
-        } else {
-            query.emplace_back(std::string(arg.substr(0, eq)), std::string(arg.substr(eq + 1)));
-        }
+        fragment.resize(static_cast<size_t>(n));
+        fragments.push_back(std::move(fragment));
     }
-    return query;
+    return fragments;
 }
 
 // A request header's value, or "" when absent (or longer than any sane header).
@@ -208,6 +228,8 @@ struct HttpServer::Impl {
     uint64_t next_connection = 1;
     uint64_t next_exchange = 1;
     std::unordered_map<std::string, size_t> sockets_per_address;
+    std::unordered_map<std::string, size_t> connections_per_address;
+    uint64_t refused_connections = 0;
     // Sockets that fell behind and have not emptied their outbox since: watched for being stuck.
     std::set<SocketId> behind;
     std::vector<unsigned char> write_buffer;  // HTTP bodies go out through it, one chunk a time
@@ -224,13 +246,22 @@ struct HttpServer::Impl {
     int on_callback(lws* wsi, lws_callback_reasons reason, void* in, size_t len);
 
     int begin_http(lws* wsi, const char* uri);
-    int respond(lws* wsi, HttpExchange& exchange, HttpResponse response);
+    // Refuses what the request's head says before any body is read; nullopt: go on.
+    std::optional<HttpResponse> refuse_early(lws* wsi, const HttpExchange& exchange);
+    // `complete`: the transaction ends with the answer (false: the connection is closing).
+    int respond(lws* wsi, HttpExchange& exchange, HttpResponse response, bool complete = true);
+    // Answers and ends the connection gracefully (see HttpExchange::draining). HTTP/2
+    // streams end as usual: their framing survives a refused body.
+    int respond_and_close(lws* wsi, HttpExchange& exchange, HttpResponse response);
+    void shut_down_writing(lws* wsi, HttpExchange& exchange);
     int write_body(lws* wsi, HttpExchange& exchange);
     int finish_transaction(lws* wsi);
     // Forgets the connection's HTTP exchange (a deferred answer to it goes nowhere).
     void drop_exchange(Connection& connection);
 
     int socket_filter(lws* wsi);
+    // A new network connection: counted against its address's cap, or refused (-1).
+    int admit_connection(lws* wsi);
     bool origin_allowed(const std::string& origin, const std::string& host) const;
     static std::string peer_address(lws* wsi);
     int socket_open(lws* wsi);
@@ -272,6 +303,15 @@ int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* i
             auto& exchange = connections[wsi].http;
             if (!exchange)
                 return -1;
+            if (exchange->draining)
+                return 0;
+            if (g_get_monotonic_time() > exchange->body_deadline_us) {
+                return respond_and_close(
+                    wsi, *exchange,
+                    error_response(408, "request_timeout",
+                                   "the request body did not arrive within " +
+                                       std::to_string(config.body_timeout_s) + " s"));
+            }
             if (exchange->request.body.size() + len > config.max_body_bytes) {
                 exchange->body_too_large = true;
                 exchange->request.body.clear();
@@ -285,10 +325,14 @@ int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* i
             auto& exchange = connections[wsi].http;
             if (!exchange)
                 return -1;
+            // All of a refused body has been read now, so closing sends a FIN after the
+            // answer, not a reset (and lws would otherwise report completion again and again).
+            if (exchange->draining)
+                return -1;
             if (exchange->answered)
                 return 0;
             if (exchange->body_too_large) {
-                return respond(
+                return respond_and_close(
                     wsi, *exchange,
                     error_response(413, "payload_too_large",
                                    "the request body is larger than " +
@@ -304,6 +348,13 @@ int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* i
             if (it == connections.end() || !it->second.http)
                 return 0;
             HttpExchange& exchange = *it->second.http;
+            if (exchange.draining) {
+                if (exchange.shutdown_owed && !lws_partial_buffered(wsi))
+                    shut_down_writing(wsi, exchange);
+                else if (exchange.shutdown_owed)
+                    lws_callback_on_writable(wsi);
+                return 0;
+            }
             if (exchange.deferred) {
                 if (!exchange.later)
                     return 0;
@@ -322,6 +373,9 @@ int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* i
                 drop_exchange(it->second);
             return 0;
 
+        case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+            let_source_recurse();
+            return admit_connection(wsi);
         case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:  // in the listening socket's turn
         case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:       // in the new connection's first turn
             let_source_recurse();
@@ -348,6 +402,12 @@ int HttpServer::Impl::on_callback(lws* wsi, lws_callback_reasons reason, void* i
         case LWS_CALLBACK_WSI_DESTROY:
             socket_closed(wsi);
             if (auto it = connections.find(wsi); it != connections.end()) {
+                if (!it->second.counted_address.empty()) {
+                    if (auto count = connections_per_address.find(it->second.counted_address);
+                        count != connections_per_address.end() && --count->second == 0) {
+                        connections_per_address.erase(count);
+                    }
+                }
                 drop_exchange(it->second);
                 connections.erase(it);
             }
@@ -377,38 +437,116 @@ int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
     const int lws_method = lws_http_get_uri_and_method(wsi, &uri_ptr, &uri_len);
     exchange->request.method = method_of(lws_method);
     exchange->request.path = uri ? uri : "/";
-    exchange->request.query = query_of(wsi);
+    const std::vector<std::string> fragments = query_fragments_of(wsi);
+    size_t target = exchange->request.path.size();
+    for (const std::string& fragment : fragments)
+        target += fragment.size() + 1;
+    auto query = parse_query_arguments(fragments);
+    if (query)
+        exchange->request.query = std::move(query).value();
     exchange->request.authorization = header_of(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
     exchange->request.content_type = header_of(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
     exchange->request.if_none_match = header_of(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH);
     exchange->request.range = header_of(wsi, WSI_TOKEN_HTTP_RANGE);
 
-    if (exchange->request.method == HttpMethod::other) {
-        return respond(wsi, *exchange,
-                       error_response(405, "method_not_allowed", "unsupported HTTP method"));
+    if (target > kMaxRequestTargetBytes) {
+        return respond_and_close(
+            wsi, *exchange,
+            error_response(
+                414, "uri_too_long",
+                "the address is longer than " + std::to_string(kMaxRequestTargetBytes) + " bytes"));
     }
+    if (!query) {
+        return respond_and_close(wsi, *exchange,
+                                 error_response(400, query.error().code, query.error().message));
+    }
+    if (auto refusal = refuse_early(wsi, *exchange))
+        return respond_and_close(wsi, *exchange, std::move(*refusal));
     // A request with a body is answered when the body is complete.
-    if (has_body(exchange->request.method)) {
-        char length[32] = "";
-        const bool chunked = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
-        if (lws_hdr_copy(wsi, length, sizeof length, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 ||
-            chunked) {
-            const unsigned long long declared = std::strtoull(length, nullptr, 10);
-            if (declared > config.max_body_bytes) {
-                return respond(
-                    wsi, *exchange,
-                    error_response(413, "payload_too_large",
-                                   "the request body is larger than " +
-                                       std::to_string(config.max_body_bytes) + " bytes"));
-            }
-            if (declared > 0 || chunked)
-                return 0;
-        }
+    // (Other methods are answered at once: lws reads and drops a body they were sent.)
+    if (const std::string length = header_of(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+        has_body(exchange->request.method) && !length.empty() && length != "0") {
+        exchange->body_deadline_us =
+            g_get_monotonic_time() + gint64{config.body_timeout_s} * 1'000'000;
+        return 0;
     }
     return respond(wsi, *exchange, handler.handle_http(exchange->request));
 }
 
-int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse response) {
+// What can be refused from the head alone. These end the connection: the body, if any, is
+// not read, so nothing after it on the connection could be found.
+std::optional<HttpResponse> HttpServer::Impl::refuse_early(lws* wsi, const HttpExchange& exchange) {
+    const HttpRequest& request = exchange.request;
+    if (request.method == HttpMethod::other)
+        return error_response(405, "method_not_allowed", "unsupported HTTP method");
+    const bool http2 = lws_get_network_wsi(wsi) != wsi;
+    // lws 4.1 does not decode chunked request bodies (it hands over the raw chunks, and a
+    // POST without a length as 100 MB to come): a body must say its length. HTTP/2 frames
+    // bodies itself and has no Transfer-Encoding.
+    if (!http2 && lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
+        return error_response(411, "length_required",
+                              "chunked request bodies are not accepted: send Content-Length");
+    }
+    const std::string length = header_of(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+    // No length and no chunks: no body (RFC 9112 6.3), as curl -X POST sends it.
+    if (length.empty())
+        return std::nullopt;
+    const auto declared = schedule::integer_within(length, 0, INT64_MAX);
+    if (!declared)
+        return error_response(400, "bad_request", "Content-Length is not a number of bytes");
+    if (static_cast<uint64_t>(*declared) > config.max_body_bytes) {
+        return error_response(
+            413, "payload_too_large",
+            "the request body is larger than " + std::to_string(config.max_body_bytes) + " bytes");
+    }
+    return std::nullopt;
+}
+
+int HttpServer::Impl::respond_and_close(lws* wsi, HttpExchange& exchange, HttpResponse response) {
+    if (lws_get_network_wsi(wsi) != wsi)
+        return respond(wsi, exchange, std::move(response));
+    // The answers that close are small JSON errors: they go out in respond()'s first write
+    // (lws keeps whatever the socket did not take, and says so by lws_partial_buffered).
+    response.header("connection", "close");
+    if (respond(wsi, exchange, std::move(response), /*complete=*/false) != 0)
+        return -1;
+    exchange.draining = true;
+    lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, static_cast<int>(kDrainSeconds));
+    if (lws_partial_buffered(wsi)) {
+        exchange.shutdown_owed = true;
+        lws_callback_on_writable(wsi);
+    } else {
+        shut_down_writing(wsi, exchange);
+    }
+    return 0;
+}
+
+void HttpServer::Impl::shut_down_writing(lws* wsi, HttpExchange& exchange) {
+    exchange.shutdown_owed = false;
+    ::shutdown(lws_get_socket_fd(wsi), SHUT_WR);
+}
+
+int HttpServer::Impl::admit_connection(lws* wsi) {
+    if (config.max_connections_per_address == 0)
+        return 0;
+    const std::string address = peer_address(wsi);
+    size_t& count = connections_per_address[address];
+    if (count >= config.max_connections_per_address) {
+        if (count == 0)
+            connections_per_address.erase(address);
+        if (refused_connections++ % 1000 == 0) {
+            g_message("connection refused: %s already has %zu open (%llu refused so far)",
+                      address.c_str(), count, static_cast<unsigned long long>(refused_connections));
+        }
+        return -1;
+    }
+    ++count;
+    connections[wsi].counted_address = address;
+    return 0;
+}
+
+int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse response,
+                              bool complete) {
     if (response.deferred) {
         exchange.answered = true;
         exchange.deferred = true;
@@ -467,7 +605,7 @@ int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse res
         const int length = static_cast<int>(header_bytes + body_length);
         if (lws_write(wsi, start, static_cast<size_t>(length), LWS_WRITE_HTTP_HEADERS) != length)
             return -1;
-        return finish_transaction(wsi);
+        return complete ? finish_transaction(wsi) : 0;
     }
     const int header_length = static_cast<int>(p - start);
     if (lws_write(wsi, start, static_cast<size_t>(header_length),
@@ -475,7 +613,7 @@ int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse res
         return -1;
     }
     if (!body_follows)
-        return finish_transaction(wsi);
+        return complete ? finish_transaction(wsi) : 0;
     // HTTP/1.1 with the body in memory: all of it at once. lws sends what the socket takes,
     // keeps the rest and completes the transaction when it has gone, which saves a poll
     // change (a wakeup of the GLib loop) per chunk. Nothing is framed on HTTP/1.1, so lws
@@ -486,7 +624,7 @@ int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse res
         auto* bytes = reinterpret_cast<unsigned char*>(const_cast<char*>(data));
         if (lws_write(wsi, bytes, length, LWS_WRITE_HTTP_FINAL) != static_cast<int>(length))
             return -1;
-        return finish_transaction(wsi);
+        return complete ? finish_transaction(wsi) : 0;
     }
     lws_callback_on_writable(wsi);
     return 0;
@@ -565,9 +703,11 @@ int HttpServer::Impl::socket_filter(lws* wsi) {
                                "this origin may not open the stagehub websocket");
         return 1;
     }
-    for (auto& [name, value] : query_of(wsi)) {
-        if (name == "token")
-            connections[wsi].opening.token = std::move(value);
+    if (auto query = parse_query_arguments(query_fragments_of(wsi))) {
+        for (auto& [name, value] : *query) {
+            if (name == "token")
+                connections[wsi].opening.token = std::move(value);
+        }
     }
     const std::string address = peer_address(wsi);
     if (config.max_sockets_per_address > 0 &&
@@ -885,6 +1025,12 @@ void HttpServer::start() {
     info.server_string = "stagehub";
     info.vhost_name = "stagehub";
     info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_VALIDATE_UTF8;
+    info.max_http_header_data = kHeaderBufferBytes;
+    // lws gives a connection this long to send its whole head from the moment it starts one
+    // (a header trickled a byte a second is dropped then), and a body this long between
+    // two of its pieces; the body's whole deadline is ours (Config::body_timeout_s).
+    info.timeout_secs_ah_idle = impl.config.header_timeout_s;
+    info.timeout_secs = std::min<unsigned>(impl.config.body_timeout_s, 5);
     if (impl.config.host.find(':') == std::string::npos)
         info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
     if (!impl.config.tls_cert.empty()) {

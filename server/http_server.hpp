@@ -89,6 +89,14 @@ class HttpServer {
         // Websockets open at once from one address; a household or a town hall behind one
         // NAT shares it. 0: no limit.
         size_t max_sockets_per_address = 256;
+        // Network connections open at once from one address (websockets included; a browser
+        // holds up to six HTTP/1.1 connections besides). Over it, a new connection is closed
+        // at once. 0: no limit.
+        size_t max_connections_per_address = 1024;
+        // A request's head must arrive within header_timeout_s of its first byte, and its
+        // body within body_timeout_s of the head (slow senders hold a connection each).
+        unsigned header_timeout_s = 10;
+        unsigned body_timeout_s = 30;
     };
 
     HttpServer(Config config, Handler& handler, GMainLoop* loop);

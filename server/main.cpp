@@ -3,6 +3,7 @@
 #include <glib-unix.h>
 #include <glib.h>
 #include <gst/gst.h>
+#include <sys/resource.h>
 
 #include <csignal>
 #include <cstdio>
@@ -86,7 +87,28 @@ int import_programme(const server::Options& options) {
     return 0;
 }
 
+// Every websocket and HTTP connection is a file descriptor, and lws sizes its tables by the
+// limit it finds at start. Debian's default soft limit (1,024) would cap a theme day at about
+// a thousand viewers while the hard limit allows far more: take all of it.
+void raise_open_file_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+        return;
+    const rlim_t before = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+        g_message("open files: the limit is raised from %llu to %llu",
+                  static_cast<unsigned long long>(before),
+                  static_cast<unsigned long long>(limit.rlim_max));
+    } else {
+        g_warning("open files: cannot raise the limit of %llu to %llu",
+                  static_cast<unsigned long long>(before),
+                  static_cast<unsigned long long>(limit.rlim_max));
+    }
+}
+
 int serve(const server::Options& options) {
+    raise_open_file_limit();
     server::Application app(options);
     const auto on_signal = [](gpointer data) -> gboolean {
         static_cast<server::Application*>(data)->request_shutdown();

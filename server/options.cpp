@@ -57,6 +57,11 @@ serve options:
   --allow-origin URL     a site whose pages may open the websocket, e.g.
                          https://kommun.se (repeatable; "*" for any)
   --ws-per-address N     websockets open at once from one address (default: 256; 0: any)
+  --connections-per-address N
+                         connections open at once from one address, websockets included
+                         (default: 1024; 0: any); more are closed at once
+  --header-timeout S     seconds a request's head may take to arrive (default: 10)
+  --body-timeout S       seconds a request's body may take to arrive (default: 30)
   --tls-cert FILE        serve HTTPS with this PEM certificate (chain); browsers then
   --tls-key FILE         speak HTTP/2 to it (ALPN h2), with HTTP/1.1 as the fallback
   --ws-subscriptions N   channels one websocket may follow at once (default: 32)
@@ -168,7 +173,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                    arg == "--port" || arg == "--demo-speed" || arg == "--segment-seconds" ||
                    arg == "--video" || arg == "--retention-days" || arg == "--ladder" ||
                    arg == "--ws-timeout" || arg == "--allow-origin" || arg == "--ws-per-address" ||
-                   arg == "--ws-subscriptions" || arg == "--ws-queue" ||
+                   arg == "--connections-per-address" || arg == "--header-timeout" ||
+                   arg == "--body-timeout" || arg == "--ws-subscriptions" || arg == "--ws-queue" ||
                    arg == "--ws-stuck-timeout" || arg == "--tls-cert" || arg == "--tls-key" ||
                    arg == "--heartbeat-every" || arg == "--heartbeat-connection-rate" ||
                    arg == "--heartbeat-queue" || arg == "--heartbeat-retention-days") {
@@ -217,6 +223,20 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                         text + "'");
                 }
                 options.allowed_origins.push_back(text);
+            } else if (arg == "--connections-per-address") {
+                if (!parse_int(text, options.connections_per_address) ||
+                    options.connections_per_address < 0) {
+                    return bad(
+                        "--connections-per-address must be a whole number (0 for no limit), "
+                        "not '" +
+                        text + "'");
+                }
+            } else if (arg == "--header-timeout" || arg == "--body-timeout") {
+                int& seconds =
+                    arg == "--header-timeout" ? options.header_timeout_s : options.body_timeout_s;
+                if (!parse_int(text, seconds) || seconds < 1 || seconds > 3600)
+                    return bad(arg + " must be a number of seconds from 1 to 3600, not '" + text +
+                               "'");
             } else if (arg == "--ws-per-address") {
                 if (!parse_int(text, options.websockets_per_address) ||
                     options.websockets_per_address < 0) {

@@ -37,6 +37,9 @@ struct Options {
     std::filesystem::path tls_key;
     std::vector<std::string> allowed_origins;  // --allow-origin (repeatable): other sites' pages
     int websockets_per_address = 256;          // --ws-per-address: 0 for no limit
+    int connections_per_address = 1024;        // --connections-per-address: 0 for no limit
+    int header_timeout_s = 10;                 // --header-timeout: a request's head arrives by then
+    int body_timeout_s = 30;                   // --body-timeout: a request's body arrives by then
     int websocket_subscriptions = 32;          // --ws-subscriptions: channels per websocket
     int websocket_queue_messages = 256;        // --ws-queue: unsent messages before "behind"
     int websocket_stuck_timeout_s = 10;        // --ws-stuck-timeout: behind this long: closed

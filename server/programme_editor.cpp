@@ -32,10 +32,11 @@ HttpResponse ProgrammeEditor::commit(const Caller& caller, const Programme* befo
                                      bool dry_run) {
     edit.programme.sort_sessions();
     if (const auto problems = schedule::validate(edit.programme); !problems.empty()) {
-        std::string message = problems.front().message;
-        for (size_t i = 1; i < problems.size(); ++i)
-            message.append("; ").append(problems[i].message);
-        return error_response(Error{problems.front().code, message});
+        std::vector<std::string> lines;
+        for (const Error& problem : problems)
+            lines.push_back(problem.message);
+        return error_response(
+            Error{problems.front().code, schedule::summarised_problems(lines, "; ")});
     }
     const Instant now = now_utc();
     json changed = json::array();

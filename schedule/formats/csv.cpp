@@ -97,12 +97,49 @@ Result<CsvTable> read_csv(std::string_view text) {
     return table;
 }
 
+namespace {
+
+bool is_plain_number(std::string_view text) {
+    size_t at = text.starts_with('-') || text.starts_with('+') ? 1 : 0;
+    bool digits = false;
+    bool point = false;
+    for (; at < text.size(); ++at) {
+        const char c = text[at];
+        if (c >= '0' && c <= '9') {
+            digits = true;
+        } else if ((c == '.' || c == ',') && !point) {
+            point = true;
+        } else {
+            return false;
+        }
+    }
+    return digits;
+}
+
+}  // namespace
+
+std::string neutralised_cell(std::string cell) {
+    if (cell.empty() || is_plain_number(cell))
+        return cell;
+    switch (cell.front()) {
+        case '=':
+        case '+':
+        case '-':
+        case '@':
+        case '\t':
+        case '\r':
+            return "'" + cell;
+        default:
+            return cell;
+    }
+}
+
 std::string csv_record(const std::vector<std::string>& fields, char separator) {
     std::string out;
     for (size_t i = 0; i < fields.size(); ++i) {
         if (i > 0)
             out += separator;
-        const std::string& f = fields[i];
+        const std::string f = neutralised_cell(fields[i]);
         const bool needs_quotes =
             f.find_first_of(std::string{'"', '\n', '\r', separator}) != std::string::npos;
         if (!needs_quotes) {

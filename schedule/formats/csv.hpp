@@ -27,7 +27,13 @@ struct CsvTable {
 // Errors ("bad_csv"): a quoted field that is never closed (naming the line it opened on).
 Result<CsvTable> read_csv(std::string_view text);
 
-// One record: fields joined by `separator`, quoted where needed, ending in CRLF.
+// A cell a spreadsheet would take for a formula (it starts with =, +, -, @, a tab or a
+// carriage return) gets a leading apostrophe, as OWASP advises against CSV injection: a
+// session titled "=HYPERLINK(…)" must not run in the staff's Excel. Plain numbers ("-5",
+// "+46", "3,5") are left as they are.
+std::string neutralised_cell(std::string cell);
+
+// One record: fields neutralised, joined by `separator`, quoted where needed, ending in CRLF.
 std::string csv_record(const std::vector<std::string>& fields, char separator = ',');
 
 }  // namespace stagehub::schedule::formats

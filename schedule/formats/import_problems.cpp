@@ -1,5 +1,7 @@
 #include "schedule/formats/import_problems.hpp"
 
+#include <unordered_map>
+
 #include "schedule/validation.hpp"
 
 namespace stagehub::schedule::formats {
@@ -10,9 +12,7 @@ Error import_error(const std::vector<std::string>& lines, std::string_view what)
     if (!what.empty())
         message.append(" ").append(what);
     message.append(lines.size() == 1 ? " problem" : " problems");
-    message.append(", nothing imported:");
-    for (const std::string& line : lines)
-        message.append("\n").append(line);
+    message.append(", nothing imported:\n").append(summarised_problems(lines, "\n"));
     return Error{"invalid_import", std::move(message)};
 }
 
@@ -53,14 +53,18 @@ Result<ImportResult> ImportProblems::finish(Programme programme,
     }
     ImportResult result;
     // One entry per skipped row, its problems joined: the caller lists rows, not problems.
+    // (Indexed by row: a file of many bad rows must not cost rows × problems.)
+    std::unordered_map<std::string, size_t> index;
     for (const std::string& where : row_order_) {
-        RowProblem skipped{where, {}};
-        for (const RowProblem& p : all_) {
-            if (p.where != where)
-                continue;
-            skipped.message.append(skipped.message.empty() ? "" : "; ").append(p.message);
-        }
-        result.skipped.push_back(std::move(skipped));
+        index.emplace(where, result.skipped.size());
+        result.skipped.push_back(RowProblem{where, {}});
+    }
+    for (const RowProblem& p : all_) {
+        const auto it = index.find(p.where);
+        if (it == index.end())
+            continue;
+        std::string& message = result.skipped[it->second].message;
+        message.append(message.empty() ? "" : "; ").append(p.message);
     }
     programme.sort_sessions();
     const std::vector<Error> errors = validate(programme);

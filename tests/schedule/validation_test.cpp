@@ -159,3 +159,23 @@ TEST(Validation, TheLowerThirdIsDrawnByThePlayerOverAPassthroughPicture) {
 
 }  // namespace
 }  // namespace stagehub::schedule
+
+namespace stagehub::schedule {
+namespace {
+
+TEST(SummarisedProblems, ShowsTheFirstFiftyAndCountsTheRest) {
+    std::vector<std::string> lines;
+    for (int i = 0; i < 3; ++i)
+        lines.push_back("p" + std::to_string(i));
+    EXPECT_EQ(summarised_problems(lines, "; "), "p0; p1; p2");
+    lines.clear();
+    for (int i = 0; i < 100'000; ++i)
+        lines.push_back("problem " + std::to_string(i));
+    const std::string summary = summarised_problems(lines, "\n");
+    EXPECT_NE(summary.find("problem 49\n… and 99950 more"), std::string::npos);
+    EXPECT_EQ(summary.find("problem 50"), std::string::npos);
+    EXPECT_LT(summary.size(), 2000u);
+}
+
+}  // namespace
+}  // namespace stagehub::schedule

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -95,6 +96,7 @@ class Process {
     }
 
     void signal(int sig) { ::kill(pid_, sig); }
+    pid_t pid() const { return pid_; }
     const std::string& output() const { return output_; }
 
   private:
@@ -187,6 +189,38 @@ TEST(StagehubProcess, APortInUseIsAClearErrorNotAHang) {
     const int first_status = first.wait_exit(30s);
     ASSERT_TRUE(WIFEXITED(first_status));
     EXPECT_EQ(WEXITSTATUS(first_status), 0);
+}
+
+// Each connection is a file descriptor: the server takes the whole hard limit at start, not
+// Debian's soft 1,024 that would cap a theme day near a thousand viewers.
+TEST(StagehubProcess, TheOpenFileLimitIsRaisedToTheHardLimitAtStart) {
+    rlimit original{};
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &original), 0);
+    ASSERT_GT(original.rlim_max, 256u) << "the test lowers the soft limit to 256";
+    rlimit lowered = original;
+    lowered.rlim_cur = 256;
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &lowered), 0);
+    TempDir dir;
+    Process server({STAGEHUB_BIN, "serve", "--data", dir.path().string(), "--port", "0", "--web",
+                    STAGEHUB_WEB_DIR, "--no-broadcast"});
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &original), 0);  // the child has inherited 256
+    ASSERT_FALSE(server.wait_for_line("serving on", 30s).empty()) << server.output();
+    std::ifstream limits("/proc/" + std::to_string(server.pid()) + "/limits");
+    std::string line;
+    std::string open_files;
+    while (std::getline(limits, line)) {
+        if (line.starts_with("Max open files"))
+            open_files = line;
+    }
+    std::istringstream fields(open_files.substr(std::string_view("Max open files").size()));
+    unsigned long long soft = 0, hard = 0;
+    fields >> soft >> hard;
+    EXPECT_EQ(soft, original.rlim_max) << open_files;
+    EXPECT_EQ(hard, original.rlim_max) << open_files;
+    EXPECT_NE(server.output().find("open files: the limit is raised from 256"), std::string::npos)
+        << server.output();
+    server.signal(SIGTERM);
+    EXPECT_NE(server.wait_exit(30s), -1);
 }
 
 TEST(StagehubProcess, ImportReportsABadFileAndStoresNothing) {

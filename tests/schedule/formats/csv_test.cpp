@@ -64,3 +64,36 @@ TEST(Csv, AnUnclosedQuoteNamesTheLineItOpensOn) {
 
 }  // namespace
 }  // namespace stagehub::schedule::formats
+
+namespace stagehub::schedule::formats {
+namespace {
+
+// OWASP "CSV injection": what a spreadsheet would run is written as text.
+TEST(Csv, CellsThatASpreadsheetWouldRunAreNeutralised) {
+    struct Case {
+        std::string cell, written;
+    };
+    const Case cases[] = {
+        {"=HYPERLINK(\"https://evil.example\",\"x\")",
+         "'=HYPERLINK(\"https://evil.example\",\"x\")"},
+        {"+SUM(A1)", "'+SUM(A1)"},
+        {"-2+3", "'-2+3"},
+        {"@cmd", "'@cmd"},
+        {"\tx", "'\tx"},
+        {"\r=1", "'\r=1"},
+        {"-5", "-5"},  // numbers stay numbers
+        {"+46", "+46"},
+        {"3,5", "3,5"},
+        {"-", "'-"},
+        {"Idéslussen", "Idéslussen"},
+        {"", ""},
+        {"a=b", "a=b"},
+    };
+    for (const Case& c : cases)
+        EXPECT_EQ(neutralised_cell(c.cell), c.written) << c.cell;
+    EXPECT_EQ(csv_record({"=1+1", "-3"}), "'=1+1,-3\r\n");
+    EXPECT_EQ(csv_record({"=a,b"}), "\"'=a,b\"\r\n");
+}
+
+}  // namespace
+}  // namespace stagehub::schedule::formats
