@@ -53,8 +53,10 @@ Result<nlohmann::json> parse_json(std::string_view text, size_t max_depth) {
     }
     try {
         return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        // e.what() names the byte and what the parser expected, and quotes the last token
+    } catch (const nlohmann::json::exception& e) {
+        // A syntax error (parse_error), or a number too large for a double, "1E400"
+        // (out_of_range 406, found by tests/fuzz/live_channels: it escaped a websocket
+        // callback and ended the server). e.what() names the byte and quotes the last token
         // read, which may be a whole (long) string of the input: cut.
         std::string why = e.what();
         if (why.size() > kMaxReasonBytes)

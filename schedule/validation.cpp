@@ -9,6 +9,7 @@
 
 #include "schedule/ids.hpp"
 #include "schedule/time_zone.hpp"
+#include "schedule/utf8.hpp"
 
 namespace stagehub::schedule {
 namespace {
@@ -76,6 +77,55 @@ void check_event(const Event& event, const std::set<std::string>& kept,
     }
 }
 
+// Every text is UTF-8, whatever format brought it in: JSON answers, exports and calendars
+// carry it, and a Latin-1 spreadsheet stored as is made its event's exports fail. The place
+// is named by id only: the text itself is what cannot be shown.
+void check_utf8(const Programme& programme, std::vector<Error>& errors) {
+    const auto check = [&](const std::string& where, std::string_view field,
+                           std::string_view text) {
+        if (const auto at = first_non_utf8(text)) {
+            errors.push_back({"bad_field", where + ": " + std::string(field) +
+                                               " is not UTF-8 text (byte " +
+                                               std::to_string(*at + 1) +
+                                               "); save the file as UTF-8 (in Excel: CSV UTF-8)"});
+        }
+    };
+    const Event& event = programme.event;
+    for (const auto& [field, text] : {std::pair<std::string_view, std::string_view>{"id", event.id},
+                                      {"title", event.title},
+                                      {"time zone", event.time_zone},
+                                      {"venue", event.venue},
+                                      {"description", event.description}}) {
+        check("the event", field, text);
+    }
+    for (const std::string& organiser : event.organisers)
+        check("the event", "an organiser", organiser);
+    for (const std::string& language : event.languages)
+        check("the event", "a language", language);
+    for (const Stage& stage : programme.stages) {
+        const std::string where = "stage '" + (is_utf8(stage.id) ? stage.id : "?") + "'";
+        check(where, "id", stage.id);
+        check(where, "name", stage.name);
+        check(where, "location", stage.location);
+        check(where, "source", stage.source.url);
+        check(where, "passphrase", stage.source.passphrase);
+    }
+    for (const Person& person : programme.people) {
+        const std::string where = "person '" + (is_utf8(person.id) ? person.id : "?") + "'";
+        check(where, "id", person.id);
+        check(where, "name", person.name);
+        check(where, "affiliation", person.affiliation);
+    }
+    for (const Session& session : programme.sessions) {
+        const std::string where = "session '" + (is_utf8(session.id) ? session.id : "?") + "'";
+        check(where, "id", session.id);
+        check(where, "title", session.title);
+        check(where, "abstract", session.abstract);
+        check(where, "theme", session.theme);
+        check(where, "language", session.language);
+    }
+}
+
 bool starts_with_one_of(std::string_view text, std::initializer_list<std::string_view> prefixes) {
     return std::any_of(prefixes.begin(), prefixes.end(),
                        [&](std::string_view p) { return text.starts_with(p); });
@@ -133,6 +183,7 @@ bool within_days(const Event& event, const Session& s) {
 
 std::vector<Error> validate(const Programme& programme, const std::set<std::string>& kept) {
     std::vector<Error> errors;
+    check_utf8(programme, errors);
     check_event(programme.event, kept, errors);
     check_unique_ids(programme.stages, "stage", kept, errors);
     check_unique_ids(programme.people, "person", kept, errors);

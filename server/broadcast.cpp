@@ -508,7 +508,10 @@ void Broadcast::on_feed_switched(const std::string& stage_id, const pipelines::F
            format_instant_ms(std::chrono::time_point_cast<std::chrono::milliseconds>(change.at))}});
 }
 
-void Broadcast::on_pipeline_stopped(const std::string& stage_id) {
+void Broadcast::on_pipeline_stopped(const std::string& stopped_id) {
+    // A copy: the pipeline reports its own config's id, and open_stage below replaces (frees)
+    // that pipeline while this runs (a use after free the asan stage found).
+    const std::string stage_id = stopped_id;
     Stage& stage = stages_[stage_id];
     if (stage.state != StageState::failed)
         stage.state = StageState::stopped;

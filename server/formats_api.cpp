@@ -93,8 +93,11 @@ void FormatsApi::add_routes(ApiRouter& router) {
                  });
     export_route("programme.json", [](const HttpRequest&, const Programme& p,
                                       const formats::ExportOptions&) {
-        return document(schedule::programme_file_json(p).dump(2), "application/json; charset=utf-8",
-                        p.event.id + "-programme.json");
+        // Replace, as every JSON answer does: a database from before text had to be UTF-8
+        // may still hold some that is not, and must not make the export fail.
+        return document(schedule::programme_file_json(p).dump(
+                            2, ' ', false, nlohmann::json::error_handler_t::replace),
+                        "application/json; charset=utf-8", p.event.id + "-programme.json");
     });
     add_caller_route(router, tokens_, HttpMethod::get,
                      "/api/v1/events/{event}/sessions/{session}/session.ics",

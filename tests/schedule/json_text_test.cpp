@@ -22,10 +22,10 @@ TEST(JsonTextTest, DepthCountsBracketsOutsideStrings) {
         {"1", 0},
         {"{}", 1},
         {R"({"a":[1,{"b":[]}]})", 4},
-        {R"({"a":"[[[[[[[[["})", 1},         // brackets inside a string do not nest
+        {R"({"a":"[[[[[[[[["})", 1},        // brackets inside a string do not nest
         {R"({"a":"\"[[[[","b":[[]]})", 3},  // nor after an escaped quote
-        {R"(["\\",[[]]])", 3},               // an escaped backslash ends before the quote
-        {"]]]]]][", 1},                      // malformed: never below zero
+        {R"(["\\",[[]]])", 3},              // an escaped backslash ends before the quote
+        {"]]]]]][", 1},                     // malformed: never below zero
     };
     for (const Case& c : cases)
         EXPECT_EQ(json_nesting_depth(c.text, 100), c.depth) << c.text;
@@ -62,6 +62,18 @@ TEST(JsonTextTest, SyntaxErrorsSayWhereAndQuoteLittle) {
     EXPECT_LT(parsed.error().message.size(), 300u);
     EXPECT_FALSE(parse_json("").ok());
     EXPECT_FALSE(parse_json("{\"a\":1} trailing").ok());
+}
+
+// Found by tests/fuzz/live_channels: one websocket message with a number beyond a double
+// threw out of the parser, through the websocket callback, and ended the server.
+TEST(JsonTextTest, ANumberBeyondADoubleIsBadJsonNotAnException) {
+    for (const char* text : {R"({"type":"subscribe","x":1E400})", "[-1e99999]", "33.3E331666"}) {
+        const auto parsed = parse_json(text);
+        ASSERT_FALSE(parsed.ok()) << text;
+        EXPECT_EQ(parsed.error().code, "bad_json");
+        EXPECT_NE(parsed.error().message.find("number overflow"), std::string::npos)
+            << parsed.error().message;
+    }
 }
 
 TEST(JsonTextTest, TheProgrammeFileRefusesDeepDocuments) {

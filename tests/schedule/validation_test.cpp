@@ -38,6 +38,26 @@ TEST(Validation, TheFixtureAndTheDemoProgrammeAreValid) {
     EXPECT_TRUE(validate(*demo).empty());
 }
 
+TEST(Validation, EveryTextIsUtf8) {
+    Programme p = valid();
+    p.sessions.front().abstract = "Caf\xE9";       // Latin-1
+    p.stages.front().name = "Stora \xED\xA0\x80";  // a UTF-16 surrogate
+    p.people.front().name = "\xC0\xAF";            // an overlong '/'
+    p.event.venue = "Skellefte\xC3";               // cut in the middle of a character
+    const auto errors = validate(p);
+    EXPECT_TRUE(
+        has(errors, "bad_field",
+            "session '" + p.sessions.front().id + "': abstract is not UTF-8 text (byte 4)"));
+    EXPECT_TRUE(has(errors, "bad_field", "name is not UTF-8 text (byte 7)"));
+    EXPECT_TRUE(has(errors, "bad_field", "person '" + p.people.front().id + "': name"));
+    EXPECT_TRUE(has(errors, "bad_field", "the event: venue is not UTF-8 text (byte 10)"));
+    EXPECT_EQ(errors.size(), 4u);
+
+    p = valid();
+    p.sessions.front().title = "Välkommen 👋 – 日本語";
+    EXPECT_TRUE(validate(p).empty());
+}
+
 TEST(Validation, OverlapOnAStageNamesBothSessions) {
     Programme p = valid();
     session(p, "a2").start -= Seconds{60};  // now starts a minute before a1 ends

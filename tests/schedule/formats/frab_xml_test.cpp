@@ -195,5 +195,18 @@ TEST(FrabXml, RefusesXmlThatIsNotWellFormed) {
     EXPECT_NE(result.error().message.find("not well-formed"), std::string::npos);
 }
 
+// Found by tests/fuzz/frab_xml: pugixml takes any bytes, so a Latin-1 title was stored and
+// broke its event's JSON exports.
+TEST(FrabXml, TextThatIsNotUtf8IsRefused) {
+    std::string xml = export_frab_xml(demo_day(), export_options());
+    const size_t title = xml.find("<title>") + std::string("<title>").size();
+    xml.insert(title, "Caf\xE9 ");
+    const auto result = import_frab_xml(xml, {});
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, "invalid_import");
+    EXPECT_NE(result.error().message.find("title is not UTF-8 text (byte 4)"), std::string::npos)
+        << result.error().message;
+}
+
 }  // namespace
 }  // namespace stagehub::schedule::formats

@@ -171,6 +171,25 @@ TEST(SessionsCsv, ReadsSemicolonsAndABomAsSwedishExcelWritesThem) {
     EXPECT_TRUE(p.sessions[1].replay_allowed);
 }
 
+// Found by tests/fuzz/sessions_csv: a Latin-1 file (Excel's plain "CSV" on Windows) was
+// imported as is, and its event's programme.json export failed (500) from then on.
+TEST(SessionsCsv, ASpreadsheetThatIsNotUtf8IsRefusedWithHowToSaveIt) {
+    const std::string csv =
+        "id;stage;kind;title;date;start;duration\r\n"
+        "hej;Stora salen;talk;V\xE4lkommen till f\xF6rnyelse;2019-10-08;09:00;20\r\n";
+    for (const bool skip_bad_rows : {false, true}) {
+        ImportOptions options;
+        options.skip_bad_rows = skip_bad_rows;
+        const auto imported = import_sessions_csv(csv, empty_event(), options);
+        ASSERT_FALSE(imported.ok());
+        EXPECT_EQ(imported.error().code, "invalid_import");
+        EXPECT_TRUE(
+            contains(imported.error().message, "session 'hej': title is not UTF-8 text (byte 2)"))
+            << imported.error().message;
+        EXPECT_TRUE(contains(imported.error().message, "CSV UTF-8")) << imported.error().message;
+    }
+}
+
 TEST(SessionsCsv, ATimeTheClocksSkipIsARowError) {
     const std::string csv =
         "stage,kind,title,date,start,duration\n"
