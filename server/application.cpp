@@ -277,10 +277,11 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     http_config.max_queued_messages = static_cast<size_t>(options_.websocket_queue_messages);
     http_config.stuck_timeout_s = static_cast<uint16_t>(options_.websocket_stuck_timeout_s);
     // Every answer's security headers, decided in server/security_headers.
-    http_config.finish_headers = [policy = SecurityPolicy{!options_.tls_cert.empty(), {}}](
-                                     const HttpRequest& request, HttpResponse& response) {
-        add_security_headers(policy, request, response);
-    };
+    http_config.finish_headers =
+        [policy = SecurityPolicy{!options_.tls_cert.empty(), options_.embed_origins}](
+            const HttpRequest& request, HttpResponse& response) {
+            add_security_headers(policy, request, response);
+        };
     http_ = std::make_unique<HttpServer>(http_config, *this, loop_);
     http_->start();
     channels_.attach(http_.get(), nullptr);

@@ -1,11 +1,35 @@
 #include "server/options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <stdexcept>
 
 namespace stagehub::server {
 namespace {
+
+// http(s)://host[:port]: letters, digits, dots and hyphens in the host, digits in the port.
+bool is_plain_origin(std::string_view text) {
+    const size_t scheme = text.starts_with("https://") ? 8 : text.starts_with("http://") ? 7 : 0;
+    if (scheme == 0 || text.size() == scheme || text.size() > 255)
+        return false;
+    const std::string_view rest = text.substr(scheme);
+    const size_t colon = rest.find(':');
+    const std::string_view host = rest.substr(0, colon);
+    const std::string_view port =
+        colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+    const auto all = [](std::string_view part, auto allowed) {
+        return !part.empty() && std::all_of(part.begin(), part.end(), allowed);
+    };
+    const bool host_ok = all(host, [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '-';
+    });
+    const bool port_ok =
+        colon == std::string_view::npos ||
+        (port.size() <= 5 && all(port, [](char c) { return c >= '0' && c <= '9'; }));
+    return host_ok && port_ok;
+}
 
 Error bad(const std::string& message) {
     return Error{"bad_arguments", message};
@@ -54,6 +78,8 @@ serve options:
                          720p:1280x720:2500,360p:640x360:800)
   --ws-timeout N         close a websocket silent for N seconds; it is pinged halfway
                          (default: 40)
+  --embed-origin URL     a site whose pages may frame /embed/{stage}, e.g.
+                         https://kommun.se (repeatable; default: any site)
   --allow-origin URL     a site whose pages may open the websocket, e.g.
                          https://kommun.se (repeatable; "*" for any)
   --ws-per-address N     websockets open at once from one address (default: 256; 0: any)
@@ -183,9 +209,10 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         } else if (arg == "--data" || arg == "--web" || arg == "--host" || arg == "--demo" ||
                    arg == "--port" || arg == "--demo-speed" || arg == "--segment-seconds" ||
                    arg == "--video" || arg == "--retention-days" || arg == "--ladder" ||
-                   arg == "--ws-timeout" || arg == "--allow-origin" || arg == "--ws-per-address" ||
-                   arg == "--connections-per-address" || arg == "--header-timeout" ||
-                   arg == "--body-timeout" || arg == "--ws-subscriptions" || arg == "--ws-queue" ||
+                   arg == "--ws-timeout" || arg == "--allow-origin" || arg == "--embed-origin" ||
+                   arg == "--ws-per-address" || arg == "--connections-per-address" ||
+                   arg == "--header-timeout" || arg == "--body-timeout" ||
+                   arg == "--ws-subscriptions" || arg == "--ws-queue" ||
                    arg == "--ws-stuck-timeout" || arg == "--tls-cert" || arg == "--tls-key" ||
                    arg == "--heartbeat-every" || arg == "--heartbeat-connection-rate" ||
                    arg == "--heartbeat-queue" || arg == "--heartbeat-retention-days" ||
@@ -229,6 +256,16 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                         "everything) to 3650, not '" +
                         text + "'");
                 }
+            } else if (arg == "--embed-origin") {
+                // Written into a Content-Security-Policy header: a plain origin only, so no
+                // value can add a directive of its own.
+                if (!is_plain_origin(text)) {
+                    return bad(
+                        "--embed-origin must be an origin like https://kommun.se or "
+                        "https://kommun.se:8443, not '" +
+                        text + "'");
+                }
+                options.embed_origins.push_back(text);
             } else if (arg == "--allow-origin") {
                 if (text != "*" && !text.starts_with("http://") && !text.starts_with("https://")) {
                     return bad(

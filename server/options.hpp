@@ -35,6 +35,7 @@ struct Options {
     // --tls-cert / --tls-key: serve HTTPS (and HTTP/2, offered by ALPN) instead of HTTP.
     std::filesystem::path tls_cert;
     std::filesystem::path tls_key;
+    std::vector<std::string> embed_origins;    // --embed-origin (repeatable): may frame /embed/
     std::vector<std::string> allowed_origins;  // --allow-origin (repeatable): other sites' pages
     int websockets_per_address = 256;          // --ws-per-address: 0 for no limit
     int connections_per_address = 1024;        // --connections-per-address: 0 for no limit

@@ -78,6 +78,11 @@ TEST(Options, AdminActions) {
     EXPECT_EQ(origins->allowed_origins,
               (std::vector<std::string>{"https://kommun.se", "https://region.no"}));
     EXPECT_EQ(parse_options({"serve", "--ws-per-address", "0"})->websockets_per_address, 0);
+    const auto embed = parse_options({"serve", "--embed-origin", "https://kommun.se",
+                                      "--embed-origin", "http://intranet.region.no:8080"});
+    ASSERT_TRUE(embed.ok()) << embed.error().message;
+    EXPECT_EQ(embed->embed_origins,
+              (std::vector<std::string>{"https://kommun.se", "http://intranet.region.no:8080"}));
     const auto ladder = parse_options({"serve", "--ladder", "540p:960x540:1800"});
     ASSERT_TRUE(ladder.ok()) << ladder.error().message;
     ASSERT_EQ(ladder->ladder.encoded.size(), 1u);
@@ -118,6 +123,10 @@ TEST(Options, BadArgumentsNameTheArgument) {
         {{"serve", "--retention-days", "-1"}, "--retention-days"},
         {{"serve", "--ws-timeout", "1"}, "--ws-timeout"},
         {{"serve", "--allow-origin", "kommun.se"}, "--allow-origin"},
+        {{"serve", "--embed-origin", "kommun.se"}, "--embed-origin"},
+        {{"serve", "--embed-origin", "https://kommun.se; script-src *"}, "--embed-origin"},
+        {{"serve", "--embed-origin", "https://kommun.se/path"}, "--embed-origin"},
+        {{"serve", "--embed-origin", "*"}, "--embed-origin"},
         {{"serve", "--ws-per-address", "-1"}, "--ws-per-address"},
         {{"serve", "--limit-registrations", "-1"}, "--limit-registrations"},
         {{"serve", "--limit-new-viewers", "many"}, "--limit-new-viewers"},

@@ -102,6 +102,14 @@ TEST(SecurityHeaders, TheEmbedPageMayBeFramedBySitesAndNothingElse) {
     ASSERT_EQ(file.status, 200);
     expect_page_policy(file, "/embed.html", "'none'");
     EXPECT_EQ(header(file, "x-frame-options"), "DENY");
+
+    // An operator may name the sites that embed it.
+    RunningServer listed(1.0, [](Options& o) {
+        o.embed_origins = {"https://kommun.se", "https://region.no:8443"};
+    });
+    const HttpReply framed = http_get(listed.port, "/embed/" + std::string(kStage));
+    ASSERT_EQ(framed.status, 200);
+    expect_page_policy(framed, "embed", "https://kommun.se https://region.no:8443");
 }
 
 TEST(SecurityHeaders, ApiAnswersMediaAndTheServersOwnErrorsRunNothing) {
