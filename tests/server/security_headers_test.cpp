@@ -10,6 +10,7 @@
 
 #include "child_process.hpp"
 #include "net_client.hpp"
+#include "pipelines/segment_archive.hpp"
 #include "running_server.hpp"
 #include "server/speaker_link.hpp"
 
@@ -114,10 +115,23 @@ TEST(SecurityHeaders, TheEmbedPageMayBeFramedBySitesAndNothingElse) {
 
 TEST(SecurityHeaders, ApiAnswersMediaAndTheServersOwnErrorsRunNothing) {
     RunningServer server(1.0);
-    const std::filesystem::path segment =
-        server.data_dir / "media" / "live" / std::string(kStage) / "720p" / "seg-1-1.ts";
-    std::filesystem::create_directories(segment.parent_path());
-    std::ofstream(segment) << std::string(188, 'G');
+    // A segment just closed, as the broadcast leaves it: on disk and in the archive (the
+    // media gate serves /live/ segments of the live window only).
+    {
+        schedule::Database db(server.data_dir / "stagehub.db");
+        pipelines::SegmentArchive archive(db, server.data_dir / "media" / "live");
+        pipelines::ClosedSegment segment;
+        segment.run_id = "1";
+        segment.rendition = "720p";
+        segment.index = 1;
+        segment.path =
+            server.data_dir / "media" / "live" / std::string(kStage) / "720p" / "seg-1-1.ts";
+        std::filesystem::create_directories(segment.path.parent_path());
+        std::ofstream(segment.path) << std::string(188, 'G');
+        segment.started_at = std::chrono::system_clock::now();
+        segment.duration_s = 1.0;
+        archive.add(std::string(kStage), segment);
+    }
     struct Case {
         std::string what;
         std::string raw;  // the request as sent
