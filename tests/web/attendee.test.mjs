@@ -126,7 +126,8 @@ async function open(address, { viewport = DESKTOP, locale = 'sv-SE' } = {}) {
 // The organiser's device: their own browser, on the server's origin, calling the REST
 // API with their token the way the organiser console does.
 async function organiserDevice() {
-  const device = await open('/api/v1/health');
+  // A page of the server (a JSON answer runs nothing: its policy is default-src 'none').
+  const device = await open('/organise');
   device.call = (method, pathname, body) => device.page.evaluate(async ({ method, pathname, body, token }) => {
     const response = await fetch(pathname, {
       method,

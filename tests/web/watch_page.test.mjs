@@ -323,8 +323,10 @@ test('a session that has ended plays as a replay on the replays page', { timeout
   try {
     await page.goto(new URL('/replays.html?session=valkommen', server.url).href);
     await page.evaluate(() => { document.getElementById('video').muted = true; });
-    const heading = await page.locator('#replay-heading').textContent();
-    assert.equal(heading, replay.title);
+    // The heading is the page's module's work: wait for it rather than read it at load.
+    await eventually('the replay\'s heading', async () => {
+      assert.equal(await page.locator('#replay-heading').textContent(), replay.title);
+    }, { timeoutMs: 10_000 });
     const video = () => page.evaluate(() => {
       const v = document.getElementById('video');
       return { time: v.currentTime, ready: v.readyState, duration: v.duration, error: v.error?.message ?? null };
