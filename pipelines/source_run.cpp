@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "pipelines/gst_util.hpp"
+#include "pipelines/handoff.hpp"
 
 namespace stagehub::pipelines {
 namespace {
@@ -187,6 +188,7 @@ struct SourceRun::Tap {
 namespace {
 
 GstFlowReturn on_video_sample(GstAppSink* sink, gpointer data) {
+    take_over(data);  // filled by the loop thread in SourceRun::start (attach_tap)
     auto* tap = static_cast<std::shared_ptr<SourceRun::Tap>*>(data)->get();
     GstSample* sample = gst_app_sink_pull_sample(sink);
     if (sample == nullptr)
@@ -198,6 +200,7 @@ GstFlowReturn on_video_sample(GstAppSink* sink, gpointer data) {
 }
 
 GstFlowReturn on_audio_sample(GstAppSink* sink, gpointer data) {
+    take_over(data);  // filled by the loop thread in SourceRun::start (attach_tap)
     auto* tap = static_cast<std::shared_ptr<SourceRun::Tap>*>(data)->get();
     GstSample* sample = gst_app_sink_pull_sample(sink);
     if (sample == nullptr)
@@ -210,10 +213,13 @@ GstFlowReturn on_audio_sample(GstAppSink* sink, gpointer data) {
 void attach_tap(GstElement* appsink, const std::shared_ptr<SourceRun::Tap>& tap, Track track) {
     GstAppSinkCallbacks callbacks{};
     callbacks.new_sample = track == Track::video ? &on_video_sample : &on_audio_sample;
-    gst_app_sink_set_callbacks(reinterpret_cast<GstAppSink*>(appsink), &callbacks,
-                               new std::shared_ptr<SourceRun::Tap>(tap), [](gpointer data) {
-                                   delete static_cast<std::shared_ptr<SourceRun::Tap>*>(data);
-                               });
+    auto* held = new std::shared_ptr<SourceRun::Tap>(tap);
+    // The tap is complete (start() fills it first); from here the streaming threads read it,
+    // after GStreamer's own handoff, which TSan cannot see (handoff.hpp).
+    hand_over(held);
+    gst_app_sink_set_callbacks(
+        reinterpret_cast<GstAppSink*>(appsink), &callbacks, held,
+        [](gpointer data) { delete static_cast<std::shared_ptr<SourceRun::Tap>*>(data); });
 }
 
 }  // namespace
