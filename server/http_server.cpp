@@ -540,8 +540,6 @@ int HttpServer::Impl::admit_connection(lws* wsi) {
     const std::string address = peer_address(wsi);
     size_t& count = connections_per_address[address];
     if (count >= config.max_connections_per_address) {
-        if (count == 0)
-            connections_per_address.erase(address);
         if (refused_connections++ % 1000 == 0) {
             g_message("connection refused: %s already has %zu open (%llu refused so far)",
                       address.c_str(), count, static_cast<unsigned long long>(refused_connections));
