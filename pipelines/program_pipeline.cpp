@@ -608,6 +608,14 @@ bool ProgramPipeline::add_output(const std::string& name, GstElement* output) {
         g_object_set(as_gobject(output), "async", FALSE, nullptr);
     }
     gst_bin_add(as_bin(d.pipeline.get()), output);
+    // Playing before linked: a tee that pushes into a pad still flushing (the newcomer in
+    // NULL) gets FLUSHING back, passes it upstream, and the program's source task pauses
+    // for good. Unlinked, the tee's push answers NOT_LINKED, which it is told to allow.
+    if (!gst_element_sync_state_with_parent(output)) {
+        gst_element_set_state(output, GST_STATE_NULL);
+        gst_bin_remove(as_bin(d.pipeline.get()), output);
+        return false;
+    }
     Impl::Output added;
     added.bin = output;
     bool linked = false;
@@ -630,7 +638,6 @@ bool ProgramPipeline::add_output(const std::string& name, GstElement* output) {
         gst_bin_remove(as_bin(d.pipeline.get()), output);
         return false;
     }
-    gst_element_sync_state_with_parent(output);
     d.outputs.emplace(name, added);
     return true;
 }

@@ -81,7 +81,9 @@ class ProgramPipeline {
     // A second output beside HLS (a local display, an SRT feed to the room): `output` is a
     // bin with ghost sink pads "video" (H.264 byte-stream) and/or "audio" (ADTS AAC). It is
     // linked to the program's tees while running, without touching the rest of the graph.
-    // Returns false if it could not be linked (it is then not kept).
+    // It is brought to PLAYING before it is linked, so this call lasts as long as its
+    // sinks take to start (a network sink connecting); the program runs on meanwhile.
+    // Returns false if it could not start or be linked (it is then not kept).
     bool add_output(const std::string& name, GstElement* output);
     // Unlinks and stops an output added before; the HLS renditions run on.
     void remove_output(const std::string& name);

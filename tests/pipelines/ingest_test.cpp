@@ -5,6 +5,7 @@
 // 2 s while the segments keep coming, and the input comes back by itself.
 #include <gst/gst.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
@@ -126,6 +127,26 @@ class IngestTest : public ::testing::Test {
                        recorder.count("180p") > more_than && recorder.count("90p") > more_than;
             },
             timeout);
+    }
+
+    // A bin for ProgramPipeline::add_output from a launch line whose queues named "video"
+    // and "audio" take the program's streams; nullptr if the line does not parse.
+    static GstElement* output_bin(const std::string& description) {
+        GError* error = nullptr;
+        GstElement* bin = gst_parse_bin_from_description(description.c_str(), FALSE, &error);
+        if (bin == nullptr) {
+            ADD_FAILURE() << (error ? error->message : description);
+            g_clear_error(&error);
+            return nullptr;
+        }
+        for (const char* name : {"video", "audio"}) {
+            GstElement* queue = gst_bin_get_by_name(reinterpret_cast<GstBin*>(bin), name);
+            GstPad* pad = gst_element_get_static_pad(queue, "sink");
+            gst_element_add_pad(bin, gst_ghost_pad_new(name, pad));
+            gst_object_unref(pad);
+            gst_object_unref(queue);
+        }
+        return bin;
     }
 
     void stop(StagePipeline& pipeline) {
@@ -414,16 +435,8 @@ TEST_F(IngestTest, ASecondOutputJoinsAndLeavesTheRunningProgramWithoutAnEncode) 
         std::to_string(port) +
         "?mode=listener wait-for-connection=false sync=false "
         "queue name=audio leaky=downstream ! aacparse ! mux.";
-    GError* error = nullptr;
-    GstElement* bin = gst_parse_bin_from_description(description.c_str(), FALSE, &error);
-    ASSERT_NE(bin, nullptr) << (error ? error->message : "");
-    for (const char* name : {"video", "audio"}) {
-        GstElement* queue = gst_bin_get_by_name(reinterpret_cast<GstBin*>(bin), name);
-        GstPad* pad = gst_element_get_static_pad(queue, "sink");
-        gst_element_add_pad(bin, gst_ghost_pad_new(name, pad));
-        gst_object_unref(pad);
-        gst_object_unref(queue);
-    }
+    GstElement* bin = output_bin(description);
+    ASSERT_NE(bin, nullptr);
     ASSERT_TRUE(pipeline.add_output("room", bin));
     ASSERT_TRUE(testing::wait_for_udp_bound(port, 5s));
     const auto received = dir / "room.ts";
@@ -447,6 +460,34 @@ TEST_F(IngestTest, ASecondOutputJoinsAndLeavesTheRunningProgramWithoutAnEncode) 
     EXPECT_EQ(count_of(pipeline.program_elements(), "srtsink"), 0);
     stop(pipeline);
     EXPECT_TRUE(recorder.errors.empty());
+}
+
+// An output whose sink takes its time to start (a network sink still connecting; here a file
+// sink opening a FIFO nobody reads yet): linked to the program's tees before it played, the
+// tees' pushes met its still-flushing queues, the FLUSHING went upstream and the whole
+// program stopped for good. Seen once under ASan with an SRT output; certain this way.
+TEST_F(IngestTest, AnOutputSlowToStartDoesNotStallTheProgram) {
+    StagePipeline pipeline(stage(SourceSpec::Kind::pattern, ""), recorder);
+    pipeline.start();
+    ASSERT_TRUE(wait_for_input_segments(1, 20s));
+    const auto fifo = dir / "slow-start.fifo";
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    ChildProcess reader({"sh", "-c", "sleep 1; exec cat \"$0\" > /dev/null", fifo.string()},
+                        dir / "reader.log");
+    GstElement* bin = output_bin(
+        "queue name=video leaky=downstream ! fakesink sync=false "
+        "queue name=audio leaky=downstream ! filesink location=" +
+        fifo.string());
+    ASSERT_NE(bin, nullptr);
+    ASSERT_TRUE(pipeline.add_output("slow", bin));
+    const size_t after = recorder.count("source");
+    ASSERT_TRUE(wait_for_input_segments(after + 2, 15s)) << "the program stalled";
+    pipeline.remove_output("slow");
+    const size_t after_removal = recorder.count("source");
+    ASSERT_TRUE(wait_for_input_segments(after_removal + 1, 10s));
+    stop(pipeline);
+    EXPECT_TRUE(recorder.errors.empty());
+    reader.terminate(2s);
 }
 
 TEST_F(IngestTest, AFolderOfRecordingsPlaysEachSessionsFileWhenTheScheduleSays) {
