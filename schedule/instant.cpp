@@ -121,6 +121,11 @@ std::string format_instant_ms(std::chrono::sys_time<std::chrono::milliseconds> a
     return text;
 }
 
+std::string server_time() {
+    return format_instant_ms(
+        std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+}
+
 Instant now_utc() {
     return std::chrono::floor<Seconds>(std::chrono::system_clock::now());
 }

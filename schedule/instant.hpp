@@ -24,6 +24,10 @@ std::string format_instant(Instant at);
 // "2019-05-21T06:30:00.123Z": for server timestamps that clients use to correct their clocks.
 std::string format_instant_ms(std::chrono::sys_time<std::chrono::milliseconds> at);
 
+// The server's clock as every response and message states it ("2026-11-23T10:00:00.123Z",
+// UTC, milliseconds), so clients correct countdowns for their own clock.
+std::string server_time();
+
 // Current time, truncated to whole seconds (schedule precision).
 Instant now_utc();
 

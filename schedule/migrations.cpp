@@ -284,7 +284,7 @@ CREATE TABLE stage_controls (
 ) STRICT;
 )sql",
     // 9: a segment's URL is looked up on every request outside the live window, to serve
-    // it only under the replay rules (server/replay_api.hpp, media_reach).
+    // it only under the replay rules (server/api/replay_api.hpp, media_reach).
     R"sql(
 CREATE INDEX segments_by_file ON segments(file);
 )sql",

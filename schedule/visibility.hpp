@@ -1,9 +1,9 @@
 // The one rule of what a reader may see of an event, and of which strings are secrets.
 // Every output path goes through it: the REST answers and the exports read the programme
-// through visible_part (server/programme_api.hpp visible_event, schedule::Reader::view,
+// through visible_part (server/api/programme_api.hpp visible_event, schedule::Reader::view,
 // ProgrammeCatalog::published), the websocket channels through the catalog's published
 // view, health through the published stages, and the log writer redacts secrets_of every
-// stage (server/log_writer.hpp).
+// stage (server/app/log_writer.hpp).
 //
 //   reader                            unpublished parts   stage source (url, passphrase)
 //   public, attendee, speaker, staff  no                  no (the kind only)
@@ -11,7 +11,7 @@
 //   organiser of this event           yes                 url yes; passphrase never in a GET
 //
 // A speaker sees their own unpublished sessions through may_see_session
-// (server/access.hpp), never through a whole-event view.
+// (server/auth/access.hpp), never through a whole-event view.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -19,11 +19,11 @@
 #include "schedule/formats/import.hpp"
 #include "schedule/migrations.hpp"
 #include "schedule/programme_store.hpp"
-#include "server/admin_command.hpp"
-#include "server/application.hpp"
-#include "server/log_writer.hpp"
-#include "server/options.hpp"
-#include "server/stats_command.hpp"
+#include "server/app/application.hpp"
+#include "server/app/log_writer.hpp"
+#include "server/app/options.hpp"
+#include "server/cli/admin_command.hpp"
+#include "server/cli/stats_command.hpp"
 
 namespace {
 

@@ -38,7 +38,7 @@ export function timeRange(session, formatTime) {
 
 // Small DOM helper: el('p', {class: 'x'}, 'text', child, …).
 // `style` is an object of CSS properties ({top: '4px', '--stages': 3}), set through the
-// CSSOM: the pages' Content-Security-Policy (style-src 'self', server/security_headers.cpp)
+// CSSOM: the pages' Content-Security-Policy (style-src 'self', server/http/security_headers.cpp)
 // refuses style attributes, so a style string is an error here rather than a silent no-op.
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);

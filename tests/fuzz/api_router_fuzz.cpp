@@ -9,7 +9,7 @@
 #include <string>
 
 #include "fuzz_support.hpp"
-#include "server/api_router.hpp"
+#include "server/http/api_router.hpp"
 
 namespace {
 

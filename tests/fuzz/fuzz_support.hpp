@@ -14,7 +14,7 @@
 
 #include "schedule/model.hpp"
 #include "schedule/programme_file.hpp"
-#include "server/http_message.hpp"
+#include "server/http/http_message.hpp"
 
 namespace stagehub::fuzz {
 

@@ -19,9 +19,9 @@
 #include "schedule/panel_progress.hpp"
 #include "schedule/programme_catalog.hpp"
 #include "schedule/programme_store.hpp"
-#include "server/channel_hub.hpp"
-#include "server/live_channels.hpp"
-#include "server/token_store.hpp"
+#include "server/auth/token_store.hpp"
+#include "server/live/channel_hub.hpp"
+#include "server/live/live_channels.hpp"
 
 namespace {
 

@@ -10,18 +10,19 @@
 #include <vector>
 
 #include "fuzz_support.hpp"
-#include "server/query_string.hpp"
+#include "server/http/query_string.hpp"
 
 namespace {
 
 using namespace stagehub;
 
 void check(const std::vector<std::string>& fragments, const server::QueryLimits& limits) {
-    const auto parsed = server::parse_query_arguments(fragments, limits);
-    if (!parsed) {
-        fuzz::require(parsed.error().code == "bad_query", "a refused query is bad_query");
+    const auto outcome = server::parse_query_arguments(fragments, limits);
+    if (const auto* refusal = std::get_if<server::QueryRefusal>(&outcome)) {
+        fuzz::require(!refusal->message.empty(), "a refusal says why");
         return;
     }
+    const auto* parsed = &std::get<server::QueryArguments>(outcome);
     std::vector<std::string> given;
     size_t bytes = 0;
     for (const std::string& fragment : fragments) {

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "fuzz_support.hpp"
-#include "server/static_files.hpp"
+#include "server/http/static_files.hpp"
 
 namespace {
 

@@ -35,7 +35,7 @@
 #include "pipelines/segment_archive.hpp"
 #include "ports.hpp"
 #include "schedule/migrations.hpp"
-#include "server/broadcast.hpp"
+#include "server/broadcast/broadcast.hpp"
 #include "temp_dir.hpp"
 
 namespace stagehub::server {

@@ -1,4 +1,4 @@
-// Every page under its Content-Security-Policy (server/security_headers.cpp), in Debian's
+// Every page under its Content-Security-Policy (server/http/security_headers.cpp), in Debian's
 // chromium against the real server broadcasting the demo day: each page does its work
 // (hls.js plays through its worker and a MediaSource, uPlot draws, the timeline lays out its
 // sessions) without one violation; the embed page plays inside another site's frame while

@@ -1,0 +1,116 @@
+// Replays (docs/API.md, "Replays"): every ended session with replays allowed becomes a VOD
+// playlist of the live segments between its actual start and end, as soon as those
+// segments are archived; organisers trim, hide and erase them.
+//
+// The replay rules also decide who may fetch the media files themselves (media_reach): a
+// segment outside the live window is served only as part of a replay the reader may see,
+// and a poster only with its replay, so a hidden, disallowed, unpublished or erased
+// recording is gone from /live/ and /posters/ too.
+//
+// Threads: loop thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "pipelines/poster_maker.hpp"
+#include "pipelines/segment_archive.hpp"
+#include "schedule/programme_catalog.hpp"
+#include "server/api/programme_editor.hpp"
+#include "server/auth/token_store.hpp"
+#include "server/http/api_router.hpp"
+
+namespace stagehub::server {
+
+struct Caller;
+
+// Who a media file may be served to, and so how it may be cached (server/http/static_files.hpp).
+enum class MediaReach {
+    none,        // 404: unknown, hidden, not allowed, unpublished or erased
+    live,        // a published stage's live playlist, or a segment in its live window
+    replay,      // part of a replay the public may see
+    organisers,  // part of a replay only the event's organisers may see (hidden)
+};
+
+class ReplayApi {
+  public:
+    // Whether a file (stage, rendition, file name) is listed in its stage's live playlist
+    // now: the live window (server/broadcast/broadcast.hpp).
+    using LiveListing = std::function<bool(const std::string& stage, const std::string& rendition,
+                                           const std::string& file)>;
+
+    // Posters are JPEGs in `poster_dir`, served at /posters/{session}.jpg.
+    ReplayApi(schedule::ProgrammeCatalog& catalog, TokenStore& tokens,
+              pipelines::SegmentArchive& archive, std::filesystem::path poster_dir,
+              ProgrammeEditor& editor);
+
+    void add_routes(ApiRouter& router);
+
+    // Set once the broadcast runs; without it only the grace after a segment's end counts
+    // as live.
+    void set_live_listing(LiveListing listing) { live_listing_ = std::move(listing); }
+
+    // A file below the live folder, e.g. "salen/source/seg-ab12-7.ts" or
+    // "salen/index.m3u8": playlists while the stage's event is published; a segment while
+    // in the live window (listed, or ended less than the live grace ago) of a published stage,
+    // later only as part of a replay `caller` may see.
+    MediaReach live_file_reach(const std::string& relative, const Caller& caller, Instant now);
+    // A poster, "{session}.jpg": with its replay only.
+    MediaReach poster_reach(const std::string& file_name, const Caller& caller, Instant now);
+
+    // A player behind the live edge may still ask for a segment that just left the
+    // playlist's window: that long after its end it still counts as live.
+    void set_live_grace(std::chrono::seconds grace) { live_grace_ = grace; }
+
+    // Queues a poster for every public replay that has none yet (a frame from the middle of
+    // the replay). Called every few seconds by the application's clock.
+    void make_missing_posters(Instant now);
+
+  private:
+    struct Replay {
+        const schedule::Session* session;
+        pipelines::ReplayEdit edit;
+        std::vector<pipelines::ArchivedSegment> segments;  // of the top rendition
+        std::vector<std::string> renditions;               // top first; [""] before the ladder
+        pipelines::WallTime from;
+        pipelines::WallTime to;
+    };
+    // The session's replay as of `now`, if it has one the caller may see.
+    std::optional<Replay> replay_of(const schedule::Programme& programme,
+                                    const schedule::Session& session, const Caller& caller,
+                                    Instant now);
+    nlohmann::json replay_json(const schedule::Programme& programme, const Replay& replay,
+                               const Caller& caller) const;
+    std::string master_of(const Replay& replay);
+    // The session's replay as the caller may see it, with the programme view it points
+    // into; nullopt if there is none.
+    struct FoundReplay {
+        std::unique_ptr<const schedule::Programme> programme;
+        Replay replay;
+    };
+    std::optional<FoundReplay> find_replay(const std::string& session_id, const Caller& caller);
+    std::vector<pipelines::ArchivedSegment> segments_of(const Replay& replay,
+                                                        const std::string& rendition);
+    static HttpResponse playlist_response(std::string body);
+    // DELETE …/sessions/{session}/recording: the files, the rows, the poster; logged.
+    HttpResponse erase_recording(const HttpRequest& request, const PathParams& params,
+                                 const Caller& caller);
+    // Whether `segment` is part of a replay of a session on its stage that `caller` sees.
+    bool in_visible_replay(const schedule::Programme& programme,
+                           const pipelines::ArchivedSegment& segment, const Caller& caller,
+                           Instant now);
+
+    schedule::ProgrammeCatalog& catalog_;
+    TokenStore& tokens_;
+    pipelines::SegmentArchive& archive_;
+    std::filesystem::path poster_dir_;
+    ProgrammeEditor& editor_;
+    pipelines::PosterMaker posters_;
+    LiveListing live_listing_;
+    std::chrono::seconds live_grace_{60};
+};
+
+}  // namespace stagehub::server

@@ -1,0 +1,612 @@
+#include "server/app/application.hpp"
+
+#include <glib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+
+#include "schedule/attendance/audience_report.hpp"
+#include "schedule/ids.hpp"
+#include "schedule/instant.hpp"
+#include "schedule/migrations.hpp"
+#include "schedule/programme_file.hpp"
+#include "schedule/programme_json.hpp"
+#include "schedule/visibility.hpp"
+#include "server/app/log_writer.hpp"
+#include "server/auth/speaker_link.hpp"
+#include "server/broadcast/lower_third.hpp"
+#include "server/http/security_headers.hpp"
+
+namespace stagehub::server {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Often enough that "now" changes within a quarter second of a session boundary.
+constexpr unsigned kClockTickMs = 250;
+constexpr unsigned kPosterEveryTicks = 12;     // 3 s
+constexpr unsigned kOpsHealthEveryTicks = 20;  // 5 s
+constexpr unsigned kStatsEveryTicks = 20;      // 5 s
+constexpr unsigned kAccessEveryTicks = 4;      // 1 s
+constexpr size_t kSweepSlices = 20;            // every viewer looked at every 5 s
+
+fs::path prepare_data_dir(const fs::path& data_dir) {
+    std::error_code ec;
+    fs::create_directories(data_dir / "media" / "live", ec);
+    if (!ec)
+        fs::create_directories(data_dir / "media" / "posters", ec);
+    if (ec) {
+        throw std::runtime_error("cannot create the data directory " + data_dir.string() + ": " +
+                                 ec.message() + " (choose another with --data)");
+    }
+    return data_dir / "stagehub.db";
+}
+
+HeartbeatApi::Config heartbeat_config(const Options& options, const fs::path& database) {
+    HeartbeatApi::Config config;
+    config.database = database;
+    config.rules.heartbeat_every = std::chrono::seconds{options.heartbeat_every_s};
+    config.rules.leave_after = 3 * config.rules.heartbeat_every;
+    config.per_connection_per_second = options.heartbeat_connection_rate;
+    config.new_viewers_per_address_per_minute = options.new_viewers_per_minute;
+    config.queue = static_cast<size_t>(options.heartbeat_queue);
+    config.clock = options.attendance_clock;
+    return config;
+}
+
+}  // namespace
+
+Application::Application(Options options)
+    : options_(std::move(options)),
+      db_(prepare_data_dir(options_.data_dir)),
+      store_(db_),
+      catalog_(store_),
+      archive_(db_, options_.data_dir / "media" / "live"),
+      tokens_(db_),
+      panels_(db_),
+      channels_(store_, catalog_, panels_, tokens_,
+                LiveChannels::Limits{static_cast<size_t>(options_.websocket_subscriptions)}),
+      editor_(store_, catalog_, *this),
+      programme_api_(store_, catalog_, tokens_, editor_),
+      accounts_api_(catalog_, tokens_),
+      live_api_(catalog_, tokens_, editor_),
+      formats_api_(catalog_, tokens_, editor_),
+      replay_api_(catalog_, tokens_, archive_, options_.data_dir / "media" / "posters", editor_),
+      panel_api_(catalog_, tokens_, panels_,
+                 [this](const std::string& session_id) { channels_.publish_panel(session_id); }),
+      attendance_api_(catalog_, tokens_, db_, options_.attendance_clock,
+                      AttendanceApi::Limits{options_.registrations_per_minute,
+                                            options_.code_lookups_per_minute}),
+      heartbeat_api_(catalog_, mailbox_, heartbeat_config(options_, db_.path()),
+                     [this](uint64_t exchange, HttpResponse response) {
+                         if (http_)
+                             http_->complete(exchange, std::move(response));
+                     }),
+      stats_api_(catalog_, tokens_, mailbox_, db_.path(), heartbeat_api_.rules(),
+                 [this](uint64_t exchange, HttpResponse response) {
+                     if (http_)
+                         http_->complete(exchange, std::move(response));
+                 }),
+      controls_(db_),
+      stage_control_api_(catalog_, tokens_, controls_,
+                         [this](const schedule::Stage& stage, const StageControl& control) {
+                             on_control_changed(stage, control);
+                         }),
+      checkpointer_(db_.path()),
+      playlist_reload_(
+          [this](const std::string& stage, const std::string& rendition) {
+              return broadcast_ ? broadcast_->playlist(stage, rendition) : nullptr;
+          },
+          [this](const HttpRequest& request) { return serve_file(request); },
+          [this](uint64_t exchange, HttpResponse response) {
+              if (http_)
+                  http_->complete(exchange, std::move(response));
+          }) {
+    schedule::migrate(db_);
+    controls_.load();
+    if (const int64_t forgotten = tokens_.forget_grants_of_deleted_events(); forgotten > 0)
+        g_message("access: removed %lld grants to deleted events",
+                  static_cast<long long>(forgotten));
+    tokens_.limit_failures(options_.failed_tokens_per_minute);
+    // Access changed through the API (a token revoked, a grant withdrawn): the open
+    // websockets are re-judged at once, not at their next subscription.
+    tokens_.on_change([this] { channels_.recheck_access(); });
+    db_.execute("PRAGMA wal_autocheckpoint=0");
+    if (!options_.programme_file.empty()) {
+        auto programme = schedule::read_programme_file(options_.programme_file);
+        if (!programme)
+            throw std::runtime_error(programme.error().message);
+        auto demo = schedule::retimed(std::move(programme).value(), now_utc(), options_.demo_speed);
+        auto revision = store_.replace_event(demo, "demo");
+        if (!revision)
+            throw std::runtime_error(revision.error().message);
+        g_message("demo programme '%s' starts now, %g× real time (revision %lld)",
+                  demo.event.title.c_str(), options_.demo_speed, static_cast<long long>(*revision));
+    }
+    catalog_.reload();
+    // Ids stored before the id rule: the server starts (refusing to would strand their
+    // organisers), names each with what to do, and does not broadcast their stages.
+    for (const auto& programme : catalog_.programmes()) {
+        for (const std::string& note : schedule::off_form_notes(programme))
+            g_warning("%s", note.c_str());
+    }
+    refresh_log_secrets();
+    replay_api_.set_live_grace(options_.live_grace);
+
+    if (options_.web_dir.empty())
+        options_.web_dir = fs::path(STAGEHUB_DEFAULT_WEB_DIR);
+    if (!fs::is_regular_file(options_.web_dir / "index.html")) {
+        throw std::runtime_error("no web pages at " + options_.web_dir.string() +
+                                 " (index.html missing): pass --web DIR");
+    }
+    router_.allow_origins(options_.allowed_origins);
+    static_files_.mount({"/", options_.web_dir, CachePolicy::revalidate, "index.html"});
+    static_files_.mount({"/vendor/", options_.web_dir / "node_modules", CachePolicy::vendored, ""});
+    static_files_.mount(
+        {"/live/", options_.data_dir / "media" / "live", CachePolicy::live_media, ""});
+    static_files_.mount(
+        {"/posters/", options_.data_dir / "media" / "posters", CachePolicy::revalidate, ""});
+    add_routes();
+}
+
+Application::~Application() {
+    channels_.attach(nullptr, nullptr);
+    if (clock_source_ != 0)
+        g_source_remove(clock_source_);
+    if (retention_source_ != 0)
+        g_source_remove(retention_source_);
+    if (compaction_source_ != 0)
+        g_source_remove(compaction_source_);
+    if (checkpoint_source_ != 0)
+        g_source_remove(checkpoint_source_);
+    http_.reset();
+    broadcast_.reset();
+    if (loop_ != nullptr)
+        g_main_loop_unref(loop_);
+}
+
+void Application::add_routes() {
+    add_caller_route(
+        router_, tokens_, HttpMethod::get, "/api/v1/stages/{stage}/health",
+        [this](const HttpRequest&, const PathParams& p, const Caller& c) {
+            const auto* owner = catalog_.find_stage_owner(p.at("stage"));
+            // An unpublished event's stage does not exist for anyone but its organisers:
+            // a 403 would name the event.
+            if (owner == nullptr || (!owner->event.published && !c.organises(owner->event.id))) {
+                return error_response(
+                    Error{"not_found", "there is no stage '" + p.at("stage") + "'"});
+            }
+            if (const Status allowed = require_organiser_of(c, owner->event.id); !allowed) {
+                return error_response(allowed.error());
+            }
+            json health = stage_health(*owner->find_stage(p.at("stage")));
+            health["stage"] = p.at("stage");
+            health["server_time"] = server_time();
+            return json_response(200, health);
+        });
+    // The detail of every stage of one event (errors, sources, who put up a slate): its
+    // staff and organisers only. The public health says on or off air, nothing more.
+    add_caller_route(router_, tokens_, HttpMethod::get, "/api/v1/events/{event}/health",
+                     [this](const HttpRequest&, const PathParams& p, const Caller& c) {
+                         if (const Status allowed = require_staff_of(c, p.at("event")); !allowed)
+                             return error_response(allowed.error());
+                         const schedule::Programme* programme = catalog_.find_event(p.at("event"));
+                         if (programme == nullptr)
+                             return error_response(no_such_event(p.at("event")));
+                         json stages = json::object();
+                         for (const schedule::Stage& stage : programme->stages)
+                             stages[stage.id] = stage_health(stage);
+                         return json_response(200, {{"event", programme->event.id},
+                                                    {"server_time", server_time()},
+                                                    {"stages", std::move(stages)}});
+                     });
+    programme_api_.add_routes(router_);
+    accounts_api_.add_routes(router_);
+    live_api_.add_routes(router_);
+    formats_api_.add_routes(router_);
+    replay_api_.add_routes(router_);
+    panel_api_.add_routes(router_);
+    attendance_api_.add_routes(router_);
+    heartbeat_api_.add_routes(router_);
+    stats_api_.add_routes(router_);
+    stage_control_api_.add_routes(router_);
+    channels_.count_viewers_with([this] { return heartbeat_api_.watching_now(); });
+    // Public: what a viewer or a monitor needs, server-wide counters without names, and
+    // per stage of a published event only whether it is on air. Names, errors, sources
+    // and unpublished stages are in the event's health (staff and organisers).
+    router_.add(HttpMethod::get, "/api/v1/health", [this](const HttpRequest&, const PathParams&) {
+        json stages = json::object();
+        for (const schedule::Programme& programme : catalog_.published()) {
+            for (const schedule::Stage& stage : programme.stages) {
+                if (!stage.broadcast)
+                    continue;
+                const json health = broadcast_ ? broadcast_->stage_health(stage.id) : json();
+                const bool on_air = health.is_object() && health.value("state", "") == "live";
+                stages[stage.id] = {{"state", on_air ? "on_air" : "off_air"}};
+            }
+        }
+        return json_response(200, {{"status", shutting_down_ ? "stopping" : "ok"},
+                                   {"server_time", server_time()},
+                                   {"revision", catalog_.revision()},
+                                   {"sockets", http_ ? http_->socket_count() : 0},
+                                   {"sockets_fell_behind", http_ ? http_->resync_count() : 0},
+                                   {"heartbeats", heartbeat_api_.health()},
+                                   {"playlist_waits", playlist_reload_.waiting()},
+                                   {"stages", std::move(stages)}});
+    });
+}
+
+// A stage's whole health for its staff and organisers, its secrets redacted from the error
+// texts (GStreamer quotes the URL it failed on).
+json Application::stage_health(const schedule::Stage& stage) const {
+    json health = broadcast_ ? broadcast_->stage_health(stage.id) : json(nullptr);
+    if (health.is_null())
+        health = {{"state", "off_air"}};
+    if (!health.contains("control"))  // not broadcasting (--no-broadcast)
+        health["control"] = control_json(controls_.get(stage.id));
+    return schedule::redact_json(std::move(health), schedule::secrets_of(stage));
+}
+
+// Every stage's secrets, for the log writer. Kept once seen: a stage edited or removed may
+// still log its old source while it stops.
+void Application::refresh_log_secrets() {
+    for (const schedule::Programme& programme : catalog_.programmes()) {
+        for (const schedule::Stage& stage : programme.stages) {
+            for (std::string& secret : schedule::secrets_of(stage))
+                log_secrets_.insert(std::move(secret));
+        }
+    }
+    set_log_secrets({log_secrets_.begin(), log_secrets_.end()});
+}
+
+int Application::run(const std::function<void(int port)>& on_ready) {
+    loop_ = g_main_loop_new(nullptr, FALSE);
+    HttpServer::Config http_config;
+    http_config.host = options_.host;
+    http_config.port = options_.port;
+    http_config.websocket_timeout_s = static_cast<uint16_t>(options_.websocket_timeout_s);
+    http_config.allowed_origins = options_.allowed_origins;
+    http_config.tls_cert = options_.tls_cert.string();
+    http_config.tls_key = options_.tls_key.string();
+    http_config.max_sockets_per_address = static_cast<size_t>(options_.websockets_per_address);
+    http_config.max_connections_per_address = static_cast<size_t>(options_.connections_per_address);
+    http_config.header_timeout_s = static_cast<unsigned>(options_.header_timeout_s);
+    http_config.body_timeout_s = static_cast<unsigned>(options_.body_timeout_s);
+    http_config.max_queued_messages = static_cast<size_t>(options_.websocket_queue_messages);
+    http_config.stuck_timeout_s = static_cast<uint16_t>(options_.websocket_stuck_timeout_s);
+    // Every answer's security headers, decided in server/security_headers.
+    http_config.finish_headers =
+        [policy = SecurityPolicy{!options_.tls_cert.empty(), options_.embed_origins}](
+            const HttpRequest& request, HttpResponse& response) {
+            add_security_headers(policy, request, response);
+        };
+    http_ = std::make_unique<HttpServer>(http_config, *this, loop_);
+    http_->start();
+    channels_.attach(http_.get(), nullptr);
+
+    if (options_.broadcast) {
+        broadcast_ = std::make_unique<Broadcast>(
+            Broadcast::Config{options_.data_dir / "media" / "live", options_.segment_seconds,
+                              options_.video_width, options_.video_height, options_.ladder},
+            archive_);
+        broadcast_->on_ops([this](const std::string& stage_id, const json& event) {
+            channels_.publish_ops(stage_id, event);
+        });
+        broadcast_->on_listed([this](const std::string& stage_id, const std::string& rendition) {
+            playlist_reload_.listed(stage_id, rendition);
+        });
+        replay_api_.set_live_listing([this](const std::string& stage, const std::string& rendition,
+                                            const std::string& file) {
+            const pipelines::LivePlaylist* playlist =
+                broadcast_ ? broadcast_->playlist(stage, rendition) : nullptr;
+            return playlist != nullptr &&
+                   playlist->text().find("\n" + file + "\n") != std::string::npos;
+        });
+        channels_.attach(http_.get(), broadcast_.get());
+        for (const auto& programme : catalog_.programmes()) {
+            for (const auto& stage : programme.stages) {
+                if (stage.broadcast)
+                    broadcast_->apply_control(stage, controls_.get(stage.id));
+            }
+        }
+    }
+    if (options_.retention_days > 0) {
+        apply_retention();
+        retention_source_ = g_timeout_add_seconds(
+            3600,
+            [](gpointer self) -> gboolean {
+                static_cast<Application*>(self)->apply_retention();
+                return G_SOURCE_CONTINUE;
+            },
+            this);
+    }
+    // PASSIVE: copies what no reader still needs, never waits for the writers; the WAL is
+    // reused from its start once all of it has been copied.
+    checkpoint_source_ = g_timeout_add_seconds(
+        1,
+        [](gpointer self) -> gboolean {
+            static_cast<Application*>(self)->checkpointer_.run(
+                [](schedule::Database& db) { db.execute("PRAGMA wal_checkpoint(PASSIVE)"); });
+            return G_SOURCE_CONTINUE;
+        },
+        this);
+    compact_attendance();
+    compaction_source_ = g_timeout_add_seconds(
+        3600,
+        [](gpointer self) -> gboolean {
+            static_cast<Application*>(self)->compact_attendance();
+            return G_SOURCE_CONTINUE;
+        },
+        this);
+    tick();
+    clock_source_ = g_timeout_add(
+        kClockTickMs,
+        [](gpointer self) -> gboolean {
+            static_cast<Application*>(self)->tick();
+            return G_SOURCE_CONTINUE;
+        },
+        this);
+
+    if (on_ready)
+        on_ready(http_->port());
+    if (shutdown_requested_)
+        begin_shutdown();
+    g_main_loop_run(loop_);
+    return 0;
+}
+
+// Old replays go by age; a few thousand deletes an hour at most, quick enough for the loop.
+void Application::apply_retention() {
+    const auto cutoff = std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now() - std::chrono::days{options_.retention_days});
+    const int64_t removed = archive_.remove_older_than(cutoff);
+    if (removed > 0) {
+        g_message("retention: removed %lld archived segments older than %d days",
+                  static_cast<long long>(removed), options_.retention_days);
+    }
+}
+
+void Application::compact_attendance() {
+    const auto older_than =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()) -
+        std::chrono::days{options_.heartbeat_retention_days};
+    const attendance::CountingRules rules = heartbeat_api_.rules();
+    for (const schedule::Programme& programme : catalog_.programmes()) {
+        heartbeat_api_.writer().run([programme, older_than, rules](schedule::Database& db) {
+            try {
+                const int64_t compacted =
+                    attendance::compact_event(db, programme, older_than, rules);
+                if (compacted > 0) {
+                    g_message(
+                        "attendance: compacted %lld heartbeats of %s older than their "
+                        "retention into per-minute figures",
+                        static_cast<long long>(compacted), programme.event.id.c_str());
+                }
+            } catch (const std::exception& e) {
+                g_warning("attendance: compacting the heartbeats of %s failed: %s",
+                          programme.event.id.c_str(), e.what());
+            }
+        });
+    }
+}
+
+void Application::request_shutdown() {
+    shutdown_requested_ = true;
+    // Hop onto the loop thread; begin_shutdown touches application state.
+    g_main_context_invoke(
+        nullptr,
+        [](gpointer self) -> gboolean {
+            auto* app = static_cast<Application*>(self);
+            if (app->loop_ != nullptr)
+                app->begin_shutdown();
+            return G_SOURCE_REMOVE;
+        },
+        this);
+}
+
+void Application::begin_shutdown() {
+    if (shutting_down_)
+        return;
+    shutting_down_ = true;
+    g_message("shutting down: ending the broadcasts cleanly");
+    if (clock_source_ != 0) {
+        g_source_remove(clock_source_);
+        clock_source_ = 0;
+    }
+    const auto close_server = [this] { http_->shutdown([this] { g_main_loop_quit(loop_); }); };
+    if (broadcast_) {
+        broadcast_->stop_all(close_server);
+    } else {
+        close_server();
+    }
+}
+
+void Application::tick() {
+    const Instant now = now_utc();
+    // Posters every few seconds: a replay appears seconds after its session ends.
+    if (++ticks_ % kPosterEveryTicks == 0)
+        replay_api_.make_missing_posters(now);
+    if (ticks_ % kOpsHealthEveryTicks == 0)
+        channels_.publish_ops_health();
+    // A slice of the viewers each tick: with hundreds of thousands, one pass over all of
+    // them held the loop for tens of milliseconds.
+    heartbeat_api_.sweep(kSweepSlices);
+    playlist_reload_.expire(std::chrono::steady_clock::now());
+    if (ticks_ % kStatsEveryTicks == 0)
+        channels_.publish_stats();
+    // Access changed by another process (`stagehub admin revoke`) reaches open websockets
+    // within a second.
+    if (ticks_ % kAccessEveryTicks == 0)
+        channels_.recheck_access();
+    // The published view: the screens and the picture are public.
+    for (const auto& programme : catalog_.published()) {
+        // The tracker spans events; stage ids are globally unique.
+        for (const std::string& stage_id : now_tracker_.update(programme, now)) {
+            publish_now(programme, stage_id, now);
+        }
+    }
+}
+
+// `at` is the instant the tracker judged, so the push and the lower third agree with it.
+void Application::publish_now(const schedule::Programme& programme, const std::string& stage_id,
+                              Instant at) {
+    const auto now_next = schedule::now_and_next(programme, stage_id, at);
+    // Burned in only where the stage wants it: a player-drawn or absent lower third leaves
+    // the picture clean.
+    const schedule::Stage* stage = programme.find_stage(stage_id);
+    const bool burned =
+        stage != nullptr && stage->effective_lower_third() == schedule::LowerThirdMode::burned_in;
+    if (broadcast_) {
+        broadcast_->show(stage_id,
+                         burned ? lower_third_for(programme, now_next) : pipelines::LowerThird{});
+        broadcast_->show_slate(stage_id, slate_for(programme, now_next));
+        broadcast_->play_session(stage_id, now_next.now != nullptr ? now_next.now->id : "");
+    }
+    channels_.publish_now(programme, stage_id, now_next);
+}
+
+HttpResponse Application::handle_http(const HttpRequest& request) {
+    try {
+        if (request.path.starts_with("/api/"))
+            return router_.dispatch(request);
+        if (request.path == "/ws") {
+            return error_response(426, "upgrade_required",
+                                  "/ws is a websocket endpoint; connect with a websocket client");
+        }
+        if (request.path.starts_with("/embed/"))
+            return embed_page(request);
+        if (is_speaker_page(request.path))
+            return page(request, "/speaker.html");
+        // The four faces' addresses (docs/API.md, "Pages"): each page reads what it shows
+        // from its own address.
+        if (request.path.starts_with("/event/") || request.path.starts_with("/watch/"))
+            return page(request, "/index.html");
+        if (request.path == "/replays")
+            return page(request, "/replays.html");
+        if (request.path == "/organise" || request.path.starts_with("/organise/"))
+            return page(request, "/organise.html");
+        if (request.path == "/stats" || request.path.starts_with("/stats/"))
+            return page(request, "/stats.html");
+        if (request.path.starts_with("/live/") || request.path.starts_with("/posters/"))
+            return serve_media(request);
+        return serve_file(request);
+    } catch (const std::exception& e) {
+        g_warning("%s failed: %s", loggable_path(request.path).c_str(), e.what());
+        return error_response(500, "internal", std::string("the server failed: ") + e.what());
+    }
+}
+
+void Application::on_control_changed(const schedule::Stage& stage, const StageControl& control) {
+    if (broadcast_)
+        broadcast_->apply_control(stage, control);
+    json message = control_json(control);
+    message["type"] = "control";
+    message["stage"] = stage.id;
+    channels_.publish_ops(stage.id, message);
+    // The slate's "Next: …" line and the lower third come with the now/next judgement.
+    now_tracker_.invalidate(stage.id);
+    tick();
+}
+
+// /live/ and /posters/: each file only to whom the replay rules allow it, cached as long as
+// that holds (server/api/replay_api.hpp, media_reach). Anything else is 404, as if absent.
+HttpResponse Application::serve_media(const HttpRequest& request) {
+    const bool live = request.path.starts_with("/live/");
+    const std::string_view rest =
+        std::string_view(request.path)
+            .substr(live ? std::size("/live/") - 1 : std::size("/posters/") - 1);
+    const auto relative = safe_relative(rest);
+    auto identified = identify(request, tokens_);
+    if (auto* refused = std::get_if<HttpResponse>(&identified))
+        return std::move(*refused);
+    const Caller& caller = std::get<Caller>(identified);
+    const Instant now = now_utc();
+    const MediaReach reach = !relative ? MediaReach::none
+                             : live ? replay_api_.live_file_reach(relative->string(), caller, now)
+                                    : replay_api_.poster_reach(relative->string(), caller, now);
+    std::optional<CachePolicy> cache;
+    switch (reach) {
+        case MediaReach::none:
+            return error_response(404, "not_found", "no file at " + request.path);
+        case MediaReach::live:
+            if (auto waiting = playlist_reload_.take(request, std::chrono::steady_clock::now()))
+                return std::move(*waiting);
+            break;  // the mount's live policy
+        case MediaReach::replay:
+            cache = CachePolicy::withdrawable;
+            break;
+        case MediaReach::organisers:
+            cache = CachePolicy::private_media;
+            break;
+    }
+    if (auto response = static_files_.serve(request, cache))
+        return std::move(*response);
+    return error_response(404, "not_found", "no file at " + request.path);
+}
+
+HttpResponse Application::serve_file(const HttpRequest& request) {
+    if (auto response = static_files_.serve(request))
+        return std::move(*response);
+    return error_response(404, "not_found", "no file at " + request.path);
+}
+
+// /embed/{stage}: the player page for organisers' own sites (web/embed.html; it reads the
+// stage from its URL). Other sites may frame it (server/security_headers): that is its purpose.
+HttpResponse Application::embed_page(const HttpRequest& request) {
+    const std::string stage_id = request.path.substr(std::string_view("/embed/").size());
+    const auto* owner = catalog_.find_stage_owner(stage_id);
+    if (owner == nullptr || !owner->event.published) {
+        return error_response(
+            404, "not_found",
+            "there is no stage '" + stage_id + "' to embed; the URL is /embed/{stage}");
+    }
+    return page(request, "/embed.html");
+}
+
+// A page of web/ served at an address of its own (the page reads its parameter from it).
+HttpResponse Application::page(const HttpRequest& request, const std::string& file) {
+    HttpRequest page = request;
+    page.path = file;
+    if (auto response = static_files_.serve(page))
+        return std::move(*response);
+    return error_response(404, "not_found", "the page " + file + " is missing from the web folder");
+}
+
+void Application::on_socket_open(SocketId socket, const SocketOpening& opening) {
+    channels_.opened(socket, opening);
+}
+
+void Application::on_socket_message(SocketId socket, std::string_view text) {
+    channels_.received(socket, text);
+}
+
+void Application::on_socket_close(SocketId socket) {
+    channels_.closed(socket);
+}
+
+void Application::on_socket_resync(SocketId socket, const std::vector<std::string>& channels) {
+    channels_.resync(socket, channels);
+}
+
+void Application::on_programme_changed(const schedule::ChangeRecord& change) {
+    refresh_log_secrets();
+    g_message("revision %lld: %s: %s (by %s)", static_cast<long long>(change.revision),
+              change.event_id.c_str(), change.summary.c_str(), change.actor.c_str());
+    // A deleted event took its grants with it: its followers lose what they followed.
+    channels_.recheck_access();
+    channels_.publish_change(change);
+    const schedule::Programme* programme = catalog_.find_event(change.event_id);
+    if (programme != nullptr) {
+        for (const auto& stage : programme->stages) {
+            now_tracker_.invalidate(stage.id);
+            // A new stage goes on air; one whose source was edited restarts on it.
+            if (broadcast_ && stage.broadcast)
+                broadcast_->apply_control(stage, controls_.get(stage.id));
+        }
+    }
+    tick();
+}
+
+}  // namespace stagehub::server

@@ -1,0 +1,151 @@
+// The websocket channels of docs/PROTOCOL.md: what a screen may follow, what it gets when
+// it subscribes (the channel's current state, or on `agenda` what it missed since its last
+// revision), and every push after that, each built once and shared by its followers.
+//
+//   agenda:{event}    public, published events: snapshot, then delta/snapshot/removed
+//   now:{stage}       public: what is on now and next on a stage
+//   panel:{session}   public for published sessions; the session's speakers and the
+//                     event's organisers also before: the running order as it happens
+//   stats:{event}     staff and organisers of the event: live audience figures
+//   ops               organisers: stage health and source switches of their events
+//
+// What is private never reaches a socket that may not see it: a channel a socket may not
+// know of is answered as unknown, exactly like one that does not exist. A socket's token
+// is judged as it is now, not as it was when the socket opened: on every subscription,
+// and whenever access changes (a token revoked, a grant given or withdrawn, an event
+// deleted; see recheck_access), when the channels it may no longer follow are taken from
+// it with an error saying why.
+//
+// Threads: the loop thread only, like the HttpServer it sends through.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "schedule/now_next.hpp"
+#include "schedule/panel_progress.hpp"
+#include "schedule/programme_catalog.hpp"
+#include "schedule/programme_store.hpp"
+#include "server/auth/token_store.hpp"
+#include "server/http/http_server.hpp"
+#include "server/live/channel_hub.hpp"
+
+namespace stagehub::server {
+
+class Broadcast;
+
+class LiveChannels {
+  public:
+    struct Limits {
+        size_t max_subscriptions = 32;  // channels one socket may follow at once
+        unsigned max_errors = 32;       // bad messages before the socket is closed (1008)
+        size_t max_catch_up = 100;      // missed changes sent as deltas; more: a snapshot
+    };
+
+    LiveChannels(schedule::ProgrammeStore& store, schedule::ProgrammeCatalog& catalog,
+                 schedule::PanelProgressStore& panels, TokenStore& tokens, Limits limits);
+
+    // The server to send through and the broadcast health comes from (either may be null:
+    // not started, or shutting down).
+    void attach(HttpServer* http, Broadcast* broadcast);
+
+    void opened(SocketId socket, const SocketOpening& opening);
+    void received(SocketId socket, std::string_view text);
+    void closed(SocketId socket);
+    // The socket fell behind and lost what was queued on these channels.
+    void resync(SocketId socket, const std::vector<std::string>& channels);
+
+    // After an accepted edit: the agenda delta, and the panels of the event it touched.
+    void publish_change(const schedule::ChangeRecord& change);
+    void publish_now(const schedule::Programme& programme, const std::string& stage_id,
+                     const schedule::NowNext& now_next);
+    void publish_panel(const std::string& session_id);
+    void publish_ops(const std::string& stage_id, const nlohmann::json& event);
+    void publish_ops_health();
+    void publish_stats();
+    // Where the stats channel gets the live web viewers of each stage (heartbeats).
+    void count_viewers_with(std::function<std::map<std::string, size_t>()> watching) {
+        watching_ = std::move(watching);
+    }
+
+    // Sockets following a channel.
+    size_t followers(const std::string& channel) const;
+
+    // Re-judges every socket that holds a token, if access changed since the last look
+    // (TokenStore::access_fingerprint: also what another process changed). Cheap when
+    // nothing did: called after every change through the API and every second.
+    void recheck_access();
+
+  private:
+    struct Peer {
+        std::optional<Account> account;  // empty: the public
+        std::string token_hash;          // of the token it authenticated with, if any
+        std::string address;             // the client's, for the failed-token limit
+        unsigned errors = 0;
+    };
+    struct Request {
+        std::string name;
+        std::optional<int64_t> rev;  // agenda: the last revision the client holds
+    };
+
+    void handle(SocketId socket, const nlohmann::json& message);
+    bool authenticate(SocketId socket, const std::string& token);
+    // Loads the socket's account as it is now; takes the channels it may no longer follow
+    // (each answered with an error naming it and why; a revoked token also without one).
+    void reauthorise(SocketId socket);
+    void subscribe(SocketId socket, const Request& request);
+    void unsubscribe(SocketId socket, const std::string& name);
+    // Ok, or why this socket may not follow the channel: "unknown_channel" (also for one
+    // it may not know of), "unauthorized", "forbidden".
+    Status may_follow(const Peer& peer, const Channel& channel) const;
+    // What a new follower gets: the channel's current state.
+    std::vector<SharedMessage> current_state(const Peer& peer, const Channel& channel) const;
+    // An agenda follower at revision `rev`: the changes it missed as live deltas, or
+    // nullopt when it is too far behind (or ahead) and needs a snapshot.
+    std::optional<std::vector<SharedMessage>> catch_up(const std::string& event_id, int64_t rev);
+
+    SharedMessage agenda_message(const schedule::ChangeRecord& change) const;
+    SharedMessage snapshot_message(const schedule::Programme& programme) const;
+    SharedMessage now_message(const schedule::Programme& programme, const std::string& stage_id,
+                              const schedule::NowNext& now_next) const;
+    std::optional<SharedMessage> panel_message(const std::string& session_id) const;
+    SharedMessage stats_message(const schedule::Programme& programme) const;
+    std::function<std::map<std::string, size_t>()> watching_;
+    std::vector<SharedMessage> health_messages(const Account& account) const;
+
+    void send(SocketId socket, SharedMessage message);
+    void send_to_followers(const std::string& channel, const SharedMessage& message);
+    void send_error(SocketId socket, const std::string& code, const std::string& message,
+                    const std::string& subject = {});
+    // An error the server tells of its own accord: not counted against the client.
+    void send_notice(SocketId socket, const std::string& code, const std::string& message,
+                     const std::string& subject = {});
+    const schedule::Programme* find_session_owner(std::string_view session_id) const;
+
+    schedule::ProgrammeStore& store_;
+    schedule::ProgrammeCatalog& catalog_;
+    schedule::PanelProgressStore& panels_;
+    TokenStore& tokens_;
+    Limits limits_;
+    HttpServer* http_ = nullptr;
+    Broadcast* broadcast_ = nullptr;
+    // The last snapshot of each event, shared by the screens that subscribe within a second
+    // of it at the same revision: a crowd joining at nine o'clock costs one serialisation.
+    struct CachedSnapshot {
+        int64_t revision = -1;
+        int64_t made_us = 0;
+        SharedMessage message;
+    };
+    mutable std::unordered_map<std::string, CachedSnapshot> snapshots_;
+    ChannelHub hub_;
+    std::unordered_map<SocketId, Peer> peers_;
+    std::optional<size_t> access_fingerprint_;  // as of the last recheck_access()
+};
+
+}  // namespace stagehub::server

@@ -1,0 +1,151 @@
+#include "server/app/options.hpp"
+
+#include <gtest/gtest.h>
+
+namespace stagehub::server {
+namespace {
+
+TEST(Options, DefaultsServeOnLoopback8080) {
+    const auto o = parse_options({});
+    ASSERT_TRUE(o.ok());
+    EXPECT_EQ(o->command, Command::serve);
+    EXPECT_EQ(o->host, "127.0.0.1");
+    EXPECT_EQ(o->port, 8080);
+    EXPECT_EQ(o->data_dir, "var");
+    EXPECT_TRUE(o->broadcast);
+}
+
+TEST(Options, ServeWithDemo) {
+    const auto o = parse_options({"serve", "--data", "/tmp/x", "--port", "0", "--demo", "p.json",
+                                  "--demo-speed", "10", "--video", "640x360", "--no-broadcast"});
+    ASSERT_TRUE(o.ok()) << o.error().message;
+    EXPECT_EQ(o->port, 0);
+    EXPECT_EQ(o->programme_file, "p.json");
+    EXPECT_DOUBLE_EQ(o->demo_speed, 10.0);
+    EXPECT_EQ(o->video_width, 640);
+    EXPECT_EQ(o->video_height, 360);
+    EXPECT_FALSE(o->broadcast);
+}
+
+// Per address a minute; 0 turns a limit off.
+TEST(Options, LimitsPerAddress) {
+    const auto defaults = parse_options({"serve"});
+    ASSERT_TRUE(defaults.ok());
+    EXPECT_EQ(defaults->registrations_per_minute, 60);
+    EXPECT_EQ(defaults->code_lookups_per_minute, 60);
+    EXPECT_EQ(defaults->new_viewers_per_minute, 200);
+    EXPECT_EQ(defaults->failed_tokens_per_minute, 30);
+    const auto o =
+        parse_options({"serve", "--limit-registrations", "0", "--limit-code-lookups", "10",
+                       "--limit-new-viewers", "5000", "--limit-failed-tokens", "3"});
+    ASSERT_TRUE(o.ok()) << o.error().message;
+    EXPECT_EQ(o->registrations_per_minute, 0);
+    EXPECT_EQ(o->code_lookups_per_minute, 10);
+    EXPECT_EQ(o->new_viewers_per_minute, 5000);
+    EXPECT_EQ(o->failed_tokens_per_minute, 3);
+}
+
+TEST(Options, Import) {
+    const auto o = parse_options({"import", "week.json", "--data", "d"});
+    ASSERT_TRUE(o.ok());
+    EXPECT_EQ(o->command, Command::import);
+    EXPECT_EQ(o->programme_file, "week.json");
+}
+
+TEST(Options, ImportIntoAnEventSkippingBadRows) {
+    const auto o = parse_options({"import", "sessions.csv", "--event", "vecka", "--skip-bad-rows"});
+    ASSERT_TRUE(o.ok()) << o.error().message;
+    EXPECT_EQ(o->event_id, "vecka");
+    EXPECT_TRUE(o->skip_bad_rows);
+}
+
+TEST(Options, AdminActions) {
+    const auto organiser = parse_options(
+        {"admin", "create-organiser", "--name", "Anna", "--event", "a", "--event", "b"});
+    ASSERT_TRUE(organiser.ok()) << organiser.error().message;
+    EXPECT_EQ(organiser->command, Command::admin);
+    EXPECT_EQ(organiser->admin_action, AdminAction::create_organiser);
+    EXPECT_EQ(organiser->events, (std::vector<std::string>{"a", "b"}));
+    const auto link = parse_options({"admin", "speaker-link", "--event", "a", "--person", "p"});
+    ASSERT_TRUE(link.ok()) << link.error().message;
+    EXPECT_EQ(link->admin_action, AdminAction::speaker_link);
+    EXPECT_EQ(link->person_id, "p");
+    EXPECT_EQ(parse_options({"serve", "--retention-days", "30"})->retention_days, 30);
+    EXPECT_EQ(parse_options({"serve", "--ws-timeout", "15"})->websocket_timeout_s, 15);
+    const auto origins = parse_options(
+        {"serve", "--allow-origin", "https://kommun.se", "--allow-origin", "https://region.no"});
+    ASSERT_TRUE(origins.ok()) << origins.error().message;
+    EXPECT_EQ(origins->allowed_origins,
+              (std::vector<std::string>{"https://kommun.se", "https://region.no"}));
+    EXPECT_EQ(parse_options({"serve", "--ws-per-address", "0"})->websockets_per_address, 0);
+    const auto embed = parse_options({"serve", "--embed-origin", "https://kommun.se",
+                                      "--embed-origin", "http://intranet.region.no:8080"});
+    ASSERT_TRUE(embed.ok()) << embed.error().message;
+    EXPECT_EQ(embed->embed_origins,
+              (std::vector<std::string>{"https://kommun.se", "http://intranet.region.no:8080"}));
+    const auto ladder = parse_options({"serve", "--ladder", "540p:960x540:1800"});
+    ASSERT_TRUE(ladder.ok()) << ladder.error().message;
+    ASSERT_EQ(ladder->ladder.encoded.size(), 1u);
+    EXPECT_EQ(ladder->ladder.encoded[0].name, "540p");
+    EXPECT_EQ(ladder->ladder.encoded[0].height, 540);
+    EXPECT_EQ(ladder->ladder.encoded[0].video_kbps, 1800);
+    EXPECT_TRUE(parse_options({"serve", "--ladder", "none"})->ladder.encoded.empty());
+    const auto limits = parse_options(
+        {"serve", "--ws-subscriptions", "8", "--ws-queue", "64", "--ws-stuck-timeout", "5"});
+    ASSERT_TRUE(limits.ok()) << limits.error().message;
+    EXPECT_EQ(limits->websocket_subscriptions, 8);
+    EXPECT_EQ(limits->websocket_queue_messages, 64);
+    EXPECT_EQ(limits->websocket_stuck_timeout_s, 5);
+    const auto tls =
+        parse_options({"serve", "--tls-cert", STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json",
+                       "--tls-key", STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json"});
+    ASSERT_TRUE(tls.ok()) << tls.error().message;
+    EXPECT_FALSE(tls->tls_cert.empty());
+}
+
+TEST(Options, BadArgumentsNameTheArgument) {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"--port", "80000"}, "--port"},
+        {{"--port"}, "--port needs a value"},
+        {{"--demo-speed", "0"}, "--demo-speed"},
+        {{"--demo-speed", "5"}, "--demo FILE"},
+        {{"--video", "1280"}, "--video"},
+        {{"--video", "641x360"}, "--video"},
+        {{"--frobnicate"}, "--frobnicate"},
+        {{"launch"}, "launch"},
+        {{"import"}, "import needs a programme file"},
+        {{"serve", "--skip-bad-rows"}, "--skip-bad-rows goes with import"},
+        {{"admin"}, "admin needs an action"},
+        {{"admin", "create-organiser"}, "--name"},
+        {{"admin", "speaker-link", "--event", "e"}, "--person"},
+        {{"admin", "revoke"}, "--account"},
+        {{"admin", "revoke", "--account", "x"}, "--account"},
+        {{"serve", "--retention-days", "-1"}, "--retention-days"},
+        {{"serve", "--ws-timeout", "1"}, "--ws-timeout"},
+        {{"serve", "--allow-origin", "kommun.se"}, "--allow-origin"},
+        {{"serve", "--embed-origin", "kommun.se"}, "--embed-origin"},
+        {{"serve", "--embed-origin", "https://kommun.se; script-src *"}, "--embed-origin"},
+        {{"serve", "--embed-origin", "https://kommun.se/path"}, "--embed-origin"},
+        {{"serve", "--embed-origin", "*"}, "--embed-origin"},
+        {{"serve", "--ws-per-address", "-1"}, "--ws-per-address"},
+        {{"serve", "--limit-registrations", "-1"}, "--limit-registrations"},
+        {{"serve", "--limit-new-viewers", "many"}, "--limit-new-viewers"},
+        {{"serve", "--ladder", "720p:1280x720"}, "720p:1280x720"},
+        {{"serve", "--ladder", "source:1280x720:2500"}, "'source'"},
+        {{"serve", "--ladder", "odd:1281x720:2500"}, "even sizes"},
+        {{"serve", "--ws-subscriptions", "0"}, "--ws-subscriptions"},
+        {{"serve", "--ws-queue", "lots"}, "--ws-queue"},
+        {{"serve", "--ws-stuck-timeout", "601"}, "--ws-stuck-timeout"},
+        {{"serve", "--tls-cert", "/nonexistent/cert.pem"}, "no file at /nonexistent/cert.pem"},
+        {{"serve", "--tls-cert", STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json"},
+         "--tls-key"},
+    };
+    for (const auto& [args, mention] : cases) {
+        const auto o = parse_options(args);
+        ASSERT_FALSE(o.ok()) << mention;
+        EXPECT_NE(o.error().message.find(mention), std::string::npos) << o.error().message;
+    }
+}
+
+}  // namespace
+}  // namespace stagehub::server

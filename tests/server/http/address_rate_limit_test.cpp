@@ -1,0 +1,39 @@
+// AddressRateLimit: a bucket per address, refilled with time, idle addresses forgotten.
+#include "server/http/address_rate_limit.hpp"
+
+#include <gtest/gtest.h>
+
+namespace stagehub::server {
+namespace {
+
+using namespace std::chrono_literals;
+using TimePoint = AddressRateLimit::TimePoint;
+
+const TimePoint kStart{std::chrono::milliseconds{1'800'000'000'000}};
+
+TEST(AddressRateLimit, EachAddressHasItsOwnBurstThenItsRate) {
+    AddressRateLimit limit(1.0, 3);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_FALSE(limit.refuse("192.0.2.1", kStart)) << i;
+    const auto wait = limit.refuse("192.0.2.1", kStart);
+    ASSERT_TRUE(wait);
+    EXPECT_GT(*wait, 990ms);
+    EXPECT_LE(*wait, 1001ms);
+    EXPECT_FALSE(limit.refuse("192.0.2.2", kStart)) << "another address is not affected";
+    EXPECT_TRUE(limit.refuse("192.0.2.1", kStart + 999ms));
+    EXPECT_FALSE(limit.refuse("192.0.2.1", kStart + 1000ms)) << "one a second after the burst";
+}
+
+TEST(AddressRateLimit, IdleAddressesAreForgotten) {
+    AddressRateLimit limit(1.0, 3);
+    for (int i = 0; i < 1100; ++i)
+        EXPECT_FALSE(limit.refuse("10.0.0." + std::to_string(i), kStart));
+    EXPECT_EQ(limit.addresses(), 1100u);
+    // Long enough for every bucket to be full again: the next sweep forgets them all.
+    for (int i = 0; i < 2300; ++i)
+        EXPECT_FALSE(limit.refuse("10.1.0." + std::to_string(i), kStart + 10s));
+    EXPECT_EQ(limit.addresses(), 2300u) << "the 1100 idle ones were swept, the busy kept";
+}
+
+}  // namespace
+}  // namespace stagehub::server
