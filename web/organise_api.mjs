@@ -28,7 +28,7 @@ export function createApi({ token, onUnauthorized = () => {} }) {
       throw new ApiError(0, 'network', String(error?.message ?? error));
     }
     const text = await response.text();
-    let data = null;
+    let data;
     try {
       data = text ? JSON.parse(text) : null;
     } catch {

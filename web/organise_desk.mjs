@@ -128,7 +128,6 @@ export function createDeskView(root, ctx) {
       show('error', strings.t('scan_failed'));
       return;
     }
-    // eslint-disable-next-line no-undef
     const detector = new BarcodeDetector({ formats: ['qr_code'] });
     video.srcObject = stream;
     video.hidden = false;
@@ -159,7 +158,6 @@ export function createDeskView(root, ctx) {
 
   scan.addEventListener('click', () => (camera ? stopCamera() : startCamera()));
   if ('BarcodeDetector' in window && navigator.mediaDevices?.getUserMedia) {
-    // eslint-disable-next-line no-undef
     BarcodeDetector.getSupportedFormats?.().then((formats) => { scan.hidden = !formats.includes('qr_code'); }).catch(() => {});
   }
 

@@ -15,7 +15,6 @@ export class SortableTable {
   #rowKey;
   #collator;
   #emptyText;
-  #sortLabel;
   #rows = [];
   #sortKey = null;
   #direction = 'none';
@@ -28,7 +27,6 @@ export class SortableTable {
     this.#rowKey = rowKey;
     this.#collator = collator;
     this.#emptyText = emptyText;
-    this.#sortLabel = sortLabel;
     const table = document.createElement('table');
     table.className = 'stats-table';
     table.id = id;
