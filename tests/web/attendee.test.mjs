@@ -23,10 +23,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually, sleep } from './support/wait.mjs';
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually, sleep } from './support/wait.mjs';
 import { assertAccessible, DESKTOP, PHONE, saveScreenshot } from './support/page_checks.mjs';
-
-const { chromium } = await import('playwright-core');
 
 const EVENT = 'temadag-test';
 const at = (hhmm, date = '2019-10-08') => `${date}T${hhmm}:00+02:00`;
@@ -87,38 +86,21 @@ before(async () => {
   await writeFile(file, JSON.stringify(PROGRAMME, null, 2));
   await server.start({ demoSpeed: 60, programme: file });
   organiserToken = await server.adminToken(['create-organiser', '--name', 'Arrangören', '--event', EVENT]);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await launchBrowser({ args: ['--autoplay-policy=no-user-gesture-required'] });
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    try {
-      await server.stopCleanly();
-    } finally {
-      if (tmp) await rm(tmp, { recursive: true, force: true });
-    }
-  }
-});
+after(() => closeAll(browser, server, async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+}));
 
 // --- helpers -----------------------------------------------------------------------
 
 // A fresh browser context (one device) on `address`, Swedish unless told. Records
 // requests to other hosts and uncaught errors.
 async function open(address, { viewport = DESKTOP, locale = 'sv-SE' } = {}) {
-  const context = await browser.newContext({ viewport, locale });
-  const page = await context.newPage();
-  const origin = new URL(server.url).origin;
-  const foreign = [];
-  const errors = [];
-  page.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(`${origin}/`) && !/^(blob|data):/.test(url)) foreign.push(url);
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
+  const {
+    context, page, foreignRequests: foreign, pageErrors: errors,
+  } = await newPage(browser, server.url, { viewport, locale });
   await page.goto(new URL(address, server.url).href);
   return { context, page, foreign, errors };
 }

@@ -14,9 +14,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 import { SOURCE_DIR, StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually } from './support/wait.mjs';
-
-const { chromium } = await import('playwright-core');
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually } from './support/wait.mjs';
 
 const server = new StagehubServer();
 let browser = null;
@@ -32,20 +31,10 @@ before(async () => {
     demoSpeed: 1,
     extraArgs: ['--no-broadcast', '--tls-cert', path.join(certDir, 'cert.pem'), '--tls-key', path.join(certDir, 'key.pem')],
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    try {
-      await server.stopCleanly();
-    } finally {
-      await rm(certDir, { recursive: true, force: true });
-    }
-  }
-});
+after(() => closeAll(browser, server, () => rm(certDir, { recursive: true, force: true })));
 
 // One request on an h2 session: {status, headers, body}.
 function h2Request(session, headers) {
@@ -93,10 +82,7 @@ test('files and the API over HTTP/2: whole, HEAD, not modified, ranges', { timeo
 });
 
 test('the watch page loads over h2 and its websocket follows the agenda', { timeout: 60_000 }, async () => {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'sv-SE' });
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const { context, page, pageErrors } = await newPage(browser, server.url, { ignoreHTTPSErrors: true, locale: 'sv-SE' });
   try {
     await page.goto(server.url);
     await eventually('the page on h2, connected, with the agenda', async () => {

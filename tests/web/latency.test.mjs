@@ -26,7 +26,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually, sleep } from './support/wait.mjs';
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually, sleep } from './support/wait.mjs';
 
 const STAGE = 'stora-salen';
 // STAGEHUB_LATENCY_SEGMENT_SECONDS=1 measures another segment length (docs/BENCHMARKS.md).
@@ -38,23 +39,15 @@ const SETTLE_MS = 20_000;
 const SETTLED_WITHIN_S = 0.25;  // hls.latency this close to hls.targetLatency: settled
 const HLS_MODULE = '/vendor/hls.js/dist/hls.mjs';
 
-const { chromium } = await import('playwright-core');
-
 const server = new StagehubServer();
 let browser = null;
 
 before(async () => {
   await server.start({ demoSpeed: 1, extraArgs: ['--segment-seconds', String(SEGMENT_SECONDS)] });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server.stopCleanly();
-  }
-});
+after(() => closeAll(browser, server));
 
 function quantile(sorted, q) {
   const at = (sorted.length - 1) * q;
@@ -65,10 +58,7 @@ function quantile(sorted, q) {
 
 // Opens the watch page, waits for dated frames on screen, samples for SAMPLE_FOR_MS.
 async function measure() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'sv-SE' });
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const { context, page, pageErrors } = await newPage(browser, server.url, { viewport: { width: 1280, height: 800 }, locale: 'sv-SE' });
   const blockingReloads = [];
   page.on('request', (request) => {
     if (request.url().includes('_HLS_msn=')) blockingReloads.push(request.url());

@@ -13,13 +13,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually } from './support/wait.mjs';
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually } from './support/wait.mjs';
 import { assertAccessible, DESKTOP, PHONE, saveScreenshot } from './support/page_checks.mjs';
 
 const EVENT = 'tillsammans-for-fornyelse';
 const TZ = 'Europe/Stockholm';
-
-const { chromium } = await import('playwright-core');
 
 const server = new StagehubServer();
 let browser = null;
@@ -32,16 +31,10 @@ before(async () => {
   await server.start({ demoSpeed: 1, extraArgs: ['--video', '320x180', '--ladder', 'none'] });
   organiser = await server.adminToken(['create-organiser', '--name', 'Anna Berg', '--event', EVENT]);
   speaker = (await server.adminToken(['speaker-link', '--event', EVENT, '--person', 'sara-lindgren'])).split('#t=').pop();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server.stopCleanly();
-  }
-});
+after(() => closeAll(browser, server));
 
 // --- helpers -----------------------------------------------------------------------
 
@@ -62,20 +55,9 @@ async function sessionNow(id) {
 
 // A page on a fresh context that records requests leaving the server and page errors.
 async function openPage(path, { viewport = DESKTOP, locale = 'sv-SE' } = {}) {
-  const context = await browser.newContext({ viewport, locale, isMobile: viewport === PHONE });
-  const page = await context.newPage();
-  const origin = new URL(server.url).origin;
-  const foreign = [];
-  const errors = [];
-  const sockets = [];  // every websocket the page opened
-  page.on('request', (request) => {
-    if (!request.url().startsWith(`${origin}/`) && !/^(blob|data):/.test(request.url())) foreign.push(request.url());
-  });
-  page.on('websocket', (socket) => {
-    sockets.push(socket.url());
-    if (!socket.url().startsWith(`ws://${new URL(server.url).host}/`)) foreign.push(socket.url());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
+  const {
+    context, page, foreignRequests: foreign, pageErrors: errors, sockets,
+  } = await newPage(browser, server.url, { viewport, locale, isMobile: viewport === PHONE });
   await page.goto(new URL(path, server.url).href);
   const done = () => {
     assert.deepEqual(foreign, [], 'no request to another host');

@@ -15,13 +15,12 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually, sleep } from './support/wait.mjs';
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually, sleep } from './support/wait.mjs';
 
 const PASSPHRASE = 'replay-fault-secret';
 const TALK_SECONDS = 36;
 const SEGMENT_SECONDS = 1;
-
-const { chromium } = await import('playwright-core');
 
 
 // A UDP port nobody uses now, for the stage's SRT listener.
@@ -89,20 +88,14 @@ before(async () => {
   await writeFile(file, JSON.stringify(programme));
   await server.start({ programme: file, demoSpeed: 1,
     extraArgs: ['--video', '640x360', '--segment-seconds', String(SEGMENT_SECONDS), '--ladder', '180p:320x180:300'] });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   for (const child of senders) child.kill('SIGKILL');
-  try {
-    await browser?.close();
-  } finally {
-    try {
-      await server.stopCleanly();
-    } finally {
-      if (dir) await rm(dir, { recursive: true, force: true });
-    }
-  }
+  await closeAll(browser, server, async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
 });
 
 test('a talk whose encoder crashed mid-way is one replay that plays through the gap', { timeout: 150_000 }, async () => {
@@ -113,7 +106,7 @@ test('a talk whose encoder crashed mid-way is one replay that plays through the 
     assert.equal(response.status, 200);
     return response.json();
   };
-  let sender = await connectSender(srtPort);
+  const sender = await connectSender(srtPort);
   await eventually('the input on air', async () => {
     const h = await health();
     assert.equal(h.on_air, 'input', JSON.stringify(h));
@@ -134,7 +127,7 @@ test('a talk whose encoder crashed mid-way is one replay that plays through the 
     const h = await health();
     assert.equal(h.source.state, 'waiting', JSON.stringify(h));
   }, { timeoutMs: 20_000 });
-  sender = await connectSender(srtPort);
+  await connectSender(srtPort);  // kept in `senders` until after()
   await eventually('the input back on air', async () => {
     const h = await health();
     assert.equal(h.on_air, 'input', JSON.stringify(h));
@@ -154,10 +147,7 @@ test('a talk whose encoder crashed mid-way is one replay that plays through the 
   const faultOffset = (killedAt - Date.parse(replay.covers_from)) / 1000;
   assert.ok(faultOffset > 2 && faultOffset < replay.duration_seconds - 4, `fault at ${faultOffset} s`);
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'sv-SE' });
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const { context, page, pageErrors } = await newPage(browser, server.url, { viewport: { width: 1280, height: 800 }, locale: 'sv-SE' });
   try {
     await page.goto(new URL('/replays.html?session=talk', server.url).href);
     await page.evaluate(() => { document.getElementById('video').muted = true; });

@@ -13,13 +13,12 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 
 import { StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually } from './support/wait.mjs';
+import { closeAll, launchBrowser, recordPage } from './support/browser.mjs';
+import { eventually } from './support/wait.mjs';
 import { DESKTOP } from './support/page_checks.mjs';
 
 const EVENT = 'tillsammans-for-fornyelse';
 const STAGE = 'stora-salen';
-
-const { chromium } = await import('playwright-core');
 
 const server = new StagehubServer();
 let browser = null;
@@ -35,16 +34,10 @@ before(async () => {
   const link = await server.adminToken(['speaker-link', '--event', EVENT, '--person', 'sara-lindgren']);
   assert.match(link, /^personal link: \/speaker#t=shb_[A-Za-z0-9_-]+$/, 'the link carries the token in its fragment');
   speaker = link.split('#t=').pop();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server.stopCleanly();
-  }
-});
+after(() => closeAll(browser, server));
 
 // A fresh context whose every frame records the CSP violations it sees (the event a policy
 // violation fires), and a page whose console messages about the policy are kept too (a
@@ -58,12 +51,11 @@ async function openContext() {
     });
   });
   const page = await context.newPage();
+  const { pageErrors } = recordPage(page, server.url);
   const policyMessages = [];
-  const pageErrors = [];
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) policyMessages.push(message.text());
   });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
   return { context, page, policyMessages, pageErrors };
 }
 

@@ -13,14 +13,13 @@ import { fileURLToPath } from 'node:url';
 
 import { StagehubServer } from './support/server.mjs';
 import { DESKTOP, assertAccessible, saveScreenshot } from './support/page_checks.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually } from './support/wait.mjs';
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually } from './support/wait.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.join(HERE, 'artifacts');
 const EVENT = 'tillsammans-for-fornyelse';
 const PANEL = 'panel-systematik';
-
-const { chromium } = await import('playwright-core');
 
 const server = new StagehubServer();
 let browser = null;
@@ -33,16 +32,10 @@ before(async () => {
   // Its last line is the personal link, /speaker#t={token}.
   const link = await server.adminToken(['speaker-link', '--event', EVENT, '--person', 'sara-lindgren']);
   speaker = link.split('#t=').pop();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server.stopCleanly();
-  }
-});
+after(() => closeAll(browser, server));
 
 async function advancePanel() {
   const response = await fetch(new URL(`/api/v1/events/${EVENT}/sessions/${PANEL}/panel/next`, server.url), {
@@ -74,10 +67,7 @@ function readPanel(page) {
 
 test('the speaker page follows the panel as the moderator advances it, without a reload',
   { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'sv-SE', isMobile: true });
-    const page = await context.newPage();
-    const pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const { context, page, pageErrors } = await newPage(browser, server.url, { viewport: { width: 360, height: 740 }, locale: 'sv-SE', isMobile: true });
     try {
       await page.goto(new URL(`/speaker#t=${speaker}`, server.url).href);
       await eventually('the running order of the panel', async () => {

@@ -15,15 +15,14 @@ import { readFile } from 'node:fs/promises';
 
 import { DESKTOP, PHONE, assertAccessible, saveScreenshot } from './support/page_checks.mjs';
 import { StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually } from './support/wait.mjs';
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually } from './support/wait.mjs';
 
 const EVENT = 'tillsammans-for-fornyelse';
 const STAGE = 'stora-salen';
 const VIEWERS = ['statstest-viewer-1', 'statstest-viewer-2', 'statstest-viewer-3'];
 const N = VIEWERS.length;
 const BEAT_EVERY_MS = 10_000; // within the server's 15 s, so nobody leaves while we look
-
-const { chromium } = await import('playwright-core');
 
 const server = new StagehubServer();
 let browser = null;
@@ -53,16 +52,12 @@ before(async () => {
       console.error(`a heartbeat failed: ${error.message}`);
     });
   }, BEAT_EVERY_MS);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   clearInterval(beatTimer);
-  try {
-    await browser?.close();
-  } finally {
-    await server.stopCleanly();
-  }
+  await closeAll(browser, server);
 });
 
 // What the page drew: the live figure, and the chart's own data (the uPlot instance the
@@ -102,12 +97,9 @@ function readSessions(page) {
 
 test('staff see N viewers live and per session, sort the sessions and download them as CSV',
   { timeout: 150_000 }, async () => {
-    const context = await browser.newContext({ viewport: DESKTOP, locale: 'sv-SE', acceptDownloads: true });
-    const page = await context.newPage();
-    const pageErrors = [];
-    const sockets = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('websocket', (socket) => sockets.push(socket.url()));
+    const { context, page, pageErrors, sockets } = await newPage(browser, server.url, {
+      viewport: DESKTOP, locale: 'sv-SE', acceptDownloads: true,
+    });
     try {
       await page.goto(new URL('/stats', server.url).href);
 

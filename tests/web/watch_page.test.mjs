@@ -13,17 +13,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { DEMO_PROGRAMME, StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually, sleep } from './support/wait.mjs';
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually } from './support/wait.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.join(HERE, 'artifacts');
-
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch (error) {
-  throw new Error(`playwright-core is not installed: run npm ci --no-audit --no-fund in ${HERE} (${error.message})`);
-}
 
 const server = new StagehubServer();
 let browser = null;
@@ -32,16 +26,10 @@ let demo = null;
 before(async () => {
   demo = JSON.parse(await readFile(DEMO_PROGRAMME, 'utf8'));
   await server.start({ demoSpeed: 60 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server.stopCleanly();
-  }
-});
+after(() => closeAll(browser, server));
 
 // --- helpers -----------------------------------------------------------------------
 
@@ -56,19 +44,9 @@ async function programme() {
 // A page on a fresh context, Swedish like the event's audience. Records every request
 // that leaves the server's origin and every uncaught page error.
 async function openWatchPage({ width = 1280, height = 800 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'sv-SE' });
-  const page = await context.newPage();
-  const origin = new URL(server.url).origin;
-  const foreignRequests = [];
-  const pageErrors = [];
-  page.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(`${origin}/`) && !/^(blob|data):/.test(url)) foreignRequests.push(url);
+  const { context, page, foreignRequests, pageErrors } = await newPage(browser, server.url, {
+    viewport: { width, height }, locale: 'sv-SE',
   });
-  page.on('websocket', (socket) => {
-    if (!socket.url().startsWith(`ws://${new URL(server.url).host}/`)) foreignRequests.push(socket.url());
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(server.url);
   return { context, page, foreignRequests, pageErrors };
 }
@@ -313,10 +291,7 @@ test('a session that has ended plays as a replay on the replays page', { timeout
   assert.ok(replay.duration_seconds >= 12 && replay.duration_seconds <= 19,
     `a 15-second session gives ${replay.duration_seconds} s of replay`);
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'sv-SE' });
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const { context, page, pageErrors } = await newPage(browser, server.url, { viewport: { width: 1280, height: 800 }, locale: 'sv-SE' });
   // Before the page opens: its first beat goes as playback starts.
   const heartbeatsBefore = (await (await fetch(new URL('/api/v1/health', server.url))).json())
     .heartbeats.written;
@@ -362,10 +337,7 @@ test('the embeddable player plays the stage and shows what is on now', { timeout
   assert.equal(missing.status, 404);
   assert.equal((await missing.json()).error.code, 'not_found');
 
-  const context = await browser.newContext({ viewport: { width: 640, height: 360 } });
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const { context, page, pageErrors } = await newPage(browser, server.url, { viewport: { width: 640, height: 360 } });
   try {
     const response = await page.goto(new URL('/embed/stora-salen', server.url).href);
     assert.equal(response.status(), 200);

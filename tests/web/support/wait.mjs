@@ -1,8 +1,4 @@
-// Waiting in browser tests, and the browser they use: Debian's chromium, headless.
-
-export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
+// Waiting in browser tests.
 
 export const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
