@@ -22,7 +22,10 @@ export function createPlayerControls({ player, video, strings, isOffAir }) {
   function renderPlayerState(playerState) {
     $('player').dataset.state = playerState;
     const message = {
-      waiting: 'waiting', recovering: 'recovering', offline: 'offline', unsupported: 'unsupported',
+      waiting: 'waiting',
+      recovering: 'recovering',
+      offline: 'offline',
+      unsupported: 'unsupported',
     }[playerState];
     const shown = Boolean(message) && !isOffAir();
     $('player-message').hidden = !shown;
@@ -61,8 +64,10 @@ export function createPlayerControls({ player, video, strings, isOffAir }) {
   function renderLevels(levels) {
     const select = $('quality');
     const wanted = player.wantedLevel;
-    select.replaceChildren(el('option', { value: '-1' }, strings.t('quality_auto')),
-      ...levels.map((level) => el('option', { value: String(level.index) }, levelName(level))));
+    select.replaceChildren(
+      el('option', { value: '-1' }, strings.t('quality_auto')),
+      ...levels.map((level) => el('option', { value: String(level.index) }, levelName(level))),
+    );
     select.value = String(levels.some((level) => level.index === wanted) ? wanted : -1);
     select.disabled = levels.length < 2;
   }
@@ -72,9 +77,10 @@ export function createPlayerControls({ player, video, strings, isOffAir }) {
     const auto = $('quality').querySelector('option[value="-1"]');
     const level = player.levels.find((l) => l.index === index);
     if (auto) {
-      auto.textContent = player.wantedLevel < 0 && level
-        ? strings.t('quality_auto_now', { level: levelName(level) })
-        : strings.t('quality_auto');
+      auto.textContent =
+        player.wantedLevel < 0 && level
+          ? strings.t('quality_auto_now', { level: levelName(level) })
+          : strings.t('quality_auto');
     }
   }
 
@@ -105,7 +111,10 @@ export function createPlayerControls({ player, video, strings, isOffAir }) {
 
   function toggleFullscreen() {
     if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
-    else $('player-shell').requestFullscreen?.().catch(() => {});
+    else
+      $('player-shell')
+        .requestFullscreen?.()
+        .catch(() => {});
   }
 
   $('unmute').addEventListener('click', () => {
@@ -138,7 +147,9 @@ export function createPlayerControls({ player, video, strings, isOffAir }) {
     $('fullscreen').title = `${strings.t(full ? 'exit_fullscreen' : 'fullscreen')} (F)`;
   });
   video.addEventListener('volumechange', renderVolume);
-  video.addEventListener('play', () => { renderPlayPause(); });
+  video.addEventListener('play', () => {
+    renderPlayPause();
+  });
   video.addEventListener('pause', () => {
     renderPlayPause();
     if (!isOffAir()) announce(strings.t('pause'));

@@ -20,8 +20,16 @@ import { LivePlayer } from './live_player.mjs';
 import { ViewerHeartbeat } from './viewer_heartbeat.mjs';
 import { createPlayerControls } from './player_controls.mjs';
 import {
-  agendaItems, dayFormatter, el, hasSecondPrecision, formatCountdown, markAgenda, renderAgenda, sessionsOfStage,
-  timeFormatter, timeRange,
+  agendaItems,
+  dayFormatter,
+  el,
+  hasSecondPrecision,
+  formatCountdown,
+  markAgenda,
+  renderAgenda,
+  sessionsOfStage,
+  timeFormatter,
+  timeRange,
 } from './agenda.mjs';
 import { localDate } from './organise_time.mjs';
 import { pickLanguage, stringsFor, visitorLocale } from './strings.mjs';
@@ -47,13 +55,13 @@ function addressTarget(loc = window.location) {
 }
 
 const state = {
-  events: new Map(),      // event id -> {event, rev, serverMs}
-  nowByStage: new Map(),  // stage id -> {now, next, serverMs}
+  events: new Map(), // event id -> {event, rev, serverMs}
+  nowByStage: new Map(), // stage id -> {now, next, serverMs}
   ...addressTarget(),
-  clockOffsetMs: 0,       // server clock minus this browser's clock
+  clockOffsetMs: 0, // server clock minus this browser's clock
   everConnected: false,
   offAir: null,
-  stopped: false,         // the stage should be on, but its broadcast was stopped
+  stopped: false, // the stage should be on, but its broadcast was stopped
 };
 
 const serverNow = () => Date.now() + state.clockOffsetMs;
@@ -90,8 +98,8 @@ function formatters(event) {
   return { timeZone, formatTime: timeFormatter(locale, timeZone, withSeconds) };
 }
 
-const sessionIcs = (session) => `/api/v1/events/${encodeURIComponent(session.event)}/sessions/${
-  encodeURIComponent(session.id)}/session.ics`;
+const sessionIcs = (session) =>
+  `/api/v1/events/${encodeURIComponent(session.event)}/sessions/${encodeURIComponent(session.id)}/session.ics`;
 
 // --- static text -----------------------------------------------------------------
 
@@ -144,9 +152,8 @@ function renderEvent() {
 
   const stage = currentStage();
   document.title = stages.length > 1 && stage ? `${stage.name} – ${event.title}` : event.title;
-  $('agenda-heading').textContent = stages.length > 1 && stage
-    ? strings.t('agenda_stage', { stage: stage.name })
-    : strings.t('agenda');
+  $('agenda-heading').textContent =
+    stages.length > 1 && stage ? strings.t('agenda_stage', { stage: stage.name }) : strings.t('agenda');
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   $('tz-note').hidden = browserZone === timeZone;
   $('tz-note').textContent = strings.t('times_in', { tz: timeZone });
@@ -163,7 +170,12 @@ function renderEvent() {
 
   $('agenda').dataset.precision = hasSecondPrecision(event.sessions ?? []) ? 'seconds' : 'minutes';
   renderAgenda($('agenda'), sessions, {
-    strings, formatTime, language: event.language || 'sv', timeZone, locale, calendarUrl: sessionIcs,
+    strings,
+    formatTime,
+    language: event.language || 'sv',
+    timeZone,
+    locale,
+    calendarUrl: sessionIcs,
   });
   renderNowNext();
 }
@@ -180,10 +192,21 @@ function renderDayCalendars(event, sessions, ics, timeZone) {
     if (!firstStarts.has(day)) firstStarts.set(day, session.start);
   }
   const format = dayFormatter(locale, timeZone);
-  $('day-calendars').replaceChildren(...[...firstStarts].map(([day, start]) => el('a', {
-    class: 'day-ics', 'data-day': day, href: `${ics}?day=${day}`, download: `${event.id}-${day}.ics`,
-  }, strings.t('calendar_day'),
-  el('span', { class: firstStarts.size > 1 ? null : 'visually-hidden' }, ` (${format.format(new Date(start))})`))));
+  $('day-calendars').replaceChildren(
+    ...[...firstStarts].map(([day, start]) =>
+      el(
+        'a',
+        {
+          class: 'day-ics',
+          'data-day': day,
+          href: `${ics}?day=${day}`,
+          download: `${event.id}-${day}.ics`,
+        },
+        strings.t('calendar_day'),
+        el('span', { class: firstStarts.size > 1 ? null : 'visually-hidden' }, ` (${format.format(new Date(start))})`),
+      ),
+    ),
+  );
 }
 
 function eventDays(event, timeZone) {
@@ -216,20 +239,24 @@ function renderStageSwitcher(stages) {
   const links = [...list.querySelectorAll('a')];
   const same = links.length === stages.length && links.every((link, i) => link.dataset.stageId === stages[i].id);
   if (!same) {
-    list.replaceChildren(...stages.map((stage) => {
-      const link = el('a', { class: 'stage-button', 'data-stage-id': stage.id, href: stageHref(stage.id) });
-      link.addEventListener('click', (e) => {
-        if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-        e.preventDefault();
-        selectStage(stage.id);
-      });
-      return el('li', {}, link);
-    }));
+    list.replaceChildren(
+      ...stages.map((stage) => {
+        const link = el('a', { class: 'stage-button', 'data-stage-id': stage.id, href: stageHref(stage.id) });
+        link.addEventListener('click', (e) => {
+          if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+          e.preventDefault();
+          selectStage(stage.id);
+        });
+        return el('li', {}, link);
+      }),
+    );
   }
   list.querySelectorAll('a').forEach((link, i) => {
     const stage = stages[i];
-    link.replaceChildren(stage.name, ...(stage.live?.hls ? []
-      : [el('span', { class: 'watch-stage-note' }, ` (${strings.t('stage_no_stream')})`)]));
+    link.replaceChildren(
+      stage.name,
+      ...(stage.live?.hls ? [] : [el('span', { class: 'watch-stage-note' }, ` (${strings.t('stage_no_stream')})`)]),
+    );
     if (stage.id === state.stageId) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   });
@@ -247,10 +274,10 @@ function selectStage(stageId, { push = true } = {}) {
 window.addEventListener('popstate', () => {
   const target = addressTarget();
   const event = currentEvent();
-  const stageId = target.stageId
-    ?? (event?.stages ?? []).find((stage) => stage.live?.hls)?.id ?? event?.stages?.[0]?.id ?? null;
+  const stageId =
+    target.stageId ?? (event?.stages ?? []).find((stage) => stage.live?.hls)?.id ?? event?.stages?.[0]?.id ?? null;
   if (stageId) {
-    state.stageId = null;  // force the switch
+    state.stageId = null; // force the switch
     selectStage(stageId, { push: false });
   }
 });
@@ -269,8 +296,11 @@ function nextOnStage() {
   const event = currentEvent();
   if (!event) return null;
   const t = serverNow();
-  return sessionsOfStage(event, state.stageId)
-    .find((s) => s.stage === state.stageId && s.state !== 'cancelled' && Date.parse(s.start) > t) ?? null;
+  return (
+    sessionsOfStage(event, state.stageId).find(
+      (s) => s.stage === state.stageId && s.state !== 'cancelled' && Date.parse(s.start) > t,
+    ) ?? null
+  );
 }
 
 function renderNowNext() {
@@ -289,10 +319,17 @@ function renderNowNext() {
   $('now-theme').hidden = !now?.theme;
   $('now-theme').textContent = now?.theme ? strings.t('theme_label', { theme: now.theme }) : '';
   $('now-people').lang = language;
-  $('now-people').replaceChildren(...(now?.people ?? []).map((person) => el('li', {},
-    el('span', { class: 'person-name' }, person.name),
-    el('span', { class: 'person-role' }, strings.role(person.role)),
-    person.affiliation ? el('span', { class: 'person-affiliation' }, person.affiliation) : null)));
+  $('now-people').replaceChildren(
+    ...(now?.people ?? []).map((person) =>
+      el(
+        'li',
+        {},
+        el('span', { class: 'person-name' }, person.name),
+        el('span', { class: 'person-role' }, strings.role(person.role)),
+        person.affiliation ? el('span', { class: 'person-affiliation' }, person.affiliation) : null,
+      ),
+    ),
+  );
 
   const nextCard = $('next-card');
   nextCard.dataset.empty = String(!next);
@@ -320,7 +357,7 @@ function renderNowNext() {
 }
 
 // Plays the stage's stream while something is on it; otherwise the off-air card.
-let renderingOffAir = false;  // player.load() reports states while this runs
+let renderingOffAir = false; // player.load() reports states while this runs
 
 function renderOffAir() {
   const stage = currentStage();
@@ -347,8 +384,11 @@ function renderOffAir() {
   if (!offAir) return;
 
   const { formatTime } = formatters(event);
-  const reason = stopped ? strings.t('off_air_stopped', { stage: stage.name })
-    : hls ? '' : strings.t('off_air_no_stream', { stage: stage.name });
+  const reason = stopped
+    ? strings.t('off_air_stopped', { stage: stage.name })
+    : hls
+      ? ''
+      : strings.t('off_air_no_stream', { stage: stage.name });
   $('off-air-reason').textContent = reason;
   $('off-air-reason').hidden = !reason;
   const next = nextOnStage();
@@ -374,9 +414,8 @@ function tick() {
     const start = Date.parse(now.start);
     const end = Date.parse(now.end);
     const left = end - t;
-    $('now-countdown').textContent = left > 0
-      ? strings.t('ends_in', { t: formatCountdown(left) })
-      : strings.t('ending_now');
+    $('now-countdown').textContent =
+      left > 0 ? strings.t('ends_in', { t: formatCountdown(left) }) : strings.t('ending_now');
     const done = end > start ? Math.min(1, Math.max(0, (t - start) / (end - start))) : 1;
     $('now-progress').style.inlineSize = `${(done * 100).toFixed(1)}%`;
   } else {
@@ -385,17 +424,19 @@ function tick() {
   }
   if (next) {
     const until = Date.parse(next.start) - t;
-    $('next-countdown').textContent = until > 0
-      ? strings.t('starts_in', { t: formatCountdown(until) })
-      : strings.t('starting_now');
+    $('next-countdown').textContent =
+      until > 0 ? strings.t('starts_in', { t: formatCountdown(until) }) : strings.t('starting_now');
   } else {
     $('next-countdown').textContent = '';
   }
   if (state.offAir) {
     const upcoming = nextOnStage();
     const until = upcoming ? Date.parse(upcoming.start) - t : 0;
-    $('off-air-countdown').textContent = !upcoming ? ''
-      : until > 0 ? strings.t('starts_in', { t: formatCountdown(until) }) : strings.t('starting_now');
+    $('off-air-countdown').textContent = !upcoming
+      ? ''
+      : until > 0
+        ? strings.t('starts_in', { t: formatCountdown(until) })
+        : strings.t('starting_now');
   }
   for (const item of agendaItems($('agenda'))) {
     if (item.dataset.state !== 'upcoming') continue;
@@ -424,7 +465,6 @@ const heartbeat = new ViewerHeartbeat(video);
 // For the browser tests and for support staff looking at a viewer's player in the console.
 window.stagehubPlayer = player;
 
-
 // --- feed --------------------------------------------------------------------------
 
 function onSnapshot({ event, rev, server_time: serverTime }) {
@@ -445,14 +485,17 @@ function onSnapshot({ event, rev, server_time: serverTime }) {
     if (knownNow?.fromChannel) {
       state.nowByStage.set(stage.id, {
         ...knownNow,
-        now: knownNow.now ? byId.get(knownNow.now.id) ?? knownNow.now : null,
-        next: knownNow.next ? byId.get(knownNow.next.id) ?? knownNow.next : null,
+        now: knownNow.now ? (byId.get(knownNow.now.id) ?? knownNow.now) : null,
+        next: knownNow.next ? (byId.get(knownNow.next.id) ?? knownNow.next) : null,
       });
       continue;
     }
     if (knownNow && knownNow.serverMs > serverMs) continue;
     state.nowByStage.set(stage.id, {
-      now: byId.get(stage.now) ?? null, next: byId.get(stage.next) ?? null, serverMs, fromChannel: false,
+      now: byId.get(stage.now) ?? null,
+      next: byId.get(stage.next) ?? null,
+      serverMs,
+      fromChannel: false,
     });
   }
   const eventId = resolveEvent(state.eventId && state.events.has(state.eventId) ? state.eventId : event.id);

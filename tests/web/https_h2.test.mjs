@@ -24,12 +24,32 @@ let certDir = null;
 before(async () => {
   // A throwaway self-signed certificate for 127.0.0.1, as an organiser would make one for a test.
   certDir = await mkdtemp(path.join(os.tmpdir(), 'stagehub-tls-'));
-  await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
-    '-keyout', path.join(certDir, 'key.pem'), '-out', path.join(certDir, 'cert.pem'),
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+  await promisify(execFile)('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-keyout',
+    path.join(certDir, 'key.pem'),
+    '-out',
+    path.join(certDir, 'cert.pem'),
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ]);
   await server.start({
     demoSpeed: 1,
-    extraArgs: ['--no-broadcast', '--tls-cert', path.join(certDir, 'cert.pem'), '--tls-key', path.join(certDir, 'key.pem')],
+    extraArgs: [
+      '--no-broadcast',
+      '--tls-cert',
+      path.join(certDir, 'cert.pem'),
+      '--tls-key',
+      path.join(certDir, 'key.pem'),
+    ],
   });
   browser = await launchBrowser();
 });
@@ -42,7 +62,9 @@ function h2Request(session, headers) {
     const request = session.request(headers);
     const chunks = [];
     let head = null;
-    request.on('response', (h) => { head = h; });
+    request.on('response', (h) => {
+      head = h;
+    });
     request.on('data', (chunk) => chunks.push(chunk));
     request.on('end', () => resolve({ status: head[':status'], headers: head, body: Buffer.concat(chunks) }));
     request.on('error', reject);
@@ -82,21 +104,28 @@ test('files and the API over HTTP/2: whole, HEAD, not modified, ranges', { timeo
 });
 
 test('the watch page loads over h2 and its websocket follows the agenda', { timeout: 60_000 }, async () => {
-  const { context, page, pageErrors } = await newPage(browser, server.url, { ignoreHTTPSErrors: true, locale: 'sv-SE' });
+  const { context, page, pageErrors } = await newPage(browser, server.url, {
+    ignoreHTTPSErrors: true,
+    locale: 'sv-SE',
+  });
   try {
     await page.goto(server.url);
-    await eventually('the page on h2, connected, with the agenda', async () => {
-      const seen = await page.evaluate(() => ({
-        protocol: performance.getEntriesByType('navigation')[0]?.nextHopProtocol,
-        modules: performance.getEntriesByType('resource').map((entry) => entry.nextHopProtocol),
-        connection: document.getElementById('connection')?.dataset.state,
-        agenda: document.querySelectorAll('#agenda li.agenda-item').length,
-      }));
-      assert.equal(seen.protocol, 'h2');
-      assert.ok(seen.modules.length > 0 && seen.modules.every((p) => p === 'h2'), seen.modules.join(','));
-      assert.equal(seen.connection, 'connected', 'the websocket over TLS is up');
-      assert.equal(seen.agenda, 24);
-    }, { timeoutMs: 20_000 });
+    await eventually(
+      'the page on h2, connected, with the agenda',
+      async () => {
+        const seen = await page.evaluate(() => ({
+          protocol: performance.getEntriesByType('navigation')[0]?.nextHopProtocol,
+          modules: performance.getEntriesByType('resource').map((entry) => entry.nextHopProtocol),
+          connection: document.getElementById('connection')?.dataset.state,
+          agenda: document.querySelectorAll('#agenda li.agenda-item').length,
+        }));
+        assert.equal(seen.protocol, 'h2');
+        assert.ok(seen.modules.length > 0 && seen.modules.every((p) => p === 'h2'), seen.modules.join(','));
+        assert.equal(seen.connection, 'connected', 'the websocket over TLS is up');
+        assert.equal(seen.agenda, 24);
+      },
+      { timeoutMs: 20_000 },
+    );
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();

@@ -22,9 +22,12 @@ let chromium;
 try {
   ({ chromium } = await import('playwright-core'));
 } catch (error) {
-  throw new Error(`playwright-core is not installed: run npm ci --no-audit --no-fund in ${TESTS_DIR} (${error.message})`, {
-    cause: error,
-  });
+  throw new Error(
+    `playwright-core is not installed: run npm ci --no-audit --no-fund in ${TESTS_DIR} (${error.message})`,
+    {
+      cause: error,
+    },
+  );
 }
 
 // Chromium with the common arguments and `args` after them.

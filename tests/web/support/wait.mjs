@@ -1,6 +1,9 @@
 // Waiting in browser tests.
 
-export const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+export const sleep = (ms) =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
 
 // Retries `check` (which throws on failure) until it passes or `timeoutMs` runs out,
 // then rethrows its last error with what was being waited for.
