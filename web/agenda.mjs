@@ -8,14 +8,16 @@
 // only when the programme has times off the whole minute (a sped-up demo programme).
 export function timeFormatter(locale, timeZone, withSeconds = false) {
   const format = new Intl.DateTimeFormat(locale, {
-    timeZone, hour: '2-digit', minute: '2-digit', second: withSeconds ? '2-digit' : undefined,
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: withSeconds ? '2-digit' : undefined,
   });
   return (iso) => format.format(new Date(iso));
 }
 
 export function hasSecondPrecision(sessions) {
-  return sessions.some((session) => [session.start, session.end]
-    .some((iso) => Date.parse(iso) % 60000 !== 0));
+  return sessions.some((session) => [session.start, session.end].some((iso) => Date.parse(iso) % 60000 !== 0));
 }
 
 export function dayFormatter(locale, timeZone) {
@@ -60,43 +62,67 @@ export function el(tag, attributes = {}, ...children) {
 
 function speakerLine(people, strings) {
   return people
-    .map((person) => (person.role === 'moderator'
-      ? `${person.name} (${strings.role('moderator').toLowerCase()})`
-      : person.name))
+    .map((person) =>
+      person.role === 'moderator' ? `${person.name} (${strings.role('moderator').toLowerCase()})` : person.name,
+    )
     .join(', ');
 }
 
 function agendaItem(session, { strings, formatTime, language, showStage, stageName, calendarUrl }) {
   const showKind = session.kind && session.kind !== 'talk';
   const ics = calendarUrl?.(session);
-  return el('li', {
-    class: 'agenda-item',
-    'data-session-id': session.id,
-    'data-kind': session.kind,
-    'data-cancelled': session.state === 'cancelled' ? 'true' : null,
-  },
-  el('div', { class: 'agenda-time' },
-    el('time', { class: 'agenda-start', datetime: session.start }, formatTime(session.start)),
-    el('span', { class: 'agenda-end' }, '–', el('time', { datetime: session.end }, formatTime(session.end)))),
-  el('div', { class: 'agenda-body' },
-    el('p', { class: 'agenda-badges' },
-      el('span', { class: 'badge badge-now' }, strings.t('badge_now')),
-      el('span', { class: 'badge badge-next' }, strings.t('badge_next')),
-      showKind ? el('span', { class: 'tag tag-kind' }, strings.kind(session.kind)) : null,
-      session.theme ? el('span', { class: 'tag tag-theme' },
-        el('span', { class: 'visually-hidden' }, `${strings.t('theme')}: `), session.theme) : null,
-      showStage && stageName ? el('span', { class: 'tag tag-stage' }, stageName) : null),
-    el('h4', { class: 'agenda-title', lang: language }, session.title),
-    session.people?.length
-      ? el('p', { class: 'agenda-people', lang: language }, speakerLine(session.people, strings))
-      : null,
-    session.abstract ? el('p', { class: 'agenda-abstract', lang: language }, session.abstract) : null,
-    ics && session.kind !== 'break'
-      ? el('p', { class: 'agenda-actions' },
-        el('a', { class: 'agenda-ics', href: ics, download: `${session.id}.ics` },
-          strings.t('add_session_to_calendar'),
-          el('span', { class: 'visually-hidden' }, `: ${session.title}`)))
-      : null));
+  return el(
+    'li',
+    {
+      class: 'agenda-item',
+      'data-session-id': session.id,
+      'data-kind': session.kind,
+      'data-cancelled': session.state === 'cancelled' ? 'true' : null,
+    },
+    el(
+      'div',
+      { class: 'agenda-time' },
+      el('time', { class: 'agenda-start', datetime: session.start }, formatTime(session.start)),
+      el('span', { class: 'agenda-end' }, '–', el('time', { datetime: session.end }, formatTime(session.end))),
+    ),
+    el(
+      'div',
+      { class: 'agenda-body' },
+      el(
+        'p',
+        { class: 'agenda-badges' },
+        el('span', { class: 'badge badge-now' }, strings.t('badge_now')),
+        el('span', { class: 'badge badge-next' }, strings.t('badge_next')),
+        showKind ? el('span', { class: 'tag tag-kind' }, strings.kind(session.kind)) : null,
+        session.theme
+          ? el(
+              'span',
+              { class: 'tag tag-theme' },
+              el('span', { class: 'visually-hidden' }, `${strings.t('theme')}: `),
+              session.theme,
+            )
+          : null,
+        showStage && stageName ? el('span', { class: 'tag tag-stage' }, stageName) : null,
+      ),
+      el('h4', { class: 'agenda-title', lang: language }, session.title),
+      session.people?.length
+        ? el('p', { class: 'agenda-people', lang: language }, speakerLine(session.people, strings))
+        : null,
+      session.abstract ? el('p', { class: 'agenda-abstract', lang: language }, session.abstract) : null,
+      ics && session.kind !== 'break'
+        ? el(
+            'p',
+            { class: 'agenda-actions' },
+            el(
+              'a',
+              { class: 'agenda-ics', href: ics, download: `${session.id}.ics` },
+              strings.t('add_session_to_calendar'),
+              el('span', { class: 'visually-hidden' }, `: ${session.title}`),
+            ),
+          )
+        : null,
+    ),
+  );
 }
 
 // Sessions of `stageId` (plus those without a known stage) in start order.
@@ -113,7 +139,12 @@ export function sessionsOfStage(event, stageId) {
 // its headings (and a screen reader user by its heading list).
 function hourKey(iso, timeZone) {
   const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23',
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    hourCycle: 'h23',
   }).formatToParts(new Date(iso));
   const part = (type) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}`;
@@ -133,18 +164,32 @@ export function renderAgenda(list, sessions, options) {
   const days = new Set(groups.map((group) => group.key.slice(0, 10)));
   const hourFormat = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' });
   const dayFormat = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short' });
-  list.replaceChildren(...groups.map((group) => {
-    // The top of the hour of the first session, in the event's zone.
-    const first = new Date(group.sessions[0].start);
-    const minutes = Number(new Intl.DateTimeFormat('en-GB', { timeZone, minute: '2-digit' }).format(first));
-    const top = new Date(first.getTime() - (minutes * 60 + first.getUTCSeconds()) * 1000 - first.getUTCMilliseconds());
-    const label = strings.t('group_at', { time: hourFormat.format(top) });
-    return el('li', { class: 'agenda-group', 'data-group': group.key },
-      el('h3', { class: 'agenda-group-heading' },
-        days.size > 1 ? `${dayFormat.format(first)} · ` : null,
-        el('time', { datetime: top.toISOString() }, label)),
-      el('ol', { class: 'agenda-items' }, group.sessions.map((session) => agendaItem(session, options))));
-  }));
+  list.replaceChildren(
+    ...groups.map((group) => {
+      // The top of the hour of the first session, in the event's zone.
+      const first = new Date(group.sessions[0].start);
+      const minutes = Number(new Intl.DateTimeFormat('en-GB', { timeZone, minute: '2-digit' }).format(first));
+      const top = new Date(
+        first.getTime() - (minutes * 60 + first.getUTCSeconds()) * 1000 - first.getUTCMilliseconds(),
+      );
+      const label = strings.t('group_at', { time: hourFormat.format(top) });
+      return el(
+        'li',
+        { class: 'agenda-group', 'data-group': group.key },
+        el(
+          'h3',
+          { class: 'agenda-group-heading' },
+          days.size > 1 ? `${dayFormat.format(first)} · ` : null,
+          el('time', { datetime: top.toISOString() }, label),
+        ),
+        el(
+          'ol',
+          { class: 'agenda-items' },
+          group.sessions.map((session) => agendaItem(session, options)),
+        ),
+      );
+    }),
+  );
 }
 
 // Every session item of a list, grouped or not.

@@ -54,12 +54,10 @@ export class LivePlayer {
   #onlevels;
   #onlevel;
   #ontracks;
-  #wantedLevel = -1;  // -1: automatic (hls.js picks by bandwidth)
+  #wantedLevel = -1; // -1: automatic (hls.js picks by bandwidth)
   #captions = false;
 
-  constructor(video, {
-    onstate = () => {}, onlevels = () => {}, onlevel = () => {}, ontracks = () => {},
-  } = {}) {
+  constructor(video, { onstate = () => {}, onlevels = () => {}, onlevel = () => {}, ontracks = () => {} } = {}) {
     this.#video = video;
     this.#onstate = onstate;
     this.#onlevels = onlevels;
@@ -96,13 +94,15 @@ export class LivePlayer {
 
   // The ladder as {index, height, width, bitrate, audioOnly}, best first.
   get levels() {
-    return (this.#hls?.levels ?? []).map((level, index) => ({
-      index,
-      height: level.height || 0,
-      width: level.width || 0,
-      bitrate: level.bitrate || 0,
-      audioOnly: !level.height && !level.videoCodec,
-    })).sort((a, b) => b.height - a.height || b.bitrate - a.bitrate);
+    return (this.#hls?.levels ?? [])
+      .map((level, index) => ({
+        index,
+        height: level.height || 0,
+        width: level.width || 0,
+        bitrate: level.bitrate || 0,
+        audioOnly: !level.height && !level.videoCodec,
+      }))
+      .sort((a, b) => b.height - a.height || b.bitrate - a.bitrate);
   }
 
   // The level chosen by the viewer, -1 for automatic.
@@ -141,12 +141,15 @@ export class LivePlayer {
       return;
     }
     const tracks = [...(this.#video.textTracks ?? [])].filter((t) => t.kind === 'subtitles' || t.kind === 'captions');
-    tracks.forEach((track, i) => { track.mode = this.#captions && i === 0 ? 'showing' : 'disabled'; });
+    tracks.forEach((track, i) => {
+      track.mode = this.#captions && i === 0 ? 'showing' : 'disabled';
+    });
   }
 
   #reportNativeTracks() {
-    const count = [...(this.#video.textTracks ?? [])]
-      .filter((t) => t.kind === 'subtitles' || t.kind === 'captions').length;
+    const count = [...(this.#video.textTracks ?? [])].filter(
+      (t) => t.kind === 'subtitles' || t.kind === 'captions',
+    ).length;
     this.#ontracks(count);
     if (count) this.#applyCaptions();
   }
@@ -243,7 +246,7 @@ export class LivePlayer {
   async #probe() {
     const read = async (url) => {
       const response = await fetch(url, { cache: 'no-store' });
-      const text = await response.text();  // a playlist is small; reading it keeps the request clean
+      const text = await response.text(); // a playlist is small; reading it keeps the request clean
       return response.ok ? text : null;
     };
     try {

@@ -20,10 +20,17 @@ import { createDeskView } from './organise_desk.mjs';
 const TOKEN_KEY = 'stagehub.organise.token';
 const EVENT_KEY = 'stagehub.organise.event';
 const VIEWS = ['timeline', 'broadcast', 'desk'];
-const LANGUAGES = [{ code: 'sv', name: 'Svenska' }, { code: 'nb', name: 'Norsk' }, { code: 'en', name: 'English' }];
+const LANGUAGES = [
+  { code: 'sv', name: 'Svenska' },
+  { code: 'nb', name: 'Norsk' },
+  { code: 'en', name: 'English' },
+];
 
 const params = new URLSearchParams(window.location.search);
-const strings = stringsFor(pickLanguage(navigator.languages ?? [navigator.language], params.get('lang')), organiseStrings);
+const strings = stringsFor(
+  pickLanguage(navigator.languages ?? [navigator.language], params.get('lang')),
+  organiseStrings,
+);
 const $ = (id) => document.getElementById(id);
 
 // --- language -----------------------------------------------------------------------
@@ -37,14 +44,22 @@ function applyStrings() {
   nav.setAttribute('aria-label', strings.t('language'));
   // Links, not a script toggle: the choice travels with the address (?lang=), the token
   // stays in sessionStorage across the reload.
-  nav.replaceChildren(...LANGUAGES.map(({ code, name }) => {
-    const url = new URL(window.location.href);
-    url.searchParams.set('lang', code);
-    return el('a', {
-      href: url.pathname + url.search, lang: code, hreflang: code,
-      'aria-current': code === strings.lang ? 'true' : null,
-    }, name);
-  }));
+  nav.replaceChildren(
+    ...LANGUAGES.map(({ code, name }) => {
+      const url = new URL(window.location.href);
+      url.searchParams.set('lang', code);
+      return el(
+        'a',
+        {
+          href: url.pathname + url.search,
+          lang: code,
+          hreflang: code,
+          'aria-current': code === strings.lang ? 'true' : null,
+        },
+        name,
+      );
+    }),
+  );
 }
 
 // --- signing in ---------------------------------------------------------------------
@@ -161,11 +176,17 @@ async function startConsole(token, account) {
     account,
     feed,
     event: events.find((e) => e.id === eventId),
-    get tz() { return this.event.time_zone || 'Europe/Stockholm'; },
+    get tz() {
+      return this.event.time_zone || 'Europe/Stockholm';
+    },
     formatTime: null,
     serverNow: () => Date.now() + serverOffset,
-    stageName(id) { return this.event.stages?.find((s) => s.id === id)?.name ?? id; },
-    onEvent(listener) { listeners.add(listener); },
+    stageName(id) {
+      return this.event.stages?.find((s) => s.id === id)?.name ?? id;
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+    },
     // A view's own channels (a panel's running order, `ops`), followed with the agenda.
     follow(view, channels) {
       extraChannels.set(view, channels);
@@ -175,7 +196,9 @@ async function startConsole(token, account) {
     applyChanged(result) {
       if (!result?.changed?.length || result.event !== ctx.event.id) return;
       const changed = new Map(result.changed.filter((c) => c.after?.id).map((c) => [c.after.id, c.after]));
-      const sessions = ctx.event.sessions.filter((s) => !changed.has(s.id)).concat([...changed.values()])
+      const sessions = ctx.event.sessions
+        .filter((s) => !changed.has(s.id))
+        .concat([...changed.values()])
         .sort((a, b) => a.start.localeCompare(b.start));
       setEvent({ ...ctx.event, sessions });
     },

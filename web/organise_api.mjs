@@ -7,8 +7,8 @@ export class ApiError extends Error {
   constructor(status, code, message) {
     super(message);
     this.name = 'ApiError';
-    this.status = status;   // HTTP status; 0 when the server could not be reached
-    this.code = code;       // the API's machine code: overlap, bad_state, not_found, …
+    this.status = status; // HTTP status; 0 when the server could not be reached
+    this.code = code; // the API's machine code: overlap, bad_state, not_found, …
   }
 }
 
@@ -22,13 +22,16 @@ export function createApi({ token, onUnauthorized = () => {} }) {
     let response;
     try {
       response = await fetch(url, {
-        method, headers, cache: 'no-store', body: body === undefined ? undefined : JSON.stringify(body),
+        method,
+        headers,
+        cache: 'no-store',
+        body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
       throw new ApiError(0, 'network', String(error?.message ?? error));
     }
     const text = await response.text();
-    let data = null;
+    let data;
     try {
       data = text ? JSON.parse(text) : null;
     } catch {
@@ -52,4 +55,3 @@ export function createApi({ token, onUnauthorized = () => {} }) {
     delete: (path) => request('DELETE', path),
   };
 }
-

@@ -13,40 +13,94 @@ export function createDeskView(root, ctx) {
   let camera = null; // {stream, timer} while scanning
 
   const code = el('input', {
-    id: 'organise-code', name: 'code', type: 'text', autocomplete: 'off', autocapitalize: 'characters',
-    spellcheck: 'false', enterkeyhint: 'go', 'aria-describedby': 'organise-code-hint', maxlength: '20',
+    id: 'organise-code',
+    name: 'code',
+    type: 'text',
+    autocomplete: 'off',
+    autocapitalize: 'characters',
+    spellcheck: 'false',
+    enterkeyhint: 'go',
+    'aria-describedby': 'organise-code-hint',
+    maxlength: '20',
   });
-  const submit = el('button', { type: 'submit', class: 'organise-button organise-button-primary organise-desk-button', 'data-action': 'check-in' }, strings.t('check_in'));
-  const walkIn = el('button', { type: 'button', class: 'organise-button organise-desk-button', 'data-action': 'walk-in' }, strings.t('walk_in'));
-  const scan = el('button', { type: 'button', class: 'organise-button organise-desk-button', 'data-action': 'scan', hidden: true }, strings.t('scan'));
-  const video = el('video', { class: 'organise-scan-video', muted: true, playsinline: true, hidden: true, 'aria-hidden': 'true' });
-  const result = el('div', { class: 'organise-desk-result', id: 'organise-desk-result', role: 'status', 'aria-live': 'assertive', 'aria-atomic': 'true' });
-  const count = el('output', { class: 'organise-desk-count-number', id: 'organise-desk-count', 'aria-live': 'polite' }, '–');
+  const submit = el(
+    'button',
+    {
+      type: 'submit',
+      class: 'organise-button organise-button-primary organise-desk-button',
+      'data-action': 'check-in',
+    },
+    strings.t('check_in'),
+  );
+  const walkIn = el(
+    'button',
+    { type: 'button', class: 'organise-button organise-desk-button', 'data-action': 'walk-in' },
+    strings.t('walk_in'),
+  );
+  const scan = el(
+    'button',
+    { type: 'button', class: 'organise-button organise-desk-button', 'data-action': 'scan', hidden: true },
+    strings.t('scan'),
+  );
+  const video = el('video', {
+    class: 'organise-scan-video',
+    muted: true,
+    playsinline: true,
+    hidden: true,
+    'aria-hidden': 'true',
+  });
+  const result = el('div', {
+    class: 'organise-desk-result',
+    id: 'organise-desk-result',
+    role: 'status',
+    'aria-live': 'assertive',
+    'aria-atomic': 'true',
+  });
+  const count = el(
+    'output',
+    { class: 'organise-desk-count-number', id: 'organise-desk-count', 'aria-live': 'polite' },
+    '–',
+  );
   const registered = el('span', { class: 'organise-desk-registered', id: 'organise-desk-registered' });
 
-  const form = el('form', { class: 'organise-desk-form', id: 'organise-desk-form', novalidate: true },
+  const form = el(
+    'form',
+    { class: 'organise-desk-form', id: 'organise-desk-form', novalidate: true },
     el('label', { for: 'organise-code', class: 'organise-desk-label' }, strings.t('code_label')),
     el('p', { class: 'organise-hint', id: 'organise-code-hint' }, strings.t('code_hint')),
     el('div', { class: 'organise-desk-entry' }, code, submit),
     el('div', { class: 'organise-button-row' }, walkIn, scan),
-    video);
+    video,
+  );
   root.append(
     el('h2', { id: 'organise-desk-heading', tabindex: '-1' }, strings.t('desk_heading')),
-    el('p', { class: 'organise-desk-count' },
-      el('span', { class: 'organise-desk-count-label', id: 'organise-desk-count-label' }, strings.t('count_today')), ' ',
-      count, ' ', registered),
+    el(
+      'p',
+      { class: 'organise-desk-count' },
+      el('span', { class: 'organise-desk-count-label', id: 'organise-desk-count-label' }, strings.t('count_today')),
+      ' ',
+      count,
+      ' ',
+      registered,
+    ),
     form,
-    result);
+    result,
+  );
   count.setAttribute('aria-labelledby', 'organise-desk-count-label');
 
   // --- answers --------------------------------------------------------------------------
 
-  const localTime = (iso) => new Intl.DateTimeFormat(strings.locale, { timeZone: ctx.tz, hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  const localTime = (iso) =>
+    new Intl.DateTimeFormat(strings.locale, { timeZone: ctx.tz, hour: '2-digit', minute: '2-digit' }).format(
+      new Date(iso),
+    );
 
   function show(kind, headline, ...details) {
     result.dataset.result = kind;
-    result.replaceChildren(el('p', { class: 'organise-desk-headline' }, headline),
-      ...details.filter(Boolean).map((d) => el('p', { class: 'organise-desk-detail' }, d)));
+    result.replaceChildren(
+      el('p', { class: 'organise-desk-headline' }, headline),
+      ...details.filter(Boolean).map((d) => el('p', { class: 'organise-desk-detail' }, d)),
+    );
   }
 
   function setCount(n) {
@@ -72,7 +126,8 @@ export function createDeskView(root, ctx) {
       code.value = '';
     } catch (error) {
       if (error.code === 'not_found') show('unknown', strings.t('result_unknown'), strings.t('result_unknown_detail'));
-      else if (error.code === 'bad_request') show('unknown', strings.t('result_bad_code'), strings.t('result_bad_code_detail'));
+      else if (error.code === 'bad_request')
+        show('unknown', strings.t('result_bad_code'), strings.t('result_bad_code_detail'));
       else {
         const { lead, detail } = describeError(error, strings);
         show('error', lead, detail);
@@ -90,7 +145,8 @@ export function createDeskView(root, ctx) {
       const figures = await api.get(path());
       setCount(figures.today);
       registered.textContent = Number.isFinite(figures.registered_in_person)
-        ? strings.t('of_registered', { n: figures.registered_in_person }) : '';
+        ? strings.t('of_registered', { n: figures.registered_in_person })
+        : '';
     } catch {
       // the next check-in's answer carries the count
     }
@@ -128,7 +184,6 @@ export function createDeskView(root, ctx) {
       show('error', strings.t('scan_failed'));
       return;
     }
-    // eslint-disable-next-line no-undef
     const detector = new BarcodeDetector({ formats: ['qr_code'] });
     video.srcObject = stream;
     video.hidden = false;
@@ -159,20 +214,27 @@ export function createDeskView(root, ctx) {
 
   scan.addEventListener('click', () => (camera ? stopCamera() : startCamera()));
   if ('BarcodeDetector' in window && navigator.mediaDevices?.getUserMedia) {
-    // eslint-disable-next-line no-undef
-    BarcodeDetector.getSupportedFormats?.().then((formats) => { scan.hidden = !formats.includes('qr_code'); }).catch(() => {});
+    BarcodeDetector.getSupportedFormats?.()
+      .then((formats) => {
+        scan.hidden = !formats.includes('qr_code');
+      })
+      .catch(() => {});
   }
 
   return {
     show() {
       loadCount();
     },
-    hide() { stopCamera(); },
+    hide() {
+      stopCamera();
+    },
     reset() {
       count.textContent = '–';
       result.replaceChildren();
       delete result.dataset.result;
     },
-    destroy() { stopCamera(); },
+    destroy() {
+      stopCamera();
+    },
   };
 }

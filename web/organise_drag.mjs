@@ -18,9 +18,17 @@ export function enableDrag({ item, block, handle, pxPerMinute, canMove, onMove, 
   function begin(event, kind) {
     if (event.button !== 0 || !event.isPrimary) return;
     if (kind === 'move' && !canMove()) return;
-    gesture = { kind, x: event.clientX, y: event.clientY, dragging: false, pointer: event.pointerId,
-      top: item.offsetTop, height: item.offsetHeight, delta: 0 };
-    item.dataset.gesture = 'true';  // the timeline holds its redraws until the gesture ends
+    gesture = {
+      kind,
+      x: event.clientX,
+      y: event.clientY,
+      dragging: false,
+      pointer: event.pointerId,
+      top: item.offsetTop,
+      height: item.offsetHeight,
+      delta: 0,
+    };
+    item.dataset.gesture = 'true'; // the timeline holds its redraws until the gesture ends
     (kind === 'move' ? block : handle).setPointerCapture(event.pointerId);
     if (kind === 'resize') event.preventDefault();
   }
@@ -54,13 +62,18 @@ export function enableDrag({ item, block, handle, pxPerMinute, canMove, onMove, 
     if (!done.dragging) return;
     // A drag is not a click: keep the click that follows pointerup from selecting.
     // The browser sends that click in the same task as pointerup, so the guard goes after.
-    const swallow = (e) => { e.stopImmediatePropagation(); e.preventDefault(); };
+    const swallow = (e) => {
+      e.stopImmediatePropagation();
+      e.preventDefault();
+    };
     block.addEventListener('click', swallow, { capture: true, once: true });
     setTimeout(() => block.removeEventListener('click', swallow, { capture: true }), 0);
     if (event.type === 'pointercancel') return;
     if (done.kind === 'move') {
-      const target = document.elementsFromPoint(event.clientX, event.clientY)
-        .map((node) => node.closest?.('[data-stage-track]')).find(Boolean);
+      const target = document
+        .elementsFromPoint(event.clientX, event.clientY)
+        .map((node) => node.closest?.('[data-stage-track]'))
+        .find(Boolean);
       const stage = target?.dataset.stageTrack ?? null;
       if (done.delta !== 0 || (stage && stage !== item.dataset.stage)) onMove(done.delta, stage);
     } else if (done.delta !== 0) {
@@ -69,7 +82,10 @@ export function enableDrag({ item, block, handle, pxPerMinute, canMove, onMove, 
   }
 
   block.addEventListener('pointerdown', (e) => begin(e, 'move'));
-  handle.addEventListener('pointerdown', (e) => { e.stopPropagation(); begin(e, 'resize'); });
+  handle.addEventListener('pointerdown', (e) => {
+    e.stopPropagation();
+    begin(e, 'resize');
+  });
   for (const node of [block, handle]) {
     node.addEventListener('pointermove', move);
     node.addEventListener('pointerup', end);

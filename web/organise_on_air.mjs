@@ -26,45 +26,89 @@ export function createOnAirControl(stage, { strings, api }) {
 
   const stateLine = el('p', { class: 'organise-control-state', id: id('control-state'), 'data-control': 'unknown' });
   const toggle = el('button', {
-    type: 'button', class: 'organise-button organise-button-primary', 'data-action': `on-air-${stage.id}`,
+    type: 'button',
+    class: 'organise-button organise-button-primary',
+    'data-action': `on-air-${stage.id}`,
     'aria-describedby': id('control-state'),
   });
-  const question = el('p', { class: 'organise-control-question', id: id('off-air-question'), tabindex: '-1' },
-    strings.t('confirm_off_air', { stage: stage.name }));
-  const stop = el('button', { type: 'button', class: 'organise-button organise-button-primary', 'data-action': `off-air-${stage.id}` },
-    strings.t('confirm_off_air_button'));
-  const keep = el('button', { type: 'button', class: 'organise-button', 'data-action': `keep-on-air-${stage.id}` }, strings.t('cancel'));
-  const confirmBox = el('div', {
-    class: 'organise-control-confirm', role: 'group', 'aria-labelledby': id('off-air-question'), hidden: true,
-  }, question, el('div', { class: 'organise-button-row' }, stop, keep));
+  const question = el(
+    'p',
+    { class: 'organise-control-question', id: id('off-air-question'), tabindex: '-1' },
+    strings.t('confirm_off_air', { stage: stage.name }),
+  );
+  const stop = el(
+    'button',
+    { type: 'button', class: 'organise-button organise-button-primary', 'data-action': `off-air-${stage.id}` },
+    strings.t('confirm_off_air_button'),
+  );
+  const keep = el(
+    'button',
+    { type: 'button', class: 'organise-button', 'data-action': `keep-on-air-${stage.id}` },
+    strings.t('cancel'),
+  );
+  const confirmBox = el(
+    'div',
+    {
+      class: 'organise-control-confirm',
+      role: 'group',
+      'aria-labelledby': id('off-air-question'),
+      hidden: true,
+    },
+    question,
+    el('div', { class: 'organise-button-row' }, stop, keep),
+  );
 
   const slateText = el('input', {
-    id: id('slate-text'), type: 'text', value: strings.t('slate_default'), maxlength: String(SLATE_MAX_CHARS),
-    autocomplete: 'off', 'aria-describedby': id('slate-hint'),
+    id: id('slate-text'),
+    type: 'text',
+    value: strings.t('slate_default'),
+    maxlength: String(SLATE_MAX_CHARS),
+    autocomplete: 'off',
+    'aria-describedby': id('slate-hint'),
   });
-  const showSlate = el('button', { type: 'submit', class: 'organise-button', 'data-action': `slate-${stage.id}` }, strings.t('show_slate'));
-  const slateForm = el('form', { class: 'organise-inline-form organise-slate-form', novalidate: true },
-    el('label', { for: id('slate-text') }, strings.t('slate_text')), slateText, showSlate,
-    el('span', { class: 'organise-hint', id: id('slate-hint') }, strings.t('slate_hint', { n: SLATE_MAX_CHARS })));
-  const picture = el('button', { type: 'button', class: 'organise-button', 'data-action': `picture-${stage.id}`, hidden: true },
-    strings.t('hide_slate'));
+  const showSlate = el(
+    'button',
+    { type: 'submit', class: 'organise-button', 'data-action': `slate-${stage.id}` },
+    strings.t('show_slate'),
+  );
+  const slateForm = el(
+    'form',
+    { class: 'organise-inline-form organise-slate-form', novalidate: true },
+    el('label', { for: id('slate-text') }, strings.t('slate_text')),
+    slateText,
+    showSlate,
+    el('span', { class: 'organise-hint', id: id('slate-hint') }, strings.t('slate_hint', { n: SLATE_MAX_CHARS })),
+  );
+  const picture = el(
+    'button',
+    { type: 'button', class: 'organise-button', 'data-action': `picture-${stage.id}`, hidden: true },
+    strings.t('hide_slate'),
+  );
 
   const status = el('p', { class: 'organise-status', role: 'status', 'aria-live': 'polite', id: id('control-status') });
-  const element = el('fieldset', { class: 'organise-actions organise-control', 'data-control-stage': stage.id },
+  const element = el(
+    'fieldset',
+    { class: 'organise-actions organise-control', 'data-control-stage': stage.id },
     el('legend', {}, strings.t('control_heading')),
     stateLine,
     el('div', { class: 'organise-button-row' }, toggle, picture),
     confirmBox,
     slateForm,
-    status);
+    status,
+  );
 
   function render() {
     const onAir = control?.on_air ?? null;
     const slate = control?.slate ?? null;
     stateLine.dataset.control = onAir === null ? 'unknown' : !onAir ? 'off_air' : slate ? 'slate' : 'on_air';
-    stateLine.textContent = onAir === null ? strings.t('control_unknown')
-      : !onAir ? strings.t('control_off_air')
-        : slate ? strings.t('control_slate', { text: slate.text }) : strings.t('control_on_air');
+    stateLine.textContent =
+      onAir === null
+        ? strings.t('control_unknown')
+        : !onAir
+          ? strings.t('control_off_air')
+          : slate
+            ? strings.t('control_slate', { text: slate.text })
+            : strings.t('control_on_air');
     // While it is not known, offer to stop: the usual state of a stage is on air.
     toggle.textContent = onAir === false ? strings.t('go_on_air') : strings.t('go_off_air');
     toggle.dataset.next = onAir === false ? 'on-air' : 'off-air';
@@ -111,7 +155,11 @@ export function createOnAirControl(stage, { strings, api }) {
 
   toggle.addEventListener('click', () => {
     if (toggle.dataset.next === 'on-air') {
-      send(() => api.post(path('on-air')), () => strings.t('done_on_air', { stage: stage.name }), toggle);
+      send(
+        () => api.post(path('on-air')),
+        () => strings.t('done_on_air', { stage: stage.name }),
+        toggle,
+      );
       return;
     }
     // Stopping takes the stage away from every viewer: ask first, with the focus on the
@@ -121,7 +169,11 @@ export function createOnAirControl(stage, { strings, api }) {
   });
   stop.addEventListener('click', () => {
     closeConfirm({ focus: false });
-    send(() => api.post(path('off-air')), () => strings.t('done_off_air', { stage: stage.name }), toggle);
+    send(
+      () => api.post(path('off-air')),
+      () => strings.t('done_off_air', { stage: stage.name }),
+      toggle,
+    );
   });
   keep.addEventListener('click', () => closeConfirm());
   confirmBox.addEventListener('keydown', (event) => {
@@ -136,12 +188,22 @@ export function createOnAirControl(stage, { strings, api }) {
       slateText.focus();
       return;
     }
-    send(() => api.put(path('slate'), { text }), (answer) => strings.t('done_slate', {
-      stage: stage.name, text: answer?.slate?.text ?? text,
-    }), slateText);
+    send(
+      () => api.put(path('slate'), { text }),
+      (answer) =>
+        strings.t('done_slate', {
+          stage: stage.name,
+          text: answer?.slate?.text ?? text,
+        }),
+      slateText,
+    );
   });
   picture.addEventListener('click', () => {
-    send(() => api.delete(path('slate')), () => strings.t('done_picture', { stage: stage.name }), toggle);
+    send(
+      () => api.delete(path('slate')),
+      () => strings.t('done_picture', { stage: stage.name }),
+      toggle,
+    );
   });
 
   // From an answer, a health object's `control` or an `ops` `control` message; anything
@@ -153,5 +215,11 @@ export function createOnAirControl(stage, { strings, api }) {
   }
 
   render();
-  return { element, update, get control() { return control; } };
+  return {
+    element,
+    update,
+    get control() {
+      return control;
+    },
+  };
 }

@@ -16,24 +16,33 @@ export function describeChanges(result, { strings, formatTime, stageName }) {
     if (!after) continue;
     const title = after.title || before?.title || after.id;
     if (!before) {
-      lines.push(strings.t('change_times', { title, from: '–', to: `${formatTime(after.start)}–${formatTime(after.end)}` }));
+      lines.push(
+        strings.t('change_times', { title, from: '–', to: `${formatTime(after.start)}–${formatTime(after.end)}` }),
+      );
       continue;
     }
     if (before.state !== after.state) {
-      lines.push(strings.t('change_state', {
-        title, from: strings.t(`state_${before.state}`), to: strings.t(`state_${after.state}`),
-      }));
+      lines.push(
+        strings.t('change_state', {
+          title,
+          from: strings.t(`state_${before.state}`),
+          to: strings.t(`state_${after.state}`),
+        }),
+      );
     }
     if (before.start !== after.start || before.end !== after.end) {
-      lines.push(strings.t('change_times', {
-        title,
-        from: `${formatTime(before.start)}–${formatTime(before.end)}`,
-        to: `${formatTime(after.start)}–${formatTime(after.end)}`,
-      }));
+      lines.push(
+        strings.t('change_times', {
+          title,
+          from: `${formatTime(before.start)}–${formatTime(before.end)}`,
+          to: `${formatTime(after.start)}–${formatTime(after.end)}`,
+        }),
+      );
     }
     if (before.stage !== after.stage) lines.push(strings.t('change_stage', { title, stage: stageName(after.stage) }));
-    const fields = COMPARED_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]))
-      .map((f) => strings.t(`field_${f}`) === `field_${f}` ? f : strings.t(`field_${f}`).toLowerCase());
+    const fields = COMPARED_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f])).map((f) =>
+      strings.t(`field_${f}`) === `field_${f}` ? f : strings.t(`field_${f}`).toLowerCase(),
+    );
     const people = (s) => JSON.stringify((s.people ?? []).map((p) => [p.id, p.role]));
     if (people(before) !== people(after)) fields.push(strings.t('field_people'));
     if (fields.length) lines.push(strings.t('change_fields', { title, fields: fields.join(', ') }));
@@ -54,7 +63,11 @@ export function createPreview(host, { id, strings, formatTime, stageName, onDone
   const box = el('section', { class: 'organise-preview', 'aria-labelledby': `${id}-preview-heading`, hidden: true });
   const heading = el('h3', { id: `${id}-preview-heading`, tabindex: '-1' }, strings.t('preview_heading'));
   const body = el('div', { class: 'organise-preview-body' });
-  const confirm = el('button', { type: 'button', class: 'organise-button organise-button-primary', 'data-action': 'confirm' }, strings.t('confirm'));
+  const confirm = el(
+    'button',
+    { type: 'button', class: 'organise-button organise-button-primary', 'data-action': 'confirm' },
+    strings.t('confirm'),
+  );
   const back = el('button', { type: 'button', class: 'organise-button', 'data-action': 'back' }, strings.t('back'));
   box.append(heading, body, el('div', { class: 'organise-button-row' }, confirm, back));
   // Results of confirmed changes and refusals are announced here, outside the box that closes.
@@ -96,11 +109,19 @@ export function createPreview(host, { id, strings, formatTime, stageName, onDone
     const lines = describeChanges(result, { strings, formatTime, stageName });
     const shown = lines.slice(0, MAX_LINES).map((line) => el('li', {}, line));
     if (lines.length > MAX_LINES) shown.push(el('li', {}, strings.t('preview_more', { n: lines.length - MAX_LINES })));
-    body.replaceChildren(...[
-      lines.length ? el('ul', { class: 'organise-preview-list' }, shown) : el('p', {}, strings.t('preview_nothing')),
-      note ? el('p', { class: 'organise-preview-note' }, note) : null,
-      result?.summary ? el('p', { class: 'organise-preview-summary', lang: 'en' }, strings.t('server_says', { message: result.summary })) : null,
-    ].filter(Boolean));
+    body.replaceChildren(
+      ...[
+        lines.length ? el('ul', { class: 'organise-preview-list' }, shown) : el('p', {}, strings.t('preview_nothing')),
+        note ? el('p', { class: 'organise-preview-note' }, note) : null,
+        result?.summary
+          ? el(
+              'p',
+              { class: 'organise-preview-summary', lang: 'en' },
+              strings.t('server_says', { message: result.summary }),
+            )
+          : null,
+      ].filter(Boolean),
+    );
     confirm.hidden = false;
     pending = commit;
     heading.focus();

@@ -7,10 +7,19 @@ const partsFormatters = new Map();
 
 function partsFormatter(timeZone) {
   if (!partsFormatters.has(timeZone)) {
-    partsFormatters.set(timeZone, new Intl.DateTimeFormat('en-CA', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit',
-    }));
+    partsFormatters.set(
+      timeZone,
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      }),
+    );
   }
   return partsFormatters.get(timeZone);
 }
@@ -66,7 +75,11 @@ export function isoUtc(ms) {
 export function eventDays(event) {
   const tz = event.time_zone || 'Europe/Stockholm';
   if (event.days?.length) {
-    return event.days.map((day) => ({ date: localDate(day.start, tz), start: Date.parse(day.start), end: Date.parse(day.end) }));
+    return event.days.map((day) => ({
+      date: localDate(day.start, tz),
+      start: Date.parse(day.start),
+      end: Date.parse(day.end),
+    }));
   }
   const byDate = new Map();
   for (const session of event.sessions ?? []) {

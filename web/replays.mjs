@@ -28,14 +28,13 @@ const video = $('video');
 const heartbeat = new ViewerHeartbeat(video);
 
 const state = {
-  replays: [],           // as listed, each with .dayKey, .dayLabel, .eventTitle, .timeZone
-  events: new Map(),     // event id -> event (title, time_zone, days)
-  days: new Map(),       // day key -> {key, event, label, order}
-  current: null,         // the replay playing
-  playlist: null,        // {key, items, index} while watching a whole day
+  replays: [], // as listed, each with .dayKey, .dayLabel, .eventTitle, .timeZone
+  events: new Map(), // event id -> event (title, time_zone, days)
+  days: new Map(), // day key -> {key, event, label, order}
+  current: null, // the replay playing
+  playlist: null, // {key, items, index} while watching a whole day
 };
 let hls = null;
-
 
 const speakers = (replay) => (replay.speakers ?? []).map((p) => p.name).join(', ');
 
@@ -50,8 +49,9 @@ function formatDuration(seconds) {
 // --- days ----------------------------------------------------------------------------
 
 function localDate(iso, timeZone) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .format(new Date(iso));
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(iso),
+  );
 }
 
 // Which day of its event a replay belongs to: {key, label, order}.
@@ -65,9 +65,10 @@ function dayOf(replay) {
   if (index >= 0) {
     return {
       key: `${replay.event}/${index + 1}`,
-      label: days.length > 1
-        ? strings.t('day_n', { n: index + 1, date: dateFormat.format(new Date(days[index].start)) })
-        : dateFormat.format(new Date(days[index].start)),
+      label:
+        days.length > 1
+          ? strings.t('day_n', { n: index + 1, date: dateFormat.format(new Date(days[index].start)) })
+          : dateFormat.format(new Date(days[index].start)),
       order: Date.parse(days[index].start),
     };
   }
@@ -78,7 +79,10 @@ function dayOf(replay) {
 // --- filters -----------------------------------------------------------------------
 
 function normalise(text) {
-  return String(text ?? '').toLocaleLowerCase(locale).normalize('NFD').replace(/\p{M}/gu, '');
+  return String(text ?? '')
+    .toLocaleLowerCase(locale)
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '');
 }
 
 function matches(replay, words) {
@@ -91,16 +95,19 @@ function filtered() {
   const words = normalise($('search').value).split(/\s+/).filter(Boolean);
   const event = $('filter-event').value;
   const day = $('filter-day').value;
-  return state.replays.filter((replay) => (!event || replay.event === event)
-    && (!day || replay.dayKey === day) && matches(replay, words));
+  return state.replays.filter(
+    (replay) => (!event || replay.event === event) && (!day || replay.dayKey === day) && matches(replay, words),
+  );
 }
 
 function renderFilters() {
   const events = [...new Set(state.replays.map((r) => r.event))];
   const eventSelect = $('filter-event');
   const wantedEvent = eventSelect.value || params.get('event') || '';
-  eventSelect.replaceChildren(el('option', { value: '' }, strings.t('all_events')),
-    ...events.map((id) => el('option', { value: id }, state.events.get(id)?.title ?? id)));
+  eventSelect.replaceChildren(
+    el('option', { value: '' }, strings.t('all_events')),
+    ...events.map((id) => el('option', { value: id }, state.events.get(id)?.title ?? id)),
+  );
   eventSelect.value = events.includes(wantedEvent) ? wantedEvent : '';
   renderDayFilter(params.get('day'));
 }
@@ -108,12 +115,20 @@ function renderFilters() {
 function renderDayFilter(wanted = $('filter-day').value) {
   const event = $('filter-event').value;
   const several = new Set(state.replays.map((r) => r.event)).size > 1 && !event;
-  const days = [...state.days.values()].filter((day) => !event || day.event === event)
+  const days = [...state.days.values()]
+    .filter((day) => !event || day.event === event)
     .sort((a, b) => a.order - b.order);
   const select = $('filter-day');
-  select.replaceChildren(el('option', { value: '' }, strings.t('all_days')),
-    ...days.map((day) => el('option', { value: day.key },
-      several ? `${state.events.get(day.event)?.title ?? day.event}: ${day.label}` : day.label)));
+  select.replaceChildren(
+    el('option', { value: '' }, strings.t('all_days')),
+    ...days.map((day) =>
+      el(
+        'option',
+        { value: day.key },
+        several ? `${state.events.get(day.event)?.title ?? day.event}: ${day.label}` : day.label,
+      ),
+    ),
+  );
   select.value = days.some((day) => day.key === wanted) ? wanted : '';
 }
 
@@ -134,9 +149,13 @@ function render() {
   const shown = filtered();
   const count = shown.length;
   $('replays-empty').hidden = state.replays.length > 0;
-  $('replays-count').textContent = !state.replays.length ? ''
-    : count === 0 ? strings.t('no_results')
-      : count === 1 ? strings.t('results_one') : strings.t('results', { n: count });
+  $('replays-count').textContent = !state.replays.length
+    ? ''
+    : count === 0
+      ? strings.t('no_results')
+      : count === 1
+        ? strings.t('results_one')
+        : strings.t('results', { n: count });
 
   const byDay = new Map();
   for (const replay of shown) {
@@ -145,19 +164,31 @@ function render() {
   }
   const several = new Set(shown.map((r) => r.event)).size > 1;
   const groups = [...byDay.entries()].sort(([a], [b]) => state.days.get(a).order - state.days.get(b).order);
-  $('replays').replaceChildren(...groups.map(([key, replays]) => {
-    const day = state.days.get(key);
-    const label = several ? `${state.events.get(day.event)?.title ?? day.event} – ${day.label}` : day.label;
-    const headingId = `day-${key.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-    const whole = el('button', { type: 'button', class: 'replays-button replays-watch-day', 'data-day': key },
-      strings.t('watch_day'), el('span', { class: 'visually-hidden' }, `: ${label}`));
-    whole.addEventListener('click', () => playDay(key));
-    return el('li', { class: 'replays-day', 'data-day': key, 'aria-labelledby': headingId },
-      el('div', { class: 'replays-day-head' },
-        el('h3', { class: 'replays-day-heading', id: headingId }, label),
-        whole),
-      el('ol', { class: 'replays-list' }, replays.map(replayItem)));
-  }));
+  $('replays').replaceChildren(
+    ...groups.map(([key, replays]) => {
+      const day = state.days.get(key);
+      const label = several ? `${state.events.get(day.event)?.title ?? day.event} – ${day.label}` : day.label;
+      const headingId = `day-${key.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+      const whole = el(
+        'button',
+        { type: 'button', class: 'replays-button replays-watch-day', 'data-day': key },
+        strings.t('watch_day'),
+        el('span', { class: 'visually-hidden' }, `: ${label}`),
+      );
+      whole.addEventListener('click', () => playDay(key));
+      return el(
+        'li',
+        { class: 'replays-day', 'data-day': key, 'aria-labelledby': headingId },
+        el(
+          'div',
+          { class: 'replays-day-head' },
+          el('h3', { class: 'replays-day-heading', id: headingId }, label),
+          whole,
+        ),
+        el('ol', { class: 'replays-list' }, replays.map(replayItem)),
+      );
+    }),
+  );
   markPlaying();
 }
 
@@ -165,31 +196,61 @@ function replayItem(replay) {
   const event = state.events.get(replay.event);
   const timeZone = event?.time_zone || 'Europe/Stockholm';
   const time = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' });
-  const button = el('button', { type: 'button', class: 'replays-play' },
-    strings.t('play_replay'), el('span', { class: 'visually-hidden' }, `: ${replay.title}`));
+  const button = el(
+    'button',
+    { type: 'button', class: 'replays-play' },
+    strings.t('play_replay'),
+    el('span', { class: 'visually-hidden' }, `: ${replay.title}`),
+  );
   button.addEventListener('click', () => {
     stopPlaylist();
     play(replay, { focus: true });
   });
   const language = event?.language || 'sv';
-  return el('li', { class: 'replays-item', 'data-session-id': replay.session },
+  return el(
+    'li',
+    { class: 'replays-item', 'data-session-id': replay.session },
     replay.poster
       ? el('img', { class: 'replays-poster', src: replay.poster, alt: '', loading: 'lazy', width: 320, height: 180 })
       : el('div', { class: 'replays-poster replays-poster-none', 'aria-hidden': 'true' }, replay.theme || ''),
-    el('div', { class: 'replays-item-body' },
-      el('p', { class: 'replays-item-meta' },
-        el('time', { datetime: replay.from }, `${time.format(new Date(replay.from))}–${time.format(new Date(replay.to))}`),
+    el(
+      'div',
+      { class: 'replays-item-body' },
+      el(
+        'p',
+        { class: 'replays-item-meta' },
+        el(
+          'time',
+          { datetime: replay.from },
+          `${time.format(new Date(replay.from))}–${time.format(new Date(replay.to))}`,
+        ),
         ' · ',
-        el('span', { class: 'replays-duration' },
+        el(
+          'span',
+          { class: 'replays-duration' },
           el('span', { class: 'visually-hidden' }, `${strings.t('duration_label')}: `),
-          formatDuration(replay.duration_seconds)),
-        replay.theme ? el('span', { class: 'tag tag-theme' },
-          el('span', { class: 'visually-hidden' }, `${strings.t('theme')}: `), replay.theme) : null),
+          formatDuration(replay.duration_seconds),
+        ),
+        replay.theme
+          ? el(
+              'span',
+              { class: 'tag tag-theme' },
+              el('span', { class: 'visually-hidden' }, `${strings.t('theme')}: `),
+              replay.theme,
+            )
+          : null,
+      ),
       el('h4', { class: 'replays-item-title', lang: language }, replay.title),
       speakers(replay) ? el('p', { class: 'replays-item-people', lang: language }, speakers(replay)) : null,
       replay.abstract ? el('p', { class: 'replays-item-abstract', lang: language }, replay.abstract) : null,
-      el('p', { class: 'replays-item-actions' }, button,
-        el('span', { class: 'replays-playing-badge' }, strings.t('playing')))));
+      el(
+        'p',
+        { class: 'replays-item-actions' },
+        button,
+        el('span', { class: 'replays-playing-badge' }, strings.t('playing')),
+      ),
+    ),
+  );
 }
 
 function markPlaying() {
@@ -214,7 +275,8 @@ function play(replay, { focus = false } = {}) {
   $('replay-abstract').textContent = replay.abstract ?? '';
   $('replay-abstract').lang = language;
   $('replay-meta').textContent = [replay.dayLabel, formatDuration(replay.duration_seconds), replay.theme]
-    .filter(Boolean).join(' · ');
+    .filter(Boolean)
+    .join(' · ');
   $('replay-choose').hidden = true;
   video.dataset.session = replay.session;
   if (replay.poster) video.poster = replay.poster;
@@ -237,8 +299,7 @@ function play(replay, { focus = false } = {}) {
 }
 
 function playDay(key) {
-  const items = state.replays.filter((r) => r.dayKey === key)
-    .sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
+  const items = state.replays.filter((r) => r.dayKey === key).sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
   if (!items.length) return;
   state.playlist = { key, items, index: 0 };
   play(items[0], { focus: true });
@@ -311,24 +372,40 @@ async function load() {
     getJson('/api/v1/programme').catch(() => ({ events: [] })),
   ]);
   for (const event of programme.events ?? []) state.events.set(event.id, event);
-  state.replays = replays.map((replay) => {
-    const day = dayOf(replay);
-    if (!state.days.has(day.key)) state.days.set(day.key, { ...day, event: replay.event });
-    return { ...replay, dayKey: day.key, dayLabel: day.label };
-  }).sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
+  state.replays = replays
+    .map((replay) => {
+      const day = dayOf(replay);
+      if (!state.days.has(day.key)) state.days.set(day.key, { ...day, event: replay.event });
+      return { ...replay, dayKey: day.key, dayLabel: day.label };
+    })
+    .sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
   renderFilters();
   render();
   const wanted = state.replays.find((r) => r.session === params.get('session'));
   if (wanted) play(wanted);
 }
 
-$('search').addEventListener('input', () => { render(); keepAddress(); });
-$('filter-event').addEventListener('change', () => { renderDayFilter(); render(); keepAddress(); });
-$('filter-day').addEventListener('change', () => { render(); keepAddress(); });
+$('search').addEventListener('input', () => {
+  render();
+  keepAddress();
+});
+$('filter-event').addEventListener('change', () => {
+  renderDayFilter();
+  render();
+  keepAddress();
+});
+$('filter-day').addEventListener('change', () => {
+  render();
+  keepAddress();
+});
 $('filters').addEventListener('submit', (e) => e.preventDefault());
 $('filters').addEventListener('reset', () => {
   // After the form has reset its fields.
-  setTimeout(() => { renderDayFilter(''); render(); keepAddress(); }, 0);
+  setTimeout(() => {
+    renderDayFilter('');
+    render();
+    keepAddress();
+  }, 0);
 });
 
 load().catch((error) => {

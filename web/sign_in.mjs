@@ -88,7 +88,8 @@ export class TokenSignIn {
     let response;
     try {
       response = await fetch('/api/v1/me', {
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, cache: 'no-store',
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        cache: 'no-store',
       });
     } catch {
       return { reason: 'network' };

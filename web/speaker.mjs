@@ -33,10 +33,10 @@ const token = speakerToken();
 const $ = (id) => document.getElementById(id);
 
 const state = {
-  me: null,                // {id, name}
-  sessions: new Map(),     // session id -> {session, event}
-  panels: new Map(),       // session id -> the latest `panel` message
-  clockOffsetMs: 0,        // server clock minus this phone's clock
+  me: null, // {id, name}
+  sessions: new Map(), // session id -> {session, event}
+  panels: new Map(), // session id -> the latest `panel` message
+  clockOffsetMs: 0, // server clock minus this phone's clock
 };
 
 const serverNow = () => Date.now() + state.clockOffsetMs;
@@ -72,30 +72,41 @@ function showMessage(key) {
 // My sessions by day in the event's time zone, today's marked as today; within a day in
 // time order. Times are the live ones (the agenda channel replaces them as they move).
 function renderSessions() {
-  const entries = [...state.sessions.values()]
-    .sort((a, b) => a.session.start.localeCompare(b.session.start));
-  const days = new Map();  // local date -> {label, items}
+  const entries = [...state.sessions.values()].sort((a, b) => a.session.start.localeCompare(b.session.start));
+  const days = new Map(); // local date -> {label, items}
   for (const { session, event } of entries) {
     const zone = event.time_zone || 'Europe/Stockholm';
     const formatTime = timeFormatter(strings.locale, zone);
     const date = localDate(session.start, zone);
     if (!days.has(date)) {
-      const label = date === localDate(new Date(serverNow()).toISOString(), zone)
-        ? `${strings.t('today')} · ${dayFormatter(strings.locale, zone).format(new Date(session.start))}`
-        : dayFormatter(strings.locale, zone).format(new Date(session.start));
+      const label =
+        date === localDate(new Date(serverNow()).toISOString(), zone)
+          ? `${strings.t('today')} · ${dayFormatter(strings.locale, zone).format(new Date(session.start))}`
+          : dayFormatter(strings.locale, zone).format(new Date(session.start));
       days.set(date, { label, items: [] });
     }
-    const item = el('li', { class: 'speaker-session', id: `session-${session.id}` },
+    const item = el(
+      'li',
+      { class: 'speaker-session', id: `session-${session.id}` },
       el('h3', { class: 'speaker-session-title' }, session.title),
-      el('p', { class: 'speaker-session-time' },
-        el('time', { datetime: session.start }, timeRange(session, formatTime))),
-      el('p', { class: 'speaker-session-role' }, session.my_role ? strings.role(session.my_role) : ''));
+      el(
+        'p',
+        { class: 'speaker-session-time' },
+        el('time', { datetime: session.start }, timeRange(session, formatTime)),
+      ),
+      el('p', { class: 'speaker-session-role' }, session.my_role ? strings.role(session.my_role) : ''),
+    );
     if (isPanel(session)) item.append(renderRunningOrder(session));
     days.get(date).items.push(item);
   }
-  const sections = [...days.entries()].map(([date, day]) => el('li', { class: 'speaker-day', 'data-date': date },
-    el('h2', { class: 'speaker-day-heading' }, day.label),
-    el('ul', { class: 'speaker-sessions' }, ...day.items)));
+  const sections = [...days.entries()].map(([date, day]) =>
+    el(
+      'li',
+      { class: 'speaker-day', 'data-date': date },
+      el('h2', { class: 'speaker-day-heading' }, day.label),
+      el('ul', { class: 'speaker-sessions' }, ...day.items),
+    ),
+  );
   $('sessions').replaceChildren(...sections);
   if (!entries.length) showMessage('speaker_none');
   renderCue();
@@ -103,38 +114,58 @@ function renderSessions() {
 
 // "2026-11-24" in the zone.
 function localDate(iso, zone) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .format(new Date(iso));
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(iso),
+  );
 }
 
 function renderRunningOrder(session) {
   const panel = state.panels.get(session.id);
-  const order = panel?.order ?? (session.people ?? []).map((p, i) => ({
-    person: p.id, name: p.name, role: p.role, position: i + 1,
-  }));
-  const status = !panel ? '' : panel.state === 'waiting' ? strings.t('panel_waiting')
-    : panel.state === 'finished' ? strings.t('panel_finished') : '';
-  const list = el('ol', { class: 'running-order', 'aria-label': strings.t('running_order') },
+  const order =
+    panel?.order ??
+    (session.people ?? []).map((p, i) => ({
+      person: p.id,
+      name: p.name,
+      role: p.role,
+      position: i + 1,
+    }));
+  const status = !panel
+    ? ''
+    : panel.state === 'waiting'
+      ? strings.t('panel_waiting')
+      : panel.state === 'finished'
+        ? strings.t('panel_finished')
+        : '';
+  const list = el(
+    'ol',
+    { class: 'running-order', 'aria-label': strings.t('running_order') },
     ...order.map((speaker) => {
       const current = panel?.current?.person === speaker.person;
       const next = panel?.next?.person === speaker.person;
       const mine = speaker.person === state.me?.id;
-      const item = el('li', {
-        class: 'running-order-item',
-        'data-person': speaker.person,
-        'data-state': current ? 'current' : next ? 'next' : '',
-        ...(current ? { 'aria-current': 'true' } : {}),
-      },
-      el('span', { class: 'running-order-name' }, mine ? `${speaker.name} (${strings.t('you')})` : speaker.name),
-      el('span', { class: 'running-order-role' }, strings.role(speaker.role)));
+      const item = el(
+        'li',
+        {
+          class: 'running-order-item',
+          'data-person': speaker.person,
+          'data-state': current ? 'current' : next ? 'next' : '',
+          ...(current ? { 'aria-current': 'true' } : {}),
+        },
+        el('span', { class: 'running-order-name' }, mine ? `${speaker.name} (${strings.t('you')})` : speaker.name),
+        el('span', { class: 'running-order-role' }, strings.role(speaker.role)),
+      );
       if (current) item.append(el('span', { class: 'running-order-badge' }, strings.t('speaking_now')));
       else if (next) item.append(el('span', { class: 'running-order-badge' }, strings.t('next_in_line')));
       return item;
-    }));
-  return el('section', { class: 'running-order-section', 'aria-labelledby': `order-${session.id}` },
+    }),
+  );
+  return el(
+    'section',
+    { class: 'running-order-section', 'aria-labelledby': `order-${session.id}` },
     el('h4', { id: `order-${session.id}` }, strings.t('running_order')),
     ...(status ? [el('p', { class: 'running-order-status' }, status)] : []),
-    list);
+    list,
+  );
 }
 
 // The one line that matters most on stage: I have the floor (with my time left), or I am
@@ -150,24 +181,32 @@ function renderCue() {
     cue.dataset.state = leftMs >= 0 ? 'speaking' : 'over';
     cue.append(
       el('span', { class: 'speaker-cue-label' }, strings.t('you_speak_now')),
-      el('span', { class: 'speaker-cue-countdown', 'aria-label': strings.t('your_time_left') },
-        leftMs >= 0 ? formatCountdown(leftMs) : strings.t('over_time', { t: formatCountdown(-leftMs) })));
+      el(
+        'span',
+        { class: 'speaker-cue-countdown', 'aria-label': strings.t('your_time_left') },
+        leftMs >= 0 ? formatCountdown(leftMs) : strings.t('over_time', { t: formatCountdown(-leftMs) }),
+      ),
+    );
   } else if (next) {
     cue.dataset.state = 'next';
-    cue.append(el('span', { class: 'speaker-cue-label' }, strings.t('you_are_next')),
-      el('span', { class: 'speaker-cue-detail' }, next.title));
+    cue.append(
+      el('span', { class: 'speaker-cue-label' }, strings.t('you_are_next')),
+      el('span', { class: 'speaker-cue-detail' }, next.title),
+    );
   }
   if (!speaking && !next) {
     // Otherwise: how long until my next session begins (within the next 12 hours).
-    const upcoming = [...state.sessions.values()].map(({ session }) => session)
+    const upcoming = [...state.sessions.values()]
+      .map(({ session }) => session)
       .filter((s) => !s.cancelled && Date.parse(s.start) > serverNow())
       .sort((a, b) => a.start.localeCompare(b.start))[0];
     const inMs = upcoming ? Date.parse(upcoming.start) - serverNow() : Infinity;
     if (inMs < 12 * 3600 * 1000) {
       cue.dataset.state = 'upcoming';
-      cue.append(el('span', { class: 'speaker-cue-detail' },
-        strings.t('speaker_next_starts', { t: formatCountdown(inMs) })),
-      el('span', { class: 'speaker-cue-detail' }, upcoming.title));
+      cue.append(
+        el('span', { class: 'speaker-cue-detail' }, strings.t('speaker_next_starts', { t: formatCountdown(inMs) })),
+        el('span', { class: 'speaker-cue-detail' }, upcoming.title),
+      );
       cue.hidden = false;
       return;
     }
@@ -235,7 +274,9 @@ async function main() {
   feed.addEventListener('status', (e) => setConnection(e.detail.state === 'open' ? 'connected' : 'reconnecting'));
   feed.follow([
     ...(data.events ?? []).map(({ event }) => `agenda:${event.id}`),
-    ...[...state.sessions.values()].filter(({ session }) => isPanel(session)).map(({ session }) => `panel:${session.id}`),
+    ...[...state.sessions.values()]
+      .filter(({ session }) => isPanel(session))
+      .map(({ session }) => `panel:${session.id}`),
   ]);
   feed.start();
   setInterval(renderCue, 1000);

@@ -24,7 +24,10 @@ const TOKEN_KEY = 'stagehub.stats.token';
 const REFRESH_MS = 60_000;
 
 const params = new URLSearchParams(window.location.search);
-const strings = stringsFor(pickLanguage(navigator.languages ?? [navigator.language], params.get('lang')), STATS_STRINGS);
+const strings = stringsFor(
+  pickLanguage(navigator.languages ?? [navigator.language], params.get('lang')),
+  STATS_STRINGS,
+);
 const { t } = strings;
 const numberFormat = new Intl.NumberFormat(strings.locale);
 const percentFormat = new Intl.NumberFormat(strings.locale, { style: 'percent', maximumFractionDigits: 0 });
@@ -34,16 +37,16 @@ const $ = (id) => document.getElementById(id);
 const state = {
   token: '',
   me: null,
-  titles: new Map(),   // event id -> title
+  titles: new Map(), // event id -> title
   event: '',
-  day: '',             // YYYY-MM-DD, or '' for every day
+  day: '', // YYYY-MM-DD, or '' for every day
   report: null,
   timeZone: 'UTC',
   chart: null,
-  feed: null,          // the websocket, following `stats:{event}` while signed in
+  feed: null, // the websocket, following `stats:{event}` while signed in
   refreshTimer: 0,
-  loadSerial: 0,       // the newest load; answers of older ones are dropped
-  liveViewers: null,   // the latest `viewers` push
+  loadSerial: 0, // the newest load; answers of older ones are dropped
+  liveViewers: null, // the latest `viewers` push
 };
 
 // --- formatting -----------------------------------------------------------------------
@@ -60,21 +63,34 @@ function hMm(seconds) {
 // "YYYY-MM-DD" of the event's calendar as the reader's locale writes it.
 function formatDay(day) {
   const date = new Date(`${day}T12:00:00Z`);
-  return new Intl.DateTimeFormat(strings.locale, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' })
-    .format(date);
+  return new Intl.DateTimeFormat(strings.locale, {
+    timeZone: 'UTC',
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  }).format(date);
 }
 
 // The event's calendar day of an instant (ms), as YYYY-MM-DD.
 function localDay(ms, timeZone) {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .formatToParts(new Date(ms));
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(new Date(ms));
   const get = (type) => parts.find((p) => p.type === type)?.value;
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
 function formatClock(ms) {
-  return new Intl.DateTimeFormat(strings.locale, { timeZone: state.timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit' })
-    .format(new Date(ms));
+  return new Intl.DateTimeFormat(strings.locale, {
+    timeZone: state.timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).format(new Date(ms));
 }
 
 // --- requests ---------------------------------------------------------------------------
@@ -90,7 +106,10 @@ class RequestError extends Error {
 async function api(path, { token = state.token } = {}) {
   let response;
   try {
-    response = await fetch(path, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, cache: 'no-store' });
+    response = await fetch(path, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      cache: 'no-store',
+    });
   } catch (error) {
     throw new RequestError(0, 'network', String(error?.message ?? error));
   }
@@ -101,7 +120,11 @@ async function api(path, { token = state.token } = {}) {
     } catch {
       // Not JSON: the status says enough.
     }
-    throw new RequestError(response.status, body?.error?.code ?? 'http', body?.error?.message ?? `HTTP ${response.status}`);
+    throw new RequestError(
+      response.status,
+      body?.error?.code ?? 'http',
+      body?.error?.message ?? `HTTP ${response.status}`,
+    );
   }
   return response;
 }
@@ -112,7 +135,8 @@ function applyStrings() {
   document.documentElement.lang = strings.lang;
   document.title = t('stats_title');
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
-  for (const button of document.querySelectorAll('[data-csv]')) button.textContent = t('download', { file: `${button.dataset.csv}.csv` });
+  for (const button of document.querySelectorAll('[data-csv]'))
+    button.textContent = t('download', { file: `${button.dataset.csv}.csv` });
   $('stats-sessions').setAttribute('aria-label', t('table_region', { name: t('sessions_heading') }));
   $('stats-stages').setAttribute('aria-label', t('table_region', { name: t('stages_heading') }));
   $('stats-days').setAttribute('aria-label', t('table_region', { name: t('days_heading') }));
@@ -282,41 +306,68 @@ function renderReport() {
 function renderBar(parts) {
   const bar = $('stats-bar');
   const total = parts.in_person + parts.web + parts.replay;
-  bar.setAttribute('aria-label', t('comparison', {
-    in_person: formatNumber(parts.in_person), web: formatNumber(parts.web), replay: formatNumber(parts.replay),
-  }));
+  bar.setAttribute(
+    'aria-label',
+    t('comparison', {
+      in_person: formatNumber(parts.in_person),
+      web: formatNumber(parts.web),
+      replay: formatNumber(parts.replay),
+    }),
+  );
   bar.dataset.empty = String(total === 0);
-  bar.replaceChildren(...Object.entries(parts).filter(([, n]) => n > 0).map(([kind, n]) => {
-    const part = document.createElement('span');
-    part.className = 'stats-bar-part';
-    part.dataset.kind = kind;
-    part.style.flexGrow = String(n / total);
-    return part;
-  }));
+  bar.replaceChildren(
+    ...Object.entries(parts)
+      .filter(([, n]) => n > 0)
+      .map(([kind, n]) => {
+        const part = document.createElement('span');
+        part.className = 'stats-bar-part';
+        part.dataset.kind = kind;
+        part.style.flexGrow = String(n / total);
+        return part;
+      }),
+  );
 }
 
 // --- tables -----------------------------------------------------------------------------
 
 const numberColumn = (key, label, format = formatNumber) => ({
-  key, label: t(label), type: 'number', value: (row) => row[key], format: (row) => format(row[key]),
+  key,
+  label: t(label),
+  type: 'number',
+  value: (row) => row[key],
+  format: (row) => format(row[key]),
 });
 // A column whose sort value and text are the same string.
 const textColumn = (key, label, text) => ({
-  key, label: t(label), type: 'text', value: text, format: text,
+  key,
+  label: t(label),
+  type: 'text',
+  value: text,
+  format: text,
 });
 
 // The three tables share all but their rows and columns.
-const sortableTable = (id, captionKey, rowKey, columns) => new SortableTable({
-  id, caption: t(captionKey), rowKey, collator, emptyText: t('no_rows'),
-  sortLabel: (column) => t('sort_by', { column }), columns,
-});
+const sortableTable = (id, captionKey, rowKey, columns) =>
+  new SortableTable({
+    id,
+    caption: t(captionKey),
+    rowKey,
+    collator,
+    emptyText: t('no_rows'),
+    sortLabel: (column) => t('sort_by', { column }),
+    columns,
+  });
 
 let tables = null;
 
 function makeTables() {
   const stageName = (id) => state.report?.stages.find((s) => s.stage === id)?.name ?? id;
   const dayColumn = {
-    key: 'day', label: t('col_day'), type: 'text', value: (row) => row.day, format: (row) => formatDay(row.day),
+    key: 'day',
+    label: t('col_day'),
+    type: 'text',
+    value: (row) => row.day,
+    format: (row) => formatDay(row.day),
   };
   const web = () => [
     numberColumn('web_viewers', 'col_web'),
@@ -331,7 +382,9 @@ function makeTables() {
   const sessions = sortableTable('stats-sessions-table', 'sessions_heading', (row) => row.session, [
     textColumn('title', 'col_session', (row) => row.title),
     {
-      key: 'start', label: t('col_time'), type: 'text',
+      key: 'start',
+      label: t('col_time'),
+      type: 'text',
       value: (row) => `${row.day} ${row.start}`,
       format: (row) => `${state.day ? '' : `${formatDay(row.day)} `}${row.start}–${row.end}`,
     },
@@ -340,7 +393,9 @@ function makeTables() {
     ...web(),
     ...replays(),
     {
-      key: 'replay_completion', label: t('col_completion'), type: 'number',
+      key: 'replay_completion',
+      label: t('col_completion'),
+      type: 'number',
       value: (row) => (row.replay_views ? row.replay_completion : null),
       format: (row) => (row.replay_views ? percentFormat.format(row.replay_completion) : '–'),
     },
@@ -376,9 +431,12 @@ async function loadSeries(serial) {
     if (state.day) q.set('day', state.day);
     return `/api/v1/stats/events/${encodeURIComponent(state.event)}/series?${q}`;
   };
-  const series = await Promise.all(stages.map(async (stage) => ({
-    stage, minutes: (await (await api(query(stage.id))).json()).minutes ?? [],
-  })));
+  const series = await Promise.all(
+    stages.map(async (stage) => ({
+      stage,
+      minutes: (await (await api(query(stage.id))).json()).minutes ?? [],
+    })),
+  );
   if (serial !== state.loadSerial) return;
   if (!state.chart) {
     state.chart = new ViewersChart($('stats-chart'), {
@@ -395,8 +453,10 @@ async function loadSeries(serial) {
 // live push.
 function stagesOfEvent() {
   const seen = new Map();
-  for (const row of state.report?.stages ?? []) if (!seen.has(row.stage)) seen.set(row.stage, { id: row.stage, name: row.name || row.stage });
-  for (const s of state.liveViewers?.stages ?? []) if (!seen.has(s.stage)) seen.set(s.stage, { id: s.stage, name: s.name || s.stage });
+  for (const row of state.report?.stages ?? [])
+    if (!seen.has(row.stage)) seen.set(row.stage, { id: row.stage, name: row.name || row.stage });
+  for (const s of state.liveViewers?.stages ?? [])
+    if (!seen.has(s.stage)) seen.set(s.stage, { id: s.stage, name: s.name || s.stage });
   return [...seen.values()];
 }
 
@@ -408,25 +468,27 @@ function renderChartText() {
     ? t('chart_caption', { peak: formatNumber(peak.viewers), stage: peak.stage.name, time: chart.formatTime(peak.at) })
     : t('chart_caption_empty');
   const live = new Map((state.liveViewers?.stages ?? []).map((s) => [s.stage, s.viewers]));
-  $('stats-key').replaceChildren(...chart.stages.map((stage) => {
-    const item = document.createElement('li');
-    item.dataset.stage = stage.id;
-    const swatch = document.createElement('span');
-    swatch.className = 'stats-key-swatch';
-    swatch.style.backgroundColor = stage.colour;
-    swatch.setAttribute('aria-hidden', 'true');
-    const name = document.createElement('span');
-    name.textContent = stage.name;
-    item.append(swatch, name);
-    if (live.has(stage.id)) {
-      name.textContent = `${stage.name}:`;
-      const now = document.createElement('span');
-      now.className = 'stats-key-now';
-      now.textContent = t('stage_now', { n: formatNumber(live.get(stage.id)) });
-      item.append(' ', now);
-    }
-    return item;
-  }));
+  $('stats-key').replaceChildren(
+    ...chart.stages.map((stage) => {
+      const item = document.createElement('li');
+      item.dataset.stage = stage.id;
+      const swatch = document.createElement('span');
+      swatch.className = 'stats-key-swatch';
+      swatch.style.backgroundColor = stage.colour;
+      swatch.setAttribute('aria-hidden', 'true');
+      const name = document.createElement('span');
+      name.textContent = stage.name;
+      item.append(swatch, name);
+      if (live.has(stage.id)) {
+        name.textContent = `${stage.name}:`;
+        const now = document.createElement('span');
+        now.className = 'stats-key-now';
+        now.textContent = t('stage_now', { n: formatNumber(live.get(stage.id)) });
+        item.append(' ', now);
+      }
+      return item;
+    }),
+  );
 }
 
 // --- live: stats:{event} ----------------------------------------------------------------
@@ -440,9 +502,15 @@ function startLive() {
   if (!state.feed) {
     const feed = new ProgrammeFeed({ token: state.token, poll: false });
     const mine = (channel) => channel === `stats:${state.event}`;
-    feed.addEventListener('stats', (e) => { if (mine(e.detail.channel)) onViewers(e.detail); });
-    feed.addEventListener('subscribed', (e) => { if (mine(e.detail.channel)) setLive(true); });
-    feed.addEventListener('status', (e) => { if (e.detail.state !== 'open') setLive(false); });
+    feed.addEventListener('stats', (e) => {
+      if (mine(e.detail.channel)) onViewers(e.detail);
+    });
+    feed.addEventListener('subscribed', (e) => {
+      if (mine(e.detail.channel)) setLive(true);
+    });
+    feed.addEventListener('status', (e) => {
+      if (e.detail.state !== 'open') setLive(false);
+    });
     // The token was revoked, or may not follow this event: say so, stop following.
     feed.addEventListener('auth-error', () => signOut('refused_unknown'));
     feed.addEventListener('refused', (e) => {
@@ -507,7 +575,9 @@ async function download(table, button) {
   const file = `${table}.csv`;
   button.disabled = true;
   try {
-    const response = await api(`/api/v1/stats/events/${encodeURIComponent(state.event)}/${file}${q.size ? `?${q}` : ''}`);
+    const response = await api(
+      `/api/v1/stats/events/${encodeURIComponent(state.event)}/${file}${q.size ? `?${q}` : ''}`,
+    );
     const disposition = response.headers.get('content-disposition') ?? '';
     const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `${state.event}-${file}`;
     const blob = await response.blob();

@@ -93,9 +93,11 @@ export class ViewersChart {
   // The stage and minute of the highest point drawn, or null when nobody watched.
   peak() {
     let best = null;
-    this.#ys.forEach((ys, s) => ys.forEach((y, i) => {
-      if (y > 0 && (!best || y > best.viewers)) best = { stage: this.#stages[s], viewers: y, at: this.#xs[i] * 1000 };
-    }));
+    this.#ys.forEach((ys, s) =>
+      ys.forEach((y, i) => {
+        if (y > 0 && (!best || y > best.viewers)) best = { stage: this.#stages[s], viewers: y, at: this.#xs[i] * 1000 };
+      }),
+    );
     return best;
   }
 
@@ -169,8 +171,9 @@ export class ViewersChart {
       this.#plot.setData(this.#data());
     }
     this.#container.dataset.points = String(this.#xs.length);
-    this.#container.dataset.last = JSON.stringify(Object.fromEntries(
-      this.#stages.map((stage, s) => [stage.id, this.#ys[s].at(-1) ?? 0])));
+    this.#container.dataset.last = JSON.stringify(
+      Object.fromEntries(this.#stages.map((stage, s) => [stage.id, this.#ys[s].at(-1) ?? 0])),
+    );
   }
 
   #resize() {

@@ -15,7 +15,6 @@ export class SortableTable {
   #rowKey;
   #collator;
   #emptyText;
-  #sortLabel;
   #rows = [];
   #sortKey = null;
   #direction = 'none';
@@ -28,7 +27,6 @@ export class SortableTable {
     this.#rowKey = rowKey;
     this.#collator = collator;
     this.#emptyText = emptyText;
-    this.#sortLabel = sortLabel;
     const table = document.createElement('table');
     table.className = 'stats-table';
     table.id = id;
@@ -89,9 +87,10 @@ export class SortableTable {
     const column = this.#columns.find((c) => c.key === this.#sortKey);
     if (!column) return this.#rows;
     const sign = this.#direction === 'descending' ? -1 : 1;
-    const compare = column.type === 'number'
-      ? (a, b) => (a ?? -Infinity) - (b ?? -Infinity)
-      : (a, b) => this.#collator.compare(String(a ?? ''), String(b ?? ''));
+    const compare =
+      column.type === 'number'
+        ? (a, b) => (a ?? -Infinity) - (b ?? -Infinity)
+        : (a, b) => this.#collator.compare(String(a ?? ''), String(b ?? ''));
     // Ties keep the programme's order (Array.prototype.sort is stable).
     return [...this.#rows].sort((a, b) => sign * compare(column.value(a), column.value(b)));
   }
@@ -108,23 +107,25 @@ export class SortableTable {
       this.#body.replaceChildren(tr);
       return;
     }
-    this.#body.replaceChildren(...rows.map((row) => {
-      const tr = document.createElement('tr');
-      tr.dataset.key = this.#rowKey(row);
-      this.#columns.forEach((column, index) => {
-        // The first column names the row: a row header for screen readers.
-        const cell = document.createElement(index === 0 ? 'th' : 'td');
-        if (index === 0) cell.scope = 'row';
-        cell.dataset.column = column.key;
-        if (column.type === 'number') {
-          cell.className = 'stats-number';
-          const value = column.value(row);
-          if (value !== null && value !== undefined) cell.dataset.value = String(value);
-        }
-        cell.textContent = column.format(row);
-        tr.append(cell);
-      });
-      return tr;
-    }));
+    this.#body.replaceChildren(
+      ...rows.map((row) => {
+        const tr = document.createElement('tr');
+        tr.dataset.key = this.#rowKey(row);
+        this.#columns.forEach((column, index) => {
+          // The first column names the row: a row header for screen readers.
+          const cell = document.createElement(index === 0 ? 'th' : 'td');
+          if (index === 0) cell.scope = 'row';
+          cell.dataset.column = column.key;
+          if (column.type === 'number') {
+            cell.className = 'stats-number';
+            const value = column.value(row);
+            if (value !== null && value !== undefined) cell.dataset.value = String(value);
+          }
+          cell.textContent = column.format(row);
+          tr.append(cell);
+        });
+        return tr;
+      }),
+    );
   }
 }

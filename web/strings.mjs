@@ -58,8 +58,13 @@ const STRINGS = {
     theme: 'Tema',
     speakers: 'Medverkande',
     kinds: {
-      talk: 'Föreläsning', panel: 'Paneldialog', keynote: 'Huvudpass', break: 'Paus',
-      study_visit: 'Studiebesök', remote_training: 'Distansutbildning', workshop: 'Workshop',
+      talk: 'Föreläsning',
+      panel: 'Paneldialog',
+      keynote: 'Huvudpass',
+      break: 'Paus',
+      study_visit: 'Studiebesök',
+      remote_training: 'Distansutbildning',
+      workshop: 'Workshop',
     },
     roles: { speaker: 'Talare', panelist: 'Paneldeltagare', moderator: 'Moderator' },
   },
@@ -115,8 +120,13 @@ const STRINGS = {
     theme: 'Tema',
     speakers: 'Medvirkende',
     kinds: {
-      talk: 'Foredrag', panel: 'Panelsamtale', keynote: 'Hovedinnlegg', break: 'Pause',
-      study_visit: 'Studiebesøk', remote_training: 'Fjernopplæring', workshop: 'Verksted',
+      talk: 'Foredrag',
+      panel: 'Panelsamtale',
+      keynote: 'Hovedinnlegg',
+      break: 'Pause',
+      study_visit: 'Studiebesøk',
+      remote_training: 'Fjernopplæring',
+      workshop: 'Verksted',
     },
     roles: { speaker: 'Foredragsholder', panelist: 'Paneldeltaker', moderator: 'Moderator' },
   },
@@ -172,8 +182,13 @@ const STRINGS = {
     theme: 'Theme',
     speakers: 'Speakers',
     kinds: {
-      talk: 'Talk', panel: 'Panel discussion', keynote: 'Keynote', break: 'Break',
-      study_visit: 'Study visit', remote_training: 'Remote training', workshop: 'Workshop',
+      talk: 'Talk',
+      panel: 'Panel discussion',
+      keynote: 'Keynote',
+      break: 'Break',
+      study_visit: 'Study visit',
+      remote_training: 'Remote training',
+      workshop: 'Workshop',
     },
     roles: { speaker: 'Speaker', panelist: 'Panellist', moderator: 'Moderator' },
   },
@@ -203,10 +218,11 @@ export function pickLanguage(preferred = [], override = null) {
 // language (en-US gets 12-hour times, en-GB 24-hour), else the language's usual one.
 export function visitorLocale(strings, preferred = []) {
   const primary = (tag) => String(tag).toLowerCase().split(/[-_]/)[0];
-  const same = (tag) => (strings.lang === 'nb' ? ['nb', 'no', 'nn'].includes(primary(tag)) : primary(tag) === strings.lang);
+  const same = (tag) =>
+    strings.lang === 'nb' ? ['nb', 'no', 'nn'].includes(primary(tag)) : primary(tag) === strings.lang;
   const tag = preferred.find((t) => t && same(t));
   try {
-    return tag ? Intl.DateTimeFormat.supportedLocalesOf([tag])[0] ?? strings.locale : strings.locale;
+    return tag ? (Intl.DateTimeFormat.supportedLocalesOf([tag])[0] ?? strings.locale) : strings.locale;
   } catch {
     return strings.locale;
   }

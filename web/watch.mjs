@@ -18,9 +18,18 @@
 import { ProgrammeFeed } from './programme_feed.mjs';
 import { LivePlayer } from './live_player.mjs';
 import { ViewerHeartbeat } from './viewer_heartbeat.mjs';
+import { createPlayerControls } from './player_controls.mjs';
 import {
-  agendaItems, dayFormatter, el, hasSecondPrecision, formatCountdown, markAgenda, renderAgenda, sessionsOfStage,
-  timeFormatter, timeRange,
+  agendaItems,
+  dayFormatter,
+  el,
+  hasSecondPrecision,
+  formatCountdown,
+  markAgenda,
+  renderAgenda,
+  sessionsOfStage,
+  timeFormatter,
+  timeRange,
 } from './agenda.mjs';
 import { localDate } from './organise_time.mjs';
 import { pickLanguage, stringsFor, visitorLocale } from './strings.mjs';
@@ -46,13 +55,13 @@ function addressTarget(loc = window.location) {
 }
 
 const state = {
-  events: new Map(),      // event id -> {event, rev, serverMs}
-  nowByStage: new Map(),  // stage id -> {now, next, serverMs}
+  events: new Map(), // event id -> {event, rev, serverMs}
+  nowByStage: new Map(), // stage id -> {now, next, serverMs}
   ...addressTarget(),
-  clockOffsetMs: 0,       // server clock minus this browser's clock
+  clockOffsetMs: 0, // server clock minus this browser's clock
   everConnected: false,
   offAir: null,
-  stopped: false,         // the stage should be on, but its broadcast was stopped
+  stopped: false, // the stage should be on, but its broadcast was stopped
 };
 
 const serverNow = () => Date.now() + state.clockOffsetMs;
@@ -89,8 +98,8 @@ function formatters(event) {
   return { timeZone, formatTime: timeFormatter(locale, timeZone, withSeconds) };
 }
 
-const sessionIcs = (session) => `/api/v1/events/${encodeURIComponent(session.event)}/sessions/${
-  encodeURIComponent(session.id)}/session.ics`;
+const sessionIcs = (session) =>
+  `/api/v1/events/${encodeURIComponent(session.event)}/sessions/${encodeURIComponent(session.id)}/session.ics`;
 
 // --- static text -----------------------------------------------------------------
 
@@ -143,9 +152,8 @@ function renderEvent() {
 
   const stage = currentStage();
   document.title = stages.length > 1 && stage ? `${stage.name} – ${event.title}` : event.title;
-  $('agenda-heading').textContent = stages.length > 1 && stage
-    ? strings.t('agenda_stage', { stage: stage.name })
-    : strings.t('agenda');
+  $('agenda-heading').textContent =
+    stages.length > 1 && stage ? strings.t('agenda_stage', { stage: stage.name }) : strings.t('agenda');
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   $('tz-note').hidden = browserZone === timeZone;
   $('tz-note').textContent = strings.t('times_in', { tz: timeZone });
@@ -162,7 +170,12 @@ function renderEvent() {
 
   $('agenda').dataset.precision = hasSecondPrecision(event.sessions ?? []) ? 'seconds' : 'minutes';
   renderAgenda($('agenda'), sessions, {
-    strings, formatTime, language: event.language || 'sv', timeZone, locale, calendarUrl: sessionIcs,
+    strings,
+    formatTime,
+    language: event.language || 'sv',
+    timeZone,
+    locale,
+    calendarUrl: sessionIcs,
   });
   renderNowNext();
 }
@@ -179,10 +192,21 @@ function renderDayCalendars(event, sessions, ics, timeZone) {
     if (!firstStarts.has(day)) firstStarts.set(day, session.start);
   }
   const format = dayFormatter(locale, timeZone);
-  $('day-calendars').replaceChildren(...[...firstStarts].map(([day, start]) => el('a', {
-    class: 'day-ics', 'data-day': day, href: `${ics}?day=${day}`, download: `${event.id}-${day}.ics`,
-  }, strings.t('calendar_day'),
-  el('span', { class: firstStarts.size > 1 ? null : 'visually-hidden' }, ` (${format.format(new Date(start))})`))));
+  $('day-calendars').replaceChildren(
+    ...[...firstStarts].map(([day, start]) =>
+      el(
+        'a',
+        {
+          class: 'day-ics',
+          'data-day': day,
+          href: `${ics}?day=${day}`,
+          download: `${event.id}-${day}.ics`,
+        },
+        strings.t('calendar_day'),
+        el('span', { class: firstStarts.size > 1 ? null : 'visually-hidden' }, ` (${format.format(new Date(start))})`),
+      ),
+    ),
+  );
 }
 
 function eventDays(event, timeZone) {
@@ -215,20 +239,24 @@ function renderStageSwitcher(stages) {
   const links = [...list.querySelectorAll('a')];
   const same = links.length === stages.length && links.every((link, i) => link.dataset.stageId === stages[i].id);
   if (!same) {
-    list.replaceChildren(...stages.map((stage) => {
-      const link = el('a', { class: 'stage-button', 'data-stage-id': stage.id, href: stageHref(stage.id) });
-      link.addEventListener('click', (e) => {
-        if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-        e.preventDefault();
-        selectStage(stage.id);
-      });
-      return el('li', {}, link);
-    }));
+    list.replaceChildren(
+      ...stages.map((stage) => {
+        const link = el('a', { class: 'stage-button', 'data-stage-id': stage.id, href: stageHref(stage.id) });
+        link.addEventListener('click', (e) => {
+          if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+          e.preventDefault();
+          selectStage(stage.id);
+        });
+        return el('li', {}, link);
+      }),
+    );
   }
   list.querySelectorAll('a').forEach((link, i) => {
     const stage = stages[i];
-    link.replaceChildren(stage.name, ...(stage.live?.hls ? []
-      : [el('span', { class: 'watch-stage-note' }, ` (${strings.t('stage_no_stream')})`)]));
+    link.replaceChildren(
+      stage.name,
+      ...(stage.live?.hls ? [] : [el('span', { class: 'watch-stage-note' }, ` (${strings.t('stage_no_stream')})`)]),
+    );
     if (stage.id === state.stageId) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   });
@@ -246,10 +274,10 @@ function selectStage(stageId, { push = true } = {}) {
 window.addEventListener('popstate', () => {
   const target = addressTarget();
   const event = currentEvent();
-  const stageId = target.stageId
-    ?? (event?.stages ?? []).find((stage) => stage.live?.hls)?.id ?? event?.stages?.[0]?.id ?? null;
+  const stageId =
+    target.stageId ?? (event?.stages ?? []).find((stage) => stage.live?.hls)?.id ?? event?.stages?.[0]?.id ?? null;
   if (stageId) {
-    state.stageId = null;  // force the switch
+    state.stageId = null; // force the switch
     selectStage(stageId, { push: false });
   }
 });
@@ -268,8 +296,11 @@ function nextOnStage() {
   const event = currentEvent();
   if (!event) return null;
   const t = serverNow();
-  return sessionsOfStage(event, state.stageId)
-    .find((s) => s.stage === state.stageId && s.state !== 'cancelled' && Date.parse(s.start) > t) ?? null;
+  return (
+    sessionsOfStage(event, state.stageId).find(
+      (s) => s.stage === state.stageId && s.state !== 'cancelled' && Date.parse(s.start) > t,
+    ) ?? null
+  );
 }
 
 function renderNowNext() {
@@ -288,10 +319,17 @@ function renderNowNext() {
   $('now-theme').hidden = !now?.theme;
   $('now-theme').textContent = now?.theme ? strings.t('theme_label', { theme: now.theme }) : '';
   $('now-people').lang = language;
-  $('now-people').replaceChildren(...(now?.people ?? []).map((person) => el('li', {},
-    el('span', { class: 'person-name' }, person.name),
-    el('span', { class: 'person-role' }, strings.role(person.role)),
-    person.affiliation ? el('span', { class: 'person-affiliation' }, person.affiliation) : null)));
+  $('now-people').replaceChildren(
+    ...(now?.people ?? []).map((person) =>
+      el(
+        'li',
+        {},
+        el('span', { class: 'person-name' }, person.name),
+        el('span', { class: 'person-role' }, strings.role(person.role)),
+        person.affiliation ? el('span', { class: 'person-affiliation' }, person.affiliation) : null,
+      ),
+    ),
+  );
 
   const nextCard = $('next-card');
   nextCard.dataset.empty = String(!next);
@@ -319,7 +357,7 @@ function renderNowNext() {
 }
 
 // Plays the stage's stream while something is on it; otherwise the off-air card.
-let renderingOffAir = false;  // player.load() reports states while this runs
+let renderingOffAir = false; // player.load() reports states while this runs
 
 function renderOffAir() {
   const stage = currentStage();
@@ -342,12 +380,15 @@ function renderOffAir() {
   $('off-air').hidden = !offAir;
   $('player-controls').hidden = offAir;
   heartbeat.watch(offAir ? null : { stage: stage.id });
-  renderPlayerState(player.state);
+  controls.renderState(player.state);
   if (!offAir) return;
 
   const { formatTime } = formatters(event);
-  const reason = stopped ? strings.t('off_air_stopped', { stage: stage.name })
-    : hls ? '' : strings.t('off_air_no_stream', { stage: stage.name });
+  const reason = stopped
+    ? strings.t('off_air_stopped', { stage: stage.name })
+    : hls
+      ? ''
+      : strings.t('off_air_no_stream', { stage: stage.name });
   $('off-air-reason').textContent = reason;
   $('off-air-reason').hidden = !reason;
   const next = nextOnStage();
@@ -373,9 +414,8 @@ function tick() {
     const start = Date.parse(now.start);
     const end = Date.parse(now.end);
     const left = end - t;
-    $('now-countdown').textContent = left > 0
-      ? strings.t('ends_in', { t: formatCountdown(left) })
-      : strings.t('ending_now');
+    $('now-countdown').textContent =
+      left > 0 ? strings.t('ends_in', { t: formatCountdown(left) }) : strings.t('ending_now');
     const done = end > start ? Math.min(1, Math.max(0, (t - start) / (end - start))) : 1;
     $('now-progress').style.inlineSize = `${(done * 100).toFixed(1)}%`;
   } else {
@@ -384,17 +424,19 @@ function tick() {
   }
   if (next) {
     const until = Date.parse(next.start) - t;
-    $('next-countdown').textContent = until > 0
-      ? strings.t('starts_in', { t: formatCountdown(until) })
-      : strings.t('starting_now');
+    $('next-countdown').textContent =
+      until > 0 ? strings.t('starts_in', { t: formatCountdown(until) }) : strings.t('starting_now');
   } else {
     $('next-countdown').textContent = '';
   }
   if (state.offAir) {
     const upcoming = nextOnStage();
     const until = upcoming ? Date.parse(upcoming.start) - t : 0;
-    $('off-air-countdown').textContent = !upcoming ? ''
-      : until > 0 ? strings.t('starts_in', { t: formatCountdown(until) }) : strings.t('starting_now');
+    $('off-air-countdown').textContent = !upcoming
+      ? ''
+      : until > 0
+        ? strings.t('starts_in', { t: formatCountdown(until) })
+        : strings.t('starting_now');
   }
   for (const item of agendaItems($('agenda'))) {
     if (item.dataset.state !== 'upcoming') continue;
@@ -406,168 +448,22 @@ function tick() {
 // --- player ------------------------------------------------------------------------
 
 const video = $('video');
+// The player's callbacks reach `controls`, made just below: LivePlayer calls none of them
+// while it is being constructed.
 const player = new LivePlayer(video, {
   // The broadcast stopping or coming back changes the card, not only the player's message.
   onstate: (playerState) => {
     if (!renderingOffAir && (playerState === 'ended') !== state.stopped) renderOffAir();
-    else renderPlayerState(playerState);
+    else controls.renderState(playerState);
   },
-  onlevels: renderLevels,
-  onlevel: renderCurrentLevel,
-  ontracks: (count) => {
-    $('captions').hidden = count === 0;
-  },
+  onlevels: (levels) => controls.renderLevels(levels),
+  onlevel: (index) => controls.renderCurrentLevel(index),
+  ontracks: (count) => controls.renderTracks(count),
 });
+const controls = createPlayerControls({ player, video, strings, isOffAir: () => Boolean(state.offAir) });
 const heartbeat = new ViewerHeartbeat(video);
 // For the browser tests and for support staff looking at a viewer's player in the console.
 window.stagehubPlayer = player;
-
-function renderPlayerState(playerState) {
-  $('player').dataset.state = playerState;
-  const message = {
-    waiting: 'waiting', recovering: 'recovering', offline: 'offline', unsupported: 'unsupported',
-  }[playerState];
-  const shown = Boolean(message) && !state.offAir;
-  $('player-message').hidden = !shown;
-  $('player-message').textContent = shown ? strings.t(message) : '';
-  $('player-message').dataset.kind = playerState === 'unsupported' ? 'error' : 'info';
-  renderUnmute();
-  renderPlayPause();
-}
-
-function renderUnmute() {
-  $('unmute').hidden = !(video.muted && $('player').dataset.state === 'playing' && !state.offAir);
-}
-
-function renderPlayPause() {
-  const paused = video.paused;
-  $('play-pause').dataset.action = paused ? 'play' : 'pause';
-  $('play-pause').setAttribute('aria-label', strings.t(paused ? 'play' : 'pause'));
-  $('play-pause').title = `${strings.t(paused ? 'play' : 'pause')} (K)`;
-}
-
-function renderVolume() {
-  const silent = video.muted || video.volume === 0;
-  $('mute').dataset.muted = String(silent);
-  $('mute').setAttribute('aria-label', strings.t(silent ? 'unmute_short' : 'mute'));
-  $('mute').title = `${strings.t(silent ? 'unmute_short' : 'mute')} (M)`;
-  $('volume').value = String(Math.round((video.muted ? 0 : video.volume) * 100));
-  $('volume').setAttribute('aria-valuetext', `${$('volume').value} %`);
-  renderUnmute();
-}
-
-function levelName(level) {
-  if (level.audioOnly) return strings.t('quality_audio');
-  return level.height ? `${level.height}p` : `${Math.round(level.bitrate / 1000)} kbit/s`;
-}
-
-function renderLevels(levels) {
-  const select = $('quality');
-  const wanted = player.wantedLevel;
-  select.replaceChildren(el('option', { value: '-1' }, strings.t('quality_auto')),
-    ...levels.map((level) => el('option', { value: String(level.index) }, levelName(level))));
-  select.value = String(levels.some((level) => level.index === wanted) ? wanted : -1);
-  select.disabled = levels.length < 2;
-}
-
-function renderCurrentLevel(index) {
-  $('player').dataset.level = String(index);
-  const auto = $('quality').querySelector('option[value="-1"]');
-  const level = player.levels.find((l) => l.index === index);
-  if (auto) {
-    auto.textContent = player.wantedLevel < 0 && level
-      ? strings.t('quality_auto_now', { level: levelName(level) })
-      : strings.t('quality_auto');
-  }
-}
-
-function announce(text) {
-  $('player-announce').textContent = text;
-}
-
-function togglePlay() {
-  if (video.paused) video.play().catch(() => {});
-  else video.pause();
-}
-
-function toggleMute() {
-  if (video.muted || video.volume === 0) {
-    video.muted = false;
-    if (video.volume === 0) video.volume = 0.5;
-  } else {
-    video.muted = true;
-  }
-}
-
-function changeVolume(step) {
-  const volume = Math.min(1, Math.max(0, Math.round((video.volume + step) * 20) / 20));
-  video.volume = volume;
-  video.muted = volume === 0;
-  announce(`${strings.t('volume')} ${Math.round(volume * 100)} %`);
-}
-
-function toggleFullscreen() {
-  if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
-  else $('player-shell').requestFullscreen?.().catch(() => {});
-}
-
-$('unmute').addEventListener('click', () => {
-  video.muted = false;
-  if (video.volume === 0) video.volume = 1;
-  video.play().catch(() => {});
-  video.focus();
-});
-$('play-pause').addEventListener('click', togglePlay);
-$('mute').addEventListener('click', toggleMute);
-$('volume').addEventListener('input', () => {
-  const volume = Number($('volume').value) / 100;
-  video.volume = volume;
-  video.muted = volume === 0;
-});
-$('quality').addEventListener('change', () => {
-  player.setLevel(Number($('quality').value));
-  renderCurrentLevel(player.hls?.currentLevel ?? -1);
-});
-$('captions').addEventListener('click', () => {
-  player.setCaptions(!player.captions);
-  $('captions').setAttribute('aria-pressed', String(player.captions));
-  announce(strings.t(player.captions ? 'captions_on' : 'captions_off'));
-});
-$('fullscreen').hidden = !document.fullscreenEnabled;
-$('fullscreen').addEventListener('click', toggleFullscreen);
-document.addEventListener('fullscreenchange', () => {
-  const full = Boolean(document.fullscreenElement);
-  $('fullscreen').setAttribute('aria-label', strings.t(full ? 'exit_fullscreen' : 'fullscreen'));
-  $('fullscreen').title = `${strings.t(full ? 'exit_fullscreen' : 'fullscreen')} (F)`;
-});
-video.addEventListener('volumechange', renderVolume);
-video.addEventListener('play', () => { renderPlayPause(); });
-video.addEventListener('pause', () => {
-  renderPlayPause();
-  if (!state.offAir) announce(strings.t('pause'));
-});
-video.addEventListener('click', togglePlay);
-
-// Keyboard shortcuts (listed in the page under "Keyboard"): while focus is in the player,
-// or nowhere in particular (the page itself). Keys a focused control needs for itself
-// (space on a button, arrows in the quality list or on the volume slider) stay its own.
-function onKey(e) {
-  if (e.ctrlKey || e.metaKey || e.altKey || state.offAir) return;
-  const target = e.target;
-  const inPlayer = $('player-shell').contains(target);
-  if (!inPlayer && target !== document.body && target !== document.documentElement) return;
-  const tag = target.tagName;
-  const control = tag === 'BUTTON' || tag === 'SELECT' || tag === 'INPUT' || tag === 'A' || tag === 'SUMMARY';
-  const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-  if ((key === ' ' && !control) || key === 'k') togglePlay();
-  else if (key === 'm') toggleMute();
-  else if (key === 'f') toggleFullscreen();
-  else if ((key === 'ArrowUp' || key === 'ArrowDown') && tag !== 'SELECT' && tag !== 'INPUT') {
-    changeVolume(key === 'ArrowUp' ? 0.1 : -0.1);
-  } else return;
-  e.preventDefault();
-}
-document.addEventListener('keydown', onKey);
 
 // --- feed --------------------------------------------------------------------------
 
@@ -589,14 +485,17 @@ function onSnapshot({ event, rev, server_time: serverTime }) {
     if (knownNow?.fromChannel) {
       state.nowByStage.set(stage.id, {
         ...knownNow,
-        now: knownNow.now ? byId.get(knownNow.now.id) ?? knownNow.now : null,
-        next: knownNow.next ? byId.get(knownNow.next.id) ?? knownNow.next : null,
+        now: knownNow.now ? (byId.get(knownNow.now.id) ?? knownNow.now) : null,
+        next: knownNow.next ? (byId.get(knownNow.next.id) ?? knownNow.next) : null,
       });
       continue;
     }
     if (knownNow && knownNow.serverMs > serverMs) continue;
     state.nowByStage.set(stage.id, {
-      now: byId.get(stage.now) ?? null, next: byId.get(stage.next) ?? null, serverMs, fromChannel: false,
+      now: byId.get(stage.now) ?? null,
+      next: byId.get(stage.next) ?? null,
+      serverMs,
+      fromChannel: false,
     });
   }
   const eventId = resolveEvent(state.eventId && state.events.has(state.eventId) ? state.eventId : event.id);
@@ -623,8 +522,8 @@ function onNow({ stage, now, next, server_time: serverTime }) {
 }
 
 applyStrings();
-renderPlayerState('idle');
-renderVolume();
+controls.renderState('idle');
+controls.renderVolume();
 
 const feed = new ProgrammeFeed();
 feed.addEventListener('snapshot', (e) => onSnapshot(e.detail));

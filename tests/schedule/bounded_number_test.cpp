@@ -51,8 +51,13 @@ TEST(BoundedNumberTest, TextMustBeDigitsOnlyAndInRange) {
         std::optional<int64_t> expected;
     };
     const Case cases[] = {
-        {"0", 0},          {"42", 42},           {"-3", std::nullopt}, {"", std::nullopt},
-        {"+1", std::nullopt}, {" 1", std::nullopt}, {"1x", std::nullopt},
+        {"0", 0},
+        {"42", 42},
+        {"-3", std::nullopt},
+        {"", std::nullopt},
+        {"+1", std::nullopt},
+        {" 1", std::nullopt},
+        {"1x", std::nullopt},
         {"99999999999999999999999", std::nullopt},  // beyond int64: refused, not saturated
         {"1000", std::nullopt},
     };

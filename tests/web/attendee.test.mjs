@@ -23,10 +23,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually, sleep } from './support/wait.mjs';
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually, sleep } from './support/wait.mjs';
 import { assertAccessible, DESKTOP, PHONE, saveScreenshot } from './support/page_checks.mjs';
-
-const { chromium } = await import('playwright-core');
 
 const EVENT = 'temadag-test';
 const at = (hhmm, date = '2019-10-08') => `${date}T${hhmm}:00+02:00`;
@@ -42,7 +41,10 @@ const PROGRAMME = {
     description: 'En temadag med två scener.',
     // Two days so the replays page has two to filter by; the second one is long enough
     // for every delay below.
-    days: [{ start: at('08:00'), end: at('08:20') }, { start: at('08:20'), end: at('12:00', '2019-10-10') }],
+    days: [
+      { start: at('08:00'), end: at('08:20') },
+      { start: at('08:20'), end: at('12:00', '2019-10-10') },
+    ],
     published: true,
   },
   stages: [
@@ -56,23 +58,77 @@ const PROGRAMME = {
     { id: 'olle-nyman', name: 'Olle Nyman', affiliation: 'Testkommunen' },
   ],
   sessions: [
-    { id: 'valkommen', stage: 'storsalen', kind: 'keynote', title: 'Välkommen till temadagen', theme: 'Inledning',
-      start: at('08:00'), duration_minutes: 10, people: [{ person: 'anna-berg' }],
-      abstract: 'Dagens upplägg.' },
-    { id: 'ideslussen', stage: 'storsalen', kind: 'talk', title: 'Idéslussen i praktiken', theme: 'Systematik',
-      start: at('08:10'), duration_minutes: 10, people: [{ person: 'erik-strom' }],
-      abstract: 'Hur en idé tas om hand.' },
-    { id: 'tjanstedesign', stage: 'storsalen', kind: 'talk', title: 'Tjänstedesign för e-tjänster',
-      theme: 'Invånarcentrerat arbete', start: at('08:20'), duration_minutes: 10, people: [{ person: 'maja-lind' }] },
-    { id: 'ledarskap', stage: 'storsalen', kind: 'keynote', title: 'Ledarskap i förändring', theme: 'Ledarskap',
-      start: at('08:30'), duration_minutes: 600, people: [{ person: 'olle-nyman' }] },
-    { id: 'panel-ledarskap', stage: 'storsalen', kind: 'panel', title: 'Panelsamtal om ledarskap', theme: 'Ledarskap',
-      start: at('18:30'), duration_minutes: 300,
-      people: [{ person: 'anna-berg', role: 'moderator' }, { person: 'olle-nyman' }] },
-    { id: 'avslutning', stage: 'storsalen', kind: 'keynote', title: 'Avslutning', start: at('23:30'), duration_minutes: 30,
-      people: [{ person: 'anna-berg' }] },
-    { id: 'ideverkstad', stage: 'lillsalen', kind: 'workshop', title: 'Idéverkstad', theme: 'Att stödja idéägande',
-      start: at('16:00'), duration_minutes: 120, people: [{ person: 'maja-lind' }] },
+    {
+      id: 'valkommen',
+      stage: 'storsalen',
+      kind: 'keynote',
+      title: 'Välkommen till temadagen',
+      theme: 'Inledning',
+      start: at('08:00'),
+      duration_minutes: 10,
+      people: [{ person: 'anna-berg' }],
+      abstract: 'Dagens upplägg.',
+    },
+    {
+      id: 'ideslussen',
+      stage: 'storsalen',
+      kind: 'talk',
+      title: 'Idéslussen i praktiken',
+      theme: 'Systematik',
+      start: at('08:10'),
+      duration_minutes: 10,
+      people: [{ person: 'erik-strom' }],
+      abstract: 'Hur en idé tas om hand.',
+    },
+    {
+      id: 'tjanstedesign',
+      stage: 'storsalen',
+      kind: 'talk',
+      title: 'Tjänstedesign för e-tjänster',
+      theme: 'Invånarcentrerat arbete',
+      start: at('08:20'),
+      duration_minutes: 10,
+      people: [{ person: 'maja-lind' }],
+    },
+    {
+      id: 'ledarskap',
+      stage: 'storsalen',
+      kind: 'keynote',
+      title: 'Ledarskap i förändring',
+      theme: 'Ledarskap',
+      start: at('08:30'),
+      duration_minutes: 600,
+      people: [{ person: 'olle-nyman' }],
+    },
+    {
+      id: 'panel-ledarskap',
+      stage: 'storsalen',
+      kind: 'panel',
+      title: 'Panelsamtal om ledarskap',
+      theme: 'Ledarskap',
+      start: at('18:30'),
+      duration_minutes: 300,
+      people: [{ person: 'anna-berg', role: 'moderator' }, { person: 'olle-nyman' }],
+    },
+    {
+      id: 'avslutning',
+      stage: 'storsalen',
+      kind: 'keynote',
+      title: 'Avslutning',
+      start: at('23:30'),
+      duration_minutes: 30,
+      people: [{ person: 'anna-berg' }],
+    },
+    {
+      id: 'ideverkstad',
+      stage: 'lillsalen',
+      kind: 'workshop',
+      title: 'Idéverkstad',
+      theme: 'Att stödja idéägande',
+      start: at('16:00'),
+      duration_minutes: 120,
+      people: [{ person: 'maja-lind' }],
+    },
   ],
 };
 
@@ -87,38 +143,26 @@ before(async () => {
   await writeFile(file, JSON.stringify(PROGRAMME, null, 2));
   await server.start({ demoSpeed: 60, programme: file });
   organiserToken = await server.adminToken(['create-organiser', '--name', 'Arrangören', '--event', EVENT]);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await launchBrowser({ args: ['--autoplay-policy=no-user-gesture-required'] });
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    try {
-      await server.stopCleanly();
-    } finally {
-      if (tmp) await rm(tmp, { recursive: true, force: true });
-    }
-  }
-});
+after(() =>
+  closeAll(browser, server, async () => {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  }),
+);
 
 // --- helpers -----------------------------------------------------------------------
 
 // A fresh browser context (one device) on `address`, Swedish unless told. Records
 // requests to other hosts and uncaught errors.
 async function open(address, { viewport = DESKTOP, locale = 'sv-SE' } = {}) {
-  const context = await browser.newContext({ viewport, locale });
-  const page = await context.newPage();
-  const origin = new URL(server.url).origin;
-  const foreign = [];
-  const errors = [];
-  page.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(`${origin}/`) && !/^(blob|data):/.test(url)) foreign.push(url);
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
+  const {
+    context,
+    page,
+    foreignRequests: foreign,
+    pageErrors: errors,
+  } = await newPage(browser, server.url, { viewport, locale });
   await page.goto(new URL(address, server.url).href);
   return { context, page, foreign, errors };
 }
@@ -128,14 +172,18 @@ async function open(address, { viewport = DESKTOP, locale = 'sv-SE' } = {}) {
 async function organiserDevice() {
   // A page of the server (a JSON answer runs nothing: its policy is default-src 'none').
   const device = await open('/organise');
-  device.call = (method, pathname, body) => device.page.evaluate(async ({ method, pathname, body, token }) => {
-    const response = await fetch(pathname, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  }, { method, pathname, body, token: organiserToken });
+  device.call = (method, pathname, body) =>
+    device.page.evaluate(
+      async ({ method, pathname, body, token }) => {
+        const response = await fetch(pathname, {
+          method,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: response.status, body: await response.json() };
+      },
+      { method, pathname, body, token: organiserToken },
+    );
   return device;
 }
 
@@ -151,44 +199,66 @@ function readWatch(page) {
       nowTitle: text(document.getElementById('now-title')),
       next: document.getElementById('next-card').dataset.sessionId || null,
       agenda: [...document.querySelectorAll('#agenda .agenda-item')].map((li) => li.dataset.sessionId),
-      current: [...document.querySelectorAll('#agenda .agenda-item[aria-current="true"]')].map((li) => li.dataset.sessionId),
+      current: [...document.querySelectorAll('#agenda .agenda-item[aria-current="true"]')].map(
+        (li) => li.dataset.sessionId,
+      ),
       offAir: !document.getElementById('off-air').hidden,
       offAirSession: document.getElementById('off-air').dataset.sessionId || null,
       offAirTitle: text(document.getElementById('off-air-title')),
       offAirCountdown: text(document.getElementById('off-air-countdown')),
-      video: { time: video.currentTime, paused: video.paused, muted: video.muted, volume: video.volume,
-        error: video.error?.message ?? null, ready: video.readyState },
+      video: {
+        time: video.currentTime,
+        paused: video.paused,
+        muted: video.muted,
+        volume: video.volume,
+        error: video.error?.message ?? null,
+        ready: video.readyState,
+      },
       levels: hls?.levels?.length ?? 0,
       currentLevel: hls?.currentLevel ?? null,
       autoLevel: hls?.autoLevelEnabled ?? null,
       quality: [...document.querySelectorAll('#quality option')].map((o) => ({ value: o.value, label: text(o) })),
       captionsShown: !document.getElementById('captions').hidden,
       stageLinks: [...document.querySelectorAll('#stage-switcher a')].map((a) => ({
-        id: a.dataset.stageId, current: a.getAttribute('aria-current') })),
+        id: a.dataset.stageId,
+        current: a.getAttribute('aria-current'),
+      })),
       scrollWidth: document.documentElement.scrollWidth,
     };
   });
 }
 
 async function waitForPlayback(page, what) {
-  const first = await eventually(`${what}: the video to play`, async () => {
-    const { video } = await readWatch(page);
-    assert.equal(video.error, null);
-    assert.ok(video.ready >= 2 && !video.paused && video.time > 0, JSON.stringify(video));
-    return video;
-  }, { timeoutMs: 40_000, intervalMs: 500 });
-  await eventually(`${what}: currentTime to advance`, async () => {
-    const { video } = await readWatch(page);
-    assert.ok(video.time >= first.time + 1.5, `currentTime ${first.time} -> ${video.time}`);
-  }, { timeoutMs: 20_000, intervalMs: 500 });
+  const first = await eventually(
+    `${what}: the video to play`,
+    async () => {
+      const { video } = await readWatch(page);
+      assert.equal(video.error, null);
+      assert.ok(video.ready >= 2 && !video.paused && video.time > 0, JSON.stringify(video));
+      return video;
+    },
+    { timeoutMs: 40_000, intervalMs: 500 },
+  );
+  await eventually(
+    `${what}: currentTime to advance`,
+    async () => {
+      const { video } = await readWatch(page);
+      assert.ok(video.time >= first.time + 1.5, `currentTime ${first.time} -> ${video.time}`);
+    },
+    { timeoutMs: 20_000, intervalMs: 500 },
+  );
 }
 
 async function replaysListed(count) {
-  return eventually(`${count} replays to be listed`, async () => {
-    const { replays } = await (await fetch(new URL('/api/v1/replays', server.url))).json();
-    assert.ok(replays.length >= count, `replays: ${replays.map((r) => r.session).join(', ') || 'none'}`);
-    return replays;
-  }, { timeoutMs: 60_000, intervalMs: 500 });
+  return eventually(
+    `${count} replays to be listed`,
+    async () => {
+      const { replays } = await (await fetch(new URL('/api/v1/replays', server.url))).json();
+      assert.ok(replays.length >= count, `replays: ${replays.map((r) => r.session).join(', ') || 'none'}`);
+      return replays;
+    },
+    { timeoutMs: 60_000, intervalMs: 500 },
+  );
 }
 
 function readReplays(page) {
@@ -200,10 +270,16 @@ function readReplays(page) {
       count: document.getElementById('replays-count').textContent,
       session: video.dataset.session ?? null,
       heading: document.getElementById('replay-heading').textContent,
-      playlist: document.getElementById('playlist-status').hidden ? null
+      playlist: document.getElementById('playlist-status').hidden
+        ? null
         : document.getElementById('playlist-status').textContent,
-      video: { time: video.currentTime, duration: video.duration, paused: video.paused, ready: video.readyState,
-        error: video.error?.message ?? null },
+      video: {
+        time: video.currentTime,
+        duration: video.duration,
+        paused: video.paused,
+        ready: video.readyState,
+        error: video.error?.message ?? null,
+      },
     };
   });
 }
@@ -217,7 +293,8 @@ test('the replays library: search, day filter, playing, and watching a whole day
   try {
     await eventually('the replays listed on the page', async () => {
       const r = await readReplays(page);
-      for (const id of ['valkommen', 'ideslussen', 'tjanstedesign']) assert.ok(r.items.includes(id), `${id} in ${r.items}`);
+      for (const id of ['valkommen', 'ideslussen', 'tjanstedesign'])
+        assert.ok(r.items.includes(id), `${id} in ${r.items}`);
       assert.equal(r.items.length, listed.length);
     });
     // Each replay shows its duration, speakers and description.
@@ -229,9 +306,13 @@ test('the replays library: search, day filter, playing, and watching a whole day
     // Search by title (without the accent), by speaker, by theme.
     const search = async (text, expected) => {
       await page.fill('#search', text);
-      await eventually(`search "${text}"`, async () => {
-        assert.deepEqual((await readReplays(page)).items, expected);
-      }, { timeoutMs: 3_000 });
+      await eventually(
+        `search "${text}"`,
+        async () => {
+          assert.deepEqual((await readReplays(page)).items, expected);
+        },
+        { timeoutMs: 3_000 },
+      );
     };
     await search('ideslussen', ['ideslussen']);
     await search('Maja', ['tjanstedesign']);
@@ -239,68 +320,109 @@ test('the replays library: search, day filter, playing, and watching a whole day
     await search('inget sådant', []);
     assert.match((await readReplays(page)).count, /Inga inspelningar/);
     await page.fill('#search', '');
-    await eventually('every replay again', async () => {
-      assert.ok((await readReplays(page)).items.length >= 3);
-    }, { timeoutMs: 3_000 });
+    await eventually(
+      'every replay again',
+      async () => {
+        assert.ok((await readReplays(page)).items.length >= 3);
+      },
+      { timeoutMs: 3_000 },
+    );
 
     // The day filter: the event's two days.
     const { days } = await readReplays(page);
     assert.deepEqual(days, [`${EVENT}/1`, `${EVENT}/2`], 'one option per day of the event');
     await page.selectOption('#filter-day', `${EVENT}/1`);
-    await eventually('day 1 only', async () => {
-      assert.deepEqual((await readReplays(page)).items, ['valkommen', 'ideslussen']);
-    }, { timeoutMs: 3_000 });
+    await eventually(
+      'day 1 only',
+      async () => {
+        assert.deepEqual((await readReplays(page)).items, ['valkommen', 'ideslussen']);
+      },
+      { timeoutMs: 3_000 },
+    );
     await page.selectOption('#filter-day', `${EVENT}/2`);
-    await eventually('day 2 only', async () => {
-      const { items } = await readReplays(page);
-      assert.ok(items.includes('tjanstedesign') && !items.includes('valkommen') && !items.includes('ideslussen'),
-        `day 2: ${items}`);
-    }, { timeoutMs: 3_000 });
+    await eventually(
+      'day 2 only',
+      async () => {
+        const { items } = await readReplays(page);
+        assert.ok(
+          items.includes('tjanstedesign') && !items.includes('valkommen') && !items.includes('ideslussen'),
+          `day 2: ${items}`,
+        );
+      },
+      { timeoutMs: 3_000 },
+    );
     assert.match(page.url(), /day=temadag-test%2F2/, 'the filter is kept in the address');
 
     // A replay plays.
     await page.click('.replays-item[data-session-id="tjanstedesign"] .replays-play');
-    const started = await eventually('the replay to play', async () => {
-      const r = await readReplays(page);
-      assert.equal(r.session, 'tjanstedesign');
-      assert.equal(r.heading, 'Tjänstedesign för e-tjänster');
-      assert.equal(r.video.error, null);
-      assert.ok(r.video.ready >= 2 && r.video.time > 0.2, JSON.stringify(r.video));
-      return r.video;
-    }, { timeoutMs: 20_000 });
-    await eventually('the replay to keep playing', async () => {
-      const r = await readReplays(page);
-      assert.ok(r.video.time >= started.time + 1.5, `currentTime ${started.time} -> ${r.video.time}`);
-    }, { timeoutMs: 15_000 });
+    const started = await eventually(
+      'the replay to play',
+      async () => {
+        const r = await readReplays(page);
+        assert.equal(r.session, 'tjanstedesign');
+        assert.equal(r.heading, 'Tjänstedesign för e-tjänster');
+        assert.equal(r.video.error, null);
+        assert.ok(r.video.ready >= 2 && r.video.time > 0.2, JSON.stringify(r.video));
+        return r.video;
+      },
+      { timeoutMs: 20_000 },
+    );
+    await eventually(
+      'the replay to keep playing',
+      async () => {
+        const r = await readReplays(page);
+        assert.ok(r.video.time >= started.time + 1.5, `currentTime ${started.time} -> ${r.video.time}`);
+      },
+      { timeoutMs: 15_000 },
+    );
 
     // Watch the whole day 1: the first replay, then the next one when it ends.
     await page.selectOption('#filter-day', `${EVENT}/1`);
     await page.click(`.replays-watch-day[data-day="${EVENT}/1"]`);
-    await eventually('the first replay of the day', async () => {
-      const r = await readReplays(page);
-      assert.equal(r.session, 'valkommen');
-      assert.match(r.playlist ?? '', /1 av 2/);
-      assert.ok(r.video.ready >= 2 && Number.isFinite(r.video.duration) && r.video.time > 0.2, JSON.stringify(r.video));
-    }, { timeoutMs: 20_000 });
+    await eventually(
+      'the first replay of the day',
+      async () => {
+        const r = await readReplays(page);
+        assert.equal(r.session, 'valkommen');
+        assert.match(r.playlist ?? '', /1 av 2/);
+        assert.ok(
+          r.video.ready >= 2 && Number.isFinite(r.video.duration) && r.video.time > 0.2,
+          JSON.stringify(r.video),
+        );
+      },
+      { timeoutMs: 20_000 },
+    );
     await page.evaluate(() => {
       const video = document.getElementById('video');
       video.currentTime = Math.max(0, video.duration - 1.5);
     });
-    await eventually('the playlist to move on to the next replay', async () => {
-      const r = await readReplays(page);
-      assert.equal(r.session, 'ideslussen', `playing ${r.session}`);
-      assert.match(r.playlist ?? '', /2 av 2/);
-      assert.equal(r.heading, 'Idéslussen i praktiken');
-    }, { timeoutMs: 15_000, intervalMs: 200 });
-    const second = await eventually('the next replay to play', async () => {
-      const r = await readReplays(page);
-      assert.ok(r.video.ready >= 2 && r.video.time > 0.2 && !r.video.paused, JSON.stringify(r.video));
-      return r.video;
-    }, { timeoutMs: 20_000 });
-    await eventually('the next replay to keep playing', async () => {
-      const r = await readReplays(page);
-      assert.ok(r.video.time >= second.time + 1, `currentTime ${second.time} -> ${r.video.time}`);
-    }, { timeoutMs: 15_000 });
+    await eventually(
+      'the playlist to move on to the next replay',
+      async () => {
+        const r = await readReplays(page);
+        assert.equal(r.session, 'ideslussen', `playing ${r.session}`);
+        assert.match(r.playlist ?? '', /2 av 2/);
+        assert.equal(r.heading, 'Idéslussen i praktiken');
+      },
+      { timeoutMs: 15_000, intervalMs: 200 },
+    );
+    const second = await eventually(
+      'the next replay to play',
+      async () => {
+        const r = await readReplays(page);
+        assert.ok(r.video.ready >= 2 && r.video.time > 0.2 && !r.video.paused, JSON.stringify(r.video));
+        return r.video;
+      },
+      { timeoutMs: 20_000 },
+    );
+    await eventually(
+      'the next replay to keep playing',
+      async () => {
+        const r = await readReplays(page);
+        assert.ok(r.video.time >= second.time + 1, `currentTime ${second.time} -> ${r.video.time}`);
+      },
+      { timeoutMs: 15_000 },
+    );
 
     assert.deepEqual(foreign, [], 'no request to any host but the server');
     assert.deepEqual(errors, [], 'no uncaught errors');
@@ -309,50 +431,75 @@ test('the replays library: search, day filter, playing, and watching a whole day
   }
 });
 
-test('the organiser starts the next session early and delays another: the attendee follows without a reload',
-  { timeout: 120_000 }, async () => {
+test(
+  'the organiser starts the next session early and delays another: the attendee follows without a reload',
+  { timeout: 120_000 },
+  async () => {
     const attendee = await open('/watch/storsalen');
     const organiser = await organiserDevice();
     try {
       const { page } = attendee;
       await waitForPlayback(page, 'the attendee');
       // The keynote runs for ten minutes from 30 s after start.
-      await eventually('the keynote on now', async () => {
-        const s = await readWatch(page);
-        assert.equal(s.now, 'ledarskap');
-        assert.deepEqual(s.current, ['ledarskap']);
-        assert.equal(s.next, 'panel-ledarskap');
-        assert.equal(s.offAir, false);
-      }, { timeoutMs: 40_000, intervalMs: 500 });
-      await page.evaluate(() => { window.__attendeeMarker = 'same document'; });
+      await eventually(
+        'the keynote on now',
+        async () => {
+          const s = await readWatch(page);
+          assert.equal(s.now, 'ledarskap');
+          assert.deepEqual(s.current, ['ledarskap']);
+          assert.equal(s.next, 'panel-ledarskap');
+          assert.equal(s.offAir, false);
+        },
+        { timeoutMs: 40_000, intervalMs: 500 },
+      );
+      await page.evaluate(() => {
+        window.__attendeeMarker = 'same document';
+      });
 
       // 1. Start the panel now, five hours (five minutes here) early.
       const started = await organiser.call('POST', `/api/v1/events/${EVENT}/sessions/panel-ledarskap/start-now`, {});
       assert.equal(started.status, 200, JSON.stringify(started.body));
-      await eventually('"on now" to show the panel', async () => {
-        const s = await readWatch(page);
-        assert.equal(s.now, 'panel-ledarskap');
-        assert.equal(s.nowTitle, 'Panelsamtal om ledarskap');
-        assert.deepEqual(s.current, ['panel-ledarskap'], 'the agenda marks the panel current');
-        assert.equal(s.next, 'avslutning');
-      }, { timeoutMs: 5_000, intervalMs: 100 });
+      await eventually(
+        '"on now" to show the panel',
+        async () => {
+          const s = await readWatch(page);
+          assert.equal(s.now, 'panel-ledarskap');
+          assert.equal(s.nowTitle, 'Panelsamtal om ledarskap');
+          assert.deepEqual(s.current, ['panel-ledarskap'], 'the agenda marks the panel current');
+          assert.equal(s.next, 'avslutning');
+        },
+        { timeoutMs: 5_000, intervalMs: 100 },
+      );
       assert.equal((await readWatch(page)).marker, 'same document', 'no reload');
 
       // 2. Delay the closing session by ten minutes.
       const item = page.locator('#agenda .agenda-item[data-session-id="avslutning"] .agenda-start');
       const before = { iso: await item.getAttribute('datetime'), text: await item.textContent() };
-      const delayed = await organiser.call('POST', `/api/v1/events/${EVENT}/sessions/avslutning/delay`, { minutes: 10 });
+      const delayed = await organiser.call('POST', `/api/v1/events/${EVENT}/sessions/avslutning/delay`, {
+        minutes: 10,
+      });
       assert.equal(delayed.status, 200, JSON.stringify(delayed.body));
       const expected = Date.parse(before.iso) + 10 * 60_000;
-      await eventually('the agenda to show the new time', async () => {
-        const iso = await item.getAttribute('datetime');
-        assert.equal(Date.parse(iso), expected, `avslutning starts ${iso}`);
-        const shown = await item.textContent();
-        const want = await page.evaluate((t) => new Intl.DateTimeFormat('sv-SE', {
-          timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit', second: '2-digit',
-        }).format(new Date(t)), expected);
-        assert.equal(shown, want, `shown ${shown} (was ${before.text})`);
-      }, { timeoutMs: 5_000, intervalMs: 100 });
+      await eventually(
+        'the agenda to show the new time',
+        async () => {
+          const iso = await item.getAttribute('datetime');
+          assert.equal(Date.parse(iso), expected, `avslutning starts ${iso}`);
+          const shown = await item.textContent();
+          const want = await page.evaluate(
+            (t) =>
+              new Intl.DateTimeFormat('sv-SE', {
+                timeZone: 'Europe/Stockholm',
+                hour: '2-digit',
+                minute: '2-digit',
+                second: '2-digit',
+              }).format(new Date(t)),
+            expected,
+          );
+          assert.equal(shown, want, `shown ${shown} (was ${before.text})`);
+        },
+        { timeoutMs: 5_000, intervalMs: 100 },
+      );
       // "Up next" follows the delay too.
       const nextTime = await page.locator('#next-time').textContent();
       assert.ok(nextTime.startsWith(await item.textContent()), `up next shows ${nextTime}`);
@@ -363,14 +510,19 @@ test('the organiser starts the next session early and delays another: the attend
       await attendee.context.close();
       await organiser.context.close();
     }
-  });
+  },
+);
 
-test('quality menu, keyboard, switching stage without a reload, and off air with a countdown',
-  { timeout: 90_000 }, async () => {
+test(
+  'quality menu, keyboard, switching stage without a reload, and off air with a countdown',
+  { timeout: 90_000 },
+  async () => {
     const { context, page, errors } = await open('/watch/storsalen');
     try {
       await waitForPlayback(page, 'storsalen');
-      await page.evaluate(() => { window.__attendeeMarker = 'same document'; });
+      await page.evaluate(() => {
+        window.__attendeeMarker = 'same document';
+      });
 
       // The quality menu: Automatic and every level of the ladder.
       const ladder = await eventually('the quality menu', async () => {
@@ -380,18 +532,28 @@ test('quality menu, keyboard, switching stage without a reload, and off air with
         assert.equal(s.quality[0].value, '-1');
         return s;
       });
-      assert.deepEqual(ladder.quality.slice(1).map((o) => Number(o.value)).sort(),
-        [...Array(ladder.levels).keys()], 'one option per hls.js level');
+      assert.deepEqual(
+        ladder.quality
+          .slice(1)
+          .map((o) => Number(o.value))
+          .sort(),
+        [...Array(ladder.levels).keys()],
+        'one option per hls.js level',
+      );
       const lowest = await page.evaluate(() => {
         const levels = window.stagehubPlayer.hls.levels;
         return levels.reduce((best, level, i) => (level.height < levels[best].height ? i : best), 0);
       });
       await page.selectOption('#quality', String(lowest));
-      await eventually('hls.currentLevel to follow the choice', async () => {
-        const s = await readWatch(page);
-        assert.equal(s.currentLevel, lowest);
-        assert.equal(s.autoLevel, false);
-      }, { timeoutMs: 10_000 });
+      await eventually(
+        'hls.currentLevel to follow the choice',
+        async () => {
+          const s = await readWatch(page);
+          assert.equal(s.currentLevel, lowest);
+          assert.equal(s.autoLevel, false);
+        },
+        { timeoutMs: 10_000 },
+      );
       await page.selectOption('#quality', '-1');
       await eventually('automatic again', async () => assert.equal((await readWatch(page)).autoLevel, true));
       assert.equal(ladder.captionsShown, false, 'no captions toggle for a stream without text tracks');
@@ -429,13 +591,26 @@ test('quality menu, keyboard, switching stage without a reload, and off air with
         assert.equal(s.video.ready, 0, 'no stream loaded off air');
         return s;
       });
-      const seconds = (text) => text.match(/(\d+):(\d\d)$/).slice(1).reduce((m, s) => Number(m) * 60 + Number(s));
-      await eventually('the countdown to count down', async () => {
-        const s = await readWatch(page);
-        assert.ok(seconds(s.offAirCountdown) < seconds(off.offAirCountdown), `${off.offAirCountdown} -> ${s.offAirCountdown}`);
-      }, { timeoutMs: 4_000 });
-      assert.equal(await page.locator('#off-air-ics').getAttribute('href'),
-        `/api/v1/events/${EVENT}/sessions/ideverkstad/session.ics`);
+      const seconds = (text) =>
+        text
+          .match(/(\d+):(\d\d)$/)
+          .slice(1)
+          .reduce((m, s) => Number(m) * 60 + Number(s));
+      await eventually(
+        'the countdown to count down',
+        async () => {
+          const s = await readWatch(page);
+          assert.ok(
+            seconds(s.offAirCountdown) < seconds(off.offAirCountdown),
+            `${off.offAirCountdown} -> ${s.offAirCountdown}`,
+          );
+        },
+        { timeoutMs: 4_000 },
+      );
+      assert.equal(
+        await page.locator('#off-air-ics').getAttribute('href'),
+        `/api/v1/events/${EVENT}/sessions/ideverkstad/session.ics`,
+      );
       const ics = await fetch(new URL(`/api/v1/events/${EVENT}/sessions/ideverkstad/session.ics`, server.url));
       assert.equal(ics.status, 200);
       assert.match(await ics.text(), /BEGIN:VEVENT/);
@@ -454,7 +629,8 @@ test('quality menu, keyboard, switching stage without a reload, and off air with
     } finally {
       await context.close();
     }
-  });
+  },
+);
 
 test('the attendee pages are accessible and fit a phone', { timeout: 90_000 }, async () => {
   {
@@ -464,8 +640,10 @@ test('the attendee pages are accessible and fit a phone', { timeout: 90_000 }, a
         const s = await readWatch(page);
         assert.ok(s.agenda.length >= 6 && s.now, JSON.stringify(s.agenda));
       });
-      await eventually('/: the picture', async () => assert.ok((await readWatch(page)).video.ready >= 2),
-        { timeoutMs: 40_000, intervalMs: 500 });
+      await eventually('/: the picture', async () => assert.ok((await readWatch(page)).video.ready >= 2), {
+        timeoutMs: 40_000,
+        intervalMs: 500,
+      });
       const violations = await assertAccessible(page, '/ (desktop)');
       if (violations.length) console.log('/ minor:', JSON.stringify(violations));
       await saveScreenshot(page, 'watch', 'desktop');
@@ -477,8 +655,10 @@ test('the attendee pages are accessible and fit a phone', { timeout: 90_000 }, a
   {
     const { context, page, errors } = await open('/watch/storsalen', { viewport: PHONE });
     try {
-      await eventually('phone: the picture', async () => assert.ok((await readWatch(page)).video.ready >= 2),
-        { timeoutMs: 40_000, intervalMs: 500 });
+      await eventually('phone: the picture', async () => assert.ok((await readWatch(page)).video.ready >= 2), {
+        timeoutMs: 40_000,
+        intervalMs: 500,
+      });
       const s = await readWatch(page);
       assert.ok(s.scrollWidth <= PHONE.width, `no sideways scrolling: ${s.scrollWidth} px`);
       const violations = await assertAccessible(page, '/watch/storsalen (phone)');
@@ -493,12 +673,19 @@ test('the attendee pages are accessible and fit a phone', { timeout: 90_000 }, a
     const kind = viewport === DESKTOP ? 'desktop' : 'phone';
     const { context, page, errors } = await open('/replays?session=ideslussen', { viewport });
     try {
-      await eventually('the replays drawn', async () => {
-        const r = await readReplays(page);
-        assert.ok(r.items.length >= 3);
-        assert.ok(r.video.ready >= 2, JSON.stringify(r.video));
-      }, { timeoutMs: 20_000 });
-      await page.evaluate(() => { const v = document.getElementById('video'); v.pause(); });
+      await eventually(
+        'the replays drawn',
+        async () => {
+          const r = await readReplays(page);
+          assert.ok(r.items.length >= 3);
+          assert.ok(r.video.ready >= 2, JSON.stringify(r.video));
+        },
+        { timeoutMs: 20_000 },
+      );
+      await page.evaluate(() => {
+        const v = document.getElementById('video');
+        v.pause();
+      });
       await sleep(200);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= viewport.width, `no sideways scrolling: ${width} px`);
@@ -512,80 +699,126 @@ test('the attendee pages are accessible and fit a phone', { timeout: 90_000 }, a
   }
 });
 
-test('the agenda offers each day as a calendar file with exactly that day\'s sessions', { timeout: 60_000 }, async () => {
-  // The re-timed programme fits in one day: the organiser adds a session two days on, so
-  // the agenda shows two days and a day's file is not the whole programme.
-  const organiser = await organiserDevice();
-  const { context, page, errors } = await open('/');
-  try {
-    const { body: { event: before } } = await organiser.call('GET', `/api/v1/events/${EVENT}`);
-    const later = Date.parse(before.sessions.at(-1).start) + 48 * 3600_000;
-    const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    assert.equal((await organiser.call('PATCH', `/api/v1/events/${EVENT}`,
-      { days: [...before.days, { start: iso(later), end: iso(later + 3600_000) }] })).status, 200);
-    const added = await organiser.call('POST', `/api/v1/events/${EVENT}/sessions`, {
-      id: 'dag-tva', stage: 'storsalen', kind: 'talk', title: 'Dag två: uppföljning', start: iso(later),
-      duration_minutes: 30, people: [{ person: 'maja-lind' }],
-    });
-    assert.equal(added.status, 200, JSON.stringify(added.body));
-
-    const readLinks = () => page.$$eval('#event-calendar a.day-ics', (links) => links.map((a) => ({
-      day: a.dataset.day, href: a.getAttribute('href'), download: a.getAttribute('download'),
-      name: a.textContent.replace(/\s+/g, ' ').trim(),
-    })));
-    const links = await eventually('a link for each day, without a reload', async () => {
-      const found = await readLinks();
-      assert.equal(found.length, 2, JSON.stringify(found));
-      return found;
-    });
-    // Next to the whole programme's link, before it.
-    assert.equal(await page.$eval('#event-calendar', (p) => p.querySelector('a').classList.contains('day-ics')), true);
-
-    const { revision, events } = await (await fetch(new URL('/api/v1/programme', server.url))).json();
-    const event = events.find((e) => e.id === EVENT);
-    const localDate = (at) => new Intl.DateTimeFormat('en-CA', {
-      timeZone: event.time_zone, year: 'numeric', month: '2-digit', day: '2-digit',
-    }).format(new Date(at));
-    // The agenda shows Storsalen: its days, from the sessions that are not cancelled.
-    const agendaDays = [...new Set(event.sessions
-      .filter((s) => s.stage === 'storsalen' && s.state !== 'cancelled').map((s) => localDate(s.start)))];
-    assert.deepEqual(links.map((link) => link.day), agendaDays);
-    assert.equal(links[1].day, localDate(later));
-    for (const link of links) {
-      assert.equal(link.href, `/api/v1/events/${EVENT}/schedule.ics?day=${link.day}`);
-      assert.equal(link.download, `${EVENT}-${link.day}.ics`);
-      assert.match(link.name, /^Lägg till dagen i kalendern \(.+\)$/);
-      const response = await fetch(new URL(link.href, server.url));
-      assert.equal(response.status, 200);
-      assert.equal(response.headers.get('content-type'), 'text/calendar; charset=utf-8');
-      assert.equal(response.headers.get('content-disposition'),
-        `inline; filename="${EVENT}-${link.day}.ics"; filename*=UTF-8''${EVENT}-${link.day}.ics`);
-      const ics = await response.text();
-      // Every session of the programme starting that day, on both stages (cancelled ones
-      // too, marked so), and no other.
-      const expected = event.sessions.filter((s) => localDate(s.start) === link.day);
-      assert.ok(expected.length > 0 && expected.length < event.sessions.length);
-      assert.equal(ics.match(/^BEGIN:VEVENT\r$/gm)?.length ?? 0, expected.length, ics);
-      const starts = [...ics.matchAll(/^DTSTART;TZID=[^:]+:(\d{4})(\d{2})(\d{2})T/gm)]
-        .map((m) => `${m[1]}-${m[2]}-${m[3]}`);
-      assert.deepEqual(starts, expected.map(() => link.day));
-      assert.match(ics, /^BEGIN:VTIMEZONE\r$/m);
-    }
-    const now = await (await fetch(new URL('/api/v1/programme', server.url))).json();
-    assert.equal(now.revision, revision, 'the programme changed while it was compared');
-
-    // The same links in Norwegian and English.
-    for (const [lang, label] of [['nb', 'Legg til dagen i kalenderen'], ['en', 'Add the day to your calendar']]) {
-      await page.goto(new URL(`/?lang=${lang}`, server.url).href);
-      await eventually(`the ${lang} links`, async () => {
-        const found = await readLinks();
-        assert.equal(found.length, 2);
-        for (const link of found) assert.ok(link.name.startsWith(`${label} (`), link.name);
+test(
+  "the agenda offers each day as a calendar file with exactly that day's sessions",
+  { timeout: 60_000 },
+  async () => {
+    // The re-timed programme fits in one day: the organiser adds a session two days on, so
+    // the agenda shows two days and a day's file is not the whole programme.
+    const organiser = await organiserDevice();
+    const { context, page, errors } = await open('/');
+    try {
+      const {
+        body: { event: before },
+      } = await organiser.call('GET', `/api/v1/events/${EVENT}`);
+      const later = Date.parse(before.sessions.at(-1).start) + 48 * 3600_000;
+      const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      assert.equal(
+        (
+          await organiser.call('PATCH', `/api/v1/events/${EVENT}`, {
+            days: [...before.days, { start: iso(later), end: iso(later + 3600_000) }],
+          })
+        ).status,
+        200,
+      );
+      const added = await organiser.call('POST', `/api/v1/events/${EVENT}/sessions`, {
+        id: 'dag-tva',
+        stage: 'storsalen',
+        kind: 'talk',
+        title: 'Dag två: uppföljning',
+        start: iso(later),
+        duration_minutes: 30,
+        people: [{ person: 'maja-lind' }],
       });
+      assert.equal(added.status, 200, JSON.stringify(added.body));
+
+      const readLinks = () =>
+        page.$$eval('#event-calendar a.day-ics', (links) =>
+          links.map((a) => ({
+            day: a.dataset.day,
+            href: a.getAttribute('href'),
+            download: a.getAttribute('download'),
+            name: a.textContent.replace(/\s+/g, ' ').trim(),
+          })),
+        );
+      const links = await eventually('a link for each day, without a reload', async () => {
+        const found = await readLinks();
+        assert.equal(found.length, 2, JSON.stringify(found));
+        return found;
+      });
+      // Next to the whole programme's link, before it.
+      assert.equal(
+        await page.$eval('#event-calendar', (p) => p.querySelector('a').classList.contains('day-ics')),
+        true,
+      );
+
+      const { revision, events } = await (await fetch(new URL('/api/v1/programme', server.url))).json();
+      const event = events.find((e) => e.id === EVENT);
+      const localDate = (at) =>
+        new Intl.DateTimeFormat('en-CA', {
+          timeZone: event.time_zone,
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+        }).format(new Date(at));
+      // The agenda shows Storsalen: its days, from the sessions that are not cancelled.
+      const agendaDays = [
+        ...new Set(
+          event.sessions
+            .filter((s) => s.stage === 'storsalen' && s.state !== 'cancelled')
+            .map((s) => localDate(s.start)),
+        ),
+      ];
+      assert.deepEqual(
+        links.map((link) => link.day),
+        agendaDays,
+      );
+      assert.equal(links[1].day, localDate(later));
+      for (const link of links) {
+        assert.equal(link.href, `/api/v1/events/${EVENT}/schedule.ics?day=${link.day}`);
+        assert.equal(link.download, `${EVENT}-${link.day}.ics`);
+        assert.match(link.name, /^Lägg till dagen i kalendern \(.+\)$/);
+        const response = await fetch(new URL(link.href, server.url));
+        assert.equal(response.status, 200);
+        assert.equal(response.headers.get('content-type'), 'text/calendar; charset=utf-8');
+        assert.equal(
+          response.headers.get('content-disposition'),
+          `inline; filename="${EVENT}-${link.day}.ics"; filename*=UTF-8''${EVENT}-${link.day}.ics`,
+        );
+        const ics = await response.text();
+        // Every session of the programme starting that day, on both stages (cancelled ones
+        // too, marked so), and no other.
+        const expected = event.sessions.filter((s) => localDate(s.start) === link.day);
+        assert.ok(expected.length > 0 && expected.length < event.sessions.length);
+        assert.equal(ics.match(/^BEGIN:VEVENT\r$/gm)?.length ?? 0, expected.length, ics);
+        const starts = [...ics.matchAll(/^DTSTART;TZID=[^:]+:(\d{4})(\d{2})(\d{2})T/gm)].map(
+          (m) => `${m[1]}-${m[2]}-${m[3]}`,
+        );
+        assert.deepEqual(
+          starts,
+          expected.map(() => link.day),
+        );
+        assert.match(ics, /^BEGIN:VTIMEZONE\r$/m);
+      }
+      const now = await (await fetch(new URL('/api/v1/programme', server.url))).json();
+      assert.equal(now.revision, revision, 'the programme changed while it was compared');
+
+      // The same links in Norwegian and English.
+      for (const [lang, label] of [
+        ['nb', 'Legg til dagen i kalenderen'],
+        ['en', 'Add the day to your calendar'],
+      ]) {
+        await page.goto(new URL(`/?lang=${lang}`, server.url).href);
+        await eventually(`the ${lang} links`, async () => {
+          const found = await readLinks();
+          assert.equal(found.length, 2);
+          for (const link of found) assert.ok(link.name.startsWith(`${label} (`), link.name);
+        });
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      await organiser.context.close();
     }
-    assert.deepEqual(errors, []);
-  } finally {
-    await context.close();
-    await organiser.context.close();
-  }
-});
+  },
+);

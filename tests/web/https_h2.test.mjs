@@ -14,9 +14,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 import { SOURCE_DIR, StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually } from './support/wait.mjs';
-
-const { chromium } = await import('playwright-core');
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually } from './support/wait.mjs';
 
 const server = new StagehubServer();
 let browser = null;
@@ -25,27 +24,37 @@ let certDir = null;
 before(async () => {
   // A throwaway self-signed certificate for 127.0.0.1, as an organiser would make one for a test.
   certDir = await mkdtemp(path.join(os.tmpdir(), 'stagehub-tls-'));
-  await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
-    '-keyout', path.join(certDir, 'key.pem'), '-out', path.join(certDir, 'cert.pem'),
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+  await promisify(execFile)('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-keyout',
+    path.join(certDir, 'key.pem'),
+    '-out',
+    path.join(certDir, 'cert.pem'),
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ]);
   await server.start({
     demoSpeed: 1,
-    extraArgs: ['--no-broadcast', '--tls-cert', path.join(certDir, 'cert.pem'), '--tls-key', path.join(certDir, 'key.pem')],
+    extraArgs: [
+      '--no-broadcast',
+      '--tls-cert',
+      path.join(certDir, 'cert.pem'),
+      '--tls-key',
+      path.join(certDir, 'key.pem'),
+    ],
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    try {
-      await server.stopCleanly();
-    } finally {
-      await rm(certDir, { recursive: true, force: true });
-    }
-  }
-});
+after(() => closeAll(browser, server, () => rm(certDir, { recursive: true, force: true })));
 
 // One request on an h2 session: {status, headers, body}.
 function h2Request(session, headers) {
@@ -53,7 +62,9 @@ function h2Request(session, headers) {
     const request = session.request(headers);
     const chunks = [];
     let head = null;
-    request.on('response', (h) => { head = h; });
+    request.on('response', (h) => {
+      head = h;
+    });
     request.on('data', (chunk) => chunks.push(chunk));
     request.on('end', () => resolve({ status: head[':status'], headers: head, body: Buffer.concat(chunks) }));
     request.on('error', reject);
@@ -93,24 +104,28 @@ test('files and the API over HTTP/2: whole, HEAD, not modified, ranges', { timeo
 });
 
 test('the watch page loads over h2 and its websocket follows the agenda', { timeout: 60_000 }, async () => {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'sv-SE' });
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const { context, page, pageErrors } = await newPage(browser, server.url, {
+    ignoreHTTPSErrors: true,
+    locale: 'sv-SE',
+  });
   try {
     await page.goto(server.url);
-    await eventually('the page on h2, connected, with the agenda', async () => {
-      const seen = await page.evaluate(() => ({
-        protocol: performance.getEntriesByType('navigation')[0]?.nextHopProtocol,
-        modules: performance.getEntriesByType('resource').map((entry) => entry.nextHopProtocol),
-        connection: document.getElementById('connection')?.dataset.state,
-        agenda: document.querySelectorAll('#agenda li.agenda-item').length,
-      }));
-      assert.equal(seen.protocol, 'h2');
-      assert.ok(seen.modules.length > 0 && seen.modules.every((p) => p === 'h2'), seen.modules.join(','));
-      assert.equal(seen.connection, 'connected', 'the websocket over TLS is up');
-      assert.equal(seen.agenda, 24);
-    }, { timeoutMs: 20_000 });
+    await eventually(
+      'the page on h2, connected, with the agenda',
+      async () => {
+        const seen = await page.evaluate(() => ({
+          protocol: performance.getEntriesByType('navigation')[0]?.nextHopProtocol,
+          modules: performance.getEntriesByType('resource').map((entry) => entry.nextHopProtocol),
+          connection: document.getElementById('connection')?.dataset.state,
+          agenda: document.querySelectorAll('#agenda li.agenda-item').length,
+        }));
+        assert.equal(seen.protocol, 'h2');
+        assert.ok(seen.modules.length > 0 && seen.modules.every((p) => p === 'h2'), seen.modules.join(','));
+        assert.equal(seen.connection, 'connected', 'the websocket over TLS is up');
+        assert.equal(seen.agenda, 24);
+      },
+      { timeoutMs: 20_000 },
+    );
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();

@@ -26,7 +26,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually, sleep } from './support/wait.mjs';
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually, sleep } from './support/wait.mjs';
 
 const STAGE = 'stora-salen';
 // STAGEHUB_LATENCY_SEGMENT_SECONDS=1 measures another segment length (docs/BENCHMARKS.md).
@@ -35,26 +36,18 @@ const TARGET_S = 6;
 const SAMPLE_FOR_MS = 10_000;
 const SAMPLE_EVERY_MS = 250;
 const SETTLE_MS = 20_000;
-const SETTLED_WITHIN_S = 0.25;  // hls.latency this close to hls.targetLatency: settled
+const SETTLED_WITHIN_S = 0.25; // hls.latency this close to hls.targetLatency: settled
 const HLS_MODULE = '/vendor/hls.js/dist/hls.mjs';
-
-const { chromium } = await import('playwright-core');
 
 const server = new StagehubServer();
 let browser = null;
 
 before(async () => {
   await server.start({ demoSpeed: 1, extraArgs: ['--segment-seconds', String(SEGMENT_SECONDS)] });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server.stopCleanly();
-  }
-});
+after(() => closeAll(browser, server));
 
 function quantile(sorted, q) {
   const at = (sorted.length - 1) * q;
@@ -65,18 +58,21 @@ function quantile(sorted, q) {
 
 // Opens the watch page, waits for dated frames on screen, samples for SAMPLE_FOR_MS.
 async function measure() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'sv-SE' });
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const { context, page, pageErrors } = await newPage(browser, server.url, {
+    viewport: { width: 1280, height: 800 },
+    locale: 'sv-SE',
+  });
   const blockingReloads = [];
   page.on('request', (request) => {
     if (request.url().includes('_HLS_msn=')) blockingReloads.push(request.url());
   });
   // The page's own hls.js, wrapped so each player it makes is also kept on window.
-  await page.route((url) => url.pathname === HLS_MODULE && url.search === '', (route) => route.fulfill({
-    contentType: 'text/javascript',
-    body: `import Hls from '${HLS_MODULE}?unwrapped';
+  await page.route(
+    (url) => url.pathname === HLS_MODULE && url.search === '',
+    (route) =>
+      route.fulfill({
+        contentType: 'text/javascript',
+        body: `import Hls from '${HLS_MODULE}?unwrapped';
       export * from '${HLS_MODULE}?unwrapped';
       export default class RecordedHls extends Hls {
         constructor(...args) {
@@ -84,22 +80,27 @@ async function measure() {
           (window.__players ??= []).push(this);
         }
       }`,
-  }));
+      }),
+  );
   try {
     await page.goto(new URL(`/watch/${STAGE}`, server.url).href);
-    const version = await eventually('the live stream playing with dated frames', async () => {
-      const seen = await page.evaluate(() => {
-        const video = document.querySelector('video');
-        const hls = window.__players?.at(-1);
-        return {
-          playing: Boolean(video && !video.paused && video.readyState >= 3 && video.currentTime > 0.5),
-          dated: Boolean(hls?.playingDate),
-          version: hls?.constructor.version ?? null,
-        };
-      });
-      assert.ok(seen.playing && seen.dated, JSON.stringify(seen));
-      return seen.version;
-    }, { timeoutMs: 60_000, intervalMs: 500 });
+    const version = await eventually(
+      'the live stream playing with dated frames',
+      async () => {
+        const seen = await page.evaluate(() => {
+          const video = document.querySelector('video');
+          const hls = window.__players?.at(-1);
+          return {
+            playing: Boolean(video && !video.paused && video.readyState >= 3 && video.currentTime > 0.5),
+            dated: Boolean(hls?.playingDate),
+            version: hls?.constructor.version ?? null,
+          };
+        });
+        assert.ok(seen.playing && seen.dated, JSON.stringify(seen));
+        return seen.version;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
 
     // Settling: hls.js starts a little further back than its target (the start is chosen
     // before the first fragment is fetched and decoded) and then plays faster than real
@@ -111,8 +112,7 @@ async function measure() {
     while (Date.now() - settleStarted < SETTLE_MS) {
       const settled = await page.evaluate((within) => {
         const hls = window.__players.at(-1);
-        return Number.isFinite(hls.latency) && hls.targetLatency !== null &&
-          hls.latency - hls.targetLatency < within;
+        return Number.isFinite(hls.latency) && hls.targetLatency !== null && hls.latency - hls.targetLatency < within;
       }, SETTLED_WITHIN_S);
       if (settled) break;
       await sleep(SAMPLE_EVERY_MS);
@@ -121,7 +121,9 @@ async function measure() {
     // A low figure bought with rebuffering is no gain: stalls while sampling are counted.
     await page.evaluate(() => {
       window.__stalls = 0;
-      document.querySelector('video').addEventListener('waiting', () => { window.__stalls += 1; });
+      document.querySelector('video').addEventListener('waiting', () => {
+        window.__stalls += 1;
+      });
     });
     const samples = [];
     const behindEdge = [];
@@ -147,8 +149,10 @@ async function measure() {
     }
     const stalls = await page.evaluate(() => window.__stalls);
     assert.ok(blockingReloads.length > 0, 'the player asks for the next segment with _HLS_msn');
-    assert.ok(samples.length >= SAMPLE_FOR_MS / SAMPLE_EVERY_MS / 2,
-      `enough samples while playing (${samples.length})`);
+    assert.ok(
+      samples.length >= SAMPLE_FOR_MS / SAMPLE_EVERY_MS / 2,
+      `enough samples while playing (${samples.length})`,
+    );
     assert.deepEqual(pageErrors, []);
     samples.sort((a, b) => a - b);
     behindEdge.sort((a, b) => a - b);
@@ -170,27 +174,37 @@ async function measure() {
 
 test(`glass-to-glass latency of the live stream with ${SEGMENT_SECONDS} s segments`, { timeout: 150_000 }, async () => {
   // The live playlist dates its segments (the player needs nothing else).
-  const playlist = await eventually('a live media playlist with segments', async () => {
-    const master = await (await fetch(new URL(`/live/${STAGE}/index.m3u8`, server.url))).text();
-    const variant = master.split('\n').find((line) => line && !line.startsWith('#'));
-    assert.ok(variant, `a variant in the master playlist:\n${master}`);
-    const text = await (await fetch(new URL(`/live/${STAGE}/${variant}`, server.url))).text();
-    assert.match(text, /#EXTINF:/, text);
-    return text;
-  }, { timeoutMs: 60_000, intervalMs: 500 });
+  const playlist = await eventually(
+    'a live media playlist with segments',
+    async () => {
+      const master = await (await fetch(new URL(`/live/${STAGE}/index.m3u8`, server.url))).text();
+      const variant = master.split('\n').find((line) => line && !line.startsWith('#'));
+      assert.ok(variant, `a variant in the master playlist:\n${master}`);
+      const text = await (await fetch(new URL(`/live/${STAGE}/${variant}`, server.url))).text();
+      assert.match(text, /#EXTINF:/, text);
+      return text;
+    },
+    { timeoutMs: 60_000, intervalMs: 500 },
+  );
   assert.match(playlist, /^#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES$/m, playlist);
   assert.match(playlist, /^#EXT-X-PROGRAM-DATE-TIME:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/m, playlist);
 
   const page = await measure();
   const { median, p90, samples } = page;
-  console.log(`glass-to-glass latency: median ${median.toFixed(2)} s, p90 ${p90.toFixed(2)} s ` +
-    `(${SEGMENT_SECONDS} s segments, hls.js ${page.version})`);
-  console.log(`  ${samples.length} samples over ${SAMPLE_FOR_MS / 1000} s, min ${samples[0].toFixed(2)} s, ` +
-    `max ${samples.at(-1).toFixed(2)} s; player behind the playlist's live edge: median ${page.edge.toFixed(2)} s ` +
-    `(hls.js target ${page.targetLatency} s; playlist ${/#EXT-X-TARGETDURATION:\d+/.exec(playlist)?.[0]})`);
-  console.log(`  at first frame ${page.firstLatency.toFixed(2)} s; at the player's target distance after ` +
-    `${page.settledAfterS.toFixed(1)} s of catching up (sampled from then); ` +
-    `${page.stalls} stall(s) while sampling`);
+  console.log(
+    `glass-to-glass latency: median ${median.toFixed(2)} s, p90 ${p90.toFixed(2)} s ` +
+      `(${SEGMENT_SECONDS} s segments, hls.js ${page.version})`,
+  );
+  console.log(
+    `  ${samples.length} samples over ${SAMPLE_FOR_MS / 1000} s, min ${samples[0].toFixed(2)} s, ` +
+      `max ${samples.at(-1).toFixed(2)} s; player behind the playlist's live edge: median ${page.edge.toFixed(2)} s ` +
+      `(hls.js target ${page.targetLatency} s; playlist ${/#EXT-X-TARGETDURATION:\d+/.exec(playlist)?.[0]})`,
+  );
+  console.log(
+    `  at first frame ${page.firstLatency.toFixed(2)} s; at the player's target distance after ` +
+      `${page.settledAfterS.toFixed(1)} s of catching up (sampled from then); ` +
+      `${page.stalls} stall(s) while sampling`,
+  );
   console.log(`  target under ${TARGET_S} s: ${median < TARGET_S ? 'met' : 'NOT met'} (median)`);
   assert.ok(median > 0, `a frame cannot be shown before it was made (median ${median} s)`);
   assert.ok(p90 < 30, `the stream is live, not minutes behind (p90 ${p90} s)`);

@@ -13,42 +13,40 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually } from './support/wait.mjs';
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually } from './support/wait.mjs';
 import { assertAccessible, DESKTOP, PHONE, saveScreenshot } from './support/page_checks.mjs';
 
 const EVENT = 'tillsammans-for-fornyelse';
 const TZ = 'Europe/Stockholm';
 
-const { chromium } = await import('playwright-core');
-
 const server = new StagehubServer();
 let browser = null;
 let organiser = null;
-let speaker = null;   // Sara Lindgren: speaks in 'idesslussen' and sits on 'panel-systematik'
+let speaker = null; // Sara Lindgren: speaks in 'idesslussen' and sits on 'panel-systematik'
 
 before(async () => {
   // A small test pattern without a ladder: the broadcast and its health are real, the two
   // cores of the test machine stay free for the browsers.
   await server.start({ demoSpeed: 1, extraArgs: ['--video', '320x180', '--ladder', 'none'] });
   organiser = await server.adminToken(['create-organiser', '--name', 'Anna Berg', '--event', EVENT]);
-  speaker = (await server.adminToken(['speaker-link', '--event', EVENT, '--person', 'sara-lindgren'])).split('#t=').pop();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  speaker = (await server.adminToken(['speaker-link', '--event', EVENT, '--person', 'sara-lindgren']))
+    .split('#t=')
+    .pop();
+  browser = await launchBrowser();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server.stopCleanly();
-  }
-});
+after(() => closeAll(browser, server));
 
 // --- helpers -----------------------------------------------------------------------
 
 async function api(method, path, { token = organiser, body } = {}) {
   const response = await fetch(new URL(path, server.url), {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: response.status, body: await response.json() };
@@ -62,20 +60,13 @@ async function sessionNow(id) {
 
 // A page on a fresh context that records requests leaving the server and page errors.
 async function openPage(path, { viewport = DESKTOP, locale = 'sv-SE' } = {}) {
-  const context = await browser.newContext({ viewport, locale, isMobile: viewport === PHONE });
-  const page = await context.newPage();
-  const origin = new URL(server.url).origin;
-  const foreign = [];
-  const errors = [];
-  const sockets = [];  // every websocket the page opened
-  page.on('request', (request) => {
-    if (!request.url().startsWith(`${origin}/`) && !/^(blob|data):/.test(request.url())) foreign.push(request.url());
-  });
-  page.on('websocket', (socket) => {
-    sockets.push(socket.url());
-    if (!socket.url().startsWith(`ws://${new URL(server.url).host}/`)) foreign.push(socket.url());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
+  const {
+    context,
+    page,
+    foreignRequests: foreign,
+    pageErrors: errors,
+    sockets,
+  } = await newPage(browser, server.url, { viewport, locale, isMobile: viewport === PHONE });
   await page.goto(new URL(path, server.url).href);
   const done = () => {
     assert.deepEqual(foreign, [], 'no request to another host');
@@ -98,19 +89,30 @@ const text = (locator) => locator.evaluate((node) => node.textContent.replace(/\
 
 // The start the attendee page (/) shows for a session: its first <time datetime>.
 function attendeeStart(page, id) {
-  return page.evaluate((session) => document.querySelector(`[data-session-id="${session}"] time[datetime]`)?.getAttribute('datetime') ?? null, id);
+  return page.evaluate(
+    (session) =>
+      document.querySelector(`[data-session-id="${session}"] time[datetime]`)?.getAttribute('datetime') ?? null,
+    id,
+  );
 }
 
 function speakerStart(page, id) {
-  return page.evaluate((session) => document.querySelector(`#session-${session} time[datetime]`)?.getAttribute('datetime') ?? null, id);
+  return page.evaluate(
+    (session) => document.querySelector(`#session-${session} time[datetime]`)?.getAttribute('datetime') ?? null,
+    id,
+  );
 }
 
 // --- 1. the check-in desk ----------------------------------------------------------
 
-test('check-in desk: a typed code checks in once, a second scan is a duplicate, an unknown code is refused',
-  { timeout: 60_000 }, async () => {
-    const registration = await api('POST', `/api/v1/events/${EVENT}/registrations`,
-      { token: null, body: { name: 'Åsa Öberg', mode: 'in_person' } });
+test(
+  'check-in desk: a typed code checks in once, a second scan is a duplicate, an unknown code is refused',
+  { timeout: 60_000 },
+  async () => {
+    const registration = await api('POST', `/api/v1/events/${EVENT}/registrations`, {
+      token: null,
+      body: { name: 'Åsa Öberg', mode: 'in_person' },
+    });
     assert.equal(registration.status, 201, JSON.stringify(registration.body));
     const { code } = registration.body;
 
@@ -118,10 +120,12 @@ test('check-in desk: a typed code checks in once, a second scan is a duplicate, 
     try {
       const result = page.locator('#organise-desk-result');
       const count = page.locator('#organise-desk-count');
-      await eventually('today\'s count of 0', async () => assert.equal(await text(count), '0'));
+      await eventually("today's count of 0", async () => assert.equal(await text(count), '0'));
 
       // Typed as a person reads it off a phone: lower case, with a dash.
-      await page.getByLabel('Kod från anmälan').fill(`${code.slice(0, 3).toLowerCase()}-${code.slice(3).toLowerCase()}`);
+      await page
+        .getByLabel('Kod från anmälan')
+        .fill(`${code.slice(0, 3).toLowerCase()}-${code.slice(3).toLowerCase()}`);
       await page.getByLabel('Kod från anmälan').press('Enter');
       await eventually('"checked in" with the name', async () => {
         assert.equal(await result.getAttribute('data-result'), 'checked_in');
@@ -129,9 +133,12 @@ test('check-in desk: a typed code checks in once, a second scan is a duplicate, 
         assert.match(await text(result), /Åsa Öberg/);
         assert.equal(await text(count), '1');
       });
-      const first = (await api('GET', `/api/v1/events/${EVENT}/registrations`)).body.registrations
-        .find((r) => r.code === code).checked_in[0].at;
-      const firstLocal = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, hour: '2-digit', minute: '2-digit' }).format(new Date(first));
+      const first = (await api('GET', `/api/v1/events/${EVENT}/registrations`)).body.registrations.find(
+        (r) => r.code === code,
+      ).checked_in[0].at;
+      const firstLocal = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, hour: '2-digit', minute: '2-digit' }).format(
+        new Date(first),
+      );
 
       await page.getByLabel('Kod från anmälan').fill(code);
       await page.getByRole('button', { name: 'Checka in' }).click();
@@ -160,12 +167,15 @@ test('check-in desk: a typed code checks in once, a second scan is a duplicate, 
     } finally {
       await context.close();
     }
-  });
+  },
+);
 
 // --- 2. running late by 10 minutes ---------------------------------------------------
 
-test('+10 in the console: the dry-run preview, then the new time on the attendee page and the speaker\'s phone without a reload',
-  { timeout: 90_000 }, async () => {
+test(
+  "+10 in the console: the dry-run preview, then the new time on the attendee page and the speaker's phone without a reload",
+  { timeout: 90_000 },
+  async () => {
     const SESSION = 'idesslussen';
     const before = await sessionNow(SESSION);
     const expected = Date.parse(before.start) + 10 * 60_000;
@@ -180,8 +190,12 @@ test('+10 in the console: the dry-run preview, then the new time on the attendee
       await eventually('the session on the speaker page', async () => {
         assert.equal(Date.parse(await speakerStart(phone.page, SESSION)), Date.parse(before.start));
       });
-      await attendee.page.evaluate(() => { window.__organiseMarker = 'same-page'; });
-      await phone.page.evaluate(() => { window.__organiseMarker = 'same-page'; });
+      await attendee.page.evaluate(() => {
+        window.__organiseMarker = 'same-page';
+      });
+      await phone.page.evaluate(() => {
+        window.__organiseMarker = 'same-page';
+      });
 
       const { page } = desk;
       await page.locator(`.organise-block[data-session-id="${SESSION}"]`).click();
@@ -191,9 +205,13 @@ test('+10 in the console: the dry-run preview, then the new time on the attendee
       const formatTime = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, hour: '2-digit', minute: '2-digit' });
       const previewText = await text(preview);
       assert.match(previewText, /Förhandsgranskning/);
-      assert.ok(previewText.includes(`${formatTime.format(new Date(before.start))}–${formatTime.format(new Date(before.end))} → `
-        + `${formatTime.format(new Date(expected))}–${formatTime.format(new Date(Date.parse(before.end) + 600_000))}`),
-        `the preview names the old and new times: ${previewText}`);
+      assert.ok(
+        previewText.includes(
+          `${formatTime.format(new Date(before.start))}–${formatTime.format(new Date(before.end))} → ` +
+            `${formatTime.format(new Date(expected))}–${formatTime.format(new Date(Date.parse(before.end) + 600_000))}`,
+        ),
+        `the preview names the old and new times: ${previewText}`,
+      );
       assert.equal(Date.parse((await sessionNow(SESSION)).start), Date.parse(before.start), 'a preview stores nothing');
 
       await preview.getByRole('button', { name: 'Bekräfta' }).click();
@@ -201,30 +219,51 @@ test('+10 in the console: the dry-run preview, then the new time on the attendee
         assert.equal(Date.parse((await sessionNow(SESSION)).start), expected);
         assert.equal(await text(page.locator('#organise-view-timeline .organise-status')), 'Sparat.');
       });
-      await eventually('the new start on the attendee page', async () => {
-        assert.equal(Date.parse(await attendeeStart(attendee.page, SESSION)), expected);
-      }, { timeoutMs: 10_000 });
-      await eventually('the new start on the speaker page', async () => {
-        assert.equal(Date.parse(await speakerStart(phone.page, SESSION)), expected);
-      }, { timeoutMs: 10_000 });
-      await eventually('the console\'s own timeline', async () => {
-        assert.match(await text(page.locator(`.organise-block[data-session-id="${SESSION}"]`)),
-          new RegExp(formatTime.format(new Date(expected))));
+      await eventually(
+        'the new start on the attendee page',
+        async () => {
+          assert.equal(Date.parse(await attendeeStart(attendee.page, SESSION)), expected);
+        },
+        { timeoutMs: 10_000 },
+      );
+      await eventually(
+        'the new start on the speaker page',
+        async () => {
+          assert.equal(Date.parse(await speakerStart(phone.page, SESSION)), expected);
+        },
+        { timeoutMs: 10_000 },
+      );
+      await eventually("the console's own timeline", async () => {
+        assert.match(
+          await text(page.locator(`.organise-block[data-session-id="${SESSION}"]`)),
+          new RegExp(formatTime.format(new Date(expected))),
+        );
       });
-      assert.equal(await attendee.page.evaluate(() => window.__organiseMarker), 'same-page', 'the attendee page was not reloaded');
-      assert.equal(await phone.page.evaluate(() => window.__organiseMarker), 'same-page', 'the speaker page was not reloaded');
+      assert.equal(
+        await attendee.page.evaluate(() => window.__organiseMarker),
+        'same-page',
+        'the attendee page was not reloaded',
+      );
+      assert.equal(
+        await phone.page.evaluate(() => window.__organiseMarker),
+        'same-page',
+        'the speaker page was not reloaded',
+      );
       attendee.done();
       phone.done();
       desk.done();
     } finally {
       await Promise.all([attendee.context.close(), phone.context.close(), desk.context.close()]);
     }
-  });
+  },
+);
 
 // --- 3. the panel ---------------------------------------------------------------------
 
-test('the moderator advances the panel from the console and the speaker\'s phone shows "you are up next"',
-  { timeout: 60_000 }, async () => {
+test(
+  'the moderator advances the panel from the console and the speaker\'s phone shows "you are up next"',
+  { timeout: 60_000 },
+  async () => {
     const PANEL = 'panel-systematik';
     const phone = await openPage(`/speaker#t=${speaker}`, { viewport: PHONE });
     const desk = await openConsole('/organise');
@@ -235,7 +274,9 @@ test('the moderator advances the panel from the console and the speaker\'s phone
       const { page } = desk;
       await page.locator(`.organise-block[data-session-id="${PANEL}"]`).click();
       const state = page.locator('#organise-panel-state');
-      await eventually('the panel waiting', async () => assert.equal(await state.getAttribute('data-state'), 'waiting'));
+      await eventually('the panel waiting', async () =>
+        assert.equal(await state.getAttribute('data-state'), 'waiting'),
+      );
       await page.getByRole('button', { name: 'Nästa talare' }).click();
       await eventually('Helena has the floor', async () => {
         assert.match(await text(state), /Helena Marklund har ordet · Näst på tur: Johan Nordlund/);
@@ -254,12 +295,15 @@ test('the moderator advances the panel from the console and the speaker\'s phone
     } finally {
       await Promise.all([phone.context.close(), desk.context.close()]);
     }
-  });
+  },
+);
 
 // --- 4. refusals ----------------------------------------------------------------------
 
-test('a bad token and a staff token are refused at sign-in; a refused edit shows the API\'s message; sign out',
-  { timeout: 60_000 }, async () => {
+test(
+  "a bad token and a staff token are refused at sign-in; a refused edit shows the API's message; sign out",
+  { timeout: 60_000 },
+  async () => {
     const staff = await server.adminToken(['create-staff', '--name', 'Per Staff', '--event', EVENT]);
     const { context, page, done } = await openPage('/organise');
     try {
@@ -285,8 +329,9 @@ test('a bad token and a staff token are refused at sign-in; a refused edit shows
       // Start 'ide-till-drift' five minutes into the session before it: an overlap.
       const previous = await sessionNow('innovationssprintar');
       const target = await sessionNow('ide-till-drift');
-      const clash = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, hour: '2-digit', minute: '2-digit' })
-        .format(new Date(Date.parse(previous.start) + 5 * 60_000));
+      const clash = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, hour: '2-digit', minute: '2-digit' }).format(
+        new Date(Date.parse(previous.start) + 5 * 60_000),
+      );
       await page.locator('.organise-block[data-session-id="ide-till-drift"]').click();
       await page.getByLabel(/^Starttid/).fill(clash);
       await page.getByRole('button', { name: 'Granska och spara', exact: true }).click();
@@ -297,7 +342,11 @@ test('a bad token and a staff token are refused at sign-in; a refused edit shows
         assert.match(said, /Det gick inte\. Det krockar med ett annat pass på scenen\./);
         assert.match(said, /Servern: session .*'ide-till-drift'.* overlap on stage 'stora-salen'/);
       });
-      assert.equal(await page.locator('#organise-view-timeline .organise-preview').isVisible(), false, 'nothing to confirm');
+      assert.equal(
+        await page.locator('#organise-view-timeline .organise-preview').isVisible(),
+        false,
+        'nothing to confirm',
+      );
       assert.equal((await sessionNow('ide-till-drift')).start, target.start, 'nothing stored');
 
       await page.getByRole('button', { name: 'Logga ut' }).click();
@@ -307,12 +356,15 @@ test('a bad token and a staff token are refused at sign-in; a refused edit shows
     } finally {
       await context.close();
     }
-  });
+  },
+);
 
 // --- 5. accessibility and screenshots -------------------------------------------------
 
-test('the console passes the accessibility audit: the timeline on a desktop, the desk on a phone',
-  { timeout: 60_000 }, async () => {
+test(
+  'the console passes the accessibility audit: the timeline on a desktop, the desk on a phone',
+  { timeout: 60_000 },
+  async () => {
     const desktop = await openConsole('/organise');
     try {
       const { page } = desktop;
@@ -322,7 +374,10 @@ test('the console passes the accessibility audit: the timeline on a desktop, the
       await page.locator('.organise-block[data-session-id="innovationssprintar"]').focus();
       await page.keyboard.press('Enter');
       await eventually('the keyboard selects', async () => {
-        assert.equal(await text(page.locator('#organise-detail-heading')), (await sessionNow('innovationssprintar')).title);
+        assert.equal(
+          await text(page.locator('#organise-detail-heading')),
+          (await sessionNow('innovationssprintar')).title,
+        );
       });
       const violations = await assertAccessible(page, 'organiser console, timeline (desktop)');
       if (violations.length) console.log('minor accessibility findings (timeline):', JSON.stringify(violations));
@@ -348,36 +403,49 @@ test('the console passes the accessibility audit: the timeline on a desktop, the
     } finally {
       await phone.context.close();
     }
-  });
+  },
+);
 
 // --- 6. live broadcast health -----------------------------------------------------------
 
-test('broadcast: the stage\'s health arrives live from the ops channel, on the console\'s one websocket', { timeout: 60_000 }, async () => {
-  const { context, page, done, sockets } = await openConsole('/organise/broadcast', { locale: 'en-GB' });
-  try {
-    const health = page.locator('[data-health="stora-salen"]');
-    await eventually('the stage live on its input', async () => {
-      assert.equal(await text(health.locator('[data-fact="state"]')), 'Live');
-      assert.equal(await health.locator('.organise-on-air').getAttribute('data-on-air'), 'input');
-      assert.match(await text(health.locator('[data-fact="fps"]')), /^\d/);
-    }, { timeoutMs: 30_000 });
-    const first = await text(health.locator('[data-fact="updated"]'));
-    await eventually('a later health message', async () => {
-      assert.notEqual(await text(health.locator('[data-fact="updated"]')), first);
-    }, { timeoutMs: 15_000 });
-    assert.equal(await page.getByLabel('Kind of source').inputValue(), 'test_pattern');
-    // The agenda and `ops` share one socket (web/programme_feed.mjs); switching views
-    // opens no other.
-    await page.getByRole('link', { name: 'Timeline' }).click();
-    await page.locator('.organise-block').first().waitFor();
-    await page.getByRole('link', { name: 'Broadcast' }).click();
-    await health.locator('[data-fact="state"]').waitFor();
-    assert.equal(sockets.length, 1, `one websocket: ${sockets}`);
-    done();
-  } finally {
-    await context.close();
-  }
-});
+test(
+  "broadcast: the stage's health arrives live from the ops channel, on the console's one websocket",
+  { timeout: 60_000 },
+  async () => {
+    const { context, page, done, sockets } = await openConsole('/organise/broadcast', { locale: 'en-GB' });
+    try {
+      const health = page.locator('[data-health="stora-salen"]');
+      await eventually(
+        'the stage live on its input',
+        async () => {
+          assert.equal(await text(health.locator('[data-fact="state"]')), 'Live');
+          assert.equal(await health.locator('.organise-on-air').getAttribute('data-on-air'), 'input');
+          assert.match(await text(health.locator('[data-fact="fps"]')), /^\d/);
+        },
+        { timeoutMs: 30_000 },
+      );
+      const first = await text(health.locator('[data-fact="updated"]'));
+      await eventually(
+        'a later health message',
+        async () => {
+          assert.notEqual(await text(health.locator('[data-fact="updated"]')), first);
+        },
+        { timeoutMs: 15_000 },
+      );
+      assert.equal(await page.getByLabel('Kind of source').inputValue(), 'test_pattern');
+      // The agenda and `ops` share one socket (web/programme_feed.mjs); switching views
+      // opens no other.
+      await page.getByRole('link', { name: 'Timeline' }).click();
+      await page.locator('.organise-block').first().waitFor();
+      await page.getByRole('link', { name: 'Broadcast' }).click();
+      await health.locator('[data-fact="state"]').waitFor();
+      assert.equal(sockets.length, 1, `one websocket: ${sockets}`);
+      done();
+    } finally {
+      await context.close();
+    }
+  },
+);
 
 // --- 7. drag to move and resize ----------------------------------------------------------
 
@@ -403,7 +471,10 @@ async function dragBy(page, locator, dy, { halfway = async () => {} } = {}) {
     const box = await locator.boundingBox();
     assert.ok(box, 'the block is drawn');
     const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    const className = await page.evaluate(([px, py]) => document.elementFromPoint(px, py)?.closest('.organise-block, .organise-resize')?.className, [at.x, at.y]);
+    const className = await page.evaluate(
+      ([px, py]) => document.elementFromPoint(px, py)?.closest('.organise-block, .organise-resize')?.className,
+      [at.x, at.y],
+    );
     assert.equal(className, await locator.getAttribute('class'), 'the gesture starts on what it means to drag');
     return at;
   });
@@ -428,8 +499,10 @@ async function confirmPreview(page, line) {
   });
 }
 
-test('drag: the bottom edge of one session shortens it, dragging the next moves it into the gap; both through the preview',
-  { timeout: 60_000 }, async () => {
+test(
+  'drag: the bottom edge of one session shortens it, dragging the next moves it into the gap; both through the preview',
+  { timeout: 60_000 },
+  async () => {
     const SHORTENED = 'panel-ideagande';
     const MOVED = 'avslutning';
     const { context, page, done } = await openConsole('/organise');
@@ -438,8 +511,11 @@ test('drag: the bottom edge of one session shortens it, dragging the next moves 
       const panel = await programmeSession(SHORTENED);
       await dragBy(page, blockItem(page, SHORTENED).locator('.organise-resize'), -20);
       const shortEnd = Date.parse(panel.end) - 10 * 60_000;
-      await confirmPreview(page, `${panel.title}: ${range(Date.parse(panel.start), Date.parse(panel.end))} → `
-        + `${range(Date.parse(panel.start), shortEnd)}`);
+      await confirmPreview(
+        page,
+        `${panel.title}: ${range(Date.parse(panel.start), Date.parse(panel.end))} → ` +
+          `${range(Date.parse(panel.start), shortEnd)}`,
+      );
       await eventually('the shorter panel stored', async () => {
         const now = await programmeSession(SHORTENED);
         assert.equal(now.duration_minutes, panel.duration_minutes - 10);
@@ -454,8 +530,11 @@ test('drag: the bottom edge of one session shortens it, dragging the next moves 
       });
       await dragBy(page, blockItem(page, MOVED).locator('.organise-block'), -20);
       const earlier = Date.parse(closing.start) - 10 * 60_000;
-      await confirmPreview(page, `${closing.title}: ${range(Date.parse(closing.start), Date.parse(closing.end))} → `
-        + `${range(earlier, earlier + closing.duration_minutes * 60_000)}`);
+      await confirmPreview(
+        page,
+        `${closing.title}: ${range(Date.parse(closing.start), Date.parse(closing.end))} → ` +
+          `${range(earlier, earlier + closing.duration_minutes * 60_000)}`,
+      );
       await eventually('the earlier start stored', async () => {
         const now = await programmeSession(MOVED);
         assert.equal(Date.parse(now.start), earlier, 'the start moved by -10 minutes');
@@ -466,10 +545,13 @@ test('drag: the bottom edge of one session shortens it, dragging the next moves 
     } finally {
       await context.close();
     }
-  });
+  },
+);
 
-test('drag: another organiser\'s edit arriving mid-gesture waits for the drop, and the drag still lands',
-  { timeout: 60_000 }, async () => {
+test(
+  "drag: another organiser's edit arriving mid-gesture waits for the drop, and the drag still lands",
+  { timeout: 60_000 },
+  async () => {
     const RESIZED = 'lunch';
     const RENAMED = 'fika-2';
     const { context, page, done } = await openConsole('/organise');
@@ -480,13 +562,16 @@ test('drag: another organiser\'s edit arriving mid-gesture waits for the drop, a
         halfway: async () => {
           const edit = await api('PATCH', `/api/v1/events/${EVENT}/sessions/${RENAMED}`, { body: { title: newTitle } });
           assert.equal(edit.status, 200, JSON.stringify(edit.body));
-          await new Promise((resolve) => setTimeout(resolve, 1500));  // the agenda delta arrives meanwhile
+          await new Promise((resolve) => setTimeout(resolve, 1500)); // the agenda delta arrives meanwhile
           assert.equal(await blockItem(page, RESIZED).getAttribute('data-dragging'), 'true', 'still dragging');
         },
       });
       const shortEnd = Date.parse(lunch.end) - 10 * 60_000;
-      await confirmPreview(page, `${lunch.title}: ${range(Date.parse(lunch.start), Date.parse(lunch.end))} → `
-        + `${range(Date.parse(lunch.start), shortEnd)}`);
+      await confirmPreview(
+        page,
+        `${lunch.title}: ${range(Date.parse(lunch.start), Date.parse(lunch.end))} → ` +
+          `${range(Date.parse(lunch.start), shortEnd)}`,
+      );
       await eventually('the shorter lunch stored', async () => {
         assert.equal(Date.parse((await programmeSession(RESIZED)).end), shortEnd);
       });
@@ -498,12 +583,15 @@ test('drag: another organiser\'s edit arriving mid-gesture waits for the drop, a
     } finally {
       await context.close();
     }
-  });
+  },
+);
 
 // --- 8. the keyboard's way ---------------------------------------------------------------
 
-test('keyboard: Shift+arrow shortens a focused session, an arrow moves the next one; Escape drops a change, Enter previews it',
-  { timeout: 60_000 }, async () => {
+test(
+  'keyboard: Shift+arrow shortens a focused session, an arrow moves the next one; Escape drops a change, Enter previews it',
+  { timeout: 60_000 },
+  async () => {
     const SHORTENED = 'stod-till-ideagare';
     const MOVED = 'forskolan';
     const { context, page, done } = await openConsole('/organise');
@@ -516,17 +604,27 @@ test('keyboard: Shift+arrow shortens a focused session, an arrow moves the next 
       await block.locator('.organise-block').focus();
       await page.keyboard.press('Shift+ArrowUp');
       assert.equal(await block.getAttribute('data-drag-label'), `${talk.duration_minutes - 5} min`);
-      assert.equal(await text(keys), `${talk.title}: ny längd ${talk.duration_minutes - 5} min. Enter förhandsgranskar, Esc ångrar.`);
+      assert.equal(
+        await text(keys),
+        `${talk.title}: ny längd ${talk.duration_minutes - 5} min. Enter förhandsgranskar, Esc ångrar.`,
+      );
       await page.keyboard.press('Escape');
       assert.equal(await block.getAttribute('data-drag-label'), null, 'Escape drops the change');
       assert.match(await text(keys), /ingen ändring/);
-      assert.equal(await page.locator('#organise-view-timeline .organise-preview').isVisible(), false, 'nothing to confirm');
+      assert.equal(
+        await page.locator('#organise-view-timeline .organise-preview').isVisible(),
+        false,
+        'nothing to confirm',
+      );
 
       await page.keyboard.press('Shift+ArrowUp');
       await page.keyboard.press('Enter');
       const shortEnd = Date.parse(talk.end) - 5 * 60_000;
-      await confirmPreview(page, `${talk.title}: ${range(Date.parse(talk.start), Date.parse(talk.end))} → `
-        + `${range(Date.parse(talk.start), shortEnd)}`);
+      await confirmPreview(
+        page,
+        `${talk.title}: ${range(Date.parse(talk.start), Date.parse(talk.end))} → ` +
+          `${range(Date.parse(talk.start), shortEnd)}`,
+      );
       await eventually('the shorter talk stored', async () => {
         const now = await programmeSession(SHORTENED);
         assert.equal(now.duration_minutes, talk.duration_minutes - 5);
@@ -542,8 +640,11 @@ test('keyboard: Shift+arrow shortens a focused session, an arrow moves the next 
       await page.keyboard.press('ArrowUp');
       assert.equal(await blockItem(page, MOVED).getAttribute('data-drag-label'), clock.format(new Date(earlier)));
       await page.keyboard.press('Enter');
-      await confirmPreview(page, `${next.title}: ${range(Date.parse(next.start), Date.parse(next.end))} → `
-        + `${range(earlier, earlier + next.duration_minutes * 60_000)}`);
+      await confirmPreview(
+        page,
+        `${next.title}: ${range(Date.parse(next.start), Date.parse(next.end))} → ` +
+          `${range(earlier, earlier + next.duration_minutes * 60_000)}`,
+      );
       await eventually('the earlier start stored', async () => {
         const now = await programmeSession(MOVED);
         assert.equal(Date.parse(now.start), earlier, 'the start moved by -5 minutes');
@@ -553,7 +654,8 @@ test('keyboard: Shift+arrow shortens a focused session, an arrow moves the next 
     } finally {
       await context.close();
     }
-  });
+  },
+);
 
 // --- 9. on air, off air, the slate -------------------------------------------------------
 
@@ -562,28 +664,37 @@ const STAGE = 'stora-salen';
 async function control() {
   const { status, body } = await api('GET', `/api/v1/stages/${STAGE}/health`);
   assert.equal(status, 200, JSON.stringify(body));
-  const { on_air: onAir, slate } = body.control;  // who and when: not what the test sets
+  const { on_air: onAir, slate } = body.control; // who and when: not what the test sets
   return { on_air: onAir, slate };
 }
 
-test('broadcast control: stop the broadcast (the watch page shows its off-air card without a reload), a slate, back on air and playing',
-  { timeout: 120_000 }, async () => {
+test(
+  'broadcast control: stop the broadcast (the watch page shows its off-air card without a reload), a slate, back on air and playing',
+  { timeout: 120_000 },
+  async () => {
     assert.deepEqual(await control(), { on_air: true, slate: null });
     const watch = await openPage(`/watch/${STAGE}`);
     const desk = await openConsole('/organise/broadcast');
     try {
       const viewer = watch.page;
-      const watchState = () => viewer.evaluate(() => ({
-        player: document.getElementById('player').dataset.state,
-        offAir: !document.getElementById('off-air').hidden,
-        reason: document.getElementById('off-air-reason').textContent,
-      }));
-      await eventually('the watch page playing the stage', async () => {
-        const seen = await watchState();
-        assert.equal(seen.player, 'playing', JSON.stringify(seen));
-        assert.equal(seen.offAir, false);
-      }, { timeoutMs: 30_000 });
-      await viewer.evaluate(() => { window.__organiseMarker = 'same-page'; });
+      const watchState = () =>
+        viewer.evaluate(() => ({
+          player: document.getElementById('player').dataset.state,
+          offAir: !document.getElementById('off-air').hidden,
+          reason: document.getElementById('off-air-reason').textContent,
+        }));
+      await eventually(
+        'the watch page playing the stage',
+        async () => {
+          const seen = await watchState();
+          assert.equal(seen.player, 'playing', JSON.stringify(seen));
+          assert.equal(seen.offAir, false);
+        },
+        { timeoutMs: 30_000 },
+      );
+      await viewer.evaluate(() => {
+        window.__organiseMarker = 'same-page';
+      });
 
       const { page } = desk;
       const group = page.locator(`[data-control-stage="${STAGE}"]`);
@@ -598,8 +709,11 @@ test('broadcast control: stop the broadcast (the watch page shows its off-air ca
       await group.getByRole('button', { name: 'Stoppa sändning' }).click();
       const question = group.locator('.organise-control-question');
       await question.waitFor({ state: 'visible' });
-      assert.equal(await page.evaluate(() => document.activeElement?.className), 'organise-control-question',
-        'the question has the focus');
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.className),
+        'organise-control-question',
+        'the question has the focus',
+      );
       assert.equal((await control()).on_air, true, 'nothing happens before the confirm');
       await group.getByRole('button', { name: 'Ja, stoppa sändningen' }).click();
       await eventually('"stopped" announced', async () => {
@@ -607,12 +721,20 @@ test('broadcast control: stop the broadcast (the watch page shows its off-air ca
         assert.equal(await state.getAttribute('data-control'), 'off_air');
       });
       assert.deepEqual(await control(), { on_air: false, slate: null });
-      await eventually('the off-air card on the watch page', async () => {
-        const seen = await watchState();
-        assert.equal(seen.offAir, true, JSON.stringify(seen));
-        assert.match(seen.reason, /Sändningen från Stora salen är stoppad/);
-      }, { timeoutMs: 20_000 });
-      assert.equal(await viewer.evaluate(() => window.__organiseMarker), 'same-page', 'the watch page was not reloaded');
+      await eventually(
+        'the off-air card on the watch page',
+        async () => {
+          const seen = await watchState();
+          assert.equal(seen.offAir, true, JSON.stringify(seen));
+          assert.match(seen.reason, /Sändningen från Stora salen är stoppad/);
+        },
+        { timeoutMs: 20_000 },
+      );
+      assert.equal(
+        await viewer.evaluate(() => window.__organiseMarker),
+        'same-page',
+        'the watch page was not reloaded',
+      );
 
       // On air again: the watch page plays by itself.
       await group.getByRole('button', { name: 'Sänd', exact: true }).click();
@@ -621,11 +743,15 @@ test('broadcast control: stop the broadcast (the watch page shows its off-air ca
         assert.equal(await state.getAttribute('data-control'), 'on_air');
       });
       assert.equal((await control()).on_air, true);
-      await eventually('the watch page playing again', async () => {
-        const seen = await watchState();
-        assert.equal(seen.offAir, false, JSON.stringify(seen));
-        assert.equal(seen.player, 'playing', JSON.stringify(seen));
-      }, { timeoutMs: 30_000 });
+      await eventually(
+        'the watch page playing again',
+        async () => {
+          const seen = await watchState();
+          assert.equal(seen.offAir, false, JSON.stringify(seen));
+          assert.equal(seen.player, 'playing', JSON.stringify(seen));
+        },
+        { timeoutMs: 30_000 },
+      );
 
       // The slate, with the text it offers, then back to the picture.
       assert.equal(await group.getByLabel('Text på skylten').inputValue(), 'Vi är strax tillbaka');
@@ -636,10 +762,14 @@ test('broadcast control: stop the broadcast (the watch page shows its off-air ca
       });
       assert.deepEqual(await control(), { on_air: true, slate: { text: 'Vi är strax tillbaka' } });
       // The pipeline really switched, and the console says why in Swedish (ops `switch`).
-      await eventually('the switch to the slate in the log', async () => {
-        const log = await text(page.locator(`[data-health="${STAGE}"] .organise-switches`));
-        assert.match(log, /skylten i sändning, uppsatt av en arrangör/);
-      }, { timeoutMs: 15_000 });
+      await eventually(
+        'the switch to the slate in the log',
+        async () => {
+          const log = await text(page.locator(`[data-health="${STAGE}"] .organise-switches`));
+          assert.match(log, /skylten i sändning, uppsatt av en arrangör/);
+        },
+        { timeoutMs: 15_000 },
+      );
       await group.getByRole('button', { name: 'Tillbaka till bilden' }).click();
       await eventually('the picture back', async () => {
         assert.equal(await text(said), 'Stora salen: bilden är tillbaka.');
@@ -650,14 +780,22 @@ test('broadcast control: stop the broadcast (the watch page shows its off-air ca
       // Another organiser's change reaches the console on the `ops` channel.
       const other = await api('PUT', `/api/v1/stages/${STAGE}/slate`, { body: { text: 'Paus' } });
       assert.equal(other.status, 200, JSON.stringify(other.body));
-      await eventually('the slate from the ops channel', async () => {
-        assert.equal(await state.getAttribute('data-control'), 'slate');
-        assert.match(await text(state), /”Paus”/);
-      }, { timeoutMs: 10_000 });
+      await eventually(
+        'the slate from the ops channel',
+        async () => {
+          assert.equal(await state.getAttribute('data-control'), 'slate');
+          assert.match(await text(state), /”Paus”/);
+        },
+        { timeoutMs: 10_000 },
+      );
       assert.equal((await api('DELETE', `/api/v1/stages/${STAGE}/slate`)).status, 200);
-      await eventually('the picture back from the ops channel', async () => {
-        assert.equal(await state.getAttribute('data-control'), 'on_air');
-      }, { timeoutMs: 10_000 });
+      await eventually(
+        'the picture back from the ops channel',
+        async () => {
+          assert.equal(await state.getAttribute('data-control'), 'on_air');
+        },
+        { timeoutMs: 10_000 },
+      );
 
       // Refusals in plain words: an empty text never leaves the page.
       await group.getByLabel('Text på skylten').fill('  ');
@@ -673,7 +811,9 @@ test('broadcast control: stop the broadcast (the watch page shows its off-air ca
       await eventually('the broadcast view within a 360 px phone', async () => {
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(width <= PHONE.width, `no sideways scrolling on a 360 px phone (${width} px)`);
-        const figure = await page.locator(`[data-health="${STAGE}"] [data-fact="bitrate"]`).evaluate((node) => node.getBoundingClientRect().width);
+        const figure = await page
+          .locator(`[data-health="${STAGE}"] [data-fact="bitrate"]`)
+          .evaluate((node) => node.getBoundingClientRect().width);
         assert.ok(figure >= 60, `the bitrate has room to be read (${figure} px)`);
       });
       await saveScreenshot(page, 'organise-broadcast', 'phone');
@@ -682,4 +822,5 @@ test('broadcast control: stop the broadcast (the watch page shows its off-air ca
     } finally {
       await Promise.all([watch.context.close(), desk.context.close()]);
     }
-  });
+  },
+);

@@ -13,13 +13,12 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 
 import { StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually } from './support/wait.mjs';
+import { closeAll, launchBrowser, recordPage } from './support/browser.mjs';
+import { eventually } from './support/wait.mjs';
 import { DESKTOP } from './support/page_checks.mjs';
 
 const EVENT = 'tillsammans-for-fornyelse';
 const STAGE = 'stora-salen';
-
-const { chromium } = await import('playwright-core');
 
 const server = new StagehubServer();
 let browser = null;
@@ -35,16 +34,10 @@ before(async () => {
   const link = await server.adminToken(['speaker-link', '--event', EVENT, '--person', 'sara-lindgren']);
   assert.match(link, /^personal link: \/speaker#t=shb_[A-Za-z0-9_-]+$/, 'the link carries the token in its fragment');
   speaker = link.split('#t=').pop();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server.stopCleanly();
-  }
-});
+after(() => closeAll(browser, server));
 
 // A fresh context whose every frame records the CSP violations it sees (the event a policy
 // violation fires), and a page whose console messages about the policy are kept too (a
@@ -54,23 +47,24 @@ async function openContext() {
   await context.addInitScript(() => {
     window.__cspViolations = [];
     document.addEventListener('securitypolicyviolation', (e) => {
-      window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`);
+      window.__cspViolations.push(
+        `${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`,
+      );
     });
   });
   const page = await context.newPage();
+  const { pageErrors } = recordPage(page, server.url);
   const policyMessages = [];
-  const pageErrors = [];
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) policyMessages.push(message.text());
   });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
   return { context, page, policyMessages, pageErrors };
 }
 
 async function violationsIn(page) {
   const seen = [];
   for (const frame of page.frames()) {
-    seen.push(...await frame.evaluate(() => window.__cspViolations ?? []).catch(() => []));
+    seen.push(...(await frame.evaluate(() => window.__cspViolations ?? []).catch(() => [])));
   }
   return seen;
 }
@@ -99,10 +93,14 @@ async function checkPage(path, ready) {
 }
 
 async function videoPlays(page, frame = page) {
-  await eventually('the video to play', async () => {
-    const time = await frame.evaluate(() => document.getElementById('video')?.currentTime ?? -1);
-    assert.ok(time > 0.5, `currentTime ${time}`);
-  }, { timeoutMs: 40_000 });
+  await eventually(
+    'the video to play',
+    async () => {
+      const time = await frame.evaluate(() => document.getElementById('video')?.currentTime ?? -1);
+      assert.ok(time > 0.5, `currentTime ${time}`);
+    },
+    { timeoutMs: 40_000 },
+  );
 }
 
 async function signIn(page, field, token, shown) {
@@ -111,49 +109,63 @@ async function signIn(page, field, token, shown) {
   await page.locator(shown).waitFor({ state: 'visible', timeout: 15_000 });
 }
 
-test('the watch page plays the stage with hls.js and its worker under the policy', { timeout: 90_000 },
-  () => checkPage('/', async (page) => {
+test('the watch page plays the stage with hls.js and its worker under the policy', { timeout: 90_000 }, () =>
+  checkPage('/', async (page) => {
     await videoPlays(page);
     await page.locator('#agenda li').first().waitFor();
     assert.equal(await page.evaluate(() => typeof window.__cspViolations), 'object', 'the recorder ran');
-  }));
+  }),
+);
 
-test('the replays page lists the recordings under the policy', { timeout: 60_000 },
-  () => checkPage('/replays', async (page) => {
+test('the replays page lists the recordings under the policy', { timeout: 60_000 }, () =>
+  checkPage('/replays', async (page) => {
     // No session of the demo day has ended yet: the page says so, with its filters built.
     await page.locator('#replays-empty').waitFor({ state: 'visible' });
     assert.match(await page.locator('#replays-empty').textContent(), /\S/);
-    assert.ok(await page.locator('#filter-event option').count() >= 1, 'the event filter');
-  }));
+    assert.ok((await page.locator('#filter-event option').count()) >= 1, 'the event filter');
+  }),
+);
 
-test('the organise console signs in and lays out its timeline, broadcast and desk under the policy',
-  { timeout: 90_000 }, () => checkPage('/organise', async (page) => {
-    await signIn(page, '#organise-token', organiser, '#organise-console');
-    await page.locator('#organise-tabs a[data-view="timeline"]').click();
-    const block = page.locator('.organise-block-item').first();
-    await block.waitFor({ timeout: 15_000 });
-    // Positions come through the CSSOM: a style attribute would have been refused.
-    const placed = await block.evaluate((node) => ({ top: node.style.top, height: node.style.height }));
-    assert.match(placed.top, /^\d+(\.\d+)?px$/, JSON.stringify(placed));
-    assert.match(placed.height, /^\d+(\.\d+)?px$/, JSON.stringify(placed));
-    const columns = await page.locator('.organise-grid').evaluate((node) => node.style.getPropertyValue('--organise-stages'));
-    assert.ok(Number(columns) >= 1, `--organise-stages ${columns}`);
-    await page.locator('#organise-tabs a[data-view="broadcast"]').click();
-    await page.locator('#organise-view-broadcast').waitFor({ state: 'visible' });
-    await page.locator('#organise-tabs a[data-view="desk"]').click();
-    await page.locator('#organise-view-desk').waitFor({ state: 'visible' });
-  }));
+test(
+  'the organise console signs in and lays out its timeline, broadcast and desk under the policy',
+  { timeout: 90_000 },
+  () =>
+    checkPage('/organise', async (page) => {
+      await signIn(page, '#organise-token', organiser, '#organise-console');
+      await page.locator('#organise-tabs a[data-view="timeline"]').click();
+      const block = page.locator('.organise-block-item').first();
+      await block.waitFor({ timeout: 15_000 });
+      // Positions come through the CSSOM: a style attribute would have been refused.
+      const placed = await block.evaluate((node) => ({ top: node.style.top, height: node.style.height }));
+      assert.match(placed.top, /^\d+(\.\d+)?px$/, JSON.stringify(placed));
+      assert.match(placed.height, /^\d+(\.\d+)?px$/, JSON.stringify(placed));
+      const columns = await page
+        .locator('.organise-grid')
+        .evaluate((node) => node.style.getPropertyValue('--organise-stages'));
+      assert.ok(Number(columns) >= 1, `--organise-stages ${columns}`);
+      await page.locator('#organise-tabs a[data-view="broadcast"]').click();
+      await page.locator('#organise-view-broadcast').waitFor({ state: 'visible' });
+      await page.locator('#organise-tabs a[data-view="desk"]').click();
+      await page.locator('#organise-view-desk').waitFor({ state: 'visible' });
+    }),
+);
 
-test('the statistics page signs in and draws its chart under the policy', { timeout: 60_000 },
-  () => checkPage('/stats', async (page) => {
+test('the statistics page signs in and draws its chart under the policy', { timeout: 60_000 }, () =>
+  checkPage('/stats', async (page) => {
     await signIn(page, '#stats-token', staff, '#stats-dashboard');
-    await eventually('the uPlot chart', async () => {
-      assert.ok(await page.evaluate(() => Boolean(document.getElementById('stats-chart').uplot)));
-    }, { timeoutMs: 15_000 });
-  }));
+    await eventually(
+      'the uPlot chart',
+      async () => {
+        assert.ok(await page.evaluate(() => Boolean(document.getElementById('stats-chart').uplot)));
+      },
+      { timeoutMs: 15_000 },
+    );
+  }),
+);
 
-test('the embed page plays under the policy', { timeout: 90_000 },
-  () => checkPage(`/embed/${STAGE}`, (page) => videoPlays(page)));
+test('the embed page plays under the policy', { timeout: 90_000 }, () =>
+  checkPage(`/embed/${STAGE}`, (page) => videoPlays(page)),
+);
 
 // Another site, as an organiser's own: a page on "localhost" (another origin and another
 // site than the server's 127.0.0.1) framing `paths` of the server. A real server on loopback:
@@ -164,12 +176,16 @@ async function thirdPartySite(paths) {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(`<!doctype html><html lang="sv"><title>Kommunen</title><body>${frames.join('\n')}</body></html>`);
   });
-  await new Promise((resolve) => { site.listen(0, 'localhost', resolve); });
+  await new Promise((resolve) => {
+    site.listen(0, 'localhost', resolve);
+  });
   return { url: `http://localhost:${site.address().port}/direkt`, close: () => site.close() };
 }
 
-test('the embed page plays in another site\'s frame; no other page lets itself be framed',
-  { timeout: 90_000 }, async () => {
+test(
+  "the embed page plays in another site's frame; no other page lets itself be framed",
+  { timeout: 90_000 },
+  async () => {
     const framed = ['/organise', '/organise/desk', '/', '/stats', '/replays', '/speaker'];
     const site = await thirdPartySite([`/embed/${STAGE}`, ...framed]);
     const opened = await openContext();
@@ -189,17 +205,23 @@ test('the embed page plays in another site\'s frame; no other page lets itself b
       // Nothing of them rendered: their frames hold the browser's error page.
       const children = page.mainFrame().childFrames();
       assert.equal(children.length, framed.length + 1);
-      assert.deepEqual(children.filter((frame) => frame !== embed).map((frame) => frame.url()),
-        framed.map(() => 'chrome-error://chromewebdata/'));
+      assert.deepEqual(
+        children.filter((frame) => frame !== embed).map((frame) => frame.url()),
+        framed.map(() => 'chrome-error://chromewebdata/'),
+      );
       assert.deepEqual(await embed.evaluate(() => window.__cspViolations), [], 'the framed embed page');
-      assert.deepEqual(opened.policyMessages.filter((text) => !refusals().includes(text)), [],
-        'nothing else refused');
+      assert.deepEqual(
+        opened.policyMessages.filter((text) => !refusals().includes(text)),
+        [],
+        'nothing else refused',
+      );
       assert.deepEqual(opened.pageErrors, []);
     } finally {
       await opened.context.close();
       site.close();
     }
-  });
+  },
+);
 
 // Every request the page makes, with its Referer, and every websocket it opens.
 function recordRequests(page) {
@@ -213,14 +235,20 @@ function recordRequests(page) {
 }
 
 async function speakerShown(page) {
-  await eventually('the speaker\'s sessions', async () => {
-    assert.equal(await page.locator('#hello').textContent(), 'Hej Sara Lindgren');
-    assert.ok(await page.locator('.speaker-session').count() >= 1);
-  }, { timeoutMs: 15_000 });
+  await eventually(
+    "the speaker's sessions",
+    async () => {
+      assert.equal(await page.locator('#hello').textContent(), 'Hej Sara Lindgren');
+      assert.ok((await page.locator('.speaker-session').count()) >= 1);
+    },
+    { timeoutMs: 15_000 },
+  );
 }
 
-test('the speaker page works from its fragment link and no request carries the token',
-  { timeout: 60_000 }, async () => {
+test(
+  'the speaker page works from its fragment link and no request carries the token',
+  { timeout: 60_000 },
+  async () => {
     const opened = await openContext();
     const { page } = opened;
     const requests = recordRequests(page);
@@ -228,19 +256,35 @@ test('the speaker page works from its fragment link and no request carries the t
       const response = await page.goto(new URL(`/speaker#t=${speaker}`, server.url).href);
       assert.equal(response.headers()['referrer-policy'], 'no-referrer');
       await speakerShown(page);
-      assert.ok(requests.some((r) => r.websocket), 'the page follows its panels over the websocket');
-      assert.ok(requests.some((r) => r.url.endsWith('/api/v1/speaker/sessions')), 'the page asked for its sessions');
-      assert.deepEqual(requests.filter((r) => r.url.includes(speaker) || r.referer?.includes(speaker)), [],
-        'the token in no request URL or Referer');
-      assert.deepEqual(requests.filter((r) => r.referer !== null), [], 'no Referer at all (no-referrer)');
+      assert.ok(
+        requests.some((r) => r.websocket),
+        'the page follows its panels over the websocket',
+      );
+      assert.ok(
+        requests.some((r) => r.url.endsWith('/api/v1/speaker/sessions')),
+        'the page asked for its sessions',
+      );
+      assert.deepEqual(
+        requests.filter((r) => r.url.includes(speaker) || r.referer?.includes(speaker)),
+        [],
+        'the token in no request URL or Referer',
+      );
+      assert.deepEqual(
+        requests.filter((r) => r.referer !== null),
+        [],
+        'no Referer at all (no-referrer)',
+      );
       await assertNoViolations(opened, 'the speaker page');
     } finally {
       await opened.context.close();
     }
-  });
+  },
+);
 
-test('a link of the old /speaker/{token} form still works and is rewritten to the fragment form',
-  { timeout: 60_000 }, async () => {
+test(
+  'a link of the old /speaker/{token} form still works and is rewritten to the fragment form',
+  { timeout: 60_000 },
+  async () => {
     const opened = await openContext();
     const { page } = opened;
     const requests = recordRequests(page);
@@ -253,11 +297,19 @@ test('a link of the old /speaker/{token} form still works and is rewritten to th
       assert.equal(page.url(), 'about:blank', 'no history entry keeps the old form');
       // Only the old link's own request had the token in its path.
       const carrying = requests.filter((r) => r.url.includes(speaker) || r.referer?.includes(speaker));
-      assert.deepEqual(carrying.map((r) => r.url), [new URL(`/speaker/${speaker}`, server.url).href]);
-      assert.deepEqual(requests.filter((r) => r.referer !== null), [], 'no Referer at all (no-referrer)');
+      assert.deepEqual(
+        carrying.map((r) => r.url),
+        [new URL(`/speaker/${speaker}`, server.url).href],
+      );
+      assert.deepEqual(
+        requests.filter((r) => r.referer !== null),
+        [],
+        'no Referer at all (no-referrer)',
+      );
       await assertNoViolations(opened, 'the speaker page from an old link');
       assert.doesNotMatch(server.stderr, new RegExp(speaker), 'the server logged no token');
     } finally {
       await opened.context.close();
     }
-  });
+  },
+);

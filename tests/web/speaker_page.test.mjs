@@ -13,14 +13,13 @@ import { fileURLToPath } from 'node:url';
 
 import { StagehubServer } from './support/server.mjs';
 import { DESKTOP, assertAccessible, saveScreenshot } from './support/page_checks.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually } from './support/wait.mjs';
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually } from './support/wait.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.join(HERE, 'artifacts');
 const EVENT = 'tillsammans-for-fornyelse';
 const PANEL = 'panel-systematik';
-
-const { chromium } = await import('playwright-core');
 
 const server = new StagehubServer();
 let browser = null;
@@ -33,20 +32,15 @@ before(async () => {
   // Its last line is the personal link, /speaker#t={token}.
   const link = await server.adminToken(['speaker-link', '--event', EVENT, '--person', 'sara-lindgren']);
   speaker = link.split('#t=').pop();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server.stopCleanly();
-  }
-});
+after(() => closeAll(browser, server));
 
 async function advancePanel() {
   const response = await fetch(new URL(`/api/v1/events/${EVENT}/sessions/${PANEL}/panel/next`, server.url), {
-    method: 'POST', headers: { authorization: `Bearer ${organiser}` },
+    method: 'POST',
+    headers: { authorization: `Bearer ${organiser}` },
   });
   const body = await response.text();
   assert.equal(response.status, 200, body);
@@ -72,40 +66,59 @@ function readPanel(page) {
   }, PANEL);
 }
 
-test('the speaker page follows the panel as the moderator advances it, without a reload',
-  { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'sv-SE', isMobile: true });
-    const page = await context.newPage();
-    const pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+test(
+  'the speaker page follows the panel as the moderator advances it, without a reload',
+  { timeout: 90_000 },
+  async () => {
+    const { context, page, pageErrors } = await newPage(browser, server.url, {
+      viewport: { width: 360, height: 740 },
+      locale: 'sv-SE',
+      isMobile: true,
+    });
     try {
       await page.goto(new URL(`/speaker#t=${speaker}`, server.url).href);
       await eventually('the running order of the panel', async () => {
         const seen = await readPanel(page);
         assert.equal(seen.hello, 'Hej Sara Lindgren');
-        assert.deepEqual(seen.order, ['helena-marklund', 'johan-nordlund', 'sara-lindgren', 'ali-hassan',
-          'maria-bostrom', 'per-ohman']);
+        assert.deepEqual(seen.order, [
+          'helena-marklund',
+          'johan-nordlund',
+          'sara-lindgren',
+          'ali-hassan',
+          'maria-bostrom',
+          'per-ohman',
+        ]);
         assert.deepEqual(seen.current, []);
         assert.ok(seen.cue === null || seen.cue.state === 'upcoming', JSON.stringify(seen.cue));
       });
-      await page.evaluate(() => { window.__speakerTestMarker = 'still-the-same-page'; });
+      await page.evaluate(() => {
+        window.__speakerTestMarker = 'still-the-same-page';
+      });
 
-      await advancePanel();  // the moderator opens: Helena has the floor, Johan is next
-      await eventually('Helena speaking, Johan next', async () => {
-        const seen = await readPanel(page);
-        assert.deepEqual(seen.current, ['helena-marklund']);
-        assert.deepEqual(seen.next, ['johan-nordlund']);
-        assert.ok(seen.cue === null || seen.cue.state === 'upcoming', 'not Sara\'s turn yet');
-      }, { timeoutMs: 5000 });
+      await advancePanel(); // the moderator opens: Helena has the floor, Johan is next
+      await eventually(
+        'Helena speaking, Johan next',
+        async () => {
+          const seen = await readPanel(page);
+          assert.deepEqual(seen.current, ['helena-marklund']);
+          assert.deepEqual(seen.next, ['johan-nordlund']);
+          assert.ok(seen.cue === null || seen.cue.state === 'upcoming', "not Sara's turn yet");
+        },
+        { timeoutMs: 5000 },
+      );
 
-      await advancePanel();  // Johan speaks: Sara is up next
-      await eventually('"you are up next" for Sara', async () => {
-        const seen = await readPanel(page);
-        assert.deepEqual(seen.current, ['johan-nordlund']);
-        assert.deepEqual(seen.next, ['sara-lindgren']);
-        assert.equal(seen.cue?.state, 'next');
-        assert.match(seen.cue.text, /Du är näst på tur/);
-      }, { timeoutMs: 5000 });
+      await advancePanel(); // Johan speaks: Sara is up next
+      await eventually(
+        '"you are up next" for Sara',
+        async () => {
+          const seen = await readPanel(page);
+          assert.deepEqual(seen.current, ['johan-nordlund']);
+          assert.deepEqual(seen.next, ['sara-lindgren']);
+          assert.equal(seen.cue?.state, 'next');
+          assert.match(seen.cue.text, /Du är näst på tur/);
+        },
+        { timeoutMs: 5000 },
+      );
       await mkdir(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, 'speaker-up-next-phone.png'), fullPage: true });
       await saveScreenshot(page, 'speaker', 'phone');
@@ -113,14 +126,18 @@ test('the speaker page follows the panel as the moderator advances it, without a
       const days = await page.locator('.speaker-day-heading').allTextContents();
       assert.ok(days.length >= 1 && /^I dag · /.test(days[0]), `today's sessions first, marked: ${days}`);
 
-      await advancePanel();  // Sara has the floor: her time counts down
-      await eventually('Sara speaking with her countdown', async () => {
-        const seen = await readPanel(page);
-        assert.deepEqual(seen.current, ['sara-lindgren']);
-        assert.equal(seen.cue?.state, 'speaking');
-        // 25 minutes over six people: 4:10 each, counting down from the step.
-        assert.match(seen.cue.text, /Du har ordet\s*4:(0\d|10)/);
-      }, { timeoutMs: 5000 });
+      await advancePanel(); // Sara has the floor: her time counts down
+      await eventually(
+        'Sara speaking with her countdown',
+        async () => {
+          const seen = await readPanel(page);
+          assert.deepEqual(seen.current, ['sara-lindgren']);
+          assert.equal(seen.cue?.state, 'speaking');
+          // 25 minutes over six people: 4:10 each, counting down from the step.
+          assert.match(seen.cue.text, /Du har ordet\s*4:(0\d|10)/);
+        },
+        { timeoutMs: 5000 },
+      );
 
       const last = await readPanel(page);
       assert.equal(last.marker, 'still-the-same-page', 'the page was not reloaded');
@@ -140,4 +157,5 @@ test('the speaker page follows the panel as the moderator advances it, without a
     } finally {
       await desktop.close();
     }
-  });
+  },
+);

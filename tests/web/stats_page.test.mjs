@@ -15,15 +15,14 @@ import { readFile } from 'node:fs/promises';
 
 import { DESKTOP, PHONE, assertAccessible, saveScreenshot } from './support/page_checks.mjs';
 import { StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually } from './support/wait.mjs';
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually } from './support/wait.mjs';
 
 const EVENT = 'tillsammans-for-fornyelse';
 const STAGE = 'stora-salen';
 const VIEWERS = ['statstest-viewer-1', 'statstest-viewer-2', 'statstest-viewer-3'];
 const N = VIEWERS.length;
 const BEAT_EVERY_MS = 10_000; // within the server's 15 s, so nobody leaves while we look
-
-const { chromium } = await import('playwright-core');
 
 const server = new StagehubServer();
 let browser = null;
@@ -53,16 +52,12 @@ before(async () => {
       console.error(`a heartbeat failed: ${error.message}`);
     });
   }, BEAT_EVERY_MS);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   clearInterval(beatTimer);
-  try {
-    await browser?.close();
-  } finally {
-    await server.stopCleanly();
-  }
+  await closeAll(browser, server);
 });
 
 // What the page drew: the live figure, and the chart's own data (the uPlot instance the
@@ -95,19 +90,23 @@ function readSessions(page) {
       keys: rows.map((tr) => tr.dataset.key),
       titles: rows.map((tr) => tr.querySelector('[data-column="title"]').textContent),
       web: rows.map((tr) => Number(tr.querySelector('[data-column="web_viewers"]').dataset.value)),
-      sorted: [...table.querySelectorAll('thead th[aria-sort]')].map((th) => [th.dataset.column, th.getAttribute('aria-sort')]),
+      sorted: [...table.querySelectorAll('thead th[aria-sort]')].map((th) => [
+        th.dataset.column,
+        th.getAttribute('aria-sort'),
+      ]),
     };
   });
 }
 
-test('staff see N viewers live and per session, sort the sessions and download them as CSV',
-  { timeout: 150_000 }, async () => {
-    const context = await browser.newContext({ viewport: DESKTOP, locale: 'sv-SE', acceptDownloads: true });
-    const page = await context.newPage();
-    const pageErrors = [];
-    const sockets = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('websocket', (socket) => sockets.push(socket.url()));
+test(
+  'staff see N viewers live and per session, sort the sessions and download them as CSV',
+  { timeout: 150_000 },
+  async () => {
+    const { context, page, pageErrors, sockets } = await newPage(browser, server.url, {
+      viewport: DESKTOP,
+      locale: 'sv-SE',
+      acceptDownloads: true,
+    });
     try {
       await page.goto(new URL('/stats', server.url).href);
 
@@ -123,32 +122,46 @@ test('staff see N viewers live and per session, sort the sessions and download t
 
       await page.getByLabel('Token').fill(staff);
       await page.getByRole('button', { name: 'Logga in' }).click();
-      await eventually('the dashboard of the demo event', async () => {
-        assert.equal(await page.locator('#stats-dashboard').isVisible(), true);
-        assert.equal(await page.locator('#stats-event').inputValue(), EVENT);
-        assert.match(await page.locator('#stats-account-name').textContent(), /Statistiker, personal/);
-      }, { timeoutMs: 15_000 });
+      await eventually(
+        'the dashboard of the demo event',
+        async () => {
+          assert.equal(await page.locator('#stats-dashboard').isVisible(), true);
+          assert.equal(await page.locator('#stats-event').inputValue(), EVENT);
+          assert.match(await page.locator('#stats-account-name').textContent(), /Statistiker, personal/);
+        },
+        { timeoutMs: 15_000 },
+      );
 
       // The history already holds the N viewers (the series' current minute) and the
       // 5-second pushes add points with N watching now.
-      const first = await eventually(`"nu: ${N} tittar" and ${N} on the chart`, async () => {
-        const seen = await readChart(page);
-        assert.equal(seen.nowViewers, N, JSON.stringify(seen));
-        assert.equal(seen.nowText, `nu: ${N} tittar`);
-        assert.ok(seen.canvas, 'uPlot drew its canvas');
-        assert.equal(seen.max, N, `the chart's highest point for ${STAGE}: ${JSON.stringify(seen)}`);
-        assert.equal(seen.last, N, JSON.stringify(seen));
-        assert.equal(seen.lastAttr, N);
-        assert.deepEqual(seen.key, [`Stora salen: ${N} nu`]);
-        return seen;
-      }, { timeoutMs: 30_000 });
-      await eventually('a live point appended by the next push', async () => {
-        const seen = await readChart(page);
-        assert.ok(seen.points > first.points, `points ${first.points} → ${seen.points}`);
-        assert.equal(seen.last, N);
-      }, { timeoutMs: 15_000 });
-      console.log(`stats page: "${first.nowText}", chart peak ${first.max} over ${first.points} points ` +
-        `(${beats} heartbeats sent)`);
+      const first = await eventually(
+        `"nu: ${N} tittar" and ${N} on the chart`,
+        async () => {
+          const seen = await readChart(page);
+          assert.equal(seen.nowViewers, N, JSON.stringify(seen));
+          assert.equal(seen.nowText, `nu: ${N} tittar`);
+          assert.ok(seen.canvas, 'uPlot drew its canvas');
+          assert.equal(seen.max, N, `the chart's highest point for ${STAGE}: ${JSON.stringify(seen)}`);
+          assert.equal(seen.last, N, JSON.stringify(seen));
+          assert.equal(seen.lastAttr, N);
+          assert.deepEqual(seen.key, [`Stora salen: ${N} nu`]);
+          return seen;
+        },
+        { timeoutMs: 30_000 },
+      );
+      await eventually(
+        'a live point appended by the next push',
+        async () => {
+          const seen = await readChart(page);
+          assert.ok(seen.points > first.points, `points ${first.points} → ${seen.points}`);
+          assert.equal(seen.last, N);
+        },
+        { timeoutMs: 15_000 },
+      );
+      console.log(
+        `stats page: "${first.nowText}", chart peak ${first.max} over ${first.points} points ` +
+          `(${beats} heartbeats sent)`,
+      );
 
       // The big figures: N web viewers, nobody checked in, no replays yet.
       assert.equal(await page.locator('#stats-figure-web').textContent(), String(N));
@@ -160,7 +173,9 @@ test('staff see N viewers live and per session, sort the sessions and download t
       assert.ok(initial.web.includes(N), `some session has ${N} web viewers: ${initial.web}`);
       assert.deepEqual(initial.sorted, []);
 
-      const byTitle = [...initial.titles].sort(new Intl.Collator('sv-SE', { sensitivity: 'base', numeric: true }).compare);
+      const byTitle = [...initial.titles].sort(
+        new Intl.Collator('sv-SE', { sensitivity: 'base', numeric: true }).compare,
+      );
       assert.notDeepEqual(initial.titles, byTitle, 'the programme order is not already alphabetical');
       await page.locator('#stats-sessions-table thead th[data-column="title"] button').click();
       let seen = await readSessions(page);
@@ -174,12 +189,18 @@ test('staff see N viewers live and per session, sort the sessions and download t
       await page.locator('#stats-sessions-table thead th[data-column="web_viewers"] button').press('Enter');
       seen = await readSessions(page);
       assert.deepEqual(seen.sorted, [['web_viewers', 'descending']]);
-      assert.deepEqual(seen.web, [...initial.web].sort((a, b) => b - a));
+      assert.deepEqual(
+        seen.web,
+        [...initial.web].sort((a, b) => b - a),
+      );
       assert.equal(seen.web[0], N);
       await page.locator('#stats-sessions-table thead th[data-column="web_viewers"] button').press('Enter');
       seen = await readSessions(page);
       assert.deepEqual(seen.sorted, [['web_viewers', 'ascending']]);
-      assert.deepEqual(seen.web, [...initial.web].sort((a, b) => a - b));
+      assert.deepEqual(
+        seen.web,
+        [...initial.web].sort((a, b) => a - b),
+      );
       assert.equal(seen.web.at(-1), N);
       assert.notDeepEqual(seen.keys, initial.keys, 'the order changed');
 
@@ -195,8 +216,11 @@ test('staff see N viewers live and per session, sort the sessions and download t
       const csv = await readFile(await csvDownload.path());
       assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte order mark');
       const lines = csv.subarray(3).toString('utf8').split('\r\n');
-      assert.equal(lines[0], 'day;start;end;session;title;kind;stage;speakers;in_person;web_viewers;' +
-        'peak_concurrent;watch_time_s;average_watch_s;replay_views;replay_watch_time_s;replay_completion');
+      assert.equal(
+        lines[0],
+        'day;start;end;session;title;kind;stage;speakers;in_person;web_viewers;' +
+          'peak_concurrent;watch_time_s;average_watch_s;replay_views;replay_watch_time_s;replay_completion',
+      );
       assert.ok(lines.length > initial.keys.length, `a row per session (${lines.length} lines)`);
 
       // Accessibility and screenshots (busiest sessions first), desktop then phone.
@@ -235,4 +259,5 @@ test('staff see N viewers live and per session, sort the sessions and download t
     } finally {
       await context.close();
     }
-  });
+  },
+);

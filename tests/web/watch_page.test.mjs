@@ -13,17 +13,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { DEMO_PROGRAMME, StagehubServer } from './support/server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, eventually, sleep } from './support/wait.mjs';
+import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { eventually } from './support/wait.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.join(HERE, 'artifacts');
-
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch (error) {
-  throw new Error(`playwright-core is not installed: run npm ci --no-audit --no-fund in ${HERE} (${error.message})`);
-}
 
 const server = new StagehubServer();
 let browser = null;
@@ -32,20 +26,12 @@ let demo = null;
 before(async () => {
   demo = JSON.parse(await readFile(DEMO_PROGRAMME, 'utf8'));
   await server.start({ demoSpeed: 60 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server.stopCleanly();
-  }
-});
+after(() => closeAll(browser, server));
 
 // --- helpers -----------------------------------------------------------------------
-
-
 
 async function programme() {
   const response = await fetch(new URL('/api/v1/programme', server.url));
@@ -56,19 +42,10 @@ async function programme() {
 // A page on a fresh context, Swedish like the event's audience. Records every request
 // that leaves the server's origin and every uncaught page error.
 async function openWatchPage({ width = 1280, height = 800 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'sv-SE' });
-  const page = await context.newPage();
-  const origin = new URL(server.url).origin;
-  const foreignRequests = [];
-  const pageErrors = [];
-  page.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(`${origin}/`) && !/^(blob|data):/.test(url)) foreignRequests.push(url);
+  const { context, page, foreignRequests, pageErrors } = await newPage(browser, server.url, {
+    viewport: { width, height },
+    locale: 'sv-SE',
   });
-  page.on('websocket', (socket) => {
-    if (!socket.url().startsWith(`ws://${new URL(server.url).host}/`)) foreignRequests.push(socket.url());
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(server.url);
   return { context, page, foreignRequests, pageErrors };
 }
@@ -124,62 +101,80 @@ function sessionsOf(event, stageId) {
 
 // --- tests -------------------------------------------------------------------------
 
-test('the watch page shows the programme, marks now and next, and plays the live stream',
-  { timeout: 120_000 }, async () => {
+test(
+  'the watch page shows the programme, marks now and next, and plays the live stream',
+  { timeout: 120_000 },
+  async () => {
     const { context, page, foreignRequests, pageErrors } = await openWatchPage();
     try {
       // Programme: title, agenda, and one current item that the "on now" card agrees with,
       // both matching the server's own idea of now/next (retried across a session change).
-      await eventually('the page to match the server programme', async () => {
-        const api = await programme();
-        const event = api.events.find((e) => e.id === demo.event.id);
-        assert.ok(event, `event ${demo.event.id} in GET /api/v1/programme`);
-        const stage = event.stages[0];
-        const s = await readPage(page);
+      await eventually(
+        'the page to match the server programme',
+        async () => {
+          const api = await programme();
+          const event = api.events.find((e) => e.id === demo.event.id);
+          assert.ok(event, `event ${demo.event.id} in GET /api/v1/programme`);
+          const stage = event.stages[0];
+          const s = await readPage(page);
 
-        assert.equal(s.h1, demo.event.title, 'event title in the page heading');
-        assert.equal(s.lang, 'sv', 'UI language for a Swedish browser');
-        assert.equal(s.nowHeading, 'Pågår nu', 'Swedish "on now" heading');
-        assert.ok(s.itemCount >= 15, `agenda has ${s.itemCount} items, want >= 15`);
-        assert.equal(s.itemCount, sessionsOf(event, stage.id).length, 'one agenda item per session of the stage');
+          assert.equal(s.h1, demo.event.title, 'event title in the page heading');
+          assert.equal(s.lang, 'sv', 'UI language for a Swedish browser');
+          assert.equal(s.nowHeading, 'Pågår nu', 'Swedish "on now" heading');
+          assert.ok(s.itemCount >= 15, `agenda has ${s.itemCount} items, want >= 15`);
+          assert.equal(s.itemCount, sessionsOf(event, stage.id).length, 'one agenda item per session of the stage');
 
-        assert.equal(s.current.length, 1, `exactly one aria-current item, got ${JSON.stringify(s.current)}`);
-        const [current] = s.current;
-        assert.equal(current.id, stage.now, 'the current agenda item is the server\'s now');
-        assert.equal(current.title, s.nowCard.title, 'agenda highlight and "on now" card agree');
-        assert.equal(s.nowCard.id, stage.now);
+          assert.equal(s.current.length, 1, `exactly one aria-current item, got ${JSON.stringify(s.current)}`);
+          const [current] = s.current;
+          assert.equal(current.id, stage.now, "the current agenda item is the server's now");
+          assert.equal(current.title, s.nowCard.title, 'agenda highlight and "on now" card agree');
+          assert.equal(s.nowCard.id, stage.now);
 
-        assert.equal(s.next.length, 1, 'exactly one item marked next');
-        const [next] = s.next;
-        assert.equal(next.id, stage.next, 'the next agenda item is the server\'s next');
-        assert.equal(next.index, current.index + 1, 'next follows now in the agenda');
-        assert.equal(s.nextCard.title, next.title, '"up next" card names the next session');
-        const expectedNext = event.sessions.find((session) => session.id === stage.next);
-        assert.equal(s.nextCard.title, expectedNext.title);
+          assert.equal(s.next.length, 1, 'exactly one item marked next');
+          const [next] = s.next;
+          assert.equal(next.id, stage.next, "the next agenda item is the server's next");
+          assert.equal(next.index, current.index + 1, 'next follows now in the agenda');
+          assert.equal(s.nextCard.title, next.title, '"up next" card names the next session');
+          const expectedNext = event.sessions.find((session) => session.id === stage.next);
+          assert.equal(s.nextCard.title, expectedNext.title);
 
-        // Visible highlight: the current item looks different from an ordinary one.
-        assert.ok(current.badgeVisible, 'the current item shows its badge');
-        assert.ok(next.badgeVisible, 'the next item shows its badge');
-        assert.ok(s.upcoming.length > 0, 'some items are still to come');
-        assert.notEqual(current.background, s.upcoming[0].background, 'the current item is highlighted');
-      }, { timeoutMs: 15_000 });
+          // Visible highlight: the current item looks different from an ordinary one.
+          assert.ok(current.badgeVisible, 'the current item shows its badge');
+          assert.ok(next.badgeVisible, 'the next item shows its badge');
+          assert.ok(s.upcoming.length > 0, 'some items are still to come');
+          assert.notEqual(current.background, s.upcoming[0].background, 'the current item is highlighted');
+        },
+        { timeoutMs: 15_000 },
+      );
 
       // Playback: the video really advances (decoded frames too, not only seeks).
-      const started = await eventually('the video to start playing', async () => {
-        const { player } = await readPage(page);
-        assert.equal(player.mediaError, null, 'no media error');
-        assert.equal(player.errorShown, false, 'no fatal error shown');
-        assert.ok(player.readyState >= 2 && !player.paused && player.currentTime > 0,
-          `not playing yet: ${JSON.stringify(player)}`);
-        return player;
-      }, { timeoutMs: 40_000, intervalMs: 500 });
-      const played = await eventually('currentTime to grow by 2 s', async () => {
-        const { player } = await readPage(page);
-        assert.equal(player.mediaError, null, 'no media error');
-        assert.ok(player.currentTime - started.currentTime >= 2,
-          `currentTime ${started.currentTime} -> ${player.currentTime}`);
-        return player;
-      }, { timeoutMs: 20_000, intervalMs: 500 });
+      const started = await eventually(
+        'the video to start playing',
+        async () => {
+          const { player } = await readPage(page);
+          assert.equal(player.mediaError, null, 'no media error');
+          assert.equal(player.errorShown, false, 'no fatal error shown');
+          assert.ok(
+            player.readyState >= 2 && !player.paused && player.currentTime > 0,
+            `not playing yet: ${JSON.stringify(player)}`,
+          );
+          return player;
+        },
+        { timeoutMs: 40_000, intervalMs: 500 },
+      );
+      const played = await eventually(
+        'currentTime to grow by 2 s',
+        async () => {
+          const { player } = await readPage(page);
+          assert.equal(player.mediaError, null, 'no media error');
+          assert.ok(
+            player.currentTime - started.currentTime >= 2,
+            `currentTime ${started.currentTime} -> ${player.currentTime}`,
+          );
+          return player;
+        },
+        { timeoutMs: 20_000, intervalMs: 500 },
+      );
       assert.ok(played.readyState >= 2, `readyState ${played.readyState}`);
       assert.ok(played.frames > started.frames, `decoded frames ${started.frames} -> ${played.frames}`);
       assert.equal(played.state, 'playing', 'player state');
@@ -187,11 +182,15 @@ test('the watch page shows the programme, marks now and next, and plays the live
 
       // The player tells the server someone watches (docs/STATISTICS.md): its first
       // heartbeat goes as playback starts and is stored.
-      await eventually('a heartbeat from the playing page to be stored', async () => {
-        const health = await (await fetch(new URL('/api/v1/health', server.url))).json();
-        assert.ok(health.heartbeats.written >= 1, JSON.stringify(health.heartbeats));
-        assert.equal(health.heartbeats.rejected, 0, JSON.stringify(health.heartbeats));
-      }, { timeoutMs: 10_000, intervalMs: 250 });
+      await eventually(
+        'a heartbeat from the playing page to be stored',
+        async () => {
+          const health = await (await fetch(new URL('/api/v1/health', server.url))).json();
+          assert.ok(health.heartbeats.written >= 1, JSON.stringify(health.heartbeats));
+          assert.equal(health.heartbeats.rejected, 0, JSON.stringify(health.heartbeats));
+        },
+        { timeoutMs: 10_000, intervalMs: 250 },
+      );
       const viewer = await page.evaluate(() => localStorage.getItem('stagehub.viewer'));
       assert.match(viewer ?? '', /^[0-9a-f]{32}$/, 'an anonymous viewer id kept in the browser');
 
@@ -203,7 +202,8 @@ test('the watch page shows the programme, marks now and next, and plays the live
     } finally {
       await context.close();
     }
-  });
+  },
+);
 
 test('the watch page is usable 360 px wide', { timeout: 60_000 }, async () => {
   const { context, page, pageErrors } = await openWatchPage({ width: 360, height: 740 });
@@ -215,7 +215,9 @@ test('the watch page is usable 360 px wide', { timeout: 60_000 }, async () => {
     });
     const s = await readPage(page);
     assert.ok(s.scrollWidth <= 360, `no sideways scrolling: the page is ${s.scrollWidth} px wide`);
-    const [player, nowCard] = await Promise.all(['#player', '#now-card'].map((selector) => page.locator(selector).boundingBox()));
+    const [player, nowCard] = await Promise.all(
+      ['#player', '#now-card'].map((selector) => page.locator(selector).boundingBox()),
+    );
     assert.ok(nowCard.y >= player.y + player.height, 'the "on now" card stacks below the player');
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'watch_page-phone.png') });
@@ -225,8 +227,10 @@ test('the watch page is usable 360 px wide', { timeout: 60_000 }, async () => {
   }
 });
 
-test('a new `now` from the server moves the card and the agenda highlight without a reload',
-  { timeout: 120_000 }, async () => {
+test(
+  'a new `now` from the server moves the card and the agenda highlight without a reload',
+  { timeout: 120_000 },
+  async () => {
     const { context, page, pageErrors } = await openWatchPage();
     try {
       const initial = await eventually('a session on now and next', async () => {
@@ -236,16 +240,25 @@ test('a new `now` from the server moves the card and the agenda highlight withou
         assert.equal(s.connection, 'connected', 'websocket connected');
         return s;
       });
-      await page.evaluate(() => { window.__stagehubTestMarker = 'same document'; });
-      const nowEnds = Date.parse(await page.locator(`#agenda li[data-session-id="${initial.nowCard.id}"] .agenda-end time`)
-        .getAttribute('datetime'));
+      await page.evaluate(() => {
+        window.__stagehubTestMarker = 'same document';
+      });
+      const nowEnds = Date.parse(
+        await page
+          .locator(`#agenda li[data-session-id="${initial.nowCard.id}"] .agenda-end time`)
+          .getAttribute('datetime'),
+      );
 
       // At 60x a session lasts 10-55 s of wall time.
-      const changed = await eventually('the session on now to change', async () => {
-        const s = await readPage(page);
-        assert.ok(s.nowCard.id && s.nowCard.id !== initial.nowCard.id, `now is still ${s.nowCard.id}`);
-        return s;
-      }, { timeoutMs: 60_000, intervalMs: 200 });
+      const changed = await eventually(
+        'the session on now to change',
+        async () => {
+          const s = await readPage(page);
+          assert.ok(s.nowCard.id && s.nowCard.id !== initial.nowCard.id, `now is still ${s.nowCard.id}`);
+          return s;
+        },
+        { timeoutMs: 60_000, intervalMs: 200 },
+      );
       const seenAt = Date.now();
 
       assert.equal(changed.marker, 'same document', 'the page was not reloaded');
@@ -264,93 +277,123 @@ test('a new `now` from the server moves the card and the agenda highlight withou
     } finally {
       await context.close();
     }
-  });
+  },
+);
 
-test('an organiser\'s edit reaches the open agenda within seconds, without a reload',
-  { timeout: 60_000 }, async () => {
-    const { context, page, pageErrors } = await openWatchPage();
-    try {
-      await eventually('the page connected', async () => {
-        assert.equal((await readPage(page)).connection, 'connected');
-      });
-      await page.evaluate(() => { window.__stagehubTestMarker = 'same document'; });
-      const token = await server.adminToken(['create-organiser', '--name', 'Testarrangör',
-        '--event', demo.event.id]);
-      const title = 'Avslutning – med ett tack till alla';
-      const response = await fetch(`${server.url}api/v1/events/${demo.event.id}/sessions/avslutning`, {
-        method: 'PATCH',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ title }),
-      });
-      assert.equal(response.status, 200, await response.text());
-      const sent = Date.now();
-      await eventually('the new title in the agenda', async () => {
+test("an organiser's edit reaches the open agenda within seconds, without a reload", { timeout: 60_000 }, async () => {
+  const { context, page, pageErrors } = await openWatchPage();
+  try {
+    await eventually('the page connected', async () => {
+      assert.equal((await readPage(page)).connection, 'connected');
+    });
+    await page.evaluate(() => {
+      window.__stagehubTestMarker = 'same document';
+    });
+    const token = await server.adminToken(['create-organiser', '--name', 'Testarrangör', '--event', demo.event.id]);
+    const title = 'Avslutning – med ett tack till alla';
+    const response = await fetch(`${server.url}api/v1/events/${demo.event.id}/sessions/avslutning`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title }),
+    });
+    assert.equal(response.status, 200, await response.text());
+    const sent = Date.now();
+    await eventually(
+      'the new title in the agenda',
+      async () => {
         const shown = await page.locator('#agenda li[data-session-id="avslutning"] .agenda-title').textContent();
         assert.equal(shown, title);
-      }, { timeoutMs: 5_000, intervalMs: 100 });
-      const latency = Date.now() - sent;
-      assert.ok(latency < 2_000, `shown ${latency} ms after the edit`);
-      assert.equal(await page.evaluate(() => window.__stagehubTestMarker), 'same document',
-        'the page was not reloaded');
-      assert.deepEqual(pageErrors, []);
-    } finally {
-      await context.close();
-    }
-  });
+      },
+      { timeoutMs: 5_000, intervalMs: 100 },
+    );
+    const latency = Date.now() - sent;
+    assert.ok(latency < 2_000, `shown ${latency} ms after the edit`);
+    assert.equal(await page.evaluate(() => window.__stagehubTestMarker), 'same document', 'the page was not reloaded');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
 
 test('a session that has ended plays as a replay on the replays page', { timeout: 90_000 }, async () => {
   // At 60x the welcome (15 min) ends 15 s after launch; its replay follows within seconds.
-  const replay = await eventually('the welcome\'s replay to be listed', async () => {
-    const response = await fetch(new URL('/api/v1/replays', server.url));
-    assert.equal(response.status, 200);
-    const { replays } = await response.json();
-    const found = replays.find((r) => r.session === 'valkommen');
-    assert.ok(found, `replays: ${replays.map((r) => r.session).join(', ') || 'none'}`);
-    return found;
-  }, { timeoutMs: 45_000, intervalMs: 500 });
+  const replay = await eventually(
+    "the welcome's replay to be listed",
+    async () => {
+      const response = await fetch(new URL('/api/v1/replays', server.url));
+      assert.equal(response.status, 200);
+      const { replays } = await response.json();
+      const found = replays.find((r) => r.session === 'valkommen');
+      assert.ok(found, `replays: ${replays.map((r) => r.session).join(', ') || 'none'}`);
+      return found;
+    },
+    { timeoutMs: 45_000, intervalMs: 500 },
+  );
   // The stage's pipeline starts a second or two after the demo's first session on a loaded
   // machine, so the replay may lack its first segment.
-  assert.ok(replay.duration_seconds >= 12 && replay.duration_seconds <= 19,
-    `a 15-second session gives ${replay.duration_seconds} s of replay`);
+  assert.ok(
+    replay.duration_seconds >= 12 && replay.duration_seconds <= 19,
+    `a 15-second session gives ${replay.duration_seconds} s of replay`,
+  );
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'sv-SE' });
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const { context, page, pageErrors } = await newPage(browser, server.url, {
+    viewport: { width: 1280, height: 800 },
+    locale: 'sv-SE',
+  });
   // Before the page opens: its first beat goes as playback starts.
-  const heartbeatsBefore = (await (await fetch(new URL('/api/v1/health', server.url))).json())
-    .heartbeats.written;
+  const heartbeatsBefore = (await (await fetch(new URL('/api/v1/health', server.url))).json()).heartbeats.written;
   try {
     await page.goto(new URL('/replays.html?session=valkommen', server.url).href);
-    await page.evaluate(() => { document.getElementById('video').muted = true; });
-    // The heading is the page's module's work: wait for it rather than read it at load.
-    await eventually('the replay\'s heading', async () => {
-      assert.equal(await page.locator('#replay-heading').textContent(), replay.title);
-    }, { timeoutMs: 10_000 });
-    const video = () => page.evaluate(() => {
-      const v = document.getElementById('video');
-      return { time: v.currentTime, ready: v.readyState, duration: v.duration, error: v.error?.message ?? null };
+    await page.evaluate(() => {
+      document.getElementById('video').muted = true;
     });
+    // The heading is the page's module's work: wait for it rather than read it at load.
+    await eventually(
+      "the replay's heading",
+      async () => {
+        assert.equal(await page.locator('#replay-heading').textContent(), replay.title);
+      },
+      { timeoutMs: 10_000 },
+    );
+    const video = () =>
+      page.evaluate(() => {
+        const v = document.getElementById('video');
+        return { time: v.currentTime, ready: v.readyState, duration: v.duration, error: v.error?.message ?? null };
+      });
     await page.evaluate(() => document.getElementById('video').play());
-    const first = await eventually('the replay to start', async () => {
-      const v = await video();
-      assert.equal(v.error, null);
-      assert.ok(v.ready >= 2 && v.time > 0.2, JSON.stringify(v));
-      return v;
-    }, { timeoutMs: 20_000 });
-    await eventually('the replay to keep playing', async () => {
-      const v = await video();
-      assert.ok(v.time >= first.time + 2, `currentTime ${v.time} (was ${first.time})`);
-    }, { timeoutMs: 15_000 });
-    await eventually('a replay heartbeat to be stored', async () => {
-      const health = await (await fetch(new URL('/api/v1/health', server.url))).json();
-      assert.ok(health.heartbeats.written > heartbeatsBefore, JSON.stringify(health.heartbeats));
-      assert.equal(health.heartbeats.rejected, 0, JSON.stringify(health.heartbeats));
-    }, { timeoutMs: 10_000, intervalMs: 250 });
+    const first = await eventually(
+      'the replay to start',
+      async () => {
+        const v = await video();
+        assert.equal(v.error, null);
+        assert.ok(v.ready >= 2 && v.time > 0.2, JSON.stringify(v));
+        return v;
+      },
+      { timeoutMs: 20_000 },
+    );
+    await eventually(
+      'the replay to keep playing',
+      async () => {
+        const v = await video();
+        assert.ok(v.time >= first.time + 2, `currentTime ${v.time} (was ${first.time})`);
+      },
+      { timeoutMs: 15_000 },
+    );
+    await eventually(
+      'a replay heartbeat to be stored',
+      async () => {
+        const health = await (await fetch(new URL('/api/v1/health', server.url))).json();
+        assert.ok(health.heartbeats.written > heartbeatsBefore, JSON.stringify(health.heartbeats));
+        assert.equal(health.heartbeats.rejected, 0, JSON.stringify(health.heartbeats));
+      },
+      { timeoutMs: 10_000, intervalMs: 250 },
+    );
     const v = await video();
-    assert.ok(Math.abs(v.duration - replay.duration_seconds) < 1.5,
-      `the player sees ${v.duration} s, the server lists ${replay.duration_seconds} s`);
-    assert.equal(await page.locator('#replays > li').count() >= 1, true);
+    assert.ok(
+      Math.abs(v.duration - replay.duration_seconds) < 1.5,
+      `the player sees ${v.duration} s, the server lists ${replay.duration_seconds} s`,
+    );
+    assert.equal((await page.locator('#replays > li').count()) >= 1, true);
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
@@ -362,35 +405,48 @@ test('the embeddable player plays the stage and shows what is on now', { timeout
   assert.equal(missing.status, 404);
   assert.equal((await missing.json()).error.code, 'not_found');
 
-  const context = await browser.newContext({ viewport: { width: 640, height: 360 } });
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const { context, page, pageErrors } = await newPage(browser, server.url, { viewport: { width: 640, height: 360 } });
   try {
     const response = await page.goto(new URL('/embed/stora-salen', server.url).href);
     assert.equal(response.status(), 200);
     assert.equal(response.headers()['x-frame-options'], undefined, 'it is made to be framed');
-    const read = () => page.evaluate(() => {
-      const v = document.getElementById('video');
-      return { time: v.currentTime, error: v.error?.message ?? null,
-        now: document.getElementById('now').hidden ? null : document.getElementById('now-title').textContent };
-    });
-    const first = await eventually('the embedded stream to play', async () => {
-      const r = await read();
-      assert.equal(r.error, null);
-      assert.ok(r.time > 0.5, JSON.stringify(r));
-      return r;
-    }, { timeoutMs: 30_000 });
-    await eventually('the stream to keep playing', async () => {
-      const r = await read();
-      assert.ok(r.time > first.time + 1, JSON.stringify(r));
-    }, { timeoutMs: 15_000 });
-    await eventually('what is on now', async () => {
-      const r = await read();
-      const { events } = await programme();
-      const titles = events[0].sessions.filter((s) => s.stage === 'stora-salen').map((s) => s.title);
-      assert.ok(r.now && titles.includes(r.now), `now shows ${r.now}`);
-    }, { timeoutMs: 15_000 });
+    const read = () =>
+      page.evaluate(() => {
+        const v = document.getElementById('video');
+        return {
+          time: v.currentTime,
+          error: v.error?.message ?? null,
+          now: document.getElementById('now').hidden ? null : document.getElementById('now-title').textContent,
+        };
+      });
+    const first = await eventually(
+      'the embedded stream to play',
+      async () => {
+        const r = await read();
+        assert.equal(r.error, null);
+        assert.ok(r.time > 0.5, JSON.stringify(r));
+        return r;
+      },
+      { timeoutMs: 30_000 },
+    );
+    await eventually(
+      'the stream to keep playing',
+      async () => {
+        const r = await read();
+        assert.ok(r.time > first.time + 1, JSON.stringify(r));
+      },
+      { timeoutMs: 15_000 },
+    );
+    await eventually(
+      'what is on now',
+      async () => {
+        const r = await read();
+        const { events } = await programme();
+        const titles = events[0].sessions.filter((s) => s.stage === 'stora-salen').map((s) => s.title);
+        assert.ok(r.now && titles.includes(r.now), `now shows ${r.now}`);
+      },
+      { timeoutMs: 15_000 },
+    );
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
@@ -406,26 +462,36 @@ test('a stage whose lower third is drawn by the player shows it over the picture
       assert.ok(s.nowCard.id);
     });
     assert.equal(await page.locator('#lower-third').isVisible(), false, 'burned in by default');
-    const token = await server.adminToken(['create-organiser', '--name', 'Bildproducent',
-      '--event', demo.event.id]);
+    const token = await server.adminToken(['create-organiser', '--name', 'Bildproducent', '--event', demo.event.id]);
     const stage = `${server.url}api/v1/events/${demo.event.id}/stages/${demo.stages[0].id}`;
-    const patch = (body) => fetch(stage, {
-      method: 'PATCH',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    const patch = (body) =>
+      fetch(stage, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     assert.equal((await patch({ lower_third: 'player' })).status, 200);
-    await eventually('the lower third over the picture', async () => {
-      assert.equal(await page.locator('#lower-third').isVisible(), true);
-      const s = await readPage(page);
-      const title = await page.locator('#lower-third-title').textContent();
-      assert.ok(s.nowCard.title && s.nowCard.title.includes(title) && title.length > 0,
-        `lower third '${title}', on now '${s.nowCard.title}'`);
-    }, { timeoutMs: 5_000 });
+    await eventually(
+      'the lower third over the picture',
+      async () => {
+        assert.equal(await page.locator('#lower-third').isVisible(), true);
+        const s = await readPage(page);
+        const title = await page.locator('#lower-third-title').textContent();
+        assert.ok(
+          s.nowCard.title && s.nowCard.title.includes(title) && title.length > 0,
+          `lower third '${title}', on now '${s.nowCard.title}'`,
+        );
+      },
+      { timeoutMs: 5_000 },
+    );
     assert.equal((await patch({ lower_third: 'automatic' })).status, 200);
-    await eventually('the lower third back in the picture', async () => {
-      assert.equal(await page.locator('#lower-third').isVisible(), false);
-    }, { timeoutMs: 5_000 });
+    await eventually(
+      'the lower third back in the picture',
+      async () => {
+        assert.equal(await page.locator('#lower-third').isVisible(), false);
+      },
+      { timeoutMs: 5_000 },
+    );
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();

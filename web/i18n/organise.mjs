@@ -9,7 +9,8 @@ export const organiseStrings = {
     language: 'Språk',
     skip_to_content: 'Hoppa till innehållet',
     sign_in_heading: 'Logga in',
-    sign_in_intro: 'Klistra in din arrangörsnyckel (den börjar med shb_). Den sparas bara i den här fliken och försvinner när du stänger den.',
+    sign_in_intro:
+      'Klistra in din arrangörsnyckel (den börjar med shb_). Den sparas bara i den här fliken och försvinner när du stänger den.',
     token_label: 'Arrangörsnyckel',
     sign_in: 'Logga in',
     signing_in: 'Kontrollerar nyckeln …',
@@ -29,7 +30,8 @@ export const organiseStrings = {
     tab_desk: 'Incheckning',
     // timeline
     timeline_heading: 'Tidslinje per scen',
-    timeline_help: 'Välj ett pass för att ändra det. Dra ett pass för att flytta det och dra i dess nederkant för att ändra längden – eller använd formuläret. Med tangentbordet: pil upp och ner flyttar passet du står på 5 minuter, Skift + pil upp och ner ändrar längden, Enter förhandsgranskar och Esc ångrar.',
+    timeline_help:
+      'Välj ett pass för att ändra det. Dra ett pass för att flytta det och dra i dess nederkant för att ändra längden – eller använd formuläret. Med tangentbordet: pil upp och ner flyttar passet du står på 5 minuter, Skift + pil upp och ner ändrar längden, Enter förhandsgranskar och Esc ångrar.',
     timeline_label: 'Tidslinje för {stage}',
     keys_move: '{title}: ny start {value}. Enter förhandsgranskar, Esc ångrar.',
     keys_resize: '{title}: ny längd {value}. Enter förhandsgranskar, Esc ångrar.',
@@ -99,7 +101,8 @@ export const organiseStrings = {
     server_says: 'Servern: {message}',
     err_overlap: 'Det krockar med ett annat pass på scenen.',
     err_person_double_booked: 'En person skulle vara på två ställen samtidigt.',
-    err_outside_event_days: 'Ett pass skulle hamna utanför dagens öppettider. Korta eller ställ in ett pass, eller förläng dagen.',
+    err_outside_event_days:
+      'Ett pass skulle hamna utanför dagens öppettider. Korta eller ställ in ett pass, eller förläng dagen.',
     err_bad_state: 'Det går inte i passets nuvarande läge.',
     err_bad_field: 'Något fält är fel ifyllt.',
     err_bad_duration: 'Längden går inte.',
@@ -198,7 +201,8 @@ export const organiseStrings = {
     result_walk_in: 'Incheckad utan anmälan',
     result_already: 'Redan incheckad kl. {time}',
     result_unknown: 'Okänd kod',
-    result_unknown_detail: 'Koden finns inte för det här evenemanget. Kontrollera koden, eller checka in personen utan anmälan.',
+    result_unknown_detail:
+      'Koden finns inte för det här evenemanget. Kontrollera koden, eller checka in personen utan anmälan.',
     result_bad_code: 'Det är ingen giltig kod',
     result_bad_code_detail: 'Koder har sex bokstäver och siffror, till exempel K7QF3M (inga 0, O, 1, I eller L).',
     registered_web: 'Anmäld för att delta på webben',
@@ -210,7 +214,8 @@ export const organiseStrings = {
     language: 'Språk',
     skip_to_content: 'Hopp til innholdet',
     sign_in_heading: 'Logg inn',
-    sign_in_intro: 'Lim inn arrangørnøkkelen din (den begynner med shb_). Den lagres bare i denne fanen og forsvinner når du lukker den.',
+    sign_in_intro:
+      'Lim inn arrangørnøkkelen din (den begynner med shb_). Den lagres bare i denne fanen og forsvinner når du lukker den.',
     token_label: 'Arrangørnøkkel',
     sign_in: 'Logg inn',
     signing_in: 'Kontrollerer nøkkelen …',
@@ -229,7 +234,8 @@ export const organiseStrings = {
     tab_broadcast: 'Sending',
     tab_desk: 'Innsjekking',
     timeline_heading: 'Tidslinje per scene',
-    timeline_help: 'Velg en økt for å endre den. Dra en økt for å flytte den og dra i nederkanten for å endre lengden – eller bruk skjemaet. Med tastaturet: pil opp og ned flytter økten du står på 5 minutter, Shift + pil opp og ned endrer lengden, Enter forhåndsviser og Esc angrer.',
+    timeline_help:
+      'Velg en økt for å endre den. Dra en økt for å flytte den og dra i nederkanten for å endre lengden – eller bruk skjemaet. Med tastaturet: pil opp og ned flytter økten du står på 5 minutter, Shift + pil opp og ned endrer lengden, Enter forhåndsviser og Esc angrer.',
     timeline_label: 'Tidslinje for {stage}',
     keys_move: '{title}: ny start {value}. Enter forhåndsviser, Esc angrer.',
     keys_resize: '{title}: ny lengde {value}. Enter forhåndsviser, Esc angrer.',
@@ -298,7 +304,8 @@ export const organiseStrings = {
     server_says: 'Serveren: {message}',
     err_overlap: 'Det kolliderer med en annen økt på scenen.',
     err_person_double_booked: 'En person ville vært to steder samtidig.',
-    err_outside_event_days: 'En økt ville havnet utenfor dagens åpningstider. Forkort eller avlys en økt, eller forleng dagen.',
+    err_outside_event_days:
+      'En økt ville havnet utenfor dagens åpningstider. Forkort eller avlys en økt, eller forleng dagen.',
     err_bad_state: 'Det går ikke i øktens nåværende tilstand.',
     err_bad_field: 'Et felt er feil fylt ut.',
     err_bad_duration: 'Lengden går ikke.',
@@ -384,7 +391,8 @@ export const organiseStrings = {
     err_invalid: 'Teksten på skiltet må være 1–120 tegn.',
     desk_heading: 'Innsjekking',
     code_label: 'Kode fra påmeldingen',
-    code_hint: 'Seks tegn, for eksempel K7QF3M. Store eller små bokstaver, mellomrom og bindestreker spiller ingen rolle.',
+    code_hint:
+      'Seks tegn, for eksempel K7QF3M. Store eller små bokstaver, mellomrom og bindestreker spiller ingen rolle.',
     check_in: 'Sjekk inn',
     walk_in: 'Uten påmelding',
     scan: 'Skann QR-kode med kameraet',
@@ -395,7 +403,8 @@ export const organiseStrings = {
     result_walk_in: 'Sjekket inn uten påmelding',
     result_already: 'Allerede sjekket inn kl. {time}',
     result_unknown: 'Ukjent kode',
-    result_unknown_detail: 'Koden finnes ikke for dette arrangementet. Kontroller koden, eller sjekk inn personen uten påmelding.',
+    result_unknown_detail:
+      'Koden finnes ikke for dette arrangementet. Kontroller koden, eller sjekk inn personen uten påmelding.',
     result_bad_code: 'Dette er ingen gyldig kode',
     result_bad_code_detail: 'Koder har seks bokstaver og sifre, for eksempel K7QF3M (ingen 0, O, 1, I eller L).',
     registered_web: 'Påmeldt for å delta på nett',
@@ -407,7 +416,8 @@ export const organiseStrings = {
     language: 'Language',
     skip_to_content: 'Skip to the content',
     sign_in_heading: 'Sign in',
-    sign_in_intro: 'Paste your organiser token (it starts with shb_). It is kept in this tab only and is gone when you close it.',
+    sign_in_intro:
+      'Paste your organiser token (it starts with shb_). It is kept in this tab only and is gone when you close it.',
     token_label: 'Organiser token',
     sign_in: 'Sign in',
     signing_in: 'Checking the token …',
@@ -426,7 +436,8 @@ export const organiseStrings = {
     tab_broadcast: 'Broadcast',
     tab_desk: 'Check-in',
     timeline_heading: 'Timeline per stage',
-    timeline_help: 'Choose a session to change it. Drag a session to move it and drag its bottom edge to change its length – or use the form. With the keyboard: arrow up and down move the session in focus by 5 minutes, Shift + arrow up and down change its length, Enter previews and Esc undoes.',
+    timeline_help:
+      'Choose a session to change it. Drag a session to move it and drag its bottom edge to change its length – or use the form. With the keyboard: arrow up and down move the session in focus by 5 minutes, Shift + arrow up and down change its length, Enter previews and Esc undoes.',
     timeline_label: 'Timeline of {stage}',
     keys_move: '{title}: new start {value}. Enter previews, Esc undoes.',
     keys_resize: '{title}: new length {value}. Enter previews, Esc undoes.',
@@ -495,7 +506,8 @@ export const organiseStrings = {
     server_says: 'Server: {message}',
     err_overlap: 'It clashes with another session on the stage.',
     err_person_double_booked: 'Someone would be in two places at once.',
-    err_outside_event_days: 'A session would fall outside the day’s opening hours. Shorten or cancel a session, or extend the day.',
+    err_outside_event_days:
+      'A session would fall outside the day’s opening hours. Shorten or cancel a session, or extend the day.',
     err_bad_state: 'That is not possible in the session’s current state.',
     err_bad_field: 'A field is not filled in correctly.',
     err_bad_duration: 'That duration is not possible.',
@@ -558,7 +570,7 @@ export const organiseStrings = {
     unit_seconds: '{n} s',
     // broadcast control (organise_on_air.mjs)
     control_heading: 'Broadcast control',
-    control_unknown: 'The broadcast\'s state is not known yet.',
+    control_unknown: "The broadcast's state is not known yet.",
     control_on_air: 'On air.',
     control_off_air: 'Off air. Viewers see “Not on air right now”.',
     control_slate: 'The slate is on air instead of the picture: “{text}”',
@@ -569,7 +581,7 @@ export const organiseStrings = {
     cancel: 'Cancel',
     slate_text: 'Text on the slate',
     slate_hint: 'At most {n} characters.',
-    slate_default: 'We\'ll be right back',
+    slate_default: "We'll be right back",
     show_slate: 'Show slate',
     hide_slate: 'Back to the picture',
     control_busy: 'Sending …',
@@ -578,7 +590,7 @@ export const organiseStrings = {
     done_slate: '{stage}: the slate “{text}” is on air.',
     done_picture: '{stage}: the picture is back.',
     err_not_broadcast: 'The stage has no broadcast.',
-    err_invalid: 'The slate\'s text must be 1–120 characters.',
+    err_invalid: "The slate's text must be 1–120 characters.",
     desk_heading: 'Check-in',
     code_label: 'Code from the registration',
     code_hint: 'Six characters, for example K7QF3M. Upper or lower case, spaces and dashes do not matter.',
@@ -592,7 +604,8 @@ export const organiseStrings = {
     result_walk_in: 'Walk-in checked in',
     result_already: 'Already checked in at {time}',
     result_unknown: 'Unknown code',
-    result_unknown_detail: 'This code does not exist for this event. Check the code, or check the person in as a walk-in.',
+    result_unknown_detail:
+      'This code does not exist for this event. Check the code, or check the person in as a walk-in.',
     result_bad_code: 'Not a valid code',
     result_bad_code_detail: 'Codes have six letters and digits, for example K7QF3M (no 0, O, 1, I or L).',
     registered_web: 'Registered to take part on the web',

@@ -8,7 +8,8 @@ export const STATS_STRINGS = {
     stats_kicker: 'stagehub för personal',
     skip_to_main: 'Hoppa till innehållet',
     signin_heading: 'Logga in',
-    signin_help: 'Klistra in din token för personal eller arrangör (den börjar med shb_). Den sparas bara i den här fliken tills du loggar ut eller stänger den.',
+    signin_help:
+      'Klistra in din token för personal eller arrangör (den börjar med shb_). Den sparas bara i den här fliken tills du loggar ut eller stänger den.',
     token_label: 'Token',
     signin: 'Logga in',
     signing_in: 'Kontrollerar …',
@@ -37,7 +38,8 @@ export const STATS_STRINGS = {
     chart_heading: 'Samtidiga tittare per scen',
     now_watching: 'nu: {n} tittar',
     now_unknown: 'nu: –',
-    chart_caption: 'Högst {peak} samtidiga tittare ({stage}, {time}). Varje punkt är den högsta siffran under en minut; i dag läggs en punkt till var femte sekund.',
+    chart_caption:
+      'Högst {peak} samtidiga tittare ({stage}, {time}). Varje punkt är den högsta siffran under en minut; i dag läggs en punkt till var femte sekund.',
     chart_caption_empty: 'Inga webbtittare den här dagen.',
     chart_axis_time: 'Tid ({tz})',
     chart_axis_viewers: 'Tittare',
@@ -75,7 +77,8 @@ export const STATS_STRINGS = {
     stats_kicker: 'stagehub for ansatte',
     skip_to_main: 'Hopp til innholdet',
     signin_heading: 'Logg inn',
-    signin_help: 'Lim inn tokenet ditt for ansatte eller arrangør (det begynner med shb_). Det lagres bare i denne fanen til du logger ut eller lukker den.',
+    signin_help:
+      'Lim inn tokenet ditt for ansatte eller arrangør (det begynner med shb_). Det lagres bare i denne fanen til du logger ut eller lukker den.',
     token_label: 'Token',
     signin: 'Logg inn',
     signing_in: 'Kontrollerer …',
@@ -104,7 +107,8 @@ export const STATS_STRINGS = {
     chart_heading: 'Samtidige seere per scene',
     now_watching: 'nå: {n} ser på',
     now_unknown: 'nå: –',
-    chart_caption: 'Høyst {peak} samtidige seere ({stage}, {time}). Hvert punkt er det høyeste tallet i løpet av ett minutt; i dag legges det til et punkt hvert femte sekund.',
+    chart_caption:
+      'Høyst {peak} samtidige seere ({stage}, {time}). Hvert punkt er det høyeste tallet i løpet av ett minutt; i dag legges det til et punkt hvert femte sekund.',
     chart_caption_empty: 'Ingen nettseere denne dagen.',
     chart_axis_time: 'Tid ({tz})',
     chart_axis_viewers: 'Seere',
@@ -142,7 +146,8 @@ export const STATS_STRINGS = {
     stats_kicker: 'stagehub for staff',
     skip_to_main: 'Skip to the content',
     signin_heading: 'Sign in',
-    signin_help: 'Paste your staff or organiser token (it starts with shb_). It is kept in this tab only, until you sign out or close it.',
+    signin_help:
+      'Paste your staff or organiser token (it starts with shb_). It is kept in this tab only, until you sign out or close it.',
     token_label: 'Token',
     signin: 'Sign in',
     signing_in: 'Checking …',
@@ -171,7 +176,8 @@ export const STATS_STRINGS = {
     chart_heading: 'Concurrent viewers per stage',
     now_watching: 'now: {n} watching',
     now_unknown: 'now: –',
-    chart_caption: 'At most {peak} concurrent viewers ({stage}, {time}). Each point is the highest figure within a minute; today a point is added every 5 seconds.',
+    chart_caption:
+      'At most {peak} concurrent viewers ({stage}, {time}). Each point is the highest figure within a minute; today a point is added every 5 seconds.',
     chart_caption_empty: 'No web viewers on this day.',
     chart_axis_time: 'Time ({tz})',
     chart_axis_viewers: 'Viewers',

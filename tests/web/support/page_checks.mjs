@@ -24,13 +24,20 @@ export async function assertAccessible(page, what) {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
     });
     return r.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help,
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
       nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
     }));
   });
   const serious = results.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(serious, [], `${what}: axe-core found serious accessibility violations:\n${
-    serious.map((v) => `  ${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(', ')}`).join('\n')}`);
+  assert.deepEqual(
+    serious,
+    [],
+    `${what}: axe-core found serious accessibility violations:\n${serious
+      .map((v) => `  ${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(', ')}`)
+      .join('\n')}`,
+  );
   return results;
 }
 

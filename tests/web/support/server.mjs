@@ -32,7 +32,7 @@ export class StagehubServer {
   #child = null;
   #dataDir = null;
   #stderr = '';
-  #exited = null;  // Promise<{code, signal}>
+  #exited = null; // Promise<{code, signal}>
 
   url = null;
   port = null;
@@ -45,17 +45,32 @@ export class StagehubServer {
   // exits first or is not ready within `timeoutMs`.
   async start({ demoSpeed = 60, timeoutMs = 60_000, extraArgs = [], programme = DEMO_PROGRAMME } = {}) {
     if (!existsSync(STAGEHUB_BIN)) {
-      throw new Error(`stagehub binary not found at ${STAGEHUB_BIN}: build it ` +
-        `(cmake -S ${SOURCE_DIR} -B ${SOURCE_DIR}/build -G Ninja && cmake --build ${SOURCE_DIR}/build) ` +
-        'or set STAGEHUB_BIN');
+      throw new Error(
+        `stagehub binary not found at ${STAGEHUB_BIN}: build it ` +
+          `(cmake -S ${SOURCE_DIR} -B ${SOURCE_DIR}/build -G Ninja && cmake --build ${SOURCE_DIR}/build) ` +
+          'or set STAGEHUB_BIN',
+      );
     }
     if (!existsSync(path.join(SOURCE_DIR, 'web', 'node_modules', 'hls.js'))) {
       throw new Error(`web/node_modules/hls.js is missing: run npm ci --no-audit --no-fund in ${SOURCE_DIR}/web`);
     }
     this.#dataDir = await mkdtemp(path.join(os.tmpdir(), 'stagehub-web-test-'));
-    const args = ['serve', '--data', this.#dataDir, '--host', '127.0.0.1', '--port', '0',
-      '--web', path.join(SOURCE_DIR, 'web'), '--demo', programme, '--demo-speed', String(demoSpeed),
-      ...extraArgs];
+    const args = [
+      'serve',
+      '--data',
+      this.#dataDir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--web',
+      path.join(SOURCE_DIR, 'web'),
+      '--demo',
+      programme,
+      '--demo-speed',
+      String(demoSpeed),
+      ...extraArgs,
+    ];
     const child = spawn(STAGEHUB_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
     running.add(child);
@@ -85,15 +100,27 @@ export class StagehubServer {
         }
       });
       child.on('error', (error) => reject(new Error(`cannot start ${describe()}: ${error.message}`)));
-      this.#exited.then(({ code, signal }) => reject(new Error(
-        `stagehub exited (code ${code}, signal ${signal}) before it was serving.\n` +
-        `command: ${describe()}\nstderr:\n${this.#stderr}`)));
+      this.#exited.then(({ code, signal }) =>
+        reject(
+          new Error(
+            `stagehub exited (code ${code}, signal ${signal}) before it was serving.\n` +
+              `command: ${describe()}\nstderr:\n${this.#stderr}`,
+          ),
+        ),
+      );
     });
     let timer;
     const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(
-        `stagehub did not print "serving on http://127.0.0.1:PORT/" within ${timeoutMs / 1000} s.\n` +
-        `command: ${describe()}\nstderr:\n${this.#stderr}`)), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `stagehub did not print "serving on http://127.0.0.1:PORT/" within ${timeoutMs / 1000} s.\n` +
+                `command: ${describe()}\nstderr:\n${this.#stderr}`,
+            ),
+          ),
+        timeoutMs,
+      );
     });
     try {
       const { url, port } = await Promise.race([ready, timeout]);
@@ -125,8 +152,10 @@ export class StagehubServer {
   async stopCleanly() {
     const exit = await this.stop();
     if (exit.notStarted || (exit.code === 0 && exit.signal === null)) return;
-    throw new Error(`stagehub did not exit cleanly on SIGINT (code ${exit.code}, signal ${exit.signal}); ` +
-      `stderr:\n${this.stderr}`);
+    throw new Error(
+      `stagehub did not exit cleanly on SIGINT (code ${exit.code}, signal ${exit.signal}); ` +
+        `stderr:\n${this.stderr}`,
+    );
   }
 
   // SIGINT and wait for the exit; returns {code, signal}. Escalates to SIGKILL after

@@ -1,10 +1,9 @@
-// Waiting in browser tests, and the browser they use: Debian's chromium, headless.
+// Waiting in browser tests.
 
-export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-export const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+export const sleep = (ms) =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
 
 // Retries `check` (which throws on failure) until it passes or `timeoutMs` runs out,
 // then rethrows its last error with what was being waited for.
