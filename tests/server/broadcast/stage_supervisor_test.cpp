@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <sstream>
+#include <vector>
 
 #include "ports.hpp"
 #include "schedule/migrations.hpp"
@@ -129,6 +130,29 @@ TEST_F(StageSupervisorTest, AFailedStageRestartsWithBackoffAndGoesLiveAgain) {
     EXPECT_TRUE(supervisor.stage_health("no-such-stage").is_null());
 }
 
+TEST_F(StageSupervisorTest, AMissingElementFailsTheStageWithoutARetry) {
+    // Hidden from the registry, as on a machine without plugins-ugly.
+    GstRegistry* registry = gst_registry_get();
+    const pipelines::PluginFeaturePtr x264(gst_registry_lookup_feature(registry, "x264enc"));
+    ASSERT_TRUE(x264);
+    gst_registry_remove_feature(registry, x264.get());
+    schedule::Stage salen;
+    salen.id = "salen";
+    supervisor.start_stage(salen);
+    // Three first backoffs: a retry would have happened by now.
+    run_until(
+        context, [] { return false; }, 600ms);
+    gst_registry_add_feature(registry, x264.get());
+
+    const auto health = supervisor.stage_health("salen");
+    EXPECT_EQ(health["state"], "failed") << health.dump();
+    EXPECT_EQ(health["restarts"], 0) << health.dump();
+    EXPECT_EQ(health["program_errors"], 1) << health.dump();
+    EXPECT_NE(health["error"].get<std::string>().find("gstreamer1.0-plugins-ugly"),
+              std::string::npos)
+        << health.dump();
+}
+
 TEST_F(StageSupervisorTest, AnEditedSourceRestartsTheStageOnItWithTheOldRunsFilesFinal) {
     schedule::Stage salen;
     salen.id = "salen";
@@ -163,6 +187,47 @@ TEST_F(StageSupervisorTest, AnEditedSourceRestartsTheStageOnItWithTheOldRunsFile
     std::stringstream text;
     text << in.rdbuf();
     EXPECT_NE(text.str().find("#EXT-X-DISCONTINUITY"), std::string::npos) << text.str();
+}
+
+TEST_F(StageSupervisorTest, EverySwitchReachesOpsWithItsCause) {
+    std::vector<nlohmann::json> switches;
+    supervisor.on_ops([&](const std::string&, const nlohmann::json& message) {
+        if (message["type"] == "switch")
+            switches.push_back(message);
+    });
+    const auto on_air = [&](const char* feed) {
+        return !switches.empty() && switches.back()["on_air"] == feed;
+    };
+    schedule::Stage salen;
+    salen.id = "salen";
+    supervisor.start_stage(salen);
+    ASSERT_TRUE(run_until(
+        context, [&] { return on_air("input"); }, 20s));
+    EXPECT_EQ(switches.back()["cause"], "input_back");
+    EXPECT_EQ(switches.back()["reason"], "input receiving");
+
+    StageControl held;
+    held.slate_text = "Paus";
+    supervisor.apply_control(salen, held);
+    ASSERT_TRUE(run_until(
+        context, [&] { return on_air("slate"); }, 20s));
+    EXPECT_EQ(switches.back()["cause"], "organiser");
+    EXPECT_EQ(switches.back()["reason"], "slate put up by an organiser");
+
+    supervisor.apply_control(salen, StageControl{});
+    ASSERT_TRUE(run_until(
+        context, [&] { return on_air("input"); }, 20s));
+    EXPECT_EQ(switches.back()["cause"], "input_back");
+
+    // An SRT listener no caller has reached: the slate covers the missing input.
+    salen.source.kind = schedule::SourceKind::srt;
+    salen.source.url = "srt://127.0.0.1:" + std::to_string(stagehub::testing::free_udp_port());
+    supervisor.start_stage(salen);
+    ASSERT_TRUE(run_until(
+        context, [&] { return on_air("slate"); }, 20s));
+    EXPECT_EQ(switches.back()["cause"], "input_lost");
+    EXPECT_EQ(switches.back()["stage"], "salen");
+    EXPECT_TRUE(switches.back()["at"].is_string());
 }
 
 }  // namespace
