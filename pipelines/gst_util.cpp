@@ -5,6 +5,8 @@
 #include <string_view>
 #include <utility>
 
+#include "pipelines/missing_element.hpp"
+
 namespace stagehub::pipelines {
 namespace {
 
@@ -57,12 +59,8 @@ std::string debian_package_of(const std::string& factory) {
 
 ElementPtr make_element(const char* factory, const std::string& name, const std::string& stage_id) {
     GstElement* element = gst_element_factory_make(factory, name.empty() ? nullptr : name.c_str());
-    if (element == nullptr) {
-        std::string what = "stage ";
-        what.append(stage_id).append(": GStreamer element '").append(factory);
-        what.append("' is missing; install the Debian package ").append(debian_package_of(factory));
-        throw std::runtime_error(what);
-    }
+    if (element == nullptr)
+        throw MissingElementError(stage_id, factory);
     return ElementPtr(static_cast<GstElement*>(gst_object_ref_sink(element)));
 }
 

@@ -14,12 +14,12 @@ namespace stagehub::pipelines {
 // The Debian package that provides an element, or "that provides it".
 std::string debian_package_of(const std::string& factory);
 
-// A new element, our own full reference. Throws std::runtime_error "stage S: GStreamer
-// element 'F' is missing; install the Debian package P" when the plugin is not installed.
+// A new element, our own full reference. Throws MissingElementError (missing_element.hpp)
+// when the plugin is not installed.
 ElementPtr make_element(const char* factory, const std::string& name, const std::string& stage_id);
 
-// Throws the same error as make_element for the first factory not installed: a stage checks
-// everything it will need before it creates any folder or starts anything.
+// Throws MissingElementError, as make_element does, for the first factory not installed: a stage
+// checks everything it will need before it creates any folder or starts anything.
 void require_elements(const std::vector<const char*>& factories, const std::string& stage_id);
 
 // Enum and flags properties by their nick ("bottom", "zerolatency"): readable, and immune

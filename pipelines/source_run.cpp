@@ -14,6 +14,7 @@
 
 #include "pipelines/gst_util.hpp"
 #include "pipelines/handoff.hpp"
+#include "pipelines/missing_element.hpp"
 
 namespace stagehub::pipelines {
 namespace {
@@ -309,20 +310,13 @@ void SourceRun::start() {
     if (parsed == nullptr || error) {
         if (parsed != nullptr)
             gst_object_unref(parsed);
-        std::string what = "stage " + stage_id_ + ": ";
         const std::string message = error ? error->message : "cannot build the source";
         // 'no element "srtsrc"': name the package that provides it.
         const auto open = message.find('"');
         const auto close = message.rfind('"');
-        if (error && error->code == GST_PARSE_ERROR_NO_SUCH_ELEMENT && open != close) {
-            const std::string factory = message.substr(open + 1, close - open - 1);
-            what.append("GStreamer element '").append(factory);
-            what.append("' is missing; install the Debian package ")
-                .append(debian_package_of(factory));
-        } else {
-            what.append("cannot build the source: ").append(message);
-        }
-        throw std::runtime_error(what);
+        if (error && error->code == GST_PARSE_ERROR_NO_SUCH_ELEMENT && open != close)
+            throw MissingElementError(stage_id_, message.substr(open + 1, close - open - 1));
+        throw std::runtime_error("stage " + stage_id_ + ": cannot build the source: " + message);
     }
     pipeline_.reset(static_cast<GstElement*>(gst_object_ref_sink(parsed)));
 

@@ -27,6 +27,7 @@
 #include <optional>
 #include <vector>
 
+#include "pipelines/switch_cause.hpp"
 #include "pipelines/timestamp_guard.hpp"
 
 namespace stagehub::pipelines {
@@ -41,6 +42,9 @@ struct FeedSwitch {
     uint64_t run = 0;               // which run of that feed
     GstClockTime program_time = 0;  // the program running time of its first keyframe
     std::chrono::system_clock::time_point at{};
+    // Why. Filled in by StagePipeline as it reports the switch: the switch knows what it put
+    // on air, not whether a lost input or an organiser asked for the slate.
+    SwitchCause cause = SwitchCause::input_back;
 };
 
 class SourceSwitch {

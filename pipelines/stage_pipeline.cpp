@@ -66,6 +66,26 @@ std::vector<std::string> files_of(const std::string& uri) {
     return files;
 }
 
+// Why a switch happened, by what went on air and whether an organiser holds the slate.
+SwitchCause cause_of(Feed on_air, bool slate_held) {
+    if (on_air != Feed::slate)
+        return SwitchCause::input_back;
+    return slate_held ? SwitchCause::organiser : SwitchCause::input_lost;
+}
+
+// A switch's detail in English, for the log and the `ops` message's reason.
+std::string reason_for(SwitchCause cause, const std::string& input_error) {
+    switch (cause) {
+        case SwitchCause::input_back:
+            return "input receiving";
+        case SwitchCause::organiser:
+            return "slate put up by an organiser";
+        case SwitchCause::input_lost:
+            break;
+    }
+    return input_error.empty() ? "no input" : input_error;
+}
+
 }  // namespace
 
 // What this stage's graphs will be made of, so a missing plugin is named before anything
@@ -298,7 +318,15 @@ gboolean StagePipeline::on_watchdog(gpointer data) {
 void StagePipeline::watch() {
     if (state_ != RunState::playing)
         return;
-    for (const FeedSwitch& change : switch_->take_switches()) {
+    report_switches();
+    choose_feed(observe_input());
+    renew_silent_listener();
+}
+
+// The switches the streaming threads made since the last look, in order: timed for health,
+// logged, and reported with their cause.
+void StagePipeline::report_switches() {
+    for (FeedSwitch change : switch_->take_switches()) {
         const auto now = SteadyClock::now();
         if (on_air_ == Feed::slate)
             slate_time_ += now - slate_since_;
@@ -306,14 +334,18 @@ void StagePipeline::watch() {
             slate_since_ = now;
         on_air_ = change.to;
         ++switches_;
-        const std::string reason = change.to != Feed::slate ? "input receiving"
-                                   : slate_held_            ? "slate put up by an organiser"
-                                   : input_error_.empty()   ? "no input"
-                                                            : input_error_;
+        change.cause = cause_of(change.to, slate_held_);
+        const std::string reason = reason_for(change.cause, input_error_);
         g_message("stage %s: on air: %s (%s)", config_.stage_id.c_str(), name_of(change.to),
                   reason.c_str());
         listener_.on_feed_switched(config_.stage_id, change, reason);
     }
+}
+
+// Whether the input is live: it has had data, and a frame within the silence timeout. On the
+// way, its picture is remembered (a slate started later matches it), and a live input
+// clears the reason it last failed.
+bool StagePipeline::observe_input() {
     const bool input_live =
         input_ && input_->silent_for() < config_.silence_timeout && input_->had_data();
     if (input_) {
@@ -326,35 +358,43 @@ void StagePipeline::watch() {
     }
     if (input_live)
         input_error_.clear();
+    return input_live;
+}
+
+// The slate while an organiser holds it or the input is silent; once the input is back on
+// air, the slate run ends.
+void StagePipeline::choose_feed(bool input_live) {
     if (slate_held_) {
-        if (!slate_)
-            start_slate();
-        switch_->want_slate(true);
+        put_up_slate();
     } else if (input_live) {
         if (on_air_ == Feed::input && slate_) {
             switch_->want_slate(false);
             slate_.reset();  // torn down in the background; saves its encode
         }
-    } else {
+    } else if (!input_ || input_->silent_for() >= config_.silence_timeout) {
         // Covered within the silence timeout (plus the slate's first keyframe, ~100 ms).
-        const bool waited = !input_ || input_->silent_for() >= config_.silence_timeout;
-        if (waited) {
-            if (!slate_)
-                start_slate();
-            switch_->want_slate(true);
-        }
+        put_up_slate();
     }
-    // A listener whose caller went away hears of it only after SRT's ~5 s peer timeout;
-    // a new run (fresh demuxer) is ready for the next caller sooner.
-    if (input_ && input_->spec().kind == SourceSpec::Kind::srt && input_->had_data() &&
-        input_->silent_for() >= config_.listener_reset_after) {
-        g_message("stage %s: SRT caller silent for %lld ms; listening afresh",
-                  config_.stage_id.c_str(),
-                  static_cast<long long>(config_.listener_reset_after.count()));
-        input_error_ = "the SRT caller went silent";
-        input_.reset();
-        schedule_input(config_.input_retry);
+}
+
+void StagePipeline::put_up_slate() {
+    if (!slate_)
+        start_slate();
+    switch_->want_slate(true);
+}
+
+// A listener whose caller went away hears of it only after SRT's ~5 s peer timeout;
+// a new run (fresh demuxer) is ready for the next caller sooner.
+void StagePipeline::renew_silent_listener() {
+    if (!input_ || input_->spec().kind != SourceSpec::Kind::srt || !input_->had_data() ||
+        input_->silent_for() < config_.listener_reset_after) {
+        return;
     }
+    g_message("stage %s: SRT caller silent for %lld ms; listening afresh", config_.stage_id.c_str(),
+              static_cast<long long>(config_.listener_reset_after.count()));
+    input_error_ = "the SRT caller went silent";
+    input_.reset();
+    schedule_input(config_.input_retry);
 }
 
 void StagePipeline::on_source_ended(uint64_t run, const std::string* error) {

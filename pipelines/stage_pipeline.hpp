@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "pipelines/ladder.hpp"
+#include "pipelines/missing_element.hpp"
 #include "pipelines/program_pipeline.hpp"
 #include "pipelines/source_run.hpp"
 #include "pipelines/source_switch.hpp"
@@ -80,7 +81,8 @@ class StagePipeline : public SourceRun::Listener, public ProgramPipeline::Listen
                                        const ClosedSegment& segment) = 0;
         // stop() finished: every file is final.
         virtual void on_pipeline_stopped(const std::string& stage_id) = 0;
-        // The picture on air changed: the input came (back), or the slate covers its loss.
+        // The picture on air changed: the input came (back), or the slate covers its loss or
+        // an organiser put it up (the switch's `cause`; `reason` is the detail, in English).
         virtual void on_feed_switched(const std::string&, const FeedSwitch&,
                                       const std::string& /*reason*/) {}
     };
@@ -90,11 +92,11 @@ class StagePipeline : public SourceRun::Listener, public ProgramPipeline::Listen
     StagePipeline(const StagePipeline&) = delete;
     StagePipeline& operator=(const StagePipeline&) = delete;
 
-    // Starts the program and the input. Throws std::runtime_error naming the stage and the
-    // missing element (with its Debian package), the output folder that cannot be written,
-    // or the element that refused to start. An input that cannot start is not an error
-    // here: the slate covers it and the input is retried. No-op while running; a new run
-    // gets segment names that differ from every earlier run's.
+    // Starts the program and the input. Throws MissingElementError naming the stage and the
+    // missing element (with its Debian package), or std::runtime_error naming the output
+    // folder that cannot be written or the element that refused to start. An input that cannot
+    // start is not an error here: the slate covers it and the input is retried. No-op while
+    // running; a new run gets segment names that differ from every earlier run's.
     void start();
 
     // Sends EOS so the last segments and playlists are final. Reported through
@@ -141,6 +143,11 @@ class StagePipeline : public SourceRun::Listener, public ProgramPipeline::Listen
     void schedule_input(std::chrono::milliseconds after);
     void start_slate();
     void watch();
+    void report_switches();
+    bool observe_input();
+    void choose_feed(bool input_live);
+    void put_up_slate();
+    void renew_silent_listener();
     void end_sources();
     void cancel_timers();
     SourceSpec next_input_spec();

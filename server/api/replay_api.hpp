@@ -38,7 +38,7 @@ enum class MediaReach {
 class ReplayApi {
   public:
     // Whether a file (stage, rendition, file name) is listed in its stage's live playlist
-    // now: the live window (server/broadcast/broadcast.hpp).
+    // now: the live window (server/broadcast/stage_supervisor.hpp).
     using LiveListing = std::function<bool(const std::string& stage, const std::string& rendition,
                                            const std::string& file)>;
 

@@ -287,9 +287,9 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     channels_.attach(http_.get(), nullptr);
 
     if (options_.broadcast) {
-        broadcast_ = std::make_unique<Broadcast>(
-            Broadcast::Config{options_.data_dir / "media" / "live", options_.segment_seconds,
-                              options_.video_width, options_.video_height, options_.ladder},
+        broadcast_ = std::make_unique<StageSupervisor>(
+            StageSupervisor::Config{options_.data_dir / "media" / "live", options_.segment_seconds,
+                                    options_.video_width, options_.video_height, options_.ladder},
             archive_);
         broadcast_->on_ops([this](const std::string& stage_id, const json& event) {
             channels_.publish_ops(stage_id, event);

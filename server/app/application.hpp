@@ -30,8 +30,8 @@
 #include "server/api/stats_api.hpp"
 #include "server/app/options.hpp"
 #include "server/auth/token_store.hpp"
-#include "server/broadcast/broadcast.hpp"
 #include "server/broadcast/stage_control_store.hpp"
+#include "server/broadcast/stage_supervisor.hpp"
 #include "server/http/api_router.hpp"
 #include "server/http/http_server.hpp"
 #include "server/http/loop_mailbox.hpp"
@@ -121,7 +121,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     // Live playlist requests waiting for their next segment (LL-HLS blocking reload).
     BlockingPlaylistReload playlist_reload_;
     ApiRouter router_;
-    std::unique_ptr<Broadcast> broadcast_;
+    std::unique_ptr<StageSupervisor> broadcast_;
     std::unique_ptr<HttpServer> http_;
     GMainLoop* loop_ = nullptr;
     unsigned clock_source_ = 0;

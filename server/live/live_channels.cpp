@@ -10,7 +10,7 @@
 #include "schedule/programme_json.hpp"
 #include "schedule/visibility.hpp"
 #include "server/auth/access.hpp"
-#include "server/broadcast/broadcast.hpp"
+#include "server/broadcast/stage_supervisor.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -51,7 +51,7 @@ LiveChannels::LiveChannels(schedule::ProgrammeStore& store, schedule::ProgrammeC
       limits_(limits),
       hub_(limits.max_subscriptions) {}
 
-void LiveChannels::attach(HttpServer* http, Broadcast* broadcast) {
+void LiveChannels::attach(HttpServer* http, StageSupervisor* broadcast) {
     http_ = http;
     broadcast_ = broadcast;
 }

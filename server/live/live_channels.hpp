@@ -38,7 +38,7 @@
 
 namespace stagehub::server {
 
-class Broadcast;
+class StageSupervisor;
 
 class LiveChannels {
   public:
@@ -53,7 +53,7 @@ class LiveChannels {
 
     // The server to send through and the broadcast health comes from (either may be null:
     // not started, or shutting down).
-    void attach(HttpServer* http, Broadcast* broadcast);
+    void attach(HttpServer* http, StageSupervisor* broadcast);
 
     void opened(SocketId socket, const SocketOpening& opening);
     void received(SocketId socket, std::string_view text);
@@ -134,7 +134,7 @@ class LiveChannels {
     TokenStore& tokens_;
     Limits limits_;
     HttpServer* http_ = nullptr;
-    Broadcast* broadcast_ = nullptr;
+    StageSupervisor* broadcast_ = nullptr;
     // The last snapshot of each event, shared by the screens that subscribe within a second
     // of it at the same revision: a crowd joining at nine o'clock costs one serialisation.
     struct CachedSnapshot {

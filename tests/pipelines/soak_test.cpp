@@ -1,4 +1,4 @@
-// The soak: real stages under Broadcast (the server's supervisor), switched as fast as they
+// The soak: real stages under the server's StageSupervisor, switched as fast as they
 // will go, every kind of switch, with zero program errors allowed and live playlists that
 // never stall (issue 15: "a program that never stops").
 //
@@ -35,7 +35,7 @@
 #include "pipelines/segment_archive.hpp"
 #include "ports.hpp"
 #include "schedule/migrations.hpp"
-#include "server/broadcast/broadcast.hpp"
+#include "server/broadcast/stage_supervisor.hpp"
 #include "temp_dir.hpp"
 
 namespace stagehub::server {
@@ -254,15 +254,15 @@ class SoakTest : public ::testing::Test {
     TempDir dir;
     schedule::Database db{dir / "stagehub.db"};
     pipelines::SegmentArchive archive{db, dir / "live"};
-    Broadcast broadcast{Broadcast::Config{.live_dir = dir / "live",
-                                          .segment_seconds = kSegmentSeconds,
-                                          .width = 320,
-                                          .height = 180,
-                                          .ladder = {{{"90p", 160, 90, 100}}, true, 64},
-                                          .first_backoff = 500ms,
-                                          .max_backoff = 2000ms,
-                                          .stable_after = 60s},
-                        archive};
+    StageSupervisor broadcast{StageSupervisor::Config{.live_dir = dir / "live",
+                                                      .segment_seconds = kSegmentSeconds,
+                                                      .width = 320,
+                                                      .height = 180,
+                                                      .ladder = {{{"90p", 160, 90, 100}}, true, 64},
+                                                      .first_backoff = 500ms,
+                                                      .max_backoff = 2000ms,
+                                                      .stable_after = 60s},
+                              archive};
     schedule::Stage loop_stage;
     int srt_port = stagehub::testing::free_udp_port();
     std::unique_ptr<ChildProcess> sender;

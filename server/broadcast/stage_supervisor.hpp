@@ -1,9 +1,10 @@
-// The live side of every stage: one StagePipeline per stage, the playlists players load
-// (a master and one media playlist per rendition, written by us so they outlive pipeline
-// runs), their state for health reports, the lower third and slate each one shows, and
-// restarts: a program pipeline that fails is started again after a backoff (1 s, doubling
-// to 30 s; back to 1 s once a run has stayed up for a minute), and never takes the server
-// or another stage down. Input losses are not failures: the slate covers them.
+// StageSupervisor: the live side of every stage. One StagePipeline per stage, the
+// playlists players load (a master and one media playlist per rendition, written by us so
+// they outlive pipeline runs), their state for health reports, the lower third and slate
+// each one shows, and restarts: a program pipeline that fails is started again after a
+// backoff (1 s, doubling to 30 s; back to 1 s once a run has stayed up for a minute), and
+// never takes the server or another stage down. Input losses are not failures: the slate
+// covers them.
 //
 // Threads: loop thread only (pipelines report through their bus watches on the loop).
 #pragma once
@@ -23,14 +24,13 @@
 #include "pipelines/stage_pipeline.hpp"
 #include "schedule/model.hpp"
 #include "server/broadcast/stage_control_store.hpp"
+#include "server/broadcast/stage_run_state.hpp"
 
 typedef struct _GSource GSource;
 
 namespace stagehub::server {
 
-enum class StageState { starting, live, restarting, failed, stopped };
-
-class Broadcast : public pipelines::StagePipeline::Listener {
+class StageSupervisor : public pipelines::StagePipeline::Listener {
   public:
     struct Config {
         std::filesystem::path live_dir;  // each stage writes to live_dir/<stage id>/
@@ -44,11 +44,11 @@ class Broadcast : public pipelines::StagePipeline::Listener {
     };
 
     // Every closed segment is indexed in `archive` (the replay archive).
-    Broadcast(Config config, pipelines::SegmentArchive& archive)
+    StageSupervisor(Config config, pipelines::SegmentArchive& archive)
         : config_(std::move(config)), archive_(archive) {}
-    ~Broadcast() override;
-    Broadcast(const Broadcast&) = delete;
-    Broadcast& operator=(const Broadcast&) = delete;
+    ~StageSupervisor() override;
+    StageSupervisor(const StageSupervisor&) = delete;
+    StageSupervisor& operator=(const StageSupervisor&) = delete;
 
     // Starts a pipeline for the stage, or, for one already broadcasting whose source
     // changed, restarts it on the new source. A stage that fails to start is retried with
@@ -114,9 +114,9 @@ class Broadcast : public pipelines::StagePipeline::Listener {
         // A source edit waits for the running pipeline to stop, then starts this.
         std::optional<pipelines::StagePipelineConfig> pending_config;
         std::string source_kind;
-        StageState state = StageState::starting;
-        StageControl control;                   // the organisers' hand on it
-        pipelines::LowerThird scheduled_slate;  // the card the schedule asks for
+        StageRunState state = StageRunState::starting;  // moved by record() only
+        StageControl control;                           // the organisers' hand on it
+        pipelines::LowerThird scheduled_slate;          // the card the schedule asks for
         std::string error;
         // Every failure of the program pipeline (at start or while running) since the server
         // started, whatever came of it: a stage that restarts by itself still had an outage.
@@ -128,9 +128,12 @@ class Broadcast : public pipelines::StagePipeline::Listener {
         GSource* restart_timer = nullptr;  // a pending restart; ours (one reference)
         Clock::time_point run_started{};
         std::chrono::system_clock::time_point last_segment_at{};
+
+        void record(StageRunEvent event) { state = next_state(state, event); }
     };
     bool broadcastable(const schedule::Stage& stage) const;
     void run(const std::string& stage_id, Stage& stage);
+    void not_started(const std::string& stage_id, Stage& stage, const std::string& message);
     void open_stage(const std::string& stage_id, Stage& stage,
                     pipelines::StagePipelineConfig config);
     void write_master(Stage& stage);

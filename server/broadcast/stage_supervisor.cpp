@@ -1,4 +1,4 @@
-#include "server/broadcast/broadcast.hpp"
+#include "server/broadcast/stage_supervisor.hpp"
 
 #include <glib.h>
 
@@ -16,27 +16,6 @@
 namespace stagehub::server {
 namespace {
 
-const char* name_of(StageState state) {
-    switch (state) {
-        case StageState::starting:
-            return "starting";
-        case StageState::live:
-            return "live";
-        case StageState::restarting:
-            return "restarting";
-        case StageState::failed:
-            return "failed";
-        case StageState::stopped:
-            return "stopped";
-    }
-    return "unknown";
-}
-
-// A plugin that is not installed stays missing however often we retry.
-bool is_permanent(const std::string& error) {
-    return error.find("is missing; install") != std::string::npos;
-}
-
 // An instant for health, or null when it never happened.
 nlohmann::json instant_or_null(bool happened, std::chrono::system_clock::time_point at) {
     if (!happened)
@@ -50,11 +29,11 @@ nlohmann::json instant_or_null(bool happened, std::chrono::system_clock::time_po
 // folder of its own: it is not broadcast. Application names such stages at start-up. The
 // folder is checked as well, so that without the id rule such a stage is still skipped
 // rather than thrown at (pipeline_config_for).
-bool Broadcast::broadcastable(const schedule::Stage& stage) const {
+bool StageSupervisor::broadcastable(const schedule::Stage& stage) const {
     return schedule::is_id(stage.id) && schedule::child_path(config_.live_dir, stage.id).ok();
 }
 
-Broadcast::~Broadcast() {
+StageSupervisor::~StageSupervisor() {
     for (auto& [id, stage] : stages_)
         cancel_restart(stage);
     stages_.clear();
@@ -63,7 +42,8 @@ Broadcast::~Broadcast() {
     pipelines::wait_for_released_pipelines(std::chrono::seconds(10));
 }
 
-pipelines::StagePipelineConfig Broadcast::pipeline_config_for(const schedule::Stage& stage) const {
+pipelines::StagePipelineConfig StageSupervisor::pipeline_config_for(
+    const schedule::Stage& stage) const {
     using Kind = pipelines::SourceSpec::Kind;
     pipelines::StagePipelineConfig c;
     c.stage_id = stage.id;
@@ -109,7 +89,7 @@ pipelines::StagePipelineConfig Broadcast::pipeline_config_for(const schedule::St
     return c;
 }
 
-void Broadcast::start_stage(const schedule::Stage& stage_info) {
+void StageSupervisor::start_stage(const schedule::Stage& stage_info) {
     if (!broadcastable(stage_info))
         return;
     const pipelines::StagePipelineConfig config = pipeline_config_for(stage_info);
@@ -144,8 +124,8 @@ void Broadcast::start_stage(const schedule::Stage& stage_info) {
 }
 
 // `config` by value: callers pass the stage's pending config, which this clears.
-void Broadcast::open_stage(const std::string& stage_id, Stage& stage,
-                           pipelines::StagePipelineConfig config) {
+void StageSupervisor::open_stage(const std::string& stage_id, Stage& stage,
+                                 pipelines::StagePipelineConfig config) {
     stage.pending_config.reset();
     stage.source_kind = pipelines::name_of(config.source.kind);
     stage.playlists.clear();
@@ -173,7 +153,7 @@ void Broadcast::open_stage(const std::string& stage_id, Stage& stage,
 
 // The master lists every rendition from the start (sizes as configured), and is rewritten
 // once a rendition's real size and bandwidth are known.
-void Broadcast::write_master(Stage& stage) {
+void StageSupervisor::write_master(Stage& stage) {
     if (!stage.pipeline)
         return;
     const auto& config = stage.pipeline->config();
@@ -199,44 +179,49 @@ void Broadcast::write_master(Stage& stage) {
         stage.master = text;
 }
 
-void Broadcast::run(const std::string& stage_id, Stage& stage) {
+void StageSupervisor::run(const std::string& stage_id, Stage& stage) {
     try {
-        stage.state = StageState::starting;
+        stage.record(StageRunEvent::run_begun);
         stage.run_started = Clock::now();
         stage.pipeline->start();
         g_message("stage %s: broadcasting to %s", stage_id.c_str(),
                   stage.pipeline->config().output_dir.c_str());
+    } catch (const pipelines::MissingElementError& e) {
+        // A plugin that is not installed stays missing however often we retry.
+        not_started(stage_id, stage, e.what());
+        stage.record(StageRunEvent::gave_up);
     } catch (const std::exception& e) {
-        count_program_error(stage, e.what());
-        g_warning("stage %s: cannot start the broadcast: %s", stage_id.c_str(), e.what());
-        if (is_permanent(stage.error)) {
-            stage.state = StageState::failed;
-        } else {
-            schedule_restart(stage_id, stage);
-        }
+        not_started(stage_id, stage, e.what());
+        schedule_restart(stage_id, stage);
     }
 }
 
-void Broadcast::count_program_error(Stage& stage, const std::string& message) {
+void StageSupervisor::not_started(const std::string& stage_id, Stage& stage,
+                                  const std::string& message) {
+    count_program_error(stage, message);
+    g_warning("stage %s: cannot start the broadcast: %s", stage_id.c_str(), message.c_str());
+}
+
+void StageSupervisor::count_program_error(Stage& stage, const std::string& message) {
     stage.error = message;
     ++stage.program_errors;
     stage.last_program_error_at = std::chrono::system_clock::now();
 }
 
-void Broadcast::schedule_restart(const std::string& stage_id, Stage& stage) {
+void StageSupervisor::schedule_restart(const std::string& stage_id, Stage& stage) {
     if (stopping_) {
-        stage.state = StageState::failed;
+        stage.record(StageRunEvent::gave_up);
         return;
     }
     // A run that stayed up for a while was a one-off failure: start over from the first
     // backoff. Otherwise keep doubling, so a stage that fails at once does not spin.
     if (Clock::now() - stage.run_started >= config_.stable_after)
         stage.backoff = config_.first_backoff;
-    stage.state = StageState::restarting;
+    stage.record(StageRunEvent::restart_scheduled);
     g_message("stage %s: restarting in %lld ms", stage_id.c_str(),
               static_cast<long long>(stage.backoff.count()));
     struct Restart {
-        Broadcast* self;
+        StageSupervisor* self;
         std::string stage_id;
     };
     // On the thread-default context, where the pipelines' bus watches are too.
@@ -260,7 +245,7 @@ void Broadcast::schedule_restart(const std::string& stage_id, Stage& stage) {
     stage.backoff = std::min(stage.backoff * 2, config_.max_backoff);
 }
 
-void Broadcast::cancel_restart(Stage& stage) {
+void StageSupervisor::cancel_restart(Stage& stage) {
     if (stage.restart_timer == nullptr)
         return;
     g_source_destroy(stage.restart_timer);
@@ -268,13 +253,13 @@ void Broadcast::cancel_restart(Stage& stage) {
     stage.restart_timer = nullptr;
 }
 
-void Broadcast::show(const std::string& stage_id, const pipelines::LowerThird& text) {
+void StageSupervisor::show(const std::string& stage_id, const pipelines::LowerThird& text) {
     const auto it = stages_.find(stage_id);
     if (it != stages_.end() && it->second.pipeline)
         it->second.pipeline->set_lower_third(text);
 }
 
-void Broadcast::play_session(const std::string& stage_id, const std::string& session_id) {
+void StageSupervisor::play_session(const std::string& stage_id, const std::string& session_id) {
     const auto it = stages_.find(stage_id);
     if (it == stages_.end() || !it->second.pipeline || !it->second.pipeline->scheduled())
         return;
@@ -283,7 +268,7 @@ void Broadcast::play_session(const std::string& stage_id, const std::string& ses
         pipelines::file_for_session(pipeline.config().source.uri, session_id));
 }
 
-void Broadcast::show_slate(const std::string& stage_id, const pipelines::LowerThird& text) {
+void StageSupervisor::show_slate(const std::string& stage_id, const pipelines::LowerThird& text) {
     const auto it = stages_.find(stage_id);
     if (it == stages_.end())
         return;
@@ -292,7 +277,7 @@ void Broadcast::show_slate(const std::string& stage_id, const pipelines::LowerTh
 }
 
 // The organiser's card wins over the schedule's first line; "Next: …" stays.
-void Broadcast::apply_slate(Stage& stage) {
+void StageSupervisor::apply_slate(Stage& stage) {
     if (!stage.pipeline)
         return;
     pipelines::LowerThird card = stage.scheduled_slate;
@@ -302,7 +287,8 @@ void Broadcast::apply_slate(Stage& stage) {
     stage.pipeline->hold_slate(stage.control.slate_text.has_value());
 }
 
-void Broadcast::apply_control(const schedule::Stage& stage_info, const StageControl& control) {
+void StageSupervisor::apply_control(const schedule::Stage& stage_info,
+                                    const StageControl& control) {
     // A stage not started yet (off air since before this process) gets an entry too: its
     // health says so, and putting it on air starts it (start_stage opens an entry without
     // a pipeline).
@@ -321,19 +307,19 @@ void Broadcast::apply_control(const schedule::Stage& stage_info, const StageCont
     apply_slate(stage);
 }
 
-void Broadcast::take_off_air(const std::string& stage_id, Stage& stage) {
+void StageSupervisor::take_off_air(const std::string& stage_id, Stage& stage) {
     stage.pending_config.reset();
     cancel_restart(stage);
     g_message("stage %s: taken off air by an organiser", stage_id.c_str());
     if (stage.pipeline && stage.pipeline->running()) {
         stage.pipeline->stop();  // on_pipeline_stopped ends the playlists
     } else {
-        stage.state = StageState::stopped;
+        stage.record(StageRunEvent::ended);
         end_playlists(stage_id, stage);
     }
 }
 
-void Broadcast::put_back_on_air(const schedule::Stage& stage_info, Stage& stage) {
+void StageSupervisor::put_back_on_air(const schedule::Stage& stage_info, Stage& stage) {
     g_message("stage %s: put back on air by an organiser", stage_info.id.c_str());
     if (stage.pipeline && stage.pipeline->running()) {
         // Still finishing its files: on_pipeline_stopped starts the new run.
@@ -343,7 +329,7 @@ void Broadcast::put_back_on_air(const schedule::Stage& stage_info, Stage& stage)
     open_stage(stage_info.id, stage, pipeline_config_for(stage_info));
 }
 
-void Broadcast::end_playlists(const std::string& stage_id, Stage& stage) {
+void StageSupervisor::end_playlists(const std::string& stage_id, Stage& stage) {
     for (auto& [name, playlist] : stage.playlists) {
         playlist->end();
         if (listed_)
@@ -351,25 +337,25 @@ void Broadcast::end_playlists(const std::string& stage_id, Stage& stage) {
     }
 }
 
-void Broadcast::stop_all(std::function<void()> done) {
+void StageSupervisor::stop_all(std::function<void()> done) {
     stopping_ = true;
     on_all_stopped_ = std::move(done);
     for (auto& [id, stage] : stages_) {
         if (stage.restart_timer != nullptr) {
             cancel_restart(stage);
-            stage.state = StageState::stopped;
+            stage.record(StageRunEvent::ended);
         }
-        if (stage.state == StageState::starting || stage.state == StageState::live)
+        if (pipeline_runs(stage.state))
             stage.pipeline->stop();
     }
     maybe_finish_stop();
 }
 
-void Broadcast::maybe_finish_stop() {
+void StageSupervisor::maybe_finish_stop() {
     if (!on_all_stopped_)
         return;
     for (const auto& [id, stage] : stages_) {
-        if (stage.state == StageState::starting || stage.state == StageState::live)
+        if (pipeline_runs(stage.state))
             return;
     }
     auto done = std::move(on_all_stopped_);
@@ -377,9 +363,9 @@ void Broadcast::maybe_finish_stop() {
     done();
 }
 
-nlohmann::json Broadcast::health_of(Stage& stage) {
+nlohmann::json StageSupervisor::health_of(Stage& stage) {
     using nlohmann::json;
-    const bool live = stage.state == StageState::live;
+    const bool live = stage.state == StageRunState::live;
     const auto uptime =
         std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - stage.run_started);
     json health = {
@@ -423,19 +409,19 @@ nlohmann::json Broadcast::health_of(Stage& stage) {
     return health;
 }
 
-nlohmann::json Broadcast::health() {
+nlohmann::json StageSupervisor::health() {
     nlohmann::json stages = nlohmann::json::object();
     for (auto& [id, stage] : stages_)
         stages[id] = health_of(stage);
     return stages;
 }
 
-nlohmann::json Broadcast::stage_health(const std::string& stage_id) {
+nlohmann::json StageSupervisor::stage_health(const std::string& stage_id) {
     const auto it = stages_.find(stage_id);
     return it == stages_.end() ? nlohmann::json(nullptr) : health_of(it->second);
 }
 
-void Broadcast::on_pipeline_error(const std::string& stage_id, const std::string& message) {
+void StageSupervisor::on_pipeline_error(const std::string& stage_id, const std::string& message) {
     Stage& stage = stages_[stage_id];
     count_program_error(stage, message);
     g_warning("stage %s: broadcast failed: %s", stage_id.c_str(), message.c_str());
@@ -444,20 +430,20 @@ void Broadcast::on_pipeline_error(const std::string& stage_id, const std::string
         return;
     }
     if (stopping_) {
-        stage.state = StageState::failed;
+        stage.record(StageRunEvent::gave_up);
         maybe_finish_stop();
         return;
     }
     if (stage.control.off_air) {  // failed on its way off air: off air it is
-        stage.state = StageState::stopped;
+        stage.record(StageRunEvent::ended);
         end_playlists(stage_id, stage);
         return;
     }
     schedule_restart(stage_id, stage);
 }
 
-void Broadcast::on_segment_closed(const std::string& stage_id,
-                                  const pipelines::ClosedSegment& segment) {
+void StageSupervisor::on_segment_closed(const std::string& stage_id,
+                                        const pipelines::ClosedSegment& segment) {
     Stage& stage = stages_[stage_id];
     archive_.add(stage_id, segment);
     if (const auto it = stage.playlists.find(segment.rendition); it != stage.playlists.end()) {
@@ -473,14 +459,14 @@ void Broadcast::on_segment_closed(const std::string& stage_id,
     stage.last_segment_at =
         segment.started_at + std::chrono::duration_cast<std::chrono::system_clock::duration>(
                                  std::chrono::duration<double>(segment.duration_s));
-    if (stage.state == StageState::starting) {
-        stage.state = StageState::live;
+    const StageRunState before = stage.state;
+    stage.record(StageRunEvent::segment_listed);
+    if (before != stage.state)
         g_message("stage %s: live", stage_id.c_str());
-    }
 }
 
-const pipelines::LivePlaylist* Broadcast::playlist(const std::string& stage_id,
-                                                   const std::string& rendition) const {
+const pipelines::LivePlaylist* StageSupervisor::playlist(const std::string& stage_id,
+                                                         const std::string& rendition) const {
     const auto stage = stages_.find(stage_id);
     if (stage == stages_.end())
         return nullptr;
@@ -488,33 +474,28 @@ const pipelines::LivePlaylist* Broadcast::playlist(const std::string& stage_id,
     return it == stage->second.playlists.end() ? nullptr : it->second.get();
 }
 
-void Broadcast::on_feed_switched(const std::string& stage_id, const pipelines::FeedSwitch& change,
-                                 const std::string& reason) {
+void StageSupervisor::on_feed_switched(const std::string& stage_id,
+                                       const pipelines::FeedSwitch& change,
+                                       const std::string& reason) {
     if (!ops_)
         return;
-    // Why, for consoles to say in their own language; `reason` is the detail (in English).
-    const auto stage = stages_.find(stage_id);
-    const bool by_hand = stage != stages_.end() && stage->second.control.slate_text.has_value();
-    const char* cause = change.to != pipelines::Feed::slate ? "input_back"
-                        : by_hand                           ? "organiser"
-                                                            : "input_lost";
+    // `cause` for consoles to say in their own language; `reason` is the detail (in English).
     ops_(stage_id,
          {{"type", "switch"},
           {"stage", stage_id},
           {"on_air", pipelines::name_of(change.to)},
-          {"cause", cause},
+          {"cause", pipelines::name_of(change.cause)},
           {"reason", reason},
           {"at",
            format_instant_ms(std::chrono::time_point_cast<std::chrono::milliseconds>(change.at))}});
 }
 
-void Broadcast::on_pipeline_stopped(const std::string& stopped_id) {
+void StageSupervisor::on_pipeline_stopped(const std::string& stopped_id) {
     // A copy: the pipeline reports its own config's id, and open_stage below replaces (frees)
     // that pipeline while this runs (a use after free the asan stage found).
     const std::string stage_id = stopped_id;
     Stage& stage = stages_[stage_id];
-    if (stage.state != StageState::failed)
-        stage.state = StageState::stopped;
+    stage.record(StageRunEvent::pipeline_stopped);
     if (stage.pending_config && !stopping_) {
         // A source edit: the old run's files are final; the new source starts afresh.
         open_stage(stage_id, stage, *stage.pending_config);

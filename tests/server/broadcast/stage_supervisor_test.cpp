@@ -1,6 +1,6 @@
-// Broadcast supervises the real stage pipelines: a failed pipeline is restarted with backoff
+// StageSupervisor supervises the real stage pipelines: a failed pipeline is restarted with backoff
 // and comes back live on its own, and every closed segment lands in the replay archive.
-#include "server/broadcast/broadcast.hpp"
+#include "server/broadcast/stage_supervisor.hpp"
 
 #include <glib.h>
 #include <gst/gst.h>
@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <sstream>
+#include <vector>
 
 #include "ports.hpp"
 #include "schedule/migrations.hpp"
@@ -29,7 +30,7 @@ bool run_until(GMainContext* context, const std::function<bool()>& done,
     return done();
 }
 
-class BroadcastTest : public ::testing::Test {
+class StageSupervisorTest : public ::testing::Test {
   protected:
     static void SetUpTestSuite() { gst_init(nullptr, nullptr); }
     void SetUp() override {
@@ -38,7 +39,7 @@ class BroadcastTest : public ::testing::Test {
     }
     void TearDown() override {
         bool stopped = false;
-        broadcast.stop_all([&] { stopped = true; });
+        supervisor.stop_all([&] { stopped = true; });
         EXPECT_TRUE(run_until(
             context, [&] { return stopped; }, 10s));
         g_main_context_pop_thread_default(context);
@@ -49,29 +50,29 @@ class BroadcastTest : public ::testing::Test {
     TempDir dir;
     schedule::Database db{dir / "stagehub.db"};
     pipelines::SegmentArchive archive{db, dir / "live"};
-    Broadcast broadcast{Broadcast::Config{.live_dir = dir / "live",
-                                          .segment_seconds = 1,
-                                          .width = 320,
-                                          .height = 180,
-                                          .ladder = {},
-                                          .first_backoff = 200ms,
-                                          .max_backoff = 2000ms,
-                                          .stable_after = 60s},
-                        archive};
+    StageSupervisor supervisor{StageSupervisor::Config{.live_dir = dir / "live",
+                                                       .segment_seconds = 1,
+                                                       .width = 320,
+                                                       .height = 180,
+                                                       .ladder = {},
+                                                       .first_backoff = 200ms,
+                                                       .max_backoff = 2000ms,
+                                                       .stable_after = 60s},
+                               archive};
 };
 
-TEST_F(BroadcastTest, AStageWhoseIdIsNoFileNameIsNotBroadcastAndWritesNothing) {
+TEST_F(StageSupervisorTest, AStageWhoseIdIsNoFileNameIsNotBroadcastAndWritesNothing) {
     TempDir outside;
     for (const std::string& id : {(outside.path() / "x").string(), std::string("../outside"),
                                   std::string("a/b"), std::string(".."), std::string("Sal A")}) {
         schedule::Stage stage;
         stage.id = id;
-        broadcast.apply_control(stage, StageControl{});
-        broadcast.start_stage(stage);
-        EXPECT_FALSE(broadcast.has_stage(id)) << id;
+        supervisor.apply_control(stage, StageControl{});
+        supervisor.start_stage(stage);
+        EXPECT_FALSE(supervisor.has_stage(id)) << id;
         // Even called directly, the folder is never live_dir / id.
         if (id != "Sal A") {
-            EXPECT_THROW(broadcast.pipeline_config_for(stage), std::invalid_argument) << id;
+            EXPECT_THROW(supervisor.pipeline_config_for(stage), std::invalid_argument) << id;
         }
     }
     run_until(
@@ -82,34 +83,34 @@ TEST_F(BroadcastTest, AStageWhoseIdIsNoFileNameIsNotBroadcastAndWritesNothing) {
     EXPECT_FALSE(std::filesystem::exists(dir / "live") && !std::filesystem::is_empty(dir / "live"));
 }
 
-TEST_F(BroadcastTest, AFailedStageRestartsWithBackoffAndGoesLiveAgain) {
+TEST_F(StageSupervisorTest, AFailedStageRestartsWithBackoffAndGoesLiveAgain) {
     schedule::Stage salen;
     salen.id = "salen";
-    broadcast.start_stage(salen);
-    const auto state = [&] { return broadcast.stage_health("salen")["state"]; };
+    supervisor.start_stage(salen);
+    const auto state = [&] { return supervisor.stage_health("salen")["state"]; };
     ASSERT_TRUE(run_until(
         context, [&] { return state() == "live"; }, 20s))
-        << broadcast.stage_health("salen").dump();
+        << supervisor.stage_health("salen").dump();
     const auto archived = archive.of_stage("salen").size();
     EXPECT_GE(archived, 1u) << "closed segments are archived";
-    EXPECT_EQ(broadcast.stage_health("salen")["program_errors"], 0);
-    EXPECT_TRUE(broadcast.stage_health("salen")["last_program_error_at"].is_null());
+    EXPECT_EQ(supervisor.stage_health("salen")["program_errors"], 0);
+    EXPECT_TRUE(supervisor.stage_health("salen")["last_program_error_at"].is_null());
 
     // The output folder vanishes (a disk unmounted): the pipeline fails...
     // Moved away in one step (removing it races with the next segment being created in it).
     std::filesystem::rename(dir / "live" / "salen", dir / "moved-away");
     ASSERT_TRUE(run_until(
         context, [&] { return state() == "restarting"; }, 20s))
-        << broadcast.stage_health("salen").dump();
-    EXPECT_FALSE(broadcast.stage_health("salen")["error"].is_null());
+        << supervisor.stage_health("salen").dump();
+    EXPECT_FALSE(supervisor.stage_health("salen")["error"].is_null());
     // Counted, for organisers to see the outage even after the stage has recovered.
-    EXPECT_EQ(broadcast.stage_health("salen")["program_errors"], 1);
-    EXPECT_TRUE(broadcast.stage_health("salen")["last_program_error_at"].is_string());
+    EXPECT_EQ(supervisor.stage_health("salen")["program_errors"], 1);
+    EXPECT_TRUE(supervisor.stage_health("salen")["last_program_error_at"].is_string());
     // ... and is started again after the backoff, by itself.
     ASSERT_TRUE(run_until(
         context, [&] { return state() == "live"; }, 20s))
-        << broadcast.stage_health("salen").dump();
-    const auto health = broadcast.stage_health("salen");
+        << supervisor.stage_health("salen").dump();
+    const auto health = supervisor.stage_health("salen");
     EXPECT_EQ(health["restarts"], 1);
     EXPECT_EQ(health["program_errors"], 1) << "a restart is not an error";
     EXPECT_GE(health["uptime_seconds"].get<int>(), 0);
@@ -126,28 +127,51 @@ TEST_F(BroadcastTest, AFailedStageRestartsWithBackoffAndGoesLiveAgain) {
             return text.str().find("#EXT-X-DISCONTINUITY") != std::string::npos;
         },
         10s));
-    EXPECT_TRUE(broadcast.stage_health("no-such-stage").is_null());
+    EXPECT_TRUE(supervisor.stage_health("no-such-stage").is_null());
 }
 
-TEST_F(BroadcastTest, AnEditedSourceRestartsTheStageOnItWithTheOldRunsFilesFinal) {
+TEST_F(StageSupervisorTest, AMissingElementFailsTheStageWithoutARetry) {
+    // Hidden from the registry, as on a machine without plugins-ugly.
+    GstRegistry* registry = gst_registry_get();
+    const pipelines::PluginFeaturePtr x264(gst_registry_lookup_feature(registry, "x264enc"));
+    ASSERT_TRUE(x264);
+    gst_registry_remove_feature(registry, x264.get());
     schedule::Stage salen;
     salen.id = "salen";
-    broadcast.start_stage(salen);
-    const auto health = [&] { return broadcast.stage_health("salen"); };
+    supervisor.start_stage(salen);
+    // Three first backoffs: a retry would have happened by now.
+    run_until(
+        context, [] { return false; }, 600ms);
+    gst_registry_add_feature(registry, x264.get());
+
+    const auto health = supervisor.stage_health("salen");
+    EXPECT_EQ(health["state"], "failed") << health.dump();
+    EXPECT_EQ(health["restarts"], 0) << health.dump();
+    EXPECT_EQ(health["program_errors"], 1) << health.dump();
+    EXPECT_NE(health["error"].get<std::string>().find("gstreamer1.0-plugins-ugly"),
+              std::string::npos)
+        << health.dump();
+}
+
+TEST_F(StageSupervisorTest, AnEditedSourceRestartsTheStageOnItWithTheOldRunsFilesFinal) {
+    schedule::Stage salen;
+    salen.id = "salen";
+    supervisor.start_stage(salen);
+    const auto health = [&] { return supervisor.stage_health("salen"); };
     ASSERT_TRUE(run_until(
         context, [&] { return health()["state"] == "live"; }, 20s))
         << health().dump();
     EXPECT_EQ(health()["source"]["kind"], "test_pattern");
     // The same settings again (another edit of the event) change nothing.
     const auto segments_before = health()["segments"].get<int>();
-    broadcast.start_stage(salen);
+    supervisor.start_stage(salen);
     EXPECT_EQ(health()["state"], "live");
 
     // The organiser points the stage at an SRT encoder: the pattern's run ends, the new
     // source's run starts, and the slate covers the stage until a caller arrives.
     salen.source.kind = schedule::SourceKind::srt;
     salen.source.url = "srt://127.0.0.1:" + std::to_string(stagehub::testing::free_udp_port());
-    broadcast.start_stage(salen);
+    supervisor.start_stage(salen);
     ASSERT_TRUE(run_until(
         context,
         [&] {
@@ -163,6 +187,47 @@ TEST_F(BroadcastTest, AnEditedSourceRestartsTheStageOnItWithTheOldRunsFilesFinal
     std::stringstream text;
     text << in.rdbuf();
     EXPECT_NE(text.str().find("#EXT-X-DISCONTINUITY"), std::string::npos) << text.str();
+}
+
+TEST_F(StageSupervisorTest, EverySwitchReachesOpsWithItsCause) {
+    std::vector<nlohmann::json> switches;
+    supervisor.on_ops([&](const std::string&, const nlohmann::json& message) {
+        if (message["type"] == "switch")
+            switches.push_back(message);
+    });
+    const auto on_air = [&](const char* feed) {
+        return !switches.empty() && switches.back()["on_air"] == feed;
+    };
+    schedule::Stage salen;
+    salen.id = "salen";
+    supervisor.start_stage(salen);
+    ASSERT_TRUE(run_until(
+        context, [&] { return on_air("input"); }, 20s));
+    EXPECT_EQ(switches.back()["cause"], "input_back");
+    EXPECT_EQ(switches.back()["reason"], "input receiving");
+
+    StageControl held;
+    held.slate_text = "Paus";
+    supervisor.apply_control(salen, held);
+    ASSERT_TRUE(run_until(
+        context, [&] { return on_air("slate"); }, 20s));
+    EXPECT_EQ(switches.back()["cause"], "organiser");
+    EXPECT_EQ(switches.back()["reason"], "slate put up by an organiser");
+
+    supervisor.apply_control(salen, StageControl{});
+    ASSERT_TRUE(run_until(
+        context, [&] { return on_air("input"); }, 20s));
+    EXPECT_EQ(switches.back()["cause"], "input_back");
+
+    // An SRT listener no caller has reached: the slate covers the missing input.
+    salen.source.kind = schedule::SourceKind::srt;
+    salen.source.url = "srt://127.0.0.1:" + std::to_string(stagehub::testing::free_udp_port());
+    supervisor.start_stage(salen);
+    ASSERT_TRUE(run_until(
+        context, [&] { return on_air("slate"); }, 20s));
+    EXPECT_EQ(switches.back()["cause"], "input_lost");
+    EXPECT_EQ(switches.back()["stage"], "salen");
+    EXPECT_TRUE(switches.back()["at"].is_string());
 }
 
 }  // namespace
