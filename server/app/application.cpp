@@ -347,8 +347,9 @@ void Application::tick() {
         replay_api_.make_missing_posters(now);
     if (ticks_ % kOpsHealthEveryTicks == 0)
         channels_.publish_ops_health();
-    // A slice of the viewers each tick: with hundreds of thousands, one pass over all of
-    // them held the loop for tens of milliseconds.
+    // A slice of the viewers each tick: one pass over all of a large audience held the loop
+    // long enough to show in every request's latency (docs/BENCHMARKS.md, "Figures behind
+    // design choices").
     heartbeat_api_.sweep(kSweepSlices);
     playlist_reload_.expire(std::chrono::steady_clock::now());
     if (ticks_ % kStatsEveryTicks == 0)

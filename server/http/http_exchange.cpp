@@ -184,7 +184,8 @@ bool HttpServer::Impl::complete_deferred(uint64_t exchange, HttpResponse respons
     HttpExchange& pending = *found->second.http;
     // HTTP/1.1 with nothing of lws' own waiting: straight to the socket, as websocket messages
     // go (Impl::queue). Asking lws for a writable turn instead costs two poll changes, each a
-    // wakeup of the GLib loop, and a loop iteration: a third of a heartbeat's cost.
+    // wakeup of the GLib loop, and a loop iteration (what that is of a heartbeat's cost:
+    // docs/BENCHMARKS.md, "Figures behind design choices").
     if (lws_get_network_wsi(wsi) == wsi && !lws_partial_buffered(wsi)) {
         awaiting.erase(it);
         pending.deferred = false;

@@ -12,9 +12,10 @@ namespace http_detail {
 
 // lws watches each connection with a GSource of its own. GLib blocks a source around each
 // dispatch unless it may recurse, and blocking takes its fd out of the context's poll list
-// and puts it back, a walk of the whole list each time: with thousands of websockets every
-// write cost a walk of thousands. Nothing here runs a nested main loop, so the connection's
-// source (the one dispatching while lws serves the connection) may recurse.
+// and puts it back, a walk of the whole list each time, so every write cost a walk of every
+// connection (the figure: docs/BENCHMARKS.md, "Figures behind design choices"). Nothing
+// here runs a nested main loop, so the connection's source (the one dispatching while lws
+// serves the connection) may recurse.
 void let_source_recurse() {
     if (GSource* source = g_main_current_source();
         source != nullptr && !g_source_get_can_recurse(source))
@@ -58,8 +59,9 @@ void HttpServer::start() {
     impl.protocols = {
         // rx_buffer_size: each websocket holds a receive buffer this big for its whole life;
         // clients send small JSON (larger messages arrive in pieces and are joined here).
-        // tx_packet_size: the most one send() may carry; 0 would mean rx_buffer_size, so a
-        // 50 KB segment went out as 25 sends.
+        // tx_packet_size: the most one send() may carry; 0 would mean rx_buffer_size, and a
+        // segment would go out in many small sends (docs/BENCHMARKS.md, "Figures behind
+        // design choices").
         lws_protocols{"stagehub", &Impl::callback, 0, kSocketReceiveBuffer, 0, nullptr,
                       kMaxSendBytes},
         lws_protocols{nullptr, nullptr, 0, 0, 0, nullptr, 0},

@@ -148,8 +148,9 @@ int HttpServer::Impl::send_memory_body(lws* wsi, HttpExchange& exchange, Respons
     const HttpResponse& r = exchange.response;
     const auto body_length = static_cast<size_t>(r.content_length());
     // HTTP/1.1 with a small body (an API answer): the body goes in the same send as the
-    // headers. HTTP/1.1 frames nothing, so to lws these are header bytes like any; one send()
-    // instead of two is a tenth of an API request's cost.
+    // headers. HTTP/1.1 frames nothing, so to lws these are header bytes like any, and one
+    // send() instead of two saves a system call per request (what that is of a request's
+    // cost: docs/BENCHMARKS.md, "Figures behind design choices").
     if (!is_http2_stream(wsi) && body_length <= kInlineBodyBytes) {
         head.buffer.resize(LWS_PRE + head.length + body_length);
         std::copy_n(r.body.data(), body_length, head.start() + head.length);

@@ -217,8 +217,9 @@ void HttpServer::Impl::queue(lws* wsi, SocketState& state, SharedMessage message
     }
     // Nothing waiting before it: straight to the socket. Asking lws for a writable callback
     // instead costs two poll changes per message and socket, each a wakeup of the GLib loop,
-    // which is most of a broadcast to thousands. Not on HTTP/2 streams (their writes belong in
-    // the stream's turn) nor behind bytes lws still holds.
+    // most of what a broadcast to many costs (docs/BENCHMARKS.md, "Figures behind design
+    // choices"). Not on HTTP/2 streams (their writes belong in the stream's turn) nor behind
+    // bytes lws still holds.
     if (state.outbox.empty() && lws_get_network_wsi(wsi) == wsi && !lws_partial_buffered(wsi)) {
         const int written = lws_write(wsi, reinterpret_cast<unsigned char*>(message->payload()),
                                       message->size(), LWS_WRITE_TEXT);
