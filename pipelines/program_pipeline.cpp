@@ -592,7 +592,8 @@ bool ProgramPipeline::add_output(const std::string& name, GstElement* output) {
     if (d.state != RunState::playing || d.outputs.contains(name))
         return false;
     // A sink joining a playing pipeline must not take it back to preroll: the program
-    // would stall until the newcomer had its first buffer (it did, now and then, for 20 s).
+    // would stall until the newcomer had its first buffer (it did, now and then, for
+    // seconds: docs/BENCHMARKS.md, "Figures behind design choices").
     if (GST_IS_BIN(output)) {
         GstIterator* sinks = gst_bin_iterate_sinks(as_bin(output));
         gst_iterator_foreach(

@@ -19,7 +19,8 @@ inline void release_sample(GstSample* sample) {
 }
 using SamplePtr = std::unique_ptr<GstSample, Release<release_sample>>;
 
-// Runs a tiny encoding pipeline to completion (some tens of milliseconds). Throws
+// Runs a tiny encoding pipeline to completion, once per stage (its cost: docs/BENCHMARKS.md,
+// "Figures behind design choices"). Throws
 // std::runtime_error naming the stage and the problem (a missing encoder, with its package).
 SamplePtr make_silent_aac_frame(const std::string& stage_id);
 

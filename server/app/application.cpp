@@ -13,7 +13,9 @@
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_json.hpp"
 #include "schedule/visibility.hpp"
+#include "server/app/health_routes.hpp"
 #include "server/app/log_writer.hpp"
+#include "server/app/page_routes.hpp"
 #include "server/auth/speaker_link.hpp"
 #include "server/broadcast/lower_third.hpp"
 #include "server/http/security_headers.hpp"
@@ -24,8 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Often enough that "now" changes within a quarter second of a session boundary.
-constexpr unsigned kClockTickMs = 250;
+// The clock ticks every 250 ms (periodic_tasks.cpp); these count its ticks.
 constexpr unsigned kPosterEveryTicks = 12;     // 3 s
 constexpr unsigned kOpsHealthEveryTicks = 20;  // 5 s
 constexpr unsigned kStatsEveryTicks = 20;      // 5 s
@@ -153,14 +154,7 @@ Application::Application(Options options)
 
 Application::~Application() {
     channels_.attach(nullptr, nullptr);
-    if (clock_source_ != 0)
-        g_source_remove(clock_source_);
-    if (retention_source_ != 0)
-        g_source_remove(retention_source_);
-    if (compaction_source_ != 0)
-        g_source_remove(compaction_source_);
-    if (checkpoint_source_ != 0)
-        g_source_remove(checkpoint_source_);
+    periodic_.stop_all();
     http_.reset();
     broadcast_.reset();
     if (loop_ != nullptr)
@@ -168,40 +162,7 @@ Application::~Application() {
 }
 
 void Application::add_routes() {
-    add_caller_route(
-        router_, tokens_, HttpMethod::get, "/api/v1/stages/{stage}/health",
-        [this](const HttpRequest&, const PathParams& p, const Caller& c) {
-            const auto* owner = catalog_.find_stage_owner(p.at("stage"));
-            // An unpublished event's stage does not exist for anyone but its organisers:
-            // a 403 would name the event.
-            if (owner == nullptr || (!owner->event.published && !c.organises(owner->event.id))) {
-                return error_response(
-                    Error{"not_found", "there is no stage '" + p.at("stage") + "'"});
-            }
-            if (const Status allowed = require_organiser_of(c, owner->event.id); !allowed) {
-                return error_response(allowed.error());
-            }
-            json health = stage_health(*owner->find_stage(p.at("stage")));
-            health["stage"] = p.at("stage");
-            health["server_time"] = server_time();
-            return json_response(200, health);
-        });
-    // The detail of every stage of one event (errors, sources, who put up a slate): its
-    // staff and organisers only. The public health says on or off air, nothing more.
-    add_caller_route(router_, tokens_, HttpMethod::get, "/api/v1/events/{event}/health",
-                     [this](const HttpRequest&, const PathParams& p, const Caller& c) {
-                         if (const Status allowed = require_staff_of(c, p.at("event")); !allowed)
-                             return error_response(allowed.error());
-                         const schedule::Programme* programme = catalog_.find_event(p.at("event"));
-                         if (programme == nullptr)
-                             return error_response(no_such_event(p.at("event")));
-                         json stages = json::object();
-                         for (const schedule::Stage& stage : programme->stages)
-                             stages[stage.id] = stage_health(stage);
-                         return json_response(200, {{"event", programme->event.id},
-                                                    {"server_time", server_time()},
-                                                    {"stages", std::move(stages)}});
-                     });
+    add_stage_health_routes(router_, tokens_, catalog_, health_sources());
     programme_api_.add_routes(router_);
     accounts_api_.add_routes(router_);
     live_api_.add_routes(router_);
@@ -213,40 +174,23 @@ void Application::add_routes() {
     stats_api_.add_routes(router_);
     stage_control_api_.add_routes(router_);
     channels_.count_viewers_with([this] { return heartbeat_api_.watching_now(); });
-    // Public: what a viewer or a monitor needs, server-wide counters without names, and
-    // per stage of a published event only whether it is on air. Names, errors, sources
-    // and unpublished stages are in the event's health (staff and organisers).
-    router_.add(HttpMethod::get, "/api/v1/health", [this](const HttpRequest&, const PathParams&) {
-        json stages = json::object();
-        for (const schedule::Programme& programme : catalog_.published()) {
-            for (const schedule::Stage& stage : programme.stages) {
-                if (!stage.broadcast)
-                    continue;
-                const json health = broadcast_ ? broadcast_->stage_health(stage.id) : json();
-                const bool on_air = health.is_object() && health.value("state", "") == "live";
-                stages[stage.id] = {{"state", on_air ? "on_air" : "off_air"}};
-            }
-        }
-        return json_response(200, {{"status", shutting_down_ ? "stopping" : "ok"},
-                                   {"server_time", server_time()},
-                                   {"revision", catalog_.revision()},
-                                   {"sockets", http_ ? http_->socket_count() : 0},
-                                   {"sockets_fell_behind", http_ ? http_->resync_count() : 0},
-                                   {"heartbeats", heartbeat_api_.health()},
-                                   {"playlist_waits", playlist_reload_.waiting()},
-                                   {"stages", std::move(stages)}});
-    });
+    add_public_health_route(router_, catalog_, health_sources());
 }
 
-// A stage's whole health for its staff and organisers, its secrets redacted from the error
-// texts (GStreamer quotes the URL it failed on).
-json Application::stage_health(const schedule::Stage& stage) const {
-    json health = broadcast_ ? broadcast_->stage_health(stage.id) : json(nullptr);
-    if (health.is_null())
-        health = {{"state", "off_air"}};
-    if (!health.contains("control"))  // not broadcasting (--no-broadcast)
-        health["control"] = control_json(controls_.get(stage.id));
-    return schedule::redact_json(std::move(health), schedule::secrets_of(stage));
+HealthSources Application::health_sources() {
+    HealthSources sources;
+    sources.broadcast_health = [this](const std::string& stage_id) {
+        return broadcast_ ? broadcast_->stage_health(stage_id) : json(nullptr);
+    };
+    sources.control = [this](const std::string& stage_id) { return controls_.get(stage_id); };
+    sources.counters = [this] {
+        return json{{"status", shutting_down_ ? "stopping" : "ok"},
+                    {"sockets", http_ ? http_->socket_count() : 0},
+                    {"sockets_fell_behind", http_ ? http_->resync_count() : 0},
+                    {"heartbeats", heartbeat_api_.health()},
+                    {"playlist_waits", playlist_reload_.waiting()}};
+    };
+    return sources;
 }
 
 // Every stage's secrets, for the log writer. Kept once seen: a stage edited or removed may
@@ -312,42 +256,18 @@ int Application::run(const std::function<void(int port)>& on_ready) {
             }
         }
     }
-    if (options_.retention_days > 0) {
-        apply_retention();
-        retention_source_ = g_timeout_add_seconds(
-            3600,
-            [](gpointer self) -> gboolean {
-                static_cast<Application*>(self)->apply_retention();
-                return G_SOURCE_CONTINUE;
-            },
-            this);
-    }
+    PeriodicTasks::Tasks tasks;
+    tasks.tick = [this] { tick(); };
+    if (options_.retention_days > 0)
+        tasks.retention = [this] { apply_retention(); };
     // PASSIVE: copies what no reader still needs, never waits for the writers; the WAL is
     // reused from its start once all of it has been copied.
-    checkpoint_source_ = g_timeout_add_seconds(
-        1,
-        [](gpointer self) -> gboolean {
-            static_cast<Application*>(self)->checkpointer_.run(
-                [](schedule::Database& db) { db.execute("PRAGMA wal_checkpoint(PASSIVE)"); });
-            return G_SOURCE_CONTINUE;
-        },
-        this);
-    compact_attendance();
-    compaction_source_ = g_timeout_add_seconds(
-        3600,
-        [](gpointer self) -> gboolean {
-            static_cast<Application*>(self)->compact_attendance();
-            return G_SOURCE_CONTINUE;
-        },
-        this);
-    tick();
-    clock_source_ = g_timeout_add(
-        kClockTickMs,
-        [](gpointer self) -> gboolean {
-            static_cast<Application*>(self)->tick();
-            return G_SOURCE_CONTINUE;
-        },
-        this);
+    tasks.checkpoint = [this] {
+        checkpointer_.run(
+            [](schedule::Database& db) { db.execute("PRAGMA wal_checkpoint(PASSIVE)"); });
+    };
+    tasks.compaction = [this] { compact_attendance(); };
+    periodic_.start(std::move(tasks));
 
     if (on_ready)
         on_ready(http_->port());
@@ -411,10 +331,7 @@ void Application::begin_shutdown() {
         return;
     shutting_down_ = true;
     g_message("shutting down: ending the broadcasts cleanly");
-    if (clock_source_ != 0) {
-        g_source_remove(clock_source_);
-        clock_source_ = 0;
-    }
+    periodic_.stop_clock();
     const auto close_server = [this] { http_->shutdown([this] { g_main_loop_quit(loop_); }); };
     if (broadcast_) {
         broadcast_->stop_all(close_server);
@@ -430,8 +347,9 @@ void Application::tick() {
         replay_api_.make_missing_posters(now);
     if (ticks_ % kOpsHealthEveryTicks == 0)
         channels_.publish_ops_health();
-    // A slice of the viewers each tick: with hundreds of thousands, one pass over all of
-    // them held the loop for tens of milliseconds.
+    // A slice of the viewers each tick: one pass over all of a large audience held the loop
+    // long enough to show in every request's latency (docs/BENCHMARKS.md, "Figures behind
+    // design choices").
     heartbeat_api_.sweep(kSweepSlices);
     playlist_reload_.expire(std::chrono::steady_clock::now());
     if (ticks_ % kStatsEveryTicks == 0)
@@ -469,28 +387,23 @@ void Application::publish_now(const schedule::Programme& programme, const std::s
 
 HttpResponse Application::handle_http(const HttpRequest& request) {
     try {
-        if (request.path.starts_with("/api/"))
-            return router_.dispatch(request);
-        if (request.path == "/ws") {
-            return error_response(426, "upgrade_required",
-                                  "/ws is a websocket endpoint; connect with a websocket client");
+        const PageRoute route = route_of(request.path);
+        switch (route.destination) {
+            case Destination::api:
+                return router_.dispatch(request);
+            case Destination::socket_endpoint:
+                return error_response(
+                    426, "upgrade_required",
+                    "/ws is a websocket endpoint; connect with a websocket client");
+            case Destination::embed_page:
+                return embed_page(request, route.page);
+            case Destination::page:
+                return page(request, route.page);
+            case Destination::media:
+                return serve_media(request);
+            case Destination::static_file:
+                break;
         }
-        if (request.path.starts_with("/embed/"))
-            return embed_page(request);
-        if (is_speaker_page(request.path))
-            return page(request, "/speaker.html");
-        // The four faces' addresses (docs/API.md, "Pages"): each page reads what it shows
-        // from its own address.
-        if (request.path.starts_with("/event/") || request.path.starts_with("/watch/"))
-            return page(request, "/index.html");
-        if (request.path == "/replays")
-            return page(request, "/replays.html");
-        if (request.path == "/organise" || request.path.starts_with("/organise/"))
-            return page(request, "/organise.html");
-        if (request.path == "/stats" || request.path.starts_with("/stats/"))
-            return page(request, "/stats.html");
-        if (request.path.starts_with("/live/") || request.path.starts_with("/posters/"))
-            return serve_media(request);
         return serve_file(request);
     } catch (const std::exception& e) {
         g_warning("%s failed: %s", loggable_path(request.path).c_str(), e.what());
@@ -554,7 +467,7 @@ HttpResponse Application::serve_file(const HttpRequest& request) {
 
 // /embed/{stage}: the player page for organisers' own sites (web/embed.html; it reads the
 // stage from its URL). Other sites may frame it (server/security_headers): that is its purpose.
-HttpResponse Application::embed_page(const HttpRequest& request) {
+HttpResponse Application::embed_page(const HttpRequest& request, const std::string& file) {
     const std::string stage_id = request.path.substr(std::string_view("/embed/").size());
     const auto* owner = catalog_.find_stage_owner(stage_id);
     if (owner == nullptr || !owner->event.published) {
@@ -562,7 +475,7 @@ HttpResponse Application::embed_page(const HttpRequest& request) {
             404, "not_found",
             "there is no stage '" + stage_id + "' to embed; the URL is /embed/{stage}");
     }
-    return page(request, "/embed.html");
+    return page(request, file);
 }
 
 // A page of web/ served at an address of its own (the page reads its parameter from it).

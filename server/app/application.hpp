@@ -28,7 +28,9 @@
 #include "server/api/replay_api.hpp"
 #include "server/api/stage_control_api.hpp"
 #include "server/api/stats_api.hpp"
+#include "server/app/health_routes.hpp"
 #include "server/app/options.hpp"
+#include "server/app/periodic_tasks.hpp"
 #include "server/auth/token_store.hpp"
 #include "server/broadcast/stage_control_store.hpp"
 #include "server/broadcast/stage_supervisor.hpp"
@@ -85,9 +87,10 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     void begin_shutdown();
     HttpResponse serve_file(const HttpRequest& request);   // the static files, or 404
     HttpResponse serve_media(const HttpRequest& request);  // /live/ and /posters/, or 404
-    nlohmann::json stage_health(const schedule::Stage& stage) const;
+    // What the health routes read of this server (the broadcast, the counters).
+    HealthSources health_sources();
     void refresh_log_secrets();
-    HttpResponse embed_page(const HttpRequest& request);
+    HttpResponse embed_page(const HttpRequest& request, const std::string& file);
     HttpResponse page(const HttpRequest& request, const std::string& file);
 
     // Passed by argument.
@@ -124,10 +127,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     std::unique_ptr<StageSupervisor> broadcast_;
     std::unique_ptr<HttpServer> http_;
     GMainLoop* loop_ = nullptr;
-    unsigned clock_source_ = 0;
-    unsigned retention_source_ = 0;
-    unsigned compaction_source_ = 0;
-    unsigned checkpoint_source_ = 0;
+    PeriodicTasks periodic_;
     unsigned ticks_ = 0;
     std::set<std::string> log_secrets_;
     bool shutting_down_ = false;

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <limits>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 
 namespace stagehub::server {
 namespace {
@@ -40,88 +43,469 @@ bool parse_int(const std::string& text, int& out) {
     return ec == std::errc() && end == text.data() + text.size();
 }
 
-}  // namespace
+// --- the options that take their value in a way of their own -------------------------
 
-std::string usage() {
-    return R"(stagehub: runs hybrid theme days: the programme, live stages as HLS, live push.
-
-usage:
-  stagehub serve [options]         serve the programme, the web pages and every stage
-  stagehub import FILE [--event ID] [--skip-bad-rows] [--data DIR]
-                                   store a programme: stagehub JSON, frab schedule.json or
-                                   schedule.xml, or a sessions CSV (docs/API.md, "Formats")
-  stagehub admin ACTION [options]  accounts and their tokens:
-      create-organiser --name NAME [--event ID]...  an organiser (of these events; one
-                                                    with no event may import new ones)
-      create-staff --name NAME --event ID...        staff: statistics of these events
-      speaker-link --event ID --person PERSON       a speaker's personal link token
-      revoke --account N                            revoke every token of an account
-      list --event ID                               the accounts of an event
-  stagehub stats --event ID [--day YYYY-MM-DD] [--csv TABLE] [--data DIR]
-                                   the event's attendance per session (in person, live
-                                   web, replays) as a table; --csv sessions|days|stages
-                                   prints that table as CSV instead
-  stagehub --help | --version
-
-serve options:
-  --data DIR             database and media folder (default: var)
-  --host ADDR            address to listen on (default: 127.0.0.1; ::1 for IPv6)
-  --port N               port (default: 8080; 0 picks a free one)
-  --web DIR              the web pages (default: web/ of the source tree)
-  --demo FILE            import FILE re-timed so its first session starts now
-  --demo-speed X         with --demo: run the programme X times faster (e.g. 10)
-  --no-broadcast         serve programme and pages without starting stage pipelines
-  --segment-seconds N    HLS segment length (default: 2)
-  --video WxH            test pattern and slate picture size (default: 1280x720)
-  --ladder LIST          encoded renditions below the passthrough source, as
-                         NAME:WxH:KBPS,... or "none" (default:
-                         720p:1280x720:2500,360p:640x360:800)
-  --ws-timeout N         close a websocket silent for N seconds; it is pinged halfway
-                         (default: 40)
-  --embed-origin URL     a site whose pages may frame /embed/{stage}, e.g.
-                         https://kommun.se (repeatable; default: any site)
-  --allow-origin URL     a site whose pages may open the websocket, e.g.
-                         https://kommun.se (repeatable; "*" for any)
-  --ws-per-address N     websockets open at once from one address (default: 256; 0: any)
-  --connections-per-address N
-                         connections open at once from one address, websockets included
-                         (default: 1024; 0: any); more are closed at once
-  --header-timeout S     seconds a request's head may take to arrive (default: 10)
-  --body-timeout S       seconds a request's body may take to arrive (default: 30)
-  --tls-cert FILE        serve HTTPS with this PEM certificate (chain); browsers then
-  --tls-key FILE         speak HTTP/2 to it (ALPN h2), with HTTP/1.1 as the fallback
-  --ws-subscriptions N   channels one websocket may follow at once (default: 32)
-  --ws-queue N           unsent messages a websocket may have queued; past that it has
-                         fallen behind and gets fresh snapshots instead (default: 256)
-  --ws-stuck-timeout N   close a websocket that has fallen behind and not caught up
-                         within N seconds (default: 10)
-  --retention-days N     delete archived segments (replays) older than N days, checked at
-                         start and hourly (default: 0, keep everything)
-  --heartbeat-every N    players send a viewer heartbeat every N seconds; a viewer not
-                         heard from for 3 N has left (default: 15)
-  --heartbeat-connection-rate N
-                         heartbeats a second one connection may send (default: 50)
-  --heartbeat-queue N    heartbeats that may wait for the disk; past that 503 (default: 65536)
-  --heartbeat-retention-days N
-                         keep raw heartbeats N days, then only per-minute and per-session
-                         figures (default: 30)
-  --limit-registrations N
-                         public registrations one address may make a minute (default: 60)
-  --limit-code-lookups N check-in codes (their QR codes) one address may look up a minute
-                         (default: 60)
-  --limit-new-viewers N  viewers one address's heartbeats may bring a minute; a town hall
-                         behind one NAT is one address (default: 200)
-  --limit-failed-tokens N
-                         unknown or revoked tokens one address may try a minute; then it
-                         is refused before its token is looked up (default: 30)
-                         Each --limit-* counts per client address (behind a reverse proxy:
-                         the proxy's, so raise them there); past it 429; 0: no limit
-)";
+Status set_help(Options& options, std::string_view, const std::string&) {
+    options.command = Command::help;
+    return ok_status();
 }
 
-Result<Options> parse_options(const std::vector<std::string>& args) {
-    Options options;
-    size_t i = 0;
+Status set_version(Options& options, std::string_view, const std::string&) {
+    options.command = Command::version;
+    return ok_status();
+}
+
+Status set_no_broadcast(Options& options, std::string_view, const std::string&) {
+    options.broadcast = false;
+    return ok_status();
+}
+
+Status set_skip_bad_rows(Options& options, std::string_view, const std::string&) {
+    options.skip_bad_rows = true;
+    return ok_status();
+}
+
+Status set_csv(Options& options, std::string_view, const std::string& v) {
+    if (v != "sessions" && v != "days" && v != "stages")
+        return bad("--csv takes sessions, days or stages, not '" + v + "'");
+    options.stats_table = v;
+    return ok_status();
+}
+
+Status set_event(Options& options, std::string_view name, const std::string& v) {
+    if (v.empty())
+        return bad(std::string(name) + " needs a value");
+    options.events.push_back(v);
+    options.event_id = v;
+    return ok_status();
+}
+
+Status set_account(Options& options, std::string_view name, const std::string& v) {
+    if (v.empty())
+        return bad(std::string(name) + " needs a value");
+    int id = 0;
+    if (!parse_int(v, id) || id <= 0)
+        return bad("--account must be an account number, not '" + v + "'");
+    options.account_id = id;
+    return ok_status();
+}
+
+Status set_demo(Options& options, std::string_view, const std::string& text) {
+    if (options.command != Command::serve)
+        return bad("--demo goes with serve");
+    options.programme_file = text;
+    return ok_status();
+}
+
+Status set_demo_speed(Options& options, std::string_view, const std::string& text) {
+    char* end = nullptr;
+    options.demo_speed = std::strtod(text.c_str(), &end);
+    if (end == text.c_str() || *end != '\0' || !(options.demo_speed >= 1.0) ||
+        options.demo_speed > 3600) {
+        return bad("--demo-speed must be a number from 1 to 3600, not '" + text + "'");
+    }
+    return ok_status();
+}
+
+Status set_embed_origin(Options& options, std::string_view, const std::string& text) {
+    // Written into a Content-Security-Policy header: a plain origin only, so no value can
+    // add a directive of its own.
+    if (!is_plain_origin(text)) {
+        return bad(
+            "--embed-origin must be an origin like https://kommun.se or "
+            "https://kommun.se:8443, not '" +
+            text + "'");
+    }
+    options.embed_origins.push_back(text);
+    return ok_status();
+}
+
+Status set_allow_origin(Options& options, std::string_view, const std::string& text) {
+    if (text != "*" && !text.starts_with("http://") && !text.starts_with("https://")) {
+        return bad("--allow-origin must be * or an origin like https://kommun.se, not '" + text +
+                   "'");
+    }
+    options.allowed_origins.push_back(text);
+    return ok_status();
+}
+
+Status set_tls_file(Options& options, std::string_view name, const std::string& text) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(text, ec))
+        return bad(std::string(name) + ": no file at " + text);
+    (name == "--tls-cert" ? options.tls_cert : options.tls_key) = text;
+    return ok_status();
+}
+
+Status set_ladder(Options& options, std::string_view, const std::string& text) {
+    try {
+        options.ladder.encoded = text == "none" ? std::vector<pipelines::EncodedRendition>{}
+                                                : pipelines::parse_encoded_renditions(text);
+    } catch (const std::invalid_argument& e) {
+        return bad(std::string("--ladder: ") + e.what());
+    }
+    return ok_status();
+}
+
+Status set_video(Options& options, std::string_view, const std::string& text) {
+    const size_t x = text.find('x');
+    if (x == std::string::npos || !parse_int(text.substr(0, x), options.video_width) ||
+        !parse_int(text.substr(x + 1), options.video_height) || options.video_width < 64 ||
+        options.video_height < 64 || options.video_width > 3840 || options.video_height > 2160 ||
+        options.video_width % 2 != 0 || options.video_height % 2 != 0) {
+        return bad("--video must be WIDTHxHEIGHT with even sizes up to 3840x2160, not '" + text +
+                   "'");
+    }
+    return ok_status();
+}
+
+// The usage's column where descriptions start, less the two spaces of indent.
+constexpr size_t kUsageColumn = 23;
+
+// --- the table ------------------------------------------------------------------------
+
+enum class ValueKind {
+    none,          // a flag: `parse` sets what it means
+    text,          // a string field, as given
+    name,          // a string field that may not be empty
+    path,          // a path field, as given
+    whole_number,  // an int field within [least, most]
+    other,         // `parse` reads and checks the value
+};
+
+using Parse = Status (*)(Options& options, std::string_view name, const std::string& value);
+
+struct OptionSpec {
+    std::string_view name;
+    std::string_view value = {};  // what the usage calls the value ("N", "DIR"); empty: a flag
+    // The usage's description under "serve options:", a line each; empty: not listed
+    // there (the commands' own lines name it).
+    std::string_view help = {};
+    ValueKind kind = ValueKind::none;
+    std::string Options::*text = nullptr;
+    std::filesystem::path Options::*path = nullptr;
+    int Options::*number = nullptr;
+    int least = 0;
+    int most = std::numeric_limits<int>::max();
+    // whole_number: the error says "NAME must be <must_be>", then ", not 'VALUE'" if
+    // `quote_value`.
+    std::string_view must_be = {};
+    bool quote_value = true;
+    Parse parse = nullptr;
+    // Refused (before its value is read) with any other command.
+    std::optional<Command> only_with = std::nullopt;
+};
+
+using enum ValueKind;
+
+// In the order of the usage text.
+const OptionSpec kOptions[] = {
+    {.name = "--data",
+     .value = "DIR",
+     .help = "database and media folder (default: var)",
+     .kind = path,
+     .path = &Options::data_dir},
+    {.name = "--host",
+     .value = "ADDR",
+     .help = "address to listen on (default: 127.0.0.1; ::1 for IPv6)",
+     .kind = text,
+     .text = &Options::host},
+    {.name = "--port",
+     .value = "N",
+     .help = "port (default: 8080; 0 picks a free one)",
+     .kind = whole_number,
+     .number = &Options::port,
+     .least = 0,
+     .most = 65535,
+     .must_be = "a number from 0 to 65535"},
+    {.name = "--web",
+     .value = "DIR",
+     .help = "the web pages (default: web/ of the source tree)",
+     .kind = path,
+     .path = &Options::web_dir},
+    {.name = "--demo",
+     .value = "FILE",
+     .help = "import FILE re-timed so its first session starts now",
+     .kind = other,
+     .parse = set_demo},
+    {.name = "--demo-speed",
+     .value = "X",
+     .help = "with --demo: run the programme X times faster (e.g. 10)",
+     .kind = other,
+     .parse = set_demo_speed},
+    {.name = "--no-broadcast",
+     .help = "serve programme and pages without starting stage pipelines",
+     .kind = none,
+     .parse = set_no_broadcast},
+    {.name = "--segment-seconds",
+     .value = "N",
+     .help = "HLS segment length (default: 2)",
+     .kind = whole_number,
+     .number = &Options::segment_seconds,
+     .least = 1,
+     .most = 10,
+     .must_be = "a whole number from 1 to 10",
+     .quote_value = false},
+    {.name = "--video",
+     .value = "WxH",
+     .help = "test pattern and slate picture size (default: 1280x720)",
+     .kind = other,
+     .parse = set_video},
+    {.name = "--ladder",
+     .value = "LIST",
+     .help = "encoded renditions below the passthrough source, as\n"
+             "NAME:WxH:KBPS,... or \"none\" (default:\n"
+             "720p:1280x720:2500,360p:640x360:800)",
+     .kind = other,
+     .parse = set_ladder},
+    {.name = "--ws-timeout",
+     .value = "N",
+     .help = "close a websocket silent for N seconds; it is pinged halfway\n"
+             "(default: 40)",
+     .kind = whole_number,
+     .number = &Options::websocket_timeout_s,
+     .least = 2,
+     .most = 3600,
+     .must_be = "a whole number of seconds from 2 to 3600"},
+    {.name = "--embed-origin",
+     .value = "URL",
+     .help = "a site whose pages may frame /embed/{stage}, e.g.\n"
+             "https://kommun.se (repeatable; default: any site)",
+     .kind = other,
+     .parse = set_embed_origin},
+    {.name = "--allow-origin",
+     .value = "URL",
+     .help = "a site whose pages may open the websocket, e.g.\n"
+             "https://kommun.se (repeatable; \"*\" for any)",
+     .kind = other,
+     .parse = set_allow_origin},
+    {.name = "--ws-per-address",
+     .value = "N",
+     .help = "websockets open at once from one address (default: 256; 0: any)",
+     .kind = whole_number,
+     .number = &Options::websockets_per_address,
+     .must_be = "a whole number (0 for no limit)"},
+    {.name = "--connections-per-address",
+     .value = "N",
+     .help = "connections open at once from one address, websockets included\n"
+             "(default: 1024; 0: any); more are closed at once",
+     .kind = whole_number,
+     .number = &Options::connections_per_address,
+     .must_be = "a whole number (0 for no limit)"},
+    {.name = "--header-timeout",
+     .value = "S",
+     .help = "seconds a request's head may take to arrive (default: 10)",
+     .kind = whole_number,
+     .number = &Options::header_timeout_s,
+     .least = 1,
+     .most = 3600,
+     .must_be = "a number of seconds from 1 to 3600"},
+    {.name = "--body-timeout",
+     .value = "S",
+     .help = "seconds a request's body may take to arrive (default: 30)",
+     .kind = whole_number,
+     .number = &Options::body_timeout_s,
+     .least = 1,
+     .most = 3600,
+     .must_be = "a number of seconds from 1 to 3600"},
+    {.name = "--tls-cert",
+     .value = "FILE",
+     .help = "serve HTTPS with this PEM certificate (chain); browsers then",
+     .kind = other,
+     .parse = set_tls_file},
+    {.name = "--tls-key",
+     .value = "FILE",
+     .help = "speak HTTP/2 to it (ALPN h2), with HTTP/1.1 as the fallback",
+     .kind = other,
+     .parse = set_tls_file},
+    {.name = "--ws-subscriptions",
+     .value = "N",
+     .help = "channels one websocket may follow at once (default: 32)",
+     .kind = whole_number,
+     .number = &Options::websocket_subscriptions,
+     .least = 1,
+     .most = 65536,
+     .must_be = "a whole number from 1 to 65536"},
+    {.name = "--ws-queue",
+     .value = "N",
+     .help = "unsent messages a websocket may have queued; past that it has\n"
+             "fallen behind and gets fresh snapshots instead (default: 256)",
+     .kind = whole_number,
+     .number = &Options::websocket_queue_messages,
+     .least = 1,
+     .most = 65536,
+     .must_be = "a whole number from 1 to 65536"},
+    {.name = "--ws-stuck-timeout",
+     .value = "N",
+     .help = "close a websocket that has fallen behind and not caught up\n"
+             "within N seconds (default: 10)",
+     .kind = whole_number,
+     .number = &Options::websocket_stuck_timeout_s,
+     .least = 1,
+     .most = 600,
+     .must_be = "a whole number from 1 to 600"},
+    {.name = "--retention-days",
+     .value = "N",
+     .help = "delete archived segments (replays) older than N days, checked at\n"
+             "start and hourly (default: 0, keep everything)",
+     .kind = whole_number,
+     .number = &Options::retention_days,
+     .least = 0,
+     .most = 3650,
+     .must_be = "a whole number of days from 0 (keep everything) to 3650"},
+    {.name = "--heartbeat-every",
+     .value = "N",
+     .help = "players send a viewer heartbeat every N seconds; a viewer not\n"
+             "heard from for 3 N has left (default: 15)",
+     .kind = whole_number,
+     .number = &Options::heartbeat_every_s,
+     .least = 2,
+     .most = 300,
+     .must_be = "a whole number from 2 to 300"},
+    {.name = "--heartbeat-connection-rate",
+     .value = "N",
+     .help = "heartbeats a second one connection may send (default: 50)",
+     .kind = whole_number,
+     .number = &Options::heartbeat_connection_rate,
+     .least = 1,
+     .most = 1000000,
+     .must_be = "a whole number from 1 to 1000000"},
+    {.name = "--heartbeat-queue",
+     .value = "N",
+     .help = "heartbeats that may wait for the disk; past that 503 (default: 65536)",
+     .kind = whole_number,
+     .number = &Options::heartbeat_queue,
+     .least = 16,
+     .most = 1 << 22,
+     .must_be = "a whole number from 16 to 4194304"},
+    {.name = "--heartbeat-retention-days",
+     .value = "N",
+     .help = "keep raw heartbeats N days, then only per-minute and per-session\n"
+             "figures (default: 30)",
+     .kind = whole_number,
+     .number = &Options::heartbeat_retention_days,
+     .least = 1,
+     .most = 3650,
+     .must_be = "a whole number from 1 to 3650"},
+    {.name = "--limit-registrations",
+     .value = "N",
+     .help = "public registrations one address may make a minute (default: 60)",
+     .kind = whole_number,
+     .number = &Options::registrations_per_minute,
+     .least = 0,
+     .most = 1000000,
+     .must_be = "a whole number a minute from 0 (no limit) to 1000000"},
+    {.name = "--limit-code-lookups",
+     .value = "N",
+     .help = "check-in codes (their QR codes) one address may look up a minute\n"
+             "(default: 60)",
+     .kind = whole_number,
+     .number = &Options::code_lookups_per_minute,
+     .least = 0,
+     .most = 1000000,
+     .must_be = "a whole number a minute from 0 (no limit) to 1000000"},
+    {.name = "--limit-new-viewers",
+     .value = "N",
+     .help = "viewers one address's heartbeats may bring a minute; a town hall\n"
+             "behind one NAT is one address (default: 200)",
+     .kind = whole_number,
+     .number = &Options::new_viewers_per_minute,
+     .least = 0,
+     .most = 1000000,
+     .must_be = "a whole number a minute from 0 (no limit) to 1000000"},
+    {.name = "--limit-failed-tokens",
+     .value = "N",
+     .help = "unknown or revoked tokens one address may try a minute; then it\n"
+             "is refused before its token is looked up (default: 30)\n"
+             "Each --limit-* counts per client address (behind a reverse proxy:\n"
+             "the proxy's, so raise them there); past it 429; 0: no limit",
+     .kind = whole_number,
+     .number = &Options::failed_tokens_per_minute,
+     .least = 0,
+     .most = 1000000,
+     .must_be = "a whole number a minute from 0 (no limit) to 1000000"},
+    // Described by the commands' lines of the usage.
+    {.name = "--help", .kind = none, .parse = set_help},
+    {.name = "-h", .kind = none, .parse = set_help},
+    {.name = "--version", .kind = none, .parse = set_version},
+    {.name = "--skip-bad-rows",
+     .kind = none,
+     .parse = set_skip_bad_rows,
+     .only_with = Command::import},
+    {.name = "--day",
+     .value = "YYYY-MM-DD",
+     .kind = text,
+     .text = &Options::stats_day,
+     .only_with = Command::stats},
+    {.name = "--csv",
+     .value = "TABLE",
+     .kind = other,
+     .parse = set_csv,
+     .only_with = Command::stats},
+    {.name = "--event", .value = "ID", .kind = other, .parse = set_event},
+    {.name = "--name", .value = "NAME", .kind = name, .text = &Options::account_name},
+    {.name = "--person", .value = "PERSON", .kind = name, .text = &Options::person_id},
+    {.name = "--account", .value = "N", .kind = other, .parse = set_account},
+};
+
+const OptionSpec* find_option(std::string_view name) {
+    for (const OptionSpec& spec : kOptions) {
+        if (spec.name == name)
+            return &spec;
+    }
+    return nullptr;
+}
+
+std::string_view command_name(Command command) {
+    switch (command) {
+        case Command::serve:
+            return "serve";
+        case Command::import:
+            return "import";
+        case Command::admin:
+            return "admin";
+        case Command::stats:
+            return "stats";
+        case Command::help:
+            return "--help";
+        case Command::version:
+            return "--version";
+    }
+    return "";
+}
+
+// Sets the option's field from `value` (ignored for flags).
+Status apply(const OptionSpec& spec, Options& options, const std::string& value) {
+    const std::string name(spec.name);
+    switch (spec.kind) {
+        case ValueKind::none:
+        case ValueKind::other:
+            return spec.parse(options, spec.name, value);
+        case ValueKind::name:
+            if (value.empty())
+                return bad(name + " needs a value");
+            options.*spec.text = value;
+            return ok_status();
+        case ValueKind::text:
+            options.*spec.text = value;
+            return ok_status();
+        case ValueKind::path:
+            options.*spec.path = value;
+            return ok_status();
+        case ValueKind::whole_number: {
+            int& target = options.*spec.number;
+            if (!parse_int(value, target) || target < spec.least || target > spec.most) {
+                return bad(name + " must be " + std::string(spec.must_be) +
+                           (spec.quote_value ? ", not '" + value + "'" : std::string()));
+            }
+            return ok_status();
+        }
+    }
+    return ok_status();
+}
+
+// The words before the options: a command and what it takes. `i` moves past them.
+Status parse_command(const std::vector<std::string>& args, size_t& i, Options& options) {
     if (i < args.size() && !args[i].starts_with("-")) {
         if (args[i] == "serve") {
             options.command = Command::serve;
@@ -157,216 +541,11 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         }
         ++i;
     }
-    for (; i < args.size(); ++i) {
-        const std::string& arg = args[i];
-        const auto value = [&]() -> Result<std::string> {
-            if (i + 1 >= args.size())
-                return bad(arg + " needs a value");
-            return args[++i];
-        };
-        if (arg == "--help" || arg == "-h") {
-            options.command = Command::help;
-        } else if (arg == "--version") {
-            options.command = Command::version;
-        } else if (arg == "--no-broadcast") {
-            options.broadcast = false;
-        } else if (arg == "--skip-bad-rows") {
-            if (options.command != Command::import)
-                return bad("--skip-bad-rows goes with import");
-            options.skip_bad_rows = true;
-        } else if (arg == "--day" || arg == "--csv") {
-            if (options.command != Command::stats)
-                return bad(arg + " goes with stats");
-            auto v = value();
-            if (!v)
-                return v.error();
-            if (arg == "--day") {
-                options.stats_day = *v;
-            } else if (*v == "sessions" || *v == "days" || *v == "stages") {
-                options.stats_table = *v;
-            } else {
-                return bad("--csv takes sessions, days or stages, not '" + *v + "'");
-            }
-        } else if (arg == "--event" || arg == "--name" || arg == "--person" || arg == "--account") {
-            auto v = value();
-            if (!v)
-                return v.error();
-            if (v->empty())
-                return bad(arg + " needs a value");
-            if (arg == "--event") {
-                options.events.push_back(*v);
-                options.event_id = *v;
-            } else if (arg == "--name") {
-                options.account_name = *v;
-            } else if (arg == "--person") {
-                options.person_id = *v;
-            } else {
-                int id = 0;
-                if (!parse_int(*v, id) || id <= 0)
-                    return bad("--account must be an account number, not '" + *v + "'");
-                options.account_id = id;
-            }
-        } else if (arg == "--data" || arg == "--web" || arg == "--host" || arg == "--demo" ||
-                   arg == "--port" || arg == "--demo-speed" || arg == "--segment-seconds" ||
-                   arg == "--video" || arg == "--retention-days" || arg == "--ladder" ||
-                   arg == "--ws-timeout" || arg == "--allow-origin" || arg == "--embed-origin" ||
-                   arg == "--ws-per-address" || arg == "--connections-per-address" ||
-                   arg == "--header-timeout" || arg == "--body-timeout" ||
-                   arg == "--ws-subscriptions" || arg == "--ws-queue" ||
-                   arg == "--ws-stuck-timeout" || arg == "--tls-cert" || arg == "--tls-key" ||
-                   arg == "--heartbeat-every" || arg == "--heartbeat-connection-rate" ||
-                   arg == "--heartbeat-queue" || arg == "--heartbeat-retention-days" ||
-                   arg == "--limit-registrations" || arg == "--limit-code-lookups" ||
-                   arg == "--limit-new-viewers" || arg == "--limit-failed-tokens") {
-            auto v = value();
-            if (!v)
-                return v.error();
-            const std::string& text = *v;
-            if (arg == "--data") {
-                options.data_dir = text;
-            } else if (arg == "--web") {
-                options.web_dir = text;
-            } else if (arg == "--host") {
-                options.host = text;
-            } else if (arg == "--demo") {
-                if (options.command != Command::serve)
-                    return bad("--demo goes with serve");
-                options.programme_file = text;
-            } else if (arg == "--port") {
-                if (!parse_int(text, options.port) || options.port < 0 || options.port > 65535) {
-                    return bad("--port must be a number from 0 to 65535, not '" + text + "'");
-                }
-            } else if (arg == "--demo-speed") {
-                char* end = nullptr;
-                options.demo_speed = std::strtod(text.c_str(), &end);
-                if (end == text.c_str() || *end != '\0' || !(options.demo_speed >= 1.0) ||
-                    options.demo_speed > 3600) {
-                    return bad("--demo-speed must be a number from 1 to 3600, not '" + text + "'");
-                }
-            } else if (arg == "--segment-seconds") {
-                if (!parse_int(text, options.segment_seconds) || options.segment_seconds < 1 ||
-                    options.segment_seconds > 10) {
-                    return bad("--segment-seconds must be a whole number from 1 to 10");
-                }
-            } else if (arg == "--retention-days") {
-                if (!parse_int(text, options.retention_days) || options.retention_days < 0 ||
-                    options.retention_days > 3650) {
-                    return bad(
-                        "--retention-days must be a whole number of days from 0 (keep "
-                        "everything) to 3650, not '" +
-                        text + "'");
-                }
-            } else if (arg == "--embed-origin") {
-                // Written into a Content-Security-Policy header: a plain origin only, so no
-                // value can add a directive of its own.
-                if (!is_plain_origin(text)) {
-                    return bad(
-                        "--embed-origin must be an origin like https://kommun.se or "
-                        "https://kommun.se:8443, not '" +
-                        text + "'");
-                }
-                options.embed_origins.push_back(text);
-            } else if (arg == "--allow-origin") {
-                if (text != "*" && !text.starts_with("http://") && !text.starts_with("https://")) {
-                    return bad(
-                        "--allow-origin must be * or an origin like https://kommun.se, not '" +
-                        text + "'");
-                }
-                options.allowed_origins.push_back(text);
-            } else if (arg == "--connections-per-address") {
-                if (!parse_int(text, options.connections_per_address) ||
-                    options.connections_per_address < 0) {
-                    return bad(
-                        "--connections-per-address must be a whole number (0 for no limit), "
-                        "not '" +
-                        text + "'");
-                }
-            } else if (arg == "--header-timeout" || arg == "--body-timeout") {
-                int& seconds =
-                    arg == "--header-timeout" ? options.header_timeout_s : options.body_timeout_s;
-                if (!parse_int(text, seconds) || seconds < 1 || seconds > 3600)
-                    return bad(arg + " must be a number of seconds from 1 to 3600, not '" + text +
-                               "'");
-            } else if (arg == "--ws-per-address") {
-                if (!parse_int(text, options.websockets_per_address) ||
-                    options.websockets_per_address < 0) {
-                    return bad("--ws-per-address must be a whole number (0 for no limit), not '" +
-                               text + "'");
-                }
-            } else if (arg == "--tls-cert" || arg == "--tls-key") {
-                std::error_code ec;
-                if (!std::filesystem::is_regular_file(text, ec))
-                    return bad(arg + ": no file at " + text);
-                (arg == "--tls-cert" ? options.tls_cert : options.tls_key) = text;
-            } else if (arg == "--ws-subscriptions" || arg == "--ws-queue" ||
-                       arg == "--ws-stuck-timeout") {
-                int& target = arg == "--ws-subscriptions" ? options.websocket_subscriptions
-                              : arg == "--ws-queue"       ? options.websocket_queue_messages
-                                                          : options.websocket_stuck_timeout_s;
-                const int most = arg == "--ws-stuck-timeout" ? 600 : 65536;
-                if (!parse_int(text, target) || target < 1 || target > most) {
-                    return bad(arg + " must be a whole number from 1 to " + std::to_string(most) +
-                               ", not '" + text + "'");
-                }
-            } else if (arg.starts_with("--heartbeat-")) {
-                struct Bounds {
-                    int* target;
-                    int least;
-                    int most;
-                };
-                const Bounds bounds = arg == "--heartbeat-every"
-                                          ? Bounds{&options.heartbeat_every_s, 2, 300}
-                                      : arg == "--heartbeat-connection-rate"
-                                          ? Bounds{&options.heartbeat_connection_rate, 1, 1000000}
-                                      : arg == "--heartbeat-queue"
-                                          ? Bounds{&options.heartbeat_queue, 16, 1 << 22}
-                                          : Bounds{&options.heartbeat_retention_days, 1, 3650};
-                if (!parse_int(text, *bounds.target) || *bounds.target < bounds.least ||
-                    *bounds.target > bounds.most) {
-                    return bad(arg + " must be a whole number from " +
-                               std::to_string(bounds.least) + " to " + std::to_string(bounds.most) +
-                               ", not '" + text + "'");
-                }
-            } else if (arg.starts_with("--limit-")) {
-                int& target = arg == "--limit-registrations"  ? options.registrations_per_minute
-                              : arg == "--limit-code-lookups" ? options.code_lookups_per_minute
-                              : arg == "--limit-new-viewers"  ? options.new_viewers_per_minute
-                                                              : options.failed_tokens_per_minute;
-                if (!parse_int(text, target) || target < 0 || target > 1000000) {
-                    return bad(arg + " must be a whole number a minute from 0 (no limit) to " +
-                               "1000000, not '" + text + "'");
-                }
-            } else if (arg == "--ws-timeout") {
-                if (!parse_int(text, options.websocket_timeout_s) ||
-                    options.websocket_timeout_s < 2 || options.websocket_timeout_s > 3600) {
-                    return bad(
-                        "--ws-timeout must be a whole number of seconds from 2 to 3600, not '" +
-                        text + "'");
-                }
-            } else if (arg == "--ladder") {
-                try {
-                    options.ladder.encoded = text == "none"
-                                                 ? std::vector<pipelines::EncodedRendition>{}
-                                                 : pipelines::parse_encoded_renditions(text);
-                } catch (const std::invalid_argument& e) {
-                    return bad(std::string("--ladder: ") + e.what());
-                }
-            } else if (arg == "--video") {
-                const size_t x = text.find('x');
-                if (x == std::string::npos || !parse_int(text.substr(0, x), options.video_width) ||
-                    !parse_int(text.substr(x + 1), options.video_height) ||
-                    options.video_width < 64 || options.video_height < 64 ||
-                    options.video_width > 3840 || options.video_height > 2160 ||
-                    options.video_width % 2 != 0 || options.video_height % 2 != 0) {
-                    return bad(
-                        "--video must be WIDTHxHEIGHT with even sizes up to 3840x2160, not '" +
-                        text + "'");
-                }
-            }
-        } else {
-            return bad("unknown option '" + arg + "'; see stagehub --help");
-        }
-    }
+    return ok_status();
+}
+
+// What holds only in combination, once every option is read.
+Status check_combination(const Options& options) {
     if (options.demo_speed != 1.0 && options.programme_file.empty()) {
         return bad("--demo-speed needs --demo FILE");
     }
@@ -388,6 +567,84 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     }
     if (options.tls_cert.empty() != options.tls_key.empty())
         return bad("--tls-cert and --tls-key go together: the certificate and its private key");
+    return ok_status();
+}
+
+}  // namespace
+
+std::string usage() {
+    std::string text =
+        R"(stagehub: runs hybrid theme days: the programme, live stages as HLS, live push.
+
+usage:
+  stagehub serve [options]         serve the programme, the web pages and every stage
+  stagehub import FILE [--event ID] [--skip-bad-rows] [--data DIR]
+                                   store a programme: stagehub JSON, frab schedule.json or
+                                   schedule.xml, or a sessions CSV (docs/API.md, "Formats")
+  stagehub admin ACTION [options]  accounts and their tokens:
+      create-organiser --name NAME [--event ID]...  an organiser (of these events; one
+                                                    with no event may import new ones)
+      create-staff --name NAME --event ID...        staff: statistics of these events
+      speaker-link --event ID --person PERSON       a speaker's personal link token
+      revoke --account N                            revoke every token of an account
+      list --event ID                               the accounts of an event
+  stagehub stats --event ID [--day YYYY-MM-DD] [--csv TABLE] [--data DIR]
+                                   the event's attendance per session (in person, live
+                                   web, replays) as a table; --csv sessions|days|stages
+                                   prints that table as CSV instead
+  stagehub --help | --version
+
+serve options:
+)";
+    // The serve options, from the table: the name and value in a column of 23, the
+    // description beside it (or below, when the name is longer).
+    for (const OptionSpec& spec : kOptions) {
+        if (spec.help.empty())
+            continue;
+        size_t synopsis = spec.name.size();
+        text.append("  ").append(spec.name);
+        if (!spec.value.empty()) {
+            text.append(" ").append(spec.value);
+            synopsis += 1 + spec.value.size();
+        }
+        if (synopsis < kUsageColumn) {
+            text.append(kUsageColumn - synopsis, ' ');
+        } else {
+            text.append("\n").append(kUsageColumn + 2, ' ');
+        }
+        for (const char c : spec.help) {
+            text.push_back(c);
+            if (c == '\n')
+                text.append(kUsageColumn + 2, ' ');
+        }
+        text.push_back('\n');
+    }
+    return text;
+}
+
+Result<Options> parse_options(const std::vector<std::string>& args) {
+    Options options;
+    size_t i = 0;
+    if (Status command = parse_command(args, i, options); !command)
+        return command.error();
+    for (; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        const OptionSpec* spec = find_option(arg);
+        if (spec == nullptr)
+            return bad("unknown option '" + arg + "'; see stagehub --help");
+        if (spec->only_with && options.command != *spec->only_with)
+            return bad(arg + " goes with " + std::string(command_name(*spec->only_with)));
+        std::string value;
+        if (spec->kind != ValueKind::none) {
+            if (i + 1 >= args.size())
+                return bad(arg + " needs a value");
+            value = args[++i];
+        }
+        if (Status applied = apply(*spec, options, value); !applied)
+            return applied.error();
+    }
+    if (Status combination = check_combination(options); !combination)
+        return combination.error();
     return options;
 }
 

@@ -1,0 +1,31 @@
+#include "server/app/page_routes.hpp"
+
+#include "server/auth/speaker_link.hpp"
+
+namespace stagehub::server {
+
+PageRoute route_of(std::string_view path) {
+    if (path.starts_with("/api/"))
+        return {Destination::api, {}};
+    if (path == "/ws")
+        return {Destination::socket_endpoint, {}};
+    if (path.starts_with("/embed/"))
+        return {Destination::embed_page, "/embed.html"};
+    if (is_speaker_page(path))
+        return {Destination::page, "/speaker.html"};
+    // The four faces' addresses (docs/API.md, "Pages"): each page reads what it shows
+    // from its own address.
+    if (path.starts_with("/event/") || path.starts_with("/watch/"))
+        return {Destination::page, "/index.html"};
+    if (path == "/replays")
+        return {Destination::page, "/replays.html"};
+    if (path == "/organise" || path.starts_with("/organise/"))
+        return {Destination::page, "/organise.html"};
+    if (path == "/stats" || path.starts_with("/stats/"))
+        return {Destination::page, "/stats.html"};
+    if (path.starts_with("/live/") || path.starts_with("/posters/"))
+        return {Destination::media, {}};
+    return {Destination::static_file, {}};
+}
+
+}  // namespace stagehub::server

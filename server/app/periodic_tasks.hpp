@@ -1,0 +1,56 @@
+// The server's timers on the loop: the clock tick that moves now/next, the hourly retention
+// of old replays, the WAL checkpoint every second and the hourly attendance compaction.
+// Each runs its task on the loop thread until stopped or until this object goes.
+//
+// Threads: the loop thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+
+namespace stagehub::server {
+
+// One repeating GLib timer (the default main context).
+class RepeatingTimer {
+  public:
+    RepeatingTimer() = default;
+    ~RepeatingTimer() { stop(); }
+    RepeatingTimer(const RepeatingTimer&) = delete;
+    RepeatingTimer& operator=(const RepeatingTimer&) = delete;
+
+    // Whole seconds use GLib's second timers, which wake the process together.
+    void start(std::chrono::seconds every, std::function<void()> task);
+    void start(std::chrono::milliseconds every, std::function<void()> task);
+    void stop();
+    bool running() const { return source_ != 0; }
+
+  private:
+    static int run(void* self);
+
+    std::function<void()> task_;
+    unsigned source_ = 0;
+};
+
+class PeriodicTasks {
+  public:
+    struct Tasks {
+        std::function<void()> tick;        // often: "now" changes within a quarter second
+        std::function<void()> retention;   // empty: archived segments are kept for ever
+        std::function<void()> checkpoint;  // every second
+        std::function<void()> compaction;  // hourly
+    };
+
+    // Runs retention, compaction and the tick once now, then each on its timer.
+    void start(Tasks tasks);
+    // The clock stops first at shutdown: nothing new goes on air while stages end.
+    void stop_clock() { clock_.stop(); }
+    void stop_all();
+
+  private:
+    RepeatingTimer clock_;
+    RepeatingTimer retention_;
+    RepeatingTimer checkpoint_;
+    RepeatingTimer compaction_;
+};
+
+}  // namespace stagehub::server
