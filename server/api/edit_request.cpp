@@ -21,4 +21,18 @@ Result<EditStart> begin_edit(const schedule::ProgrammeCatalog& catalog, const Ht
     return EditStart{*before, std::move(fields), dry_run};
 }
 
+Result<EditStart> begin_session_edit(const schedule::ProgrammeCatalog& catalog,
+                                     const HttpRequest& request, std::string_view event_id,
+                                     std::string_view session_id, const Caller& caller,
+                                     EditBody body) {
+    auto start = begin_edit(catalog, request, event_id, caller, body);
+    if (!start)
+        return start;
+    const auto session = session_of(*start->before, session_id);
+    if (!session)
+        return session.error();
+    start->session = *session;
+    return start;
+}
+
 }  // namespace stagehub::server

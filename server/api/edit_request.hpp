@@ -20,12 +20,19 @@ enum class EditBody {
 };
 
 struct EditStart {
-    const schedule::Programme* before;  // the event as it is, in the catalog
-    nlohmann::json body;                // {} when no body was asked for
-    bool dry_run = false;               // only show what the edit would do
+    const schedule::Programme* before;           // the event as it is, in the catalog
+    nlohmann::json body;                         // {} when no body was asked for
+    bool dry_run = false;                        // only show what the edit would do
+    const schedule::Session* session = nullptr;  // begin_session_edit's session, in `before`
 };
 
 Result<EditStart> begin_edit(const schedule::ProgrammeCatalog& catalog, const HttpRequest& request,
                              std::string_view event_id, const Caller& caller, EditBody body);
+// The same for an edit of one session the path names; then 404 when the event has no such
+// session.
+Result<EditStart> begin_session_edit(const schedule::ProgrammeCatalog& catalog,
+                                     const HttpRequest& request, std::string_view event_id,
+                                     std::string_view session_id, const Caller& caller,
+                                     EditBody body);
 
 }  // namespace stagehub::server

@@ -6,7 +6,6 @@
 #include "schedule/live_operations.hpp"
 #include "server/api/caller_route.hpp"
 #include "server/api/edit_request.hpp"
-#include "server/api/event_access.hpp"
 #include "server/api/request_body.hpp"
 
 namespace stagehub::server {
@@ -146,14 +145,14 @@ void LiveApi::add_routes(ApiRouter& router) {
             router, tokens_, method, pattern,
             [this, name, apply](const HttpRequest& r, const PathParams& p, const Caller& c) {
                 const std::string& event_id = p.at("event");
-                auto start = begin_edit(catalog_, r, event_id, c, EditBody::none);
+                const auto session_id = p.find("session");
+                auto start = session_id == p.end()
+                                 ? begin_edit(catalog_, r, event_id, c, EditBody::none)
+                                 : begin_session_edit(catalog_, r, event_id, session_id->second, c,
+                                                      EditBody::none);
                 if (!start)
                     return error_response(start.error());
                 const Programme* before = start->before;
-                if (const auto it = p.find("session"); it != p.end()) {
-                    if (const auto session = session_of(*before, it->second); !session)
-                        return error_response(session.error());
-                }
                 // Read after the session is known: operations without parameters may be
                 // sent with no body.
                 auto body = optional_json_body(r);

@@ -206,14 +206,12 @@ bool ReplayApi::in_visible_replay(const Programme& programme,
 HttpResponse ReplayApi::erase_recording(const HttpRequest& request, const PathParams& params,
                                         const Caller& caller) {
     const std::string& session_id = params.at("session");
-    auto start = begin_edit(catalog_, request, params.at("event"), caller, EditBody::none);
+    auto start = begin_session_edit(catalog_, request, params.at("event"), session_id, caller,
+                                    EditBody::none);
     if (!start)
         return error_response(start.error());
     const Programme& before = *start->before;
-    const auto found = session_of(before, session_id);
-    if (!found)
-        return error_response(found.error());
-    const Session* session = *found;
+    const Session* session = start->session;
     const Instant now = now_utc();
     if (session->state_at(now) == schedule::SessionState::live) {
         return error_response(Error{"bad_state", "session " + in_quotes(session_id) +
@@ -420,11 +418,10 @@ HttpResponse ReplayApi::show_rendition_playlist(const HttpRequest&, const PathPa
 HttpResponse ReplayApi::edit_replay(const HttpRequest& request, const PathParams& params,
                                     const Caller& caller) {
     const std::string& session_id = params.at("session");
-    auto start = begin_edit(catalog_, request, params.at("event"), caller, EditBody::json_object);
+    auto start = begin_session_edit(catalog_, request, params.at("event"), session_id, caller,
+                                    EditBody::json_object);
     if (!start)
         return error_response(start.error());
-    if (const auto session = session_of(*start->before, session_id); !session)
-        return error_response(session.error());
     pipelines::ReplayEdit edit = archive_.edit_of(session_id);
     const json& body = start->body;
     const auto seconds = [&](const char* key, Milliseconds& out) -> Status {
