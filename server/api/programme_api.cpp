@@ -54,6 +54,21 @@ const Thing* by_id_or_guid(const std::vector<Thing>& things, std::string_view na
     return nullptr;
 }
 
+// The stage or session the path names (by id or guid), or the 404 naming the event.
+Result<const schedule::Stage*> stage_in_path(const Programme& programme, const PathParams& params) {
+    const schedule::Stage* stage = by_id_or_guid(programme.stages, params.at("stage"));
+    if (stage == nullptr)
+        return no_such_stage(params.at("event"), params.at("stage"));
+    return stage;
+}
+
+Result<const Session*> session_in_path(const Programme& programme, const PathParams& params) {
+    const Session* session = by_id_or_guid(programme.sessions, params.at("session"));
+    if (session == nullptr)
+        return no_such_session(params.at("event"), params.at("session"));
+    return session;
+}
+
 Error stage_exists(std::string_view stage_id) {
     return Error{"id_conflict", "there is already a stage " + in_quotes(stage_id)};
 }
@@ -239,9 +254,10 @@ Result<ProgrammeApi::Edit> ProgrammeApi::add_stage(const EditStart& start, const
 
 Result<ProgrammeApi::Edit> ProgrammeApi::edit_stage(const EditStart& start,
                                                     const PathParams& params) {
-    const schedule::Stage* current = by_id_or_guid(start.before->stages, params.at("stage"));
-    if (current == nullptr)
-        return no_such_stage(params.at("event"), params.at("stage"));
+    const auto found = stage_in_path(*start.before, params);
+    if (!found)
+        return found.error();
+    const schedule::Stage* current = *found;
     auto read = read_part(
         merged(schedule::stage_file_json(*current, schedule::Secrets::include), start.body),
         schedule::read_stage_json);
@@ -272,10 +288,10 @@ Result<ProgrammeApi::Edit> ProgrammeApi::edit_stage(const EditStart& start,
 Result<ProgrammeApi::Edit> ProgrammeApi::remove_stage(const EditStart& start,
                                                       const PathParams& params) {
     const Programme& before = *start.before;
-    const schedule::Stage* stage = by_id_or_guid(before.stages, params.at("stage"));
-    if (stage == nullptr)
-        return no_such_stage(params.at("event"), params.at("stage"));
-    const std::string stage_id = stage->id;
+    const auto stage = stage_in_path(before, params);
+    if (!stage)
+        return stage.error();
+    const std::string stage_id = (*stage)->id;
     const auto on_stage = std::count_if(before.sessions.begin(), before.sessions.end(),
                                         [&](const Session& s) { return s.stage_id == stage_id; });
     if (on_stage > 0) {
@@ -340,9 +356,10 @@ Result<ProgrammeApi::Edit> ProgrammeApi::add_session(const EditStart& start, con
 
 Result<ProgrammeApi::Edit> ProgrammeApi::edit_session(const EditStart& start,
                                                       const PathParams& params) {
-    const Session* current = by_id_or_guid(start.before->sessions, params.at("session"));
-    if (current == nullptr)
-        return no_such_session(params.at("event"), params.at("session"));
+    const auto found = session_in_path(*start.before, params);
+    if (!found)
+        return found.error();
+    const Session* current = *found;
     const std::string session_id = current->id;
     auto read = read_part(merged(schedule::session_file_json(*current), start.body),
                           schedule::read_session_json);
@@ -363,15 +380,12 @@ Result<ProgrammeApi::Edit> ProgrammeApi::edit_session(const EditStart& start,
 
 Result<ProgrammeApi::Edit> ProgrammeApi::remove_session(const EditStart& start,
                                                         const PathParams& params) {
-    const Session* current = by_id_or_guid(start.before->sessions, params.at("session"));
-    if (current == nullptr)
-        return no_such_session(params.at("event"), params.at("session"));
-    const std::string session_id = current->id;
-    Edit edit{*start.before,
-              {session_id},
-              "remove_session",
-              "removed session " + in_quotes(current->title),
-              false};
+    const auto removed = session_in_path(*start.before, params);
+    if (!removed)
+        return removed.error();
+    const std::string session_id = (*removed)->id;
+    const std::string summary = "removed session " + in_quotes((*removed)->title);
+    Edit edit{*start.before, {session_id}, "remove_session", summary, false};
     std::erase_if(edit.programme.sessions, [&](const Session& s) { return s.id == session_id; });
     // Panels that followed it up no longer do.
     for (Session& s : edit.programme.sessions) {
