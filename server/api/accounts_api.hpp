@@ -6,6 +6,7 @@
 #pragma once
 
 #include "schedule/programme_catalog.hpp"
+#include "server/auth/access.hpp"
 #include "server/auth/token_store.hpp"
 #include "server/http/api_router.hpp"
 
@@ -19,6 +20,15 @@ class AccountsApi {
     void add_routes(ApiRouter& router);
 
   private:
+    HttpResponse create_account(const HttpRequest& request, const PathParams& params,
+                                const Caller& caller);
+    HttpResponse event_accounts(const HttpRequest&, const PathParams& params, const Caller& caller);
+    HttpResponse withdraw_account(const HttpRequest&, const PathParams& params,
+                                  const Caller& caller);
+    HttpResponse speaker_sessions(const HttpRequest&, const PathParams&, const Caller& caller);
+    HttpResponse programme_stats(const HttpRequest&, const PathParams& params,
+                                 const Caller& caller);
+
     schedule::ProgrammeCatalog& catalog_;
     TokenStore& tokens_;
 };

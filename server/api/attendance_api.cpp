@@ -1,13 +1,17 @@
 #include "server/api/attendance_api.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "schedule/instant.hpp"
 #include "schedule/time_zone.hpp"
-#include "server/api/programme_api.hpp"
+#include "server/api/api_errors.hpp"
+#include "server/api/caller_route.hpp"
+#include "server/api/event_access.hpp"
 #include "server/api/qr_code.hpp"
+#include "server/api/request_body.hpp"
 #include "server/auth/access.hpp"
 
 namespace stagehub::server {
@@ -21,19 +25,6 @@ using schedule::Programme;
 using schedule::Session;
 
 namespace {
-
-std::string in_quotes(std::string_view text) {
-    std::string q = "'";
-    q.append(text).append("'");
-    return q;
-}
-
-Error bad_fields(const std::vector<std::string>& problems) {
-    std::string message = problems.front();
-    for (size_t i = 1; i < problems.size(); ++i)
-        message.append("; ").append(problems[i]);
-    return Error{"bad_field", std::move(message)};
-}
 
 TimePoint to_time_point(Instant at) {
     return TimePoint{std::chrono::duration_cast<attendance::Millis>(at.time_since_epoch())};
@@ -86,6 +77,43 @@ json door_json(const std::optional<Registration>& r) {
             {"code", r->code},
             {"name", r->name},
             {"mode", attendance::to_string(r->mode)}};
+}
+
+// A registration as sent by the attendee (or by an organiser at the desk).
+struct NewRegistration {
+    std::string name;
+    std::string email;  // empty when not given
+    RegistrationMode mode;
+};
+
+Result<NewRegistration> read_registration(const HttpRequest& request) {
+    auto body = json_body(request);
+    if (!body)
+        return body.error();
+    const auto name = body->find("name");
+    const auto email = body->find("email");
+    const auto mode = body->find("mode");
+    std::vector<std::string> problems;
+    if (name == body->end() || !name->is_string())
+        problems.emplace_back("name: required, a string (the attendee's name)");
+    if (email != body->end() && !email->is_null() && !email->is_string())
+        problems.emplace_back("email: a string when given (or leave it out)");
+    if (mode == body->end() || !mode->is_string())
+        problems.emplace_back("mode: required, \"in_person\" or \"web\"");
+    if (!problems.empty())
+        return bad_fields(problems);
+    const auto parsed_mode = attendance::registration_mode_from_string(mode->get<std::string>());
+    if (!parsed_mode) {
+        std::string message = "mode: ";
+        message.append(in_quotes(mode->get<std::string>()))
+            .append(
+                " is not a mode; use \"in_person\" (coming to the venue) or "
+                "\"web\" (watching online)");
+        return Error{"invalid_registration", std::move(message)};
+    }
+    const std::string email_text =
+        email != body->end() && email->is_string() ? email->get<std::string>() : "";
+    return NewRegistration{name->get<std::string>(), email_text, *parsed_mode};
 }
 
 // A scan as sent by the door device: a code, or a walk-in.
@@ -150,6 +178,19 @@ Error no_session(std::string_view session_id) {
     return Error{"not_found", std::move(message)};
 }
 
+// The session for a caller who may know of it (404 otherwise) and who passes `require` in
+// its event (401/403): organisers mark presence, staff read it.
+Result<SessionPlace> session_for(const schedule::ProgrammeCatalog& catalog, const Caller& caller,
+                                 std::string_view session_id,
+                                 Status (*require)(const Caller&, std::string_view)) {
+    const auto place = find_session(catalog, caller, session_id);
+    if (!place)
+        return no_session(session_id);
+    if (const Status allowed = require(caller, place->programme->event.id); !allowed)
+        return allowed.error();
+    return *place;
+}
+
 int64_t stage_capacity(const SessionPlace& place) {
     const schedule::Stage* stage = place.programme->find_stage(place.session->stage_id);
     return stage ? stage->capacity : 0;
@@ -178,227 +219,184 @@ HttpResponse admission_response(const Admission& admission, std::string_view zon
 }  // namespace
 
 void AttendanceApi::add_routes(ApiRouter& router) {
-    add_registration_routes(router);
-    add_check_in_routes(router);
-    add_presence_routes(router);
+    CallerRoutes routes(router, tokens_);
+    const std::string event = "/api/v1/events/{event}";
+    const std::string session = "/api/v1/sessions/{session}";
+    routes.add(HttpMethod::post, event + "/registrations",
+               std::bind_front(&AttendanceApi::register_attendee, this));
+    routes.add(HttpMethod::get, event + "/registrations",
+               std::bind_front(&AttendanceApi::registrations, this));
+    routes.add(HttpMethod::delete_, event + "/registrations/{id}",
+               std::bind_front(&AttendanceApi::remove_registration, this));
+    routes.add(HttpMethod::get, "/api/v1/check-in/{code}/qr.svg",
+               std::bind_front(&AttendanceApi::check_in_qr, this));
+    routes.add(HttpMethod::post, event + "/check-ins",
+               std::bind_front(&AttendanceApi::check_in, this));
+    routes.add(HttpMethod::get, event + "/check-ins",
+               std::bind_front(&AttendanceApi::check_ins, this));
+    routes.add(HttpMethod::post, session + "/presence",
+               std::bind_front(&AttendanceApi::mark_present, this));
+    routes.add(HttpMethod::get, session + "/presence",
+               std::bind_front(&AttendanceApi::presence, this));
 }
 
-void AttendanceApi::add_registration_routes(ApiRouter& router) {
-    const auto route = [&](HttpMethod method, std::string pattern, CallerHandler handler) {
-        add_caller_route(router, tokens_, method, std::move(pattern), std::move(handler));
-    };
-
-    // Public for a published event: citizens register themselves.
-    route(HttpMethod::post, "/api/v1/events/{event}/registrations",
-          [this](const HttpRequest& r, const PathParams& p, const Caller& c) {
-              const std::string& event_id = p.at("event");
-              if (!visible_event(catalog_, c, event_id))
-                  return error_response(no_such_event(event_id));
-              // Organisers registering people at the desk are not limited; the public is.
-              if (!c.organises(event_id)) {
-                  if (const auto wait = registration_limit_.refuse(r.peer, wall_clock()))
-                      return rate_limited_response(*wait, "too many registrations");
-              }
-              auto body = json_body(r);
-              if (!body)
-                  return error_response(body.error());
-              const auto name = body->find("name");
-              const auto email = body->find("email");
-              const auto mode = body->find("mode");
-              std::vector<std::string> problems;
-              if (name == body->end() || !name->is_string())
-                  problems.emplace_back("name: required, a string (the attendee's name)");
-              if (email != body->end() && !email->is_null() && !email->is_string())
-                  problems.emplace_back("email: a string when given (or leave it out)");
-              if (mode == body->end() || !mode->is_string())
-                  problems.emplace_back("mode: required, \"in_person\" or \"web\"");
-              if (!problems.empty())
-                  return error_response(bad_fields(problems));
-              const auto parsed_mode =
-                  attendance::registration_mode_from_string(mode->get<std::string>());
-              if (!parsed_mode) {
-                  std::string message = "mode: ";
-                  message.append(in_quotes(mode->get<std::string>()))
-                      .append(
-                          " is not a mode; use \"in_person\" (coming to the venue) or "
-                          "\"web\" (watching online)");
-                  return error_response(Error{"invalid_registration", std::move(message)});
-              }
-              const std::string email_text =
-                  email != body->end() && email->is_string() ? email->get<std::string>() : "";
-              auto registration =
-                  registrations_.register_attendee(event_id, name->get<std::string>(), email_text,
-                                                   *parsed_mode, to_time_point(now()));
-              if (!registration)
-                  return error_response(registration.error());
-              return json_response(201, registration_json(*registration));
-          });
-
-    route(HttpMethod::get, "/api/v1/events/{event}/registrations",
-          [this](const HttpRequest&, const PathParams& p, const Caller& c) {
-              const std::string& event_id = p.at("event");
-              if (const Status allowed = require_organiser_of(c, event_id); !allowed)
-                  return error_response(allowed.error());
-              const Programme* programme = catalog_.find_event(event_id);
-              if (programme == nullptr)
-                  return error_response(no_such_event(event_id));
-              const std::string today = local_time(now(), programme->event.time_zone).date_text();
-              json list = json::array();
-              for (const auto& attendee : registrations_.list(event_id)) {
-                  json item = registration_json(attendee.registration);
-                  json days = json::array();
-                  for (const auto& [day, at] : attendee.checked_in)
-                      days.push_back({{"day", day}, {"at", format_instant(to_instant(at))}});
-                  item["checked_in_today"] = attendee.checked_in.contains(today);
-                  item["checked_in"] = std::move(days);
-                  list.push_back(std::move(item));
-              }
-              return json_response(200, {{"event", event_id},
-                                         {"day", today},
-                                         {"count", list.size()},
-                                         {"registrations", std::move(list)}});
-          });
-
-    route(HttpMethod::delete_, "/api/v1/events/{event}/registrations/{id}",
-          [this](const HttpRequest&, const PathParams& p, const Caller& c) {
-              const std::string& event_id = p.at("event");
-              if (const Status allowed = require_organiser_of(c, event_id); !allowed)
-                  return error_response(allowed.error());
-              if (catalog_.find_event(event_id) == nullptr)
-                  return error_response(no_such_event(event_id));
-              const std::string& id_text = p.at("id");
-              const bool numeric = !id_text.empty() && id_text.size() <= 18 &&
-                                   id_text.find_first_not_of("0123456789") == std::string::npos;
-              const int64_t id = numeric ? std::stoll(id_text) : 0;
-              if (const Status removed = registrations_.remove(event_id, id); !removed)
-                  return error_response(removed.error());
-              return json_response(200, {{"deleted", id}});
-          });
-
-    // The code is the secret: whoever has it may see its QR code, no token needed. Every
-    // lookup counts against the address, found or not, before anything is looked up.
-    route(HttpMethod::get, "/api/v1/check-in/{code}/qr.svg",
-          [this](const HttpRequest& r, const PathParams& p, const Caller&) {
-              if (const auto wait = code_lookup_limit_.refuse(r.peer, wall_clock()))
-                  return rate_limited_response(*wait, "too many codes looked up");
-              const auto registration = registrations_.find_by_code(p.at("code"));
-              if (!registration) {
-                  std::string message = "there is no registration with code ";
-                  message.append(in_quotes(p.at("code")));
-                  return error_response(Error{"not_found", std::move(message)});
-              }
-              auto symbol = encode_qr(registration->code);
-              if (!symbol)
-                  return error_response(symbol.error());
-              HttpResponse response;
-              response.content_type = "image/svg+xml";
-              response.body = qr_svg(*symbol);
-              // Private: the picture is the code. It never changes while the code exists.
-              response.header("cache-control", "private, max-age=86400");
-              return response;
-          });
+HttpResponse AttendanceApi::register_attendee(const HttpRequest& request, const PathParams& params,
+                                              const Caller& caller) {
+    const std::string& event_id = params.at("event");
+    if (!visible_event(catalog_, caller, event_id))
+        return error_response(no_such_event(event_id));
+    // Organisers registering people at the desk are not limited; the public is.
+    if (!caller.organises(event_id)) {
+        if (const auto wait = registration_limit_.refuse(request.peer, wall_clock()))
+            return rate_limited_response(*wait, "too many registrations");
+    }
+    const auto fields = read_registration(request);
+    if (!fields)
+        return error_response(fields.error());
+    auto registration = registrations_.register_attendee(event_id, fields->name, fields->email,
+                                                         fields->mode, to_time_point(now()));
+    if (!registration)
+        return error_response(registration.error());
+    return json_response(201, registration_json(*registration));
 }
 
-void AttendanceApi::add_check_in_routes(ApiRouter& router) {
-    const auto route = [&](HttpMethod method, std::string pattern, CallerHandler handler) {
-        add_caller_route(router, tokens_, method, std::move(pattern), std::move(handler));
-    };
-
-    // The door device. "Today" is the event's calendar day where it happens.
-    route(
-        HttpMethod::post, "/api/v1/events/{event}/check-ins",
-        [this](const HttpRequest& r, const PathParams& p, const Caller& c) {
-            const std::string& event_id = p.at("event");
-            if (const Status allowed = require_organiser_of(c, event_id); !allowed)
-                return error_response(allowed.error());
-            const Programme* programme = catalog_.find_event(event_id);
-            if (programme == nullptr)
-                return error_response(no_such_event(event_id));
-            auto scan = read_scan(r);
-            if (!scan)
-                return error_response(scan.error());
-            const Instant at = now();
-            const std::string& zone = programme->event.time_zone;
-            const std::string today = local_time(at, zone).date_text();
-            auto admission = scan->walk_in ? registrations_.check_in_walk_in(
-                                                 event_id, today, to_time_point(at), c.actor())
-                                           : registrations_.check_in(event_id, scan->code, today,
-                                                                     to_time_point(at), c.actor());
-            if (!admission)
-                return error_response(admission.error());
-            return admission_response(*admission, zone, {{"event", event_id}, {"day", today}},
-                                      "checked_in", "already_checked_in", "already checked in at ");
-        });
-
-    route(HttpMethod::get, "/api/v1/events/{event}/check-ins",
-          [this](const HttpRequest&, const PathParams& p, const Caller& c) {
-              const std::string& event_id = p.at("event");
-              if (const Status allowed = require_staff_of(c, event_id); !allowed)
-                  return error_response(allowed.error());
-              const Programme* programme = catalog_.find_event(event_id);
-              if (programme == nullptr)
-                  return error_response(no_such_event(event_id));
-              const std::string today = local_time(now(), programme->event.time_zone).date_text();
-              const attendance::InPersonCounts counts = attendance::in_person_counts(db_, event_id);
-              const auto today_count = counts.per_day.find(today);
-              return json_response(
-                  200, {{"event", event_id},
-                        {"day", today},
-                        {"today", today_count == counts.per_day.end() ? 0 : today_count->second},
-                        {"per_day", counts.per_day},
-                        {"per_session", counts.per_session},
-                        {"registered", counts.registered},
-                        {"registered_in_person", counts.registered_in_person},
-                        {"people", counts.people},
-                        {"server_time", server_time()}});
-          });
+HttpResponse AttendanceApi::registrations(const HttpRequest&, const PathParams& params,
+                                          const Caller& caller) {
+    const std::string& event_id = params.at("event");
+    const auto programme = organised_event(catalog_, caller, event_id);
+    if (!programme)
+        return error_response(programme.error());
+    const std::string today = local_time(now(), (*programme)->event.time_zone).date_text();
+    json list = json::array();
+    for (const auto& attendee : registrations_.list(event_id)) {
+        json item = registration_json(attendee.registration);
+        json days = json::array();
+        for (const auto& [day, at] : attendee.checked_in)
+            days.push_back({{"day", day}, {"at", format_instant(to_instant(at))}});
+        item["checked_in_today"] = attendee.checked_in.contains(today);
+        item["checked_in"] = std::move(days);
+        list.push_back(std::move(item));
+    }
+    return json_response(200, {{"event", event_id},
+                               {"day", today},
+                               {"count", list.size()},
+                               {"registrations", std::move(list)}});
 }
 
-void AttendanceApi::add_presence_routes(ApiRouter& router) {
-    const auto route = [&](HttpMethod method, std::string pattern, CallerHandler handler) {
-        add_caller_route(router, tokens_, method, std::move(pattern), std::move(handler));
-    };
+HttpResponse AttendanceApi::remove_registration(const HttpRequest&, const PathParams& params,
+                                                const Caller& caller) {
+    const std::string& event_id = params.at("event");
+    if (const auto programme = organised_event(catalog_, caller, event_id); !programme)
+        return error_response(programme.error());
+    const std::string& id_text = params.at("id");
+    const bool numeric = !id_text.empty() && id_text.size() <= 18 &&
+                         id_text.find_first_not_of("0123456789") == std::string::npos;
+    const int64_t id = numeric ? std::stoll(id_text) : 0;
+    if (const Status removed = registrations_.remove(event_id, id); !removed)
+        return error_response(removed.error());
+    return json_response(200, {{"deleted", id}});
+}
 
-    route(HttpMethod::post, "/api/v1/sessions/{session}/presence",
-          [this](const HttpRequest& r, const PathParams& p, const Caller& c) {
-              const std::string& session_id = p.at("session");
-              const auto place = find_session(catalog_, c, session_id);
-              if (!place)
-                  return error_response(no_session(session_id));
-              const std::string& event_id = place->programme->event.id;
-              if (const Status allowed = require_organiser_of(c, event_id); !allowed)
-                  return error_response(allowed.error());
-              auto scan = read_scan(r);
-              if (!scan)
-                  return error_response(scan.error());
-              const int64_t capacity = stage_capacity(*place);
-              const TimePoint at = to_time_point(now());
-              auto admission =
-                  scan->walk_in ? registrations_.mark_present_walk_in(session_id, capacity, at)
-                                : registrations_.mark_present(session_id, scan->code, capacity, at);
-              if (!admission)
-                  return error_response(admission.error());
-              return admission_response(
-                  *admission, place->programme->event.time_zone,
-                  {{"event", event_id}, {"session", session_id}, {"capacity", capacity}}, "present",
-                  "already_present", "already present since ");
-          });
+// Every lookup counts against the address, found or not, before anything is looked up.
+HttpResponse AttendanceApi::check_in_qr(const HttpRequest& request, const PathParams& params,
+                                        const Caller&) {
+    if (const auto wait = code_lookup_limit_.refuse(request.peer, wall_clock()))
+        return rate_limited_response(*wait, "too many codes looked up");
+    const auto registration = registrations_.find_by_code(params.at("code"));
+    if (!registration) {
+        std::string message = "there is no registration with code ";
+        message.append(in_quotes(params.at("code")));
+        return error_response(Error{"not_found", std::move(message)});
+    }
+    auto symbol = encode_qr(registration->code);
+    if (!symbol)
+        return error_response(symbol.error());
+    HttpResponse response;
+    response.content_type = "image/svg+xml";
+    response.body = qr_svg(*symbol);
+    // Private: the picture is the code. It never changes while the code exists.
+    response.header("cache-control", "private, max-age=86400");
+    return response;
+}
 
-    route(HttpMethod::get, "/api/v1/sessions/{session}/presence",
-          [this](const HttpRequest&, const PathParams& p, const Caller& c) {
-              const std::string& session_id = p.at("session");
-              const auto place = find_session(catalog_, c, session_id);
-              if (!place)
-                  return error_response(no_session(session_id));
-              const std::string& event_id = place->programme->event.id;
-              if (const Status allowed = require_staff_of(c, event_id); !allowed)
-                  return error_response(allowed.error());
-              return json_response(200, {{"event", event_id},
-                                         {"session", session_id},
-                                         {"present", registrations_.present(session_id)},
-                                         {"capacity", stage_capacity(*place)},
-                                         {"server_time", server_time()}});
-          });
+HttpResponse AttendanceApi::check_in(const HttpRequest& request, const PathParams& params,
+                                     const Caller& caller) {
+    const std::string& event_id = params.at("event");
+    const auto programme = organised_event(catalog_, caller, event_id);
+    if (!programme)
+        return error_response(programme.error());
+    auto scan = read_scan(request);
+    if (!scan)
+        return error_response(scan.error());
+    const Instant at = now();
+    const std::string& zone = (*programme)->event.time_zone;
+    const std::string today = local_time(at, zone).date_text();
+    auto admission = scan->walk_in ? registrations_.check_in_walk_in(
+                                         event_id, today, to_time_point(at), caller.actor())
+                                   : registrations_.check_in(event_id, scan->code, today,
+                                                             to_time_point(at), caller.actor());
+    if (!admission)
+        return error_response(admission.error());
+    return admission_response(*admission, zone, {{"event", event_id}, {"day", today}}, "checked_in",
+                              "already_checked_in", "already checked in at ");
+}
+
+HttpResponse AttendanceApi::check_ins(const HttpRequest&, const PathParams& params,
+                                      const Caller& caller) {
+    const std::string& event_id = params.at("event");
+    const auto programme = staffed_event(catalog_, caller, event_id);
+    if (!programme)
+        return error_response(programme.error());
+    const std::string today = local_time(now(), (*programme)->event.time_zone).date_text();
+    const attendance::InPersonCounts counts = attendance::in_person_counts(db_, event_id);
+    const auto today_count = counts.per_day.find(today);
+    return json_response(200,
+                         {{"event", event_id},
+                          {"day", today},
+                          {"today", today_count == counts.per_day.end() ? 0 : today_count->second},
+                          {"per_day", counts.per_day},
+                          {"per_session", counts.per_session},
+                          {"registered", counts.registered},
+                          {"registered_in_person", counts.registered_in_person},
+                          {"people", counts.people},
+                          {"server_time", server_time()}});
+}
+
+HttpResponse AttendanceApi::mark_present(const HttpRequest& request, const PathParams& params,
+                                         const Caller& caller) {
+    const std::string& session_id = params.at("session");
+    const auto place = session_for(catalog_, caller, session_id, require_organiser_of);
+    if (!place)
+        return error_response(place.error());
+    const std::string& event_id = place->programme->event.id;
+    auto scan = read_scan(request);
+    if (!scan)
+        return error_response(scan.error());
+    const int64_t capacity = stage_capacity(*place);
+    const TimePoint at = to_time_point(now());
+    auto admission = scan->walk_in
+                         ? registrations_.mark_present_walk_in(session_id, capacity, at)
+                         : registrations_.mark_present(session_id, scan->code, capacity, at);
+    if (!admission)
+        return error_response(admission.error());
+    return admission_response(
+        *admission, place->programme->event.time_zone,
+        {{"event", event_id}, {"session", session_id}, {"capacity", capacity}}, "present",
+        "already_present", "already present since ");
+}
+
+HttpResponse AttendanceApi::presence(const HttpRequest&, const PathParams& params,
+                                     const Caller& caller) {
+    const std::string& session_id = params.at("session");
+    const auto place = session_for(catalog_, caller, session_id, require_staff_of);
+    if (!place)
+        return error_response(place.error());
+    const std::string& event_id = place->programme->event.id;
+    return json_response(200, {{"event", event_id},
+                               {"session", session_id},
+                               {"present", registrations_.present(session_id)},
+                               {"capacity", stage_capacity(*place)},
+                               {"server_time", server_time()}});
 }
 
 }  // namespace stagehub::server

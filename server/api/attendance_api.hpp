@@ -14,6 +14,7 @@
 #include "schedule/database.hpp"
 #include "schedule/instant.hpp"
 #include "schedule/programme_catalog.hpp"
+#include "server/auth/access.hpp"
 #include "server/auth/token_store.hpp"
 #include "server/http/address_rate_limit.hpp"
 #include "server/http/api_router.hpp"
@@ -48,9 +49,21 @@ class AttendanceApi {
     void add_routes(ApiRouter& router);
 
   private:
-    void add_registration_routes(ApiRouter& router);
-    void add_check_in_routes(ApiRouter& router);
-    void add_presence_routes(ApiRouter& router);
+    // Public for a published event: citizens register themselves.
+    HttpResponse register_attendee(const HttpRequest& request, const PathParams& params,
+                                   const Caller& caller);
+    HttpResponse registrations(const HttpRequest&, const PathParams& params, const Caller& caller);
+    HttpResponse remove_registration(const HttpRequest&, const PathParams& params,
+                                     const Caller& caller);
+    // The code is the secret: whoever has it may see its QR code, no token needed.
+    HttpResponse check_in_qr(const HttpRequest& request, const PathParams& params, const Caller&);
+    // The door device. "Today" is the event's calendar day where it happens.
+    HttpResponse check_in(const HttpRequest& request, const PathParams& params,
+                          const Caller& caller);
+    HttpResponse check_ins(const HttpRequest&, const PathParams& params, const Caller& caller);
+    HttpResponse mark_present(const HttpRequest& request, const PathParams& params,
+                              const Caller& caller);
+    HttpResponse presence(const HttpRequest&, const PathParams& params, const Caller& caller);
     Instant now() const {
         return clock_ ? std::chrono::time_point_cast<Seconds>(clock_()) : now_utc();
     }

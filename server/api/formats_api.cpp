@@ -7,8 +7,10 @@
 #include "schedule/formats/sessions_csv.hpp"
 #include "schedule/programme_file.hpp"
 #include "schedule/time_zone.hpp"
+#include "server/api/api_errors.hpp"
+#include "server/api/caller_route.hpp"
 #include "server/api/day_param.hpp"
-#include "server/api/programme_api.hpp"
+#include "server/api/event_access.hpp"
 #include "server/http/content_disposition.hpp"
 
 namespace stagehub::server {
@@ -53,6 +55,12 @@ HttpResponse calendar_of_days(const HttpRequest& request, const Programme& progr
                     "text/calendar; charset=utf-8", filename + ".ics");
 }
 
+// An import into an event the caller does not organise.
+Error organised_by_others(std::string_view event_id) {
+    return Error{"forbidden", "event " + in_quotes(event_id) +
+                                  " is organised by others; ask one of its organisers for access"};
+}
+
 json row_problems_json(const std::vector<formats::RowProblem>& problems) {
     json rows = json::array();
     for (const auto& p : problems)
@@ -69,9 +77,9 @@ void FormatsApi::add_routes(ApiRouter& router) {
         add_caller_route(
             router, tokens_, HttpMethod::get, "/api/v1/events/{event}/" + file,
             [this, render](const HttpRequest& r, const PathParams& p, const Caller& c) {
-                const auto programme = visible_event(catalog_, c, p.at("event"));
+                const auto programme = seen_event(catalog_, c, p.at("event"));
                 if (!programme)
-                    return error_response(no_such_event(p.at("event")));
+                    return error_response(programme.error());
                 return render(r, *programme, export_options());
             });
     };
@@ -102,11 +110,11 @@ void FormatsApi::add_routes(ApiRouter& router) {
     add_caller_route(router, tokens_, HttpMethod::get,
                      "/api/v1/events/{event}/sessions/{session}/session.ics",
                      [this](const HttpRequest&, const PathParams& p, const Caller& c) {
-                         const auto programme = visible_event(catalog_, c, p.at("event"));
+                         const auto programme = seen_event(catalog_, c, p.at("event"));
                          if (!programme)
-                             return error_response(no_such_event(p.at("event")));
-                         if (programme->find_session(p.at("session")) == nullptr)
-                             return error_response(no_such_session(p.at("event"), p.at("session")));
+                             return error_response(programme.error());
+                         if (const auto session = session_of(*programme, p.at("session")); !session)
+                             return error_response(session.error());
                          return document(formats::export_icalendar(*programme, export_options(),
                                                                    {.session = p.at("session")}),
                                          "text/calendar; charset=utf-8", p.at("session") + ".ics");
@@ -142,9 +150,7 @@ HttpResponse FormatsApi::import(const HttpRequest& request, const Caller& caller
     options.skip_bad_rows = flag(request, "skip_bad_rows");
     const Programme* base = options.event_id ? catalog_.find_event(*options.event_id) : nullptr;
     if (base != nullptr && !caller.organises(base->event.id)) {
-        return error_response(Error{"forbidden", "event '" + base->event.id +
-                                                     "' is organised by others; ask one of its "
-                                                     "organisers for access"});
+        return error_response(organised_by_others(base->event.id));
     }
     auto imported = formats::import_programme(request.body, request.content_type, base, options);
     if (!imported)
@@ -152,9 +158,7 @@ HttpResponse FormatsApi::import(const HttpRequest& request, const Caller& caller
     const std::string event_id = imported->programme.event.id;
     const Programme* existing = catalog_.find_event(event_id);
     if (existing != nullptr && !caller.organises(event_id)) {
-        return error_response(Error{"forbidden", "event '" + event_id +
-                                                     "' is organised by others; ask one of its "
-                                                     "organisers for access"});
+        return error_response(organised_by_others(event_id));
     }
     const size_t sessions = imported->programme.sessions.size();
     ProgrammeEditor::Edit edit{std::move(imported->programme),

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "schedule/bounded_number.hpp"
@@ -38,8 +39,10 @@ bool valid_viewer_id(const std::string& id) {
     });
 }
 
-HttpResponse refuse(std::string_view code, std::string_view message) {
-    return error_response(400, code, message);
+// A beat that is not counted: always 400, whatever its code says (the codes are the
+// heartbeat's own, docs/API.md).
+HttpResponse refuse(const Error& error) {
+    return error_response(400, error.code, error.message);
 }
 
 // Seconds (a JSON number, as players measure media time) as milliseconds; nullopt when
@@ -52,6 +55,127 @@ std::optional<Millis> seconds_field(const json& body, const char* name) {
     if (!std::isfinite(seconds) || seconds < 0 || seconds > 1e7)
         return std::nullopt;
     return Millis{static_cast<int64_t>(std::llround(seconds * 1000.0))};
+}
+
+// Who beats, and what they watch: a stage live or a session's replay.
+Status read_viewing(const json& body, Heartbeat& beat) {
+    if (const auto it = body.find("viewer"); it != body.end() && it->is_string())
+        beat.viewer = it->get<std::string>();
+    if (!valid_viewer_id(beat.viewer)) {
+        return Error{"bad_request",
+                     "\"viewer\" must be the player's random id: 8 to 64 letters, digits, - or _"};
+    }
+    const auto stage = body.find("stage");
+    const auto replay = body.find("replay");
+    const bool live = stage != body.end();
+    if (live == (replay != body.end()) || !(live ? stage : replay)->is_string()) {
+        return Error{"bad_request",
+                     "a heartbeat names either \"stage\" (live) or \"replay\" "
+                     "(a session id), as a string"};
+    }
+    beat.kind = live ? ViewingKind::live : ViewingKind::replay;
+    beat.target = (live ? stage : replay)->get<std::string>();
+    return ok_status();
+}
+
+// Where the player is and how much it played since its last beat (beats come `every`).
+Status read_playback(const json& body, Millis every, Heartbeat& beat) {
+    const auto position = seconds_field(body, "position");
+    const auto played = body.contains("played") ? seconds_field(body, "played") : Millis{0};
+    if (!position || !played) {
+        return Error{"bad_request",
+                     "\"position\" (and \"played\", if sent) must be seconds: a "
+                     "number from 0"};
+    }
+    // Playback since the last beat cannot much exceed the time between beats.
+    if (*played > every * 4) {
+        return Error{"impossible_heartbeat", "\"played\" says " +
+                                                 std::to_string(played->count() / 1000) +
+                                                 " s since the last heartbeat; beats come every " +
+                                                 std::to_string(every.count() / 1000) + " s"};
+    }
+    beat.position = *position;
+    beat.played = *played;
+    return ok_status();
+}
+
+// The player's clock ("sent_at") is near ours.
+Status check_clock(const json& body, TimePoint now) {
+    // Up to the end of year 9999: anything later is not a clock, and would overflow the
+    // difference below.
+    constexpr int64_t kLatestMillis = 253'402'300'799'999;
+    const auto sent_at = body.find("sent_at");
+    const auto sent_ms = sent_at == body.end()
+                             ? std::nullopt
+                             : schedule::json_integer_within(*sent_at, 0, kLatestMillis);
+    if (!sent_ms) {
+        return Error{"bad_request",
+                     "\"sent_at\" must be the player's clock in milliseconds since 1970 "
+                     "(Date.now()), a whole number"};
+    }
+    const Millis skew = TimePoint{Millis{*sent_ms}} - now;
+    if (skew > kClockTolerance || skew < -kClockTolerance) {
+        return Error{"clock_off", "the player's clock is " + std::to_string(skew.count() / 1000) +
+                                      " s off the server's; heartbeats more than " +
+                                      std::to_string(kClockTolerance.count() / 1000) +
+                                      " s off are not counted (set the device's clock)"};
+    }
+    return ok_status();
+}
+
+// The request body as a beat heard `now`. Errors: the 400s of docs/API.md.
+Result<Heartbeat> read_beat(const std::string& text, TimePoint now, Millis every) {
+    const json body = schedule::parse_json(text).value_or(json());
+    if (!body.is_object()) {
+        return Error{"bad_json",
+                     "the heartbeat must be a JSON object (docs/API.md, \"Viewer heartbeats\")"};
+    }
+    Heartbeat beat;
+    beat.at = now;
+    if (const Status read = read_viewing(body, beat); !read)
+        return read.error();
+    if (const Status read = read_playback(body, every, beat); !read)
+        return read.error();
+    if (const Status read = check_clock(body, now); !read)
+        return read.error();
+    return beat;
+}
+
+// A live beat names a broadcast stage of the published programme.
+Status check_stage(const schedule::ProgrammeCatalog& catalog, const Heartbeat& beat) {
+    const schedule::Programme* owner = catalog.find_stage_owner(beat.target);
+    const schedule::Stage* s = owner != nullptr ? owner->find_stage(beat.target) : nullptr;
+    if (s == nullptr || !owner->event.published || !s->broadcast) {
+        return Error{"unknown_stage", "there is no stage '" + beat.target +
+                                          "' on the web; heartbeats name a stage of the "
+                                          "published programme"};
+    }
+    return ok_status();
+}
+
+// A replay beat names an ended published session that allows replays, at a position
+// inside it.
+Status check_replay(const schedule::ProgrammeCatalog& catalog, const Heartbeat& beat,
+                    TimePoint now) {
+    const schedule::Session* session = nullptr;
+    for (const auto& programme : catalog.published()) {
+        if ((session = programme.find_session(beat.target)) != nullptr)
+            break;
+    }
+    const Instant at = std::chrono::time_point_cast<Seconds>(now);
+    if (session == nullptr || !session->replay_allowed ||
+        session->state_at(at) != schedule::SessionState::ended) {
+        return Error{"unknown_replay", "there is no replay of '" + beat.target + "'"};
+    }
+    const Millis length =
+        std::chrono::duration_cast<Millis>(session->effective_end() - session->effective_start());
+    if (beat.position > length + kPositionSlack) {
+        return Error{"impossible_heartbeat", "\"position\" " +
+                                                 std::to_string(beat.position.count() / 1000) +
+                                                 " s is past the end of the replay (" +
+                                                 std::to_string(length.count() / 1000) + " s)"};
+    }
+    return ok_status();
 }
 
 }  // namespace
@@ -81,120 +205,36 @@ void HeartbeatApi::add_routes(ApiRouter& router) {
 
 HttpResponse HeartbeatApi::receive(const HttpRequest& request) {
     const TimePoint now = config_.clock();
+    auto beat = read_beat(request.body, now, config_.rules.heartbeat_every);
+    if (beat) {
+        const Status known = beat->kind == ViewingKind::live ? check_stage(catalog_, *beat)
+                                                             : check_replay(catalog_, *beat, now);
+        if (!known)
+            beat = known.error();
+    }
+    if (!beat) {
+        ++rejected_;
+        return refuse(beat.error());
+    }
+    if (auto limited = rate_limit(request, beat->viewer, now))
+        return std::move(*limited);
+    return queue(request, std::move(beat).value(), now);
+}
+
+std::optional<HttpResponse> HeartbeatApi::rate_limit(const HttpRequest& request,
+                                                     const std::string& viewer_id, TimePoint now) {
     const Millis every = config_.rules.heartbeat_every;
-
-    const json body = schedule::parse_json(request.body).value_or(json());
-    if (!body.is_object()) {
-        ++rejected_;
-        return refuse("bad_json",
-                      "the heartbeat must be a JSON object (docs/API.md, \"Viewer heartbeats\")");
-    }
-    Heartbeat beat;
-    beat.at = now;
-    if (const auto it = body.find("viewer"); it != body.end() && it->is_string())
-        beat.viewer = it->get<std::string>();
-    if (!valid_viewer_id(beat.viewer)) {
-        ++rejected_;
-        return refuse("bad_request",
-                      "\"viewer\" must be the player's random id: 8 to 64 letters, digits, - or _");
-    }
-    const auto stage = body.find("stage");
-    const auto replay = body.find("replay");
-    const bool live = stage != body.end();
-    if (live == (replay != body.end()) || !(live ? stage : replay)->is_string()) {
-        ++rejected_;
-        return refuse("bad_request",
-                      "a heartbeat names either \"stage\" (live) or \"replay\" "
-                      "(a session id), as a string");
-    }
-    beat.kind = live ? ViewingKind::live : ViewingKind::replay;
-    beat.target = (live ? stage : replay)->get<std::string>();
-
-    const auto position = seconds_field(body, "position");
-    const auto played = body.contains("played") ? seconds_field(body, "played") : Millis{0};
-    if (!position || !played) {
-        ++rejected_;
-        return refuse("bad_request",
-                      "\"position\" (and \"played\", if sent) must be seconds: a "
-                      "number from 0");
-    }
-    // Playback since the last beat cannot much exceed the time between beats.
-    if (*played > every * 4) {
-        ++rejected_;
-        return refuse("impossible_heartbeat", "\"played\" says " +
-                                                  std::to_string(played->count() / 1000) +
-                                                  " s since the last heartbeat; beats come every " +
-                                                  std::to_string(every.count() / 1000) + " s");
-    }
-    beat.position = *position;
-    beat.played = *played;
-
-    // Up to the end of year 9999: anything later is not a clock, and would overflow the
-    // difference below.
-    constexpr int64_t kLatestMillis = 253'402'300'799'999;
-    const auto sent_at = body.find("sent_at");
-    const auto sent_ms = sent_at == body.end()
-                             ? std::nullopt
-                             : schedule::json_integer_within(*sent_at, 0, kLatestMillis);
-    if (!sent_ms) {
-        ++rejected_;
-        return refuse(
-            "bad_request",
-            "\"sent_at\" must be the player's clock in milliseconds since 1970 (Date.now()), "
-            "a whole number");
-    }
-    const Millis skew = TimePoint{Millis{*sent_ms}} - now;
-    if (skew > kClockTolerance || skew < -kClockTolerance) {
-        ++rejected_;
-        return refuse("clock_off", "the player's clock is " + std::to_string(skew.count() / 1000) +
-                                       " s off the server's; heartbeats more than " +
-                                       std::to_string(kClockTolerance.count() / 1000) +
-                                       " s off are not counted (set the device's clock)");
-    }
-
-    if (live) {
-        const schedule::Programme* owner = catalog_.find_stage_owner(beat.target);
-        const schedule::Stage* s = owner != nullptr ? owner->find_stage(beat.target) : nullptr;
-        if (s == nullptr || !owner->event.published || !s->broadcast) {
-            ++rejected_;
-            return refuse("unknown_stage", "there is no stage '" + beat.target +
-                                               "' on the web; heartbeats name a stage of the "
-                                               "published programme");
-        }
-    } else {
-        const schedule::Session* session = nullptr;
-        for (const auto& programme : catalog_.published()) {
-            if ((session = programme.find_session(beat.target)) != nullptr)
-                break;
-        }
-        const Instant at = std::chrono::time_point_cast<Seconds>(now);
-        if (session == nullptr || !session->replay_allowed ||
-            session->state_at(at) != schedule::SessionState::ended) {
-            ++rejected_;
-            return refuse("unknown_replay", "there is no replay of '" + beat.target + "'");
-        }
-        const Millis length = std::chrono::duration_cast<Millis>(session->effective_end() -
-                                                                 session->effective_start());
-        if (beat.position > length + kPositionSlack) {
-            ++rejected_;
-            return refuse("impossible_heartbeat",
-                          "\"position\" " + std::to_string(beat.position.count() / 1000) +
-                              " s is past the end of the replay (" +
-                              std::to_string(length.count() / 1000) + " s)");
-        }
-    }
-
     // A viewer not heard from lately is new: one address may bring only so many a minute.
-    if (!viewers_.contains(beat.viewer)) {
+    if (!viewers_.contains(viewer_id)) {
         if (const auto wait = new_viewers_.refuse(request.peer, now)) {
             ++rate_limited_;
             return rate_limited_response(*wait, "too many new viewers");
         }
     }
-    // Rate limits: per viewer (a player beats once per interval) and per connection.
+    // Per viewer (a player beats once per interval) and per connection.
     const double per_viewer = kViewerBurst * 1000.0 / static_cast<double>(every.count());
     auto [viewer, fresh] = viewers_.try_emplace(
-        beat.viewer, Viewer{TokenBucket(per_viewer, kViewerBurst, now), now, ""});
+        viewer_id, Viewer{TokenBucket(per_viewer, kViewerBurst, now), now, ""});
     auto [connection, _] = connections_.try_emplace(
         request.connection, TokenBucket(config_.per_connection_per_second,
                                         std::max(1.0, config_.per_connection_per_second), now));
@@ -207,9 +247,12 @@ HttpResponse HeartbeatApi::receive(const HttpRequest& request) {
                        std::to_string(every.count() / 1000) + " s is enough")
             .header("retry-after", std::to_string(std::max<int64_t>(1, wait.count() / 1000)));
     }
+    return std::nullopt;
+}
 
-    Viewer& state = viewer->second;
-    const std::string target = beat.target;
+HttpResponse HeartbeatApi::queue(const HttpRequest& request, Heartbeat beat, TimePoint now) {
+    Viewer& state = viewers_.at(beat.viewer);  // rate_limit made it
+    const std::string stage = beat.kind == ViewingKind::live ? beat.target : std::string();
     if (!writer_->offer(std::move(beat), request.exchange)) {
         return error_response(503, "overloaded",
                               "the server is storing heartbeats more slowly than they come; "
@@ -217,7 +260,7 @@ HttpResponse HeartbeatApi::receive(const HttpRequest& request) {
             .header("retry-after", "1");
     }
     state.heard = now;
-    state.stage = live ? target : std::string();
+    state.stage = stage;
     return deferred_response();
 }
 

@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -72,7 +73,15 @@ class HeartbeatApi {
         attendance::TimePoint heard;
         std::string stage;  // watched live; empty for a replay
     };
+    // Read and check the beat (400s), rate_limit it (429s), queue it for the writer (503
+    // when full); the answer is sent once it is stored.
     HttpResponse receive(const HttpRequest& request);
+    // The 429 when this viewer, connection or address beats too often; makes a new
+    // viewer's state.
+    std::optional<HttpResponse> rate_limit(const HttpRequest& request, const std::string& viewer_id,
+                                           attendance::TimePoint now);
+    HttpResponse queue(const HttpRequest& request, attendance::Heartbeat beat,
+                       attendance::TimePoint now);
     void written(attendance::HeartbeatWriter::Written written);
 
     const schedule::ProgrammeCatalog& catalog_;

@@ -1,7 +1,9 @@
 #include "server/api/panel_api.hpp"
 
 #include "schedule/instant.hpp"
-#include "server/api/programme_api.hpp"
+#include "server/api/api_errors.hpp"
+#include "server/api/caller_route.hpp"
+#include "server/api/event_access.hpp"
 
 namespace stagehub::server {
 
@@ -37,21 +39,19 @@ void PanelApi::add_routes(ApiRouter& router) {
             [this, step, panel_response](const HttpRequest&, const PathParams& p, const Caller& c) {
                 const std::string& event_id = p.at("event");
                 const std::string& session_id = p.at("session");
-                if (const Status allowed = require_organiser_of(c, event_id); !allowed)
-                    return error_response(allowed.error());
-                const schedule::Programme* programme = catalog_.find_event(event_id);
-                if (programme == nullptr)
-                    return error_response(no_such_event(event_id));
-                const schedule::Session* session = programme->find_session(session_id);
-                if (session == nullptr)
-                    return error_response(no_such_session(event_id, session_id));
+                const auto programme = organised_event(catalog_, c, event_id);
+                if (!programme)
+                    return error_response(programme.error());
+                const auto session = session_of(**programme, session_id);
+                if (!session)
+                    return error_response(session.error());
                 auto after =
-                    schedule::step_panel(*session, panels_.get(session_id), step, now_utc());
+                    schedule::step_panel(**session, panels_.get(session_id), step, now_utc());
                 if (!after)
                     return error_response(after.error());
                 panels_.put(session_id, *after);
                 on_step_(session_id);
-                return panel_response(*programme, *session);
+                return panel_response(**programme, **session);
             });
     };
     step_route("next", schedule::PanelStep::next);

@@ -1,49 +1,28 @@
 // The programme's REST endpoints (docs/API.md): reading events and sessions as each role may
 // see them, catching up from a revision, and the organiser's edits of events, days, stages,
 // people and sessions. Live operations, formats and accounts have their own files; they
-// share the caller resolution and the editor.
+// share the editor and the support units below (caller routes, event access, the edit
+// prologue, request bodies, error wording).
 //
 // Threads: loop thread (handlers run from the HTTP server's callbacks).
 #pragma once
 
-#include <functional>
-#include <optional>
 #include <string>
 
 #include "schedule/change_feed.hpp"
 #include "schedule/programme_catalog.hpp"
 #include "schedule/programme_store.hpp"
+// The shared support of every handler; the application's own routes use it through here.
+#include "server/api/api_errors.hpp"
+#include "server/api/caller_route.hpp"
+#include "server/api/edit_request.hpp"
+#include "server/api/event_access.hpp"
 #include "server/api/programme_editor.hpp"
-#include "server/auth/access.hpp"
+#include "server/api/request_body.hpp"
 #include "server/auth/token_store.hpp"
 #include "server/http/api_router.hpp"
 
 namespace stagehub::server {
-
-using CallerHandler =
-    std::function<HttpResponse(const HttpRequest&, const PathParams&, const Caller&)>;
-
-// Adds a route whose handler gets the identified caller; a bad token is answered with 401
-// before the handler runs.
-void add_caller_route(ApiRouter& router, TokenStore& tokens, HttpMethod method, std::string pattern,
-                      CallerHandler handler, RouteOptions options = {});
-
-// The event as this caller may see it: whole for its organisers, the published part for
-// everyone else, nothing (and so 404, not 403: existence is not revealed) when unpublished.
-std::optional<schedule::Programme> visible_event(const schedule::ProgrammeCatalog& catalog,
-                                                 const Caller& caller, std::string_view event_id);
-schedule::Reader reader_for(const Caller& caller);
-Error no_such_event(std::string_view event_id);
-
-// The start of every organiser's edit: the caller organises the event, it exists, and (when
-// `with_body`) the body is a JSON object. Errors: 401/403, 404, 400 as values.
-struct EditStart {
-    const schedule::Programme* before;  // the event as it is, in the catalog
-    nlohmann::json body;                // {} when no body was asked for
-};
-Result<EditStart> begin_edit(const schedule::ProgrammeCatalog& catalog, const HttpRequest& request,
-                             std::string_view event_id, const Caller& caller, bool with_body);
-Error no_such_session(std::string_view event_id, std::string_view session_id);
 
 class ProgrammeApi {
   public:
@@ -54,23 +33,32 @@ class ProgrammeApi {
     void add_routes(ApiRouter& router);
 
   private:
-    HttpResponse programme(const HttpRequest& request, const Caller& caller);
-    HttpResponse edit_event(const HttpRequest& request, const std::string& event_id,
-                            const Caller& caller);
-    HttpResponse add_stage(const HttpRequest& request, const std::string& event_id,
-                           const Caller& caller);
-    HttpResponse edit_stage(const HttpRequest& request, const PathParams& params,
-                            const Caller& caller);
-    HttpResponse remove_stage(const HttpRequest& request, const PathParams& params,
-                              const Caller& caller);
-    HttpResponse put_person(const HttpRequest& request, const std::string& event_id,
-                            const Caller& caller);
-    HttpResponse add_session(const HttpRequest& request, const std::string& event_id,
-                             const Caller& caller);
-    HttpResponse edit_session(const HttpRequest& request, const PathParams& params,
-                              const Caller& caller);
-    HttpResponse remove_session(const HttpRequest& request, const PathParams& params,
-                                const Caller& caller);
+    using Edit = ProgrammeEditor::Edit;
+    // An organiser's edit made from its start (the event as it is, the body) and the path.
+    using MakeEdit = Result<Edit> (ProgrammeApi::*)(const EditStart&, const PathParams&);
+    // A route that begins the edit, makes it and commits it (or previews it, for a dry run).
+    void add_edit_route(CallerRoutes& routes, HttpMethod method, std::string pattern, EditBody body,
+                        MakeEdit make);
+
+    HttpResponse programme(const HttpRequest& request, const PathParams&, const Caller& caller);
+    // Every change since a revision (?since=), as the reader may see it.
+    HttpResponse catch_up(const std::string& since_text, const schedule::Reader& reader,
+                          Instant now);
+    HttpResponse events(const HttpRequest&, const PathParams&, const Caller& caller);
+    HttpResponse event(const HttpRequest&, const PathParams& params, const Caller& caller);
+    HttpResponse remove_event(const HttpRequest&, const PathParams& params, const Caller& caller);
+    HttpResponse session(const HttpRequest&, const PathParams& params, const Caller& caller);
+    HttpResponse changes(const HttpRequest& request, const PathParams& params,
+                         const Caller& caller);
+
+    Result<Edit> edit_event(const EditStart& start, const PathParams& params);
+    Result<Edit> add_stage(const EditStart& start, const PathParams& params);
+    Result<Edit> edit_stage(const EditStart& start, const PathParams& params);
+    Result<Edit> remove_stage(const EditStart& start, const PathParams& params);
+    Result<Edit> put_person(const EditStart& start, const PathParams& params);
+    Result<Edit> add_session(const EditStart& start, const PathParams& params);
+    Result<Edit> edit_session(const EditStart& start, const PathParams& params);
+    Result<Edit> remove_session(const EditStart& start, const PathParams& params);
     // People a session names who are not yet in the event's list, from the shared people.
     void add_missing_people(schedule::Programme& programme, const schedule::Session& session);
 

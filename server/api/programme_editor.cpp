@@ -1,7 +1,6 @@
 #include "server/api/programme_editor.hpp"
 
 #include "schedule/ids.hpp"
-#include "schedule/json_text.hpp"
 #include "schedule/programme_json.hpp"
 #include "schedule/validation.hpp"
 
@@ -9,25 +8,6 @@ namespace stagehub::server {
 
 using nlohmann::json;
 using schedule::Programme;
-
-Result<json> json_body(const HttpRequest& request) {
-    if (request.body.empty())
-        return Error{"bad_json", "the request needs a JSON object as its body"};
-    auto parsed = schedule::parse_json(request.body);
-    if (!parsed)
-        return Error{"bad_json", "the request body is " + parsed.error().message};
-    json body = std::move(parsed).value();
-    if (!body.is_object())
-        return Error{"bad_json", "the request body must be a JSON object"};
-    return body;
-}
-
-bool wants_dry_run(const HttpRequest& request, const json& body) {
-    if (const auto value = request.query_value("dry_run"))
-        return *value == "true" || *value == "1";
-    const auto it = body.find("dry_run");
-    return it != body.end() && it->is_boolean() && it->get<bool>();
-}
 
 HttpResponse ProgrammeEditor::commit(const Caller& caller, const Programme* before, Edit edit,
                                      bool dry_run) {

@@ -57,9 +57,4 @@ class ProgrammeEditor {
     Listener& listener_;
 };
 
-// The request body as a JSON object. Errors: "bad_json" naming what is wrong.
-Result<nlohmann::json> json_body(const HttpRequest& request);
-// dry_run from the query (?dry_run=true) or the body ("dry_run": true).
-bool wants_dry_run(const HttpRequest& request, const nlohmann::json& body);
-
 }  // namespace stagehub::server

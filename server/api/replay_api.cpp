@@ -3,11 +3,15 @@
 #include <glib.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "pipelines/master_playlist.hpp"
 #include "pipelines/replay_playlist.hpp"
 #include "schedule/safe_path.hpp"
-#include "server/api/programme_api.hpp"
+#include "server/api/api_errors.hpp"
+#include "server/api/caller_route.hpp"
+#include "server/api/edit_request.hpp"
+#include "server/api/event_access.hpp"
 
 namespace stagehub::server {
 
@@ -202,17 +206,16 @@ bool ReplayApi::in_visible_replay(const Programme& programme,
 HttpResponse ReplayApi::erase_recording(const HttpRequest& request, const PathParams& params,
                                         const Caller& caller) {
     const std::string& session_id = params.at("session");
-    auto start = begin_edit(catalog_, request, params.at("event"), caller, false);
+    auto start = begin_session_edit(catalog_, request, params.at("event"), session_id, caller,
+                                    EditBody::none);
     if (!start)
         return error_response(start.error());
     const Programme& before = *start->before;
-    const Session* session = before.find_session(session_id);
-    if (session == nullptr)
-        return error_response(no_such_session(params.at("event"), session_id));
+    const Session* session = start->session;
     const Instant now = now_utc();
     if (session->state_at(now) == schedule::SessionState::live) {
-        return error_response(Error{"bad_state", "session '" + session_id +
-                                                     "' is on air: end it first, then erase "
+        return error_response(Error{"bad_state", "session " + in_quotes(session_id) +
+                                                     " is on air: end it first, then erase "
                                                      "its recording"});
     }
     // The whole session, untrimmed: a trim only hides what the erasure must remove. Copied
@@ -224,7 +227,7 @@ HttpResponse ReplayApi::erase_recording(const HttpRequest& request, const PathPa
     ProgrammeEditor::Edit note{before,
                                {session_id},
                                "erase_recording",
-                               "erased the recording of '" + session->title + "'",
+                               "erased the recording of " + in_quotes(session->title),
                                false};
     auto revision = editor_.save(caller.actor(), std::move(note));
     if (!revision)
@@ -340,100 +343,110 @@ json ReplayApi::replay_json(const Programme& programme, const Replay& replay,
 }
 
 void ReplayApi::add_routes(ApiRouter& router) {
-    const auto route = [&](HttpMethod method, std::string pattern, CallerHandler handler) {
-        add_caller_route(router, tokens_, method, std::move(pattern), std::move(handler));
+    CallerRoutes routes(router, tokens_);
+    const std::string replay = "/api/v1/replays/{session}";
+    const std::string session = "/api/v1/events/{event}/sessions/{session}";
+    routes.add(HttpMethod::get, "/api/v1/replays", std::bind_front(&ReplayApi::show_replays, this));
+    routes.add(HttpMethod::get, replay, std::bind_front(&ReplayApi::show_replay, this));
+    routes.add(HttpMethod::get, replay + "/playlist.m3u8",
+               std::bind_front(&ReplayApi::show_playlist, this));
+    routes.add(HttpMethod::get, replay + "/{rendition}/playlist.m3u8",
+               std::bind_front(&ReplayApi::show_rendition_playlist, this));
+    routes.add(HttpMethod::delete_, session + "/recording",
+               std::bind_front(&ReplayApi::erase_recording, this));
+    routes.add(HttpMethod::patch, session + "/replay",
+               std::bind_front(&ReplayApi::edit_replay, this));
+}
+
+HttpResponse ReplayApi::show_replays(const HttpRequest& request, const PathParams&,
+                                     const Caller& caller) {
+    const Instant now = now_utc();
+    const auto only_event = request.query_value("event");
+    json replays = json::array();
+    const schedule::Reader reader = reader_for(caller);
+    for (const Programme& p : catalog_.programmes()) {
+        if (only_event && p.event.id != *only_event)
+            continue;
+        const auto visible = reader.view(p);
+        if (!visible)
+            continue;
+        for (const Session& s : visible->sessions) {
+            if (auto replay = replay_of(*visible, s, caller, now))
+                replays.push_back(replay_json(*visible, *replay, caller));
+        }
+    }
+    return json_response(200, {{"replays", std::move(replays)}});
+}
+
+HttpResponse ReplayApi::show_replay(const HttpRequest&, const PathParams& params,
+                                    const Caller& caller) {
+    const auto found = find_replay(params.at("session"), caller);
+    if (!found)
+        return error_response(no_replay(params.at("session")));
+    return json_response(200, replay_json(*found->programme, found->replay, caller));
+}
+
+HttpResponse ReplayApi::show_playlist(const HttpRequest&, const PathParams& params,
+                                      const Caller& caller) {
+    const auto found = find_replay(params.at("session"), caller);
+    if (!found)
+        return error_response(no_replay(params.at("session")));
+    const Replay& replay = found->replay;
+    // Recorded before the ladder: one rendition, the playlist itself.
+    const bool single = replay.renditions.size() == 1 && replay.renditions.front().empty();
+    return playlist_response(single ? pipelines::vod_playlist(replay.segments, "/live/")
+                                    : master_of(replay));
+}
+
+HttpResponse ReplayApi::show_rendition_playlist(const HttpRequest&, const PathParams& params,
+                                                const Caller& caller) {
+    const std::string& session_id = params.at("session");
+    const auto found = find_replay(session_id, caller);
+    if (!found)
+        return error_response(no_replay(session_id));
+    const Replay& replay = found->replay;
+    const std::string& rendition = params.at("rendition");
+    if (std::find(replay.renditions.begin(), replay.renditions.end(), rendition) ==
+        replay.renditions.end()) {
+        return error_response(Error{"not_found", "session " + in_quotes(session_id) +
+                                                     " has no replay in rendition " +
+                                                     in_quotes(rendition)});
+    }
+    return playlist_response(pipelines::vod_playlist(segments_of(replay, rendition), "/live/"));
+}
+
+HttpResponse ReplayApi::edit_replay(const HttpRequest& request, const PathParams& params,
+                                    const Caller& caller) {
+    const std::string& session_id = params.at("session");
+    auto start = begin_session_edit(catalog_, request, params.at("event"), session_id, caller,
+                                    EditBody::json_object);
+    if (!start)
+        return error_response(start.error());
+    pipelines::ReplayEdit edit = archive_.edit_of(session_id);
+    const json& body = start->body;
+    const auto seconds = [&](const char* key, Milliseconds& out) -> Status {
+        const auto it = body.find(key);
+        if (it == body.end())
+            return ok_status();
+        if (!it->is_number() || it->get<double>() < 0 || it->get<double>() > 86400)
+            return Error{"bad_field", std::string(key) + ": seconds, 0 or more"};
+        out = Milliseconds{static_cast<int64_t>(it->get<double>() * 1000.0)};
+        return ok_status();
     };
-    route(HttpMethod::get, "/api/v1/replays",
-          [this](const HttpRequest& r, const PathParams&, const Caller& c) {
-              const Instant now = now_utc();
-              const auto only_event = r.query_value("event");
-              json replays = json::array();
-              const schedule::Reader reader = reader_for(c);
-              for (const Programme& p : catalog_.programmes()) {
-                  if (only_event && p.event.id != *only_event)
-                      continue;
-                  const auto visible = reader.view(p);
-                  if (!visible)
-                      continue;
-                  for (const Session& s : visible->sessions) {
-                      if (auto replay = replay_of(*visible, s, c, now))
-                          replays.push_back(replay_json(*visible, *replay, c));
-                  }
-              }
-              return json_response(200, {{"replays", std::move(replays)}});
-          });
-    route(HttpMethod::get, "/api/v1/replays/{session}",
-          [this](const HttpRequest&, const PathParams& p, const Caller& c) {
-              const auto found = find_replay(p.at("session"), c);
-              if (!found)
-                  return error_response(no_replay(p.at("session")));
-              return json_response(200, replay_json(*found->programme, found->replay, c));
-          });
-    route(HttpMethod::get, "/api/v1/replays/{session}/playlist.m3u8",
-          [this](const HttpRequest&, const PathParams& p, const Caller& c) {
-              const auto found = find_replay(p.at("session"), c);
-              if (!found)
-                  return error_response(no_replay(p.at("session")));
-              const Replay& replay = found->replay;
-              // Recorded before the ladder: one rendition, the playlist itself.
-              const bool single =
-                  replay.renditions.size() == 1 && replay.renditions.front().empty();
-              return playlist_response(single ? pipelines::vod_playlist(replay.segments, "/live/")
-                                              : master_of(replay));
-          });
-    route(HttpMethod::get, "/api/v1/replays/{session}/{rendition}/playlist.m3u8",
-          [this](const HttpRequest&, const PathParams& p, const Caller& c) {
-              const auto found = find_replay(p.at("session"), c);
-              if (!found)
-                  return error_response(no_replay(p.at("session")));
-              const Replay& replay = found->replay;
-              const std::string& rendition = p.at("rendition");
-              if (std::find(replay.renditions.begin(), replay.renditions.end(), rendition) ==
-                  replay.renditions.end()) {
-                  return error_response(Error{"not_found", "session '" + p.at("session") +
-                                                               "' has no replay in rendition '" +
-                                                               rendition + "'"});
-              }
-              return playlist_response(
-                  pipelines::vod_playlist(segments_of(replay, rendition), "/live/"));
-          });
-    route(HttpMethod::delete_, "/api/v1/events/{event}/sessions/{session}/recording",
-          [this](const HttpRequest& r, const PathParams& p, const Caller& c) {
-              return erase_recording(r, p, c);
-          });
-    route(HttpMethod::patch, "/api/v1/events/{event}/sessions/{session}/replay",
-          [this](const HttpRequest& r, const PathParams& p, const Caller& c) {
-              auto start = begin_edit(catalog_, r, p.at("event"), c, true);
-              if (!start)
-                  return error_response(start.error());
-              if (start->before->find_session(p.at("session")) == nullptr)
-                  return error_response(no_such_session(p.at("event"), p.at("session")));
-              pipelines::ReplayEdit edit = archive_.edit_of(p.at("session"));
-              const json& body = start->body;
-              const auto seconds = [&](const char* key, Milliseconds& out) -> Status {
-                  const auto it = body.find(key);
-                  if (it == body.end())
-                      return ok_status();
-                  if (!it->is_number() || it->get<double>() < 0 || it->get<double>() > 86400)
-                      return Error{"bad_field", std::string(key) + ": seconds, 0 or more"};
-                  out = Milliseconds{static_cast<int64_t>(it->get<double>() * 1000.0)};
-                  return ok_status();
-              };
-              if (auto s = seconds("trim_in_seconds", edit.trim_in); !s)
-                  return error_response(s.error());
-              if (auto s = seconds("trim_out_seconds", edit.trim_out); !s)
-                  return error_response(s.error());
-              if (const auto it = body.find("hidden"); it != body.end()) {
-                  if (!it->is_boolean())
-                      return error_response(Error{"bad_field", "hidden: true or false"});
-                  edit.hidden = it->get<bool>();
-              }
-              archive_.set_edit(p.at("session"), edit);
-              return json_response(200, {{"session", p.at("session")},
-                                         {"trim_in_seconds", edit.trim_in.count() / 1000.0},
-                                         {"trim_out_seconds", edit.trim_out.count() / 1000.0},
-                                         {"hidden", edit.hidden}});
-          });
+    if (auto s = seconds("trim_in_seconds", edit.trim_in); !s)
+        return error_response(s.error());
+    if (auto s = seconds("trim_out_seconds", edit.trim_out); !s)
+        return error_response(s.error());
+    if (const auto it = body.find("hidden"); it != body.end()) {
+        if (!it->is_boolean())
+            return error_response(Error{"bad_field", "hidden: true or false"});
+        edit.hidden = it->get<bool>();
+    }
+    archive_.set_edit(session_id, edit);
+    return json_response(200, {{"session", session_id},
+                               {"trim_in_seconds", edit.trim_in.count() / 1000.0},
+                               {"trim_out_seconds", edit.trim_out.count() / 1000.0},
+                               {"hidden", edit.hidden}});
 }
 
 }  // namespace stagehub::server

@@ -95,6 +95,14 @@ class ReplayApi {
     std::vector<pipelines::ArchivedSegment> segments_of(const Replay& replay,
                                                         const std::string& rendition);
     static HttpResponse playlist_response(std::string body);
+    HttpResponse show_replays(const HttpRequest& request, const PathParams&, const Caller& caller);
+    HttpResponse show_replay(const HttpRequest&, const PathParams& params, const Caller& caller);
+    HttpResponse show_playlist(const HttpRequest&, const PathParams& params, const Caller& caller);
+    HttpResponse show_rendition_playlist(const HttpRequest&, const PathParams& params,
+                                         const Caller& caller);
+    // PATCH …/sessions/{session}/replay: trims and hiding.
+    HttpResponse edit_replay(const HttpRequest& request, const PathParams& params,
+                             const Caller& caller);
     // DELETE …/sessions/{session}/recording: the files, the rows, the poster; logged.
     HttpResponse erase_recording(const HttpRequest& request, const PathParams& params,
                                  const Caller& caller);

@@ -4,7 +4,8 @@
 
 #include "schedule/instant.hpp"
 #include "schedule/json_text.hpp"
-#include "server/api/programme_api.hpp"
+#include "server/api/api_errors.hpp"
+#include "server/api/caller_route.hpp"
 #include "server/auth/access.hpp"
 
 namespace stagehub::server {
@@ -65,14 +66,14 @@ void StageControlApi::add_routes(ApiRouter& router) {
                 const schedule::Programme* owner = catalog_.find_stage_owner(stage_id);
                 if (owner == nullptr)
                     return error_response(
-                        Error{"not_found", "there is no stage '" + stage_id + "'"});
+                        Error{"not_found", "there is no stage " + in_quotes(stage_id)});
                 if (const Status allowed = require_organiser_of(c, owner->event.id); !allowed)
                     return error_response(allowed.error());
                 const schedule::Stage& stage = *owner->find_stage(stage_id);
                 if (!stage.broadcast) {
                     return error_response(Error{
-                        "not_broadcast", "stage '" + stage_id +
-                                             "' is not broadcast; turn its broadcast on in the "
+                        "not_broadcast", "stage " + in_quotes(stage_id) +
+                                             " is not broadcast; turn its broadcast on in the "
                                              "programme (\"broadcast\": true) first"});
                 }
                 const StageControl& before = controls_.get(stage_id);

@@ -1,12 +1,14 @@
 #include "server/api/stats_api.hpp"
 
 #include <exception>
+#include <functional>
 #include <memory>
 #include <set>
 
 #include "schedule/time_zone.hpp"
+#include "server/api/caller_route.hpp"
 #include "server/api/day_param.hpp"
-#include "server/api/programme_api.hpp"
+#include "server/api/event_access.hpp"
 #include "server/api/stats_report.hpp"
 #include "server/auth/access.hpp"
 #include "server/http/content_disposition.hpp"
@@ -58,121 +60,120 @@ HttpResponse StatsApi::later(const HttpRequest& request,
 }
 
 void StatsApi::add_routes(ApiRouter& router) {
-    // The programme as the report needs it (unpublished parts too: staff count everything).
-    const auto event_for = [this](const Caller& caller,
-                                  const std::string& event_id) -> Result<schedule::Programme> {
-        if (const Status allowed = require_staff_of(caller, event_id); !allowed)
-            return allowed.error();
-        const schedule::Programme* programme = catalog_.find_event(event_id);
-        if (programme == nullptr)
-            return no_such_event(event_id);
-        return *programme;
-    };
+    CallerRoutes routes(router, tokens_);
+    const std::string event = "/api/v1/stats/events/{event}";
+    routes.add(HttpMethod::get, event, std::bind_front(&StatsApi::event_report, this));
+    routes.add(HttpMethod::get, event + "/series", std::bind_front(&StatsApi::stage_series, this));
+    routes.add(HttpMethod::get, event + "/{file}", std::bind_front(&StatsApi::report_file, this));
+}
 
-    add_caller_route(
-        router, tokens_, HttpMethod::get, "/api/v1/stats/events/{event}",
-        [this, event_for](const HttpRequest& request, const PathParams& p, const Caller& caller) {
-            auto programme = event_for(caller, p.at("event"));
-            if (!programme)
-                return error_response(programme.error());
-            auto day = day_param(request, *programme, "bad_request");
-            if (!day)
-                return error_response(day.error());
-            return later(request, [this, programme = std::move(*programme),
-                                   day = *day](schedule::Database& db) {
-                const auto report = attendance::build_report(db, programme, rules_);
-                return json_response(200, report_json(programme, report, rules_, day));
-            });
-        });
+Result<schedule::Programme> StatsApi::event_for(const Caller& caller,
+                                                const std::string& event_id) const {
+    const auto programme = staffed_event(catalog_, caller, event_id);
+    if (!programme)
+        return programme.error();
+    return **programme;
+}
 
-    add_caller_route(
-        router, tokens_, HttpMethod::get, "/api/v1/stats/events/{event}/series",
-        [this, event_for](const HttpRequest& request, const PathParams& p, const Caller& caller) {
-            auto programme = event_for(caller, p.at("event"));
-            if (!programme)
-                return error_response(programme.error());
-            const auto stage = request.query_value("stage");
-            if (!stage || programme->find_stage(*stage) == nullptr) {
-                return error_response(400, "bad_request",
-                                      "?stage= must name a stage of the event, e.g. ?stage=" +
-                                          (programme->stages.empty() ? std::string("salen")
-                                                                     : programme->stages[0].id));
-            }
-            auto day = day_param(request, *programme, "bad_request");
-            if (!day)
-                return error_response(day.error());
-            const auto days = attendance::local_days(*programme);
-            if (days.empty())
-                return json_response(200, minutes_json(*programme, *stage, {}));
-            TimePoint from = days.front().from;
-            TimePoint to = days.back().to;
-            for (const auto& d : days) {
-                if (*day && d.date == **day) {
-                    from = d.from;
-                    to = d.to;
-                }
-            }
-            return later(request, [this, programme = std::move(*programme), stage = *stage, from,
-                                   to](schedule::Database& db) {
-                return json_response(
-                    200, minutes_json(
-                             programme, stage,
-                             attendance::stage_minutes(db, programme, stage, from, to, rules_)));
-            });
-        });
+HttpResponse StatsApi::event_report(const HttpRequest& request, const PathParams& params,
+                                    const Caller& caller) {
+    auto programme = event_for(caller, params.at("event"));
+    if (!programme)
+        return error_response(programme.error());
+    auto day = day_param(request, *programme, "bad_request");
+    if (!day)
+        return error_response(day.error());
+    return later(request,
+                 [this, programme = std::move(*programme), day = *day](schedule::Database& db) {
+                     const auto report = attendance::build_report(db, programme, rules_);
+                     return json_response(200, report_json(programme, report, rules_, day));
+                 });
+}
 
-    add_caller_route(
-        router, tokens_, HttpMethod::get, "/api/v1/stats/events/{event}/{file}",
-        [this, event_for](const HttpRequest& request, const PathParams& p, const Caller& caller) {
-            const std::string& file = p.at("file");
-            const std::string table = file.ends_with(".csv") ? file.substr(0, file.size() - 4) : "";
-            if (!kCsvTables.contains(table)) {
-                return error_response(404, "not_found",
-                                      "no statistics file '" + file +
-                                          "'; the CSV files are sessions.csv, days.csv, "
-                                          "stages.csv and series.csv");
+HttpResponse StatsApi::stage_series(const HttpRequest& request, const PathParams& params,
+                                    const Caller& caller) {
+    auto programme = event_for(caller, params.at("event"));
+    if (!programme)
+        return error_response(programme.error());
+    const auto stage = request.query_value("stage");
+    if (!stage || programme->find_stage(*stage) == nullptr) {
+        return error_response(
+            400, "bad_request",
+            "?stage= must name a stage of the event, e.g. ?stage=" +
+                (programme->stages.empty() ? std::string("salen") : programme->stages[0].id));
+    }
+    auto day = day_param(request, *programme, "bad_request");
+    if (!day)
+        return error_response(day.error());
+    const auto days = attendance::local_days(*programme);
+    if (days.empty())
+        return json_response(200, minutes_json(*programme, *stage, {}));
+    TimePoint from = days.front().from;
+    TimePoint to = days.back().to;
+    for (const auto& d : days) {
+        if (*day && d.date == **day) {
+            from = d.from;
+            to = d.to;
+        }
+    }
+    return later(request, [this, programme = std::move(*programme), stage = *stage, from,
+                           to](schedule::Database& db) {
+        return json_response(
+            200, minutes_json(programme, stage,
+                              attendance::stage_minutes(db, programme, stage, from, to, rules_)));
+    });
+}
+
+HttpResponse StatsApi::report_file(const HttpRequest& request, const PathParams& params,
+                                   const Caller& caller) {
+    const std::string& file = params.at("file");
+    const std::string table = file.ends_with(".csv") ? file.substr(0, file.size() - 4) : "";
+    if (!kCsvTables.contains(table)) {
+        return error_response(404, "not_found",
+                              "no statistics file '" + file +
+                                  "'; the CSV files are sessions.csv, days.csv, "
+                                  "stages.csv and series.csv");
+    }
+    auto programme = event_for(caller, params.at("event"));
+    if (!programme)
+        return error_response(programme.error());
+    const auto separator_name = request.query_value("separator").value_or("comma");
+    if (separator_name != "comma" && separator_name != "semicolon") {
+        return error_response(400, "bad_request",
+                              "?separator= is comma (the default) or semicolon (Excel "
+                              "in a Swedish or Norwegian locale)");
+    }
+    const char separator = separator_name == "semicolon" ? ';' : ',';
+    auto day = day_param(request, *programme, "bad_request");
+    if (!day)
+        return error_response(day.error());
+    const std::string filename =
+        programme->event.id + (*day ? "-" + **day : std::string()) + "-" + file;
+    return later(request, [this, programme = std::move(*programme), table, separator, day = *day,
+                           filename](schedule::Database& db) {
+        if (table != "series") {
+            const auto report = attendance::build_report(db, programme, rules_);
+            return csv_response(
+                report_csv(report_json(programme, report, rules_, day), table, separator),
+                filename);
+        }
+        // Every stage's minutes, one after the other.
+        std::string csv;
+        for (const auto& d : attendance::local_days(programme)) {
+            if (day && d.date != *day)
+                continue;
+            for (const auto& stage : programme.stages) {
+                const std::string part = minutes_csv(
+                    minutes_json(
+                        programme, stage.id,
+                        attendance::stage_minutes(db, programme, stage.id, d.from, d.to, rules_)),
+                    separator);
+                // One byte order mark and header for the whole file.
+                csv += csv.empty() ? part : part.substr(part.find("\r\n") + 2);
             }
-            auto programme = event_for(caller, p.at("event"));
-            if (!programme)
-                return error_response(programme.error());
-            const auto separator_name = request.query_value("separator").value_or("comma");
-            if (separator_name != "comma" && separator_name != "semicolon") {
-                return error_response(400, "bad_request",
-                                      "?separator= is comma (the default) or semicolon (Excel "
-                                      "in a Swedish or Norwegian locale)");
-            }
-            const char separator = separator_name == "semicolon" ? ';' : ',';
-            auto day = day_param(request, *programme, "bad_request");
-            if (!day)
-                return error_response(day.error());
-            const std::string filename =
-                programme->event.id + (*day ? "-" + **day : std::string()) + "-" + file;
-            return later(request, [this, programme = std::move(*programme), table, separator,
-                                   day = *day, filename](schedule::Database& db) {
-                if (table != "series") {
-                    const auto report = attendance::build_report(db, programme, rules_);
-                    return csv_response(
-                        report_csv(report_json(programme, report, rules_, day), table, separator),
-                        filename);
-                }
-                // Every stage's minutes, one after the other.
-                std::string csv;
-                for (const auto& d : attendance::local_days(programme)) {
-                    if (day && d.date != *day)
-                        continue;
-                    for (const auto& stage : programme.stages) {
-                        const std::string part = minutes_csv(
-                            minutes_json(programme, stage.id,
-                                         attendance::stage_minutes(db, programme, stage.id, d.from,
-                                                                   d.to, rules_)),
-                            separator);
-                        // One byte order mark and header for the whole file.
-                        csv += csv.empty() ? part : part.substr(part.find("\r\n") + 2);
-                    }
-                }
-                return csv_response(csv, filename);
-            });
-        });
+        }
+        return csv_response(csv, filename);
+    });
 }
 
 }  // namespace stagehub::server

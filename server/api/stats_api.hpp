@@ -14,6 +14,7 @@
 #include "schedule/attendance/counting_rules.hpp"
 #include "schedule/database_worker.hpp"
 #include "schedule/programme_catalog.hpp"
+#include "server/auth/access.hpp"
 #include "server/auth/token_store.hpp"
 #include "server/http/api_router.hpp"
 #include "server/http/loop_mailbox.hpp"
@@ -34,6 +35,16 @@ class StatsApi {
     // the failure if it throws).
     HttpResponse later(const HttpRequest& request,
                        std::function<HttpResponse(schedule::Database&)> make);
+
+    // The programme as a report needs it (unpublished parts too: staff count everything).
+    Result<schedule::Programme> event_for(const Caller& caller, const std::string& event_id) const;
+    HttpResponse event_report(const HttpRequest& request, const PathParams& params,
+                              const Caller& caller);
+    HttpResponse stage_series(const HttpRequest& request, const PathParams& params,
+                              const Caller& caller);
+    // sessions.csv, days.csv, stages.csv, series.csv.
+    HttpResponse report_file(const HttpRequest& request, const PathParams& params,
+                             const Caller& caller);
 
     const schedule::ProgrammeCatalog& catalog_;
     TokenStore& tokens_;

@@ -102,16 +102,15 @@ std::string pad(const std::string& text, size_t columns, bool right) {
     return right ? fill + text : text + fill;
 }
 
-}  // namespace
+// The report's rows of one kind, all or (with `day`) that day's only.
+bool on_day(const std::optional<std::string>& day, const std::string& d) {
+    return !day || *day == d;
+}
 
-json report_json(const schedule::Programme& programme, const attendance::EventReport& report,
-                 const attendance::CountingRules& rules, const std::optional<std::string>& day) {
-    const std::string& zone = programme.event.time_zone;
-    const auto wanted = [&](const std::string& d) { return !day || *day == d; };
-
+json day_rows(const attendance::EventReport& report, const std::optional<std::string>& day) {
     json days = json::array();
     for (const auto& d : report.days) {
-        if (!wanted(d.day))
+        if (!on_day(day, d.day))
             continue;
         json row = {{"day", d.day}, {"in_person", d.in_person}};
         row.update(audience_json(d.live));
@@ -119,19 +118,30 @@ json report_json(const schedule::Programme& programme, const attendance::EventRe
         row["replay_watch_time_s"] = seconds(d.replay_watch_time);
         days.push_back(std::move(row));
     }
+    return days;
+}
+
+json stage_rows(const schedule::Programme& programme, const attendance::EventReport& report,
+                const std::optional<std::string>& day) {
     json stages = json::array();
     for (const auto& s : report.stage_days) {
-        if (!wanted(s.day))
+        if (!on_day(day, s.day))
             continue;
         const schedule::Stage* stage = programme.find_stage(s.stage_id);
         json row = {{"day", s.day}, {"stage", s.stage_id}, {"name", stage ? stage->name : ""}};
         row.update(audience_json(s.live));
         stages.push_back(std::move(row));
     }
+    return stages;
+}
+
+json session_rows(const schedule::Programme& programme, const attendance::EventReport& report,
+                  const std::optional<std::string>& day) {
+    const std::string& zone = programme.event.time_zone;
     json sessions = json::array();
     for (const auto& s : report.sessions) {
         const schedule::Session* session = programme.find_session(s.session_id);
-        if (session == nullptr || !wanted(s.day))
+        if (session == nullptr || !on_day(day, s.day))
             continue;
         std::string speakers;
         for (const auto& person : session->people) {
@@ -153,6 +163,13 @@ json report_json(const schedule::Programme& programme, const attendance::EventRe
         row["replay_completion"] = std::round(s.replay.completion * 1000.0) / 1000.0;
         sessions.push_back(std::move(row));
     }
+    return sessions;
+}
+
+}  // namespace
+
+json report_json(const schedule::Programme& programme, const attendance::EventReport& report,
+                 const attendance::CountingRules& rules, const std::optional<std::string>& day) {
     json totals = {{"in_person", report.in_person.people},
                    {"registered", report.in_person.registered},
                    {"registered_in_person", report.in_person.registered_in_person}};
@@ -160,7 +177,9 @@ json report_json(const schedule::Programme& programme, const attendance::EventRe
     totals["replay_views"] = report.replay_views;
     totals["replay_watch_time_s"] = seconds(report.replay_watch_time);
     return {{"event",
-             {{"id", programme.event.id}, {"title", programme.event.title}, {"time_zone", zone}}},
+             {{"id", programme.event.id},
+              {"title", programme.event.title},
+              {"time_zone", programme.event.time_zone}}},
             {"day", day ? json(*day) : json(nullptr)},
             {"rules",
              {{"heartbeat_every_s", seconds(rules.heartbeat_every)},
@@ -170,9 +189,9 @@ json report_json(const schedule::Programme& programme, const attendance::EventRe
                                      ? json(nullptr)
                                      : json(format_instant_ms(report.compacted_before))},
             {"totals", std::move(totals)},
-            {"days", std::move(days)},
-            {"stages", std::move(stages)},
-            {"sessions", std::move(sessions)}};
+            {"days", day_rows(report, day)},
+            {"stages", stage_rows(programme, report, day)},
+            {"sessions", session_rows(programme, report, day)}};
 }
 
 json minutes_json(const schedule::Programme& programme, const std::string& stage_id,
