@@ -3,6 +3,8 @@
 #include <glib.h>
 
 #include <algorithm>
+#include <type_traits>
+#include <variant>
 
 #include "schedule/change_feed.hpp"
 #include "schedule/instant.hpp"
@@ -401,25 +403,30 @@ SharedMessage LiveChannels::agenda_message(const schedule::ChangeRecord& change)
     const Instant now = now_utc();
     const Programme* programme = catalog_.find_event(change.event_id);
     const schedule::Reader reader = schedule::public_reader();
-    const json delta =
-        schedule::event_delta_json(change.event_id, programme, {change}, reader, now);
+    const schedule::EventDelta delta =
+        schedule::event_delta(change.event_id, programme, {change}, reader, now);
     const std::string channel = "agenda:" + change.event_id;
     json message = {{"channel", channel},
                     {"rev", change.revision},
                     {"server_time", server_time()},
                     {"change", schedule::change_json(change, programme, reader)}};
-    if (delta.contains("snapshot")) {
-        message["type"] = "snapshot";
-        message["event"] = delta["snapshot"];
-    } else if (delta.contains("removed")) {
-        message["type"] = "removed";
-        message["event"] = change.event_id;
-    } else {
-        message["type"] = "delta";
-        message["event"] = change.event_id;
-        message["sessions"] = delta["sessions"];
-        message["removed_sessions"] = delta["removed_sessions"];
-    }
+    std::visit(
+        [&](const auto& part) {
+            using Part = std::decay_t<decltype(part)>;
+            if constexpr (std::is_same_v<Part, schedule::EventDelta::Snapshot>) {
+                message["type"] = "snapshot";
+                message["event"] = part.event;
+            } else if constexpr (std::is_same_v<Part, schedule::EventDelta::Removed>) {
+                message["type"] = "removed";
+                message["event"] = change.event_id;
+            } else {
+                message["type"] = "delta";
+                message["event"] = change.event_id;
+                message["sessions"] = part.sessions;
+                message["removed_sessions"] = part.removed_sessions;
+            }
+        },
+        delta.change);
     return make_message(dump(message), channel);
 }
 
