@@ -80,30 +80,45 @@ json change_json(const ChangeRecord& change, const Programme* current, const Rea
     return item;
 }
 
-json event_delta_json(std::string_view event_id, const Programme* current,
-                      const std::vector<ChangeRecord>& changes, const Reader& reader, Instant at) {
+EventDelta event_delta(std::string_view event_id, const Programme* current,
+                       const std::vector<ChangeRecord>& changes, const Reader& reader, Instant at) {
+    EventDelta delta{std::string(event_id), EventDelta::Removed{}};
     const std::optional<Programme> view = current ? reader.view(*current) : std::nullopt;
     if (!view)
-        return {{"event", event_id}, {"removed", true}};
+        return delta;
     std::set<std::string> touched;
     for (const ChangeRecord& change : changes) {
-        if (change.whole_event)
-            return {{"event", event_id}, {"snapshot", event_json(*view, at)}};
+        if (change.whole_event) {
+            delta.change = EventDelta::Snapshot{event_json(*view, at)};
+            return delta;
+        }
         for (std::string& id : mentionable(change, view, reader))
             touched.insert(std::move(id));
     }
-    json sessions = json::array();
-    json removed = json::array();
+    EventDelta::Sessions sessions;
     // In programme order, so a client appending upserts keeps a sorted agenda.
     for (const Session& s : view->sessions) {
         if (touched.erase(s.id) > 0)
-            sessions.push_back(session_json(*view, s, at));
+            sessions.sessions.push_back(session_json(*view, s, at));
     }
-    for (const std::string& id : touched)  // deleted, or hidden from this reader since
-        removed.push_back(id);
-    return {{"event", event_id},
-            {"sessions", std::move(sessions)},
-            {"removed_sessions", std::move(removed)}};
+    // Deleted, or hidden from this reader since.
+    sessions.removed_sessions.assign(touched.begin(), touched.end());
+    delta.change = std::move(sessions);
+    return delta;
+}
+
+json event_delta_json(const EventDelta& delta) {
+    json item = {{"event", delta.event_id}};
+    if (std::holds_alternative<EventDelta::Removed>(delta.change)) {
+        item["removed"] = true;
+    } else if (const auto* snapshot = std::get_if<EventDelta::Snapshot>(&delta.change)) {
+        item["snapshot"] = snapshot->event;
+    } else {
+        const auto& sessions = std::get<EventDelta::Sessions>(delta.change);
+        item["sessions"] = sessions.sessions;
+        item["removed_sessions"] = sessions.removed_sessions;
+    }
+    return item;
 }
 
 json catch_up_json(const std::vector<ChangeRecord>& changes, const ProgrammeCatalog& catalog,
@@ -125,7 +140,8 @@ json catch_up_json(const std::vector<ChangeRecord>& changes, const ProgrammeCata
             continue;
         if (!visible && programme != nullptr && !ever_published(*programme, event_changes))
             continue;
-        events.push_back(event_delta_json(event_id, programme, event_changes, reader, at));
+        events.push_back(
+            event_delta_json(event_delta(event_id, programme, event_changes, reader, at)));
         if (visible) {
             for (const ChangeRecord& change : event_changes)
                 listed.push_back(change_json(change, programme, reader));

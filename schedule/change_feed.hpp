@@ -17,6 +17,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "schedule/model.hpp"
@@ -39,13 +41,34 @@ struct Reader {
 // A reader who sees only what is published, and no actors.
 Reader public_reader();
 
-// One event's part of a delta:
-//   {"event": id, "removed": true}                        gone, or no longer visible
-//   {"event": id, "snapshot": {...event_json...}}         the event itself changed
-//   {"event": id, "sessions": [...], "removed_sessions": [ids]}  only sessions changed
-nlohmann::json event_delta_json(std::string_view event_id, const Programme* current,
-                                const std::vector<ChangeRecord>& changes, const Reader& reader,
-                                Instant at);
+// One event's part of a delta, as a reader may see it: what kind of change it is decides
+// the message a client gets (the websocket's "removed", "snapshot" or "delta").
+struct EventDelta {
+    // The event is gone, or no longer visible to this reader.
+    struct Removed {};
+    // The event itself changed: all of it, as event_json.
+    struct Snapshot {
+        nlohmann::json event;
+    };
+    // Only sessions changed: the touched ones as they are now (session_json, in programme
+    // order), and the ids of those deleted or hidden from this reader since.
+    struct Sessions {
+        std::vector<nlohmann::json> sessions;
+        std::vector<std::string> removed_sessions;
+    };
+
+    std::string event_id;
+    std::variant<Removed, Snapshot, Sessions> change;
+};
+
+EventDelta event_delta(std::string_view event_id, const Programme* current,
+                       const std::vector<ChangeRecord>& changes, const Reader& reader, Instant at);
+
+// The delta as GET /api/v1/programme?since=REV lists it:
+//   {"event": id, "removed": true}
+//   {"event": id, "snapshot": {...event_json...}}
+//   {"event": id, "sessions": [...], "removed_sessions": [ids]}
+nlohmann::json event_delta_json(const EventDelta& delta);
 
 // {"changes": [...change_json...], "events": [...event_delta_json...]} for every change after
 // a revision that this reader may know of, grouped by event.

@@ -1,37 +1,21 @@
 // Who follows which websocket channel (docs/PROTOCOL.md). Pure bookkeeping: no sockets,
-// no JSON; the LiveChannels decide who may follow what and what to send.
-//
-// Channel names: `agenda:{event}`, `now:{stage}`, `panel:{session}`, `stats:{event}`,
-// `ops`. Ids are the programme's slugs.
+// no JSON; the LiveChannels decide who may follow what and what to send. Channels are
+// kept by their names (server/live/channel_name.hpp).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <set>
 #include <string>
-#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "server/live/channel_name.hpp"
+
 namespace stagehub::server {
 
 using SocketId = uint64_t;
-
-enum class ChannelKind { agenda, now, panel, stats, ops };
-
-struct Channel {
-    ChannelKind kind = ChannelKind::agenda;
-    std::string id;  // empty for ops
-
-    std::string name() const;
-    bool operator==(const Channel&) const = default;
-};
-
-// nullopt for anything that is not one of the names above (unknown kind, empty or
-// malformed id, stray characters).
-std::optional<Channel> parse_channel(std::string_view name);
 
 class ChannelHub {
   public:

@@ -2,15 +2,11 @@
 
 #include <glib.h>
 
-#include <algorithm>
-
-#include "schedule/change_feed.hpp"
 #include "schedule/instant.hpp"
-#include "schedule/json_text.hpp"
-#include "schedule/programme_json.hpp"
-#include "schedule/visibility.hpp"
 #include "server/auth/access.hpp"
 #include "server/broadcast/stage_supervisor.hpp"
+#include "server/live/channel_access.hpp"
+#include "server/live/live_messages.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -21,23 +17,9 @@ using schedule::Programme;
 // Close code for a client that keeps sending what the protocol refuses (RFC 6455).
 constexpr uint16_t kPolicyViolation = 1008;
 
-std::string dump(const json& message) {
-    return message.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-// A member of a parsed message, or null. By hand: json::value() trips GCC 12's
-// -Wnull-dereference at -O3.
-json member(const json& object, const char* name) {
-    const auto it = object.find(name);
-    return it == object.end() ? json() : *it;
-}
-
-json account_json(const Account& account) {
-    return {{"name", account.name}, {"role", to_string(account.role)}, {"events", account.events}};
-}
-
-bool is_organiser(const std::optional<Account>& account) {
-    return account && account->role == Role::organiser;
+// A name as the client sent it, cut short enough to quote back.
+std::string quotable(const std::string& name) {
+    return name.substr(0, 160);
 }
 
 }  // namespace
@@ -79,7 +61,7 @@ void LiveChannels::resync(SocketId socket, const std::vector<std::string>& chann
         const auto channel = parse_channel(name);
         // Only what it still follows and may still see.
         if (!channel || !hub_.channels_of(socket).contains(name) ||
-            !may_follow(peer->second, *channel)) {
+            !may_follow(peer->second.account, *channel, catalog_)) {
             continue;
         }
         for (SharedMessage& message : current_state(peer->second, *channel))
@@ -87,76 +69,28 @@ void LiveChannels::resync(SocketId socket, const std::vector<std::string>& chann
     }
 }
 
+// The token first (a subscription may need it), then each channel in order: one refused
+// item does not stop the others.
 void LiveChannels::received(SocketId socket, std::string_view text) {
     if (!peers_.contains(socket))
         return;
-    const json parsed = schedule::parse_json(text).value_or(json());
-    if (!parsed.is_object()) {
-        send_error(socket, "bad_json",
-                   "the message is not a JSON object (nested at most " +
-                       std::to_string(schedule::kMaxJsonDepth) + " levels)");
+    const auto message = parse_client_message(text, limits_.max_subscriptions);
+    if (!message) {
+        send_error(socket, message.error());
         return;
     }
-    handle(socket, parsed);
-}
-
-void LiveChannels::handle(SocketId socket, const json& message) {
-    const json type = member(message, "type");
-    const std::string kind = type.is_string() ? type.get<std::string>() : "";
-    if (kind != "subscribe" && kind != "unsubscribe" && kind != "auth") {
-        send_error(socket, "unsupported",
-                   "the message types are \"subscribe\", \"unsubscribe\" and \"auth\"");
+    if (!message->token.empty() && !authenticate(socket, message->token))
+        return;
+    if (message->type == ClientMessageType::auth)
+        return;
+    if (!message->channels) {
+        send_error(socket, message->channels.error());
         return;
     }
-    const json token = member(message, "token");
-    if (!token.is_null()) {
-        if (!token.is_string() || token.get<std::string>().empty()) {
-            send_error(socket, "unauthorized", "\"token\" must be a non-empty string");
-            return;
-        }
-        if (!authenticate(socket, token.get<std::string>()))
-            return;
-    } else if (kind == "auth") {
-        send_error(socket, "unauthorized", "\"auth\" needs a \"token\"");
-        return;
-    }
-    if (kind == "auth")
-        return;
-
-    const json channels = member(message, "channels");
-    if (!channels.is_array() || channels.empty()) {
-        send_error(socket, "bad_request",
-                   "\"channels\" must be a non-empty array of channel names, e.g. "
-                   "[\"agenda:EVENT\", \"now:STAGE\"]");
-        return;
-    }
-    if (channels.size() > limits_.max_subscriptions) {
-        send_error(
-            socket, "too_many_subscriptions",
-            "at most " + std::to_string(limits_.max_subscriptions) + " channels per connection");
-        return;
-    }
-    for (const json& item : channels) {
-        // A name, or for a resume {"channel": "agenda:EVENT", "rev": N}.
-        Request request;
-        const json name = item.is_object() ? member(item, "channel") : item;
-        if (!name.is_string()) {
-            send_error(socket, "bad_request",
-                       "each channel is a name or {\"channel\": name, \"rev\": number}");
-            continue;
-        }
-        request.name = name.get<std::string>();
-        if (item.is_object()) {
-            const json rev = member(item, "rev");
-            if (rev.is_number_integer() && rev.get<int64_t>() >= 0) {
-                request.rev = rev.get<int64_t>();
-            } else if (!rev.is_null()) {
-                send_error(socket, "bad_request", "\"rev\" must be a revision number (0 or more)",
-                           request.name);
-                continue;
-            }
-        }
-        if (kind == "subscribe") {
+    for (const ChannelRequest& request : *message->channels) {
+        if (request.refused) {
+            send_error(socket, *request.refused, request.name);
+        } else if (message->type == ClientMessageType::subscribe) {
             subscribe(socket, request);
         } else {
             unsubscribe(socket, request.name);
@@ -168,65 +102,64 @@ bool LiveChannels::authenticate(SocketId socket, const std::string& token) {
     Peer& peer = peers_[socket];
     auto attempt = tokens_.authenticate_from(peer.address, token);
     if (attempt.refused) {
-        send_error(socket, "rate_limited",
-                   rate_limited(*attempt.refused, "too many unknown or revoked tokens").message);
+        send_error(
+            socket,
+            Error{"rate_limited",
+                  rate_limited(*attempt.refused, "too many unknown or revoked tokens").message});
         return false;
     }
     if (!attempt.account) {
-        send_error(socket, "unauthorized",
-                   "the token is unknown or revoked; ask an organiser for a new one");
+        send_error(socket,
+                   Error{"unauthorized",
+                         "the token is unknown or revoked; ask an organiser for a new one"});
         return false;
     }
     auto& account = attempt.account;
     const bool changed = !peer.account || peer.account->id != account->id;
     peer.account = std::move(*account);
     peer.token_hash = token_hash(token);
-    if (changed) {
-        send(socket, make_message(dump({{"channel", "system"},
-                                        {"type", "authenticated"},
-                                        {"account", account_json(*peer.account)},
-                                        {"server_time", server_time()}})));
-    }
+    if (changed)
+        send(socket, authenticated_message(*peer.account));
     return true;
 }
 
-void LiveChannels::subscribe(SocketId socket, const Request& request) {
+void LiveChannels::subscribe(SocketId socket, const ChannelRequest& request) {
     const auto channel = parse_channel(request.name);
     if (!channel) {
-        send_error(socket, "unknown_channel",
-                   std::string("'")
-                       .append(request.name.substr(0, 160))
-                       .append("' is not a channel: agenda:EVENT, now:STAGE, panel:SESSION, "
-                               "stats:EVENT or ops"),
-                   request.name.substr(0, 160));
+        send_error(
+            socket,
+            Error{"unknown_channel", std::string("'")
+                                         .append(quotable(request.name))
+                                         .append("' is not a channel: agenda:EVENT, now:STAGE, "
+                                                 "panel:SESSION, stats:EVENT or ops")},
+            quotable(request.name));
         return;
     }
     // The token as it is now: it may have been revoked, or its grants changed.
     reauthorise(socket);
     const Peer& peer = peers_[socket];
-    if (const Status allowed = may_follow(peer, *channel); !allowed) {
-        send_error(socket, allowed.error().code, allowed.error().message, request.name);
+    if (const Status allowed = may_follow(peer.account, *channel, catalog_); !allowed) {
+        send_error(socket, allowed.error(), request.name);
         return;
     }
     if (hub_.subscribe(socket, request.name) == ChannelHub::Added::over_limit) {
-        send_error(socket, "too_many_subscriptions",
-                   "this connection already follows " + std::to_string(hub_.max_per_socket()) +
-                       " channels; unsubscribe from one first",
+        send_error(socket,
+                   Error{"too_many_subscriptions", "this connection already follows " +
+                                                       std::to_string(hub_.max_per_socket()) +
+                                                       " channels; unsubscribe from one first"},
                    request.name);
         return;
     }
-    json ack = {{"channel", request.name}, {"type", "subscribed"}, {"server_time", server_time()}};
+    std::optional<CatchUp> resumed;
     std::optional<std::vector<SharedMessage>> missed;
     if (channel->kind == ChannelKind::agenda && request.rev) {
         missed = catch_up(channel->id, *request.rev);
-        ack["rev"] = catalog_.revision();
-        ack["catch_up"] = missed ? "deltas" : "snapshot";
-        if (missed)
-            ack["missed"] = missed->size();
+        resumed = CatchUp{catalog_.revision(),
+                          missed ? std::optional<size_t>(missed->size()) : std::nullopt};
     }
     std::vector<SharedMessage> messages =
         missed ? std::move(*missed) : current_state(peer, *channel);
-    send(socket, make_message(dump(ack), request.name));
+    send(socket, subscribed_message(*channel, resumed));
     for (SharedMessage& message : messages)
         send(socket, std::move(message));
 }
@@ -240,20 +173,21 @@ void LiveChannels::reauthorise(SocketId socket) {
     } else {
         peer.account.reset();
         peer.token_hash.clear();
-        send_notice(socket, "unauthorized",
-                    "the token of this connection was revoked; it now follows public channels "
-                    "only");
+        send_notice(socket, Error{"unauthorized",
+                                  "the token of this connection was revoked; it now follows "
+                                  "public channels only"});
     }
     const std::set<std::string> followed = hub_.channels_of(socket);
     for (const std::string& name : followed) {
         const auto channel = parse_channel(name);
         if (!channel)
             continue;
-        const Status allowed = may_follow(peer, *channel);
+        const Status allowed = may_follow(peer.account, *channel, catalog_);
         if (allowed)
             continue;
         hub_.unsubscribe(socket, name);
-        send_notice(socket, allowed.error().code, "no longer followed: " + allowed.error().message,
+        send_notice(socket,
+                    Error{allowed.error().code, "no longer followed: " + allowed.error().message},
                     name);
     }
 }
@@ -271,110 +205,45 @@ void LiveChannels::recheck_access() {
 
 void LiveChannels::unsubscribe(SocketId socket, const std::string& name) {
     if (!hub_.unsubscribe(socket, name)) {
-        send_error(socket, "not_subscribed",
-                   std::string("this connection does not follow '")
-                       .append(name.substr(0, 160))
-                       .append("'"),
-                   name.substr(0, 160));
+        send_error(socket,
+                   Error{"not_subscribed", std::string("this connection does not follow '")
+                                               .append(quotable(name))
+                                               .append("'")},
+                   quotable(name));
         return;
     }
-    send(socket, make_message(dump({{"channel", name}, {"type", "unsubscribed"}})));
+    send(socket, unsubscribed_message(name));
 }
 
-const Programme* LiveChannels::find_session_owner(std::string_view session_id) const {
-    for (const Programme& programme : catalog_.programmes()) {
-        if (programme.find_session(session_id) != nullptr)
-            return &programme;
-    }
-    return nullptr;
-}
-
-Status LiveChannels::may_follow(const Peer& peer, const Channel& channel) const {
-    const auto unknown = [&] {
-        return Status(
-            Error{"unknown_channel",
-                  std::string("there is no channel '").append(channel.name()).append("'")});
-    };
-    switch (channel.kind) {
-        case ChannelKind::agenda: {
-            const Programme* programme = catalog_.find_event(channel.id);
-            return programme != nullptr && programme->event.published ? ok_status() : unknown();
-        }
-        case ChannelKind::now: {
-            const Programme* owner = catalog_.find_stage_owner(channel.id);
-            return owner != nullptr && owner->event.published ? ok_status() : unknown();
-        }
-        case ChannelKind::panel: {
-            const Programme* owner = find_session_owner(channel.id);
-            if (owner == nullptr)
-                return unknown();
-            return may_see_session(peer.account, *owner, *owner->find_session(channel.id))
-                       ? ok_status()
-                       : unknown();
-        }
-        case ChannelKind::stats:
-            if (!peer.account) {
-                return Error{
-                    "unauthorized",
-                    std::string("stats:")
-                        .append(channel.id)
-                        .append(" needs a staff or organiser token: send \"token\" with the "
-                                "subscription")};
-            }
-            if ((peer.account->role != Role::staff && peer.account->role != Role::organiser) ||
-                !peer.account->acts_in(channel.id)) {
-                return Error{"forbidden",
-                             std::string("stats:")
-                                 .append(channel.id)
-                                 .append(" is for the event's staff and organisers; this token "
-                                         "is for ")
-                                 .append(peer.account->describe())};
-            }
-            return catalog_.find_event(channel.id) != nullptr ? ok_status() : unknown();
-        case ChannelKind::ops:
-            if (!peer.account) {
-                return Error{"unauthorized",
-                             "the ops channel needs an organiser token: send \"token\" with "
-                             "the subscription"};
-            }
-            if (!is_organiser(peer.account)) {
-                return Error{"forbidden",
-                             "only organisers may subscribe to ops; this token is for " +
-                                 peer.account->describe()};
-            }
-            return ok_status();
-    }
-    return unknown();
-}
+// --- the state of a channel -------------------------------------------------------------
 
 std::vector<SharedMessage> LiveChannels::current_state(const Peer& peer,
                                                        const Channel& channel) const {
-    const Instant now = now_utc();
     switch (channel.kind) {
         case ChannelKind::agenda:
             for (const Programme& programme : catalog_.published()) {
                 if (programme.event.id == channel.id)
-                    return {snapshot_message(programme)};
+                    return {agenda_snapshot(programme)};
             }
             return {};
         case ChannelKind::now:
             for (const Programme& programme : catalog_.published()) {
                 if (programme.find_stage(channel.id) != nullptr) {
                     return {now_message(programme, channel.id,
-                                        schedule::now_and_next(programme, channel.id, now))};
+                                        schedule::now_and_next(programme, channel.id, now_utc()))};
                 }
             }
             return {};
         case ChannelKind::panel:
-            if (auto message = panel_message(channel.id))
+            if (auto message = panel_state(channel.id))
                 return {*message};
             return {};
         case ChannelKind::stats:
             if (const Programme* programme = catalog_.find_event(channel.id))
-                return {stats_message(*programme)};
+                return {stats_state(*programme)};
             return {};
         case ChannelKind::ops:
-            return peer.account ? health_messages(*peer.account) : std::vector<SharedMessage>{};
+            return health_messages(peer.account);
     }
     return {};
 }
@@ -389,41 +258,13 @@ std::optional<std::vector<SharedMessage>> LiveChannels::catch_up(const std::stri
     std::vector<SharedMessage> messages;
     messages.reserve(changes.size());
     for (const schedule::ChangeRecord& change : changes)
-        messages.push_back(agenda_message(change));
+        messages.push_back(agenda_message(change, catalog_.find_event(change.event_id)));
     return messages;
 }
 
-// --- messages ---------------------------------------------------------------------------
-
-// The same shapes as GET /api/v1/programme?since=REV, for the public: applying one to the
-// state at any earlier revision gives the state now (schedule/change_feed.hpp).
-SharedMessage LiveChannels::agenda_message(const schedule::ChangeRecord& change) const {
-    const Instant now = now_utc();
-    const Programme* programme = catalog_.find_event(change.event_id);
-    const schedule::Reader reader = schedule::public_reader();
-    const json delta =
-        schedule::event_delta_json(change.event_id, programme, {change}, reader, now);
-    const std::string channel = "agenda:" + change.event_id;
-    json message = {{"channel", channel},
-                    {"rev", change.revision},
-                    {"server_time", server_time()},
-                    {"change", schedule::change_json(change, programme, reader)}};
-    if (delta.contains("snapshot")) {
-        message["type"] = "snapshot";
-        message["event"] = delta["snapshot"];
-    } else if (delta.contains("removed")) {
-        message["type"] = "removed";
-        message["event"] = change.event_id;
-    } else {
-        message["type"] = "delta";
-        message["event"] = change.event_id;
-        message["sessions"] = delta["sessions"];
-        message["removed_sessions"] = delta["removed_sessions"];
-    }
-    return make_message(dump(message), channel);
-}
-
-SharedMessage LiveChannels::snapshot_message(const Programme& programme) const {
+// The last snapshot of each event is shared by the screens that subscribe within a second
+// of it at the same revision.
+SharedMessage LiveChannels::agenda_snapshot(const Programme& programme) const {
     constexpr int64_t kReuseUs = 1'000'000;
     CachedSnapshot& cached = snapshots_[programme.event.id];
     const int64_t now_us = g_get_monotonic_time();
@@ -431,83 +272,33 @@ SharedMessage LiveChannels::snapshot_message(const Programme& programme) const {
         now_us - cached.made_us < kReuseUs) {
         return cached.message;
     }
-    const std::string channel = "agenda:" + programme.event.id;
-    const json message = {{"channel", channel},
-                          {"type", "snapshot"},
-                          {"rev", catalog_.revision()},
-                          {"server_time", server_time()},
-                          {"event", schedule::event_json(programme, now_utc())}};
-    cached = {catalog_.revision(), now_us, make_message(dump(message), channel)};
+    cached = {catalog_.revision(), now_us, snapshot_message(programme, catalog_.revision())};
     return cached.message;
 }
 
-SharedMessage LiveChannels::now_message(const Programme& programme, const std::string& stage_id,
-                                        const schedule::NowNext& now_next) const {
-    const std::string channel = "now:" + stage_id;
-    json message = schedule::now_next_json(programme, now_next, now_utc());
-    message["channel"] = channel;
-    message["type"] = "now";
-    message["stage"] = stage_id;
-    message["server_time"] = server_time();
-    return make_message(dump(message), channel);
-}
-
-std::optional<SharedMessage> LiveChannels::panel_message(const std::string& session_id) const {
-    const Programme* owner = find_session_owner(session_id);
+std::optional<SharedMessage> LiveChannels::panel_state(const std::string& session_id) const {
+    const Programme* owner = find_session_owner(catalog_, session_id);
     if (owner == nullptr)
         return std::nullopt;
-    const std::string channel = "panel:" + session_id;
-    json message = schedule::panel_json(*owner, *owner->find_session(session_id),
-                                        panels_.get(session_id), now_utc());
-    message["channel"] = channel;
-    message["type"] = "panel";
-    message["server_time"] = server_time();
-    return make_message(dump(message), channel);
+    return panel_message(*owner, *owner->find_session(session_id), panels_.get(session_id));
 }
 
-// Screens following each stage (a watch page follows the stage it shows) and the event's
-// agenda; the attendance figures of heartbeats join them here.
-SharedMessage LiveChannels::stats_message(const Programme& programme) const {
-    const std::string channel = "stats:" + programme.event.id;
-    json stages = json::array();
+SharedMessage LiveChannels::stats_state(const Programme& programme) const {
     const auto watching = watching_ ? watching_() : std::map<std::string, size_t>{};
-    size_t web_viewers = 0;
-    for (const schedule::Stage& stage : programme.stages) {
-        const auto it = watching.find(stage.id);
-        const size_t viewers = it == watching.end() ? 0 : it->second;
-        web_viewers += viewers;
-        stages.push_back({{"stage", stage.id},
-                          {"name", stage.name},
-                          {"viewers", viewers},
-                          {"screens", followers("now:" + stage.id)}});
-    }
-    const json message = {{"channel", channel},
-                          {"type", "viewers"},
-                          {"event", programme.event.id},
-                          {"server_time", server_time()},
-                          {"agenda_screens", followers("agenda:" + programme.event.id)},
-                          {"web_viewers", web_viewers},
-                          {"stages", std::move(stages)}};
-    return make_message(dump(message), channel);
+    return stats_message(programme, watching, hub_);
 }
 
-std::vector<SharedMessage> LiveChannels::health_messages(const Account& account) const {
+// The health of every stage of the events whose ops the account hears.
+std::vector<SharedMessage> LiveChannels::health_messages(
+    const std::optional<Account>& account) const {
     std::vector<SharedMessage> messages;
     if (broadcast_ == nullptr)
         return messages;
     const json stages = broadcast_->health();
     for (auto it = stages.begin(); it != stages.end(); ++it) {
         const Programme* owner = catalog_.find_stage_owner(it.key());
-        if (owner == nullptr || !account.acts_in(owner->event.id))
-            continue;
-        const json health =
-            schedule::redact_json(it.value(), schedule::secrets_of(*owner->find_stage(it.key())));
-        const json message = {{"channel", "ops"},
-                              {"type", "health"},
-                              {"stage", it.key()},
-                              {"health", health},
-                              {"server_time", server_time()}};
-        messages.push_back(make_message(dump(message), "ops"));
+        if (owner != nullptr && hears_ops_of(account, owner->event.id))
+            messages.push_back(ops_health_message(*owner->find_stage(it.key()), it.value()));
     }
     return messages;
 }
@@ -515,12 +306,13 @@ std::vector<SharedMessage> LiveChannels::health_messages(const Account& account)
 // --- publishing -------------------------------------------------------------------------
 
 void LiveChannels::publish_change(const schedule::ChangeRecord& change) {
-    send_to_followers("agenda:" + change.event_id, agenda_message(change));
+    send_to_followers(Channel{ChannelKind::agenda, change.event_id}.name(),
+                      agenda_message(change, catalog_.find_event(change.event_id)));
     // A running order edited, a session renamed or unpublished: its panel followers see it.
     for (const std::string& channel : hub_.followed()) {
         const auto parsed = parse_channel(channel);
         if (parsed && parsed->kind == ChannelKind::panel) {
-            const Programme* owner = find_session_owner(parsed->id);
+            const Programme* owner = find_session_owner(catalog_, parsed->id);
             if (owner == nullptr || owner->event.id == change.event_id)
                 publish_panel(parsed->id);
         }
@@ -529,7 +321,7 @@ void LiveChannels::publish_change(const schedule::ChangeRecord& change) {
 
 void LiveChannels::publish_now(const Programme& programme, const std::string& stage_id,
                                const schedule::NowNext& now_next) {
-    const std::string channel = "now:" + stage_id;
+    const std::string channel = Channel{ChannelKind::now, stage_id}.name();
     if (!hub_.subscribers(channel).empty())
         send_to_followers(channel, now_message(programme, stage_id, now_next));
 }
@@ -537,49 +329,45 @@ void LiveChannels::publish_now(const Programme& programme, const std::string& st
 // Followers who may no longer see the session (it was unpublished, or deleted) are told it
 // is gone and unsubscribed, instead of being sent what they may not see.
 void LiveChannels::publish_panel(const std::string& session_id) {
-    const std::string channel = "panel:" + session_id;
+    const Channel parsed{ChannelKind::panel, session_id};
+    const std::string channel = parsed.name();
     const auto& followers = hub_.subscribers(channel);
     if (followers.empty())
         return;
-    const Channel parsed{ChannelKind::panel, session_id};
     std::vector<SocketId> allowed;
     std::vector<SocketId> refused;
     for (const SocketId socket : followers)
-        (may_follow(peers_[socket], parsed) ? allowed : refused).push_back(socket);
+        (may_follow(peers_[socket].account, parsed, catalog_) ? allowed : refused)
+            .push_back(socket);
     if (!allowed.empty()) {
-        if (auto message = panel_message(session_id)) {
+        if (auto message = panel_state(session_id)) {
             for (const SocketId socket : allowed)
                 send(socket, *message);
         }
     }
     for (const SocketId socket : refused) {
         hub_.unsubscribe(socket, channel);
-        send(socket, make_message(dump({{"channel", channel}, {"type", "removed"}})));
+        send(socket, panel_removed_message(parsed));
     }
 }
 
-// To the organisers of the stage's event only: addresses and errors are theirs, and even
-// so the stage's secrets are redacted from them (GStreamer's error text quotes its URL).
+// To the organisers of the stage's event only: addresses and errors are theirs.
 void LiveChannels::publish_ops(const std::string& stage_id, const json& event) {
-    const auto& followers = hub_.subscribers("ops");
+    const auto& followers = hub_.subscribers(Channel{ChannelKind::ops, ""}.name());
     if (followers.empty())
         return;
     const Programme* owner = catalog_.find_stage_owner(stage_id);
     if (owner == nullptr)
         return;
-    json message = schedule::redact_json(event, schedule::secrets_of(*owner->find_stage(stage_id)));
-    message["channel"] = "ops";
-    message["server_time"] = server_time();
-    const SharedMessage shared = make_message(dump(message), "ops");
+    const SharedMessage message = ops_message(*owner->find_stage(stage_id), event);
     for (const SocketId socket : followers) {
-        const auto& account = peers_[socket].account;
-        if (is_organiser(account) && account->acts_in(owner->event.id))
-            send(socket, shared);
+        if (hears_ops_of(peers_[socket].account, owner->event.id))
+            send(socket, message);
     }
 }
 
 void LiveChannels::publish_ops_health() {
-    if (broadcast_ == nullptr || hub_.subscribers("ops").empty())
+    if (broadcast_ == nullptr || hub_.subscribers(Channel{ChannelKind::ops, ""}.name()).empty())
         return;
     const json stages = broadcast_->health();
     for (auto it = stages.begin(); it != stages.end(); ++it)
@@ -588,15 +376,17 @@ void LiveChannels::publish_ops_health() {
 
 void LiveChannels::publish_stats() {
     for (const Programme& programme : catalog_.programmes()) {
-        const std::string channel = "stats:" + programme.event.id;
+        const std::string channel = Channel{ChannelKind::stats, programme.event.id}.name();
         if (!hub_.subscribers(channel).empty())
-            send_to_followers(channel, stats_message(programme));
+            send_to_followers(channel, stats_state(programme));
     }
 }
 
 size_t LiveChannels::followers(const std::string& channel) const {
     return hub_.subscribers(channel).size();
 }
+
+// --- sending ----------------------------------------------------------------------------
 
 void LiveChannels::send(SocketId socket, SharedMessage message) {
     if (http_ != nullptr)
@@ -612,9 +402,8 @@ void LiveChannels::send_to_followers(const std::string& channel, const SharedMes
 
 // Errors keep the connection open, up to a point: a client that keeps sending what the
 // protocol refuses is closed with 1008 and the reason.
-void LiveChannels::send_error(SocketId socket, const std::string& code, const std::string& message,
-                              const std::string& subject) {
-    send_notice(socket, code, message, subject);
+void LiveChannels::send_error(SocketId socket, const Error& error, const std::string& subject) {
+    send_notice(socket, error, subject);
     Peer& peer = peers_[socket];
     if (++peer.errors > limits_.max_errors && http_ != nullptr) {
         g_message("websocket %llu closed after %u bad messages",
@@ -624,15 +413,8 @@ void LiveChannels::send_error(SocketId socket, const std::string& code, const st
     }
 }
 
-void LiveChannels::send_notice(SocketId socket, const std::string& code, const std::string& message,
-                               const std::string& subject) {
-    json error = {{"channel", "system"},
-                  {"type", "error"},
-                  {"error", {{"code", code}, {"message", message}}},
-                  {"server_time", server_time()}};
-    if (!subject.empty())
-        error["subject"] = subject;
-    send(socket, make_message(dump(error)));
+void LiveChannels::send_notice(SocketId socket, const Error& error, const std::string& subject) {
+    send(socket, error_message(error.code, error.message, subject));
 }
 
 }  // namespace stagehub::server

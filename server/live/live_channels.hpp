@@ -16,6 +16,10 @@
 // deleted; see recheck_access), when the channels it may no longer follow are taken from
 // it with an error saying why.
 //
+// The parts: live_protocol (what a client sends), channel_name, channel_access (who may
+// follow what), live_messages (what is sent), channel_hub (who follows what). This class
+// holds the sockets and fans the messages out.
+//
 // Threads: the loop thread only, like the HttpServer it sends through.
 #pragma once
 
@@ -35,6 +39,7 @@
 #include "server/auth/token_store.hpp"
 #include "server/http/http_server.hpp"
 #include "server/live/channel_hub.hpp"
+#include "server/live/live_protocol.hpp"
 
 namespace stagehub::server {
 
@@ -89,44 +94,29 @@ class LiveChannels {
         std::string address;             // the client's, for the failed-token limit
         unsigned errors = 0;
     };
-    struct Request {
-        std::string name;
-        std::optional<int64_t> rev;  // agenda: the last revision the client holds
-    };
 
-    void handle(SocketId socket, const nlohmann::json& message);
     bool authenticate(SocketId socket, const std::string& token);
     // Loads the socket's account as it is now; takes the channels it may no longer follow
     // (each answered with an error naming it and why; a revoked token also without one).
     void reauthorise(SocketId socket);
-    void subscribe(SocketId socket, const Request& request);
+    void subscribe(SocketId socket, const ChannelRequest& request);
     void unsubscribe(SocketId socket, const std::string& name);
-    // Ok, or why this socket may not follow the channel: "unknown_channel" (also for one
-    // it may not know of), "unauthorized", "forbidden".
-    Status may_follow(const Peer& peer, const Channel& channel) const;
     // What a new follower gets: the channel's current state.
     std::vector<SharedMessage> current_state(const Peer& peer, const Channel& channel) const;
     // An agenda follower at revision `rev`: the changes it missed as live deltas, or
     // nullopt when it is too far behind (or ahead) and needs a snapshot.
     std::optional<std::vector<SharedMessage>> catch_up(const std::string& event_id, int64_t rev);
 
-    SharedMessage agenda_message(const schedule::ChangeRecord& change) const;
-    SharedMessage snapshot_message(const schedule::Programme& programme) const;
-    SharedMessage now_message(const schedule::Programme& programme, const std::string& stage_id,
-                              const schedule::NowNext& now_next) const;
-    std::optional<SharedMessage> panel_message(const std::string& session_id) const;
-    SharedMessage stats_message(const schedule::Programme& programme) const;
-    std::function<std::map<std::string, size_t>()> watching_;
-    std::vector<SharedMessage> health_messages(const Account& account) const;
+    SharedMessage agenda_snapshot(const schedule::Programme& programme) const;
+    std::optional<SharedMessage> panel_state(const std::string& session_id) const;
+    SharedMessage stats_state(const schedule::Programme& programme) const;
+    std::vector<SharedMessage> health_messages(const std::optional<Account>& account) const;
 
     void send(SocketId socket, SharedMessage message);
     void send_to_followers(const std::string& channel, const SharedMessage& message);
-    void send_error(SocketId socket, const std::string& code, const std::string& message,
-                    const std::string& subject = {});
+    void send_error(SocketId socket, const Error& error, const std::string& subject = {});
     // An error the server tells of its own accord: not counted against the client.
-    void send_notice(SocketId socket, const std::string& code, const std::string& message,
-                     const std::string& subject = {});
-    const schedule::Programme* find_session_owner(std::string_view session_id) const;
+    void send_notice(SocketId socket, const Error& error, const std::string& subject = {});
 
     schedule::ProgrammeStore& store_;
     schedule::ProgrammeCatalog& catalog_;
@@ -135,6 +125,7 @@ class LiveChannels {
     Limits limits_;
     HttpServer* http_ = nullptr;
     StageSupervisor* broadcast_ = nullptr;
+    std::function<std::map<std::string, size_t>()> watching_;
     // The last snapshot of each event, shared by the screens that subscribe within a second
     // of it at the same revision: a crowd joining at nine o'clock costs one serialisation.
     struct CachedSnapshot {
