@@ -1,6 +1,6 @@
 // The one rule of what a reader may see of an event, and of which strings are secrets.
 // Every output path goes through it: the REST answers and the exports read the programme
-// through visible_part (server/api/programme_api.hpp visible_event, schedule::Reader::view,
+// through visible_part (server/api/event_access.hpp visible_event, schedule::Reader::view,
 // ProgrammeCatalog::published), the websocket channels through the catalog's published
 // view, health through the published stages, and the log writer redacts secrets_of every
 // stage (server/app/log_writer.hpp).

@@ -206,6 +206,13 @@ void Application::refresh_log_secrets() {
 }
 
 int Application::run(const std::function<void(int port)>& on_ready) {
+    // One loop per process (docs/ARCHITECTURE.md, "One loop"): every source is attached to
+    // GLib's default context, so a second Application running beside the first would have
+    // its sockets served by the first one's thread, now and then answering nothing at all.
+    if (!g_main_context_acquire(nullptr)) {
+        g_critical("another loop already runs this process's main context: one server per process");
+        return 1;
+    }
     loop_ = g_main_loop_new(nullptr, FALSE);
     HttpServer::Config http_config;
     http_config.host = options_.host;
@@ -274,6 +281,7 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     if (shutdown_requested_)
         begin_shutdown();
     g_main_loop_run(loop_);
+    g_main_context_release(nullptr);
     return 0;
 }
 

@@ -91,20 +91,23 @@ TEST(SecurityHeaders, EveryPageHasAPolicyWithoutInlineScriptAndRefusesFrames) {
 }
 
 TEST(SecurityHeaders, TheEmbedPageMayBeFramedBySitesAndNothingElse) {
-    RunningServer server(1.0);
-    const HttpReply embed = http_get(server.port, "/embed/" + std::string(kStage));
-    ASSERT_EQ(embed.status, 200) << embed.body;
-    EXPECT_EQ(embed.headers.at("content-type"), "text/html; charset=utf-8");
-    expect_common(embed, "embed");
-    expect_page_policy(embed, "embed", "*");
-    EXPECT_FALSE(embed.headers.contains("x-frame-options")) << "it is for organisers' own sites";
-    // The same file at its own name is not the embed address: not to be framed.
-    const HttpReply file = http_get(server.port, "/embed.html");
-    ASSERT_EQ(file.status, 200);
-    expect_page_policy(file, "/embed.html", "'none'");
-    EXPECT_EQ(header(file, "x-frame-options"), "DENY");
+    {
+        RunningServer server(1.0);
+        const HttpReply embed = http_get(server.port, "/embed/" + std::string(kStage));
+        ASSERT_EQ(embed.status, 200) << embed.body;
+        EXPECT_EQ(embed.headers.at("content-type"), "text/html; charset=utf-8");
+        expect_common(embed, "embed");
+        expect_page_policy(embed, "embed", "*");
+        EXPECT_FALSE(embed.headers.contains("x-frame-options"))
+            << "it is for organisers' own sites";
+        // The same file at its own name is not the embed address: not to be framed.
+        const HttpReply file = http_get(server.port, "/embed.html");
+        ASSERT_EQ(file.status, 200);
+        expect_page_policy(file, "/embed.html", "'none'");
+        EXPECT_EQ(header(file, "x-frame-options"), "DENY");
+    }
 
-    // An operator may name the sites that embed it.
+    // An operator may name the sites that embed it (one server per process: the first ended).
     RunningServer listed(1.0, [](Options& o) {
         o.embed_origins = {"https://kommun.se", "https://region.no:8443"};
     });

@@ -51,6 +51,29 @@ TEST(Server, ServesTheProgrammeAsJson) {
     EXPECT_EQ(panel["people"][1]["role"], "panelist");
 }
 
+// Everything runs on GLib's default context, one loop per process: a second server beside
+// the first would have its sockets served by the first one's thread, and now and then answer
+// nothing at all. It refuses to run instead, and the first goes on serving.
+TEST(Server, ASecondServerInTheSameProcessRefusesToRun) {
+    RunningServer first(1.0);
+    stagehub::testing::TempDir second_dir;
+    Options options;
+    options.data_dir = second_dir.path();
+    options.port = 0;
+    options.web_dir = STAGEHUB_WEB_DIR;
+    options.broadcast = false;
+    int exit_code = -1;
+    bool ready = false;
+    {
+        Application second(options);
+        std::thread thread([&] { exit_code = second.run([&](int) { ready = true; }); });
+        thread.join();
+    }
+    EXPECT_EQ(exit_code, 1);
+    EXPECT_FALSE(ready) << "it never listened";
+    EXPECT_EQ(http_get(first.port, "/api/v1/health").status, 200);
+}
+
 TEST(Server, ServesTheWatchPage) {
     RunningServer server(1.0);
     const auto page = http_get(server.port, "/");

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -36,6 +37,12 @@ class RunningServer {
         if (adjust)
             adjust(options);
         data_dir = options.data_dir;
+        // One server per process, as in production (Application::run): a test that needs
+        // two ends the first before it starts the second.
+        if (running_.fetch_add(1) != 0) {
+            running_.fetch_sub(1);
+            throw std::logic_error("a RunningServer already runs in this process; end it first");
+        }
         app = std::make_unique<Application>(options);
         std::promise<int> ready;
         auto port_future = ready.get_future();
@@ -49,6 +56,7 @@ class RunningServer {
     ~RunningServer() {
         app->request_shutdown();
         thread.join();
+        running_.fetch_sub(1);
         EXPECT_EQ(exit_code, 0);
     }
 
@@ -77,6 +85,9 @@ class RunningServer {
     std::thread thread;
     int port = 0;
     int exit_code = -1;
+
+  private:
+    inline static std::atomic<int> running_{0};
 };
 
 }  // namespace stagehub::server
