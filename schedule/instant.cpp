@@ -35,7 +35,7 @@ Error bad_instant(std::string_view text, std::string_view why) {
     std::string message;
     message.append("'").append(text).append("' is not a date-time like ");
     message.append("2019-05-21T08:30:00+02:00: ").append(why);
-    return Error{"bad_time", std::move(message)};
+    return Error{ErrorCode::bad_time, std::move(message)};
 }
 
 }  // namespace

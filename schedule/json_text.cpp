@@ -48,7 +48,7 @@ size_t json_nesting_depth(std::string_view text, size_t stop_at) {
 
 Result<nlohmann::json> parse_json(std::string_view text, size_t max_depth) {
     if (json_nesting_depth(text, max_depth) > max_depth) {
-        return Error{"bad_json", "the JSON nests arrays and objects deeper than " +
+        return Error{ErrorCode::bad_json, "the JSON nests arrays and objects deeper than " +
                                      std::to_string(max_depth) + " levels"};
     }
     try {
@@ -61,7 +61,7 @@ Result<nlohmann::json> parse_json(std::string_view text, size_t max_depth) {
         std::string why = e.what();
         if (why.size() > kMaxReasonBytes)
             why = why.substr(0, kMaxReasonBytes) + "…";
-        return Error{"bad_json", "not valid JSON: " + why};
+        return Error{ErrorCode::bad_json, "not valid JSON: " + why};
     }
 }
 

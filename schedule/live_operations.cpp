@@ -95,7 +95,7 @@ std::string_view state_phrase(SessionState state) {
 Error bad_state(const Session& s, SessionState state, std::string_view rule) {
     std::string message = describe(s);
     message.append(" ").append(state_phrase(state)).append("; ").append(rule);
-    return {"bad_state", message};
+    return {ErrorCode::bad_state, message};
 }
 
 // ---- Finding and changing sessions ----
@@ -107,7 +107,7 @@ Result<size_t> index_of(const Programme& programme, std::string_view session_id)
     }
     std::string message = "there is no session ";
     message.append(quoted(session_id)).append(" in the programme");
-    return Error{"not_found", message};
+    return Error{ErrorCode::not_found, message};
 }
 
 // Moves every time of the session, so one that carries actual times (imported, or started
@@ -258,7 +258,7 @@ Result<Outcome> delay_session(const Programme& programme, std::string_view sessi
             .append(duration_text(by))
             .append(" for ")
             .append(describe(current));
-        return Error{"bad_field", message};
+        return Error{ErrorCode::bad_field, message};
     }
     const SessionState state = current.state_at(now);
     if (state != SessionState::scheduled && state != SessionState::live)
@@ -374,7 +374,7 @@ Result<Outcome> swap_sessions(const Programme& programme, std::string_view a, st
     if (found_a.value() == found_b.value()) {
         std::string message = "cannot swap ";
         message.append(describe(current_a)).append(" with itself");
-        return Error{"bad_field", message};
+        return Error{ErrorCode::bad_field, message};
     }
     for (const Session* s : {&current_a, &current_b}) {
         const SessionState state = s->state_at(now);
@@ -444,7 +444,7 @@ Result<Outcome> move_session(const Programme& programme, std::string_view sessio
             .append(" in the event, so ")
             .append(describe(current))
             .append(" cannot move there");
-        return Error{"unknown_stage", message};
+        return Error{ErrorCode::unknown_stage, message};
     }
     const SessionState state = current.state_at(now);
     if (state != SessionState::scheduled && state != SessionState::cancelled) {
@@ -459,7 +459,7 @@ Result<Outcome> move_session(const Programme& programme, std::string_view sessio
             .append(", which has already passed (it is ")
             .append(clock_text(programme, now))
             .append(")");
-        return Error{"bad_field", message};
+        return Error{ErrorCode::bad_field, message};
     }
 
     Programme next = programme;
@@ -508,7 +508,7 @@ Result<Outcome> restore_session(const Programme& programme, std::string_view ses
     if (!current.cancelled) {
         std::string message = describe(current);
         message.append(" is not cancelled; only a cancelled session can be restored");
-        return Error{"bad_state", message};
+        return Error{ErrorCode::bad_state, message};
     }
 
     Programme next = programme;
@@ -555,7 +555,7 @@ Result<Outcome> reorder_panel(const Programme& programme, std::string_view sessi
             message.append("; not in the session: ").append(quoted_list(unknown));
         if (!repeated.empty())
             message.append("; listed more than once: ").append(quoted_list(repeated));
-        return Error{"bad_panel_order", message};
+        return Error{ErrorCode::bad_panel_order, message};
     }
 
     Programme next = programme;

@@ -31,7 +31,7 @@ Result<PanelProgress> step_panel(const Session& session, const PanelProgress& pr
                                  PanelStep step, Instant now) {
     const int count = static_cast<int>(session.people.size());
     if (count == 0) {
-        return Error{"no_running_order", "session '" + session.id +
+        return Error{ErrorCode::no_running_order, "session '" + session.id +
                                              "' has nobody in its running order; add people "
                                              "to it first"};
     }
@@ -39,7 +39,7 @@ Result<PanelProgress> step_panel(const Session& session, const PanelProgress& pr
     switch (step) {
         case PanelStep::next:
             if (progress.position >= count) {
-                return Error{"bad_state", "the last speaker of '" + session.id +
+                return Error{ErrorCode::bad_state, "the last speaker of '" + session.id +
                                               "' has already finished; restart the panel "
                                               "to begin again"};
             }
@@ -47,7 +47,7 @@ Result<PanelProgress> step_panel(const Session& session, const PanelProgress& pr
             break;
         case PanelStep::previous:
             if (progress.position <= 0) {
-                return Error{"bad_state",
+                return Error{ErrorCode::bad_state,
                              "the panel '" + session.id + "' is not past its first speaker"};
             }
             after.position = progress.position - 1;

@@ -405,10 +405,10 @@ std::vector<EventDay> days_covering_sessions(const Programme& programme) {
 Result<Programme> parse_programme_file(std::string_view json_text) {
     auto parsed = parse_json(json_text);
     if (!parsed)
-        return Error{"invalid_programme", "the programme file: " + parsed.error().message};
+        return Error{ErrorCode::invalid_programme, "the programme file: " + parsed.error().message};
     const json root = std::move(parsed).value();
     if (!root.is_object())
-        return Error{"invalid_programme", "the programme file must be an object"};
+        return Error{ErrorCode::invalid_programme, "the programme file must be an object"};
 
     std::vector<std::string> problems;
     Reader r(problems);
@@ -445,7 +445,7 @@ Result<Programme> parse_programme_file(std::string_view json_text) {
                               (problems.size() == 1 ? " problem:" : " problems:");
         for (const std::string& p : problems)
             message += "\n- " + p;
-        return Error{"invalid_programme", message};
+        return Error{ErrorCode::invalid_programme, message};
     }
     programme.sort_sessions();
     return programme;
@@ -454,7 +454,7 @@ Result<Programme> parse_programme_file(std::string_view json_text) {
 Result<Programme> read_programme_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        return Error{"not_found", "cannot read programme file " + path.string() +
+        return Error{ErrorCode::not_found, "cannot read programme file " + path.string() +
                                       " (does it exist and is it readable?)"};
     }
     std::ostringstream text;

@@ -120,7 +120,7 @@ Status ProgrammeStore::check_ids_free(const Programme& programme) {
     for (const Stage& stage : programme.stages) {
         stage_owner.bind(1, stage.id);
         if (stage_owner.step() && stage_owner.column_text(0) != programme.event.id) {
-            return Error{"id_conflict", "stage id '" + stage.id + "' already belongs to event '" +
+            return Error{ErrorCode::id_conflict, "stage id '" + stage.id + "' already belongs to event '" +
                                             stage_owner.column_text(0) + "'"};
         }
         stage_owner.reset();
@@ -129,7 +129,7 @@ Status ProgrammeStore::check_ids_free(const Programme& programme) {
     for (const Session& session : programme.sessions) {
         session_owner.bind(1, session.id);
         if (session_owner.step() && session_owner.column_text(0) != programme.event.id) {
-            return Error{"id_conflict", "session id '" + session.id +
+            return Error{ErrorCode::id_conflict, "session id '" + session.id +
                                             "' already belongs to event '" +
                                             session_owner.column_text(0) + "'"};
         }
@@ -301,7 +301,7 @@ Result<int64_t> ProgrammeStore::save_event(const Programme& programme, const Cha
         std::string message = "the programme of event '" + programme.event.id + "' is invalid:";
         for (const Error& e : problems)
             message += "\n- " + e.message;
-        return Error{"invalid_programme", message};
+        return Error{ErrorCode::invalid_programme, message};
     }
 
     Transaction tx(db_);
@@ -342,7 +342,7 @@ Result<int64_t> ProgrammeStore::delete_event(std::string_view event_id, std::str
     remove.bind(1, event_id);
     remove.run();
     if (db_.changes() == 0)
-        return Error{"not_found", "there is no event '" + std::string(event_id) + "'"};
+        return Error{ErrorCode::not_found, "there is no event '" + std::string(event_id) + "'"};
     // Access to the event goes with it: an event imported later under the same id is
     // nobody's from before.
     db_.prepare("DELETE FROM event_grants WHERE event_id = ?").bind(1, event_id).run();
@@ -360,7 +360,7 @@ Result<Programme> ProgrammeStore::load_event(std::string_view event_id) {
         "FROM events WHERE id = ?");
     event.bind(1, event_id);
     if (!event.step()) {
-        return Error{"not_found", "there is no event '" + std::string(event_id) + "'"};
+        return Error{ErrorCode::not_found, "there is no event '" + std::string(event_id) + "'"};
     }
     Event& e = programme.event;
     e.id = event.column_text(0);

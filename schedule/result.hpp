@@ -1,5 +1,6 @@
 // Expected failures as values: a Result<T> holds either a T or an Error with a machine
-// code (stable, for clients) and a human message (names the field or conflict).
+// code (stable, for clients: schedule/error_code.hpp) and a human message (names the
+// field or conflict).
 #pragma once
 
 #include <cassert>
@@ -7,10 +8,12 @@
 #include <utility>
 #include <variant>
 
+#include "schedule/error_code.hpp"
+
 namespace stagehub {
 
 struct Error {
-    std::string code;     // snake_case, e.g. "overlap", "not_found", "bad_field"
+    ErrorCode code;
     std::string message;  // for people: says what is wrong and with which thing
 
     bool operator==(const Error&) const = default;

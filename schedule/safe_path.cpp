@@ -19,7 +19,7 @@ bool is_safe_component(std::string_view component) {
 
 Error unsafe(std::string_view what) {
     // The text itself stays out of the message: it is what could not be trusted.
-    return Error{"unsafe_path", std::string(what) +
+    return Error{ErrorCode::unsafe_path, std::string(what) +
                                     " is refused as a file name (empty, absolute, '..', hidden "
                                     "or with a control character)"};
 }

@@ -15,7 +15,7 @@ namespace stagehub::schedule {
 
 // `root`/`component` when `component` is one safe path component: not empty, not "." or
 // "..", no '/', '\\', NUL or other control character, not starting with '.', at most 255
-// bytes. Else Error{"unsafe_path"} naming it.
+// bytes. Else Error{ErrorCode::unsafe_path} naming it.
 Result<std::filesystem::path> child_path(const std::filesystem::path& root,
                                          std::string_view component);
 

@@ -15,7 +15,7 @@ Result<const date::time_zone*> find_zone(std::string_view zone) {
     try {
         return date::locate_zone(zone);
     } catch (const std::exception&) {
-        return Error{"unknown_time_zone", "'" + std::string(zone) +
+        return Error{ErrorCode::unknown_time_zone, "'" + std::string(zone) +
                                               "' is not a time zone of the tz database "
                                               "(use an IANA name like Europe/Stockholm)"};
     }
@@ -30,7 +30,7 @@ void append_two_digits(std::string& out, long long value) {
 }
 
 // "'<text>' <why>", built with append (see append_two_digits).
-Error quoted_error(const char* code, std::string_view text, std::string_view why) {
+Error quoted_error(ErrorCode code, std::string_view text, std::string_view why) {
     std::string message = "'";
     message.append(text).append("' ").append(why);
     return Error{code, std::move(message)};
@@ -133,7 +133,7 @@ Result<Instant> from_local(year_month_day day, Seconds time_of_day, std::string_
     std::string message = shown.date_text();
     message.append(" ").append(shown.hh_mm()).append(" does not exist in ").append(zone);
     message.append(" (the clocks skip it)");
-    return Error{"bad_time", std::move(message)};
+    return Error{ErrorCode::bad_time, std::move(message)};
 }
 
 Result<year_month_day> parse_date(std::string_view text) {
@@ -146,7 +146,7 @@ Result<year_month_day> parse_date(std::string_view text) {
         if (day.ok())
             return day;
     }
-    return quoted_error("bad_time", text, "is not a date like 2019-05-21");
+    return quoted_error(ErrorCode::bad_time, text, "is not a date like 2019-05-21");
 }
 
 Result<Seconds> parse_time_of_day(std::string_view text) {
@@ -160,7 +160,7 @@ Result<Seconds> parse_time_of_day(std::string_view text) {
         if (h < 24 && m < 60 && s < 60)
             return Seconds{h * 3600 + m * 60 + s};
     }
-    return quoted_error("bad_time", text, "is not a time of day like 08:30");
+    return quoted_error(ErrorCode::bad_time, text, "is not a time of day like 08:30");
 }
 
 Result<Seconds> parse_hh_mm_duration(std::string_view text) {
@@ -181,7 +181,7 @@ Result<Seconds> parse_hh_mm_duration(std::string_view text) {
                 return Seconds{number(hours_text) * 3600 + minutes * 60 + seconds};
         }
     }
-    return quoted_error("bad_duration", text, "is not a duration like 01:30");
+    return quoted_error(ErrorCode::bad_duration, text, "is not a duration like 01:30");
 }
 
 std::string format_hh_mm(Seconds duration) {

@@ -33,7 +33,7 @@ std::string in_quotes(std::string_view text) {
 }
 
 Error invalid(std::string message) {
-    return Error{"invalid_registration", std::move(message)};
+    return Error{ErrorCode::invalid_registration, std::move(message)};
 }
 
 std::string_view trimmed(std::string_view text) {
@@ -106,14 +106,14 @@ Error not_a_code(std::string_view text) {
     message.append(" is not a check-in code: codes have ")
         .append(std::to_string(kCodeLength))
         .append(" letters and digits, like K7QF3M (no 0, O, 1, I or L)");
-    return Error{"bad_request", std::move(message)};
+    return Error{ErrorCode::bad_request, std::move(message)};
 }
 
 Status check_day(std::string_view day) {
     if (!schedule::parse_date(day)) {
         std::string message = "day: ";
         message.append(in_quotes(day)).append(" is not a date like 2026-11-22");
-        return Error{"bad_request", std::move(message)};
+        return Error{ErrorCode::bad_request, std::move(message)};
     }
     return ok_status();
 }
@@ -124,13 +124,13 @@ Error unknown_code(std::string_view event_id, std::string_view code) {
         .append(" has no registration with code ")
         .append(in_quotes(code))
         .append("; check the code, or check the person in as a walk-in");
-    return Error{"not_found", std::move(message)};
+    return Error{ErrorCode::not_found, std::move(message)};
 }
 
 Error no_event(std::string_view event_id) {
     std::string message = "there is no event ";
     message.append(in_quotes(event_id));
-    return Error{"not_found", std::move(message)};
+    return Error{ErrorCode::not_found, std::move(message)};
 }
 
 bool event_exists(Database& db, std::string_view event_id) {
@@ -299,7 +299,7 @@ Status RegistrationStore::remove(std::string_view event_id, int64_t registration
         message.append(in_quotes(event_id))
             .append(" has no registration ")
             .append(std::to_string(registration_id));
-        return Error{"not_found", std::move(message)};
+        return Error{ErrorCode::not_found, std::move(message)};
     }
     return ok_status();
 }
@@ -361,7 +361,7 @@ Result<std::string> RegistrationStore::session_event(std::string_view session_id
     if (!query.step()) {
         std::string message = "there is no session ";
         message.append(in_quotes(session_id));
-        return Error{"not_found", std::move(message)};
+        return Error{ErrorCode::not_found, std::move(message)};
     }
     return query.column_text(0);
 }
@@ -422,7 +422,7 @@ Result<Admission> RegistrationStore::admit_to_session(
             .append(
                 " seats of its stage (its capacity) are taken; raise the stage's capacity "
                 "to let more in");
-        return Error{"full", std::move(message)};
+        return Error{ErrorCode::full, std::move(message)};
     }
     Statement insert = db_.prepare(
         "INSERT INTO session_presence (session_id, registration_id, at_ms) VALUES (?, ?, ?)");

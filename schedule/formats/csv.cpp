@@ -90,7 +90,7 @@ Result<CsvTable> read_csv(std::string_view text) {
         std::string message = "line ";
         message.append(std::to_string(quote_opened_on))
             .append(": a quoted field starts here and is never closed (a missing \")");
-        return Error{"bad_csv", std::move(message)};
+        return Error{ErrorCode::bad_csv, std::move(message)};
     }
     if (had_field || !field.empty())
         end_record();

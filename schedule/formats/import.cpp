@@ -68,7 +68,7 @@ Result<ImportResult> import_json(std::string_view text, const ImportOptions& opt
     }
     if (root.is_discarded())
         return import_frab_json(text, options);  // which says where the JSON breaks
-    return Error{"unsupported_format",
+    return Error{ErrorCode::unsupported_format,
                  "JSON that is neither a frab schedule (a top-level \"schedule\") nor a "
                  "stagehub programme file (\"format\": \"stagehub-programme/1\")"};
 }
@@ -78,7 +78,7 @@ Result<ImportResult> import_csv(std::string_view text, const Programme* base,
     if (base != nullptr)
         return import_sessions_csv(text, *base, options);
     if (!options.event_id || options.event_id->empty()) {
-        return Error{"invalid_import",
+        return Error{ErrorCode::invalid_import,
                      "a CSV has sessions only: import it into an existing event, or give the "
                      "id (and title) of the new event it makes"};
     }
@@ -95,7 +95,7 @@ Result<ImportResult> import_programme(std::string_view text, std::string_view co
     // The event id asked for (?event=, --event) replaces the document's after it is read:
     // held to the id rule here, as the document's own ids are by their readers.
     if (options.event_id && !is_id(*options.event_id)) {
-        return Error{"bad_id", "event (the id given for the imported event): " +
+        return Error{ErrorCode::bad_id, "event (the id given for the imported event): " +
                                    id_problem("event", *options.event_id)};
     }
     bool generic = false;
@@ -105,7 +105,7 @@ Result<ImportResult> import_programme(std::string_view text, std::string_view co
         message.append(content_type).append("': stagehub imports application/json (frab ");
         message.append("schedule or stagehub programme), application/xml or text/xml (frab ");
         message.append("schedule.xml) and text/csv (sessions)");
-        return Error{"unsupported_format", std::move(message)};
+        return Error{ErrorCode::unsupported_format, std::move(message)};
     }
     if (format == Format::unknown)
         format = sniff(text);

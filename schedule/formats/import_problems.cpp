@@ -13,7 +13,7 @@ Error import_error(const std::vector<std::string>& lines, std::string_view what)
         message.append(" ").append(what);
     message.append(lines.size() == 1 ? " problem" : " problems");
     message.append(", nothing imported:\n").append(summarised_problems(lines, "\n"));
-    return Error{"invalid_import", std::move(message)};
+    return Error{ErrorCode::invalid_import, std::move(message)};
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ void AccountsApi::add_routes(ApiRouter& router) {
     routes.add(
         HttpMethod::get, "/api/v1/me", [](const HttpRequest&, const PathParams&, const Caller& c) {
             if (!c.account) {
-                return error_response(Error{"unauthorized", "send a token to see whose it is"});
+                return error_response(Error{ErrorCode::unauthorized, "send a token to see whose it is"});
             }
             return json_response(200, account_json(*c.account));
         });
@@ -84,17 +84,17 @@ HttpResponse AccountsApi::create_account(const HttpRequest& request, const PathP
     const std::string role_text = body->value("role", "");
     const auto role = role_from_string(role_text);
     if (!role) {
-        return error_response(Error{"bad_field",
+        return error_response(Error{ErrorCode::bad_field,
                                     "role: must be organiser, staff or "
                                     "speaker"});
     }
     const json name = body->value("name", json(nullptr));
     const json person = body->value("person", json(nullptr));
     if ((!name.is_null() && !name.is_string()) || (!person.is_null() && !person.is_string()))
-        return error_response(Error{"bad_field", "name and person must be strings"});
+        return error_response(Error{ErrorCode::bad_field, "name and person must be strings"});
     const std::string person_id = person.is_string() ? person.get<std::string>() : "";
     if (*role == Role::speaker && !(*programme)->find_person(person_id)) {
-        return error_response(Error{"bad_field", "person: " + in_quotes(person_id) +
+        return error_response(Error{ErrorCode::bad_field, "person: " + in_quotes(person_id) +
                                                      " is not in event " + in_quotes(event_id)});
     }
     std::string account_name = name.is_string() ? name.get<std::string>() : person_id;
@@ -130,7 +130,7 @@ HttpResponse AccountsApi::withdraw_account(const HttpRequest&, const PathParams&
     // another.
     const auto withdrawn = tokens_.withdraw(id, event_id);
     if (!withdrawn) {
-        return error_response(Error{"not_found", "event " + in_quotes(event_id) +
+        return error_response(Error{ErrorCode::not_found, "event " + in_quotes(event_id) +
                                                      " has no account " + params.at("account")});
     }
     return json_response(

@@ -12,19 +12,19 @@ Error bad_fields(const std::vector<std::string>& problems) {
     std::string message = problems.front();
     for (size_t i = 1; i < problems.size(); ++i)
         message.append("; ").append(problems[i]);
-    return Error{"bad_field", std::move(message)};
+    return Error{ErrorCode::bad_field, std::move(message)};
 }
 
 Error no_such_event(std::string_view event_id) {
-    return Error{"not_found", "there is no event " + in_quotes(event_id)};
+    return Error{ErrorCode::not_found, "there is no event " + in_quotes(event_id)};
 }
 
 Error no_such_stage(std::string_view event_id, std::string_view stage) {
-    return Error{"not_found", "event " + in_quotes(event_id) + " has no stage " + in_quotes(stage)};
+    return Error{ErrorCode::not_found, "event " + in_quotes(event_id) + " has no stage " + in_quotes(stage)};
 }
 
 Error no_such_session(std::string_view event_id, std::string_view session_id) {
-    return Error{"not_found",
+    return Error{ErrorCode::not_found,
                  "event " + in_quotes(event_id) + " has no session " + in_quotes(session_id)};
 }
 

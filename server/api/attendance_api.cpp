@@ -109,7 +109,7 @@ Result<NewRegistration> read_registration(const HttpRequest& request) {
             .append(
                 " is not a mode; use \"in_person\" (coming to the venue) or "
                 "\"web\" (watching online)");
-        return Error{"invalid_registration", std::move(message)};
+        return Error{ErrorCode::invalid_registration, std::move(message)};
     }
     const std::string email_text =
         email != body->end() && email->is_string() ? email->get<std::string>() : "";
@@ -175,7 +175,7 @@ std::optional<SessionPlace> find_session(const schedule::ProgrammeCatalog& catal
 Error no_session(std::string_view session_id) {
     std::string message = "there is no session ";
     message.append(in_quotes(session_id));
-    return Error{"not_found", std::move(message)};
+    return Error{ErrorCode::not_found, std::move(message)};
 }
 
 // The session for a caller who may know of it (404 otherwise) and who passes `require` in
@@ -306,7 +306,7 @@ HttpResponse AttendanceApi::check_in_qr(const HttpRequest& request, const PathPa
     if (!registration) {
         std::string message = "there is no registration with code ";
         message.append(in_quotes(params.at("code")));
-        return error_response(Error{"not_found", std::move(message)});
+        return error_response(Error{ErrorCode::not_found, std::move(message)});
     }
     auto symbol = encode_qr(registration->code);
     if (!symbol)

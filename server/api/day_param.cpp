@@ -7,13 +7,13 @@ namespace stagehub::server {
 
 Result<std::optional<std::string>> day_param(const HttpRequest& request,
                                              const schedule::Programme& programme,
-                                             std::string_view not_a_day_code) {
+                                             ErrorCode not_a_day_code) {
     const auto day = request.query_value("day");
     if (!day)
         return std::optional<std::string>{};
     const auto days = attendance::local_days(programme);
     if (!schedule::parse_date(*day)) {
-        return Error{"invalid", std::string("?day=")
+        return Error{ErrorCode::invalid, std::string("?day=")
                                     .append(*day)
                                     .append(" is not a date: write the day as ?day=YYYY-MM-DD, "
                                             "e.g. ?day=")
@@ -28,7 +28,7 @@ Result<std::optional<std::string>> day_param(const HttpRequest& request,
             return day;
         known.append(known.empty() ? "" : ", ").append(d.date);
     }
-    return Error{std::string(not_a_day_code), std::string("?day=")
+    return Error{not_a_day_code, std::string("?day=")
                                                   .append(*day)
                                                   .append(" is not a day of the event (its days: ")
                                                   .append(known.empty() ? "none yet" : known)

@@ -21,6 +21,6 @@ namespace stagehub::server {
 // names the event's days).
 Result<std::optional<std::string>> day_param(const HttpRequest& request,
                                              const schedule::Programme& programme,
-                                             std::string_view not_a_day_code);
+                                             ErrorCode not_a_day_code);
 
 }  // namespace stagehub::server

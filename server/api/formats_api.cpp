@@ -42,7 +42,7 @@ bool flag(const HttpRequest& request, const char* name) {
 // request is well formed, that day's calendar does not exist; the message lists the days.
 HttpResponse calendar_of_days(const HttpRequest& request, const Programme& programme,
                               const formats::ExportOptions& options) {
-    const auto day = day_param(request, programme, "not_found");
+    const auto day = day_param(request, programme, ErrorCode::not_found);
     if (!day)
         return error_response(day.error());
     formats::CalendarSelection selection;
@@ -57,7 +57,7 @@ HttpResponse calendar_of_days(const HttpRequest& request, const Programme& progr
 
 // An import into an event the caller does not organise.
 Error organised_by_others(std::string_view event_id) {
-    return Error{"forbidden", "event " + in_quotes(event_id) +
+    return Error{ErrorCode::forbidden, "event " + in_quotes(event_id) +
                                   " is organised by others; ask one of its organisers for access"};
 }
 
@@ -139,7 +139,7 @@ HttpResponse FormatsApi::import(const HttpRequest& request, const Caller& caller
     if (const Status allowed = require_organiser(caller); !allowed)
         return error_response(allowed.error());
     if (request.body.empty()) {
-        return error_response(Error{"bad_request",
+        return error_response(Error{ErrorCode::bad_request,
                                     "send the programme as the body: stagehub "
                                     "JSON, frab schedule.json or schedule.xml, "
                                     "or a sessions CSV, with its Content-Type"});

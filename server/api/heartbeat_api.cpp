@@ -42,7 +42,7 @@ bool valid_viewer_id(const std::string& id) {
 // A beat that is not counted: always 400, whatever its code says (the codes are the
 // heartbeat's own, docs/API.md).
 HttpResponse refuse(const Error& error) {
-    return error_response(400, error.code, error.message);
+    return error_response(400, to_string(error.code), error.message);
 }
 
 // Seconds (a JSON number, as players measure media time) as milliseconds; nullopt when
@@ -62,14 +62,14 @@ Status read_viewing(const json& body, Heartbeat& beat) {
     if (const auto it = body.find("viewer"); it != body.end() && it->is_string())
         beat.viewer = it->get<std::string>();
     if (!valid_viewer_id(beat.viewer)) {
-        return Error{"bad_request",
+        return Error{ErrorCode::bad_request,
                      "\"viewer\" must be the player's random id: 8 to 64 letters, digits, - or _"};
     }
     const auto stage = body.find("stage");
     const auto replay = body.find("replay");
     const bool live = stage != body.end();
     if (live == (replay != body.end()) || !(live ? stage : replay)->is_string()) {
-        return Error{"bad_request",
+        return Error{ErrorCode::bad_request,
                      "a heartbeat names either \"stage\" (live) or \"replay\" "
                      "(a session id), as a string"};
     }
@@ -83,13 +83,13 @@ Status read_playback(const json& body, Millis every, Heartbeat& beat) {
     const auto position = seconds_field(body, "position");
     const auto played = body.contains("played") ? seconds_field(body, "played") : Millis{0};
     if (!position || !played) {
-        return Error{"bad_request",
+        return Error{ErrorCode::bad_request,
                      "\"position\" (and \"played\", if sent) must be seconds: a "
                      "number from 0"};
     }
     // Playback since the last beat cannot much exceed the time between beats.
     if (*played > every * 4) {
-        return Error{"impossible_heartbeat", "\"played\" says " +
+        return Error{ErrorCode::impossible_heartbeat, "\"played\" says " +
                                                  std::to_string(played->count() / 1000) +
                                                  " s since the last heartbeat; beats come every " +
                                                  std::to_string(every.count() / 1000) + " s"};
@@ -109,13 +109,13 @@ Status check_clock(const json& body, TimePoint now) {
                              ? std::nullopt
                              : schedule::json_integer_within(*sent_at, 0, kLatestMillis);
     if (!sent_ms) {
-        return Error{"bad_request",
+        return Error{ErrorCode::bad_request,
                      "\"sent_at\" must be the player's clock in milliseconds since 1970 "
                      "(Date.now()), a whole number"};
     }
     const Millis skew = TimePoint{Millis{*sent_ms}} - now;
     if (skew > kClockTolerance || skew < -kClockTolerance) {
-        return Error{"clock_off", "the player's clock is " + std::to_string(skew.count() / 1000) +
+        return Error{ErrorCode::clock_off, "the player's clock is " + std::to_string(skew.count() / 1000) +
                                       " s off the server's; heartbeats more than " +
                                       std::to_string(kClockTolerance.count() / 1000) +
                                       " s off are not counted (set the device's clock)"};
@@ -127,7 +127,7 @@ Status check_clock(const json& body, TimePoint now) {
 Result<Heartbeat> read_beat(const std::string& text, TimePoint now, Millis every) {
     const json body = schedule::parse_json(text).value_or(json());
     if (!body.is_object()) {
-        return Error{"bad_json",
+        return Error{ErrorCode::bad_json,
                      "the heartbeat must be a JSON object (docs/API.md, \"Viewer heartbeats\")"};
     }
     Heartbeat beat;
@@ -146,7 +146,7 @@ Status check_stage(const schedule::ProgrammeCatalog& catalog, const Heartbeat& b
     const schedule::Programme* owner = catalog.find_stage_owner(beat.target);
     const schedule::Stage* s = owner != nullptr ? owner->find_stage(beat.target) : nullptr;
     if (s == nullptr || !owner->event.published || !s->broadcast) {
-        return Error{"unknown_stage", "there is no stage '" + beat.target +
+        return Error{ErrorCode::unknown_stage, "there is no stage '" + beat.target +
                                           "' on the web; heartbeats name a stage of the "
                                           "published programme"};
     }
@@ -165,12 +165,12 @@ Status check_replay(const schedule::ProgrammeCatalog& catalog, const Heartbeat& 
     const Instant at = std::chrono::time_point_cast<Seconds>(now);
     if (session == nullptr || !session->replay_allowed ||
         session->state_at(at) != schedule::SessionState::ended) {
-        return Error{"unknown_replay", "there is no replay of '" + beat.target + "'"};
+        return Error{ErrorCode::unknown_replay, "there is no replay of '" + beat.target + "'"};
     }
     const Millis length =
         std::chrono::duration_cast<Millis>(session->effective_end() - session->effective_start());
     if (beat.position > length + kPositionSlack) {
-        return Error{"impossible_heartbeat", "\"position\" " +
+        return Error{ErrorCode::impossible_heartbeat, "\"position\" " +
                                                  std::to_string(beat.position.count() / 1000) +
                                                  " s is past the end of the replay (" +
                                                  std::to_string(length.count() / 1000) + " s)"};
@@ -241,10 +241,9 @@ std::optional<HttpResponse> HeartbeatApi::rate_limit(const HttpRequest& request,
     if (!connection->second.take(now) || !viewer->second.bucket.take(now)) {
         ++rate_limited_;
         const auto wait = std::max(connection->second.wait(now), viewer->second.bucket.wait(now));
-        return error_response(
-                   429, "too_many_heartbeats",
+        return error_response(Error{ErrorCode::too_many_heartbeats,
                    "heartbeats come too often from this viewer or connection; one every " +
-                       std::to_string(every.count() / 1000) + " s is enough")
+                       std::to_string(every.count() / 1000) + " s is enough"})
             .header("retry-after", std::to_string(std::max<int64_t>(1, wait.count() / 1000)));
     }
     return std::nullopt;
@@ -254,9 +253,9 @@ HttpResponse HeartbeatApi::queue(const HttpRequest& request, Heartbeat beat, Tim
     Viewer& state = viewers_.at(beat.viewer);  // rate_limit made it
     const std::string stage = beat.kind == ViewingKind::live ? beat.target : std::string();
     if (!writer_->offer(std::move(beat), request.exchange)) {
-        return error_response(503, "overloaded",
+        return error_response(Error{ErrorCode::overloaded,
                               "the server is storing heartbeats more slowly than they come; "
-                              "this one was not stored, send the next one as usual")
+                              "this one was not stored, send the next one as usual"})
             .header("retry-after", "1");
     }
     state.heard = now;
@@ -271,8 +270,8 @@ void HeartbeatApi::written(attendance::HeartbeatWriter::Written written) {
                   written.failure->c_str());
         for (const uint64_t ticket : written.tickets) {
             answer_(ticket,
-                    error_response(503, "storage_failed",
-                                   "the heartbeat could not be stored: " + *written.failure));
+                    error_response(Error{ErrorCode::storage_failed,
+                                   "the heartbeat could not be stored: " + *written.failure}));
         }
         return;
     }

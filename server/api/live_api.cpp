@@ -34,7 +34,7 @@ Result<schedule::CascadeMode> cascade_mode(const json& body) {
         if (auto mode = schedule::cascade_mode_from_string(it->get<std::string>()))
             return *mode;
     }
-    return Error{"bad_field",
+    return Error{ErrorCode::bad_field,
                  "mode: must be \"shift_all\" (push every later session that "
                  "would overlap) or \"absorb_into_breaks\" (shrink the next break "
                  "first)"};
@@ -44,7 +44,7 @@ Result<std::string> text_field(const json& body, const char* key) {
     // A copy, not an iterator: GCC's -Wnull-dereference cannot follow one through here.
     const json value = body.value(key, json());
     if (!value.is_string() || value.get_ref<const std::string&>().empty())
-        return Error{"bad_field", std::string(key) + ": missing (a string)"};
+        return Error{ErrorCode::bad_field, std::string(key) + ": missing (a string)"};
     return value.get<std::string>();
 }
 
@@ -58,7 +58,7 @@ Result<Outcome> apply_delay(const OperationRequest& o) {
             ? std::nullopt
             : schedule::rounded_within(minutes->get<double>() * 60, 1, kMaxDelaySeconds);
     if (!seconds) {
-        return Result<Outcome>(Error{"bad_field",
+        return Result<Outcome>(Error{ErrorCode::bad_field,
                                      "minutes: how late, a number above zero and at most a week "
                                      "(10080), e.g. 10"});
     }
@@ -93,7 +93,7 @@ Result<Outcome> apply_move(const OperationRequest& o) {
     std::string stage = current.stage_id;
     if (const auto it = o.body.find("stage"); it != o.body.end()) {
         if (!it->is_string())
-            return Result<Outcome>(Error{"bad_field", "stage: must be a stage id"});
+            return Result<Outcome>(Error{ErrorCode::bad_field, "stage: must be a stage id"});
         stage = it->get<std::string>();
     }
     auto start_text = text_field(o.body, "start");
@@ -101,7 +101,7 @@ Result<Outcome> apply_move(const OperationRequest& o) {
         return Result<Outcome>(start_text.error());
     auto start = parse_instant(*start_text);
     if (!start)
-        return Result<Outcome>(Error{"bad_field", "start: " + start.error().message});
+        return Result<Outcome>(Error{ErrorCode::bad_field, "start: " + start.error().message});
     return schedule::move_session(o.programme, o.params.at("session"), stage, *start, o.now);
 }
 
@@ -117,7 +117,7 @@ Result<Outcome> apply_panel_order(const OperationRequest& o) {
         }
     }
     if (!ok) {
-        return Result<Outcome>(Error{"bad_field",
+        return Result<Outcome>(Error{ErrorCode::bad_field,
                                      "people: the session's person ids "
                                      "in the new speaking order"});
     }
@@ -128,7 +128,7 @@ Result<Outcome> apply_swap(const OperationRequest& o) {
     const json sessions = o.body.value("sessions", json());  // a copy: see text_field
     if (!sessions.is_array() || sessions.size() != 2 || !sessions[0].is_string() ||
         !sessions[1].is_string()) {
-        return Result<Outcome>(Error{"bad_field", "sessions: the ids of the two sessions to swap"});
+        return Result<Outcome>(Error{ErrorCode::bad_field, "sessions: the ids of the two sessions to swap"});
     }
     return schedule::swap_sessions(o.programme, sessions[0].get<std::string>(),
                                    sessions[1].get<std::string>(), o.now);

@@ -70,7 +70,7 @@ Result<const Session*> session_in_path(const Programme& programme, const PathPar
 }
 
 Error stage_exists(std::string_view stage_id) {
-    return Error{"id_conflict", "there is already a stage " + in_quotes(stage_id)};
+    return Error{ErrorCode::id_conflict, "there is already a stage " + in_quotes(stage_id)};
 }
 
 }  // namespace
@@ -139,12 +139,12 @@ HttpResponse ProgrammeApi::catch_up(const std::string& since_text, const schedul
     char* end = nullptr;
     const long long since = std::strtoll(since_text.c_str(), &end, 10);
     if (since_text.empty() || *end != '\0' || since < 0) {
-        return error_response(Error{"bad_request",
+        return error_response(Error{ErrorCode::bad_request,
                                     "since: must be a revision number (0 or "
                                     "more), as sent in 'revision'"});
     }
     if (since > catalog_.revision()) {
-        return error_response(Error{"bad_request", "since: revision " + std::to_string(since) +
+        return error_response(Error{ErrorCode::bad_request, "since: revision " + std::to_string(since) +
                                                        " is ahead of this server's " +
                                                        std::to_string(catalog_.revision()) +
                                                        "; reload the whole programme"});
@@ -212,7 +212,7 @@ HttpResponse ProgrammeApi::changes(const HttpRequest& request, const PathParams&
         const auto number = schedule::integer_within(*value, 0, INT64_MAX);
         if (!number) {
             return error_response(
-                Error{"bad_request", "since: must be a revision number (0 or more)"});
+                Error{ErrorCode::bad_request, "since: must be a revision number (0 or more)"});
         }
         since = *number;
     }
@@ -234,7 +234,7 @@ Result<ProgrammeApi::Edit> ProgrammeApi::edit_event(const EditStart& start,
         return read.error();
     schedule::Event event = std::move(read).value();
     if (event.id != params.at("event"))
-        return Error{"bad_field", "id: an event's id cannot change"};
+        return Error{ErrorCode::bad_field, "id: an event's id cannot change"};
     Edit edit{*start.before, {}, "edit_event", "edited the event's details", true};
     edit.programme.event = std::move(event);
     return edit;
@@ -268,7 +268,7 @@ Result<ProgrammeApi::Edit> ProgrammeApi::edit_stage(const EditStart& start,
     // (and should) be replaced by one of the form, its sessions moving with it.
     const bool renamed = stage.id != current->id;
     if (renamed && schedule::is_id(current->id))
-        return Error{"bad_field", "id: a stage's id cannot change"};
+        return Error{ErrorCode::bad_field, "id: a stage's id cannot change"};
     if (renamed && catalog_.find_stage_owner(stage.id) != nullptr)
         return stage_exists(stage.id);
     Edit edit{*start.before, {}, "edit_stage", "edited stage " + in_quotes(stage.name), true};
@@ -295,7 +295,7 @@ Result<ProgrammeApi::Edit> ProgrammeApi::remove_stage(const EditStart& start,
     const auto on_stage = std::count_if(before.sessions.begin(), before.sessions.end(),
                                         [&](const Session& s) { return s.stage_id == stage_id; });
     if (on_stage > 0) {
-        return Error{"bad_state", "stage " + in_quotes(stage_id) + " still has " +
+        return Error{ErrorCode::bad_state, "stage " + in_quotes(stage_id) + " still has " +
                                       std::to_string(on_stage) +
                                       " sessions: move or delete them first"};
     }
@@ -340,7 +340,7 @@ Result<ProgrammeApi::Edit> ProgrammeApi::add_session(const EditStart& start, con
     Session session = std::move(read).value();
     for (const Programme& p : catalog_.programmes()) {
         if (p.find_session(session.id) != nullptr) {
-            return Error{"id_conflict", "there is already a session " + in_quotes(session.id) +
+            return Error{ErrorCode::id_conflict, "there is already a session " + in_quotes(session.id) +
                                             " (in event " + in_quotes(p.event.id) + ")"};
         }
     }
@@ -367,7 +367,7 @@ Result<ProgrammeApi::Edit> ProgrammeApi::edit_session(const EditStart& start,
         return read.error();
     Session session = std::move(read).value();
     if (session.id != session_id)
-        return Error{"bad_field", "id: a session's id cannot change"};
+        return Error{ErrorCode::bad_field, "id: a session's id cannot change"};
     Edit edit{*start.before,
               {session_id},
               "edit_session",

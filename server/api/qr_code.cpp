@@ -28,7 +28,7 @@ Result<QrSymbol> encode_qr(std::string_view text) {
         QRcode_encodeString(terminated.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
     if (!code) {
         if (errno == ERANGE)
-            return Error{"bad_request", "the text is too long for a QR code"};
+            return Error{ErrorCode::bad_request, "the text is too long for a QR code"};
         throw std::runtime_error(std::string("libqrencode failed: ").append(std::strerror(errno)));
     }
     QrSymbol symbol;

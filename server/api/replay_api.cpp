@@ -65,7 +65,7 @@ bool has_poster(const std::filesystem::path& dir, const std::string& session_id)
 Error no_replay(std::string_view id) {
     std::string message = "there is no replay of session '";
     message.append(id).append("' (yet): replays exist for ended sessions that allow them");
-    return Error{"not_found", std::move(message)};
+    return Error{ErrorCode::not_found, std::move(message)};
 }
 
 }  // namespace
@@ -214,7 +214,7 @@ HttpResponse ReplayApi::erase_recording(const HttpRequest& request, const PathPa
     const Session* session = start->session;
     const Instant now = now_utc();
     if (session->state_at(now) == schedule::SessionState::live) {
-        return error_response(Error{"bad_state", "session " + in_quotes(session_id) +
+        return error_response(Error{ErrorCode::bad_state, "session " + in_quotes(session_id) +
                                                      " is on air: end it first, then erase "
                                                      "its recording"});
     }
@@ -408,7 +408,7 @@ HttpResponse ReplayApi::show_rendition_playlist(const HttpRequest&, const PathPa
     const std::string& rendition = params.at("rendition");
     if (std::find(replay.renditions.begin(), replay.renditions.end(), rendition) ==
         replay.renditions.end()) {
-        return error_response(Error{"not_found", "session " + in_quotes(session_id) +
+        return error_response(Error{ErrorCode::not_found, "session " + in_quotes(session_id) +
                                                      " has no replay in rendition " +
                                                      in_quotes(rendition)});
     }
@@ -429,7 +429,7 @@ HttpResponse ReplayApi::edit_replay(const HttpRequest& request, const PathParams
         if (it == body.end())
             return ok_status();
         if (!it->is_number() || it->get<double>() < 0 || it->get<double>() > 86400)
-            return Error{"bad_field", std::string(key) + ": seconds, 0 or more"};
+            return Error{ErrorCode::bad_field, std::string(key) + ": seconds, 0 or more"};
         out = Milliseconds{static_cast<int64_t>(it->get<double>() * 1000.0)};
         return ok_status();
     };
@@ -439,7 +439,7 @@ HttpResponse ReplayApi::edit_replay(const HttpRequest& request, const PathParams
         return error_response(s.error());
     if (const auto it = body.find("hidden"); it != body.end()) {
         if (!it->is_boolean())
-            return error_response(Error{"bad_field", "hidden: true or false"});
+            return error_response(Error{ErrorCode::bad_field, "hidden: true or false"});
         edit.hidden = it->get<bool>();
     }
     archive_.set_edit(session_id, edit);

@@ -8,13 +8,13 @@ using nlohmann::json;
 
 Result<json> json_body(const HttpRequest& request) {
     if (request.body.empty())
-        return Error{"bad_json", "the request needs a JSON object as its body"};
+        return Error{ErrorCode::bad_json, "the request needs a JSON object as its body"};
     auto parsed = schedule::parse_json(request.body);
     if (!parsed)
-        return Error{"bad_json", "the request body is " + parsed.error().message};
+        return Error{ErrorCode::bad_json, "the request body is " + parsed.error().message};
     json body = std::move(parsed).value();
     if (!body.is_object())
-        return Error{"bad_json", "the request body must be a JSON object"};
+        return Error{ErrorCode::bad_json, "the request body must be a JSON object"};
     return body;
 }
 

@@ -32,21 +32,21 @@ std::string trimmed(const std::string& text) {
 Result<std::string> slate_text_of(const std::string& body) {
     const json parsed = schedule::parse_json(body).value_or(json());
     if (!parsed.is_object()) {
-        return Error{"bad_json",
+        return Error{ErrorCode::bad_json,
                      "the body must be a JSON object such as {\"text\": \"Vi är strax tillbaka\"}"};
     }
     const auto text = parsed.find("text");
     if (text == parsed.end() || !text->is_string())
-        return Error{"bad_field", "\"text\" must be the slate's text, a string"};
+        return Error{ErrorCode::bad_field, "\"text\" must be the slate's text, a string"};
     std::string line = trimmed(text->get<std::string>());
     if (line.empty())
-        return Error{"bad_field", "\"text\" is empty: write what the slate should say"};
+        return Error{ErrorCode::bad_field, "\"text\" is empty: write what the slate should say"};
     if (std::any_of(line.begin(), line.end(),
                     [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
-        return Error{"bad_field", "\"text\" must be one line, without control characters"};
+        return Error{ErrorCode::bad_field, "\"text\" must be one line, without control characters"};
     }
     if (characters_in(line) > StageControlApi::kMaxSlateChars) {
-        return Error{"bad_field", "\"text\" has " + std::to_string(characters_in(line)) +
+        return Error{ErrorCode::bad_field, "\"text\" has " + std::to_string(characters_in(line)) +
                                       " characters; the slate shows at most " +
                                       std::to_string(StageControlApi::kMaxSlateChars)};
     }
@@ -66,13 +66,12 @@ void StageControlApi::add_routes(ApiRouter& router) {
                 const schedule::Programme* owner = catalog_.find_stage_owner(stage_id);
                 if (owner == nullptr)
                     return error_response(
-                        Error{"not_found", "there is no stage " + in_quotes(stage_id)});
+                        Error{ErrorCode::not_found, "there is no stage " + in_quotes(stage_id)});
                 if (const Status allowed = require_organiser_of(c, owner->event.id); !allowed)
                     return error_response(allowed.error());
                 const schedule::Stage& stage = *owner->find_stage(stage_id);
                 if (!stage.broadcast) {
-                    return error_response(Error{
-                        "not_broadcast", "stage " + in_quotes(stage_id) +
+                    return error_response(Error{ErrorCode::not_broadcast, "stage " + in_quotes(stage_id) +
                                              " is not broadcast; turn its broadcast on in the "
                                              "programme (\"broadcast\": true) first"});
                 }

@@ -31,7 +31,7 @@ void add_stage_health_routes(ApiRouter& router, TokenStore& tokens,
             // a 403 would name the event.
             if (owner == nullptr || (!owner->event.published && !c.organises(owner->event.id))) {
                 return error_response(
-                    Error{"not_found", "there is no stage '" + p.at("stage") + "'"});
+                    Error{ErrorCode::not_found, "there is no stage '" + p.at("stage") + "'"});
             }
             if (const Status allowed = require_organiser_of(c, owner->event.id); !allowed) {
                 return error_response(allowed.error());

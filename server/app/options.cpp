@@ -35,7 +35,7 @@ bool is_plain_origin(std::string_view text) {
 }
 
 Error bad(const std::string& message) {
-    return Error{"bad_arguments", message};
+    return Error{ErrorCode::bad_arguments, message};
 }
 
 bool parse_int(const std::string& text, int& out) {

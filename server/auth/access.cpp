@@ -8,11 +8,11 @@ namespace stagehub::server {
 namespace {
 
 Error unauthorized(std::string message) {
-    return Error{"unauthorized", std::move(message)};
+    return Error{ErrorCode::unauthorized, std::move(message)};
 }
 
 Error forbidden(std::string message) {
-    return Error{"forbidden", std::move(message)};
+    return Error{ErrorCode::forbidden, std::move(message)};
 }
 
 constexpr std::string_view kNeedToken =
@@ -56,7 +56,7 @@ RateLimited rate_limited(std::chrono::milliseconds wait, std::string_view what) 
 
 HttpResponse rate_limited_response(std::chrono::milliseconds wait, std::string_view what) {
     const RateLimited refusal = rate_limited(wait, what);
-    return error_response(429, "rate_limited", refusal.message)
+    return error_response(Error{ErrorCode::rate_limited, refusal.message})
         .header("retry-after", std::to_string(refusal.seconds));
 }
 
@@ -113,46 +113,6 @@ bool may_see_session(const std::optional<Account>& account, const schedule::Prog
     return account->role == Role::speaker &&
            std::any_of(session.people.begin(), session.people.end(),
                        [&](const auto& sp) { return sp.person_id == account->person_id; });
-}
-
-int http_status_for(std::string_view code) {
-    struct Mapping {
-        std::string_view code;
-        int status;
-    };
-    static constexpr std::array<Mapping, 19> kStatuses{{
-        {"bad_json", 400},
-        {"bad_field", 400},
-        {"bad_request", 400},
-        {"invalid", 400},
-        {"unauthorized", 401},
-        {"forbidden", 403},
-        {"forbidden_origin", 403},
-        {"not_found", 404},
-        {"overlap", 409},
-        {"person_double_booked", 409},
-        {"outside_event_days", 409},
-        {"id_conflict", 409},
-        {"bad_state", 409},
-        {"full", 409},
-        {"stale_revision", 409},
-        {"not_broadcast", 409},
-        {"payload_too_large", 413},
-        {"unsupported_media_type", 415},
-        {"rate_limited", 429},
-    }};
-    for (const Mapping& m : kStatuses) {
-        if (m.code == code)
-            return m.status;
-    }
-    return 422;
-}
-
-HttpResponse error_response(const Error& error) {
-    HttpResponse response = error_response(http_status_for(error.code), error.code, error.message);
-    if (error.code == "unauthorized")
-        response.header("www-authenticate", "Bearer realm=\"stagehub\"");
-    return response;
 }
 
 }  // namespace stagehub::server

@@ -22,6 +22,7 @@
 
 #include "schedule/model.hpp"
 #include "schedule/result.hpp"
+#include "server/auth/error_status.hpp"
 #include "server/auth/token_store.hpp"
 #include "server/http/http_message.hpp"
 
@@ -66,12 +67,5 @@ Status require_speaker(const Caller& caller);
 // (they prepare with it).
 bool may_see_session(const std::optional<Account>& account, const schedule::Programme& programme,
                      const schedule::Session& session);
-
-// The HTTP status of an expected failure, by its code: 400 malformed request, 401/403
-// access, 404 missing, 409 conflicts with the programme as it stands, 415 a body of a
-// type the route does not take, 429 too often, 422 content that is well-formed but
-// invalid.
-int http_status_for(std::string_view error_code);
-HttpResponse error_response(const Error& error);
 
 }  // namespace stagehub::server

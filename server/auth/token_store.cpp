@@ -86,16 +86,16 @@ Result<TokenStore::Issued> TokenStore::create_account(
     std::string_view name, Role role, std::string_view person_id,
     const std::set<std::string, std::less<>>& events, std::string_view created_by) {
     if (name.empty())
-        return Error{"bad_field", "name: an account needs a name (who holds the token)"};
+        return Error{ErrorCode::bad_field, "name: an account needs a name (who holds the token)"};
     if (role == Role::speaker) {
         if (person_id.empty())
-            return Error{"bad_field", "person: a speaker link needs the person it is for"};
+            return Error{ErrorCode::bad_field, "person: a speaker link needs the person it is for"};
         Statement person = db_.prepare("SELECT 1 FROM people WHERE id = ?");
         person.bind(1, person_id);
         if (!person.step()) {
             std::string message = "person: there is no person '";
             message.append(person_id).append("' in any programme");
-            return Error{"bad_field", std::move(message)};
+            return Error{ErrorCode::bad_field, std::move(message)};
         }
     }
     schedule::Transaction tx(db_);

@@ -14,19 +14,19 @@ bool is_organiser(const std::optional<Account>& account) {
 }
 
 Status unknown(const Channel& channel) {
-    return Error{"unknown_channel",
+    return Error{ErrorCode::unknown_channel,
                  std::string("there is no channel '").append(channel.name()).append("'")};
 }
 
 Status may_follow_stats(const std::optional<Account>& account, const Channel& channel,
                         const schedule::ProgrammeCatalog& catalog) {
     if (!account) {
-        return Error{"unauthorized", channel.name().append(" needs a staff or organiser token: "
+        return Error{ErrorCode::unauthorized, channel.name().append(" needs a staff or organiser token: "
                                                            "send \"token\" with the subscription")};
     }
     if ((account->role != Role::staff && account->role != Role::organiser) ||
         !account->acts_in(channel.id)) {
-        return Error{"forbidden",
+        return Error{ErrorCode::forbidden,
                      channel.name()
                          .append(" is for the event's staff and organisers; this token is for ")
                          .append(account->describe())};
@@ -36,12 +36,12 @@ Status may_follow_stats(const std::optional<Account>& account, const Channel& ch
 
 Status may_follow_ops(const std::optional<Account>& account) {
     if (!account) {
-        return Error{"unauthorized",
+        return Error{ErrorCode::unauthorized,
                      "the ops channel needs an organiser token: send \"token\" with the "
                      "subscription"};
     }
     if (!is_organiser(account)) {
-        return Error{"forbidden", "only organisers may subscribe to ops; this token is for " +
+        return Error{ErrorCode::forbidden, "only organisers may subscribe to ops; this token is for " +
                                       account->describe()};
     }
     return ok_status();

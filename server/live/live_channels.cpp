@@ -104,13 +104,13 @@ bool LiveChannels::authenticate(SocketId socket, const std::string& token) {
     if (attempt.refused) {
         send_error(
             socket,
-            Error{"rate_limited",
+            Error{ErrorCode::rate_limited,
                   rate_limited(*attempt.refused, "too many unknown or revoked tokens").message});
         return false;
     }
     if (!attempt.account) {
         send_error(socket,
-                   Error{"unauthorized",
+                   Error{ErrorCode::unauthorized,
                          "the token is unknown or revoked; ask an organiser for a new one"});
         return false;
     }
@@ -128,7 +128,7 @@ void LiveChannels::subscribe(SocketId socket, const ChannelRequest& request) {
     if (!channel) {
         send_error(
             socket,
-            Error{"unknown_channel", std::string("'")
+            Error{ErrorCode::unknown_channel, std::string("'")
                                          .append(quotable(request.name))
                                          .append("' is not a channel: agenda:EVENT, now:STAGE, "
                                                  "panel:SESSION, stats:EVENT or ops")},
@@ -144,7 +144,7 @@ void LiveChannels::subscribe(SocketId socket, const ChannelRequest& request) {
     }
     if (hub_.subscribe(socket, request.name) == ChannelHub::Added::over_limit) {
         send_error(socket,
-                   Error{"too_many_subscriptions", "this connection already follows " +
+                   Error{ErrorCode::too_many_subscriptions, "this connection already follows " +
                                                        std::to_string(hub_.max_per_socket()) +
                                                        " channels; unsubscribe from one first"},
                    request.name);
@@ -173,7 +173,7 @@ void LiveChannels::reauthorise(SocketId socket) {
     } else {
         peer.account.reset();
         peer.token_hash.clear();
-        send_notice(socket, Error{"unauthorized",
+        send_notice(socket, Error{ErrorCode::unauthorized,
                                   "the token of this connection was revoked; it now follows "
                                   "public channels only"});
     }
@@ -206,7 +206,7 @@ void LiveChannels::recheck_access() {
 void LiveChannels::unsubscribe(SocketId socket, const std::string& name) {
     if (!hub_.unsubscribe(socket, name)) {
         send_error(socket,
-                   Error{"not_subscribed", std::string("this connection does not follow '")
+                   Error{ErrorCode::not_subscribed, std::string("this connection does not follow '")
                                                .append(quotable(name))
                                                .append("'")},
                    quotable(name));

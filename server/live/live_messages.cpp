@@ -39,7 +39,7 @@ SharedMessage authenticated_message(const Account& account) {
                               {"server_time", server_time()}}));
 }
 
-SharedMessage error_message(const std::string& code, const std::string& message,
+SharedMessage error_message(ErrorCode code, const std::string& message,
                             const std::string& subject) {
     json error = {{"channel", kSystemChannel},
                   {"type", "error"},

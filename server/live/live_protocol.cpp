@@ -33,7 +33,7 @@ ChannelRequest channel_request(const json& item) {
     const json name = item.is_object() ? member(item, "channel") : item;
     if (!name.is_string()) {
         request.refused =
-            Error{"bad_request", "each channel is a name or {\"channel\": name, \"rev\": number}"};
+            Error{ErrorCode::bad_request, "each channel is a name or {\"channel\": name, \"rev\": number}"};
         return request;
     }
     request.name = name.get<std::string>();
@@ -42,7 +42,7 @@ ChannelRequest channel_request(const json& item) {
         if (rev.is_number_integer() && rev.get<int64_t>() >= 0) {
             request.rev = rev.get<int64_t>();
         } else if (!rev.is_null()) {
-            request.refused = Error{"bad_request", "\"rev\" must be a revision number (0 or more)"};
+            request.refused = Error{ErrorCode::bad_request, "\"rev\" must be a revision number (0 or more)"};
         }
     }
     return request;
@@ -51,12 +51,12 @@ ChannelRequest channel_request(const json& item) {
 Result<std::vector<ChannelRequest>> channel_requests(const json& message, size_t max_channels) {
     const json channels = member(message, "channels");
     if (!channels.is_array() || channels.empty()) {
-        return Error{"bad_request",
+        return Error{ErrorCode::bad_request,
                      "\"channels\" must be a non-empty array of channel names, e.g. "
                      "[\"agenda:EVENT\", \"now:STAGE\"]"};
     }
     if (channels.size() > max_channels) {
-        return Error{"too_many_subscriptions",
+        return Error{ErrorCode::too_many_subscriptions,
                      "at most " + std::to_string(max_channels) + " channels per connection"};
     }
     std::vector<ChannelRequest> requests;
@@ -71,12 +71,12 @@ Result<std::vector<ChannelRequest>> channel_requests(const json& message, size_t
 Result<ClientMessage> parse_client_message(std::string_view text, size_t max_channels) {
     const json message = schedule::parse_json(text).value_or(json());
     if (!message.is_object()) {
-        return Error{"bad_json", "the message is not a JSON object (nested at most " +
+        return Error{ErrorCode::bad_json, "the message is not a JSON object (nested at most " +
                                      std::to_string(schedule::kMaxJsonDepth) + " levels)"};
     }
     const auto type = type_of(message);
     if (!type) {
-        return Error{"unsupported",
+        return Error{ErrorCode::unsupported,
                      "the message types are \"subscribe\", \"unsubscribe\" and \"auth\""};
     }
     ClientMessage parsed;
@@ -84,10 +84,10 @@ Result<ClientMessage> parse_client_message(std::string_view text, size_t max_cha
     const json token = member(message, "token");
     if (!token.is_null()) {
         if (!token.is_string() || token.get<std::string>().empty())
-            return Error{"unauthorized", "\"token\" must be a non-empty string"};
+            return Error{ErrorCode::unauthorized, "\"token\" must be a non-empty string"};
         parsed.token = token.get<std::string>();
     } else if (parsed.type == ClientMessageType::auth) {
-        return Error{"unauthorized", "\"auth\" needs a \"token\""};
+        return Error{ErrorCode::unauthorized, "\"auth\" needs a \"token\""};
     }
     if (parsed.type != ClientMessageType::auth)
         parsed.channels = channel_requests(message, max_channels);

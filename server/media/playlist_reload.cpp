@@ -1,5 +1,7 @@
 #include "server/media/playlist_reload.hpp"
 
+#include "server/auth/error_status.hpp"
+
 #include <charconv>
 #include <string_view>
 
@@ -32,7 +34,7 @@ std::optional<int64_t> non_negative(const std::string& text) {
 }
 
 HttpResponse bad_directive(std::string_view message) {
-    return error_response(400, "bad_request", message);
+    return error_response(Error{ErrorCode::bad_request, std::string(message)});
 }
 
 }  // namespace
@@ -110,10 +112,9 @@ void BlockingPlaylistReload::expire(Clock::time_point now) {
     }
     count_ -= expired.size();
     for (uint64_t exchange : expired) {
-        HttpResponse response = error_response(
-            503, "unavailable",
+        HttpResponse response = error_response(Error{ErrorCode::unavailable,
             "the segment asked for did not appear within three target durations; the "
-            "broadcast may be restarting: reload the playlist without _HLS_msn");
+            "broadcast may be restarting: reload the playlist without _HLS_msn"});
         response.header("retry-after", "1");
         complete_(exchange, std::move(response));
     }

@@ -7,7 +7,7 @@ namespace {
 
 std::string refusal(std::string_view text) {
     const auto parsed = parse_client_message(text, 4);
-    return parsed ? "" : parsed.error().code;
+    return parsed ? "" : std::string(to_string(parsed.error().code));
 }
 
 TEST(LiveProtocol, RefusesWholeMessagesThatAreNotRequests) {
