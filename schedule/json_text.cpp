@@ -49,7 +49,7 @@ size_t json_nesting_depth(std::string_view text, size_t stop_at) {
 Result<nlohmann::json> parse_json(std::string_view text, size_t max_depth) {
     if (json_nesting_depth(text, max_depth) > max_depth) {
         return Error{ErrorCode::bad_json, "the JSON nests arrays and objects deeper than " +
-                                     std::to_string(max_depth) + " levels"};
+                                              std::to_string(max_depth) + " levels"};
     }
     try {
         return nlohmann::json::parse(text);

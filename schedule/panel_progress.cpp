@@ -31,17 +31,18 @@ Result<PanelProgress> step_panel(const Session& session, const PanelProgress& pr
                                  PanelStep step, Instant now) {
     const int count = static_cast<int>(session.people.size());
     if (count == 0) {
-        return Error{ErrorCode::no_running_order, "session '" + session.id +
-                                             "' has nobody in its running order; add people "
-                                             "to it first"};
+        return Error{ErrorCode::no_running_order,
+                     "session '" + session.id +
+                         "' has nobody in its running order; add people "
+                         "to it first"};
     }
     PanelProgress after = progress;
     switch (step) {
         case PanelStep::next:
             if (progress.position >= count) {
                 return Error{ErrorCode::bad_state, "the last speaker of '" + session.id +
-                                              "' has already finished; restart the panel "
-                                              "to begin again"};
+                                                       "' has already finished; restart the panel "
+                                                       "to begin again"};
             }
             after.position = progress.position + 1;
             break;

@@ -455,7 +455,7 @@ Result<Programme> read_programme_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         return Error{ErrorCode::not_found, "cannot read programme file " + path.string() +
-                                      " (does it exist and is it readable?)"};
+                                               " (does it exist and is it readable?)"};
     }
     std::ostringstream text;
     text << in.rdbuf();

@@ -120,8 +120,9 @@ Status ProgrammeStore::check_ids_free(const Programme& programme) {
     for (const Stage& stage : programme.stages) {
         stage_owner.bind(1, stage.id);
         if (stage_owner.step() && stage_owner.column_text(0) != programme.event.id) {
-            return Error{ErrorCode::id_conflict, "stage id '" + stage.id + "' already belongs to event '" +
-                                            stage_owner.column_text(0) + "'"};
+            return Error{ErrorCode::id_conflict, "stage id '" + stage.id +
+                                                     "' already belongs to event '" +
+                                                     stage_owner.column_text(0) + "'"};
         }
         stage_owner.reset();
     }
@@ -130,8 +131,8 @@ Status ProgrammeStore::check_ids_free(const Programme& programme) {
         session_owner.bind(1, session.id);
         if (session_owner.step() && session_owner.column_text(0) != programme.event.id) {
             return Error{ErrorCode::id_conflict, "session id '" + session.id +
-                                            "' already belongs to event '" +
-                                            session_owner.column_text(0) + "'"};
+                                                     "' already belongs to event '" +
+                                                     session_owner.column_text(0) + "'"};
         }
         session_owner.reset();
     }

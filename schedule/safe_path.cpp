@@ -19,9 +19,10 @@ bool is_safe_component(std::string_view component) {
 
 Error unsafe(std::string_view what) {
     // The text itself stays out of the message: it is what could not be trusted.
-    return Error{ErrorCode::unsafe_path, std::string(what) +
-                                    " is refused as a file name (empty, absolute, '..', hidden "
-                                    "or with a control character)"};
+    return Error{ErrorCode::unsafe_path,
+                 std::string(what) +
+                     " is refused as a file name (empty, absolute, '..', hidden "
+                     "or with a control character)"};
 }
 
 }  // namespace

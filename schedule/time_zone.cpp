@@ -16,8 +16,8 @@ Result<const date::time_zone*> find_zone(std::string_view zone) {
         return date::locate_zone(zone);
     } catch (const std::exception&) {
         return Error{ErrorCode::unknown_time_zone, "'" + std::string(zone) +
-                                              "' is not a time zone of the tz database "
-                                              "(use an IANA name like Europe/Stockholm)"};
+                                                       "' is not a time zone of the tz database "
+                                                       "(use an IANA name like Europe/Stockholm)"};
     }
 }
 

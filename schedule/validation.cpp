@@ -26,8 +26,8 @@ void check_guid(std::string_view what, const std::string& id, const std::string&
                 const std::set<std::string>& kept, std::vector<Error>& errors) {
     if (!guid.empty() && !is_uuid(guid) && !kept.contains(guid)) {
         errors.push_back({ErrorCode::bad_id, std::string(what) + " '" + id +
-                                        "': its guid is not a UUID (like "
-                                        "8079583e-8321-506c-95af-fd2903a5f075)"});
+                                                 "': its guid is not a UUID (like "
+                                                 "8079583e-8321-506c-95af-fd2903a5f075)"});
     }
 }
 
@@ -38,8 +38,8 @@ void check_unique_ids(const std::vector<T>& items, std::string_view what,
     for (const T& item : items) {
         check_id(what, item.id, kept, errors);
         if (!item.id.empty() && !seen.insert(item.id).second) {
-            errors.push_back(
-                {ErrorCode::duplicate_id, std::string(what) + " id '" + item.id + "' is used twice"});
+            errors.push_back({ErrorCode::duplicate_id,
+                              std::string(what) + " id '" + item.id + "' is used twice"});
         }
     }
 }
@@ -59,20 +59,22 @@ void check_event(const Event& event, const std::set<std::string>& kept,
     if (event.title.empty())
         errors.push_back({ErrorCode::bad_field, "the event has no title"});
     if (!is_known_time_zone(event.time_zone)) {
-        errors.push_back({ErrorCode::unknown_time_zone, "the event's time zone '" + event.time_zone +
-                                                   "' is not an IANA time zone like "
-                                                   "Europe/Stockholm"});
+        errors.push_back({ErrorCode::unknown_time_zone, "the event's time zone '" +
+                                                            event.time_zone +
+                                                            "' is not an IANA time zone like "
+                                                            "Europe/Stockholm"});
     }
     for (size_t i = 0; i < event.days.size(); ++i) {
         const EventDay& day = event.days[i];
         if (day.end <= day.start) {
-            errors.push_back({ErrorCode::bad_day, "day " + std::to_string(i + 1) + " of the event ends (" +
-                                             format_instant(day.end) + ") before it starts (" +
-                                             format_instant(day.start) + ")"});
+            errors.push_back(
+                {ErrorCode::bad_day, "day " + std::to_string(i + 1) + " of the event ends (" +
+                                         format_instant(day.end) + ") before it starts (" +
+                                         format_instant(day.start) + ")"});
         } else if (i > 0 && day.start < event.days[i - 1].end) {
-            errors.push_back({ErrorCode::bad_day, "day " + std::to_string(i + 1) +
-                                             " of the event starts before day " +
-                                             std::to_string(i) + " ends; list days in order"});
+            errors.push_back({ErrorCode::bad_day,
+                              "day " + std::to_string(i + 1) + " of the event starts before day " +
+                                  std::to_string(i) + " ends; list days in order"});
         }
     }
 }
@@ -84,10 +86,10 @@ void check_utf8(const Programme& programme, std::vector<Error>& errors) {
     const auto check = [&](const std::string& where, std::string_view field,
                            std::string_view text) {
         if (const auto at = first_non_utf8(text)) {
-            errors.push_back({ErrorCode::bad_field, where + ": " + std::string(field) +
-                                               " is not UTF-8 text (byte " +
-                                               std::to_string(*at + 1) +
-                                               "); save the file as UTF-8 (in Excel: CSV UTF-8)"});
+            errors.push_back(
+                {ErrorCode::bad_field, where + ": " + std::string(field) +
+                                           " is not UTF-8 text (byte " + std::to_string(*at + 1) +
+                                           "); save the file as UTF-8 (in Excel: CSV UTF-8)"});
         }
     };
     const Event& event = programme.event;
@@ -194,12 +196,13 @@ std::vector<Error> validate(const Programme& programme, const std::set<std::stri
         if (s.title.empty())
             errors.push_back({ErrorCode::bad_field, describe(s) + " has no title"});
         if (s.duration <= Seconds{0}) {
-            errors.push_back({ErrorCode::bad_duration, describe(s) + " must last longer than zero"});
+            errors.push_back(
+                {ErrorCode::bad_duration, describe(s) + " must last longer than zero"});
         } else if (s.effective_end() <= s.effective_start()) {
-            errors.push_back({ErrorCode::bad_duration, describe(s) + " ends (" +
-                                                  format_instant(s.effective_end()) +
-                                                  ") before it starts (" +
-                                                  format_instant(s.effective_start()) + ")"});
+            errors.push_back({ErrorCode::bad_duration,
+                              describe(s) + " ends (" + format_instant(s.effective_end()) +
+                                  ") before it starts (" + format_instant(s.effective_start()) +
+                                  ")"});
         } else if (!s.cancelled && !within_days(programme.event, s)) {
             errors.push_back({ErrorCode::outside_event_days,
                               describe(s) + " runs " +
@@ -210,26 +213,29 @@ std::vector<Error> validate(const Programme& programme, const std::set<std::stri
         for (const std::string& talk : s.follows_up) {
             const Session* followed = programme.find_session(talk);
             if (s.kind != SessionKind::panel) {
-                errors.push_back({ErrorCode::bad_follow_up, describe(s) +
-                                                       " follows up other sessions, but only "
-                                                       "panels can"});
+                errors.push_back(
+                    {ErrorCode::bad_follow_up, describe(s) + " follows up other sessions, but only "
+                                                             "panels can"});
                 break;
             }
             if (followed == nullptr || followed == &s) {
-                errors.push_back({ErrorCode::bad_follow_up, describe(s) + " follows up '" + talk +
-                                                       "', which is not another session of "
-                                                       "the event"});
+                errors.push_back(
+                    {ErrorCode::bad_follow_up, describe(s) + " follows up '" + talk +
+                                                   "', which is not another session of "
+                                                   "the event"});
             }
         }
         if (programme.find_stage(s.stage_id) == nullptr) {
-            errors.push_back({ErrorCode::unknown_stage, describe(s) + " is on stage '" + s.stage_id +
-                                                   "', which the event does not have"});
+            errors.push_back(
+                {ErrorCode::unknown_stage,
+                 describe(s) + " is on stage '" + s.stage_id + "', which the event does not have"});
         }
         std::set<std::string_view> in_session;
         for (const SessionPerson& p : s.people) {
             if (programme.find_person(p.person_id) == nullptr) {
-                errors.push_back({ErrorCode::unknown_person, describe(s) + " lists person '" + p.person_id +
-                                                        "', who is not among the people"});
+                errors.push_back({ErrorCode::unknown_person, describe(s) + " lists person '" +
+                                                                 p.person_id +
+                                                                 "', who is not among the people"});
             } else if (!in_session.insert(p.person_id).second) {
                 errors.push_back({ErrorCode::duplicate_person,
                                   describe(s) + " lists person '" + p.person_id + "' twice"});
@@ -241,7 +247,8 @@ std::vector<Error> validate(const Programme& programme, const std::set<std::stri
     for (const Stage& stage : programme.stages) {
         check_guid("stage", stage.id, stage.guid, kept, errors);
         if (stage.capacity < 0) {
-            errors.push_back({ErrorCode::bad_field, "stage '" + stage.id + "' has a negative capacity"});
+            errors.push_back(
+                {ErrorCode::bad_field, "stage '" + stage.id + "' has a negative capacity"});
         }
         if (auto problem = source_problem(stage.source)) {
             errors.push_back({ErrorCode::bad_source, "stage '" + stage.id + "': " + *problem});
@@ -249,8 +256,9 @@ std::vector<Error> validate(const Programme& programme, const std::set<std::stri
             const std::string port = stage.source.url.substr(stage.source.url.rfind(':') + 1);
             const auto [it, fresh] = srt_ports.emplace(port, stage.id);
             if (!fresh) {
-                errors.push_back({ErrorCode::bad_source, "stages '" + it->second + "' and '" + stage.id +
-                                                    "' both listen for SRT on port " + port});
+                errors.push_back(
+                    {ErrorCode::bad_source, "stages '" + it->second + "' and '" + stage.id +
+                                                "' both listen for SRT on port " + port});
             }
         }
     }
@@ -273,15 +281,16 @@ std::vector<Error> validate(const Programme& programme, const std::set<std::stri
             const Session& b = *by_start[j];
             if (a.stage_id == b.stage_id) {
                 errors.push_back({ErrorCode::overlap, describe(a) + " and " + describe(b) +
-                                                 " overlap on stage '" + a.stage_id + "'"});
+                                                          " overlap on stage '" + a.stage_id +
+                                                          "'"});
             }
             for (const SessionPerson& pa : a.people) {
                 for (const SessionPerson& pb : b.people) {
                     if (pa.person_id == pb.person_id) {
-                        errors.push_back(
-                            {ErrorCode::person_double_booked, "person '" + pa.person_id + "' is in both " +
-                                                         describe(a) + " and " + describe(b) +
-                                                         " at the same time"});
+                        errors.push_back({ErrorCode::person_double_booked,
+                                          "person '" + pa.person_id + "' is in both " +
+                                              describe(a) + " and " + describe(b) +
+                                              " at the same time"});
                     }
                 }
             }

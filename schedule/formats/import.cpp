@@ -96,7 +96,7 @@ Result<ImportResult> import_programme(std::string_view text, std::string_view co
     // held to the id rule here, as the document's own ids are by their readers.
     if (options.event_id && !is_id(*options.event_id)) {
         return Error{ErrorCode::bad_id, "event (the id given for the imported event): " +
-                                   id_problem("event", *options.event_id)};
+                                            id_problem("event", *options.event_id)};
     }
     bool generic = false;
     Format format = format_of_type(content_type, generic);

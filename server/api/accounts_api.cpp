@@ -53,13 +53,14 @@ json speaker_sessions_json(const Programme& programme, const std::string& person
 
 void AccountsApi::add_routes(ApiRouter& router) {
     CallerRoutes routes(router, tokens_);
-    routes.add(
-        HttpMethod::get, "/api/v1/me", [](const HttpRequest&, const PathParams&, const Caller& c) {
-            if (!c.account) {
-                return error_response(Error{ErrorCode::unauthorized, "send a token to see whose it is"});
-            }
-            return json_response(200, account_json(*c.account));
-        });
+    routes.add(HttpMethod::get, "/api/v1/me",
+               [](const HttpRequest&, const PathParams&, const Caller& c) {
+                   if (!c.account) {
+                       return error_response(
+                           Error{ErrorCode::unauthorized, "send a token to see whose it is"});
+                   }
+                   return json_response(200, account_json(*c.account));
+               });
     routes.add(HttpMethod::post, "/api/v1/events/{event}/accounts",
                std::bind_front(&AccountsApi::create_account, this));
     routes.add(HttpMethod::get, "/api/v1/events/{event}/accounts",
@@ -94,8 +95,9 @@ HttpResponse AccountsApi::create_account(const HttpRequest& request, const PathP
         return error_response(Error{ErrorCode::bad_field, "name and person must be strings"});
     const std::string person_id = person.is_string() ? person.get<std::string>() : "";
     if (*role == Role::speaker && !(*programme)->find_person(person_id)) {
-        return error_response(Error{ErrorCode::bad_field, "person: " + in_quotes(person_id) +
-                                                     " is not in event " + in_quotes(event_id)});
+        return error_response(
+            Error{ErrorCode::bad_field,
+                  "person: " + in_quotes(person_id) + " is not in event " + in_quotes(event_id)});
     }
     std::string account_name = name.is_string() ? name.get<std::string>() : person_id;
     auto issued =
@@ -130,8 +132,9 @@ HttpResponse AccountsApi::withdraw_account(const HttpRequest&, const PathParams&
     // another.
     const auto withdrawn = tokens_.withdraw(id, event_id);
     if (!withdrawn) {
-        return error_response(Error{ErrorCode::not_found, "event " + in_quotes(event_id) +
-                                                     " has no account " + params.at("account")});
+        return error_response(
+            Error{ErrorCode::not_found,
+                  "event " + in_quotes(event_id) + " has no account " + params.at("account")});
     }
     return json_response(
         200, {{"revoked", id}, {"event", event_id}, {"tokens_revoked", withdrawn->tokens_revoked}});

@@ -20,7 +20,8 @@ Error no_such_event(std::string_view event_id) {
 }
 
 Error no_such_stage(std::string_view event_id, std::string_view stage) {
-    return Error{ErrorCode::not_found, "event " + in_quotes(event_id) + " has no stage " + in_quotes(stage)};
+    return Error{ErrorCode::not_found,
+                 "event " + in_quotes(event_id) + " has no stage " + in_quotes(stage)};
 }
 
 Error no_such_session(std::string_view event_id, std::string_view session_id) {

@@ -57,8 +57,9 @@ HttpResponse calendar_of_days(const HttpRequest& request, const Programme& progr
 
 // An import into an event the caller does not organise.
 Error organised_by_others(std::string_view event_id) {
-    return Error{ErrorCode::forbidden, "event " + in_quotes(event_id) +
-                                  " is organised by others; ask one of its organisers for access"};
+    return Error{ErrorCode::forbidden,
+                 "event " + in_quotes(event_id) +
+                     " is organised by others; ask one of its organisers for access"};
 }
 
 json row_problems_json(const std::vector<formats::RowProblem>& problems) {

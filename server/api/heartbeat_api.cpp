@@ -89,10 +89,10 @@ Status read_playback(const json& body, Millis every, Heartbeat& beat) {
     }
     // Playback since the last beat cannot much exceed the time between beats.
     if (*played > every * 4) {
-        return Error{ErrorCode::impossible_heartbeat, "\"played\" says " +
-                                                 std::to_string(played->count() / 1000) +
-                                                 " s since the last heartbeat; beats come every " +
-                                                 std::to_string(every.count() / 1000) + " s"};
+        return Error{ErrorCode::impossible_heartbeat,
+                     "\"played\" says " + std::to_string(played->count() / 1000) +
+                         " s since the last heartbeat; beats come every " +
+                         std::to_string(every.count() / 1000) + " s"};
     }
     beat.position = *position;
     beat.played = *played;
@@ -115,10 +115,11 @@ Status check_clock(const json& body, TimePoint now) {
     }
     const Millis skew = TimePoint{Millis{*sent_ms}} - now;
     if (skew > kClockTolerance || skew < -kClockTolerance) {
-        return Error{ErrorCode::clock_off, "the player's clock is " + std::to_string(skew.count() / 1000) +
-                                      " s off the server's; heartbeats more than " +
-                                      std::to_string(kClockTolerance.count() / 1000) +
-                                      " s off are not counted (set the device's clock)"};
+        return Error{ErrorCode::clock_off, "the player's clock is " +
+                                               std::to_string(skew.count() / 1000) +
+                                               " s off the server's; heartbeats more than " +
+                                               std::to_string(kClockTolerance.count() / 1000) +
+                                               " s off are not counted (set the device's clock)"};
     }
     return ok_status();
 }
@@ -147,8 +148,8 @@ Status check_stage(const schedule::ProgrammeCatalog& catalog, const Heartbeat& b
     const schedule::Stage* s = owner != nullptr ? owner->find_stage(beat.target) : nullptr;
     if (s == nullptr || !owner->event.published || !s->broadcast) {
         return Error{ErrorCode::unknown_stage, "there is no stage '" + beat.target +
-                                          "' on the web; heartbeats name a stage of the "
-                                          "published programme"};
+                                                   "' on the web; heartbeats name a stage of the "
+                                                   "published programme"};
     }
     return ok_status();
 }
@@ -170,10 +171,10 @@ Status check_replay(const schedule::ProgrammeCatalog& catalog, const Heartbeat& 
     const Millis length =
         std::chrono::duration_cast<Millis>(session->effective_end() - session->effective_start());
     if (beat.position > length + kPositionSlack) {
-        return Error{ErrorCode::impossible_heartbeat, "\"position\" " +
-                                                 std::to_string(beat.position.count() / 1000) +
-                                                 " s is past the end of the replay (" +
-                                                 std::to_string(length.count() / 1000) + " s)"};
+        return Error{ErrorCode::impossible_heartbeat,
+                     "\"position\" " + std::to_string(beat.position.count() / 1000) +
+                         " s is past the end of the replay (" +
+                         std::to_string(length.count() / 1000) + " s)"};
     }
     return ok_status();
 }
@@ -241,9 +242,10 @@ std::optional<HttpResponse> HeartbeatApi::rate_limit(const HttpRequest& request,
     if (!connection->second.take(now) || !viewer->second.bucket.take(now)) {
         ++rate_limited_;
         const auto wait = std::max(connection->second.wait(now), viewer->second.bucket.wait(now));
-        return error_response(Error{ErrorCode::too_many_heartbeats,
-                   "heartbeats come too often from this viewer or connection; one every " +
-                       std::to_string(every.count() / 1000) + " s is enough"})
+        return error_response(
+                   Error{ErrorCode::too_many_heartbeats,
+                         "heartbeats come too often from this viewer or connection; one every " +
+                             std::to_string(every.count() / 1000) + " s is enough"})
             .header("retry-after", std::to_string(std::max<int64_t>(1, wait.count() / 1000)));
     }
     return std::nullopt;
@@ -254,8 +256,8 @@ HttpResponse HeartbeatApi::queue(const HttpRequest& request, Heartbeat beat, Tim
     const std::string stage = beat.kind == ViewingKind::live ? beat.target : std::string();
     if (!writer_->offer(std::move(beat), request.exchange)) {
         return error_response(Error{ErrorCode::overloaded,
-                              "the server is storing heartbeats more slowly than they come; "
-                              "this one was not stored, send the next one as usual"})
+                                    "the server is storing heartbeats more slowly than they come; "
+                                    "this one was not stored, send the next one as usual"})
             .header("retry-after", "1");
     }
     state.heard = now;
@@ -269,9 +271,9 @@ void HeartbeatApi::written(attendance::HeartbeatWriter::Written written) {
         g_warning("heartbeats not stored (%zu answered 503): %s", written.tickets.size(),
                   written.failure->c_str());
         for (const uint64_t ticket : written.tickets) {
-            answer_(ticket,
-                    error_response(Error{ErrorCode::storage_failed,
-                                   "the heartbeat could not be stored: " + *written.failure}));
+            answer_(ticket, error_response(
+                                Error{ErrorCode::storage_failed,
+                                      "the heartbeat could not be stored: " + *written.failure}));
         }
         return;
     }

@@ -128,7 +128,8 @@ Result<Outcome> apply_swap(const OperationRequest& o) {
     const json sessions = o.body.value("sessions", json());  // a copy: see text_field
     if (!sessions.is_array() || sessions.size() != 2 || !sessions[0].is_string() ||
         !sessions[1].is_string()) {
-        return Result<Outcome>(Error{ErrorCode::bad_field, "sessions: the ids of the two sessions to swap"});
+        return Result<Outcome>(
+            Error{ErrorCode::bad_field, "sessions: the ids of the two sessions to swap"});
     }
     return schedule::swap_sessions(o.programme, sessions[0].get<std::string>(),
                                    sessions[1].get<std::string>(), o.now);

@@ -144,10 +144,10 @@ HttpResponse ProgrammeApi::catch_up(const std::string& since_text, const schedul
                                     "more), as sent in 'revision'"});
     }
     if (since > catalog_.revision()) {
-        return error_response(Error{ErrorCode::bad_request, "since: revision " + std::to_string(since) +
-                                                       " is ahead of this server's " +
-                                                       std::to_string(catalog_.revision()) +
-                                                       "; reload the whole programme"});
+        return error_response(
+            Error{ErrorCode::bad_request,
+                  "since: revision " + std::to_string(since) + " is ahead of this server's " +
+                      std::to_string(catalog_.revision()) + "; reload the whole programme"});
     }
     json feed = schedule::catch_up_json(store_.changes_since(since), catalog_, reader, now);
     feed["revision"] = catalog_.revision();
@@ -296,8 +296,8 @@ Result<ProgrammeApi::Edit> ProgrammeApi::remove_stage(const EditStart& start,
                                         [&](const Session& s) { return s.stage_id == stage_id; });
     if (on_stage > 0) {
         return Error{ErrorCode::bad_state, "stage " + in_quotes(stage_id) + " still has " +
-                                      std::to_string(on_stage) +
-                                      " sessions: move or delete them first"};
+                                               std::to_string(on_stage) +
+                                               " sessions: move or delete them first"};
     }
     Edit edit{before, {}, "remove_stage", "removed stage " + in_quotes(stage_id), true};
     std::erase_if(edit.programme.stages,
@@ -340,8 +340,9 @@ Result<ProgrammeApi::Edit> ProgrammeApi::add_session(const EditStart& start, con
     Session session = std::move(read).value();
     for (const Programme& p : catalog_.programmes()) {
         if (p.find_session(session.id) != nullptr) {
-            return Error{ErrorCode::id_conflict, "there is already a session " + in_quotes(session.id) +
-                                            " (in event " + in_quotes(p.event.id) + ")"};
+            return Error{ErrorCode::id_conflict, "there is already a session " +
+                                                     in_quotes(session.id) + " (in event " +
+                                                     in_quotes(p.event.id) + ")"};
         }
     }
     Edit edit{*start.before,

@@ -214,9 +214,10 @@ HttpResponse ReplayApi::erase_recording(const HttpRequest& request, const PathPa
     const Session* session = start->session;
     const Instant now = now_utc();
     if (session->state_at(now) == schedule::SessionState::live) {
-        return error_response(Error{ErrorCode::bad_state, "session " + in_quotes(session_id) +
-                                                     " is on air: end it first, then erase "
-                                                     "its recording"});
+        return error_response(
+            Error{ErrorCode::bad_state, "session " + in_quotes(session_id) +
+                                            " is on air: end it first, then erase "
+                                            "its recording"});
     }
     // The whole session, untrimmed: a trim only hides what the erasure must remove. Copied
     // now: saving the change log entry reloads the catalog `session` points into.
@@ -409,8 +410,8 @@ HttpResponse ReplayApi::show_rendition_playlist(const HttpRequest&, const PathPa
     if (std::find(replay.renditions.begin(), replay.renditions.end(), rendition) ==
         replay.renditions.end()) {
         return error_response(Error{ErrorCode::not_found, "session " + in_quotes(session_id) +
-                                                     " has no replay in rendition " +
-                                                     in_quotes(rendition)});
+                                                              " has no replay in rendition " +
+                                                              in_quotes(rendition)});
     }
     return playlist_response(pipelines::vod_playlist(segments_of(replay, rendition), "/live/"));
 }

@@ -47,8 +47,8 @@ Result<std::string> slate_text_of(const std::string& body) {
     }
     if (characters_in(line) > StageControlApi::kMaxSlateChars) {
         return Error{ErrorCode::bad_field, "\"text\" has " + std::to_string(characters_in(line)) +
-                                      " characters; the slate shows at most " +
-                                      std::to_string(StageControlApi::kMaxSlateChars)};
+                                               " characters; the slate shows at most " +
+                                               std::to_string(StageControlApi::kMaxSlateChars)};
     }
     return line;
 }
@@ -71,9 +71,11 @@ void StageControlApi::add_routes(ApiRouter& router) {
                     return error_response(allowed.error());
                 const schedule::Stage& stage = *owner->find_stage(stage_id);
                 if (!stage.broadcast) {
-                    return error_response(Error{ErrorCode::not_broadcast, "stage " + in_quotes(stage_id) +
-                                             " is not broadcast; turn its broadcast on in the "
-                                             "programme (\"broadcast\": true) first"});
+                    return error_response(
+                        Error{ErrorCode::not_broadcast,
+                              "stage " + in_quotes(stage_id) +
+                                  " is not broadcast; turn its broadcast on in the "
+                                  "programme (\"broadcast\": true) first"});
                 }
                 const StageControl& before = controls_.get(stage_id);
                 StageControl after = before;

@@ -51,8 +51,8 @@ HttpResponse StatsApi::later(const HttpRequest& request,
         try {
             *response = make(db);
         } catch (const std::exception& e) {
-            *response = error_response(Error{ErrorCode::internal,
-                                       std::string("the report failed: ").append(e.what())});
+            *response = error_response(
+                Error{ErrorCode::internal, std::string("the report failed: ").append(e.what())});
         }
         mailbox_.post([this, exchange, response] { answer_(exchange, std::move(*response)); });
     });
@@ -97,7 +97,8 @@ HttpResponse StatsApi::stage_series(const HttpRequest& request, const PathParams
         return error_response(programme.error());
     const auto stage = request.query_value("stage");
     if (!stage || programme->find_stage(*stage) == nullptr) {
-        return error_response(Error{ErrorCode::bad_request,
+        return error_response(Error{
+            ErrorCode::bad_request,
             "?stage= must name a stage of the event, e.g. ?stage=" +
                 (programme->stages.empty() ? std::string("salen") : programme->stages[0].id)});
     }
@@ -128,10 +129,10 @@ HttpResponse StatsApi::report_file(const HttpRequest& request, const PathParams&
     const std::string& file = params.at("file");
     const std::string table = file.ends_with(".csv") ? file.substr(0, file.size() - 4) : "";
     if (!kCsvTables.contains(table)) {
-        return error_response(Error{ErrorCode::not_found,
-                              "no statistics file '" + file +
-                                  "'; the CSV files are sessions.csv, days.csv, "
-                                  "stages.csv and series.csv"});
+        return error_response(
+            Error{ErrorCode::not_found, "no statistics file '" + file +
+                                            "'; the CSV files are sessions.csv, days.csv, "
+                                            "stages.csv and series.csv"});
     }
     auto programme = event_for(caller, params.at("event"));
     if (!programme)
@@ -139,8 +140,8 @@ HttpResponse StatsApi::report_file(const HttpRequest& request, const PathParams&
     const auto separator_name = request.query_value("separator").value_or("comma");
     if (separator_name != "comma" && separator_name != "semicolon") {
         return error_response(Error{ErrorCode::bad_request,
-                              "?separator= is comma (the default) or semicolon (Excel "
-                              "in a Swedish or Norwegian locale)"});
+                                    "?separator= is comma (the default) or semicolon (Excel "
+                                    "in a Swedish or Norwegian locale)"});
     }
     const char separator = separator_name == "semicolon" ? ';' : ',';
     auto day = day_param(request, *programme, ErrorCode::bad_request);

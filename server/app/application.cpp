@@ -400,8 +400,9 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
             case Destination::api:
                 return router_.dispatch(request);
             case Destination::socket_endpoint:
-                return error_response(Error{ErrorCode::upgrade_required,
-                    "/ws is a websocket endpoint; connect with a websocket client"});
+                return error_response(
+                    Error{ErrorCode::upgrade_required,
+                          "/ws is a websocket endpoint; connect with a websocket client"});
             case Destination::embed_page:
                 return embed_page(request, route.page);
             case Destination::page:
@@ -414,7 +415,8 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
         return serve_file(request);
     } catch (const std::exception& e) {
         g_warning("%s failed: %s", loggable_path(request.path).c_str(), e.what());
-        return error_response(Error{ErrorCode::internal, std::string("the server failed: ") + e.what()});
+        return error_response(
+            Error{ErrorCode::internal, std::string("the server failed: ") + e.what()});
     }
 }
 
@@ -478,8 +480,9 @@ HttpResponse Application::embed_page(const HttpRequest& request, const std::stri
     const std::string stage_id = request.path.substr(std::string_view("/embed/").size());
     const auto* owner = catalog_.find_stage_owner(stage_id);
     if (owner == nullptr || !owner->event.published) {
-        return error_response(Error{ErrorCode::not_found,
-            "there is no stage '" + stage_id + "' to embed; the URL is /embed/{stage}"});
+        return error_response(
+            Error{ErrorCode::not_found,
+                  "there is no stage '" + stage_id + "' to embed; the URL is /embed/{stage}"});
     }
     return page(request, file);
 }
@@ -490,7 +493,8 @@ HttpResponse Application::page(const HttpRequest& request, const std::string& fi
     page.path = file;
     if (auto response = static_files_.serve(page))
         return std::move(*response);
-    return error_response(Error{ErrorCode::not_found, "the page " + file + " is missing from the web folder"});
+    return error_response(
+        Error{ErrorCode::not_found, "the page " + file + " is missing from the web folder"});
 }
 
 void Application::on_socket_open(SocketId socket, const SocketOpening& opening) {

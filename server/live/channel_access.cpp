@@ -21,8 +21,9 @@ Status unknown(const Channel& channel) {
 Status may_follow_stats(const std::optional<Account>& account, const Channel& channel,
                         const schedule::ProgrammeCatalog& catalog) {
     if (!account) {
-        return Error{ErrorCode::unauthorized, channel.name().append(" needs a staff or organiser token: "
-                                                           "send \"token\" with the subscription")};
+        return Error{ErrorCode::unauthorized,
+                     channel.name().append(" needs a staff or organiser token: "
+                                           "send \"token\" with the subscription")};
     }
     if ((account->role != Role::staff && account->role != Role::organiser) ||
         !account->acts_in(channel.id)) {
@@ -41,8 +42,9 @@ Status may_follow_ops(const std::optional<Account>& account) {
                      "subscription"};
     }
     if (!is_organiser(account)) {
-        return Error{ErrorCode::forbidden, "only organisers may subscribe to ops; this token is for " +
-                                      account->describe()};
+        return Error{
+            ErrorCode::forbidden,
+            "only organisers may subscribe to ops; this token is for " + account->describe()};
     }
     return ok_status();
 }

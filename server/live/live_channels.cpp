@@ -126,13 +126,13 @@ bool LiveChannels::authenticate(SocketId socket, const std::string& token) {
 void LiveChannels::subscribe(SocketId socket, const ChannelRequest& request) {
     const auto channel = parse_channel(request.name);
     if (!channel) {
-        send_error(
-            socket,
-            Error{ErrorCode::unknown_channel, std::string("'")
-                                         .append(quotable(request.name))
-                                         .append("' is not a channel: agenda:EVENT, now:STAGE, "
-                                                 "panel:SESSION, stats:EVENT or ops")},
-            quotable(request.name));
+        send_error(socket,
+                   Error{ErrorCode::unknown_channel,
+                         std::string("'")
+                             .append(quotable(request.name))
+                             .append("' is not a channel: agenda:EVENT, now:STAGE, "
+                                     "panel:SESSION, stats:EVENT or ops")},
+                   quotable(request.name));
         return;
     }
     // The token as it is now: it may have been revoked, or its grants changed.
@@ -143,11 +143,12 @@ void LiveChannels::subscribe(SocketId socket, const ChannelRequest& request) {
         return;
     }
     if (hub_.subscribe(socket, request.name) == ChannelHub::Added::over_limit) {
-        send_error(socket,
-                   Error{ErrorCode::too_many_subscriptions, "this connection already follows " +
-                                                       std::to_string(hub_.max_per_socket()) +
-                                                       " channels; unsubscribe from one first"},
-                   request.name);
+        send_error(
+            socket,
+            Error{ErrorCode::too_many_subscriptions, "this connection already follows " +
+                                                         std::to_string(hub_.max_per_socket()) +
+                                                         " channels; unsubscribe from one first"},
+            request.name);
         return;
     }
     std::optional<CatchUp> resumed;
@@ -207,8 +208,8 @@ void LiveChannels::unsubscribe(SocketId socket, const std::string& name) {
     if (!hub_.unsubscribe(socket, name)) {
         send_error(socket,
                    Error{ErrorCode::not_subscribed, std::string("this connection does not follow '")
-                                               .append(quotable(name))
-                                               .append("'")},
+                                                        .append(quotable(name))
+                                                        .append("'")},
                    quotable(name));
         return;
     }

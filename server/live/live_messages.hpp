@@ -27,8 +27,7 @@ namespace stagehub::server {
 
 SharedMessage authenticated_message(const Account& account);
 // An error on the system channel; `subject` names the channel it is about, if any.
-SharedMessage error_message(ErrorCode code, const std::string& message,
-                            const std::string& subject);
+SharedMessage error_message(ErrorCode code, const std::string& message, const std::string& subject);
 
 // How an agenda follower resuming from a revision is brought up to date.
 struct CatchUp {

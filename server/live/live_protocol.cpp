@@ -32,8 +32,8 @@ ChannelRequest channel_request(const json& item) {
     ChannelRequest request;
     const json name = item.is_object() ? member(item, "channel") : item;
     if (!name.is_string()) {
-        request.refused =
-            Error{ErrorCode::bad_request, "each channel is a name or {\"channel\": name, \"rev\": number}"};
+        request.refused = Error{ErrorCode::bad_request,
+                                "each channel is a name or {\"channel\": name, \"rev\": number}"};
         return request;
     }
     request.name = name.get<std::string>();
@@ -42,7 +42,8 @@ ChannelRequest channel_request(const json& item) {
         if (rev.is_number_integer() && rev.get<int64_t>() >= 0) {
             request.rev = rev.get<int64_t>();
         } else if (!rev.is_null()) {
-            request.refused = Error{ErrorCode::bad_request, "\"rev\" must be a revision number (0 or more)"};
+            request.refused =
+                Error{ErrorCode::bad_request, "\"rev\" must be a revision number (0 or more)"};
         }
     }
     return request;
@@ -72,7 +73,7 @@ Result<ClientMessage> parse_client_message(std::string_view text, size_t max_cha
     const json message = schedule::parse_json(text).value_or(json());
     if (!message.is_object()) {
         return Error{ErrorCode::bad_json, "the message is not a JSON object (nested at most " +
-                                     std::to_string(schedule::kMaxJsonDepth) + " levels)"};
+                                              std::to_string(schedule::kMaxJsonDepth) + " levels)"};
     }
     const auto type = type_of(message);
     if (!type) {

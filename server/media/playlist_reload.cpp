@@ -1,9 +1,9 @@
 #include "server/media/playlist_reload.hpp"
 
-#include "server/auth/error_status.hpp"
-
 #include <charconv>
 #include <string_view>
+
+#include "server/auth/error_status.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -112,9 +112,10 @@ void BlockingPlaylistReload::expire(Clock::time_point now) {
     }
     count_ -= expired.size();
     for (uint64_t exchange : expired) {
-        HttpResponse response = error_response(Error{ErrorCode::unavailable,
-            "the segment asked for did not appear within three target durations; the "
-            "broadcast may be restarting: reload the playlist without _HLS_msn"});
+        HttpResponse response = error_response(
+            Error{ErrorCode::unavailable,
+                  "the segment asked for did not appear within three target durations; the "
+                  "broadcast may be restarting: reload the playlist without _HLS_msn"});
         response.header("retry-after", "1");
         complete_(exchange, std::move(response));
     }
