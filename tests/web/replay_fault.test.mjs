@@ -17,6 +17,7 @@ import path from 'node:path';
 import { StagehubServer } from './support/server.mjs';
 import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
 import { eventually, sleep } from './support/wait.mjs';
+import { videoState, waitForPlayingOn, waitForStart } from './support/video_state.mjs';
 
 const PASSPHRASE = 'replay-fault-secret';
 const TALK_SECONDS = 36;
@@ -248,38 +249,14 @@ test(
       await page.evaluate(() => {
         document.getElementById('video').muted = true;
       });
-      const video = () =>
-        page.evaluate(() => {
-          const v = document.getElementById('video');
-          return { time: v.currentTime, ready: v.readyState, duration: v.duration, error: v.error?.message ?? null };
-        });
       // The page may still be loading the replay into the player: a play() it interrupts
       // is asked again until playback runs.
-      const first = await eventually(
-        'the replay to start',
-        async () => {
-          await page.evaluate(() =>
-            document
-              .getElementById('video')
-              .play()
-              .catch(() => {}),
-          );
-          const v = await video();
-          assert.equal(v.error, null);
-          assert.ok(v.ready >= 2 && v.time > 0.2, JSON.stringify(v));
-          return v;
-        },
-        { timeoutMs: 20_000 },
-      );
-      await eventually(
-        'the replay to keep playing',
-        async () => {
-          const v = await video();
-          assert.ok(v.time >= first.time + 2, `currentTime ${v.time} (was ${first.time})`);
-        },
-        { timeoutMs: 15_000 },
-      );
-      const v = await video();
+      const first = await waitForStart(page, { playEachTry: true });
+      assert.equal(first.error, null);
+      assert.ok(first.ready >= 2 && first.time > 0.2, JSON.stringify(first));
+      const later = await waitForPlayingOn(page, first);
+      assert.ok(later.time >= first.time + 2, `currentTime ${later.time} (was ${first.time})`);
+      const v = await videoState(page);
       assert.ok(
         Math.abs(v.duration - replay.duration_seconds) < 1.5,
         `the player sees ${v.duration} s, the server lists ${replay.duration_seconds} s`,
@@ -293,7 +270,7 @@ test(
       await eventually(
         'playback through the fault',
         async () => {
-          const now = await video();
+          const now = await videoState(page);
           assert.equal(now.error, null);
           assert.ok(now.time >= from + 5, `currentTime ${now.time} after seeking to ${from}`);
         },

@@ -234,6 +234,12 @@ function recordRequests(page) {
   return seen;
 }
 
+// openContext(), its page also recording its requests (recordRequests()) from the start.
+async function openRecordingContext() {
+  const opened = await openContext();
+  return { ...opened, requests: recordRequests(opened.page) };
+}
+
 async function speakerShown(page) {
   await eventually(
     "the speaker's sessions",
@@ -249,9 +255,8 @@ test(
   'the speaker page works from its fragment link and no request carries the token',
   { timeout: 60_000 },
   async () => {
-    const opened = await openContext();
-    const { page } = opened;
-    const requests = recordRequests(page);
+    const opened = await openRecordingContext();
+    const { page, requests } = opened;
     try {
       const response = await page.goto(new URL(`/speaker#t=${speaker}`, server.url).href);
       assert.equal(response.headers()['referrer-policy'], 'no-referrer');
@@ -285,9 +290,8 @@ test(
   'a link of the old /speaker/{token} form still works and is rewritten to the fragment form',
   { timeout: 60_000 },
   async () => {
-    const opened = await openContext();
-    const { page } = opened;
-    const requests = recordRequests(page);
+    const opened = await openRecordingContext();
+    const { page, requests } = opened;
     try {
       await page.goto(new URL(`/speaker/${speaker}`, server.url).href);
       await speakerShown(page);

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_PROGRAMME, StagehubServer } from './support/server.mjs';
 import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
 import { eventually } from './support/wait.mjs';
+import { videoState, waitForPlayingOn, waitForStart } from './support/video_state.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.join(HERE, 'artifacts');
@@ -355,30 +356,12 @@ test('a session that has ended plays as a replay on the replays page', { timeout
       },
       { timeoutMs: 10_000 },
     );
-    const video = () =>
-      page.evaluate(() => {
-        const v = document.getElementById('video');
-        return { time: v.currentTime, ready: v.readyState, duration: v.duration, error: v.error?.message ?? null };
-      });
     await page.evaluate(() => document.getElementById('video').play());
-    const first = await eventually(
-      'the replay to start',
-      async () => {
-        const v = await video();
-        assert.equal(v.error, null);
-        assert.ok(v.ready >= 2 && v.time > 0.2, JSON.stringify(v));
-        return v;
-      },
-      { timeoutMs: 20_000 },
-    );
-    await eventually(
-      'the replay to keep playing',
-      async () => {
-        const v = await video();
-        assert.ok(v.time >= first.time + 2, `currentTime ${v.time} (was ${first.time})`);
-      },
-      { timeoutMs: 15_000 },
-    );
+    const first = await waitForStart(page);
+    assert.equal(first.error, null);
+    assert.ok(first.ready >= 2 && first.time > 0.2, JSON.stringify(first));
+    const later = await waitForPlayingOn(page, first);
+    assert.ok(later.time >= first.time + 2, `currentTime ${later.time} (was ${first.time})`);
     await eventually(
       'a replay heartbeat to be stored',
       async () => {
@@ -388,7 +371,7 @@ test('a session that has ended plays as a replay on the replays page', { timeout
       },
       { timeoutMs: 10_000, intervalMs: 250 },
     );
-    const v = await video();
+    const v = await videoState(page);
     assert.ok(
       Math.abs(v.duration - replay.duration_seconds) < 1.5,
       `the player sees ${v.duration} s, the server lists ${replay.duration_seconds} s`,
