@@ -13,6 +13,9 @@
 namespace stagehub {
 
 struct Error {
+    // No default: an Error without a code would read as the list's first code.
+    Error(ErrorCode error_code, std::string text) : code(error_code), message(std::move(text)) {}
+
     ErrorCode code;
     std::string message;  // for people: says what is wrong and with which thing
 
