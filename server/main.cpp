@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
                 std::cout << server::usage();
                 return 0;
             case server::Command::version:
-                std::cout << "stagehub " STAGEHUB_VERSION "\n";
+                std::cout << "stagehub " STAGEHUB_VERSION " (commit " STAGEHUB_COMMIT ")\n";
                 return 0;
             case server::Command::import:
                 return import_programme(*options);

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -221,6 +222,20 @@ TEST(StagehubProcess, TheOpenFileLimitIsRaisedToTheHardLimitAtStart) {
         << server.output();
     server.signal(SIGTERM);
     EXPECT_NE(server.wait_exit(30s), -1);
+}
+
+// An operator's bug report names the build: the release of CMakeLists.txt's project() and
+// the commit it was built from (`git describe --always --dirty`; "unknown" without .git).
+TEST(StagehubProcess, VersionNamesTheReleaseAndTheCommit) {
+    Process version({STAGEHUB_BIN, "--version"});
+    const int status = version.wait_exit(30s);
+    ASSERT_TRUE(WIFEXITED(status)) << version.output();
+    EXPECT_EQ(WEXITSTATUS(status), 0) << version.output();
+    EXPECT_EQ(version.output(), "stagehub " STAGEHUB_RELEASE " (commit " STAGEHUB_COMMIT ")\n");
+    if (std::filesystem::exists(STAGEHUB_SOURCE_DIR "/.git")) {
+        const std::regex described(R"(([0-9a-f]{7,}|.+-g[0-9a-f]{7,})(-dirty)?)");
+        EXPECT_TRUE(std::regex_match(std::string(STAGEHUB_COMMIT), described)) << STAGEHUB_COMMIT;
+    }
 }
 
 TEST(StagehubProcess, ImportReportsABadFileAndStoresNothing) {
