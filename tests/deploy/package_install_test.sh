@@ -52,7 +52,7 @@ for file in usr/bin/stagehub etc/stagehub/stagehub.conf lib/systemd/system/stage
   usr/share/stagehub/web/node_modules/uplot/dist/uPlot.esm.js \
   usr/share/stagehub/programmes/tillsammans-for-fornyelse.json \
   usr/share/doc/stagehub/copyright usr/share/doc/stagehub/changelog.gz \
-  usr/share/doc/stagehub/OPERATIONS.md; do
+  usr/share/doc/stagehub/OPERATIONS.md usr/share/man/man1/stagehub.1.gz; do
   [[ -f $root/$file ]] || fail "the package lacks /$file"
 done
 # Only what is served: no npm metadata, sources or maps.
