@@ -231,11 +231,13 @@ TEST(StagehubProcess, VersionNamesTheReleaseAndTheCommit) {
     const int status = version.wait_exit(30s);
     ASSERT_TRUE(WIFEXITED(status)) << version.output();
     EXPECT_EQ(WEXITSTATUS(status), 0) << version.output();
-    EXPECT_EQ(version.output(), "stagehub " STAGEHUB_RELEASE " (commit " STAGEHUB_COMMIT ")\n");
-    if (std::filesystem::exists(STAGEHUB_SOURCE_DIR "/.git")) {
-        const std::regex described(R"(([0-9a-f]{7,}|.+-g[0-9a-f]{7,})(-dirty)?)");
-        EXPECT_TRUE(std::regex_match(std::string(STAGEHUB_COMMIT), described)) << STAGEHUB_COMMIT;
-    }
+    // The commit itself is not compared: a commit reconfigures, and this test binary may
+    // not have been rebuilt since the stagehub binary was.
+    const std::string commit = std::filesystem::exists(STAGEHUB_SOURCE_DIR "/.git")
+                                   ? R"(([0-9a-f]{7,}|.+-g[0-9a-f]{7,})(-dirty)?)"
+                                   : "unknown";
+    const std::regex expected("stagehub " STAGEHUB_RELEASE R"( \(commit )" + commit + R"(\)\n)");
+    EXPECT_TRUE(std::regex_match(version.output(), expected)) << version.output();
 }
 
 TEST(StagehubProcess, ImportReportsABadFileAndStoresNothing) {
