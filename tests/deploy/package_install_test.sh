@@ -72,6 +72,11 @@ version=$("$binary" --version)
 value() { sed -n "s/^$1 = //p" "$config"; }
 [[ $(value data) == /var/lib/stagehub && $(value port) == 8080 ]] ||
   fail "the shipped configuration is not data = /var/lib/stagehub, port = 8080"
+# Every key the shipped file sets or shows commented out is a serve option.
+help=$("$binary" --help)
+for key in $(sed -nE 's/^#? ?([a-z][a-z-]*) = .*/\1/p' "$config"); do
+  grep -q -- "--$key\b" <<<"$help" || fail "stagehub.conf names '$key', which is no option"
+done
 mkdir "$work/elsewhere"
 cd "$work/elsewhere"
 "$binary" import "$root/usr/share/stagehub/programmes/tillsammans-for-fornyelse.json" \
