@@ -11,12 +11,10 @@
 set(STAGEHUB_DEPLOY_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(stagehub_share ${CMAKE_INSTALL_DATADIR}/stagehub)
 
-# The pages: what web/ serves at / (html, modules, styles, strings), not the npm files.
-file(GLOB stagehub_pages CONFIGURE_DEPENDS
-  ${PROJECT_SOURCE_DIR}/web/*.html ${PROJECT_SOURCE_DIR}/web/*.mjs ${PROJECT_SOURCE_DIR}/web/*.css)
-install(FILES ${stagehub_pages} DESTINATION ${stagehub_share}/web)
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/web/i18n DESTINATION ${stagehub_share}/web
-  FILES_MATCHING PATTERN "*.mjs")
+# The pages: everything web/ serves at / (html, modules, styles, strings, and whatever a
+# later page adds), not npm's files.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/web/ DESTINATION ${stagehub_share}/web
+  PATTERN node_modules EXCLUDE PATTERN "package*.json" EXCLUDE)
 
 # /vendor/ serves web/node_modules (server/app/application.cpp); only the files the pages
 # load (grep -r /vendor/ web/*.mjs web/*.html) and the licences go along. They come from

@@ -55,6 +55,18 @@ for file in usr/bin/stagehub etc/stagehub/stagehub.conf lib/systemd/system/stage
   usr/share/doc/stagehub/OPERATIONS.md usr/share/man/man1/stagehub.1.gz; do
   [[ -f $root/$file ]] || fail "the package lacks /$file"
 done
+# Every page file of the source tree, and every /vendor/ file a page names, is installed.
+web=$root/usr/share/stagehub/web
+while read -r page; do
+  [[ -f $web/$page ]] || fail "web/$page is not installed (scripts/deploy/install.cmake)"
+done < <(cd "$source_dir/web" && find . -path ./node_modules -prune -o -type f \
+  ! -name 'package*.json' -printf '%P\n')
+while read -r vendored; do
+  [[ -f $web/node_modules/$vendored ]] ||
+    fail "a page loads /vendor/$vendored, which is not installed (scripts/deploy/install.cmake)"
+done < <(cd "$source_dir/web" && grep -rhoE "/vendor/[^\"' )\`]+\.(m?js|css)" \
+  --include='*.mjs' --include='*.html' --include='*.css' --exclude-dir=node_modules . |
+  sed 's#^/vendor/##' | sort -u)
 # Only what is served: no npm metadata, sources or maps.
 extra=$(cd "$root/usr/share/stagehub/web" && find . -name 'package*.json' -o -name '*.map' \
   -o -name src -o -name '*.ts' -o -name '.stagehub-lock')
