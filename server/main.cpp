@@ -20,6 +20,7 @@
 #include "schedule/migrations.hpp"
 #include "schedule/programme_store.hpp"
 #include "server/app/application.hpp"
+#include "server/app/install_paths.hpp"
 #include "server/app/log_writer.hpp"
 #include "server/app/options.hpp"
 #include "server/cli/admin_command.hpp"
@@ -131,9 +132,7 @@ int serve(const server::Options& options) {
 // The installed binary reads the system's configuration file by default; one run from a
 // build tree does not (a developer's machine may have the package installed too).
 std::optional<std::filesystem::path> default_config_file() {
-    std::error_code ec;
-    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (ec || self != std::filesystem::path(STAGEHUB_INSTALLED_BINARY))
+    if (server::running_executable() != std::filesystem::path(STAGEHUB_INSTALLED_BINARY))
         return std::nullopt;
     return std::filesystem::path(STAGEHUB_DEFAULT_CONFIG);
 }
@@ -154,7 +153,7 @@ int main(int argc, char** argv) {
                 std::cout << server::usage();
                 return 0;
             case server::Command::version:
-                std::cout << "stagehub " STAGEHUB_VERSION "\n";
+                std::cout << "stagehub " STAGEHUB_VERSION " (commit " STAGEHUB_COMMIT ")\n";
                 return 0;
             case server::Command::import:
                 return import_programme(*options);

@@ -257,7 +257,8 @@ const OptionSpec kOptions[] = {
      .must_be = "a number from 0 to 65535"},
     {.name = "--web",
      .value = "DIR",
-     .help = "the web pages (default: web/ of the source tree)",
+     .help = "the web pages (default: ../share/stagehub/web from the binary's\n"
+             "folder when installed, else web/ of the source tree)",
      .kind = path,
      .path = &Options::web_dir},
     {.name = "--demo",

@@ -27,7 +27,8 @@ struct Options {
     std::filesystem::path config_file;
     std::map<std::string, std::string, std::less<>> setting_sources;
     std::filesystem::path data_dir = "var";  // SQLite database + media
-    std::filesystem::path web_dir;           // empty: the web/ folder of the source tree
+    std::filesystem::path web_dir;           // empty: installed pages, else the source tree's
+                                             // (install_paths.hpp)
     std::string host = "127.0.0.1";
     int port = 8080;
     std::filesystem::path programme_file;  // import: the file; serve: --demo FILE

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "schedule/migrations.hpp"
+#include "server/app/install_paths.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -85,9 +86,8 @@ Check check_file(const char* what, const fs::path& file) {
                                              " cannot be read by this user"};
 }
 
-Check check_web_pages(const fs::path& folder) {
-    if (folder.empty())
-        return {true, "web pages: the source tree's web/ folder"};
+Check check_web_pages(const fs::path& web_option) {
+    const fs::path folder = web_dir_to_serve(web_option);
     return readable(folder / "index.html")
                ? Check{true, "web pages at " + folder.string()}
                : Check{false, "no web pages at " + folder.string() + " (no index.html)"};

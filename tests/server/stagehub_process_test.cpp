@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -274,6 +275,22 @@ TEST(StagehubProcess, TheOpenFileLimitIsRaisedToTheHardLimitAtStart) {
         << server.output();
     server.signal(SIGTERM);
     EXPECT_NE(server.wait_exit(30s), -1);
+}
+
+// An operator's bug report names the build: the release of CMakeLists.txt's project() and
+// the commit it was built from (`git describe --always --dirty`; "unknown" without .git).
+TEST(StagehubProcess, VersionNamesTheReleaseAndTheCommit) {
+    Process version({STAGEHUB_BIN, "--version"});
+    const int status = version.wait_exit(30s);
+    ASSERT_TRUE(WIFEXITED(status)) << version.output();
+    EXPECT_EQ(WEXITSTATUS(status), 0) << version.output();
+    // The commit itself is not compared: a commit reconfigures, and this test binary may
+    // not have been rebuilt since the stagehub binary was.
+    const std::string commit = std::filesystem::exists(STAGEHUB_SOURCE_DIR "/.git")
+                                   ? R"(([0-9a-f]{7,}|.+-g[0-9a-f]{7,})(-dirty)?)"
+                                   : "unknown";
+    const std::regex expected("stagehub " STAGEHUB_RELEASE R"( \(commit )" + commit + R"(\)\n)");
+    EXPECT_TRUE(std::regex_match(version.output(), expected)) << version.output();
 }
 
 TEST(StagehubProcess, ImportReportsABadFileAndStoresNothing) {
