@@ -55,6 +55,12 @@ std::vector<std::string> column(stagehub::schedule::Database& db, const std::str
     return rows;
 }
 
+// The port of a server's "serving on http://127.0.0.1:PORT/" line.
+int port_in(const std::string& log) {
+    const size_t colon = log.find(':', log.find("http://127.0.0.1") + 8);
+    return std::stoi(log.substr(colon + 1));
+}
+
 struct Acknowledged {
     Clock::time_point at;
     std::string key;  // the heartbeat's viewer, the edit's title
@@ -80,9 +86,7 @@ TEST(BackupProcess, ABackupDuringIngestAndEditsRestoresEveryAcknowledgedRow) {
          "--no-broadcast", "--limit-new-viewers", "0", "--demo", programme},
         dir / "server.log");
     ASSERT_TRUE(server.wait_for_log("serving on http://127.0.0.1:", 30s)) << server.log();
-    const std::string log = server.log();
-    const size_t colon = log.find(':', log.find("http://127.0.0.1") + 8);
-    const int port = std::stoi(log.substr(colon + 1));
+    const int port = port_in(server.log());
 
     // Heartbeats from eight senders (each beat a viewer of its own), and an organiser who
     // renames the opening again and again; each remembers what got its 200 and when.
@@ -208,6 +212,27 @@ TEST(BackupProcess, ABackupDuringIngestAndEditsRestoresEveryAcknowledgedRow) {
               << "\n";
 
     ASSERT_TRUE(server.terminate(30s)) << server.log();
+
+    // A server on the restored folder serves the programme as the snapshot had it.
+    {
+        ChildProcess restored_server({STAGEHUB_BIN, "serve", "--data", fresh, "--port", "0",
+                                      "--web", STAGEHUB_WEB_DIR, "--no-broadcast"},
+                                     dir / "restored-server.log");
+        ASSERT_TRUE(restored_server.wait_for_log("serving on http://127.0.0.1:", 30s))
+            << restored_server.log();
+        const HttpReply reply =
+            http_get(port_in(restored_server.log()), std::string("/api/v1/events/") + kEvent);
+        ASSERT_EQ(reply.status, 200) << reply.body;
+        const auto served = nlohmann::json::parse(reply.body);
+        EXPECT_EQ(served["revision"], snapshot);
+        std::string served_title;
+        for (const auto& session : served["event"]["sessions"]) {
+            if (session["id"] == "valkommen")
+                served_title = session["title"];
+        }
+        EXPECT_EQ(served_title, title_at_snapshot) << reply.body.substr(0, 2000);
+        EXPECT_TRUE(restored_server.terminate(30s));
+    }
 
     // A damaged backup is refused and the stopped server's database is left as it was.
     std::string damaged = first_backup;
