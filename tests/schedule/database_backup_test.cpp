@@ -234,6 +234,22 @@ TEST_F(DatabaseRestore, PutsTheBackupInPlaceAndKeepsThePreviousDatabase) {
     EXPECT_EQ(count(previous, "SELECT count(*) FROM sessions"), 2);
 }
 
+// A live database too damaged to open keeps its WAL: both go aside together, and the
+// restored file does not meet a WAL that is not its own.
+TEST_F(DatabaseRestore, ADamagedLiveDatabaseGoesAsideWithItsWal) {
+    const fs::path backup = make_backup(4);
+    std::ofstream(data_ / "stagehub.db", std::ios::trunc) << "damaged beyond opening";
+    std::ofstream(data_ / "stagehub.db-wal") << "its write-ahead log";
+    const auto report = restore_database(backup, data_);
+    ASSERT_TRUE(report) << report.error().message;
+    ASSERT_TRUE(report->previous);
+    EXPECT_EQ(read_text_file(*report->previous), "damaged beyond opening");
+    EXPECT_EQ(read_text_file(report->previous->string() + "-wal"), "its write-ahead log");
+    EXPECT_FALSE(fs::exists(data_ / "stagehub.db-wal"));
+    Database restored(data_ / "stagehub.db");
+    EXPECT_EQ(count(restored, "SELECT count(*) FROM sessions"), 4);
+}
+
 TEST_F(DatabaseRestore, RefusesACorruptFileWithoutTouchingTheLiveDatabase) {
     const std::string before = read_text_file(data_ / "stagehub.db");
     std::string damaged = read_text_file(make_backup(40));
