@@ -303,6 +303,10 @@ int latest_schema_version() {
 }
 
 void migrate(Database& db) {
+    migrate_to(db, latest_schema_version());
+}
+
+void migrate_to(Database& db, int target) {
     const int current = user_version(db);
     if (current > latest_schema_version()) {
         throw DatabaseError("database " + db.path().string() + " has schema version " +
@@ -310,7 +314,8 @@ void migrate(Database& db) {
                             std::to_string(latest_schema_version()) +
                             ": run a newer stagehub or use another data directory");
     }
-    for (int version = current + 1; version <= latest_schema_version(); ++version) {
+    for (int version = current + 1; version <= target && version <= latest_schema_version();
+         ++version) {
         Transaction tx(db);
         db.execute(kMigrations[static_cast<size_t>(version - 1)]);
         db.execute("PRAGMA user_version = " + std::to_string(version));

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "schedule/data_folder_lock.hpp"
 #include "schedule/database.hpp"
 #include "schedule/formats/import.hpp"
 #include "schedule/migrations.hpp"
@@ -24,6 +25,7 @@
 #include "server/app/log_writer.hpp"
 #include "server/app/options.hpp"
 #include "server/cli/admin_command.hpp"
+#include "server/cli/backup_command.hpp"
 #include "server/cli/check_config_command.hpp"
 #include "server/cli/stats_command.hpp"
 
@@ -110,6 +112,12 @@ void raise_open_file_limit() {
 }
 
 int serve(const server::Options& options) {
+    // Held until exit: `stagehub restore` refuses while it is (schedule/data_folder_lock.hpp).
+    auto lock = schedule::DataFolderLock::acquire(options.data_dir);
+    if (!lock) {
+        std::cerr << "stagehub: " << lock.error().message << "\n";
+        return 1;
+    }
     raise_open_file_limit();
     server::Application app(options);
     const auto on_signal = [](gpointer data) -> gboolean {
@@ -161,6 +169,10 @@ int main(int argc, char** argv) {
                 return server::run_admin(*options, std::cout, std::cerr);
             case server::Command::stats:
                 return server::run_stats(*options, std::cout, std::cerr);
+            case server::Command::backup:
+                return server::run_backup(*options, std::cout, std::cerr);
+            case server::Command::restore:
+                return server::run_restore(*options, std::cout, std::cerr);
             case server::Command::check_config:
                 return server::run_check_config(*options, std::cout);
             case server::Command::serve:

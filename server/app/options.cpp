@@ -68,6 +68,11 @@ Status set_skip_bad_rows(Options& options, std::string_view, const std::string&)
     return ok_status();
 }
 
+Status set_backup_force(Options& options, std::string_view, const std::string&) {
+    options.backup_force = true;
+    return ok_status();
+}
+
 Status set_csv(Options& options, std::string_view, const std::string& v) {
     if (v != "sessions" && v != "days" && v != "stages")
         return bad("--csv takes sessions, days or stages, not '" + v + "'");
@@ -492,6 +497,17 @@ const OptionSpec kOptions[] = {
      .kind = other,
      .parse = set_csv,
      .only_with = Command::stats},
+    {.name = "--to",
+     .value = "FILE",
+     .kind = path,
+     .path = &Options::backup_file,
+     .only_with = Command::backup},
+    {.name = "--force", .kind = none, .parse = set_backup_force, .only_with = Command::backup},
+    {.name = "--from",
+     .value = "FILE",
+     .kind = path,
+     .path = &Options::backup_file,
+     .only_with = Command::restore},
     {.name = "--event", .value = "ID", .kind = other, .parse = set_event},
     {.name = "--name", .value = "NAME", .kind = name, .text = &Options::account_name},
     {.name = "--person", .value = "PERSON", .kind = name, .text = &Options::person_id},
@@ -518,6 +534,10 @@ std::string_view command_name(Command command) {
             return "stats";
         case Command::check_config:
             return "check-config";
+        case Command::backup:
+            return "backup";
+        case Command::restore:
+            return "restore";
         case Command::help:
             return "--help";
         case Command::version:
@@ -571,6 +591,10 @@ Status parse_command(const std::vector<std::string>& args, size_t& i, Options& o
             options.command = Command::stats;
         } else if (args[i] == "check-config") {
             options.command = Command::check_config;
+        } else if (args[i] == "backup") {
+            options.command = Command::backup;
+        } else if (args[i] == "restore") {
+            options.command = Command::restore;
         } else if (args[i] == "admin") {
             options.command = Command::admin;
             const std::string action = i + 1 < args.size() ? args[++i] : "";
@@ -591,7 +615,8 @@ Status parse_command(const std::vector<std::string>& args, size_t& i, Options& o
             }
         } else {
             return bad("unknown command '" + args[i] +
-                       "'; commands are serve, import, admin, stats and check-config");
+                       "'; commands are serve, import, admin, stats, check-config, backup and "
+                       "restore");
         }
         ++i;
     }
@@ -605,6 +630,10 @@ Status check_combination(const Options& options) {
     }
     if (options.command == Command::stats && options.events.size() != 1)
         return bad("stats needs --event ID: the event to report on");
+    if (options.command == Command::backup && options.backup_file.empty())
+        return bad("backup needs --to FILE: where to write the copy");
+    if (options.command == Command::restore && options.backup_file.empty())
+        return bad("restore needs --from FILE: the backup to put back");
     if (options.command == Command::import && options.events.size() > 1)
         return bad("import takes one --event");
     if (options.command == Command::admin) {
@@ -748,6 +777,12 @@ usage:
   stagehub check-config [--config FILE] [options]
                                    print the settings serve would run with, and where
                                    each came from; check the folders and files they name
+  stagehub backup --to FILE [--force] [--data DIR]
+                                   copy the database while the server serves (--force
+                                   replaces FILE); docs/OPERATIONS.md
+  stagehub restore --from FILE [--data DIR]
+                                   put a backup in place of the database, the server
+                                   stopped; the old one is kept beside it
   stagehub --help | --version
 
 serve options:

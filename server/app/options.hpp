@@ -15,7 +15,7 @@
 
 namespace stagehub::server {
 
-enum class Command { serve, import, admin, stats, check_config, help, version };
+enum class Command { serve, import, admin, stats, check_config, backup, restore, help, version };
 
 // What `stagehub admin ACTION` does (docs/API.md, "Tokens").
 enum class AdminAction { create_organiser, create_staff, speaker_link, revoke, list };
@@ -77,6 +77,9 @@ struct Options {
     // stats
     std::string stats_day;    // --day: one day of the event (YYYY-MM-DD)
     std::string stats_table;  // --csv TABLE: that table as CSV instead of the text table
+    // backup, restore
+    std::filesystem::path backup_file;  // backup: --to FILE; restore: --from FILE
+    bool backup_force = false;          // backup --force: replace an existing FILE
     // admin
     AdminAction admin_action = AdminAction::list;
     std::string account_name;         // --name

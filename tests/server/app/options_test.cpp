@@ -103,6 +103,20 @@ TEST(Options, AdminActions) {
     EXPECT_FALSE(tls->tls_cert.empty());
 }
 
+TEST(Options, BackupAndRestore) {
+    const auto backup = parse_options({"backup", "--to", "/b/x.db", "--force", "--data", "/d"});
+    ASSERT_TRUE(backup.ok()) << backup.error().message;
+    EXPECT_EQ(backup->command, Command::backup);
+    EXPECT_EQ(backup->backup_file, "/b/x.db");
+    EXPECT_TRUE(backup->backup_force);
+    EXPECT_EQ(backup->data_dir, "/d");
+    const auto restore = parse_options({"restore", "--from", "/b/x.db"});
+    ASSERT_TRUE(restore.ok()) << restore.error().message;
+    EXPECT_EQ(restore->command, Command::restore);
+    EXPECT_EQ(restore->backup_file, "/b/x.db");
+    EXPECT_FALSE(restore->backup_force);
+}
+
 TEST(Options, BadArgumentsNameTheArgument) {
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
         {{"--port", "80000"}, "--port"},
@@ -114,6 +128,10 @@ TEST(Options, BadArgumentsNameTheArgument) {
         {{"--frobnicate"}, "--frobnicate"},
         {{"launch"}, "launch"},
         {{"import"}, "import needs a programme file"},
+        {{"backup"}, "backup needs --to FILE"},
+        {{"restore"}, "restore needs --from FILE"},
+        {{"restore", "--from", "x.db", "--force"}, "--force goes with backup"},
+        {{"serve", "--to", "x.db"}, "--to goes with backup"},
         {{"serve", "--skip-bad-rows"}, "--skip-bad-rows goes with import"},
         {{"admin"}, "admin needs an action"},
         {{"admin", "create-organiser"}, "--name"},
