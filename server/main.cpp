@@ -23,6 +23,7 @@
 #include "server/app/log_writer.hpp"
 #include "server/app/options.hpp"
 #include "server/cli/admin_command.hpp"
+#include "server/cli/privacy_command.hpp"
 #include "server/cli/stats_command.hpp"
 
 namespace {
@@ -151,6 +152,8 @@ int main(int argc, char** argv) {
                 return server::run_admin(*options, std::cout, std::cerr);
             case server::Command::stats:
                 return server::run_stats(*options, std::cout, std::cerr);
+            case server::Command::privacy:
+                return server::run_privacy(*options, std::cout, std::cerr);
             case server::Command::serve:
                 gst_init(nullptr, nullptr);
                 return serve(*options);
