@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 9> kMigrations{
+constexpr std::array<std::string_view, 10> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -287,6 +287,23 @@ CREATE TABLE stage_controls (
     // it only under the replay rules (server/api/replay_api.hpp, media_reach).
     R"sql(
 CREATE INDEX segments_by_file ON segments(file);
+)sql",
+    // 10: personal data (docs/PRIVACY.md): a registration past its retention, or erased on
+    // request, keeps its row (the statistics count it) without name, email or code; and
+    // every export, erasure and retention run leaves an audit row that names nobody in
+    // clear text (an email only as its SHA-256).
+    R"sql(
+ALTER TABLE registrations ADD COLUMN anonymised_ms INTEGER;  -- NULL: holds personal data
+CREATE TABLE privacy_audit (
+    id            INTEGER PRIMARY KEY,
+    at_ms         INTEGER NOT NULL,
+    action        TEXT NOT NULL CHECK (action IN ('export', 'erase', 'retention')),
+    subject       TEXT NOT NULL,  -- email-sha256:HEX, code:CODE or event:ID
+    registrations INTEGER NOT NULL,
+    check_ins     INTEGER NOT NULL,
+    presence      INTEGER NOT NULL,
+    actor         TEXT NOT NULL   -- cli, or retention
+) STRICT;
 )sql",
 };
 

@@ -27,6 +27,7 @@
 #include "server/cli/admin_command.hpp"
 #include "server/cli/backup_command.hpp"
 #include "server/cli/check_config_command.hpp"
+#include "server/cli/privacy_command.hpp"
 #include "server/cli/stats_command.hpp"
 
 namespace {
@@ -175,6 +176,8 @@ int main(int argc, char** argv) {
                 return server::run_restore(*options, std::cout, std::cerr);
             case server::Command::check_config:
                 return server::run_check_config(*options, std::cout);
+            case server::Command::privacy:
+                return server::run_privacy(*options, std::cout, std::cerr);
             case server::Command::serve:
                 gst_init(nullptr, nullptr);
                 return serve(*options);

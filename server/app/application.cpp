@@ -17,6 +17,7 @@
 #include "server/app/install_paths.hpp"
 #include "server/app/log_writer.hpp"
 #include "server/app/page_routes.hpp"
+#include "server/app/registration_retention.hpp"
 #include "server/auth/speaker_link.hpp"
 #include "server/broadcast/lower_third.hpp"
 #include "server/http/security_headers.hpp"
@@ -274,6 +275,13 @@ int Application::run(const std::function<void(int port)>& on_ready) {
             [](schedule::Database& db) { db.execute("PRAGMA wal_checkpoint(PASSIVE)"); });
     };
     tasks.compaction = [this] { compact_attendance(); };
+    if (options_.registration_retention_days > 0) {
+        tasks.registrations = [this] { retain_registrations(); };
+    } else {
+        g_message(
+            "privacy: registrations are kept without a time limit "
+            "(--registration-retention-days 0): the controller's records decision says why");
+    }
     periodic_.start(std::move(tasks));
 
     if (on_ready)
@@ -318,6 +326,15 @@ void Application::compact_attendance() {
             }
         });
     }
+}
+
+void Application::retain_registrations() {
+    const auto now = options_.attendance_clock
+                         ? options_.attendance_clock()
+                         : std::chrono::time_point_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now());
+    heartbeat_api_.writer().run(registration_retention_job(catalog_.programmes(), now,
+                                                           options_.registration_retention_days));
 }
 
 void Application::request_shutdown() {

@@ -442,6 +442,16 @@ const OptionSpec kOptions[] = {
      .least = 1,
      .most = 3650,
      .must_be = "a whole number from 1 to 3650"},
+    {.name = "--registration-retention-days",
+     .value = "N",
+     .help = "anonymise registrations and check-ins N days after their event\n"
+             "ends, checked at start and hourly; the figures keep counting\n"
+             "them (default: 90; 0: keep, as the records decision says)",
+     .kind = whole_number,
+     .number = &Options::registration_retention_days,
+     .least = 0,
+     .most = 3650,
+     .must_be = "a whole number of days from 0 (keep) to 3650"},
     {.name = "--limit-registrations",
      .value = "N",
      .help = "public registrations one address may make a minute (default: 60)",
@@ -512,6 +522,16 @@ const OptionSpec kOptions[] = {
     {.name = "--name", .value = "NAME", .kind = name, .text = &Options::account_name},
     {.name = "--person", .value = "PERSON", .kind = name, .text = &Options::person_id},
     {.name = "--account", .value = "N", .kind = other, .parse = set_account},
+    {.name = "--email",
+     .value = "ADDR",
+     .kind = text,
+     .text = &Options::privacy_email,
+     .only_with = Command::privacy},
+    {.name = "--code",
+     .value = "CODE",
+     .kind = text,
+     .text = &Options::privacy_code,
+     .only_with = Command::privacy},
 };
 
 const OptionSpec* find_option(std::string_view name) {
@@ -538,6 +558,8 @@ std::string_view command_name(Command command) {
             return "backup";
         case Command::restore:
             return "restore";
+        case Command::privacy:
+            return "privacy";
         case Command::help:
             return "--help";
         case Command::version:
@@ -613,10 +635,20 @@ Status parse_command(const std::vector<std::string>& args, size_t& i, Options& o
                     "admin needs an action: create-organiser, create-staff, "
                     "speaker-link, revoke or list (see stagehub --help)");
             }
+        } else if (args[i] == "privacy") {
+            options.command = Command::privacy;
+            const std::string action = i + 1 < args.size() ? args[++i] : "";
+            if (action == "export") {
+                options.privacy_action = PrivacyAction::export_data;
+            } else if (action == "erase") {
+                options.privacy_action = PrivacyAction::erase;
+            } else {
+                return bad("privacy needs an action: export or erase (see stagehub --help)");
+            }
         } else {
             return bad("unknown command '" + args[i] +
-                       "'; commands are serve, import, admin, stats, check-config, backup and "
-                       "restore");
+                       "'; commands are serve, import, admin, stats, check-config, backup, "
+                       "restore and privacy");
         }
         ++i;
     }
@@ -648,6 +680,9 @@ Status check_combination(const Options& options) {
         if (a == revoke && options.account_id == 0)
             return bad("revoke needs --account N (see stagehub admin list --event ID)");
     }
+    if (options.command == Command::privacy &&
+        options.privacy_email.empty() == options.privacy_code.empty())
+        return bad("privacy needs --email ADDR or --code CODE (one of them): whose data");
     if (options.tls_cert.empty() != options.tls_key.empty())
         return bad("--tls-cert and --tls-key go together: the certificate and its private key");
     return ok_status();
@@ -783,6 +818,10 @@ usage:
   stagehub restore --from FILE [--data DIR]
                                    put a backup in place of the database, the server
                                    stopped; the old one is kept beside it
+  stagehub privacy export|erase (--email ADDR | --code CODE) [--data DIR]
+                                   one person's data (docs/PRIVACY.md): export prints all
+                                   held about them as JSON; erase anonymises it (the
+                                   figures keep counting); both are logged and audited
   stagehub --help | --version
 
 serve options:

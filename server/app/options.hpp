@@ -15,10 +15,24 @@
 
 namespace stagehub::server {
 
-enum class Command { serve, import, admin, stats, check_config, backup, restore, help, version };
+enum class Command {
+    serve,
+    import,
+    admin,
+    stats,
+    check_config,
+    backup,
+    restore,
+    privacy,
+    help,
+    version
+};
 
 // What `stagehub admin ACTION` does (docs/API.md, "Tokens").
 enum class AdminAction { create_organiser, create_staff, speaker_link, revoke, list };
+
+// What `stagehub privacy ACTION` does (docs/PRIVACY.md).
+enum class PrivacyAction { export_data, erase };
 
 struct Options {
     Command command = Command::serve;
@@ -63,6 +77,9 @@ struct Options {
     int heartbeat_connection_rate = 50;  // --heartbeat-connection-rate
     int heartbeat_queue = 65536;         // --heartbeat-queue
     int heartbeat_retention_days = 30;   // --heartbeat-retention-days
+    // --registration-retention-days: registrations and check-ins are anonymised this many
+    // days after their event ends (docs/PRIVACY.md); 0 keeps them, as the controller decides.
+    int registration_retention_days = 90;
     // Per client address, a minute (0: no limit); past them 429 with Retry-After.
     int registrations_per_minute = 60;  // --limit-registrations: public registrations
     int code_lookups_per_minute = 60;   // --limit-code-lookups: check-in codes looked up
@@ -86,6 +103,10 @@ struct Options {
     std::vector<std::string> events;  // --event (repeatable)
     std::string person_id;            // --person
     int64_t account_id = 0;           // --account
+    // privacy
+    PrivacyAction privacy_action = PrivacyAction::export_data;
+    std::string privacy_email;  // --email
+    std::string privacy_code;   // --code
 };
 
 // Parses argv (without the program name). The settings of `--config FILE` come first
