@@ -155,4 +155,9 @@ void LivePlaylist::write() const {
     write_file_atomically(file_, text());
 }
 
+bool LivePlaylist::lists(const std::string& uri) const {
+    return std::any_of(window_.begin(), window_.end(),
+                       [&](const Entry& entry) { return entry.uri == uri; });
+}
+
 }  // namespace stagehub::pipelines

@@ -49,6 +49,8 @@ class LivePlaylist {
     void end();
 
     std::string text() const;
+    // Whether the window lists `uri` now.
+    bool lists(const std::string& uri) const;
 
     // "2026-11-22T09:30:00.250Z": RFC 8216 4.3.2.6's date-time, in UTC with milliseconds.
     static std::string program_date_time(int64_t unix_ms);

@@ -46,6 +46,10 @@ void PeriodicTasks::start(Tasks tasks) {
     checkpoint_.start(kCheckpointEvery, std::move(tasks.checkpoint));
     tasks.compaction();
     compaction_.start(kCompactionEvery, std::move(tasks.compaction));
+    if (tasks.disk) {
+        tasks.disk();
+        disk_.start(tasks.disk_every, std::move(tasks.disk));
+    }
     tasks.tick();
     clock_.start(kClockTick, std::move(tasks.tick));
 }
@@ -55,6 +59,7 @@ void PeriodicTasks::stop_all() {
     retention_.stop();
     compaction_.stop();
     checkpoint_.stop();
+    disk_.stop();
 }
 
 }  // namespace stagehub::server

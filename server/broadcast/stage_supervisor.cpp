@@ -445,12 +445,20 @@ void StageSupervisor::on_pipeline_error(const std::string& stage_id, const std::
 void StageSupervisor::on_segment_closed(const std::string& stage_id,
                                         const pipelines::ClosedSegment& segment) {
     Stage& stage = stages_[stage_id];
-    archive_.add(stage_id, segment);
+    keep_segment(stage_id, stage, segment);
     if (const auto it = stage.playlists.find(segment.rendition); it != stage.playlists.end()) {
         it->second->add(segment.path.filename().string(), segment.duration_s, segment.run_id,
                         segment.discontinuity, segment.started_at);
         if (listed_)
             listed_(stage_id, segment.rendition);
+    }
+    if (stage.live_only.size() > 0) {
+        stage.live_only.sweep(
+            [&](const std::string& rendition, const std::string& file) {
+                const auto it = stage.playlists.find(rendition);
+                return it != stage.playlists.end() && it->second->lists(file);
+            },
+            std::chrono::system_clock::now(), config_.live_grace);
     }
     if (segment.rendition != pipelines::kSourceRendition)
         return;
@@ -463,6 +471,34 @@ void StageSupervisor::on_segment_closed(const std::string& stage_id,
     stage.record(StageRunEvent::segment_listed);
     if (before != stage.state)
         g_message("stage %s: live", stage_id.c_str());
+}
+
+// Archived for replays, or, while archiving is off, kept for live only.
+void StageSupervisor::keep_segment(const std::string& stage_id, Stage& stage,
+                                   const pipelines::ClosedSegment& segment) {
+    if (!archiving_) {
+        stage.live_only.add(segment);
+        stage.archive_gap.insert(segment.rendition);
+        return;
+    }
+    if (stage.archive_gap.erase(segment.rendition) > 0) {
+        pipelines::ClosedSegment after_gap = segment;
+        after_gap.discontinuity = true;
+        archive_.add(stage_id, after_gap);
+        return;
+    }
+    archive_.add(stage_id, segment);
+}
+
+bool StageSupervisor::serves_live(const std::string& stage_id, const std::string& rendition,
+                                  const std::string& file) const {
+    const auto stage = stages_.find(stage_id);
+    if (stage == stages_.end())
+        return false;
+    const auto it = stage->second.playlists.find(rendition);
+    if (it != stage->second.playlists.end() && it->second->lists(file))
+        return true;
+    return stage->second.live_only.holds(rendition, file);
 }
 
 const pipelines::LivePlaylist* StageSupervisor::playlist(const std::string& stage_id,
