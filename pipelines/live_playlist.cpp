@@ -160,4 +160,11 @@ bool LivePlaylist::lists(const std::string& uri) const {
                        [&](const Entry& entry) { return entry.uri == uri; });
 }
 
+std::vector<LivePlaylist::Listed> LivePlaylist::listed() const {
+    std::vector<Listed> listed;
+    for (const Entry& entry : window_)
+        listed.push_back(Listed{entry.uri, entry.duration_s, entry.starts_ms});
+    return listed;
+}
+
 }  // namespace stagehub::pipelines

@@ -355,14 +355,14 @@ const OptionSpec kOptions[] = {
      .must_be = "a whole number of days from 0 (keep everything) to 3650"},
     {.name = "--disk-floor-mb",
      .value = "N",
-     .help = "below N MB free on the data folder's disk, stop archiving new\n"
-             "segments for replays; live and the database go on (default: 1024;\n"
-             "0: no floor)",
+     .help = "below N MiB free on the data folder's disk, stop archiving\n"
+             "new segments for replays; live and the database go on\n"
+             "(default: 1024; 0: no floor)",
      .kind = whole_number,
      .number = &Options::disk_floor_mb,
      .least = 0,
      .most = 1 << 24,
-     .must_be = "a whole number of megabytes from 0 (no floor) to 16777216"},
+     .must_be = "a whole number of MiB from 0 (no floor) to 16777216"},
     {.name = "--heartbeat-every",
      .value = "N",
      .help = "players send a viewer heartbeat every N seconds; a viewer not\n"

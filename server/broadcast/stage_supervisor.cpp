@@ -141,6 +141,7 @@ void StageSupervisor::open_stage(const std::string& stage_id, Stage& stage,
         auto playlist = std::make_unique<pipelines::LivePlaylist>(
             config.output_dir / name / "index.m3u8", config_.segment_seconds, size_t{10});
         playlist->resume();
+        adopt_unarchived(stage, config.output_dir / name, *playlist);
         stage.playlists.emplace(name, std::move(playlist));
     }
     stage.pipeline = std::make_unique<pipelines::StagePipeline>(config, *this);
@@ -471,6 +472,27 @@ void StageSupervisor::on_segment_closed(const std::string& stage_id,
     stage.record(StageRunEvent::segment_listed);
     if (before != stage.state)
         g_message("stage %s: live", stage_id.c_str());
+}
+
+// A resumed playlist may list segments kept for live only by the last process (it stopped
+// while the disk was low): they go, like ours, once unlisted and past the grace.
+void StageSupervisor::adopt_unarchived(Stage& stage, const std::filesystem::path& folder,
+                                       const pipelines::LivePlaylist& playlist) {
+    for (const auto& listed : playlist.listed()) {
+        const std::filesystem::path path = folder / listed.uri;
+        const std::string rendition = folder.filename().string();
+        if (listed.uri.find('/') != std::string::npos ||
+            stage.live_only.holds(rendition, listed.uri) ||
+            archive_.find(path.lexically_relative(config_.live_dir).generic_string()))
+            continue;
+        pipelines::ClosedSegment segment;
+        segment.path = path;
+        segment.rendition = rendition;
+        segment.started_at = std::chrono::system_clock::time_point(
+            std::chrono::milliseconds(listed.starts_ms.value_or(0)));
+        segment.duration_s = listed.duration_s;
+        stage.live_only.add(segment);
+    }
 }
 
 // Archived for replays, or, while archiving is off, kept for live only.

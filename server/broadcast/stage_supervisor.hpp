@@ -168,6 +168,8 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
     void maybe_finish_stop();
     void keep_segment(const std::string& stage_id, Stage& stage,
                       const pipelines::ClosedSegment& segment);
+    void adopt_unarchived(Stage& stage, const std::filesystem::path& folder,
+                          const pipelines::LivePlaylist& playlist);
     nlohmann::json health_of(Stage& stage);
 
     Config config_;
