@@ -9,7 +9,9 @@
 #include <sys/mount.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <regex>
