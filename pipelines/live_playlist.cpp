@@ -155,4 +155,16 @@ void LivePlaylist::write() const {
     write_file_atomically(file_, text());
 }
 
+bool LivePlaylist::lists(const std::string& uri) const {
+    return std::any_of(window_.begin(), window_.end(),
+                       [&](const Entry& entry) { return entry.uri == uri; });
+}
+
+std::vector<LivePlaylist::Listed> LivePlaylist::listed() const {
+    std::vector<Listed> listed;
+    for (const Entry& entry : window_)
+        listed.push_back(Listed{entry.uri, entry.duration_s, entry.starts_ms});
+    return listed;
+}
+
 }  // namespace stagehub::pipelines

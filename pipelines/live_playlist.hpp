@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace stagehub::pipelines {
 
@@ -49,6 +50,15 @@ class LivePlaylist {
     void end();
 
     std::string text() const;
+    // Whether the window lists `uri` now.
+    bool lists(const std::string& uri) const;
+    // What the window lists now: URI, duration and start (ms since 1970, UTC, if known).
+    struct Listed {
+        std::string uri;
+        double duration_s = 0;
+        std::optional<int64_t> starts_ms;
+    };
+    std::vector<Listed> listed() const;
 
     // "2026-11-22T09:30:00.250Z": RFC 8216 4.3.2.6's date-time, in UTC with milliseconds.
     static std::string program_date_time(int64_t unix_ms);

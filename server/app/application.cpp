@@ -59,6 +59,13 @@ HeartbeatApi::Config heartbeat_config(const Options& options, const fs::path& da
     return config;
 }
 
+DiskFloor disk_floor_of(const Options& options) {
+    DiskFloor::FreeSpace free_space = options.free_space;
+    if (!free_space)
+        free_space = [dir = options.data_dir] { return free_bytes_at(dir); };
+    return DiskFloor(static_cast<uint64_t>(options.disk_floor_mb) << 20, std::move(free_space));
+}
+
 }  // namespace
 
 Application::Application(Options options)
@@ -67,6 +74,7 @@ Application::Application(Options options)
       store_(db_),
       catalog_(store_),
       archive_(db_, options_.data_dir / "media" / "live"),
+      disk_floor_(disk_floor_of(options_)),
       tokens_(db_),
       panels_(db_),
       channels_(store_, catalog_, panels_, tokens_,
@@ -189,8 +197,10 @@ HealthSources Application::health_sources() {
                     {"sockets", http_ ? http_->socket_count() : 0},
                     {"sockets_fell_behind", http_ ? http_->resync_count() : 0},
                     {"heartbeats", heartbeat_api_.health()},
-                    {"playlist_waits", playlist_reload_.waiting()}};
+                    {"playlist_waits", playlist_reload_.waiting()},
+                    {"disk", disk_json(disk_floor_.figures(), false)}};
     };
+    sources.disk = [this] { return disk_json(disk_floor_.figures(), true); };
     return sources;
 }
 
@@ -240,9 +250,14 @@ int Application::run(const std::function<void(int port)>& on_ready) {
 
     if (options_.broadcast) {
         broadcast_ = std::make_unique<StageSupervisor>(
-            StageSupervisor::Config{options_.data_dir / "media" / "live", options_.segment_seconds,
-                                    options_.video_width, options_.video_height, options_.ladder},
+            StageSupervisor::Config{.live_dir = options_.data_dir / "media" / "live",
+                                    .segment_seconds = options_.segment_seconds,
+                                    .width = options_.video_width,
+                                    .height = options_.video_height,
+                                    .ladder = options_.ladder,
+                                    .live_grace = options_.live_grace},
             archive_);
+        broadcast_->set_archiving(disk_floor_.archiving());
         broadcast_->on_ops([this](const std::string& stage_id, const json& event) {
             channels_.publish_ops(stage_id, event);
         });
@@ -251,10 +266,7 @@ int Application::run(const std::function<void(int port)>& on_ready) {
         });
         replay_api_.set_live_listing([this](const std::string& stage, const std::string& rendition,
                                             const std::string& file) {
-            const pipelines::LivePlaylist* playlist =
-                broadcast_ ? broadcast_->playlist(stage, rendition) : nullptr;
-            return playlist != nullptr &&
-                   playlist->text().find("\n" + file + "\n") != std::string::npos;
+            return broadcast_ != nullptr && broadcast_->serves_live(stage, rendition, file);
         });
         channels_.attach(http_.get(), broadcast_.get());
         for (const auto& programme : catalog_.programmes()) {
@@ -282,6 +294,10 @@ int Application::run(const std::function<void(int port)>& on_ready) {
             "privacy: registrations are kept without a time limit "
             "(--registration-retention-days 0): the controller's records decision says why");
     }
+    if (disk_floor_.state() != DiskState::off) {
+        tasks.disk = [this] { check_disk(); };
+        tasks.disk_every = options_.disk_check_every;
+    }
     periodic_.start(std::move(tasks));
 
     if (on_ready)
@@ -302,6 +318,29 @@ void Application::apply_retention() {
         g_message("retention: removed %lld archived segments older than %d days",
                   static_cast<long long>(removed), options_.retention_days);
     }
+}
+
+void Application::check_disk() {
+    const std::optional<DiskState> changed = disk_floor_.check();
+    if (!changed)
+        return;
+    const DiskFigures& disk = disk_floor_.figures();
+    const auto mib = [](uint64_t bytes) { return static_cast<unsigned long long>(bytes >> 20); };
+    if (*changed == DiskState::low) {
+        g_warning(
+            "disk: %llu MiB free on the data folder's disk, below the floor of %llu MiB: new "
+            "segments are no longer archived for replays (live goes on); free space above "
+            "%llu MiB resumes archiving (--disk-floor-mb)",
+            mib(disk.free_bytes.value_or(0)), mib(disk.floor_bytes), mib(disk.resume_bytes));
+    } else {
+        g_message("disk: %llu MiB free, above %llu MiB again: archiving for replays resumed",
+                  mib(disk.free_bytes.value_or(0)), mib(disk.resume_bytes));
+    }
+    if (broadcast_)
+        broadcast_->set_archiving(disk.archiving);
+    json message = disk_json(disk, true);
+    message["type"] = "disk";
+    channels_.publish_server_ops(message, *changed == DiskState::low);
 }
 
 void Application::compact_attendance() {

@@ -28,6 +28,7 @@
 #include "server/api/replay_api.hpp"
 #include "server/api/stage_control_api.hpp"
 #include "server/api/stats_api.hpp"
+#include "server/app/disk_floor.hpp"
 #include "server/app/health_routes.hpp"
 #include "server/app/options.hpp"
 #include "server/app/periodic_tasks.hpp"
@@ -60,6 +61,10 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     // returns from run(). Safe from any thread; a second call while stopping is a no-op.
     void request_shutdown();
 
+    // The free-space floor's figures (free bytes, floor, state, archiving), read-only: for
+    // /metrics. The loop thread's, like everything here.
+    const DiskFigures& disk_figures() const { return disk_floor_.figures(); }
+
     // The REST routes, for tests that sweep every one of them.
     const ApiRouter& router() const { return router_; }
 
@@ -78,6 +83,9 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     void add_routes();
     void tick();
     void apply_retention();
+    // Looks at the free space; on a change stops or resumes archiving, logs it once and
+    // tells the consoles on ops.
+    void check_disk();
     // Raw heartbeats past their retention become per-minute and per-span figures, on the
     // heartbeat writer's thread.
     void compact_attendance();
@@ -103,6 +111,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     schedule::ProgrammeCatalog catalog_;
     schedule::NowTracker now_tracker_;
     pipelines::SegmentArchive archive_;
+    DiskFloor disk_floor_;
     TokenStore tokens_;
     schedule::PanelProgressStore panels_;
     LiveChannels channels_;

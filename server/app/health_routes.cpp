@@ -55,6 +55,7 @@ void add_stage_health_routes(ApiRouter& router, TokenStore& tokens,
                              stages[stage.id] = stage_health(sources, stage);
                          return json_response(200, {{"event", programme->event.id},
                                                     {"server_time", server_time()},
+                                                    {"disk", sources.disk()},
                                                     {"stages", std::move(stages)}});
                      });
 }

@@ -26,6 +26,9 @@ struct HealthSources {
     // The public health's server-wide fields besides the stages, time and revision:
     // status, sockets, heartbeats and the like.
     std::function<nlohmann::json()> counters;
+    // The data disk with its figures (free, floor): for staff and organisers; the public
+    // health has only its state, in `counters`.
+    std::function<nlohmann::json()> disk;
 };
 
 // A stage's whole health for its staff and organisers, its secrets redacted from the error

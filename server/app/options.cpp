@@ -408,6 +408,16 @@ const OptionSpec kOptions[] = {
      .least = 0,
      .most = 3650,
      .must_be = "a whole number of days from 0 (keep everything) to 3650"},
+    {.name = "--disk-floor-mb",
+     .value = "N",
+     .help = "below N MiB free on the data folder's disk, stop archiving\n"
+             "new segments for replays; live and the database go on\n"
+             "(default: 1024; 0: no floor)",
+     .kind = whole_number,
+     .number = &Options::disk_floor_mb,
+     .least = 0,
+     .most = 1 << 24,
+     .must_be = "a whole number of MiB from 0 (no floor) to 16777216"},
     {.name = "--heartbeat-every",
      .value = "N",
      .help = "players send a viewer heartbeat every N seconds; a viewer not\n"

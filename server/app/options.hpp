@@ -70,6 +70,13 @@ struct Options {
     // Not a command-line option: tests shorten it.
     std::chrono::seconds live_grace{60};
     int retention_days = 0;  // --retention-days: replay segments older than this go; 0 keeps all
+    // --disk-floor-mb: below this much free space on the data folder's filesystem, new
+    // segments are no longer archived (docs/OPERATIONS.md, "Disk space"); 0 turns it off.
+    int disk_floor_mb = 1024;
+    // Not flags: how often the free space is looked at, and where the figure comes from
+    // (empty: statvfs of the data folder; tests set a figure of their own).
+    std::chrono::milliseconds disk_check_every{5000};
+    std::function<std::optional<uint64_t>()> free_space;
     // Web viewers (docs/STATISTICS.md): how often players beat, how many beats a second one
     // connection may send, how many may wait for the writer, and how long raw beats are
     // kept before compaction into per-minute figures.

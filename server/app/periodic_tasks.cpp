@@ -50,6 +50,10 @@ void PeriodicTasks::start(Tasks tasks) {
         tasks.registrations();
         registrations_.start(kCompactionEvery, std::move(tasks.registrations));
     }
+    if (tasks.disk) {
+        tasks.disk();
+        disk_.start(tasks.disk_every, std::move(tasks.disk));
+    }
     tasks.tick();
     clock_.start(kClockTick, std::move(tasks.tick));
 }
@@ -60,6 +64,7 @@ void PeriodicTasks::stop_all() {
     compaction_.stop();
     registrations_.stop();
     checkpoint_.stop();
+    disk_.stop();
 }
 
 }  // namespace stagehub::server

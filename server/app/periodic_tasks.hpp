@@ -1,6 +1,6 @@
 // The server's timers on the loop: the clock tick that moves now/next, the hourly retention
 // of old replays, the WAL checkpoint every second, the hourly attendance compaction and the
-// hourly registration retention.
+// hourly registration retention, and a look at the disk's free space every few seconds.
 // Each runs its task on the loop thread until stopped or until this object goes.
 //
 // Threads: the loop thread.
@@ -40,9 +40,12 @@ class PeriodicTasks {
         std::function<void()> checkpoint;     // every second
         std::function<void()> compaction;     // hourly
         std::function<void()> registrations;  // hourly; empty: registrations are kept
+        std::function<void()> disk;           // empty: no free-space floor
+        std::chrono::milliseconds disk_every{5000};
     };
 
-    // Runs retention, compaction, registrations and the tick once now, then each on its timer.
+    // Runs retention, compaction, registrations, the disk look and the tick once now, then
+    // each on its timer.
     void start(Tasks tasks);
     // The clock stops first at shutdown: nothing new goes on air while stages end.
     void stop_clock() { clock_.stop(); }
@@ -54,6 +57,7 @@ class PeriodicTasks {
     RepeatingTimer checkpoint_;
     RepeatingTimer compaction_;
     RepeatingTimer registrations_;
+    RepeatingTimer disk_;
 };
 
 }  // namespace stagehub::server

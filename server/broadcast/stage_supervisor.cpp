@@ -141,6 +141,7 @@ void StageSupervisor::open_stage(const std::string& stage_id, Stage& stage,
         auto playlist = std::make_unique<pipelines::LivePlaylist>(
             config.output_dir / name / "index.m3u8", config_.segment_seconds, size_t{10});
         playlist->resume();
+        adopt_unarchived(stage, config.output_dir / name, *playlist);
         stage.playlists.emplace(name, std::move(playlist));
     }
     stage.pipeline = std::make_unique<pipelines::StagePipeline>(config, *this);
@@ -445,12 +446,20 @@ void StageSupervisor::on_pipeline_error(const std::string& stage_id, const std::
 void StageSupervisor::on_segment_closed(const std::string& stage_id,
                                         const pipelines::ClosedSegment& segment) {
     Stage& stage = stages_[stage_id];
-    archive_.add(stage_id, segment);
+    keep_segment(stage_id, stage, segment);
     if (const auto it = stage.playlists.find(segment.rendition); it != stage.playlists.end()) {
         it->second->add(segment.path.filename().string(), segment.duration_s, segment.run_id,
                         segment.discontinuity, segment.started_at);
         if (listed_)
             listed_(stage_id, segment.rendition);
+    }
+    if (stage.live_only.size() > 0) {
+        stage.live_only.sweep(
+            [&](const std::string& rendition, const std::string& file) {
+                const auto it = stage.playlists.find(rendition);
+                return it != stage.playlists.end() && it->second->lists(file);
+            },
+            std::chrono::system_clock::now(), config_.live_grace);
     }
     if (segment.rendition != pipelines::kSourceRendition)
         return;
@@ -463,6 +472,55 @@ void StageSupervisor::on_segment_closed(const std::string& stage_id,
     stage.record(StageRunEvent::segment_listed);
     if (before != stage.state)
         g_message("stage %s: live", stage_id.c_str());
+}
+
+// A resumed playlist may list segments kept for live only by the last process (it stopped
+// while the disk was low): they go, like ours, once unlisted and past the grace.
+void StageSupervisor::adopt_unarchived(Stage& stage, const std::filesystem::path& folder,
+                                       const pipelines::LivePlaylist& playlist) {
+    for (const auto& listed : playlist.listed()) {
+        const std::filesystem::path path = folder / listed.uri;
+        const std::string rendition = folder.filename().string();
+        if (listed.uri.find('/') != std::string::npos ||
+            stage.live_only.holds(rendition, listed.uri) ||
+            archive_.find(path.lexically_relative(config_.live_dir).generic_string()))
+            continue;
+        pipelines::ClosedSegment segment;
+        segment.path = path;
+        segment.rendition = rendition;
+        segment.started_at = std::chrono::system_clock::time_point(
+            std::chrono::milliseconds(listed.starts_ms.value_or(0)));
+        segment.duration_s = listed.duration_s;
+        stage.live_only.add(segment);
+    }
+}
+
+// Archived for replays, or, while archiving is off, kept for live only.
+void StageSupervisor::keep_segment(const std::string& stage_id, Stage& stage,
+                                   const pipelines::ClosedSegment& segment) {
+    if (!archiving_) {
+        stage.live_only.add(segment);
+        stage.archive_gap.insert(segment.rendition);
+        return;
+    }
+    if (stage.archive_gap.erase(segment.rendition) > 0) {
+        pipelines::ClosedSegment after_gap = segment;
+        after_gap.discontinuity = true;
+        archive_.add(stage_id, after_gap);
+        return;
+    }
+    archive_.add(stage_id, segment);
+}
+
+bool StageSupervisor::serves_live(const std::string& stage_id, const std::string& rendition,
+                                  const std::string& file) const {
+    const auto stage = stages_.find(stage_id);
+    if (stage == stages_.end())
+        return false;
+    const auto it = stage->second.playlists.find(rendition);
+    if (it != stage->second.playlists.end() && it->second->lists(file))
+        return true;
+    return stage->second.live_only.holds(rendition, file);
 }
 
 const pipelines::LivePlaylist* StageSupervisor::playlist(const std::string& stage_id,

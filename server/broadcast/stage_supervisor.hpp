@@ -16,6 +16,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "pipelines/segment_archive.hpp"
 #include "pipelines/stage_pipeline.hpp"
 #include "schedule/model.hpp"
+#include "server/broadcast/live_only_segments.hpp"
 #include "server/broadcast/stage_control_store.hpp"
 #include "server/broadcast/stage_run_state.hpp"
 
@@ -41,9 +43,12 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
         std::chrono::milliseconds first_backoff{1000};
         std::chrono::milliseconds max_backoff{30000};
         std::chrono::seconds stable_after{60};  // a run this long resets the backoff
+        // How long after its end a segment that left the live playlist is still served as
+        // live (Options::live_grace); a segment not archived is deleted after that.
+        std::chrono::seconds live_grace{60};
     };
 
-    // Every closed segment is indexed in `archive` (the replay archive).
+    // Every closed segment is indexed in `archive` (the replay archive) while archiving is on.
     StageSupervisor(Config config, pipelines::SegmentArchive& archive)
         : config_(std::move(config)), archive_(archive) {}
     ~StageSupervisor() override;
@@ -81,6 +86,18 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
         std::function<void(const std::string& stage_id, const std::string& rendition)> sink) {
         listed_ = std::move(sink);
     }
+    // Whether new segments go to the replay archive (on by default). Off (the disk is below
+    // its floor, server/app/disk_floor.hpp): each new segment serves the live playlists
+    // only and is deleted once no player may ask for it any more (live_only_segments.hpp);
+    // what is archived stays. Back on: the first archived segment of each rendition begins
+    // a new picture, so a replay across the gap plays through it.
+    void set_archiving(bool on) { archiving_ = on; }
+    bool archiving() const { return archiving_; }
+    // Whether a live segment file may be served as live: listed in its rendition's playlist,
+    // or not archived and still within the live grace (server/api/replay_api's listing).
+    bool serves_live(const std::string& stage_id, const std::string& rendition,
+                     const std::string& file) const;
+
     // A rendition's live playlist, or null when the stage does not broadcast it.
     const pipelines::LivePlaylist* playlist(const std::string& stage_id,
                                             const std::string& rendition) const;
@@ -128,6 +145,10 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
         GSource* restart_timer = nullptr;  // a pending restart; ours (one reference)
         Clock::time_point run_started{};
         std::chrono::system_clock::time_point last_segment_at{};
+        // Segments kept for live only while archiving is off; the renditions whose next
+        // archived segment follows a gap in the archive.
+        LiveOnlySegments live_only;
+        std::set<std::string> archive_gap;
 
         void record(StageRunEvent event) { state = next_state(state, event); }
     };
@@ -145,6 +166,10 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
     static void count_program_error(Stage& stage, const std::string& message);
     static void cancel_restart(Stage& stage);
     void maybe_finish_stop();
+    void keep_segment(const std::string& stage_id, Stage& stage,
+                      const pipelines::ClosedSegment& segment);
+    void adopt_unarchived(Stage& stage, const std::filesystem::path& folder,
+                          const pipelines::LivePlaylist& playlist);
     nlohmann::json health_of(Stage& stage);
 
     Config config_;
@@ -154,6 +179,7 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
     std::function<void(const std::string&, const nlohmann::json&)> ops_;
     std::function<void(const std::string&, const std::string&)> listed_;
     bool stopping_ = false;
+    bool archiving_ = true;
 };
 
 }  // namespace stagehub::server

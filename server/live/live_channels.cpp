@@ -243,8 +243,12 @@ std::vector<SharedMessage> LiveChannels::current_state(const Peer& peer,
             if (const Programme* programme = catalog_.find_event(channel.id))
                 return {stats_state(*programme)};
             return {};
-        case ChannelKind::ops:
-            return health_messages(peer.account);
+        case ChannelKind::ops: {
+            std::vector<SharedMessage> messages = health_messages(peer.account);
+            if (lasting_server_ops_)
+                messages.push_back(*lasting_server_ops_);
+            return messages;
+        }
     }
     return {};
 }
@@ -365,6 +369,12 @@ void LiveChannels::publish_ops(const std::string& stage_id, const json& event) {
         if (hears_ops_of(peers_[socket].account, owner->event.id))
             send(socket, message);
     }
+}
+
+void LiveChannels::publish_server_ops(const json& event, bool lasting) {
+    const SharedMessage message = server_ops_message(event);
+    lasting_server_ops_ = lasting ? std::optional(message) : std::nullopt;
+    send_to_followers(Channel{ChannelKind::ops, ""}.name(), message);
 }
 
 void LiveChannels::publish_ops_health() {

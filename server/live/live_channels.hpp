@@ -7,7 +7,8 @@
 //   panel:{session}   public for published sessions; the session's speakers and the
 //                     event's organisers also before: the running order as it happens
 //   stats:{event}     staff and organisers of the event: live audience figures
-//   ops               organisers: stage health and source switches of their events
+//   ops               organisers: stage health and source switches of their events; the
+//                     server's disk state
 //
 // What is private never reaches a socket that may not see it: a channel a socket may not
 // know of is answered as unknown, exactly like one that does not exist. A socket's token
@@ -73,6 +74,10 @@ class LiveChannels {
     void publish_panel(const std::string& session_id);
     void publish_ops(const std::string& stage_id, const nlohmann::json& event);
     void publish_ops_health();
+    // A server-wide event (the disk below its floor or back above it) to every console on
+    // ops: it concerns every event's replays. `lasting`: a console that subscribes later
+    // gets it too, until the next server-wide event replaces it.
+    void publish_server_ops(const nlohmann::json& event, bool lasting);
     void publish_stats();
     // Where the stats channel gets the live web viewers of each stage (heartbeats).
     void count_viewers_with(std::function<std::map<std::string, size_t>()> watching) {
@@ -137,6 +142,7 @@ class LiveChannels {
     ChannelHub hub_;
     std::unordered_map<SocketId, Peer> peers_;
     std::optional<size_t> access_fingerprint_;  // as of the last recheck_access()
+    std::optional<SharedMessage> lasting_server_ops_;
 };
 
 }  // namespace stagehub::server

@@ -164,6 +164,10 @@ SharedMessage ops_message(const schedule::Stage& stage, const json& event) {
     return on_ops_channel(schedule::redact_json(event, schedule::secrets_of(stage)));
 }
 
+SharedMessage server_ops_message(const json& event) {
+    return on_ops_channel(event);
+}
+
 SharedMessage ops_health_message(const schedule::Stage& stage, const json& health) {
     return on_ops_channel({{"type", "health"},
                            {"stage", stage.id},

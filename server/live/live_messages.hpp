@@ -62,5 +62,7 @@ SharedMessage stats_message(const schedule::Programme& programme,
 SharedMessage ops_message(const schedule::Stage& stage, const nlohmann::json& event);
 // ops: a stage's health, for a follower that just subscribed.
 SharedMessage ops_health_message(const schedule::Stage& stage, const nlohmann::json& health);
+// ops: an event of the whole server, of no stage (the disk below its floor): no names.
+SharedMessage server_ops_message(const nlohmann::json& event);
 
 }  // namespace stagehub::server

@@ -71,6 +71,9 @@ TEST(Options, AdminActions) {
     EXPECT_EQ(link->admin_action, AdminAction::speaker_link);
     EXPECT_EQ(link->person_id, "p");
     EXPECT_EQ(parse_options({"serve", "--retention-days", "30"})->retention_days, 30);
+    EXPECT_EQ(parse_options({"serve"})->disk_floor_mb, 1024);
+    EXPECT_EQ(parse_options({"serve", "--disk-floor-mb", "0"})->disk_floor_mb, 0);
+    EXPECT_EQ(parse_options({"serve", "--disk-floor-mb", "4096"})->disk_floor_mb, 4096);
     EXPECT_EQ(parse_options({"serve", "--ws-timeout", "15"})->websocket_timeout_s, 15);
     const auto origins = parse_options(
         {"serve", "--allow-origin", "https://kommun.se", "--allow-origin", "https://region.no"});
@@ -176,6 +179,8 @@ TEST(Options, BadArgumentsNameTheArgument) {
         {{"admin", "revoke"}, "--account"},
         {{"admin", "revoke", "--account", "x"}, "--account"},
         {{"serve", "--retention-days", "-1"}, "--retention-days"},
+        {{"serve", "--disk-floor-mb", "-1"}, "--disk-floor-mb"},
+        {{"serve", "--disk-floor-mb", "lots"}, "--disk-floor-mb"},
         {{"serve", "--ws-timeout", "1"}, "--ws-timeout"},
         {{"serve", "--allow-origin", "kommun.se"}, "--allow-origin"},
         {{"serve", "--embed-origin", "kommun.se"}, "--embed-origin"},

@@ -130,6 +130,50 @@ TEST_F(StageSupervisorTest, AFailedStageRestartsWithBackoffAndGoesLiveAgain) {
     EXPECT_TRUE(supervisor.stage_health("no-such-stage").is_null());
 }
 
+// Archiving off (the disk below its floor): segments go to the live playlist, not to the
+// archive. A server stopped then leaves them listed; the next one deletes them once they
+// have left the playlist, and archives its own.
+TEST_F(StageSupervisorTest, SegmentsNotArchivedAreDeletedByTheNextRunOnceUnlisted) {
+    schedule::Stage salen;
+    salen.id = "salen";
+    supervisor.set_archiving(false);
+    supervisor.start_stage(salen);
+    ASSERT_TRUE(run_until(
+        context, [&] { return supervisor.stage_health("salen")["segments"] >= 3; }, 20s))
+        << supervisor.stage_health("salen").dump();
+    bool stopped = false;
+    supervisor.stop_all([&] { stopped = true; });
+    ASSERT_TRUE(run_until(
+        context, [&] { return stopped; }, 10s));
+    EXPECT_TRUE(archive.of_stage("salen").empty()) << "nothing archived while off";
+    std::vector<std::filesystem::path> left;
+    for (const auto& entry : std::filesystem::directory_iterator(dir / "live/salen/source")) {
+        if (entry.path().extension() == ".ts")
+            left.push_back(entry.path());
+    }
+    ASSERT_GE(left.size(), 3u);
+
+    StageSupervisor next{StageSupervisor::Config{.live_dir = dir / "live",
+                                                 .segment_seconds = 1,
+                                                 .width = 320,
+                                                 .height = 180,
+                                                 .ladder = {},
+                                                 .live_grace = 0s},
+                         archive};
+    next.start_stage(salen);
+    // The playlist's window is 10 segments: the old ones have left it after 10 new ones.
+    ASSERT_TRUE(run_until(
+        context, [&] { return next.stage_health("salen")["segments"] >= 12; }, 30s))
+        << next.stage_health("salen").dump();
+    for (const auto& file : left)
+        EXPECT_FALSE(std::filesystem::exists(file)) << file;
+    EXPECT_GE(archive.of_stage("salen").size(), 10u) << "the next run archives";
+    bool next_stopped = false;
+    next.stop_all([&] { next_stopped = true; });
+    EXPECT_TRUE(run_until(
+        context, [&] { return next_stopped; }, 10s));
+}
+
 TEST_F(StageSupervisorTest, AMissingElementFailsTheStageWithoutARetry) {
     // Hidden from the registry, as on a machine without plugins-ugly.
     GstRegistry* registry = gst_registry_get();
