@@ -103,6 +103,15 @@ TEST(Options, AdminActions) {
     EXPECT_FALSE(tls->tls_cert.empty());
 }
 
+TEST(Options, TrustedProxiesAreRepeatableAddressesOrRanges) {
+    EXPECT_TRUE(parse_options({"serve"})->trusted_proxies.empty());
+    const auto o = parse_options(
+        {"serve", "--trusted-proxy", "127.0.0.1", "--trusted-proxy", "2001:db8::/48"});
+    ASSERT_TRUE(o.ok()) << o.error().message;
+    EXPECT_EQ(o->trusted_proxies, (std::vector<std::string>{"127.0.0.1", "2001:db8::/48"}));
+    EXPECT_NE(usage().find("--trusted-proxy ADDR"), std::string::npos);
+}
+
 TEST(Options, BadArgumentsNameTheArgument) {
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
         {{"--port", "80000"}, "--port"},
@@ -128,6 +137,9 @@ TEST(Options, BadArgumentsNameTheArgument) {
         {{"serve", "--embed-origin", "https://kommun.se/path"}, "--embed-origin"},
         {{"serve", "--embed-origin", "*"}, "--embed-origin"},
         {{"serve", "--ws-per-address", "-1"}, "--ws-per-address"},
+        {{"serve", "--trusted-proxy", "proxy.kommun.se"}, "--trusted-proxy"},
+        {{"serve", "--trusted-proxy", "10.0.0.1/8"}, "10.0.0.1/8"},
+        {{"serve", "--trusted-proxy", "::1/129"}, "--trusted-proxy"},
         {{"serve", "--limit-registrations", "-1"}, "--limit-registrations"},
         {{"serve", "--limit-new-viewers", "many"}, "--limit-new-viewers"},
         {{"serve", "--ladder", "720p:1280x720"}, "720p:1280x720"},
