@@ -277,7 +277,7 @@ test(
   {
     timeout: 60_000,
   },
-  async () => {
+  async (t) => {
     const programme = JSON.parse((await request(new URL('/api/v1/programme', httpsUrl))).body);
     const stage = programme.events.find((event) => event.id === demo.event.id).stages[0];
     const master = await request(new URL(stage.live.hls, httpsUrl));
@@ -298,6 +298,9 @@ test(
     const wanted = media.last + 2;
     const waits = await Promise.all(
       Array.from({ length: CONNECTIONS_PER_ADDRESS + 2 }, () => request(new URL(`?_HLS_msn=${wanted}`, mediaUrl))),
+    );
+    t.diagnostic(
+      `${waits.length} blocking reloads through nginx answered after ${waits.map((w) => w.ms).join(', ')} ms`,
     );
     for (const answer of waits) {
       assert.equal(answer.status, 200, answer.body);
