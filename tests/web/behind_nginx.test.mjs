@@ -2,7 +2,8 @@
 // with only its certificate, ports, upstream and cache folder substituted: the watch page
 // plays through it in Chromium over TLS, the websocket connects through it and carries an
 // organiser's edit, a blocking playlist reload waits and answers through it, segments are
-// cached and playlists never, and stagehub counts its per-address limits against the client
+// cached and playlists never, stagehub's security headers pass once with nginx's HSTS, a
+// body over stagehub's limit gets its JSON 413, and stagehub counts its per-address limits against the client
 // nginx names in X-Forwarded-For (--trusted-proxy) while a forged header from anyone else is
 // not believed.
 //
@@ -65,7 +66,8 @@ function replaceOnce(text, from, to) {
   return text.replace(from, to);
 }
 
-// One request on a connection of its own from `localAddress`: {status, headers, body, ms}.
+// One request on a connection of its own from `localAddress`: {status, headers, rawHeaders,
+// body, ms}.
 function request(url, { method = 'GET', headers = {}, localAddress = '127.0.0.1', body = null } = {}) {
   const target = new URL(url);
   const client = target.protocol === 'https:' ? https : http;
@@ -81,6 +83,7 @@ function request(url, { method = 'GET', headers = {}, localAddress = '127.0.0.1'
           resolve({
             status: response.statusCode,
             headers: response.headers,
+            rawHeaders: response.rawHeaders,
             body: Buffer.concat(chunks).toString('utf8'),
             ms: Date.now() - started,
           }),
@@ -195,6 +198,35 @@ test('plain HTTP is redirected to HTTPS', { timeout: 10_000 }, async () => {
   assert.equal(answer.status, 301);
   assert.equal(answer.headers.location, 'https://127.0.0.1/replays?event=x');
 });
+
+test(
+  "stagehub's security headers pass once, HSTS is added, bodies are limited as stagehub's",
+  {
+    timeout: 10_000,
+  },
+  async () => {
+    const page = await request(httpsUrl);
+    assert.equal(page.status, 200);
+    const count = (name) => page.rawHeaders.filter((value, i) => i % 2 === 0 && value.toLowerCase() === name).length;
+    for (const name of ['content-security-policy', 'x-frame-options', 'referrer-policy', 'strict-transport-security']) {
+      assert.equal(count(name), 1, `${name} once: ${page.rawHeaders.join(' | ')}`);
+    }
+    assert.match(
+      page.headers['content-security-policy'],
+      /wss:\/\/127\.0\.0\.1:\d+/,
+      'the page names the host it was asked for',
+    );
+
+    // One byte over stagehub's 1 MiB: refused by nginx before it buffers it, as stagehub would.
+    const tooLarge = await request(new URL('/api/v1/events/x/registrations', httpsUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc((1 << 20) + 1, 0x20),
+    });
+    assert.equal(tooLarge.status, 413);
+    assert.equal(JSON.parse(tooLarge.body).error.code, 'payload_too_large');
+  },
+);
 
 test('the watch page plays through nginx and its websocket carries an edit', { timeout: 120_000 }, async () => {
   const { context, page, pageErrors, sockets } = await newPage(browser, httpsUrl, {
