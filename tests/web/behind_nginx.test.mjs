@@ -3,9 +3,9 @@
 // plays through it in Chromium over TLS, the websocket connects through it and carries an
 // organiser's edit, a blocking playlist reload waits and answers through it, segments are
 // cached and playlists never, stagehub's security headers pass once with nginx's HSTS, a
-// body over stagehub's limit gets its JSON 413, and stagehub counts its per-address limits against the client
-// nginx names in X-Forwarded-For (--trusted-proxy) while a forged header from anyone else is
-// not believed.
+// body over stagehub's limit gets its JSON 413, and stagehub counts its per-address limits
+// against the client nginx names in X-Forwarded-For (--trusted-proxy) while a forged header
+// from anyone else is not believed.
 //
 // Addresses: nginx connects to stagehub from 127.0.0.2 (proxy_bind, in the test's own
 // nginx.conf around the site file), the only address stagehub trusts; the test's clients
