@@ -14,6 +14,7 @@
 #include "schedule/programme_json.hpp"
 #include "schedule/visibility.hpp"
 #include "server/app/health_routes.hpp"
+#include "server/app/install_paths.hpp"
 #include "server/app/log_writer.hpp"
 #include "server/app/page_routes.hpp"
 #include "server/auth/speaker_link.hpp"
@@ -136,8 +137,7 @@ Application::Application(Options options)
     refresh_log_secrets();
     replay_api_.set_live_grace(options_.live_grace);
 
-    if (options_.web_dir.empty())
-        options_.web_dir = fs::path(STAGEHUB_DEFAULT_WEB_DIR);
+    options_.web_dir = web_dir_to_serve(options_.web_dir);
     if (!fs::is_regular_file(options_.web_dir / "index.html")) {
         throw std::runtime_error("no web pages at " + options_.web_dir.string() +
                                  " (index.html missing): pass --web DIR");

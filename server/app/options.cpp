@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <limits>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string_view>
 
+#include "server/app/config_file.hpp"
 #include "server/http/client_address.hpp"
 
 namespace stagehub::server {
@@ -93,7 +95,7 @@ Status set_account(Options& options, std::string_view name, const std::string& v
 }
 
 Status set_demo(Options& options, std::string_view, const std::string& text) {
-    if (options.command != Command::serve)
+    if (options.command != Command::serve && options.command != Command::check_config)
         return bad("--demo goes with serve");
     options.programme_file = text;
     return ok_status();
@@ -106,6 +108,11 @@ Status set_demo_speed(Options& options, std::string_view, const std::string& tex
         options.demo_speed > 3600) {
         return bad("--demo-speed must be a number from 1 to 3600, not '" + text + "'");
     }
+    return ok_status();
+}
+
+// Read before every other option (parse_options); here only its place in the table.
+Status set_config(Options&, std::string_view, const std::string&) {
     return ok_status();
 }
 
@@ -207,12 +214,41 @@ struct OptionSpec {
     Parse parse = nullptr;
     // Refused (before its value is read) with any other command.
     std::optional<Command> only_with = std::nullopt;
+    // `other` and flags: the value as a config file would write it (check-config).
+    std::string (*show)(const Options& options) = nullptr;
+    // A repeatable option's values. The command line's replace the file's, not add to them.
+    std::vector<std::string> Options::*list = nullptr;
 };
+
+std::string show_number(double value) {
+    char text[32];
+    const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+    return ec == std::errc() ? std::string(text, end) : std::string();
+}
+
+std::string show_ladder(const Options& options) {
+    if (options.ladder.encoded.empty())
+        return "none";
+    std::string text;
+    for (const pipelines::EncodedRendition& r : options.ladder.encoded) {
+        text += (text.empty() ? "" : ",") + r.name + ":" + std::to_string(r.width) + "x" +
+                std::to_string(r.height) + ":" + std::to_string(r.video_kbps);
+    }
+    return text;
+}
 
 using enum ValueKind;
 
 // In the order of the usage text.
 const OptionSpec kOptions[] = {
+    {.name = "--config",
+     .value = "FILE",
+     .help = "read settings from FILE first: key = value lines, a key being an\n"
+             "option without -- (docs/OPERATIONS.md); the command line\n"
+             "overrides them (default for the installed binary:\n"
+             "/etc/stagehub/stagehub.conf, when present)",
+     .kind = other,
+     .parse = set_config},
     {.name = "--data",
      .value = "DIR",
      .help = "database and media folder (default: var)",
@@ -233,23 +269,27 @@ const OptionSpec kOptions[] = {
      .must_be = "a number from 0 to 65535"},
     {.name = "--web",
      .value = "DIR",
-     .help = "the web pages (default: web/ of the source tree)",
+     .help = "the web pages (default: ../share/stagehub/web from the binary's\n"
+             "folder when installed, else web/ of the source tree)",
      .kind = path,
      .path = &Options::web_dir},
     {.name = "--demo",
      .value = "FILE",
      .help = "import FILE re-timed so its first session starts now",
      .kind = other,
-     .parse = set_demo},
+     .parse = set_demo,
+     .show = [](const Options& o) { return o.programme_file.string(); }},
     {.name = "--demo-speed",
      .value = "X",
      .help = "with --demo: run the programme X times faster (e.g. 10)",
      .kind = other,
-     .parse = set_demo_speed},
+     .parse = set_demo_speed,
+     .show = [](const Options& o) { return show_number(o.demo_speed); }},
     {.name = "--no-broadcast",
      .help = "serve programme and pages without starting stage pipelines",
      .kind = none,
-     .parse = set_no_broadcast},
+     .parse = set_no_broadcast,
+     .show = [](const Options& o) { return std::string(o.broadcast ? "false" : "true"); }},
     {.name = "--segment-seconds",
      .value = "N",
      .help = "HLS segment length (default: 2)",
@@ -263,14 +303,19 @@ const OptionSpec kOptions[] = {
      .value = "WxH",
      .help = "test pattern and slate picture size (default: 1280x720)",
      .kind = other,
-     .parse = set_video},
+     .parse = set_video,
+     .show =
+         [](const Options& o) {
+             return std::to_string(o.video_width) + "x" + std::to_string(o.video_height);
+         }},
     {.name = "--ladder",
      .value = "LIST",
      .help = "encoded renditions below the passthrough source, as\n"
              "NAME:WxH:KBPS,... or \"none\" (default:\n"
              "720p:1280x720:2500,360p:640x360:800)",
      .kind = other,
-     .parse = set_ladder},
+     .parse = set_ladder,
+     .show = show_ladder},
     {.name = "--ws-timeout",
      .value = "N",
      .help = "close a websocket silent for N seconds; it is pinged halfway\n"
@@ -285,13 +330,15 @@ const OptionSpec kOptions[] = {
      .help = "a site whose pages may frame /embed/{stage}, e.g.\n"
              "https://kommun.se (repeatable; default: any site)",
      .kind = other,
-     .parse = set_embed_origin},
+     .parse = set_embed_origin,
+     .list = &Options::embed_origins},
     {.name = "--allow-origin",
      .value = "URL",
      .help = "a site whose pages may open the websocket, e.g.\n"
              "https://kommun.se (repeatable; \"*\" for any)",
      .kind = other,
-     .parse = set_allow_origin},
+     .parse = set_allow_origin,
+     .list = &Options::allowed_origins},
     {.name = "--ws-per-address",
      .value = "N",
      .help = "websockets open at once from one address (default: 256; 0: any)",
@@ -312,7 +359,8 @@ const OptionSpec kOptions[] = {
              "logs; from any other peer the header is ignored. Its own\n"
              "connections are not capped by --connections-per-address",
      .kind = other,
-     .parse = set_trusted_proxy},
+     .parse = set_trusted_proxy,
+     .list = &Options::trusted_proxies},
     {.name = "--header-timeout",
      .value = "S",
      .help = "seconds a request's head may take to arrive (default: 10)",
@@ -333,12 +381,14 @@ const OptionSpec kOptions[] = {
      .value = "FILE",
      .help = "serve HTTPS with this PEM certificate (chain); browsers then",
      .kind = other,
-     .parse = set_tls_file},
+     .parse = set_tls_file,
+     .show = [](const Options& o) { return o.tls_cert.string(); }},
     {.name = "--tls-key",
      .value = "FILE",
      .help = "speak HTTP/2 to it (ALPN h2), with HTTP/1.1 as the fallback",
      .kind = other,
-     .parse = set_tls_file},
+     .parse = set_tls_file,
+     .show = [](const Options& o) { return o.tls_key.string(); }},
     {.name = "--ws-subscriptions",
      .value = "N",
      .help = "channels one websocket may follow at once (default: 32)",
@@ -488,6 +538,8 @@ std::string_view command_name(Command command) {
             return "admin";
         case Command::stats:
             return "stats";
+        case Command::check_config:
+            return "check-config";
         case Command::help:
             return "--help";
         case Command::version:
@@ -539,6 +591,8 @@ Status parse_command(const std::vector<std::string>& args, size_t& i, Options& o
             options.programme_file = args[++i];
         } else if (args[i] == "stats") {
             options.command = Command::stats;
+        } else if (args[i] == "check-config") {
+            options.command = Command::check_config;
         } else if (args[i] == "admin") {
             options.command = Command::admin;
             const std::string action = i + 1 < args.size() ? args[++i] : "";
@@ -559,7 +613,7 @@ Status parse_command(const std::vector<std::string>& args, size_t& i, Options& o
             }
         } else {
             return bad("unknown command '" + args[i] +
-                       "'; commands are serve, import, admin and stats");
+                       "'; commands are serve, import, admin, stats and check-config");
         }
         ++i;
     }
@@ -592,6 +646,105 @@ Status check_combination(const Options& options) {
     return ok_status();
 }
 
+// Whether a serve option is also a configuration file key: every option the usage lists
+// under "serve options", except --config itself.
+bool is_config_key(const OptionSpec& spec) {
+    return !spec.help.empty() && spec.name != "--config";
+}
+
+// The value of --config among the options from `first` on, found by walking them as the
+// parser will (so a value that happens to read "--config" is not taken for the option).
+// Errors in the walk are left to the parser.
+std::optional<std::filesystem::path> config_argument(const std::vector<std::string>& args,
+                                                     size_t first) {
+    std::optional<std::filesystem::path> found;
+    for (size_t i = first; i < args.size(); ++i) {
+        const OptionSpec* spec = find_option(args[i]);
+        if (spec == nullptr)
+            return found;
+        if (spec->kind == ValueKind::none)
+            continue;
+        if (i + 1 < args.size() && spec->name == "--config")
+            found = args[i + 1];
+        ++i;
+    }
+    return found;
+}
+
+// Edits needed to turn `a` into `b` (Levenshtein), for "did you mean" on a misspelt key.
+size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t above = row[j];
+            row[j] =
+                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string unknown_key_message(const std::string& key) {
+    std::string message = "unknown key '" + key + "'";
+    for (const OptionSpec& spec : kOptions) {
+        if (is_config_key(spec) && edit_distance(key, spec.name.substr(2)) <= 2) {
+            message += " (did you mean " + std::string(spec.name.substr(2)) + "?)";
+            break;
+        }
+    }
+    return message + "; keys are the serve options of stagehub --help, without --";
+}
+
+// A relative path in a configuration file is read from the file's folder, not from
+// wherever the service happens to start (systemd starts it in /).
+std::string resolve_in_file(const OptionSpec& spec, const ConfigFile& file,
+                            const std::string& value) {
+    if ((spec.value != "DIR" && spec.value != "FILE") || value.front() == '/')
+        return value;
+    return (file.path.parent_path() / value).lexically_normal().string();
+}
+
+Status apply_config_file(const ConfigFile& file, Options& options) {
+    std::map<std::string, int, std::less<>> first_line;
+    for (const ConfigSetting& setting : file.settings) {
+        const std::string where = config_location(file, setting);
+        const std::string flag = "--" + setting.key;
+        const OptionSpec* spec = find_option(flag);
+        if (spec == nullptr || !is_config_key(*spec))
+            return bad(where + unknown_key_message(setting.key));
+        if (spec->list == nullptr) {
+            const auto [earlier, first] = first_line.emplace(setting.key, setting.line);
+            if (!first) {
+                return bad(where + setting.key + " is set twice (lines " +
+                           std::to_string(earlier->second) + " and " +
+                           std::to_string(setting.line) + "); keep one");
+            }
+        }
+        if (spec->kind == ValueKind::none) {
+            if (setting.value != "true" && setting.value != "false")
+                return bad(where + setting.key + " is true or false, not '" + setting.value + "'");
+            if (setting.value == "false")
+                continue;
+        }
+        const Status applied = apply(*spec, options, resolve_in_file(*spec, file, setting.value));
+        if (!applied) {
+            // The option's own message names "--key"; in a file the reader wrote "key".
+            std::string message = applied.error().message;
+            if (message.starts_with(flag))
+                message.erase(0, 2);
+            return bad(where + message);
+        }
+        options.setting_sources[setting.key] =
+            file.path.string() + ":" + std::to_string(setting.line);
+    }
+    return ok_status();
+}
+
 }  // namespace
 
 std::string usage() {
@@ -614,6 +767,9 @@ usage:
                                    the event's attendance per session (in person, live
                                    web, replays) as a table; --csv sessions|days|stages
                                    prints that table as CSV instead
+  stagehub check-config [--config FILE] [options]
+                                   print the settings serve would run with, and where
+                                   each came from; check the folders and files they name
   stagehub --help | --version
 
 serve options:
@@ -644,11 +800,25 @@ serve options:
     return text;
 }
 
-Result<Options> parse_options(const std::vector<std::string>& args) {
+Result<Options> parse_options(const std::vector<std::string>& args,
+                              const std::optional<std::filesystem::path>& default_config) {
     Options options;
     size_t i = 0;
     if (Status command = parse_command(args, i, options); !command)
         return command.error();
+    const std::optional<std::filesystem::path> config_path = config_argument(args, i);
+    const bool use_default =
+        !config_path && default_config && std::filesystem::exists(*default_config);
+    if (config_path || use_default) {
+        auto file = read_config_file(config_path ? *config_path : *default_config);
+        if (!file)
+            return file.error();
+        if (Status applied = apply_config_file(*file, options); !applied)
+            return applied.error();
+        options.config_file = file->path;
+    }
+    // Repeatable options the command line has emptied of the file's values.
+    std::set<const OptionSpec*> replaced;
     for (; i < args.size(); ++i) {
         const std::string& arg = args[i];
         const OptionSpec* spec = find_option(arg);
@@ -662,12 +832,55 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                 return bad(arg + " needs a value");
             value = args[++i];
         }
+        if (spec->list != nullptr && replaced.insert(spec).second)
+            (options.*spec->list).clear();
         if (Status applied = apply(*spec, options, value); !applied)
             return applied.error();
+        if (is_config_key(*spec))
+            options.setting_sources[std::string(spec->name.substr(2))] = "command line";
     }
     if (Status combination = check_combination(options); !combination)
         return combination.error();
     return options;
+}
+
+std::vector<EffectiveSetting> effective_settings(const Options& options) {
+    std::vector<EffectiveSetting> settings;
+    for (const OptionSpec& spec : kOptions) {
+        if (!is_config_key(spec))
+            continue;
+        const std::string key(spec.name.substr(2));
+        const auto source = options.setting_sources.find(key);
+        const std::string from =
+            source == options.setting_sources.end() ? "default" : source->second;
+        if (spec.list != nullptr) {
+            for (const std::string& value : options.*spec.list)
+                settings.push_back({key, value, from});
+            continue;
+        }
+        std::string value;
+        switch (spec.kind) {
+            case ValueKind::text:
+            case ValueKind::name:
+                value = options.*spec.text;
+                break;
+            case ValueKind::path:
+                value = (options.*spec.path).string();
+                break;
+            case ValueKind::whole_number:
+                value = std::to_string(options.*spec.number);
+                break;
+            case ValueKind::none:
+            case ValueKind::other:
+                value = spec.show != nullptr ? spec.show(options) : std::string();
+                break;
+        }
+        // A relative path means the folder serve starts in: say which.
+        if ((spec.value == "DIR" || spec.value == "FILE") && !value.empty())
+            value = std::filesystem::absolute(value).lexically_normal().string();
+        settings.push_back({key, value, from});
+    }
+    return settings;
 }
 
 }  // namespace stagehub::server

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,15 +15,20 @@
 
 namespace stagehub::server {
 
-enum class Command { serve, import, admin, stats, help, version };
+enum class Command { serve, import, admin, stats, check_config, help, version };
 
 // What `stagehub admin ACTION` does (docs/API.md, "Tokens").
 enum class AdminAction { create_organiser, create_staff, speaker_link, revoke, list };
 
 struct Options {
     Command command = Command::serve;
+    // The configuration file whose settings were read first (empty: none), and where each
+    // setting that is not a default came from: "FILE:LINE" or "command line", by key.
+    std::filesystem::path config_file;
+    std::map<std::string, std::string, std::less<>> setting_sources;
     std::filesystem::path data_dir = "var";  // SQLite database + media
-    std::filesystem::path web_dir;           // empty: the web/ folder of the source tree
+    std::filesystem::path web_dir;           // empty: installed pages, else the source tree's
+                                             // (install_paths.hpp)
     std::string host = "127.0.0.1";
     int port = 8080;
     std::filesystem::path programme_file;  // import: the file; serve: --demo FILE
@@ -81,9 +88,22 @@ struct Options {
     int64_t account_id = 0;           // --account
 };
 
-// Parses argv (without the program name). Errors name the bad argument and say what
-// would be accepted.
-Result<Options> parse_options(const std::vector<std::string>& args);
+// Parses argv (without the program name). The settings of `--config FILE` come first
+// (or, without one, those of `default_config` when given and present), then the command
+// line's, which override them. Errors name the bad argument, or the file and line, and
+// say what would be accepted.
+Result<Options> parse_options(const std::vector<std::string>& args,
+                              const std::optional<std::filesystem::path>& default_config = {});
+
+// One serve setting as it would run: its key (a config-file key: the option without
+// "--"), its value written as the file would take it, and where it came from ("default",
+// "FILE:LINE" or "command line"). A repeatable setting has a line per value.
+struct EffectiveSetting {
+    std::string key;
+    std::string value;
+    std::string source;
+};
+std::vector<EffectiveSetting> effective_settings(const Options& options);
 
 std::string usage();
 
