@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "temp_dir.hpp"
+
 namespace stagehub::server {
 namespace {
 
@@ -110,6 +116,25 @@ TEST(Options, TrustedProxiesAreRepeatableAddressesOrRanges) {
     ASSERT_TRUE(o.ok()) << o.error().message;
     EXPECT_EQ(o->trusted_proxies, (std::vector<std::string>{"127.0.0.1", "2001:db8::/48"}));
     EXPECT_NE(usage().find("--trusted-proxy ADDR"), std::string::npos);
+}
+
+TEST(Options, TrustedProxiesComeFromTheConfigFileTooAndTheCommandLineReplacesThem) {
+    stagehub::testing::TempDir dir;
+    const auto conf = dir / "stagehub.conf";
+    std::ofstream(conf) << "trusted-proxy = 127.0.0.1\ntrusted-proxy = 10.0.0.0/8\n";
+    const auto from_file = parse_options({"serve", "--config", conf.string()});
+    ASSERT_TRUE(from_file.ok()) << from_file.error().message;
+    EXPECT_EQ(from_file->trusted_proxies, (std::vector<std::string>{"127.0.0.1", "10.0.0.0/8"}));
+    const auto replaced =
+        parse_options({"serve", "--config", conf.string(), "--trusted-proxy", "::1"});
+    ASSERT_TRUE(replaced.ok()) << replaced.error().message;
+    EXPECT_EQ(replaced->trusted_proxies, (std::vector<std::string>{"::1"}));
+
+    std::ofstream(conf) << "trusted-proxy = proxy.kommun.se\n";
+    const auto refused = parse_options({"serve", "--config", conf.string()});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find(":1: trusted-proxy must be"), std::string::npos)
+        << refused.error().message;
 }
 
 TEST(Options, BadArgumentsNameTheArgument) {
