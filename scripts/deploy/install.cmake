@@ -3,7 +3,8 @@
 #   /usr/bin/stagehub
 #   /usr/share/stagehub/web          the pages and the vendored libraries they load
 #   /usr/share/stagehub/programmes   the demo programme
-#   /usr/share/doc/stagehub          README, OPERATIONS, copyright, changelog
+#   /usr/share/doc/stagehub          README, OPERATIONS, copyright, changelog, examples/
+#                                    nginx-stagehub.conf (the reverse proxy site)
 #   /etc/stagehub/stagehub.conf      the shipped, commented configuration
 #   /lib/systemd/system/stagehub.service
 # The data folder /var/lib/stagehub is the unit's StateDirectory=, made by systemd.
@@ -33,6 +34,9 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/schedule/programmes/ DESTINATION ${stage
 
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/OPERATIONS.md
   ${STAGEHUB_DEPLOY_DIR}/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# The nginx site an administrator copies to /etc/nginx/sites-available (docs/OPERATIONS.md,
+# "Behind nginx"): an example, not a conffile, as nginx may not even be installed.
+install(FILES ${STAGEHUB_DEPLOY_DIR}/nginx-stagehub.conf DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 
 # /etc and /lib/systemd are not below the prefix /usr: they are chosen when installing, from
 # the prefix then in force (cpack and `cmake --install --prefix` change it after configure,

@@ -234,6 +234,7 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     http_config.tls_key = options_.tls_key.string();
     http_config.max_sockets_per_address = static_cast<size_t>(options_.websockets_per_address);
     http_config.max_connections_per_address = static_cast<size_t>(options_.connections_per_address);
+    http_config.trusted_proxies = TrustedProxies::parse(options_.trusted_proxies);
     http_config.header_timeout_s = static_cast<unsigned>(options_.header_timeout_s);
     http_config.body_timeout_s = static_cast<unsigned>(options_.body_timeout_s);
     http_config.max_queued_messages = static_cast<size_t>(options_.websocket_queue_messages);

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "server/app/config_file.hpp"
+#include "server/http/client_address.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -139,6 +140,17 @@ Status set_allow_origin(Options& options, std::string_view, const std::string& t
                    "'");
     }
     options.allowed_origins.push_back(text);
+    return ok_status();
+}
+
+Status set_trusted_proxy(Options& options, std::string_view, const std::string& text) {
+    if (!AddressRange::parse(text)) {
+        return bad(
+            "--trusted-proxy must be an address or range like 127.0.0.1, ::1 or "
+            "10.0.0.0/8, not '" +
+            text + "'");
+    }
+    options.trusted_proxies.push_back(text);
     return ok_status();
 }
 
@@ -345,6 +357,15 @@ const OptionSpec kOptions[] = {
      .kind = whole_number,
      .number = &Options::connections_per_address,
      .must_be = "a whole number (0 for no limit)"},
+    {.name = "--trusted-proxy",
+     .value = "ADDR",
+     .help = "a reverse proxy (address or CIDR range; repeatable) whose\n"
+             "X-Forwarded-For names the client for per-address limits and\n"
+             "logs; from any other peer the header is ignored. Its own\n"
+             "connections are not capped by --connections-per-address",
+     .kind = other,
+     .parse = set_trusted_proxy,
+     .list = &Options::trusted_proxies},
     {.name = "--header-timeout",
      .value = "S",
      .help = "seconds a request's head may take to arrive (default: 10)",
@@ -493,7 +514,8 @@ const OptionSpec kOptions[] = {
      .help = "unknown or revoked tokens one address may try a minute; then it\n"
              "is refused before its token is looked up (default: 30)\n"
              "Each --limit-* counts per client address (behind a reverse proxy:\n"
-             "the proxy's, so raise them there); past it 429; 0: no limit",
+             "the proxy's, unless it is a --trusted-proxy); past it 429;\n"
+             "0: no limit",
      .kind = whole_number,
      .number = &Options::failed_tokens_per_minute,
      .least = 0,

@@ -92,6 +92,9 @@ struct Options {
     int code_lookups_per_minute = 60;   // --limit-code-lookups: check-in codes looked up
     int new_viewers_per_minute = 200;   // --limit-new-viewers: viewer ids heartbeats bring
     int failed_tokens_per_minute = 30;  // --limit-failed-tokens: unknown or revoked tokens
+    // --trusted-proxy (repeatable): reverse proxies (addresses or CIDR ranges) whose
+    // X-Forwarded-For names the client (server/http/client_address.hpp).
+    std::vector<std::string> trusted_proxies;
     // Not a flag: the wall clock of attendance (heartbeats, check-ins). Tests that play a
     // whole theme day in seconds drive it; empty is the system clock.
     std::function<std::chrono::sys_time<std::chrono::milliseconds>()> attendance_clock;

@@ -18,6 +18,9 @@ int HttpServer::Impl::admit_connection(lws* wsi) {
     if (config.max_connections_per_address == 0)
         return 0;
     const std::string address = peer_address(wsi);
+    // No header has arrived yet: a proxy's connections would all count as one client's.
+    if (config.trusted_proxies.trusts(address))
+        return 0;
     size_t& count = connections_per_address[address];
     if (count >= config.max_connections_per_address) {
         if (refused_connections++ % 1000 == 0) {
@@ -62,7 +65,8 @@ int HttpServer::Impl::socket_filter(lws* wsi) {
                 connections[wsi].opening.token = std::move(value);
         }
     }
-    const std::string address = peer_address(wsi);
+    const std::string address = config.trusted_proxies.client_of(
+        peer_address(wsi), header_of(wsi, WSI_TOKEN_X_FORWARDED_FOR));
     connections[wsi].opening.address = address;
     if (config.max_sockets_per_address > 0 &&
         sockets_per_address[address] >= config.max_sockets_per_address) {

@@ -28,7 +28,10 @@ int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
     auto& exchange = connection.http;
     exchange = std::make_unique<HttpExchange>();
     exchange->request.connection = connection_id;
-    exchange->request.peer = network.peer;
+    // Per request, not per connection: a proxy keeps its connections to us open and sends
+    // any client's request on any of them.
+    exchange->request.peer =
+        config.trusted_proxies.client_of(network.peer, header_of(wsi, WSI_TOKEN_X_FORWARDED_FOR));
     exchange->request.exchange = next_exchange++;
     char* uri_ptr = nullptr;
     int uri_len = 0;

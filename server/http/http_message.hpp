@@ -35,8 +35,9 @@ struct HttpRequest {
     // both unique for the server's lifetime. An answer given later names the exchange.
     uint64_t connection = 0;
     uint64_t exchange = 0;
-    // The client's address as the socket has it ("127.0.0.1", "::1"): for per-address limits
-    // on public endpoints. Behind a reverse proxy, the proxy's.
+    // The client's address ("127.0.0.1", "::1"): for per-address limits on public endpoints.
+    // The socket's peer, or, from a trusted reverse proxy, the client its X-Forwarded-For
+    // names (client_address.hpp).
     std::string peer{};
 
     // The first value of a query parameter, if present.

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/http/client_address.hpp"
 #include "server/http/http_message.hpp"
 
 typedef struct _GMainLoop GMainLoop;
@@ -94,6 +95,11 @@ class HttpServer {
         // holds up to six HTTP/1.1 connections besides). Over it, a new connection is closed
         // at once. 0: no limit.
         size_t max_connections_per_address = 1024;
+        // Reverse proxies whose X-Forwarded-For names the client (server/http/client_address):
+        // requests and websockets from them count against the client's address. Their own
+        // network connections are not capped per address: accepted before any header is
+        // read, each would count against the proxy, which speaks for the whole audience.
+        TrustedProxies trusted_proxies;
         // A request's head must arrive within header_timeout_s of its first byte, and its
         // body within body_timeout_s of the head (slow senders hold a connection each).
         unsigned header_timeout_s = 10;

@@ -28,7 +28,8 @@ int HttpServer::Impl::socket_open(lws* wsi) {
     auto& state = connections[wsi].socket;
     state = std::make_unique<SocketState>();
     state->id = next_socket++;
-    state->address = peer_address(wsi);
+    // The address the handshake was judged by (socket_filter): the client's, behind a proxy.
+    state->address = connections[wsi].opening.address;
     state->heard_us = g_get_monotonic_time();
     ++sockets_per_address[state->address];
     sockets[state->id] = wsi;

@@ -52,7 +52,8 @@ for file in usr/bin/stagehub etc/stagehub/stagehub.conf lib/systemd/system/stage
   usr/share/stagehub/web/node_modules/uplot/dist/uPlot.esm.js \
   usr/share/stagehub/programmes/tillsammans-for-fornyelse.json \
   usr/share/doc/stagehub/copyright usr/share/doc/stagehub/changelog.gz \
-  usr/share/doc/stagehub/OPERATIONS.md usr/share/man/man1/stagehub.1.gz; do
+  usr/share/doc/stagehub/OPERATIONS.md usr/share/man/man1/stagehub.1.gz \
+  usr/share/doc/stagehub/examples/nginx-stagehub.conf; do
   [[ -f $root/$file ]] || fail "the package lacks /$file"
 done
 # Every page file of the source tree, and every /vendor/ file a page names, is installed.

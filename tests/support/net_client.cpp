@@ -170,14 +170,15 @@ HttpReply KeepAliveHttpClient::request(const std::string& method, const std::str
 
 namespace {
 
-std::string handshake(const std::string& target, const std::string& origin = "") {
+std::string handshake(const std::string& target, const std::string& origin = "",
+                      const std::string& extra_headers = "") {
     std::string request = "GET " + target;
     request +=
         " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
     if (!origin.empty())
         request.append("Origin: ").append(origin).append("\r\n");
-    return request + "\r\n";
+    return request + extra_headers + "\r\n";
 }
 
 }  // namespace
@@ -199,8 +200,12 @@ int websocket_handshake_status(int port, const std::string& target, const std::s
 }
 
 WebsocketClient::WebsocketClient(int port, const std::string& target, int receive_buffer_bytes)
+    : WebsocketClient(port, target, std::string(), receive_buffer_bytes) {}
+
+WebsocketClient::WebsocketClient(int port, const std::string& target,
+                                 const std::string& extra_headers, int receive_buffer_bytes)
     : fd_(connect_loopback(port, receive_buffer_bytes)) {
-    send_all(fd_, handshake(target));
+    send_all(fd_, handshake(target, "", extra_headers));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     bool closed = false;
     size_t head_end = std::string::npos;

@@ -49,6 +49,9 @@ class WebsocketClient {
     // `receive_buffer_bytes` > 0 shrinks the socket's receive buffer (SO_RCVBUF), so a
     // client that stops reading pushes back on the server after a few kilobytes.
     WebsocketClient(int port, const std::string& target, int receive_buffer_bytes = 0);
+    // `extra_headers`: more request header lines, each ending in CRLF.
+    WebsocketClient(int port, const std::string& target, const std::string& extra_headers,
+                    int receive_buffer_bytes = 0);
     ~WebsocketClient();
     WebsocketClient(const WebsocketClient&) = delete;
     WebsocketClient& operator=(const WebsocketClient&) = delete;

@@ -6,15 +6,14 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http2 from 'node:http2';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 
 import { SOURCE_DIR, StagehubServer } from './support/server.mjs';
 import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { selfSignedCertificate } from './support/tls.mjs';
 import { eventually } from './support/wait.mjs';
 
 const server = new StagehubServer();
@@ -22,34 +21,11 @@ let browser = null;
 let certDir = null;
 
 before(async () => {
-  // A throwaway self-signed certificate for 127.0.0.1, as an organiser would make one for a test.
   certDir = await mkdtemp(path.join(os.tmpdir(), 'stagehub-tls-'));
-  await promisify(execFile)('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '2',
-    '-keyout',
-    path.join(certDir, 'key.pem'),
-    '-out',
-    path.join(certDir, 'cert.pem'),
-    '-subj',
-    '/CN=127.0.0.1',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-  ]);
+  const { cert, key } = await selfSignedCertificate(certDir);
   await server.start({
     demoSpeed: 1,
-    extraArgs: [
-      '--no-broadcast',
-      '--tls-cert',
-      path.join(certDir, 'cert.pem'),
-      '--tls-key',
-      path.join(certDir, 'key.pem'),
-    ],
+    extraArgs: ['--no-broadcast', '--tls-cert', cert, '--tls-key', key],
   });
   browser = await launchBrowser();
 });

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 
 #include "net_client.hpp"
@@ -243,6 +244,55 @@ TEST(AbuseLimits, AnAddressThatSendsBadTokensIsRefusedBeforeTheLookup) {
     const json message = json::parse(*answer);
     EXPECT_EQ(message["type"], "error") << *answer;
     EXPECT_EQ(message["error"]["code"], "rate_limited") << *answer;
+}
+
+// The status of a request with a bad token that names `forwarded_for` as its client.
+int bad_token_from(int port, const std::string& forwarded_for) {
+    return http_exchange(port,
+                         "GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         "Connection: close\r\nAuthorization: Bearer shb_guess\r\n"
+                         "X-Forwarded-For: " +
+                             forwarded_for + "\r\n\r\n")
+        .status;
+}
+
+// Behind a trusted proxy (docs/OPERATIONS.md, "Behind nginx"): the test connects from
+// 127.0.0.1, here the proxy, and names the clients in X-Forwarded-For as nginx would.
+TEST(AbuseLimits, BehindATrustedProxyTheClientItNamesIsCounted) {
+    RunningServer server{1.0, [](Options& o) {
+                             o.failed_tokens_per_minute = 2;
+                             o.websockets_per_address = 1;
+                             o.trusted_proxies = {"127.0.0.1"};
+                         }};
+    EXPECT_EQ(bad_token_from(server.port, "192.0.2.1"), 401);
+    EXPECT_EQ(bad_token_from(server.port, "192.0.2.1"), 401);
+    EXPECT_EQ(bad_token_from(server.port, "192.0.2.1"), 429);
+    EXPECT_EQ(bad_token_from(server.port, "198.51.100.1, 192.0.2.1"), 429)
+        << "the client's own entry is ignored";
+    EXPECT_EQ(bad_token_from(server.port, "192.0.2.2"), 401) << "another client behind the proxy";
+    EXPECT_EQ(bad_token_from(server.port, "2001:db8::1"), 401);
+
+    // One websocket per client address: counted per client the proxy names, not per proxy.
+    WebsocketClient first(server.port, "/ws", "X-Forwarded-For: 192.0.2.1\r\n");
+    WebsocketClient second(server.port, "/ws", "X-Forwarded-For: 192.0.2.2\r\n");
+    EXPECT_THROW(WebsocketClient(server.port, "/ws", "X-Forwarded-For: 192.0.2.1\r\n"),
+                 std::runtime_error);
+}
+
+TEST(AbuseLimits, XForwardedForFromAPeerThatIsNoTrustedProxyIsIgnored) {
+    RunningServer server{1.0, [](Options& o) {
+                             o.failed_tokens_per_minute = 2;
+                             o.websockets_per_address = 1;
+                             o.trusted_proxies = {"10.0.0.0/8", "::1"};
+                         }};
+    EXPECT_EQ(bad_token_from(server.port, "192.0.2.1"), 401);
+    EXPECT_EQ(bad_token_from(server.port, "192.0.2.2"), 401);
+    EXPECT_EQ(bad_token_from(server.port, "192.0.2.3"), 429)
+        << "all three counted against 127.0.0.1";
+
+    WebsocketClient first(server.port, "/ws", "X-Forwarded-For: 192.0.2.1\r\n");
+    EXPECT_THROW(WebsocketClient(server.port, "/ws", "X-Forwarded-For: 192.0.2.2\r\n"),
+                 std::runtime_error);
 }
 
 }  // namespace

@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "temp_dir.hpp"
+
 namespace stagehub::server {
 namespace {
 
@@ -157,6 +163,34 @@ TEST(Options, PrivacyCommandsAndRegistrationRetention) {
     }
 }
 
+TEST(Options, TrustedProxiesAreRepeatableAddressesOrRanges) {
+    EXPECT_TRUE(parse_options({"serve"})->trusted_proxies.empty());
+    const auto o = parse_options(
+        {"serve", "--trusted-proxy", "127.0.0.1", "--trusted-proxy", "2001:db8::/48"});
+    ASSERT_TRUE(o.ok()) << o.error().message;
+    EXPECT_EQ(o->trusted_proxies, (std::vector<std::string>{"127.0.0.1", "2001:db8::/48"}));
+    EXPECT_NE(usage().find("--trusted-proxy ADDR"), std::string::npos);
+}
+
+TEST(Options, TrustedProxiesComeFromTheConfigFileTooAndTheCommandLineReplacesThem) {
+    stagehub::testing::TempDir dir;
+    const auto conf = dir / "stagehub.conf";
+    std::ofstream(conf) << "trusted-proxy = 127.0.0.1\ntrusted-proxy = 10.0.0.0/8\n";
+    const auto from_file = parse_options({"serve", "--config", conf.string()});
+    ASSERT_TRUE(from_file.ok()) << from_file.error().message;
+    EXPECT_EQ(from_file->trusted_proxies, (std::vector<std::string>{"127.0.0.1", "10.0.0.0/8"}));
+    const auto replaced =
+        parse_options({"serve", "--config", conf.string(), "--trusted-proxy", "::1"});
+    ASSERT_TRUE(replaced.ok()) << replaced.error().message;
+    EXPECT_EQ(replaced->trusted_proxies, (std::vector<std::string>{"::1"}));
+
+    std::ofstream(conf) << "trusted-proxy = proxy.kommun.se\n";
+    const auto refused = parse_options({"serve", "--config", conf.string()});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find(":1: trusted-proxy must be"), std::string::npos)
+        << refused.error().message;
+}
+
 TEST(Options, BadArgumentsNameTheArgument) {
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
         {{"--port", "80000"}, "--port"},
@@ -188,6 +222,9 @@ TEST(Options, BadArgumentsNameTheArgument) {
         {{"serve", "--embed-origin", "https://kommun.se/path"}, "--embed-origin"},
         {{"serve", "--embed-origin", "*"}, "--embed-origin"},
         {{"serve", "--ws-per-address", "-1"}, "--ws-per-address"},
+        {{"serve", "--trusted-proxy", "proxy.kommun.se"}, "--trusted-proxy"},
+        {{"serve", "--trusted-proxy", "10.0.0.1/8"}, "10.0.0.1/8"},
+        {{"serve", "--trusted-proxy", "::1/129"}, "--trusted-proxy"},
         {{"serve", "--limit-registrations", "-1"}, "--limit-registrations"},
         {{"serve", "--limit-new-viewers", "many"}, "--limit-new-viewers"},
         {{"serve", "--ladder", "720p:1280x720"}, "720p:1280x720"},
