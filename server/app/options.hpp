@@ -61,6 +61,10 @@ struct Options {
     int code_lookups_per_minute = 60;   // --limit-code-lookups: check-in codes looked up
     int new_viewers_per_minute = 200;   // --limit-new-viewers: viewer ids heartbeats bring
     int failed_tokens_per_minute = 30;  // --limit-failed-tokens: unknown or revoked tokens
+    // --metrics-token-file: /metrics also for clients with this bearer token (read at start,
+    // so it is not in `ps`); empty: loopback clients only.
+    std::filesystem::path metrics_token_file;
+    std::string log_format = "text";  // --log-format: text or json
     // Not a flag: the wall clock of attendance (heartbeats, check-ins). Tests that play a
     // whole theme day in seconds drive it; empty is the system clock.
     std::function<std::chrono::sys_time<std::chrono::milliseconds>()> attendance_clock;
