@@ -43,7 +43,12 @@ class RunningServer {
             running_.fetch_sub(1);
             throw std::logic_error("a RunningServer already runs in this process; end it first");
         }
-        app = std::make_unique<Application>(options);
+        try {
+            app = std::make_unique<Application>(options);
+        } catch (...) {  // refused to start (a test of that): the next one may run
+            running_.fetch_sub(1);
+            throw;
+        }
         std::promise<int> ready;
         auto port_future = ready.get_future();
         thread = std::thread(
