@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 9> kMigrations{
+constexpr std::array<std::string_view, 10> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -288,6 +288,23 @@ CREATE TABLE stage_controls (
     R"sql(
 CREATE INDEX segments_by_file ON segments(file);
 )sql",
+    // 10: personal data (docs/PRIVACY.md): a registration past its retention, or erased on
+    // request, keeps its row (the statistics count it) without name, email or code; and
+    // every export, erasure and retention run leaves an audit row that names nobody in
+    // clear text (an email only as its SHA-256).
+    R"sql(
+ALTER TABLE registrations ADD COLUMN anonymised_ms INTEGER;  -- NULL: holds personal data
+CREATE TABLE privacy_audit (
+    id            INTEGER PRIMARY KEY,
+    at_ms         INTEGER NOT NULL,
+    action        TEXT NOT NULL CHECK (action IN ('export', 'erase', 'retention')),
+    subject       TEXT NOT NULL,  -- email-sha256:HEX, code:CODE or event:ID
+    registrations INTEGER NOT NULL,
+    check_ins     INTEGER NOT NULL,
+    presence      INTEGER NOT NULL,
+    actor         TEXT NOT NULL   -- cli, or retention
+) STRICT;
+)sql",
 };
 
 int user_version(Database& db) {
@@ -303,6 +320,10 @@ int latest_schema_version() {
 }
 
 void migrate(Database& db) {
+    migrate_to(db, latest_schema_version());
+}
+
+void migrate_to(Database& db, int target) {
     const int current = user_version(db);
     if (current > latest_schema_version()) {
         throw DatabaseError("database " + db.path().string() + " has schema version " +
@@ -310,7 +331,8 @@ void migrate(Database& db) {
                             std::to_string(latest_schema_version()) +
                             ": run a newer stagehub or use another data directory");
     }
-    for (int version = current + 1; version <= latest_schema_version(); ++version) {
+    for (int version = current + 1; version <= target && version <= latest_schema_version();
+         ++version) {
         Transaction tx(db);
         db.execute(kMigrations[static_cast<size_t>(version - 1)]);
         db.execute("PRAGMA user_version = " + std::to_string(version));

@@ -14,4 +14,8 @@ int latest_schema_version();
 // than guessing at a schema we do not know).
 void migrate(Database& db);
 
+// migrate() stopping at `version`: the tests build a database as an older stagehub left it
+// (tests/schedule/migration_fixtures_test.cpp).
+void migrate_to(Database& db, int version);
+
 }  // namespace stagehub::schedule

@@ -15,14 +15,19 @@
 #include <string>
 #include <vector>
 
+#include "schedule/data_folder_lock.hpp"
 #include "schedule/database.hpp"
 #include "schedule/formats/import.hpp"
 #include "schedule/migrations.hpp"
 #include "schedule/programme_store.hpp"
 #include "server/app/application.hpp"
+#include "server/app/install_paths.hpp"
 #include "server/app/log_writer.hpp"
 #include "server/app/options.hpp"
 #include "server/cli/admin_command.hpp"
+#include "server/cli/backup_command.hpp"
+#include "server/cli/check_config_command.hpp"
+#include "server/cli/privacy_command.hpp"
 #include "server/cli/stats_command.hpp"
 
 namespace {
@@ -108,6 +113,12 @@ void raise_open_file_limit() {
 }
 
 int serve(const server::Options& options) {
+    // Held until exit: `stagehub restore` refuses while it is (schedule/data_folder_lock.hpp).
+    auto lock = schedule::DataFolderLock::acquire(options.data_dir);
+    if (!lock) {
+        std::cerr << "stagehub: " << lock.error().message << "\n";
+        return 1;
+    }
     raise_open_file_limit();
     server::Application app(options);
     const auto on_signal = [](gpointer data) -> gboolean {
@@ -127,12 +138,20 @@ int serve(const server::Options& options) {
     return code;
 }
 
+// The installed binary reads the system's configuration file by default; one run from a
+// build tree does not (a developer's machine may have the package installed too).
+std::optional<std::filesystem::path> default_config_file() {
+    if (server::running_executable() != std::filesystem::path(STAGEHUB_INSTALLED_BINARY))
+        return std::nullopt;
+    return std::filesystem::path(STAGEHUB_DEFAULT_CONFIG);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     server::install_log_writer();
     std::vector<std::string> args(argv + 1, argv + argc);
-    auto options = server::parse_options(args);
+    auto options = server::parse_options(args, default_config_file());
     if (!options) {
         std::cerr << "stagehub: " << options.error().message << "\n";
         return 2;
@@ -143,7 +162,7 @@ int main(int argc, char** argv) {
                 std::cout << server::usage();
                 return 0;
             case server::Command::version:
-                std::cout << "stagehub " STAGEHUB_VERSION "\n";
+                std::cout << "stagehub " STAGEHUB_VERSION " (commit " STAGEHUB_COMMIT ")\n";
                 return 0;
             case server::Command::import:
                 return import_programme(*options);
@@ -151,6 +170,14 @@ int main(int argc, char** argv) {
                 return server::run_admin(*options, std::cout, std::cerr);
             case server::Command::stats:
                 return server::run_stats(*options, std::cout, std::cerr);
+            case server::Command::backup:
+                return server::run_backup(*options, std::cout, std::cerr);
+            case server::Command::restore:
+                return server::run_restore(*options, std::cout, std::cerr);
+            case server::Command::check_config:
+                return server::run_check_config(*options, std::cout);
+            case server::Command::privacy:
+                return server::run_privacy(*options, std::cout, std::cerr);
             case server::Command::serve:
                 gst_init(nullptr, nullptr);
                 return serve(*options);

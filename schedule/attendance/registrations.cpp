@@ -272,7 +272,8 @@ std::optional<Registration> RegistrationStore::find_in_event(std::string_view ev
 std::vector<RegisteredAttendee> RegistrationStore::list(std::string_view event_id) {
     std::vector<RegisteredAttendee> attendees;
     std::map<int64_t, size_t> index;
-    Statement query = db_.prepare(select_registrations("event_id = ? ORDER BY created_ms, id"));
+    Statement query = db_.prepare(
+        select_registrations("event_id = ? AND anonymised_ms IS NULL ORDER BY created_ms, id"));
     query.bind(1, event_id);
     while (query.step()) {
         index[query.column_int(0)] = attendees.size();

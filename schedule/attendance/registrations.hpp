@@ -91,7 +91,8 @@ class RegistrationStore {
     // The registration with this code (typed form accepted), in any event.
     std::optional<Registration> find_by_code(std::string_view code);
 
-    // The event's registrations, oldest first, with the days they checked in.
+    // The event's registrations, oldest first, with the days they checked in; not those
+    // anonymised (schedule/attendance/personal_data.hpp), which only the figures count.
     std::vector<RegisteredAttendee> list(std::string_view event_id);
 
     // Removes a registration with its check-ins and presence. Errors: "not_found" (no such

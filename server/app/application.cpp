@@ -14,9 +14,11 @@
 #include "schedule/programme_json.hpp"
 #include "schedule/visibility.hpp"
 #include "server/app/health_routes.hpp"
+#include "server/app/install_paths.hpp"
 #include "server/app/log_writer.hpp"
 #include "server/app/metrics_access.hpp"
 #include "server/app/page_routes.hpp"
+#include "server/app/registration_retention.hpp"
 #include "server/app/request_log.hpp"
 #include "server/auth/speaker_link.hpp"
 #include "server/broadcast/lower_third.hpp"
@@ -147,8 +149,7 @@ Application::Application(Options options)
     refresh_log_secrets();
     replay_api_.set_live_grace(options_.live_grace);
 
-    if (options_.web_dir.empty())
-        options_.web_dir = fs::path(STAGEHUB_DEFAULT_WEB_DIR);
+    options_.web_dir = web_dir_to_serve(options_.web_dir);
     if (!fs::is_regular_file(options_.web_dir / "index.html")) {
         throw std::runtime_error("no web pages at " + options_.web_dir.string() +
                                  " (index.html missing): pass --web DIR");
@@ -319,6 +320,13 @@ int Application::run(const std::function<void(int port)>& on_ready) {
             [](schedule::Database& db) { db.execute("PRAGMA wal_checkpoint(PASSIVE)"); });
     };
     tasks.compaction = [this] { compact_attendance(); };
+    if (options_.registration_retention_days > 0) {
+        tasks.registrations = [this] { retain_registrations(); };
+    } else {
+        g_message(
+            "privacy: registrations are kept without a time limit "
+            "(--registration-retention-days 0): the controller's records decision says why");
+    }
     periodic_.start(std::move(tasks));
 
     if (on_ready)
@@ -363,6 +371,15 @@ void Application::compact_attendance() {
             }
         });
     }
+}
+
+void Application::retain_registrations() {
+    const auto now = options_.attendance_clock
+                         ? options_.attendance_clock()
+                         : std::chrono::time_point_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now());
+    heartbeat_api_.writer().run(registration_retention_job(catalog_.programmes(), now,
+                                                           options_.registration_retention_days));
 }
 
 void Application::request_shutdown() {

@@ -84,6 +84,8 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     // Raw heartbeats past their retention become per-minute and per-span figures, on the
     // heartbeat writer's thread.
     void compact_attendance();
+    // Registrations past their retention are anonymised, on the same thread.
+    void retain_registrations();
     void publish_now(const schedule::Programme& programme, const std::string& stage_id, Instant at);
     // An organiser's change (StageControlApi), applied and told to the consoles.
     void on_control_changed(const schedule::Stage& stage, const StageControl& control);

@@ -5,8 +5,11 @@
 #include <cstdio>
 #include <limits>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string_view>
+
+#include "server/app/config_file.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -65,6 +68,11 @@ Status set_skip_bad_rows(Options& options, std::string_view, const std::string&)
     return ok_status();
 }
 
+Status set_backup_force(Options& options, std::string_view, const std::string&) {
+    options.backup_force = true;
+    return ok_status();
+}
+
 Status set_csv(Options& options, std::string_view, const std::string& v) {
     if (v != "sessions" && v != "days" && v != "stages")
         return bad("--csv takes sessions, days or stages, not '" + v + "'");
@@ -91,7 +99,7 @@ Status set_account(Options& options, std::string_view name, const std::string& v
 }
 
 Status set_demo(Options& options, std::string_view, const std::string& text) {
-    if (options.command != Command::serve)
+    if (options.command != Command::serve && options.command != Command::check_config)
         return bad("--demo goes with serve");
     options.programme_file = text;
     return ok_status();
@@ -104,6 +112,11 @@ Status set_demo_speed(Options& options, std::string_view, const std::string& tex
         options.demo_speed > 3600) {
         return bad("--demo-speed must be a number from 1 to 3600, not '" + text + "'");
     }
+    return ok_status();
+}
+
+// Read before every other option (parse_options); here only its place in the table.
+Status set_config(Options&, std::string_view, const std::string&) {
     return ok_status();
 }
 
@@ -201,12 +214,41 @@ struct OptionSpec {
     Parse parse = nullptr;
     // Refused (before its value is read) with any other command.
     std::optional<Command> only_with = std::nullopt;
+    // `other` and flags: the value as a config file would write it (check-config).
+    std::string (*show)(const Options& options) = nullptr;
+    // A repeatable option's values. The command line's replace the file's, not add to them.
+    std::vector<std::string> Options::*list = nullptr;
 };
+
+std::string show_number(double value) {
+    char text[32];
+    const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+    return ec == std::errc() ? std::string(text, end) : std::string();
+}
+
+std::string show_ladder(const Options& options) {
+    if (options.ladder.encoded.empty())
+        return "none";
+    std::string text;
+    for (const pipelines::EncodedRendition& r : options.ladder.encoded) {
+        text += (text.empty() ? "" : ",") + r.name + ":" + std::to_string(r.width) + "x" +
+                std::to_string(r.height) + ":" + std::to_string(r.video_kbps);
+    }
+    return text;
+}
 
 using enum ValueKind;
 
 // In the order of the usage text.
 const OptionSpec kOptions[] = {
+    {.name = "--config",
+     .value = "FILE",
+     .help = "read settings from FILE first: key = value lines, a key being an\n"
+             "option without -- (docs/OPERATIONS.md); the command line\n"
+             "overrides them (default for the installed binary:\n"
+             "/etc/stagehub/stagehub.conf, when present)",
+     .kind = other,
+     .parse = set_config},
     {.name = "--data",
      .value = "DIR",
      .help = "database and media folder (default: var)",
@@ -227,23 +269,27 @@ const OptionSpec kOptions[] = {
      .must_be = "a number from 0 to 65535"},
     {.name = "--web",
      .value = "DIR",
-     .help = "the web pages (default: web/ of the source tree)",
+     .help = "the web pages (default: ../share/stagehub/web from the binary's\n"
+             "folder when installed, else web/ of the source tree)",
      .kind = path,
      .path = &Options::web_dir},
     {.name = "--demo",
      .value = "FILE",
      .help = "import FILE re-timed so its first session starts now",
      .kind = other,
-     .parse = set_demo},
+     .parse = set_demo,
+     .show = [](const Options& o) { return o.programme_file.string(); }},
     {.name = "--demo-speed",
      .value = "X",
      .help = "with --demo: run the programme X times faster (e.g. 10)",
      .kind = other,
-     .parse = set_demo_speed},
+     .parse = set_demo_speed,
+     .show = [](const Options& o) { return show_number(o.demo_speed); }},
     {.name = "--no-broadcast",
      .help = "serve programme and pages without starting stage pipelines",
      .kind = none,
-     .parse = set_no_broadcast},
+     .parse = set_no_broadcast,
+     .show = [](const Options& o) { return std::string(o.broadcast ? "false" : "true"); }},
     {.name = "--segment-seconds",
      .value = "N",
      .help = "HLS segment length (default: 2)",
@@ -257,14 +303,19 @@ const OptionSpec kOptions[] = {
      .value = "WxH",
      .help = "test pattern and slate picture size (default: 1280x720)",
      .kind = other,
-     .parse = set_video},
+     .parse = set_video,
+     .show =
+         [](const Options& o) {
+             return std::to_string(o.video_width) + "x" + std::to_string(o.video_height);
+         }},
     {.name = "--ladder",
      .value = "LIST",
      .help = "encoded renditions below the passthrough source, as\n"
              "NAME:WxH:KBPS,... or \"none\" (default:\n"
              "720p:1280x720:2500,360p:640x360:800)",
      .kind = other,
-     .parse = set_ladder},
+     .parse = set_ladder,
+     .show = show_ladder},
     {.name = "--ws-timeout",
      .value = "N",
      .help = "close a websocket silent for N seconds; it is pinged halfway\n"
@@ -279,13 +330,15 @@ const OptionSpec kOptions[] = {
      .help = "a site whose pages may frame /embed/{stage}, e.g.\n"
              "https://kommun.se (repeatable; default: any site)",
      .kind = other,
-     .parse = set_embed_origin},
+     .parse = set_embed_origin,
+     .list = &Options::embed_origins},
     {.name = "--allow-origin",
      .value = "URL",
      .help = "a site whose pages may open the websocket, e.g.\n"
              "https://kommun.se (repeatable; \"*\" for any)",
      .kind = other,
-     .parse = set_allow_origin},
+     .parse = set_allow_origin,
+     .list = &Options::allowed_origins},
     {.name = "--ws-per-address",
      .value = "N",
      .help = "websockets open at once from one address (default: 256; 0: any)",
@@ -319,12 +372,14 @@ const OptionSpec kOptions[] = {
      .value = "FILE",
      .help = "serve HTTPS with this PEM certificate (chain); browsers then",
      .kind = other,
-     .parse = set_tls_file},
+     .parse = set_tls_file,
+     .show = [](const Options& o) { return o.tls_cert.string(); }},
     {.name = "--tls-key",
      .value = "FILE",
      .help = "speak HTTP/2 to it (ALPN h2), with HTTP/1.1 as the fallback",
      .kind = other,
-     .parse = set_tls_file},
+     .parse = set_tls_file,
+     .show = [](const Options& o) { return o.tls_key.string(); }},
     {.name = "--ws-subscriptions",
      .value = "N",
      .help = "channels one websocket may follow at once (default: 32)",
@@ -394,6 +449,16 @@ const OptionSpec kOptions[] = {
      .least = 1,
      .most = 3650,
      .must_be = "a whole number from 1 to 3650"},
+    {.name = "--registration-retention-days",
+     .value = "N",
+     .help = "anonymise registrations and check-ins N days after their event\n"
+             "ends, checked at start and hourly; the figures keep counting\n"
+             "them (default: 90; 0: keep, as the records decision says)",
+     .kind = whole_number,
+     .number = &Options::registration_retention_days,
+     .least = 0,
+     .most = 3650,
+     .must_be = "a whole number of days from 0 (keep) to 3650"},
     {.name = "--limit-registrations",
      .value = "N",
      .help = "public registrations one address may make a minute (default: 60)",
@@ -441,7 +506,8 @@ const OptionSpec kOptions[] = {
      .value = "FORMAT",
      .help = "text (default) or json: one JSON object a line, for log shippers",
      .kind = other,
-     .parse = set_log_format},
+     .parse = set_log_format,
+     .show = [](const Options& o) { return o.log_format; }},
     // Described by the commands' lines of the usage.
     {.name = "--help", .kind = none, .parse = set_help},
     {.name = "-h", .kind = none, .parse = set_help},
@@ -460,10 +526,31 @@ const OptionSpec kOptions[] = {
      .kind = other,
      .parse = set_csv,
      .only_with = Command::stats},
+    {.name = "--to",
+     .value = "FILE",
+     .kind = path,
+     .path = &Options::backup_file,
+     .only_with = Command::backup},
+    {.name = "--force", .kind = none, .parse = set_backup_force, .only_with = Command::backup},
+    {.name = "--from",
+     .value = "FILE",
+     .kind = path,
+     .path = &Options::backup_file,
+     .only_with = Command::restore},
     {.name = "--event", .value = "ID", .kind = other, .parse = set_event},
     {.name = "--name", .value = "NAME", .kind = name, .text = &Options::account_name},
     {.name = "--person", .value = "PERSON", .kind = name, .text = &Options::person_id},
     {.name = "--account", .value = "N", .kind = other, .parse = set_account},
+    {.name = "--email",
+     .value = "ADDR",
+     .kind = text,
+     .text = &Options::privacy_email,
+     .only_with = Command::privacy},
+    {.name = "--code",
+     .value = "CODE",
+     .kind = text,
+     .text = &Options::privacy_code,
+     .only_with = Command::privacy},
 };
 
 const OptionSpec* find_option(std::string_view name) {
@@ -484,6 +571,14 @@ std::string_view command_name(Command command) {
             return "admin";
         case Command::stats:
             return "stats";
+        case Command::check_config:
+            return "check-config";
+        case Command::backup:
+            return "backup";
+        case Command::restore:
+            return "restore";
+        case Command::privacy:
+            return "privacy";
         case Command::help:
             return "--help";
         case Command::version:
@@ -535,6 +630,12 @@ Status parse_command(const std::vector<std::string>& args, size_t& i, Options& o
             options.programme_file = args[++i];
         } else if (args[i] == "stats") {
             options.command = Command::stats;
+        } else if (args[i] == "check-config") {
+            options.command = Command::check_config;
+        } else if (args[i] == "backup") {
+            options.command = Command::backup;
+        } else if (args[i] == "restore") {
+            options.command = Command::restore;
         } else if (args[i] == "admin") {
             options.command = Command::admin;
             const std::string action = i + 1 < args.size() ? args[++i] : "";
@@ -553,9 +654,20 @@ Status parse_command(const std::vector<std::string>& args, size_t& i, Options& o
                     "admin needs an action: create-organiser, create-staff, "
                     "speaker-link, revoke or list (see stagehub --help)");
             }
+        } else if (args[i] == "privacy") {
+            options.command = Command::privacy;
+            const std::string action = i + 1 < args.size() ? args[++i] : "";
+            if (action == "export") {
+                options.privacy_action = PrivacyAction::export_data;
+            } else if (action == "erase") {
+                options.privacy_action = PrivacyAction::erase;
+            } else {
+                return bad("privacy needs an action: export or erase (see stagehub --help)");
+            }
         } else {
             return bad("unknown command '" + args[i] +
-                       "'; commands are serve, import, admin and stats");
+                       "'; commands are serve, import, admin, stats, check-config, backup, "
+                       "restore and privacy");
         }
         ++i;
     }
@@ -569,6 +681,10 @@ Status check_combination(const Options& options) {
     }
     if (options.command == Command::stats && options.events.size() != 1)
         return bad("stats needs --event ID: the event to report on");
+    if (options.command == Command::backup && options.backup_file.empty())
+        return bad("backup needs --to FILE: where to write the copy");
+    if (options.command == Command::restore && options.backup_file.empty())
+        return bad("restore needs --from FILE: the backup to put back");
     if (options.command == Command::import && options.events.size() > 1)
         return bad("import takes one --event");
     if (options.command == Command::admin) {
@@ -583,8 +699,110 @@ Status check_combination(const Options& options) {
         if (a == revoke && options.account_id == 0)
             return bad("revoke needs --account N (see stagehub admin list --event ID)");
     }
+    if (options.command == Command::privacy &&
+        options.privacy_email.empty() == options.privacy_code.empty())
+        return bad("privacy needs --email ADDR or --code CODE (one of them): whose data");
     if (options.tls_cert.empty() != options.tls_key.empty())
         return bad("--tls-cert and --tls-key go together: the certificate and its private key");
+    return ok_status();
+}
+
+// Whether a serve option is also a configuration file key: every option the usage lists
+// under "serve options", except --config itself.
+bool is_config_key(const OptionSpec& spec) {
+    return !spec.help.empty() && spec.name != "--config";
+}
+
+// The value of --config among the options from `first` on, found by walking them as the
+// parser will (so a value that happens to read "--config" is not taken for the option).
+// Errors in the walk are left to the parser.
+std::optional<std::filesystem::path> config_argument(const std::vector<std::string>& args,
+                                                     size_t first) {
+    std::optional<std::filesystem::path> found;
+    for (size_t i = first; i < args.size(); ++i) {
+        const OptionSpec* spec = find_option(args[i]);
+        if (spec == nullptr)
+            return found;
+        if (spec->kind == ValueKind::none)
+            continue;
+        if (i + 1 < args.size() && spec->name == "--config")
+            found = args[i + 1];
+        ++i;
+    }
+    return found;
+}
+
+// Edits needed to turn `a` into `b` (Levenshtein), for "did you mean" on a misspelt key.
+size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t above = row[j];
+            row[j] =
+                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string unknown_key_message(const std::string& key) {
+    std::string message = "unknown key '" + key + "'";
+    for (const OptionSpec& spec : kOptions) {
+        if (is_config_key(spec) && edit_distance(key, spec.name.substr(2)) <= 2) {
+            message += " (did you mean " + std::string(spec.name.substr(2)) + "?)";
+            break;
+        }
+    }
+    return message + "; keys are the serve options of stagehub --help, without --";
+}
+
+// A relative path in a configuration file is read from the file's folder, not from
+// wherever the service happens to start (systemd starts it in /).
+std::string resolve_in_file(const OptionSpec& spec, const ConfigFile& file,
+                            const std::string& value) {
+    if ((spec.value != "DIR" && spec.value != "FILE") || value.front() == '/')
+        return value;
+    return (file.path.parent_path() / value).lexically_normal().string();
+}
+
+Status apply_config_file(const ConfigFile& file, Options& options) {
+    std::map<std::string, int, std::less<>> first_line;
+    for (const ConfigSetting& setting : file.settings) {
+        const std::string where = config_location(file, setting);
+        const std::string flag = "--" + setting.key;
+        const OptionSpec* spec = find_option(flag);
+        if (spec == nullptr || !is_config_key(*spec))
+            return bad(where + unknown_key_message(setting.key));
+        if (spec->list == nullptr) {
+            const auto [earlier, first] = first_line.emplace(setting.key, setting.line);
+            if (!first) {
+                return bad(where + setting.key + " is set twice (lines " +
+                           std::to_string(earlier->second) + " and " +
+                           std::to_string(setting.line) + "); keep one");
+            }
+        }
+        if (spec->kind == ValueKind::none) {
+            if (setting.value != "true" && setting.value != "false")
+                return bad(where + setting.key + " is true or false, not '" + setting.value + "'");
+            if (setting.value == "false")
+                continue;
+        }
+        const Status applied = apply(*spec, options, resolve_in_file(*spec, file, setting.value));
+        if (!applied) {
+            // The option's own message names "--key"; in a file the reader wrote "key".
+            std::string message = applied.error().message;
+            if (message.starts_with(flag))
+                message.erase(0, 2);
+            return bad(where + message);
+        }
+        options.setting_sources[setting.key] =
+            file.path.string() + ":" + std::to_string(setting.line);
+    }
     return ok_status();
 }
 
@@ -610,6 +828,19 @@ usage:
                                    the event's attendance per session (in person, live
                                    web, replays) as a table; --csv sessions|days|stages
                                    prints that table as CSV instead
+  stagehub check-config [--config FILE] [options]
+                                   print the settings serve would run with, and where
+                                   each came from; check the folders and files they name
+  stagehub backup --to FILE [--force] [--data DIR]
+                                   copy the database while the server serves (--force
+                                   replaces FILE); docs/OPERATIONS.md
+  stagehub restore --from FILE [--data DIR]
+                                   put a backup in place of the database, the server
+                                   stopped; the old one is kept beside it
+  stagehub privacy export|erase (--email ADDR | --code CODE) [--data DIR]
+                                   one person's data (docs/PRIVACY.md): export prints all
+                                   held about them as JSON; erase anonymises it (the
+                                   figures keep counting); both are logged and audited
   stagehub --help | --version
 
 serve options:
@@ -640,11 +871,25 @@ serve options:
     return text;
 }
 
-Result<Options> parse_options(const std::vector<std::string>& args) {
+Result<Options> parse_options(const std::vector<std::string>& args,
+                              const std::optional<std::filesystem::path>& default_config) {
     Options options;
     size_t i = 0;
     if (Status command = parse_command(args, i, options); !command)
         return command.error();
+    const std::optional<std::filesystem::path> config_path = config_argument(args, i);
+    const bool use_default =
+        !config_path && default_config && std::filesystem::exists(*default_config);
+    if (config_path || use_default) {
+        auto file = read_config_file(config_path ? *config_path : *default_config);
+        if (!file)
+            return file.error();
+        if (Status applied = apply_config_file(*file, options); !applied)
+            return applied.error();
+        options.config_file = file->path;
+    }
+    // Repeatable options the command line has emptied of the file's values.
+    std::set<const OptionSpec*> replaced;
     for (; i < args.size(); ++i) {
         const std::string& arg = args[i];
         const OptionSpec* spec = find_option(arg);
@@ -658,12 +903,55 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                 return bad(arg + " needs a value");
             value = args[++i];
         }
+        if (spec->list != nullptr && replaced.insert(spec).second)
+            (options.*spec->list).clear();
         if (Status applied = apply(*spec, options, value); !applied)
             return applied.error();
+        if (is_config_key(*spec))
+            options.setting_sources[std::string(spec->name.substr(2))] = "command line";
     }
     if (Status combination = check_combination(options); !combination)
         return combination.error();
     return options;
+}
+
+std::vector<EffectiveSetting> effective_settings(const Options& options) {
+    std::vector<EffectiveSetting> settings;
+    for (const OptionSpec& spec : kOptions) {
+        if (!is_config_key(spec))
+            continue;
+        const std::string key(spec.name.substr(2));
+        const auto source = options.setting_sources.find(key);
+        const std::string from =
+            source == options.setting_sources.end() ? "default" : source->second;
+        if (spec.list != nullptr) {
+            for (const std::string& value : options.*spec.list)
+                settings.push_back({key, value, from});
+            continue;
+        }
+        std::string value;
+        switch (spec.kind) {
+            case ValueKind::text:
+            case ValueKind::name:
+                value = options.*spec.text;
+                break;
+            case ValueKind::path:
+                value = (options.*spec.path).string();
+                break;
+            case ValueKind::whole_number:
+                value = std::to_string(options.*spec.number);
+                break;
+            case ValueKind::none:
+            case ValueKind::other:
+                value = spec.show != nullptr ? spec.show(options) : std::string();
+                break;
+        }
+        // A relative path means the folder serve starts in: say which.
+        if ((spec.value == "DIR" || spec.value == "FILE") && !value.empty())
+            value = std::filesystem::absolute(value).lexically_normal().string();
+        settings.push_back({key, value, from});
+    }
+    return settings;
 }
 
 }  // namespace stagehub::server

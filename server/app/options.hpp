@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,15 +15,34 @@
 
 namespace stagehub::server {
 
-enum class Command { serve, import, admin, stats, help, version };
+enum class Command {
+    serve,
+    import,
+    admin,
+    stats,
+    check_config,
+    backup,
+    restore,
+    privacy,
+    help,
+    version
+};
 
 // What `stagehub admin ACTION` does (docs/API.md, "Tokens").
 enum class AdminAction { create_organiser, create_staff, speaker_link, revoke, list };
 
+// What `stagehub privacy ACTION` does (docs/PRIVACY.md).
+enum class PrivacyAction { export_data, erase };
+
 struct Options {
     Command command = Command::serve;
+    // The configuration file whose settings were read first (empty: none), and where each
+    // setting that is not a default came from: "FILE:LINE" or "command line", by key.
+    std::filesystem::path config_file;
+    std::map<std::string, std::string, std::less<>> setting_sources;
     std::filesystem::path data_dir = "var";  // SQLite database + media
-    std::filesystem::path web_dir;           // empty: the web/ folder of the source tree
+    std::filesystem::path web_dir;           // empty: installed pages, else the source tree's
+                                             // (install_paths.hpp)
     std::string host = "127.0.0.1";
     int port = 8080;
     std::filesystem::path programme_file;  // import: the file; serve: --demo FILE
@@ -56,6 +77,9 @@ struct Options {
     int heartbeat_connection_rate = 50;  // --heartbeat-connection-rate
     int heartbeat_queue = 65536;         // --heartbeat-queue
     int heartbeat_retention_days = 30;   // --heartbeat-retention-days
+    // --registration-retention-days: registrations and check-ins are anonymised this many
+    // days after their event ends (docs/PRIVACY.md); 0 keeps them, as the controller decides.
+    int registration_retention_days = 90;
     // Per client address, a minute (0: no limit); past them 429 with Retry-After.
     int registrations_per_minute = 60;  // --limit-registrations: public registrations
     int code_lookups_per_minute = 60;   // --limit-code-lookups: check-in codes looked up
@@ -74,17 +98,37 @@ struct Options {
     // stats
     std::string stats_day;    // --day: one day of the event (YYYY-MM-DD)
     std::string stats_table;  // --csv TABLE: that table as CSV instead of the text table
+    // backup, restore
+    std::filesystem::path backup_file;  // backup: --to FILE; restore: --from FILE
+    bool backup_force = false;          // backup --force: replace an existing FILE
     // admin
     AdminAction admin_action = AdminAction::list;
     std::string account_name;         // --name
     std::vector<std::string> events;  // --event (repeatable)
     std::string person_id;            // --person
     int64_t account_id = 0;           // --account
+    // privacy
+    PrivacyAction privacy_action = PrivacyAction::export_data;
+    std::string privacy_email;  // --email
+    std::string privacy_code;   // --code
 };
 
-// Parses argv (without the program name). Errors name the bad argument and say what
-// would be accepted.
-Result<Options> parse_options(const std::vector<std::string>& args);
+// Parses argv (without the program name). The settings of `--config FILE` come first
+// (or, without one, those of `default_config` when given and present), then the command
+// line's, which override them. Errors name the bad argument, or the file and line, and
+// say what would be accepted.
+Result<Options> parse_options(const std::vector<std::string>& args,
+                              const std::optional<std::filesystem::path>& default_config = {});
+
+// One serve setting as it would run: its key (a config-file key: the option without
+// "--"), its value written as the file would take it, and where it came from ("default",
+// "FILE:LINE" or "command line"). A repeatable setting has a line per value.
+struct EffectiveSetting {
+    std::string key;
+    std::string value;
+    std::string source;
+};
+std::vector<EffectiveSetting> effective_settings(const Options& options);
 
 std::string usage();
 

@@ -46,6 +46,10 @@ void PeriodicTasks::start(Tasks tasks) {
     checkpoint_.start(kCheckpointEvery, std::move(tasks.checkpoint));
     tasks.compaction();
     compaction_.start(kCompactionEvery, std::move(tasks.compaction));
+    if (tasks.registrations) {
+        tasks.registrations();
+        registrations_.start(kCompactionEvery, std::move(tasks.registrations));
+    }
     tasks.tick();
     clock_.start(kClockTick, std::move(tasks.tick));
 }
@@ -54,6 +58,7 @@ void PeriodicTasks::stop_all() {
     clock_.stop();
     retention_.stop();
     compaction_.stop();
+    registrations_.stop();
     checkpoint_.stop();
 }
 

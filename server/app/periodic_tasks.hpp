@@ -1,5 +1,6 @@
 // The server's timers on the loop: the clock tick that moves now/next, the hourly retention
-// of old replays, the WAL checkpoint every second and the hourly attendance compaction.
+// of old replays, the WAL checkpoint every second, the hourly attendance compaction and the
+// hourly registration retention.
 // Each runs its task on the loop thread until stopped or until this object goes.
 //
 // Threads: the loop thread.
@@ -34,13 +35,14 @@ class RepeatingTimer {
 class PeriodicTasks {
   public:
     struct Tasks {
-        std::function<void()> tick;        // often: "now" changes within a quarter second
-        std::function<void()> retention;   // empty: archived segments are kept for ever
-        std::function<void()> checkpoint;  // every second
-        std::function<void()> compaction;  // hourly
+        std::function<void()> tick;           // often: "now" changes within a quarter second
+        std::function<void()> retention;      // empty: archived segments are kept for ever
+        std::function<void()> checkpoint;     // every second
+        std::function<void()> compaction;     // hourly
+        std::function<void()> registrations;  // hourly; empty: registrations are kept
     };
 
-    // Runs retention, compaction and the tick once now, then each on its timer.
+    // Runs retention, compaction, registrations and the tick once now, then each on its timer.
     void start(Tasks tasks);
     // The clock stops first at shutdown: nothing new goes on air while stages end.
     void stop_clock() { clock_.stop(); }
@@ -51,6 +53,7 @@ class PeriodicTasks {
     RepeatingTimer retention_;
     RepeatingTimer checkpoint_;
     RepeatingTimer compaction_;
+    RepeatingTimer registrations_;
 };
 
 }  // namespace stagehub::server

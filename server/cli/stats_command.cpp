@@ -1,26 +1,19 @@
 #include "server/cli/stats_command.hpp"
 
-#include <filesystem>
 #include <optional>
 
 #include "schedule/attendance/audience_report.hpp"
-#include "schedule/database.hpp"
-#include "schedule/migrations.hpp"
 #include "schedule/programme_store.hpp"
 #include "server/api/stats_report.hpp"
+#include "server/cli/data_database.hpp"
 
 namespace stagehub::server {
 
 int run_stats(const Options& options, std::ostream& out, std::ostream& err) {
-    const std::filesystem::path file = options.data_dir / "stagehub.db";
-    if (!std::filesystem::is_regular_file(file)) {
-        err << "stagehub: no database at " << file.string()
-            << ": pass the server's data folder with --data DIR\n";
+    const auto db = open_data_database(options, err);
+    if (!db)
         return 1;
-    }
-    schedule::Database db(file);
-    schedule::migrate(db);
-    schedule::ProgrammeStore store(db);
+    schedule::ProgrammeStore store(*db);
     auto programme = store.load_event(options.event_id);
     if (!programme) {
         err << "stagehub: " << programme.error().message << "\n";
@@ -43,7 +36,7 @@ int run_stats(const Options& options, std::ostream& out, std::ostream& err) {
     attendance::CountingRules rules;
     rules.heartbeat_every = std::chrono::seconds{options.heartbeat_every_s};
     rules.leave_after = 3 * rules.heartbeat_every;
-    const auto report = attendance::build_report(db, *programme, rules);
+    const auto report = attendance::build_report(*db, *programme, rules);
     const auto json = report_json(*programme, report, rules, day);
     out << (options.stats_table.empty() ? report_table(json)
                                         : report_csv(json, options.stats_table, ','));

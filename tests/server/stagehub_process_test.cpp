@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -265,6 +266,59 @@ TEST(StagehubProcess, APortInUseIsAClearErrorNotAHang) {
     EXPECT_EQ(WEXITSTATUS(first_status), 0);
 }
 
+// An IT department edits /etc/stagehub/stagehub.conf, asks check-config what serve would
+// run with, and serve then runs with exactly that, the command line overriding the file.
+TEST(StagehubProcess, AConfigFileIsWhatServeAndCheckConfigRunWith) {
+    TempDir dir;
+    const std::string conf = (dir / "stagehub.conf").string();
+    std::ofstream(conf) << "# the test's settings\ndata = data\nport = 1\nno-broadcast = true\n"
+                        << "web = " << STAGEHUB_WEB_DIR << "\n";
+    Process check({STAGEHUB_BIN, "check-config", "--config", conf, "--port", "0"});
+    const int check_status = check.wait_exit(30s);
+    ASSERT_TRUE(WIFEXITED(check_status)) << check.output();
+    EXPECT_EQ(WEXITSTATUS(check_status), 0) << check.output();
+    const std::string& shown = check.output();
+    EXPECT_NE(shown.find("# configuration file: " + conf), std::string::npos) << shown;
+    EXPECT_NE(shown.find("port = 0"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("# command line"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("no-broadcast = true"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("# " + conf + ":4"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("ok: data folder " + (dir / "data").string() + " will be created"),
+              std::string::npos)
+        << shown;
+
+    Process serve({STAGEHUB_BIN, "serve", "--config", conf, "--port", "0"});
+    const std::string serving = serve.wait_for_line("serving on", 30s);
+    ASSERT_FALSE(serving.empty()) << serve.output();
+    EXPECT_TRUE(std::filesystem::exists(dir / "data" / "stagehub.db")) << serve.output();
+    serve.signal(SIGTERM);
+    ASSERT_TRUE(WIFEXITED(serve.wait_exit(30s)));
+
+    // A database from a later release is a problem check-config names (exit 1)...
+    {
+        stagehub::schedule::Database db(dir / "data" / "stagehub.db");
+        db.execute("PRAGMA user_version = 9999");
+    }
+    Process newer({STAGEHUB_BIN, "check-config", "--config", conf});
+    const int newer_status = newer.wait_exit(30s);
+    ASSERT_TRUE(WIFEXITED(newer_status));
+    EXPECT_EQ(WEXITSTATUS(newer_status), 1) << newer.output();
+    EXPECT_NE(newer.output().find("problem: database " + (dir / "data" / "stagehub.db").string() +
+                                  " has schema version 9999"),
+              std::string::npos)
+        << newer.output();
+
+    // ...and a misspelt key is a usage error (exit 2) naming the file and line.
+    std::ofstream(conf) << "port = 8080\nprot = 8081\n";
+    Process bad({STAGEHUB_BIN, "serve", "--config", conf});
+    const int bad_status = bad.wait_exit(30s);
+    ASSERT_TRUE(WIFEXITED(bad_status));
+    EXPECT_EQ(WEXITSTATUS(bad_status), 2);
+    EXPECT_NE(bad.output().find(conf + ":2: unknown key 'prot' (did you mean port?)"),
+              std::string::npos)
+        << bad.output();
+}
+
 // Each connection is a file descriptor: the server takes the whole hard limit at start, not
 // Debian's soft 1,024 that would cap a theme day near a thousand viewers.
 TEST(StagehubProcess, TheOpenFileLimitIsRaisedToTheHardLimitAtStart) {
@@ -295,6 +349,22 @@ TEST(StagehubProcess, TheOpenFileLimitIsRaisedToTheHardLimitAtStart) {
         << server.output();
     server.signal(SIGTERM);
     EXPECT_NE(server.wait_exit(30s), -1);
+}
+
+// An operator's bug report names the build: the release of CMakeLists.txt's project() and
+// the commit it was built from (`git describe --always --dirty`; "unknown" without .git).
+TEST(StagehubProcess, VersionNamesTheReleaseAndTheCommit) {
+    Process version({STAGEHUB_BIN, "--version"});
+    const int status = version.wait_exit(30s);
+    ASSERT_TRUE(WIFEXITED(status)) << version.output();
+    EXPECT_EQ(WEXITSTATUS(status), 0) << version.output();
+    // The commit itself is not compared: a commit reconfigures, and this test binary may
+    // not have been rebuilt since the stagehub binary was.
+    const std::string commit = std::filesystem::exists(STAGEHUB_SOURCE_DIR "/.git")
+                                   ? R"(([0-9a-f]{7,}|.+-g[0-9a-f]{7,})(-dirty)?)"
+                                   : "unknown";
+    const std::regex expected("stagehub " STAGEHUB_RELEASE R"( \(commit )" + commit + R"(\)\n)");
+    EXPECT_TRUE(std::regex_match(version.output(), expected)) << version.output();
 }
 
 TEST(StagehubProcess, ImportReportsABadFileAndStoresNothing) {

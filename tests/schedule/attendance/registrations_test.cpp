@@ -9,6 +9,7 @@
 
 #include "schedule/migrations.hpp"
 #include "schedule/programme_store.hpp"
+#include "small_event.hpp"
 #include "temp_dir.hpp"
 
 namespace stagehub::attendance {
@@ -16,6 +17,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using schedule::Database;
+using stagehub::testing::small_event;
 using stagehub::testing::TempDir;
 
 constexpr const char* kDay1 = "2026-05-12";
@@ -26,33 +28,13 @@ TimePoint at(Millis since_nine) {
     return TimePoint{Millis{1'778'569'200'000}} + since_nine;
 }
 
-schedule::Programme event(const std::string& id, const std::string& session_prefix) {
-    schedule::Programme p;
-    p.event.id = id;
-    p.event.title = "Event " + id;
-    schedule::Stage stage;
-    stage.id = id + "-sal";
-    stage.name = "Sal";
-    p.stages.push_back(stage);
-    for (int i = 1; i <= 2; ++i) {
-        schedule::Session s;
-        s.id = session_prefix + std::to_string(i);
-        s.stage_id = stage.id;
-        s.title = "Session " + s.id;
-        s.start = Instant{std::chrono::seconds{1'778'569'200 + (i - 1) * 3600}};
-        s.duration = std::chrono::minutes{30};
-        p.sessions.push_back(s);
-    }
-    return p;
-}
-
 class RegistrationsTest : public ::testing::Test {
   protected:
     void SetUp() override {
         schedule::migrate(db);
         schedule::ProgrammeStore store(db);
-        ASSERT_TRUE(store.replace_event(event("dag", "s"), "test").ok());
-        ASSERT_TRUE(store.replace_event(event("annan", "t"), "test").ok());
+        ASSERT_TRUE(store.replace_event(small_event("dag", "s"), "test").ok());
+        ASSERT_TRUE(store.replace_event(small_event("annan", "t"), "test").ok());
     }
 
     Registration add(const std::string& name, RegistrationMode mode = RegistrationMode::in_person,

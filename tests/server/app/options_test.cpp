@@ -103,6 +103,57 @@ TEST(Options, AdminActions) {
     EXPECT_FALSE(tls->tls_cert.empty());
 }
 
+TEST(Options, BackupAndRestore) {
+    const auto backup = parse_options({"backup", "--to", "/b/x.db", "--force", "--data", "/d"});
+    ASSERT_TRUE(backup.ok()) << backup.error().message;
+    EXPECT_EQ(backup->command, Command::backup);
+    EXPECT_EQ(backup->backup_file, "/b/x.db");
+    EXPECT_TRUE(backup->backup_force);
+    EXPECT_EQ(backup->data_dir, "/d");
+    const auto restore = parse_options({"restore", "--from", "/b/x.db"});
+    ASSERT_TRUE(restore.ok()) << restore.error().message;
+    EXPECT_EQ(restore->command, Command::restore);
+    EXPECT_EQ(restore->backup_file, "/b/x.db");
+    EXPECT_FALSE(restore->backup_force);
+}
+
+// docs/PRIVACY.md: one person's data by email or code; registrations kept 90 days after
+// their event by default, 0 keeping them as the controller decides.
+TEST(Options, PrivacyCommandsAndRegistrationRetention) {
+    const auto exported = parse_options({"privacy", "export", "--email", "a@b.se", "--data", "d"});
+    ASSERT_TRUE(exported.ok()) << exported.error().message;
+    EXPECT_EQ(exported->command, Command::privacy);
+    EXPECT_EQ(exported->privacy_action, PrivacyAction::export_data);
+    EXPECT_EQ(exported->privacy_email, "a@b.se");
+    EXPECT_EQ(exported->data_dir, "d");
+    const auto erased = parse_options({"privacy", "erase", "--code", "k7qf-3m"});
+    ASSERT_TRUE(erased.ok()) << erased.error().message;
+    EXPECT_EQ(erased->privacy_action, PrivacyAction::erase);
+    EXPECT_EQ(erased->privacy_code, "k7qf-3m");
+
+    EXPECT_EQ(parse_options({"serve"})->registration_retention_days, 90);
+    EXPECT_EQ(
+        parse_options({"serve", "--registration-retention-days", "0"})->registration_retention_days,
+        0);
+    EXPECT_EQ(parse_options({"serve", "--registration-retention-days", "30"})
+                  ->registration_retention_days,
+              30);
+    const std::vector<std::pair<std::vector<std::string>, std::string>> refused = {
+        {{"privacy"}, "privacy needs an action"},
+        {{"privacy", "forget", "--email", "a@b.se"}, "export or erase"},
+        {{"privacy", "export"}, "--email ADDR or --code CODE"},
+        {{"privacy", "erase", "--email", "a@b.se", "--code", "K7QF3M"}, "one of them"},
+        {{"serve", "--email", "a@b.se"}, "--email goes with privacy"},
+        {{"serve", "--registration-retention-days", "-1"}, "--registration-retention-days"},
+        {{"serve", "--registration-retention-days", "9999"}, "from 0 (keep) to 3650"},
+    };
+    for (const auto& [args, expected] : refused) {
+        const auto o = parse_options(args);
+        ASSERT_FALSE(o.ok()) << args.front();
+        EXPECT_NE(o.error().message.find(expected), std::string::npos) << o.error().message;
+    }
+}
+
 TEST(Options, BadArgumentsNameTheArgument) {
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
         {{"--port", "80000"}, "--port"},
@@ -114,6 +165,10 @@ TEST(Options, BadArgumentsNameTheArgument) {
         {{"--frobnicate"}, "--frobnicate"},
         {{"launch"}, "launch"},
         {{"import"}, "import needs a programme file"},
+        {{"backup"}, "backup needs --to FILE"},
+        {{"restore"}, "restore needs --from FILE"},
+        {{"restore", "--from", "x.db", "--force"}, "--force goes with backup"},
+        {{"serve", "--to", "x.db"}, "--to goes with backup"},
         {{"serve", "--skip-bad-rows"}, "--skip-bad-rows goes with import"},
         {{"admin"}, "admin needs an action"},
         {{"admin", "create-organiser"}, "--name"},

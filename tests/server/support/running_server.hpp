@@ -43,20 +43,25 @@ class RunningServer {
             running_.fetch_sub(1);
             throw std::logic_error("a RunningServer already runs in this process; end it first");
         }
+        // A constructor that throws runs no destructor: undo the count (and end the loop)
+        // here, or every later test in the process would be refused.
+        std::promise<int> ready;  // outlives the thread's use of it, in the catch too
+        auto port_future = ready.get_future();
         try {
             app = std::make_unique<Application>(options);
-        } catch (...) {  // refused to start (a test of that): the next one may run
+            thread = std::thread(
+                [this, &ready] { exit_code = app->run([&ready](int p) { ready.set_value(p); }); });
+            if (port_future.wait_for(10s) != std::future_status::ready)
+                throw std::runtime_error("server did not start within 10 s");
+            port = port_future.get();
+        } catch (...) {
+            if (thread.joinable()) {
+                app->request_shutdown();
+                thread.join();
+            }
             running_.fetch_sub(1);
             throw;
         }
-        std::promise<int> ready;
-        auto port_future = ready.get_future();
-        thread = std::thread(
-            [this, &ready] { exit_code = app->run([&ready](int p) { ready.set_value(p); }); });
-        if (port_future.wait_for(10s) != std::future_status::ready) {
-            throw std::runtime_error("server did not start within 10 s");
-        }
-        port = port_future.get();
     }
     ~RunningServer() {
         app->request_shutdown();

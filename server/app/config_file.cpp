@@ -1,0 +1,104 @@
+#include "server/app/config_file.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "schedule/utf8.hpp"
+
+namespace stagehub::server {
+namespace {
+
+constexpr size_t kMaxFileBytes = 1 << 20;  // a config file is a few KiB; this is not one
+
+std::string_view trim(std::string_view text) {
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+    while (!text.empty() && space(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && space(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
+
+std::string quoted(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 2);
+    out.push_back('\'');
+    out.append(text);
+    out.push_back('\'');
+    return out;
+}
+
+bool is_key_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+}  // namespace
+
+std::string config_location(const ConfigFile& file, const ConfigSetting& setting) {
+    return file.path.string() + ":" + std::to_string(setting.line) + ": ";
+}
+
+Result<ConfigFile> parse_config_text(std::string_view text, const std::filesystem::path& path) {
+    ConfigFile file{path, {}};
+    const auto at = [&](int line, const std::string& message) {
+        return Error{ErrorCode::bad_arguments,
+                     path.string() + ":" + std::to_string(line) + ": " + message};
+    };
+    if (const auto bad_byte = schedule::first_non_utf8(text)) {
+        return Error{ErrorCode::bad_arguments, path.string() + ": not UTF-8 text (at byte " +
+                                                   std::to_string(*bad_byte) + ")"};
+    }
+    int number = 0;
+    while (!text.empty()) {
+        const size_t end = text.find('\n');
+        const std::string_view raw = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        ++number;
+        const std::string_view line = trim(raw);
+        if (line.empty() || line.front() == '#')
+            continue;
+        const size_t equals = line.find('=');
+        if (equals == std::string_view::npos) {
+            return at(number, quoted(line) +
+                                  " is not a setting; write key = value (a serve option "
+                                  "without --, e.g. port = 8080)");
+        }
+        const std::string_view key = trim(line.substr(0, equals));
+        std::string_view value = trim(line.substr(equals + 1));
+        if (key.empty())
+            return at(number, "a setting needs a key before '='");
+        for (const char c : key) {
+            if (!is_key_char(c) || !(key.front() >= 'a' && key.front() <= 'z')) {
+                return at(number, quoted(key) +
+                                      " is not a key: keys are lower-case option names "
+                                      "without --, e.g. port");
+            }
+        }
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+            value = value.substr(1, value.size() - 2);
+        else if (!value.empty() && (value.front() == '"' || value.back() == '"'))
+            return at(number, std::string(key) + ": a quoted value needs both quotes");
+        if (value.empty())
+            return at(number, std::string(key) + " needs a value after '='");
+        file.settings.push_back({number, std::string(key), std::string(value)});
+    }
+    return file;
+}
+
+Result<ConfigFile> read_config_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return Error{ErrorCode::bad_arguments, "cannot read the configuration file " +
+                                                   path.string() +
+                                                   " (does it exist, and may this user read it?)"};
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (text.str().size() > kMaxFileBytes) {
+        return Error{ErrorCode::bad_arguments,
+                     path.string() + ": too large for a configuration file (over 1 MiB)"};
+    }
+    return parse_config_text(text.str(), path);
+}
+
+}  // namespace stagehub::server
