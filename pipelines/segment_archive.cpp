@@ -42,6 +42,20 @@ void SegmentArchive::add(const std::string& stage_id, const ClosedSegment& segme
         .bind(8, segment.rendition)
         .bind(9, int64_t{segment.discontinuity})
         .run();
+    if (bytes_known_ && db_.changes() > 0 && !ec)
+        bytes_by_stage_[stage_id] += static_cast<int64_t>(bytes);
+}
+
+const std::map<std::string, int64_t>& SegmentArchive::bytes_by_stage() {
+    if (!bytes_known_) {
+        bytes_by_stage_.clear();
+        schedule::Statement sums =
+            db_.prepare("SELECT stage_id, SUM(bytes) FROM segments GROUP BY stage_id");
+        while (sums.step())
+            bytes_by_stage_[sums.column_text(0)] = sums.column_int(1);
+        bytes_known_ = true;
+    }
+    return bytes_by_stage_;
 }
 
 std::vector<ArchivedSegment> SegmentArchive::query(const std::string& sql,
@@ -111,6 +125,7 @@ std::vector<ArchivedSegment> SegmentArchive::erase(const std::string& stage_id, 
         remove.run();
     }
     tx.commit();
+    bytes_known_ = false;
     // As retention: files after the rows, so a crash leaves files without rows, never rows
     // without files. `file` is the archive's own relative path, joined below its folder.
     for (const ArchivedSegment& segment : doomed) {
@@ -161,6 +176,8 @@ int64_t SegmentArchive::remove_older_than(WallTime cutoff) {
         remove.run();
     }
     tx.commit();
+    if (!doomed.empty())
+        bytes_known_ = false;
     // Files go after the index no longer names them: a crash in between leaves files
     // without rows, never rows without files.
     for (const auto& [id, file] : doomed) {

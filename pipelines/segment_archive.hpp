@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -88,6 +89,11 @@ class SegmentArchive {
 
     const std::filesystem::path& live_dir() const { return live_dir_; }
 
+    // Bytes archived per stage id (every rendition), for metrics. Summed from the index
+    // once, then kept by add(); erase() and retention sum again at the next call. Another
+    // process's deletions show after the next retention run or restart.
+    const std::map<std::string, int64_t>& bytes_by_stage();
+
   private:
     std::vector<ArchivedSegment> query(const std::string& sql, const std::string& stage_id,
                                        int64_t from_ms, int64_t to_ms,
@@ -95,6 +101,8 @@ class SegmentArchive {
 
     schedule::Database& db_;
     std::filesystem::path live_dir_;
+    std::map<std::string, int64_t> bytes_by_stage_;
+    bool bytes_known_ = false;
 };
 
 }  // namespace stagehub::pipelines

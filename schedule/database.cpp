@@ -2,10 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <utility>
 
 namespace stagehub::schedule {
 namespace {
+
+std::atomic<Transaction::CommitObserver> commit_observer{nullptr};
 
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
     throw DatabaseError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
@@ -139,9 +142,16 @@ Transaction::~Transaction() {
     }
 }
 
+void Transaction::observe_commits(CommitObserver observer) {
+    commit_observer.store(observer);
+}
+
 void Transaction::commit() {
+    const auto started = std::chrono::steady_clock::now();
     db_.execute("COMMIT");
     done_ = true;
+    if (const CommitObserver observer = commit_observer.load(std::memory_order_relaxed))
+        observer(std::chrono::steady_clock::now() - started);
 }
 
 }  // namespace stagehub::schedule

@@ -6,6 +6,7 @@
 // would allow more, but the design gives each thread its own connection).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -81,6 +82,12 @@ class Database {
 // so an exception or early return anywhere inside leaves nothing half-written.
 class Transaction {
   public:
+    // Called after each COMMIT with how long it took, on the committing thread (the loop,
+    // the heartbeat writer, a report worker): the server's commit latency histogram. One
+    // for the process, set once at start-up; null (the default) observes nothing.
+    using CommitObserver = void (*)(std::chrono::nanoseconds took);
+    static void observe_commits(CommitObserver observer);
+
     explicit Transaction(Database& db);
     ~Transaction();
     Transaction(const Transaction&) = delete;

@@ -329,14 +329,17 @@ void HeartbeatApi::sweep(size_t slices) {
     }
 }
 
+HeartbeatApi::Counters HeartbeatApi::counters() const {
+    return {writer_->queued(),  writer_->capacity(), writer_->written(), writer_->batches(),
+            writer_->refused(), rejected_,           rate_limited_,      failed_};
+}
+
 json HeartbeatApi::health() const {
-    return {{"queued", writer_->queued()},
-            {"queue_capacity", writer_->capacity()},
-            {"written", writer_->written()},
-            {"refused_queue_full", writer_->refused()},
-            {"rejected", rejected_},
-            {"rate_limited", rate_limited_},
-            {"failed", failed_}};
+    const Counters c = counters();
+    return {{"queued", c.queued},     {"queue_capacity", c.queue_capacity},
+            {"written", c.written},   {"refused_queue_full", c.refused_queue_full},
+            {"rejected", c.rejected}, {"rate_limited", c.rate_limited},
+            {"failed", c.failed}};
 }
 
 }  // namespace stagehub::server

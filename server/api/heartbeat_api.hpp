@@ -62,8 +62,19 @@ class HeartbeatApi {
     void sweep(size_t slices);
 
     static constexpr size_t kCountOnTheSpot = 20'000;
-    // Queue and counters for /api/v1/health.
+    // Queue and counters for /api/v1/health, and as numbers for metrics.
     nlohmann::json health() const;
+    struct Counters {
+        size_t queued = 0;  // waiting for the writer now
+        size_t queue_capacity = 0;
+        uint64_t written = 0;
+        uint64_t batches = 0;             // commits of the writer
+        uint64_t refused_queue_full = 0;  // 503: the queue was full
+        uint64_t rejected = 0;            // 400: malformed or impossible
+        uint64_t rate_limited = 0;        // 429
+        uint64_t failed = 0;              // the writer could not store them
+    };
+    Counters counters() const;
     attendance::HeartbeatWriter& writer() { return *writer_; }
     const attendance::CountingRules& rules() const { return config_.rules; }
 

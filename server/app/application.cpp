@@ -16,8 +16,10 @@
 #include "server/app/health_routes.hpp"
 #include "server/app/install_paths.hpp"
 #include "server/app/log_writer.hpp"
+#include "server/app/metrics_access.hpp"
 #include "server/app/page_routes.hpp"
 #include "server/app/registration_retention.hpp"
+#include "server/app/request_log.hpp"
 #include "server/auth/speaker_link.hpp"
 #include "server/broadcast/lower_third.hpp"
 #include "server/http/security_headers.hpp"
@@ -115,6 +117,15 @@ Application::Application(Options options)
               if (http_)
                   http_->complete(exchange, std::move(response));
           }) {
+    install_log_writer(*log_format_named(options_.log_format));
+    std::optional<std::string> metrics_token;
+    if (!options_.metrics_token_file.empty()) {
+        auto token = read_metrics_token(options_.metrics_token_file);
+        if (!token)
+            throw std::runtime_error(token.error().message);
+        metrics_token = std::move(token).value();
+    }
+    metrics_ = std::make_unique<ServerMetrics>(metrics_sources(), std::move(metrics_token));
     schedule::migrate(db_);
     controls_.load();
     if (const int64_t forgotten = tokens_.forget_grants_of_deleted_events(); forgotten > 0)
@@ -204,6 +215,37 @@ HealthSources Application::health_sources() {
     return sources;
 }
 
+ServerMetrics::Sources Application::metrics_sources() {
+    ServerMetrics::Sources sources;
+    sources.http = [this]() -> const HttpServer* { return http_.get(); };
+    sources.heartbeats = [this] { return heartbeat_api_.counters(); };
+    sources.playlist_waits = [this] { return playlist_reload_.waiting(); };
+    // The stages of the programme as it is now, so a removed stage leaves the metrics.
+    sources.stages = [this] {
+        std::vector<ServerMetrics::StageSample> stages;
+        const auto& archived = archive_.bytes_by_stage();
+        for (const schedule::Programme& programme : catalog_.programmes()) {
+            for (const schedule::Stage& stage : programme.stages) {
+                if (!stage.broadcast)
+                    continue;
+                const auto bytes = archived.find(stage.id);
+                stages.push_back({stage.id,
+                                  broadcast_ ? broadcast_->figures(stage.id) : std::nullopt,
+                                  bytes == archived.end() ? 0 : bytes->second});
+            }
+        }
+        return stages;
+    };
+    return sources;
+}
+
+void Application::on_answered(const HttpRequest& request, const HttpResponse& response) {
+    const RequestClass request_class =
+        request_class_of(request.path, metrics_->take_replay(request.exchange));
+    metrics_->answered(request_class, response.status);
+    log_error_answer(request, response, request_class);
+}
+
 // Every stage's secrets, for the log writer. Kept once seen: a stage edited or removed may
 // still log its old source while it stops.
 void Application::refresh_log_secrets() {
@@ -245,6 +287,9 @@ int Application::run(const std::function<void(int port)>& on_ready) {
             const HttpRequest& request, HttpResponse& response) {
             add_security_headers(policy, request, response);
         };
+    http_config.on_answered = [this](const HttpRequest& request, const HttpResponse& response) {
+        on_answered(request, response);
+    };
     http_ = std::make_unique<HttpServer>(http_config, *this, loop_);
     http_->start();
     channels_.attach(http_.get(), nullptr);
@@ -456,6 +501,8 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
         switch (route.destination) {
             case Destination::api:
                 return router_.dispatch(request);
+            case Destination::metrics:
+                return metrics_->answer(request);
             case Destination::socket_endpoint:
                 return error_response(
                     Error{ErrorCode::upgrade_required,
@@ -471,7 +518,8 @@ HttpResponse Application::handle_http(const HttpRequest& request) {
         }
         return serve_file(request);
     } catch (const std::exception& e) {
-        g_warning("%s failed: %s", loggable_path(request.path).c_str(), e.what());
+        g_warning("request %s: %s failed: %s", request.request_id.c_str(),
+                  loggable_path(request.path).c_str(), e.what());
         return error_response(
             Error{ErrorCode::internal, std::string("the server failed: ") + e.what()});
     }
@@ -515,9 +563,11 @@ HttpResponse Application::serve_media(const HttpRequest& request) {
             break;  // the mount's live policy
         case MediaReach::replay:
             cache = CachePolicy::withdrawable;
+            metrics_->mark_replay(request.exchange);
             break;
         case MediaReach::organisers:
             cache = CachePolicy::private_media;
+            metrics_->mark_replay(request.exchange);
             break;
     }
     if (auto response = static_files_.serve(request, cache))

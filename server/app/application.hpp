@@ -32,6 +32,7 @@
 #include "server/app/health_routes.hpp"
 #include "server/app/options.hpp"
 #include "server/app/periodic_tasks.hpp"
+#include "server/app/server_metrics.hpp"
 #include "server/auth/token_store.hpp"
 #include "server/broadcast/stage_control_store.hpp"
 #include "server/broadcast/stage_supervisor.hpp"
@@ -67,6 +68,8 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
 
     // The REST routes, for tests that sweep every one of them.
     const ApiRouter& router() const { return router_; }
+    // The metric families GET /metrics writes, for checks (the shipped dashboard's names).
+    std::vector<std::string> metric_names() const { return metrics_->names(); }
 
     // HttpServer::Handler, on the loop thread.
     HttpResponse handle_http(const HttpRequest& request) override;
@@ -99,6 +102,10 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     HttpResponse serve_media(const HttpRequest& request);  // /live/ and /posters/, or 404
     // What the health routes read of this server (the broadcast, the counters).
     HealthSources health_sources();
+    // What the metrics read of this server at each scrape.
+    ServerMetrics::Sources metrics_sources();
+    // Every answer as it goes out: counted by route class, an error logged with its id.
+    void on_answered(const HttpRequest& request, const HttpResponse& response);
     void refresh_log_secrets();
     HttpResponse embed_page(const HttpRequest& request, const std::string& file);
     HttpResponse page(const HttpRequest& request, const std::string& file);
@@ -135,6 +142,8 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     // Live playlist requests waiting for their next segment (LL-HLS blocking reload).
     BlockingPlaylistReload playlist_reload_;
     ApiRouter router_;
+    // GET /metrics and the request counts (server/app/server_metrics.hpp).
+    std::unique_ptr<ServerMetrics> metrics_;
     std::unique_ptr<StageSupervisor> broadcast_;
     std::unique_ptr<HttpServer> http_;
     GMainLoop* loop_ = nullptr;

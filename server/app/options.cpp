@@ -184,6 +184,13 @@ Status set_video(Options& options, std::string_view, const std::string& text) {
     return ok_status();
 }
 
+Status set_log_format(Options& options, std::string_view, const std::string& text) {
+    if (text != "text" && text != "json")
+        return bad("--log-format must be text or json, not '" + text + "'");
+    options.log_format = text;
+    return ok_status();
+}
+
 // The usage's column where descriptions start, less the two spaces of indent.
 constexpr size_t kUsageColumn = 23;
 
@@ -521,6 +528,18 @@ const OptionSpec kOptions[] = {
      .least = 0,
      .most = 1000000,
      .must_be = "a whole number a minute from 0 (no limit) to 1000000"},
+    {.name = "--metrics-token-file",
+     .value = "FILE",
+     .help = "GET /metrics also for clients showing the token in FILE\n"
+             "(Authorization: Bearer); without it, this machine's only",
+     .kind = path,
+     .path = &Options::metrics_token_file},
+    {.name = "--log-format",
+     .value = "FORMAT",
+     .help = "text (default) or json: one JSON object a line, for log shippers",
+     .kind = other,
+     .parse = set_log_format,
+     .show = [](const Options& o) { return o.log_format; }},
     // Described by the commands' lines of the usage.
     {.name = "--help", .kind = none, .parse = set_help},
     {.name = "-h", .kind = none, .parse = set_help},

@@ -95,6 +95,10 @@ struct Options {
     // --trusted-proxy (repeatable): reverse proxies (addresses or CIDR ranges) whose
     // X-Forwarded-For names the client (server/http/client_address.hpp).
     std::vector<std::string> trusted_proxies;
+    // --metrics-token-file: /metrics also for clients with this bearer token (read at start,
+    // so it is not in `ps`); empty: loopback clients only.
+    std::filesystem::path metrics_token_file;
+    std::string log_format = "text";  // --log-format: text or json
     // Not a flag: the wall clock of attendance (heartbeats, check-ins). Tests that play a
     // whole theme day in seconds drive it; empty is the system clock.
     std::function<std::chrono::sys_time<std::chrono::milliseconds>()> attendance_clock;

@@ -9,6 +9,8 @@ PageRoute route_of(std::string_view path) {
         return {Destination::api, {}};
     if (path == "/ws")
         return {Destination::socket_endpoint, {}};
+    if (path == "/metrics")
+        return {Destination::metrics, {}};
     if (path.starts_with("/embed/"))
         return {Destination::embed_page, "/embed.html"};
     if (is_speaker_page(path))

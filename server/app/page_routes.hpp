@@ -12,6 +12,7 @@ namespace stagehub::server {
 enum class Destination {
     api,              // /api/…: the router
     socket_endpoint,  // /ws asked for as plain HTTP: 426
+    metrics,          // /metrics: Prometheus, for loopback or a token (server_metrics)
     embed_page,       // /embed/{stage}: the player page, if the stage is published
     page,             // PageRoute::page, whatever the address's rest says
     media,            // /live/ and /posters/: served by the replay rules

@@ -417,6 +417,32 @@ nlohmann::json StageSupervisor::health() {
     return stages;
 }
 
+std::optional<StageSupervisor::StageFigures> StageSupervisor::figures(const std::string& stage_id) {
+    const auto it = stages_.find(stage_id);
+    if (it == stages_.end())
+        return std::nullopt;
+    const Stage& stage = it->second;
+    StageFigures figures;
+    figures.state = stage.state;
+    figures.restarts = stage.restarts;
+    figures.program_errors = stage.program_errors;
+    figures.segments = stage.segments;
+    if (stage.segments > 0) {
+        figures.segment_age_seconds =
+            std::chrono::duration<double>(std::chrono::system_clock::now() - stage.last_segment_at)
+                .count();
+    }
+    if (stage.pipeline) {
+        const pipelines::StageMediaHealth media = stage.pipeline->health();
+        figures.input_state = media.input_state;
+        if (media.input) {
+            figures.video_bytes_per_second = media.input->video_kbps * 1000.0 / 8.0;
+            figures.frames_per_second = media.input->fps;
+        }
+    }
+    return figures;
+}
+
 nlohmann::json StageSupervisor::stage_health(const std::string& stage_id) {
     const auto it = stages_.find(stage_id);
     return it == stages_.end() ? nlohmann::json(nullptr) : health_of(it->second);

@@ -108,6 +108,21 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
     // Stops every pipeline with EOS; `done` runs once all have finished their files.
     void stop_all(std::function<void()> done);
 
+    // A stage's figures as numbers, for metrics (server/app/server_metrics): the same
+    // sources as its health, without the texts.
+    struct StageFigures {
+        StageRunState state = StageRunState::starting;
+        std::string input_state;  // as in health's source.state; "" without a pipeline
+        std::optional<double> video_bytes_per_second;  // the input's, over its last second
+        std::optional<double> frames_per_second;
+        std::optional<double> segment_age_seconds;  // since the last segment ended
+        uint64_t restarts = 0;
+        uint64_t program_errors = 0;
+        uint64_t segments = 0;
+    };
+    // Null when the stage is not broadcasting.
+    std::optional<StageFigures> figures(const std::string& stage_id);
+
     // {"stage id": health} for the health endpoints (docs/API.md).
     nlohmann::json health();
     // One stage's health, or null when there is no such stage.

@@ -51,6 +51,8 @@ int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
     exchange->request.if_none_match = header_of(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH);
     exchange->request.range = header_of(wsi, WSI_TOKEN_HTTP_RANGE);
     exchange->request.host = host_of(wsi);
+    exchange->request.forwarded_for = header_of(wsi, WSI_TOKEN_X_FORWARDED_FOR);
+    exchange->request.request_id = request_ids.id_for(custom_header_of(wsi, "x-request-id:"));
 
     if (target > kMaxRequestTargetBytes) {
         return respond_and_close(

@@ -39,6 +39,13 @@ struct HttpRequest {
     // The socket's peer, or, from a trusted reverse proxy, the client its X-Forwarded-For
     // names (client_address.hpp).
     std::string peer{};
+    // The X-Forwarded-For header, as sent: set by a reverse proxy, so a request carrying it
+    // did not come from this machine whatever `peer` says (the metrics' loopback rule).
+    std::string forwarded_for{};
+    // This request's id (server/http/request_id.hpp): the client's X-Request-Id if short and
+    // safe, else one of ours. Every answer carries it back; API errors and their log lines
+    // name it.
+    std::string request_id{};
 
     // The first value of a query parameter, if present.
     std::optional<std::string> query_value(std::string_view name) const;

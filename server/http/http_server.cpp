@@ -51,6 +51,13 @@ uint64_t HttpServer::resync_count() const {
     return impl_->resyncs;
 }
 
+HttpServer::Counters HttpServer::counters() const {
+    Counters counters = impl_->counted;
+    counters.fell_behind = impl_->resyncs;
+    counters.refused_connections = impl_->refused_connections;
+    return counters;
+}
+
 int HttpServer::Impl::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in,
                                size_t len) {
     auto* self = static_cast<Impl*>(lws_context_user(lws_get_context(wsi)));

@@ -108,6 +108,18 @@ class HttpServer {
         // core's own errors and deferred answers included (server/security_headers). The
         // core knows no pages, so which headers a path gets is decided outside it.
         std::function<void(const HttpRequest&, HttpResponse&)> finish_headers;
+        // Told of every answer as it goes out (deferred ones when given, the core's own
+        // refusals included), its request id stamped: for metrics and error log lines.
+        std::function<void(const HttpRequest&, const HttpResponse&)> on_answered;
+    };
+
+    // What the core counts of its sockets since start, for metrics.
+    struct Counters {
+        uint64_t messages_sent = 0;        // websocket messages written to a socket
+        uint64_t messages_received = 0;    // whole websocket messages handed to the handler
+        uint64_t fell_behind = 0;          // sockets whose queue was dropped (= resync_count)
+        uint64_t closed_stuck = 0;         // sockets closed for not catching up in time
+        uint64_t refused_connections = 0;  // over the per-address connection cap
     };
 
     HttpServer(Config config, Handler& handler, GMainLoop* loop);
@@ -132,6 +144,7 @@ class HttpServer {
     size_t socket_count() const;
     // Sockets that fell behind and had their queue dropped, since start.
     uint64_t resync_count() const;
+    Counters counters() const;
 
     // Closes every connection and tears lws down; `done` runs on the loop once lws has
     // released everything.

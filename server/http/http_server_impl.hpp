@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "server/http/http_server.hpp"
+#include "server/http/request_id.hpp"
 
 namespace stagehub::server {
 namespace http_detail {
@@ -166,6 +167,10 @@ struct HttpServer::Impl {
     std::vector<unsigned char> write_buffer;  // HTTP bodies go out through it, one chunk a time
     guint stuck_check = 0;
     uint64_t resyncs = 0;
+    // Websocket messages and stuck closes (fell_behind and refused_connections are read from
+    // resyncs and refused_connections).
+    Counters counted;
+    RequestIds request_ids;
     SocketId next_socket = 1;
     std::function<void()> on_destroyed;
     guint destroy_poll = 0;

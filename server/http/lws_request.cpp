@@ -60,6 +60,19 @@ std::string header_of(lws* wsi, lws_token_indexes token) {
     return value;
 }
 
+std::string custom_header_of(lws* wsi, std::string_view name) {
+    const int name_length = static_cast<int>(name.size());
+    const int length = lws_hdr_custom_length(wsi, name.data(), name_length);
+    if (length <= 0 || length > 256)
+        return {};
+    std::string value(static_cast<size_t>(length) + 1, '\0');
+    const int copied = lws_hdr_custom_copy(wsi, value.data(), length + 1, name.data(), name_length);
+    if (copied < 0)
+        return {};
+    value.resize(static_cast<size_t>(copied));
+    return value;
+}
+
 // The Host a request names; over HTTP/2 its :authority.
 std::string host_of(lws* wsi) {
     std::string host = header_of(wsi, WSI_TOKEN_HOST);

@@ -5,6 +5,7 @@
 #include <libwebsockets.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "server/http/http_message.hpp"
@@ -17,6 +18,9 @@ bool has_body(HttpMethod method);
 std::vector<std::string> query_fragments_of(lws* wsi);
 // A request header's value, or "" when absent (or longer than any sane header).
 std::string header_of(lws* wsi, lws_token_indexes token);
+// A header lws has no token for, by its lower-case name with the colon ("x-request-id:"),
+// or "" when absent or longer than 256 bytes (HTTP/1.1; lws 4.1 keeps none for HTTP/2).
+std::string custom_header_of(lws* wsi, std::string_view name);
 // The Host a request names; over HTTP/2 its :authority.
 std::string host_of(lws* wsi);
 // The client's address, as lws reads it from the socket.

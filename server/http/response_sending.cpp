@@ -111,6 +111,9 @@ int HttpServer::Impl::respond(lws* wsi, HttpExchange& exchange, HttpResponse res
         g_free(name);
         response = error_response(500, "internal", "the server built an unsafe header");
     }
+    stamp_request_id(response, exchange.request.request_id);
+    if (config.on_answered)
+        config.on_answered(exchange.request, response);
     exchange.answered = true;
     exchange.response = std::move(response);
     exchange.send_body = exchange.request.method != HttpMethod::head;

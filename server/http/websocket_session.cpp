@@ -71,6 +71,7 @@ int HttpServer::Impl::socket_receive(lws* wsi, const void* in, size_t len) {
         return 0;
     const std::string message = std::move(state.incoming);
     state.incoming.clear();
+    ++counted.messages_received;
     handler.on_socket_message(state.id, message);
     return 0;
 }
@@ -118,6 +119,7 @@ int HttpServer::Impl::socket_writable(lws* wsi) {
                                   message->size(), LWS_WRITE_TEXT);
     if (written < static_cast<int>(message->size()))
         return -1;
+    ++counted.messages_sent;
     state.progress_us = g_get_monotonic_time();
     if (!state.outbox.empty() || state.lagging || behind.contains(state.id))
         lws_callback_on_writable(wsi);
@@ -228,6 +230,8 @@ void HttpServer::Impl::queue(lws* wsi, SocketState& state, SharedMessage message
             state.closing = true;
             state.close_status = LWS_CLOSE_STATUS_ABNORMAL_CLOSE;
             lws_callback_on_writable(wsi);
+        } else {
+            ++counted.messages_sent;
         }
         return;
     }
@@ -284,6 +288,7 @@ void HttpServer::Impl::close_stuck_sockets() {
         g_message("websocket %llu closed: stuck for %u s without reading",
                   static_cast<unsigned long long>(id), config.stuck_timeout_s);
         behind.erase(id);
+        ++counted.closed_stuck;
         lws_set_timeout(sockets[id], PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
     }
 }

@@ -51,6 +51,23 @@ class ReplayArchiveTest : public ::testing::Test {
     }
 };
 
+// The bytes per stage the metrics report: summed once, kept by add (a repeat adds nothing),
+// summed again after retention.
+TEST_F(ReplayArchiveTest, KeepsTheBytesOfEachStage) {
+    archive.add("salen", segment("r1", 0, 0ms));
+    EXPECT_EQ(archive.bytes_by_stage().at("salen"), 1000);
+    archive.add("salen", segment("r1", 1, 2000ms));
+    archive.add("salen", segment("r1", 1, 2000ms));
+    archive.add("annan-sal", segment("r9", 5, 0ms));
+    EXPECT_EQ(archive.bytes_by_stage().at("salen"), 2001);
+    EXPECT_EQ(archive.bytes_by_stage().at("annan-sal"), 1005);
+    SegmentArchive reopened{db, dir / "live"};
+    EXPECT_EQ(reopened.bytes_by_stage(), archive.bytes_by_stage()) << "as the index sums it";
+    EXPECT_EQ(archive.remove_older_than(at(2500ms)), 2);
+    EXPECT_EQ(archive.bytes_by_stage().at("salen"), 1001);
+    EXPECT_FALSE(archive.bytes_by_stage().contains("annan-sal"));
+}
+
 TEST_F(ReplayArchiveTest, FindsTheSegmentsThatOverlapAWindowInTimeOrder) {
     for (unsigned i = 0; i < 10; ++i)
         archive.add("salen", segment("r1", i, i * 2000ms));

@@ -173,6 +173,80 @@ TEST(StagehubProcess, CtrlCEndsTheBroadcastCleanlyAndExitsZero) {
     }
 }
 
+// The real binary broadcasting, scraped after traffic: promtool (Debian's prometheus)
+// accepts the text, the stage's figures move, and with --log-format json an API error's log
+// line is one JSON object naming the request id its answer carried.
+TEST(StagehubProcess, MetricsOfALiveStageAndJsonLogsWithRequestIds) {
+    TempDir dir;
+    Process server({STAGEHUB_BIN, "serve", "--data", dir.path().string(), "--port", "0", "--web",
+                    STAGEHUB_WEB_DIR, "--demo",
+                    STAGEHUB_PROGRAMMES "/tillsammans-for-fornyelse.json", "--log-format", "json"});
+    const std::string serving = server.wait_for_line("serving on http://127.0.0.1:", 30s);
+    ASSERT_FALSE(serving.empty()) << server.output();
+    const int port = port_of(serving);
+    const auto live = dir.path() / "media/live/stora-salen/source/index.m3u8";
+    const auto deadline = std::chrono::steady_clock::now() + 40s;
+    while (std::chrono::steady_clock::now() < deadline &&
+           playlist_segments(read_text_file(live)).size() < 3) {
+        std::this_thread::sleep_for(200ms);
+    }
+    ASSERT_GE(playlist_segments(read_text_file(live)).size(), 3u) << server.output();
+    EXPECT_EQ(http_get(port, "/live/stora-salen/index.m3u8").status, 200);
+
+    const HttpReply missing =
+        http_exchange(port,
+                      "GET /api/v1/events/no-such-event HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      "X-Request-Id: user-report-42\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_EQ(nlohmann::json::parse(missing.body)["error"]["request_id"], "user-report-42");
+    const std::string logged = server.wait_for_line("user-report-42", 10s);
+    ASSERT_FALSE(logged.empty()) << server.output();
+    const nlohmann::json line = nlohmann::json::parse(logged);
+    EXPECT_EQ(line["request_id"], "user-report-42");
+    EXPECT_EQ(line["level"], "INFO");
+    EXPECT_NE(line["message"].get<std::string>().find("404 not_found"), std::string::npos);
+
+    const HttpReply scraped = http_get(port, "/metrics");
+    ASSERT_EQ(scraped.status, 200);
+    const auto value = [&](const std::string& series) {
+        const size_t at = scraped.body.find("\n" + series + " ");
+        return at == std::string::npos ? -1.0
+                                       : std::stod(scraped.body.substr(at + series.size() + 2));
+    };
+    EXPECT_EQ(value(R"(stagehub_stage_on_air{stage="stora-salen"})"), 1) << scraped.body;
+    EXPECT_EQ(value(R"(stagehub_stage_state{stage="stora-salen",state="live"})"), 1);
+    EXPECT_EQ(value(R"(stagehub_stage_input_state{stage="stora-salen",state="receiving"})"), 1);
+    EXPECT_GT(value(R"(stagehub_stage_input_frames_per_second{stage="stora-salen"})"), 5);
+    EXPECT_GT(value(R"(stagehub_stage_input_video_bytes_per_second{stage="stora-salen"})"), 1000);
+    EXPECT_GE(value(R"(stagehub_stage_segments_total{stage="stora-salen"})"), 3);
+    EXPECT_LT(value(R"(stagehub_stage_segment_age_seconds{stage="stora-salen"})"), 10);
+    EXPECT_GE(value(R"(stagehub_stage_archive_bytes{stage="stora-salen"})"), 10000);
+    EXPECT_EQ(value(R"(stagehub_stage_program_errors_total{stage="stora-salen"})"), 0);
+    EXPECT_GE(value(R"(stagehub_http_requests_total{class="live_media",code="200"})"), 1);
+
+    const auto file = dir.path() / "scrape.txt";
+    std::ofstream(file) << scraped.body;
+    const std::string check = "promtool check metrics < " + file.string() + " 2>&1";
+    FILE* promtool = popen(check.c_str(), "r");
+    ASSERT_NE(promtool, nullptr);
+    std::string said;
+    char buffer[4096];
+    while (size_t n = fread(buffer, 1, sizeof buffer, promtool))
+        said.append(buffer, n);
+    const int status = pclose(promtool);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << said << scraped.body;
+
+    // Every log line is one JSON object (stdout's "serving on" aside).
+    std::istringstream lines(server.output());
+    for (std::string text; std::getline(lines, text);) {
+        if (text.starts_with("serving on"))
+            continue;
+        EXPECT_TRUE(nlohmann::json::accept(text)) << text;
+    }
+    server.signal(SIGINT);
+    EXPECT_NE(server.wait_exit(30s), -1);
+}
+
 TEST(StagehubProcess, APortInUseIsAClearErrorNotAHang) {
     TempDir dir;
     Process first({STAGEHUB_BIN, "serve", "--data", (dir / "a").string(), "--port", "0", "--web",

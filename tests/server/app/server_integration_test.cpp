@@ -24,6 +24,8 @@ json error_of(const stagehub::testing::HttpReply& reply) {
     EXPECT_TRUE(body.contains("error")) << reply.body;
     EXPECT_TRUE(body["error"]["code"].is_string()) << reply.body;
     EXPECT_TRUE(body["error"]["message"].is_string()) << reply.body;
+    // The id of the request, as its X-Request-Id header says (docs/API.md, "Errors").
+    EXPECT_EQ(body["error"]["request_id"], reply.headers.at("x-request-id")) << reply.body;
     return body["error"];
 }
 
