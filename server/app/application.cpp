@@ -220,6 +220,7 @@ ServerMetrics::Sources Application::metrics_sources() {
     sources.http = [this]() -> const HttpServer* { return http_.get(); };
     sources.heartbeats = [this] { return heartbeat_api_.counters(); };
     sources.playlist_waits = [this] { return playlist_reload_.waiting(); };
+    sources.disk = [this] { return disk_floor_.figures(); };
     // The stages of the programme as it is now, so a removed stage leaves the metrics.
     sources.stages = [this] {
         std::vector<ServerMetrics::StageSample> stages;

@@ -257,6 +257,41 @@ void ServerMetrics::add_stage_families() {
 // disk floor's own unit. Its families go here, read from it like the stages above, e.g.
 // stagehub_disk_free_bytes{path="data"}, stagehub_disk_floor_bytes and
 // stagehub_archiving_paused (1 while below the floor).
-void ServerMetrics::add_disk_families() {}
+void ServerMetrics::add_disk_families() {
+    // With the floor off (--disk-floor-mb 0) nothing is measured: the families have no
+    // sample, and an alert on stagehub_disk_low then stays silent rather than lying.
+    const auto gauge = [this](std::string name, std::string help,
+                              std::optional<double> (*read)(const DiskFigures&)) {
+        registry_.add(std::move(name), std::move(help), MetricType::gauge,
+                      [this, read](FamilyWriter& out) {
+                          if (const auto value = read(sources_.disk()))
+                              out.sample({}, *value);
+                      });
+    };
+    gauge("stagehub_disk_free_bytes",
+          "Bytes the service may still write on the data folder's filesystem, as last seen.",
+          [](const DiskFigures& d) -> std::optional<double> {
+              if (d.state == DiskState::off || !d.free_bytes)
+                  return std::nullopt;
+              return static_cast<double>(*d.free_bytes);
+          });
+    gauge("stagehub_disk_floor_bytes", "The free-space floor (--disk-floor-mb), in bytes.",
+          [](const DiskFigures& d) -> std::optional<double> {
+              if (d.state == DiskState::off)
+                  return std::nullopt;
+              return static_cast<double>(d.floor_bytes);
+          });
+    gauge("stagehub_disk_low", "1 while free space is below the floor (archiving stopped), else 0.",
+          [](const DiskFigures& d) -> std::optional<double> {
+              if (d.state == DiskState::off)
+                  return std::nullopt;
+              return d.state == DiskState::low ? 1.0 : 0.0;
+          });
+    gauge("stagehub_archiving", "1 while new segments are kept for replays, else 0.",
+          [](const DiskFigures& d) -> std::optional<double> { return d.archiving ? 1.0 : 0.0; });
+    registry_.add_counter("stagehub_disk_low_events_total",
+                          "Times free space fell below the floor since the server started.",
+                          [this] { return static_cast<double>(sources_.disk().times_low); });
+}
 
 }  // namespace stagehub::server

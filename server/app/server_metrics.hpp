@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "server/api/heartbeat_api.hpp"
+#include "server/app/disk_floor.hpp"
 #include "server/app/request_class.hpp"
 #include "server/broadcast/stage_supervisor.hpp"
 #include "server/http/http_server.hpp"
@@ -41,6 +42,7 @@ class ServerMetrics {
         std::function<HeartbeatApi::Counters()> heartbeats;
         std::function<std::vector<StageSample>()> stages;
         std::function<size_t()> playlist_waits;
+        std::function<DiskFigures()> disk;  // the free-space floor (disk_floor.hpp)
     };
 
     // `token`: the scrape token of --metrics-token-file, if any (metrics_access.hpp).
@@ -72,7 +74,7 @@ class ServerMetrics {
     void add_heartbeat_families();
     void add_database_families();
     void add_stage_families();
-    // The disk floor's figures (free bytes, the floor, archiving paused): see the .cpp.
+    // The disk floor's figures: free bytes, the floor, low or not, archiving or not.
     void add_disk_families();
 
     Sources sources_;

@@ -225,6 +225,11 @@ test(
     });
     assert.equal(tooLarge.status, 413);
     assert.equal(JSON.parse(tooLarge.body).error.code, 'payload_too_large');
+
+    // The metrics are the monitoring host's: the site does not pass /metrics on.
+    const metrics = await request(new URL('/metrics', httpsUrl));
+    assert.equal(metrics.status, 404);
+    assert.doesNotMatch(metrics.body, /stagehub_/);
   },
 );
 

@@ -214,6 +214,12 @@ TEST_F(DiskFloorServerTest, BelowTheFloorLiveGoesOnArchivingStopsAndResumesAbove
         get_json(server, std::string("/api/v1/events/") + kEvent + "/health", organiser)["disk"];
     EXPECT_EQ(staff_disk["free_bytes"], 512 * kMiB);
     EXPECT_EQ(staff_disk["state"], "low");
+    // And /metrics (loopback here), for an alert on stagehub_disk_low.
+    const std::string scraped = http_get(server.port, "/metrics").body;
+    EXPECT_NE(scraped.find("\nstagehub_disk_low 1\n"), std::string::npos) << scraped;
+    EXPECT_NE(scraped.find("\nstagehub_archiving 0\n"), std::string::npos) << scraped;
+    EXPECT_NE(scraped.find("\nstagehub_disk_free_bytes 536870912\n"), std::string::npos);
+    EXPECT_NE(scraped.find("\nstagehub_disk_low_events_total 1\n"), std::string::npos);
 
     live_goes_on_without_archiving(server, organiser);
 
