@@ -135,6 +135,18 @@ for only_in_source in /package.json /vendor/hls.js/package.json; do
   [[ $(get "$only_in_source") == 404 ]] || fail "$only_in_source was served: the source tree's web/"
 done
 
+# What README's "Running in production" does next against the running service: a backup
+# while it serves, and the metrics Prometheus would scrape from the machine itself.
+"$binary" backup --config "$config" --data "$work/data" --to "$work/backup.db" \
+  >"$work/backup.out" 2>&1 || { cat "$work/backup.out"; fail "backup of the running service failed"; }
+grep -q "^backed up " "$work/backup.out" || fail "backup said: $(cat "$work/backup.out")"
+[[ $(sqlite3 "$work/backup.db" "PRAGMA integrity_check") == ok ]] || fail "the backup is not intact"
+[[ $(sqlite3 "$work/backup.db" "SELECT count(*) FROM sessions") -gt 0 ]] ||
+  fail "the backup holds no sessions"
+[[ $(get /metrics) == 200 ]] || fail "/metrics: $(cat "$work/body")"
+grep -q '^stagehub_http_requests_total{class="page",code="200"} ' "$work/body" ||
+  fail "/metrics lacks the pages served: $(head -c 2000 "$work/body")"
+
 kill -TERM "$server_pid"
 status=0
 wait "$server_pid" || status=$?
