@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,11 +15,18 @@ Result<DataFolderLock> DataFolderLock::acquire(const std::filesystem::path& data
     std::error_code ec;
     std::filesystem::create_directories(data_dir, ec);
     const std::filesystem::path file = data_dir / "stagehub.lock";
-    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0644);
     if (fd < 0) {
         return Error(ErrorCode::internal, "cannot open " + file.string() + ": " +
                                               std::strerror(errno) +
                                               " (is the data folder writable by this user?)");
+    }
+    // Not a link (O_NOFOLLOW), and a plain file: a restore run as root must not truncate
+    // whatever a planted name points at.
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        ::close(fd);
+        return Error(ErrorCode::internal, file.string() + " is not a plain file: remove it");
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         char holder[32] = {};

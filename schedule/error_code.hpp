@@ -4,8 +4,8 @@
 // checks is complete. On the wire a code is its enumerator's name. forbidden_origin,
 // method_not_allowed, payload_too_large and unsupported_media_type are listed for clients
 // but spelled by the HTTP core itself (server/http knows no ErrorCode), as are its
-// transport-only refusals (bad_query, bad_path, uri_too_long, length_required,
-// request_timeout).
+// transport-only refusals (bad_query, bad_path, uri_too_long, header_too_large,
+// length_required, request_timeout).
 #pragma once
 
 #include <iosfwd>

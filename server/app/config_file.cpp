@@ -1,7 +1,6 @@
 #include "server/app/config_file.hpp"
 
 #include <fstream>
-#include <sstream>
 
 #include "schedule/utf8.hpp"
 
@@ -44,6 +43,12 @@ Result<ConfigFile> parse_config_text(std::string_view text, const std::filesyste
         return Error{ErrorCode::bad_arguments,
                      path.string() + ":" + std::to_string(line) + ": " + message};
     };
+    // A NUL would end a path value early, silently: no text file has one.
+    if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+        return Error{
+            ErrorCode::bad_arguments,
+            path.string() + ": not a text file (a NUL byte at byte " + std::to_string(nul) + ")"};
+    }
     if (const auto bad_byte = schedule::first_non_utf8(text)) {
         return Error{ErrorCode::bad_arguments, path.string() + ": not UTF-8 text (at byte " +
                                                    std::to_string(*bad_byte) + ")"};
@@ -86,19 +91,26 @@ Result<ConfigFile> parse_config_text(std::string_view text, const std::filesyste
 }
 
 Result<ConfigFile> read_config_file(const std::filesystem::path& path) {
+    // Looked at before reading: --config /dev/zero must not fill the memory.
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
+        return Error{ErrorCode::bad_arguments,
+                     path.string() + " is not a file (a configuration file is a text file)"};
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         return Error{ErrorCode::bad_arguments, "cannot read the configuration file " +
                                                    path.string() +
                                                    " (does it exist, and may this user read it?)"};
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (text.str().size() > kMaxFileBytes) {
+    std::string text(kMaxFileBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxFileBytes) {
         return Error{ErrorCode::bad_arguments,
                      path.string() + ": too large for a configuration file (over 1 MiB)"};
     }
-    return parse_config_text(text.str(), path);
+    return parse_config_text(text, path);
 }
 
 }  // namespace stagehub::server

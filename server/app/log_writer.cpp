@@ -31,17 +31,27 @@ const char* level_name(GLogLevelFlags level) {
     return "DEBUG";
 }
 
-// One event, one line: a message's own line breaks are written as "\n".
+// One event, one line: a message's own line breaks are written as "\n", a backslash as
+// "\\" (so a literal "\n" in a message cannot pass for a break) and every other control
+// byte as "\xHH" (so text a client sent cannot move a terminal's cursor or colour a line).
 std::string one_line(std::string text) {
     std::string out;
     out.reserve(text.size());
     for (const char c : text) {
-        if (c == '\n')
+        if (c == '\n') {
             out += "\\n";
-        else if (c == '\r')
+        } else if (c == '\r') {
             out += "\\r";
-        else
+        } else if (c == '\\') {
+            out += "\\\\";
+        } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            out += "\\x";
+            out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+            out += kHex[static_cast<unsigned char>(c) & 0xf];
+        } else {
             out += c;
+        }
     }
     return out;
 }

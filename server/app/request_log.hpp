@@ -1,7 +1,8 @@
 // The log line of an error answer, naming its request id, so the id a user reports (from
 // an error body or the X-Request-Id header) finds what happened: API errors (4xx, except
-// 429, whose floods are counted in metrics, not logged one by one) at INFO, and every 5xx at
-// WARNING. A missing page or file (404 outside the API) is not an event worth a line.
+// 429, whose floods are counted in metrics, not logged one by one) at INFO with their code
+// only, at most 120 lines a minute, and every 5xx with its message at WARNING. A missing
+// page or file (404 outside the API) is not an event worth a line.
 //
 // Threads: the loop thread (HttpServer::Config::on_answered).
 #pragma once

@@ -65,6 +65,12 @@ int HttpServer::Impl::socket_filter(lws* wsi) {
                 connections[wsi].opening.token = std::move(value);
         }
     }
+    if (const std::string_view name = oversized_header(wsi); !name.empty()) {
+        g_message("websocket refused: its %.*s header is over 8 KiB", static_cast<int>(name.size()),
+                  name.data());
+        lws_return_http_status(wsi, 431, "a request header is over 8 KiB");
+        return 1;
+    }
     const std::string address = config.trusted_proxies.client_of(
         peer_address(wsi), header_of(wsi, WSI_TOKEN_X_FORWARDED_FOR));
     connections[wsi].opening.address = address;

@@ -54,6 +54,12 @@ int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
     exchange->request.forwarded_for = header_of(wsi, WSI_TOKEN_X_FORWARDED_FOR);
     exchange->request.request_id = request_ids.id_for(custom_header_of(wsi, "x-request-id:"));
 
+    if (const std::string_view name = oversized_header(wsi); !name.empty()) {
+        return respond_and_close(
+            wsi, *exchange,
+            error_response(431, "header_too_large",
+                           "the " + std::string(name) + " header is over 8 KiB; send it shorter"));
+    }
     if (target > kMaxRequestTargetBytes) {
         return respond_and_close(
             wsi, *exchange,

@@ -47,10 +47,34 @@ std::vector<std::string> query_fragments_of(lws* wsi) {
     return fragments;
 }
 
-// A request header's value, or "" when absent (or longer than any sane header).
+namespace {
+constexpr int kMaxHeaderBytes = 8192;
+}  // namespace
+
+std::string_view oversized_header(lws* wsi) {
+    static constexpr std::pair<lws_token_indexes, std::string_view> kRead[] = {
+        {WSI_TOKEN_X_FORWARDED_FOR, "X-Forwarded-For"},
+        {WSI_TOKEN_HTTP_AUTHORIZATION, "Authorization"},
+        {WSI_TOKEN_HTTP_CONTENT_TYPE, "Content-Type"},
+        {WSI_TOKEN_HTTP_CONTENT_LENGTH, "Content-Length"},
+        {WSI_TOKEN_ORIGIN, "Origin"},
+        {WSI_TOKEN_HTTP_IF_NONE_MATCH, "If-None-Match"},
+        {WSI_TOKEN_HTTP_RANGE, "Range"},
+        {WSI_TOKEN_HOST, "Host"},
+        {WSI_TOKEN_HTTP_COLON_AUTHORITY, ":authority"},
+    };
+    for (const auto& [token, name] : kRead) {
+        if (lws_hdr_total_length(wsi, token) > kMaxHeaderBytes)
+            return name;
+    }
+    return {};
+}
+
+// A request header's value, or "" when absent (or longer than any sane header: see
+// oversized_header, which refuses such a request before anything reads it).
 std::string header_of(lws* wsi, lws_token_indexes token) {
     const int length = lws_hdr_total_length(wsi, token);
-    if (length <= 0 || length > 8192)
+    if (length <= 0 || length > kMaxHeaderBytes)
         return {};
     std::string value(static_cast<size_t>(length) + 1, '\0');
     const int copied = lws_hdr_copy(wsi, value.data(), length + 1, token);

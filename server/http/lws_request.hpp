@@ -18,6 +18,11 @@ bool has_body(HttpMethod method);
 std::vector<std::string> query_fragments_of(lws* wsi);
 // A request header's value, or "" when absent (or longer than any sane header).
 std::string header_of(lws* wsi, lws_token_indexes token);
+
+// The headers we read whose value is over header_of's limit, by name ("" when none).
+// header_of reads such a header as absent, and absence has meaning (no X-Forwarded-For is a
+// local request; no Authorization is the public): a request carrying one is refused whole.
+std::string_view oversized_header(lws* wsi);
 // A header lws has no token for, by its lower-case name with the colon ("x-request-id:"),
 // or "" when absent or longer than 256 bytes (HTTP/1.1; lws 4.1 keeps none for HTTP/2).
 std::string custom_header_of(lws* wsi, std::string_view name);

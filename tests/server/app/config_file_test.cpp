@@ -35,7 +35,7 @@ TEST(ConfigFile, ReadsSettingsAndSkipsCommentsAndBlankLines) {
 
 TEST(ConfigFile, ALineThatIsNotASettingIsRefusedByItsNumber) {
     const struct {
-        const char* text;
+        std::string_view text;
         const char* message;
     } cases[] = {
         {"port = 1\nport 8080\n", "c.conf:2: 'port 8080' is not a setting"},
@@ -45,12 +45,23 @@ TEST(ConfigFile, ALineThatIsNotASettingIsRefusedByItsNumber) {
         {"port =\n", "c.conf:1: port needs a value"},
         {"host = \"::1\n", "c.conf:1: host: a quoted value needs both quotes"},
         {"name = f\xF6rnyelse\n", "c.conf: not UTF-8 text (at byte 8)"},
+        {std::string_view("data = /var/lib\0/x\n", 19),
+         "c.conf: not a text file (a NUL byte at byte 15)"},
     };
     for (const auto& c : cases) {
         const auto file = parse_config_text(c.text, "c.conf");
         ASSERT_FALSE(file.ok()) << c.text;
         EXPECT_EQ(file.error().code, ErrorCode::bad_arguments);
         EXPECT_TRUE(file.error().message.starts_with(c.message)) << file.error().message;
+    }
+}
+
+TEST(ConfigFile, ADeviceOrFolderIsNotReadAsAFile) {
+    for (const char* path : {"/dev/zero", "/tmp"}) {
+        const auto file = read_config_file(path);
+        ASSERT_FALSE(file.ok()) << path;
+        EXPECT_NE(file.error().message.find("is not a file"), std::string::npos)
+            << file.error().message;
     }
 }
 

@@ -204,6 +204,34 @@ TEST_F(HostileInputTest, ALongAddressIs414AndAVeryLongOneStillGetsAnAnswer) {
     expect_alive();
 }
 
+// A header over 8 KiB would read as absent, and absence means something: no X-Forwarded-For
+// is a local request (/metrics without a token), no Authorization the public. Such a request
+// is refused whole, on HTTP and on the websocket, and the server goes on.
+TEST_F(HostileInputTest, AHeaderOver8KiBIs431NotReadAsAbsent) {
+    const std::string padding(9'000, '1');
+    for (const std::string& header :
+         {"X-Forwarded-For: " + padding, "Authorization: Bearer " + padding,
+          "Content-Type: application/json" + padding}) {
+        const RawOutcome outcome =
+            send_raw(server.port, "GET /metrics HTTP/1.1\r\nHost: x\r\n" + header + "\r\n\r\n");
+        EXPECT_EQ(outcome.status(), 431) << header.substr(0, 20);
+        EXPECT_EQ(outcome.error()["error"]["code"], "header_too_large") << header.substr(0, 20);
+    }
+    const RawOutcome upgrade =
+        send_raw(server.port,
+                 "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                 "X-Forwarded-For: " +
+                     padding + "\r\n\r\n");
+    EXPECT_NE(upgrade.status(), 101) << "the websocket must not open";
+    // Just under the limit is an ordinary request.
+    EXPECT_EQ(send_raw(server.port, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: " +
+                                        std::string(8'000, '1') + "\r\n\r\n")
+                  .status(),
+              200);
+    expect_alive();
+}
+
 // lws 4.1 cannot decode a chunked body (it hung): refused at once, and the connection ends
 // with a FIN after the answer, as for a length that is no number.
 TEST_F(HostileInputTest, ChunkedBodiesAre411AndTheConnectionEndsCleanly) {

@@ -17,6 +17,14 @@ TEST(LogWriter, TextIsOneLineWithItsLevelAndSecretsRedacted) {
     set_log_secrets({});
 }
 
+// Text a client sent can reach a message: it may not fake a line, move a terminal's cursor
+// or colour what follows.
+TEST(LogWriter, TextEscapesBackslashesAndControlBytes) {
+    const std::string line =
+        log_line(LogFormat::text, "t", "stagehub", "INFO", "a\\nb \x1b[31mred\x07\x7f\tend", "");
+    EXPECT_EQ(line, "t stagehub INFO: a\\\\nb \\x1b[31mred\\x07\\x7f\\x09end");
+}
+
 TEST(LogWriter, JsonIsOneObjectALineForLogShippers) {
     set_log_secrets({"key-abc123"});
     const std::string line =
