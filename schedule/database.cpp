@@ -99,10 +99,18 @@ Database::Database(const std::filesystem::path& path) : path_(path) {
     }
     // WAL: readers never block the writer; NORMAL sync is durable across process crashes
     // (only an OS crash can lose the last transactions), which is the trade-off we want.
-    execute(
-        "PRAGMA journal_mode=WAL;"
-        "PRAGMA synchronous=NORMAL;"
-        "PRAGMA foreign_keys=ON;");
+    // A file that opens but is no database (a damaged one, which restore must survive) fails
+    // here: a constructor that throws runs no destructor, so the handle is closed first.
+    try {
+        execute(
+            "PRAGMA journal_mode=WAL;"
+            "PRAGMA synchronous=NORMAL;"
+            "PRAGMA foreign_keys=ON;");
+    } catch (...) {
+        sqlite3_close_v2(db_);
+        db_ = nullptr;
+        throw;
+    }
     sqlite3_busy_timeout(db_, 5000);
 }
 

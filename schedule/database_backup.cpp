@@ -190,6 +190,12 @@ Error target_exists(const fs::path& target) {
                  target.string() + " exists: choose another name, or pass --force to replace it");
 }
 
+// Whether `file` opens and reads as a database, looked at without writing anything.
+bool reads_as_database(const fs::path& file) {
+    Connection probe(file, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+    return probe.ok() && probe.execute("SELECT count(*) FROM sqlite_schema").empty();
+}
+
 }  // namespace
 
 std::string describe(const DatabaseSummary& s) {
@@ -343,12 +349,15 @@ Result<RestoreReport> restore_database(const fs::path& file, const fs::path& dat
 
     std::error_code ec;
     if (fs::exists(live)) {
-        // Fold the old database's WAL into its file, so the kept copy is whole on its own.
-        try {
-            Database old(live);
-            old.execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;");
-        } catch (const DatabaseError&) {
-            // A damaged database is kept as it is, its sidecars moved with it below.
+        // Fold the old database's WAL into its file, so the kept copy is whole on its own. A
+        // damaged one is kept as it is, its sidecars moved with it below: it is looked at
+        // read-only first, since closing a read-write connection to it may reset its WAL.
+        if (reads_as_database(live)) {
+            try {
+                Database old(live);
+                old.execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;");
+            } catch (const DatabaseError&) {
+            }
         }
         fs::path previous = data_dir / ("stagehub.db.before-restore-" + utc_stamp());
         for (int n = 2; fs::exists(previous); ++n)
