@@ -7,10 +7,6 @@ namespace stagehub::accessibility {
 std::set<std::string> sessions_with_complete_captions(schedule::Database& db,
                                                       const std::vector<std::string>& sessions) {
     std::set<std::string> complete;
-    schedule::Statement table =
-        db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'caption_tracks'");
-    if (!table.step())
-        return complete;
     schedule::Statement query = db.prepare(
         "SELECT 1 FROM caption_tracks WHERE session_id = ? AND kind = 'captions' AND "
         "complete <> 0 LIMIT 1");

@@ -1,6 +1,6 @@
 // The accessibility statement's storage and rules (schedule/accessibility/): settings read
 // from a body field by field, feedback checked and stored, and which replays have complete
-// captions as the caption store's table says (made here as its migration makes it).
+// captions as the caption store's table says.
 #include <gtest/gtest.h>
 
 #include "schedule/accessibility/caption_completeness.hpp"
@@ -98,16 +98,13 @@ TEST_F(AccessibilityStoreTest, SettingsAndFeedbackSurviveTheDatabase) {
 }
 
 TEST_F(AccessibilityStoreTest, OnlyACompleteCaptionsTrackMakesAReplayCaptioned) {
-    EXPECT_TRUE(sessions_with_complete_captions(db, {"a", "b"}).empty())
-        << "no caption store yet: nothing is captioned";
-    // As the caption store's migration makes it (schedule/captions/).
+    EXPECT_TRUE(sessions_with_complete_captions(db, {"a", "b"}).empty());
+    // As the caption store leaves them (schedule/captions/caption_store.hpp).
     db.execute(R"sql(
-CREATE TABLE IF NOT EXISTS caption_tracks (session_id TEXT NOT NULL, language TEXT NOT NULL,
-    kind TEXT NOT NULL, complete INTEGER NOT NULL, updated_ms INTEGER NOT NULL,
-    PRIMARY KEY (session_id, language, kind));
-DELETE FROM caption_tracks;
-INSERT INTO caption_tracks (session_id, language, kind, complete, updated_ms) VALUES ('a', 'sv', 'captions', 1, 0), ('b', 'sv', 'captions', 0, 0),
-    ('c', 'sv', 'descriptions', 1, 0), ('d', 'en', 'captions', 0, 0), ('d', 'sv', 'captions', 1, 0);
+INSERT INTO caption_tracks (session_id, language, kind, complete, updated_ms)
+VALUES ('a', 'sv', 'captions', 1, 0), ('b', 'sv', 'captions', 0, 0),
+    ('c', 'sv', 'descriptions', 1, 0), ('d', 'en', 'captions', 0, 0),
+    ('d', 'sv', 'captions', 1, 0);
 )sql");
     EXPECT_EQ(sessions_with_complete_captions(db, {"a", "b", "c", "d", "e"}),
               (std::set<std::string>{"a", "d"}));
