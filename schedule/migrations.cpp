@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 10> kMigrations{
+constexpr std::array<std::string_view, 11> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -304,6 +304,12 @@ CREATE TABLE privacy_audit (
     presence      INTEGER NOT NULL,
     actor         TEXT NOT NULL   -- cli, or retention
 ) STRICT;
+)sql",
+    // livesubs: the 90 kHz PTS of a segment's first frame (pipelines/ts_first_pts.hpp), named
+    // in the X-TIMESTAMP-MAP of the WebVTT segment beside it. NULL: unknown (archived
+    // before, or unreadable); the file is read when it is asked for.
+    R"sql(
+ALTER TABLE segments ADD COLUMN first_pts INTEGER;
 )sql",
 };
 
