@@ -77,6 +77,7 @@ Application::Application(Options options)
       store_(db_),
       catalog_(store_),
       archive_(db_, options_.data_dir / "media" / "live"),
+      caption_store_(db_),
       disk_floor_(disk_floor_of(options_)),
       tokens_(db_),
       panels_(db_),
@@ -88,6 +89,11 @@ Application::Application(Options options)
       live_api_(catalog_, tokens_, editor_),
       formats_api_(catalog_, tokens_, editor_),
       replay_api_(catalog_, tokens_, archive_, options_.data_dir / "media" / "posters", editor_),
+      replay_subtitles_api_(replay_api_, caption_store_, archive_, tokens_),
+      live_subtitles_(caption_store_, archive_,
+                      [this](const std::string& stage, const std::string& rendition) {
+                          return broadcast_ ? broadcast_->playlist(stage, rendition) : nullptr;
+                      }),
       panel_api_(catalog_, tokens_, panels_,
                  [this](const std::string& session_id) { channels_.publish_panel(session_id); }),
       attendance_api_(catalog_, tokens_, db_, options_.attendance_clock,
@@ -122,7 +128,11 @@ Application::Application(Options options)
           [this](const std::string& stage, const std::string& rendition) {
               return broadcast_ ? broadcast_->playlist(stage, rendition) : nullptr;
           },
-          [this](const HttpRequest& request) { return serve_file(request); },
+          [this](const HttpRequest& request) {
+              if (auto subtitles = live_subtitles_.answer_url(request.path))
+                  return std::move(*subtitles);
+              return serve_file(request);
+          },
           [this](uint64_t exchange, HttpResponse response) {
               if (http_)
                   http_->complete(exchange, std::move(response));
@@ -198,6 +208,7 @@ void Application::add_routes() {
     live_api_.add_routes(router_);
     formats_api_.add_routes(router_);
     replay_api_.add_routes(router_);
+    replay_subtitles_api_.add_routes(router_);
     panel_api_.add_routes(router_);
     attendance_api_.add_routes(router_);
     accessibility_api_.add_routes(router_);
@@ -318,6 +329,11 @@ int Application::run(const std::function<void(int port)>& on_ready) {
         broadcast_->set_archiving(disk_floor_.archiving());
         broadcast_->on_ops([this](const std::string& stage_id, const json& event) {
             channels_.publish_ops(stage_id, event);
+        });
+        broadcast_->set_subtitle_tracks([this](const std::string& stage_id) {
+            const auto* owner = catalog_.find_stage_owner(stage_id);
+            return live_subtitles_.tracks(
+                stage_id, owner ? owner->event.languages : std::vector<std::string>{});
         });
         broadcast_->on_listed([this](const std::string& stage_id, const std::string& rendition) {
             playlist_reload_.listed(stage_id, rendition);
@@ -566,6 +582,10 @@ HttpResponse Application::serve_media(const HttpRequest& request) {
         return std::move(*refused);
     const Caller& caller = std::get<Caller>(identified);
     const Instant now = now_utc();
+    if (const auto subtitles =
+            live && relative ? parse_subtitle_path(relative->generic_string()) : std::nullopt) {
+        return serve_live_subtitles(request, *subtitles, caller, now);
+    }
     const MediaReach reach = !relative ? MediaReach::none
                              : live ? replay_api_.live_file_reach(relative->string(), caller, now)
                                     : replay_api_.poster_reach(relative->string(), caller, now);
@@ -589,6 +609,25 @@ HttpResponse Application::serve_media(const HttpRequest& request) {
     if (auto response = static_files_.serve(request, cache))
         return std::move(*response);
     return error_response(Error{ErrorCode::not_found, "no file at " + request.path});
+}
+
+// A live WebVTT rendition's playlist or segment (server/media/live_subtitles.hpp), read
+// under the rules of the video file it mirrors.
+HttpResponse Application::serve_live_subtitles(const HttpRequest& request, const SubtitlePath& path,
+                                               const Caller& caller, Instant now) {
+    switch (replay_api_.live_file_reach(path.video_file(), caller, now)) {
+        case MediaReach::none:
+            return error_response(Error{ErrorCode::not_found, "no file at " + request.path});
+        case MediaReach::live:
+            if (auto waiting = playlist_reload_.take(request, std::chrono::steady_clock::now()))
+                return std::move(*waiting);
+            return live_subtitles_.answer(path);
+        case MediaReach::replay:
+            return live_subtitles_.answer(path, "public, no-cache");
+        case MediaReach::organisers:
+            break;
+    }
+    return live_subtitles_.answer(path, "private, no-store");
 }
 
 HttpResponse Application::serve_file(const HttpRequest& request) {

@@ -173,7 +173,10 @@ void StageSupervisor::write_master(Stage& stage) {
                                                           "mp4a.40.2", 0});
         }
     }
-    const std::string text = pipelines::master_playlist(renditions);
+    const std::string text =
+        pipelines::with_subtitles(pipelines::master_playlist(renditions),
+                                  subtitle_tracks_ ? subtitle_tracks_(config.stage_id)
+                                                   : std::vector<pipelines::SubtitleTrack>{});
     if (text == stage.master)
         return;
     if (pipelines::write_file_atomically(config.output_dir / "index.m3u8", text))

@@ -23,6 +23,7 @@
 #include "pipelines/live_playlist.hpp"
 #include "pipelines/segment_archive.hpp"
 #include "pipelines/stage_pipeline.hpp"
+#include "pipelines/subtitle_playlist.hpp"
 #include "schedule/model.hpp"
 #include "server/broadcast/live_only_segments.hpp"
 #include "server/broadcast/stage_control_store.hpp"
@@ -86,6 +87,11 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
         std::function<void(const std::string& stage_id, const std::string& rendition)> sink) {
         listed_ = std::move(sink);
     }
+    // The subtitle tracks a stage's live master lists (pipelines/subtitle_playlist.hpp),
+    // asked each time the master may be rewritten (a segment of the top rendition listed).
+    using SubtitleTracks =
+        std::function<std::vector<pipelines::SubtitleTrack>(const std::string& stage_id)>;
+    void set_subtitle_tracks(SubtitleTracks tracks) { subtitle_tracks_ = std::move(tracks); }
     // Whether new segments go to the replay archive (on by default). Off (the disk is below
     // its floor, server/app/disk_floor.hpp): each new segment serves the live playlists
     // only and is deleted once no player may ask for it any more (live_only_segments.hpp);
@@ -193,6 +199,7 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
     std::function<void()> on_all_stopped_;
     std::function<void(const std::string&, const nlohmann::json&)> ops_;
     std::function<void(const std::string&, const std::string&)> listed_;
+    SubtitleTracks subtitle_tracks_;
     bool stopping_ = false;
     bool archiving_ = true;
 };
