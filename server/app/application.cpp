@@ -61,6 +61,13 @@ HeartbeatApi::Config heartbeat_config(const Options& options, const fs::path& da
     return config;
 }
 
+// The words of --asr-command (checked when the options were read); none: no recogniser.
+std::vector<std::string> asr_argv(const Options& options) {
+    if (options.asr_command.empty())
+        return {};
+    return command_argv(options.asr_command).value_or({});
+}
+
 DiskFloor disk_floor_of(const Options& options) {
     DiskFloor::FreeSpace free_space = options.free_space;
     if (!free_space)
@@ -302,7 +309,8 @@ int Application::run(const std::function<void(int port)>& on_ready) {
                                     .width = options_.video_width,
                                     .height = options_.video_height,
                                     .ladder = options_.ladder,
-                                    .live_grace = options_.live_grace},
+                                    .live_grace = options_.live_grace,
+                                    .asr_command = asr_argv(options_)},
             archive_);
         broadcast_->set_archiving(disk_floor_.archiving());
         broadcast_->on_ops([this](const std::string& stage_id, const json& event) {
