@@ -114,6 +114,8 @@ Application::Application(Options options)
                          [this](const schedule::Stage& stage, const StageControl& control) {
                              on_control_changed(stage, control);
                          }),
+      captions_(db_),
+      asr_captions_(captions_, catalog_),
       checkpointer_(db_.path()),
       playlist_reload_(
           [this](const std::string& stage, const std::string& rendition) {
@@ -315,6 +317,13 @@ int Application::run(const std::function<void(int port)>& on_ready) {
         broadcast_->set_archiving(disk_floor_.archiving());
         broadcast_->on_ops([this](const std::string& stage_id, const json& event) {
             channels_.publish_ops(stage_id, event);
+        });
+        broadcast_->on_asr_line([this](const std::string& stage_id, const std::string& text,
+                                       std::chrono::system_clock::time_point at) {
+            if (const auto cue = asr_captions_.add_line(stage_id, text, at); !cue.ok()) {
+                g_warning("stage %s: a line of its speech recogniser was not stored: %s",
+                          stage_id.c_str(), cue.error().message.c_str());
+            }
         });
         broadcast_->on_listed([this](const std::string& stage_id, const std::string& rendition) {
             playlist_reload_.listed(stage_id, rendition);
