@@ -181,6 +181,15 @@ Status set_asr_command(Options& options, std::string_view, const std::string& te
     return ok_status();
 }
 
+// As the configuration file reads it back: a command that begins or ends with a double
+// quote (or a blank) is wrapped in a pair of them, which the file strips again.
+std::string show_asr_command(const Options& options) {
+    const std::string& command = options.asr_command;
+    const bool wrap = !command.empty() && (command.front() == '"' || command.back() == '"' ||
+                                           command.front() == ' ' || command.back() == ' ');
+    return wrap ? "\"" + command + "\"" : command;
+}
+
 Status set_video(Options& options, std::string_view, const std::string& text) {
     const size_t x = text.find('x');
     if (x == std::string::npos || !parse_int(text.substr(0, x), options.video_width) ||
@@ -345,7 +354,7 @@ const OptionSpec kOptions[] = {
              "into words, no shell: write sh -c '...' for one",
      .kind = other,
      .parse = set_asr_command,
-     .show = [](const Options& o) { return o.asr_command; }},
+     .show = show_asr_command},
     {.name = "--ws-timeout",
      .value = "N",
      .help = "close a websocket silent for N seconds; it is pinged halfway\n"

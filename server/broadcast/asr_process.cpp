@@ -28,6 +28,9 @@ constexpr size_t kWriteChunk = 16384;
 constexpr int kReadsPerWakeup = 16;
 constexpr unsigned kStderrLinesPerWindow = 10;
 constexpr auto kStderrWindow = std::chrono::seconds(10);
+// Cues a second at most: people read a few lines a second, and each cue is a write to the
+// database on the loop, so a command that floods its stdout is cut off, not followed.
+constexpr unsigned kLinesPerSecond = 10;
 
 // The command's stdin is a pipe: a write after it exited would raise SIGPIPE, whose default
 // ends the process. The server ignores it anyway (libwebsockets does at start); this makes
@@ -167,6 +170,8 @@ struct AsrProcess::Child {
     std::chrono::steady_clock::time_point log_window{};
     unsigned log_lines = 0;
     uint64_t log_suppressed = 0;
+    std::chrono::steady_clock::time_point line_window{};
+    unsigned window_lines = 0;
 
     Child() {
         out.child = this;
@@ -510,6 +515,15 @@ void AsrProcess::take_line(Output& output, std::string line) {
     std::string text = clean_line(std::move(line));
     if (text.empty())
         return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - child.line_window >= std::chrono::seconds(1)) {
+        child.line_window = now;
+        child.window_lines = 0;
+    }
+    if (++child.window_lines > kLinesPerSecond) {
+        error_ = "lines beyond " + std::to_string(kLinesPerSecond) + " a second were dropped";
+        return;
+    }
     ++lines_;
     if (on_line_)
         on_line_(text, std::chrono::system_clock::now());

@@ -53,7 +53,7 @@ class AsrProcess {
     };
     enum class State { stopped, running, restarting, failed };
     // A line of text the command printed (UTF-8, no control characters, not empty, at most
-    // kAsrMaxLineBytes), and when it arrived.
+    // kAsrMaxLineBytes; ten a second at most, the rest dropped), and when it arrived.
     using LineSink =
         std::function<void(const std::string& text, std::chrono::system_clock::time_point at)>;
 

@@ -14,6 +14,7 @@
 //                    one of blanks, one of 2000 letters, one not UTF-8, one with a \r
 //   --stderr N       first print N lines on stderr
 //   --say TEXT       first print TEXT as a line
+//   --flood N        first print N lines at once ("line 1", "line 2", ...)
 #include <poll.h>
 #include <unistd.h>
 
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
     bool odd_lines = false;
     int stderr_lines = 0;
     const char* say = nullptr;
+    int flood = 0;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--exit-after" && i + 1 < argc)
@@ -89,6 +91,8 @@ int main(int argc, char** argv) {
             stderr_lines = std::atoi(argv[++i]);
         else if (arg == "--say" && i + 1 < argc)
             say = argv[++i];
+        else if (arg == "--flood" && i + 1 < argc)
+            flood = std::atoi(argv[++i]);
     }
     for (int i = 0; i < stderr_lines; ++i)
         std::fprintf(stderr, "diagnostic line %d\n", i + 1);
@@ -96,6 +100,9 @@ int main(int argc, char** argv) {
         std::printf("%s\n", say);
         std::fflush(stdout);
     }
+    for (int i = 0; i < flood; ++i)
+        std::printf("line %d\n", i + 1);
+    std::fflush(stdout);
     if (odd_lines) {
         std::printf("\n   \n%s\nbad \xff\xfe utf-8\n  hej p\xc3\xa5 dig\r\n",
                     std::string(2000, 'a').c_str());

@@ -154,6 +154,16 @@ TEST_F(AsrTest, ItsLinesArriveCleanedBoundedAndUtf8WithTheSoundItWasFed) {
     EXPECT_EQ(asr.health()["lines"], lines.size());
 }
 
+TEST_F(AsrTest, ACommandThatFloodsItsOutputGivesTenLinesASecondAtMost) {
+    AsrProcess asr({.stage_id = "salen", .argv = {kRecogniser, "--flood", "5000", "--no-read"}},
+                   collect());
+    asr.start();
+    ASSERT_TRUE(wait([&] { return has_line("waiting"); }, 5s));
+    EXPECT_EQ(lines.front().text, "line 1");
+    EXPECT_LE(asr.lines(), 12u) << "ten of the flood, and a line a second after it";
+    EXPECT_EQ(asr.health()["error"], "lines beyond 10 a second were dropped");
+}
+
 TEST_F(AsrTest, ACommandThatExitsIsRestartedWithBackoffUntilStopped) {
     AsrProcess asr({.stage_id = "salen",
                     .argv = {kRecogniser, "--exit-after", "0.2"},
