@@ -62,6 +62,13 @@ HeartbeatApi::Config heartbeat_config(const Options& options, const fs::path& da
     return config;
 }
 
+// The words of --asr-command (checked when the options were read); none: no recogniser.
+std::vector<std::string> asr_argv(const Options& options) {
+    if (options.asr_command.empty())
+        return {};
+    return command_argv(options.asr_command).value_or({});
+}
+
 DiskFloor disk_floor_of(const Options& options) {
     DiskFloor::FreeSpace free_space = options.free_space;
     if (!free_space)
@@ -77,7 +84,7 @@ Application::Application(Options options)
       store_(db_),
       catalog_(store_),
       archive_(db_, options_.data_dir / "media" / "live"),
-      caption_store_(db_),
+      captions_(db_),
       disk_floor_(disk_floor_of(options_)),
       tokens_(db_),
       panels_(db_),
@@ -89,8 +96,8 @@ Application::Application(Options options)
       live_api_(catalog_, tokens_, editor_),
       formats_api_(catalog_, tokens_, editor_),
       replay_api_(catalog_, tokens_, archive_, options_.data_dir / "media" / "posters", editor_),
-      replay_subtitles_api_(replay_api_, caption_store_, archive_, tokens_),
-      live_subtitles_(caption_store_, archive_,
+      replay_subtitles_api_(replay_api_, captions_, archive_, tokens_),
+      live_subtitles_(captions_, archive_,
                       [this](const std::string& stage, const std::string& rendition) {
                           return broadcast_ ? broadcast_->playlist(stage, rendition) : nullptr;
                       }),
@@ -123,6 +130,7 @@ Application::Application(Options options)
                          [this](const schedule::Stage& stage, const StageControl& control) {
                              on_control_changed(stage, control);
                          }),
+      asr_captions_(captions_, catalog_),
       checkpointer_(db_.path()),
       playlist_reload_(
           [this](const std::string& stage, const std::string& rendition) {
@@ -324,7 +332,8 @@ int Application::run(const std::function<void(int port)>& on_ready) {
                                     .width = options_.video_width,
                                     .height = options_.video_height,
                                     .ladder = options_.ladder,
-                                    .live_grace = options_.live_grace},
+                                    .live_grace = options_.live_grace,
+                                    .asr_command = asr_argv(options_)},
             archive_);
         broadcast_->set_archiving(disk_floor_.archiving());
         broadcast_->on_ops([this](const std::string& stage_id, const json& event) {
@@ -334,6 +343,13 @@ int Application::run(const std::function<void(int port)>& on_ready) {
             const auto* owner = catalog_.find_stage_owner(stage_id);
             return live_subtitles_.tracks(
                 stage_id, owner ? owner->event.languages : std::vector<std::string>{});
+        });
+        broadcast_->on_asr_line([this](const std::string& stage_id, const std::string& text,
+                                       std::chrono::system_clock::time_point at) {
+            if (const auto cue = asr_captions_.add_line(stage_id, text, at); !cue.ok()) {
+                g_warning("stage %s: a line of its speech recogniser was not stored: %s",
+                          stage_id.c_str(), cue.error().message.c_str());
+            }
         });
         broadcast_->on_listed([this](const std::string& stage_id, const std::string& rendition) {
             playlist_reload_.listed(stage_id, rendition);

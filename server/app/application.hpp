@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "schedule/captions/caption_store.hpp"
 #include "schedule/database.hpp"
 #include "schedule/now_next.hpp"
 #include "schedule/panel_progress.hpp"
@@ -30,6 +31,7 @@
 #include "server/api/replay_subtitles_api.hpp"
 #include "server/api/stage_control_api.hpp"
 #include "server/api/stats_api.hpp"
+#include "server/app/asr_captions.hpp"
 #include "server/app/disk_floor.hpp"
 #include "server/app/health_routes.hpp"
 #include "server/app/options.hpp"
@@ -123,7 +125,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     schedule::ProgrammeCatalog catalog_;
     schedule::NowTracker now_tracker_;
     pipelines::SegmentArchive archive_;
-    captions::CaptionStore caption_store_;
+    captions::CaptionStore captions_;
     DiskFloor disk_floor_;
     TokenStore tokens_;
     schedule::PanelProgressStore panels_;
@@ -144,6 +146,8 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     StatsApi stats_api_;
     StageControlStore controls_;
     StageControlApi stage_control_api_;
+    // Caption cues (schedule/captions); the speech recognisers' lines become live cues.
+    AsrCaptions asr_captions_;
     // Checkpoints the WAL every second (no connection of the server checkpoints on commit:
     // the loop and the heartbeat writer never wait on an fsync).
     schedule::DatabaseWorker checkpointer_;

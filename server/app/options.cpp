@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "server/app/config_file.hpp"
+#include "server/broadcast/asr_process.hpp"
 #include "server/http/client_address.hpp"
 
 namespace stagehub::server {
@@ -186,6 +187,23 @@ Status set_ladder(Options& options, std::string_view, const std::string& text) {
     return ok_status();
 }
 
+// Split here only to refuse what will not run; Application splits it again to start it.
+Status set_asr_command(Options& options, std::string_view, const std::string& text) {
+    if (const auto argv = command_argv(text); !argv.ok())
+        return bad("--asr-command: " + argv.error().message);
+    options.asr_command = text;
+    return ok_status();
+}
+
+// As the configuration file reads it back: a command that begins or ends with a double
+// quote (or a blank) is wrapped in a pair of them, which the file strips again.
+std::string show_asr_command(const Options& options) {
+    const std::string& command = options.asr_command;
+    const bool wrap = !command.empty() && (command.front() == '"' || command.back() == '"' ||
+                                           command.front() == ' ' || command.back() == ' ');
+    return wrap ? "\"" + command + "\"" : command;
+}
+
 Status set_video(Options& options, std::string_view, const std::string& text) {
     const size_t x = text.find('x');
     if (x == std::string::npos || !parse_int(text.substr(0, x), options.video_width) ||
@@ -342,6 +360,15 @@ const OptionSpec kOptions[] = {
      .kind = other,
      .parse = set_ladder,
      .show = show_ladder},
+    {.name = "--asr-command",
+     .value = "CMD",
+     .help = "live captions from a speech recogniser: CMD runs once per\n"
+             "broadcasting stage, reads its sound as 16 kHz mono S16LE PCM on\n"
+             "stdin; each line it prints is a cue (docs/CAPTIONS.md). Split\n"
+             "into words, no shell: write sh -c '...' for one",
+     .kind = other,
+     .parse = set_asr_command,
+     .show = show_asr_command},
     {.name = "--ws-timeout",
      .value = "N",
      .help = "close a websocket silent for N seconds; it is pinged halfway\n"

@@ -191,6 +191,29 @@ TEST(Options, TrustedProxiesComeFromTheConfigFileTooAndTheCommandLineReplacesThe
         << refused.error().message;
 }
 
+// The recogniser's command is kept as written (Application splits it into words); a config
+// file's line keeps its quotes, and what cannot be split is refused with its line.
+TEST(Options, TheSpeechRecognisersCommandComesFromTheCommandLineOrTheConfigFile) {
+    EXPECT_TRUE(parse_options({"serve"})->asr_command.empty());
+    const auto o = parse_options({"serve", "--asr-command", "whisper-stream --lang sv"});
+    ASSERT_TRUE(o.ok()) << o.error().message;
+    EXPECT_EQ(o->asr_command, "whisper-stream --lang sv");
+    EXPECT_NE(usage().find("--asr-command CMD"), std::string::npos);
+
+    stagehub::testing::TempDir dir;
+    const auto conf = dir / "stagehub.conf";
+    std::ofstream(conf) << "asr-command = sh -c 'vosk-stream --model /srv/sv | tee -a /tmp/x'\n";
+    const auto from_file = parse_options({"serve", "--config", conf.string()});
+    ASSERT_TRUE(from_file.ok()) << from_file.error().message;
+    EXPECT_EQ(from_file->asr_command, "sh -c 'vosk-stream --model /srv/sv | tee -a /tmp/x'");
+    std::ofstream(conf) << "asr-command = rec 'unclosed\n";
+    const auto refused = parse_options({"serve", "--config", conf.string()});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find(":1: "), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("asr-command: the command"), std::string::npos)
+        << refused.error().message;
+}
+
 TEST(Options, BadArgumentsNameTheArgument) {
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
         {{"--port", "80000"}, "--port"},
