@@ -107,6 +107,13 @@ Application::Application(Options options)
                          [this](const schedule::Stage& stage, const StageControl& control) {
                              on_control_changed(stage, control);
                          }),
+      captions_(db_),
+      caption_api_(
+          db_, catalog_, tokens_, captions_,
+          [this](const captions::Cue& cue) { channels_.publish_caption_cue(cue); },
+          [this](const std::string& stage, const std::string& language, const std::string& text) {
+              channels_.publish_caption_partial(stage, language, text);
+          }),
       checkpointer_(db_.path()),
       playlist_reload_(
           [this](const std::string& stage, const std::string& rendition) {
@@ -193,7 +200,9 @@ void Application::add_routes() {
     heartbeat_api_.add_routes(router_);
     stats_api_.add_routes(router_);
     stage_control_api_.add_routes(router_);
+    caption_api_.add_routes(router_);
     channels_.count_viewers_with([this] { return heartbeat_api_.watching_now(); });
+    channels_.read_captions_from(&captions_);
     add_public_health_route(router_, catalog_, health_sources());
 }
 

@@ -19,6 +19,7 @@
 #include "schedule/programme_store.hpp"
 #include "server/api/accounts_api.hpp"
 #include "server/api/attendance_api.hpp"
+#include "server/api/caption_api.hpp"
 #include "server/api/formats_api.hpp"
 #include "server/api/heartbeat_api.hpp"
 #include "server/api/live_api.hpp"
@@ -135,6 +136,8 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     StatsApi stats_api_;
     StageControlStore controls_;
     StageControlApi stage_control_api_;
+    captions::CaptionStore captions_;
+    CaptionApi caption_api_;
     // Checkpoints the WAL every second (no connection of the server checkpoints on commit:
     // the loop and the heartbeat writer never wait on an fsync).
     schedule::DatabaseWorker checkpointer_;
