@@ -131,6 +131,12 @@ Application::Application(Options options)
                              on_control_changed(stage, control);
                          }),
       asr_captions_(captions_, catalog_),
+      caption_api_(
+          db_, catalog_, tokens_, captions_,
+          [this](const captions::Cue& cue) { channels_.publish_caption_cue(cue); },
+          [this](const std::string& stage, const std::string& language, const std::string& text) {
+              channels_.publish_caption_partial(stage, language, text);
+          }),
       checkpointer_(db_.path()),
       playlist_reload_(
           [this](const std::string& stage, const std::string& rendition) {
@@ -223,7 +229,12 @@ void Application::add_routes() {
     heartbeat_api_.add_routes(router_);
     stats_api_.add_routes(router_);
     stage_control_api_.add_routes(router_);
+    caption_api_.add_routes(router_);
     channels_.count_viewers_with([this] { return heartbeat_api_.watching_now(); });
+    channels_.read_captions_from(&captions_);
+    // A recogniser's lines reach the room screens and pages like a captioner's.
+    asr_captions_.on_cue_added(
+        [this](const captions::Cue& cue) { channels_.publish_caption_cue(cue); });
     add_public_health_route(router_, catalog_, health_sources());
 }
 

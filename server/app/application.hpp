@@ -21,6 +21,7 @@
 #include "server/api/accessibility_api.hpp"
 #include "server/api/accounts_api.hpp"
 #include "server/api/attendance_api.hpp"
+#include "server/api/caption_api.hpp"
 #include "server/api/formats_api.hpp"
 #include "server/api/heartbeat_api.hpp"
 #include "server/api/live_api.hpp"
@@ -148,6 +149,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     StageControlApi stage_control_api_;
     // Caption cues (schedule/captions); the speech recognisers' lines become live cues.
     AsrCaptions asr_captions_;
+    CaptionApi caption_api_;
     // Checkpoints the WAL every second (no connection of the server checkpoints on commit:
     // the loop and the heartbeat writer never wait on an fsync).
     schedule::DatabaseWorker checkpointer_;

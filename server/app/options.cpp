@@ -741,6 +741,8 @@ Status parse_command(const std::vector<std::string>& args, size_t& i, Options& o
                 options.admin_action = AdminAction::create_organiser;
             } else if (action == "create-staff") {
                 options.admin_action = AdminAction::create_staff;
+            } else if (action == "create-captioner") {
+                options.admin_action = AdminAction::create_captioner;
             } else if (action == "speaker-link") {
                 options.admin_action = AdminAction::speaker_link;
             } else if (action == "revoke") {
@@ -750,7 +752,7 @@ Status parse_command(const std::vector<std::string>& args, size_t& i, Options& o
             } else {
                 return bad(
                     "admin needs an action: create-organiser, create-staff, "
-                    "speaker-link, revoke or list (see stagehub --help)");
+                    "create-captioner, speaker-link, revoke or list (see stagehub --help)");
             }
         } else if (args[i] == "privacy") {
             options.command = Command::privacy;
@@ -788,9 +790,11 @@ Status check_combination(const Options& options) {
     if (options.command == Command::admin) {
         using enum AdminAction;
         const AdminAction a = options.admin_action;
-        if ((a == create_organiser || a == create_staff) && options.account_name.empty())
+        if ((a == create_organiser || a == create_staff || a == create_captioner) &&
+            options.account_name.empty())
             return bad("admin needs --name NAME: who will hold the token");
-        if ((a == create_staff || a == speaker_link || a == list) && options.events.empty())
+        if ((a == create_staff || a == create_captioner || a == speaker_link || a == list) &&
+            options.events.empty())
             return bad("admin needs --event ID");
         if (a == speaker_link && options.person_id.empty())
             return bad("speaker-link needs --person PERSON (the person's id in the programme)");
@@ -919,6 +923,8 @@ usage:
       create-organiser --name NAME [--event ID]...  an organiser (of these events; one
                                                     with no event may import new ones)
       create-staff --name NAME --event ID...        staff: statistics of these events
+      create-captioner --name NAME --event ID...    a captioner: live captions of the
+                                                    stages of these events
       speaker-link --event ID --person PERSON       a speaker's personal link token
       revoke --account N                            revoke every token of an account
       list --event ID                               the accounts of an event

@@ -29,7 +29,14 @@ enum class Command {
 };
 
 // What `stagehub admin ACTION` does (docs/API.md, "Tokens").
-enum class AdminAction { create_organiser, create_staff, speaker_link, revoke, list };
+enum class AdminAction {
+    create_organiser,
+    create_staff,
+    create_captioner,
+    speaker_link,
+    revoke,
+    list
+};
 
 // What `stagehub privacy ACTION` does (docs/PRIVACY.md).
 enum class PrivacyAction { export_data, erase };

@@ -76,6 +76,14 @@ TEST(Options, AdminActions) {
     ASSERT_TRUE(link.ok()) << link.error().message;
     EXPECT_EQ(link->admin_action, AdminAction::speaker_link);
     EXPECT_EQ(link->person_id, "p");
+    const auto captioner =
+        parse_options({"admin", "create-captioner", "--name", "Skrivtolk", "--event", "a"});
+    ASSERT_TRUE(captioner.ok()) << captioner.error().message;
+    EXPECT_EQ(captioner->admin_action, AdminAction::create_captioner);
+    EXPECT_EQ(captioner->account_name, "Skrivtolk");
+    EXPECT_FALSE(parse_options({"admin", "create-captioner", "--name", "Skrivtolk"}).ok())
+        << "a captioner captions an event: --event is needed";
+    EXPECT_FALSE(parse_options({"admin", "create-captioner", "--event", "a"}).ok());
     EXPECT_EQ(parse_options({"serve", "--retention-days", "30"})->retention_days, 30);
     EXPECT_EQ(parse_options({"serve"})->disk_floor_mb, 1024);
     EXPECT_EQ(parse_options({"serve", "--disk-floor-mb", "0"})->disk_floor_mb, 0);
