@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 10> kMigrations{
+constexpr std::array<std::string_view, 11> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -303,6 +303,15 @@ CREATE TABLE privacy_audit (
     check_ins     INTEGER NOT NULL,
     presence      INTEGER NOT NULL,
     actor         TEXT NOT NULL   -- cli, or retention
+) STRICT;
+)sql",
+    // The 14-day rule's actions on replays (server/api/caption_deadline.hpp): a replay the
+    // rule hid comes back when its captions are complete, and none is acted on twice.
+    R"sql(
+CREATE TABLE caption_deadline_actions (
+    session_id  TEXT PRIMARY KEY,
+    action      TEXT NOT NULL CHECK (action IN ('hide', 'warn')),
+    at_ms       INTEGER NOT NULL
 ) STRICT;
 )sql",
 };

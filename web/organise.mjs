@@ -1,6 +1,6 @@
 // The organiser console's shell (/organise/…): language, signing in and out with an
-// organiser token, the event chosen, the live programme, and routing between the three
-// views (Timeline, Broadcast, Check-in), each in its own module.
+// organiser token, the event chosen, the live programme, and routing between the four
+// views (Timeline, Broadcast, Check-in, Captions), each in its own module.
 //
 // The token is kept in sessionStorage (this tab only; web/sign_in.mjs), sent as
 // `Authorization: Bearer` on REST and as the `auth` message of the console's one websocket
@@ -16,10 +16,11 @@ import { TokenSignIn } from './sign_in.mjs';
 import { createTimelineView } from './organise_timeline.mjs';
 import { createBroadcastView } from './organise_broadcast.mjs';
 import { createDeskView } from './organise_desk.mjs';
+import { createCaptionsView } from './organise_captions.mjs';
 
 const TOKEN_KEY = 'stagehub.organise.token';
 const EVENT_KEY = 'stagehub.organise.event';
-const VIEWS = ['timeline', 'broadcast', 'desk'];
+const VIEWS = ['timeline', 'broadcast', 'desk', 'captions'];
 const LANGUAGES = [
   { code: 'sv', name: 'Svenska' },
   { code: 'nb', name: 'Norsk' },
@@ -215,6 +216,7 @@ async function startConsole(token, account) {
     timeline: createTimelineView($('organise-view-timeline'), ctx),
     broadcast: createBroadcastView($('organise-view-broadcast'), ctx),
     desk: createDeskView($('organise-view-desk'), ctx),
+    captions: createCaptionsView($('organise-view-captions'), ctx),
   };
   consoleState = { feed, views, ctx };
 

@@ -13,6 +13,7 @@
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_json.hpp"
 #include "schedule/visibility.hpp"
+#include "server/api/caption_file.hpp"
 #include "server/app/health_routes.hpp"
 #include "server/app/install_paths.hpp"
 #include "server/app/log_writer.hpp"
@@ -107,6 +108,15 @@ Application::Application(Options options)
                          [this](const schedule::Stage& stage, const StageControl& control) {
                              on_control_changed(stage, control);
                          }),
+      caption_store_(db_),
+      caption_deadline_(
+          db_, catalog_, archive_, caption_store_, replay_api_, editor_,
+          {options_.caption_deadline_days,
+           deadline_action_named(options_.caption_deadline_action).value_or(DeadlineAction::hide)},
+          [this](const std::string& stage_id, const json& message) {
+              channels_.publish_ops(stage_id, message);
+          }),
+      caption_api_(catalog_, tokens_, replay_api_, caption_store_, caption_deadline_, db_),
       checkpointer_(db_.path()),
       playlist_reload_(
           [this](const std::string& stage, const std::string& rendition) {
@@ -156,6 +166,9 @@ Application::Application(Options options)
     }
     refresh_log_secrets();
     replay_api_.set_live_grace(options_.live_grace);
+    replay_api_.set_organiser_fields([this](const ReplayApi::Window& replay, json& item) {
+        item["captions"] = caption_deadline_.deadline_json(replay, caption_now());
+    });
 
     options_.web_dir = web_dir_to_serve(options_.web_dir);
     if (!fs::is_regular_file(options_.web_dir / "index.html")) {
@@ -188,6 +201,7 @@ void Application::add_routes() {
     live_api_.add_routes(router_);
     formats_api_.add_routes(router_);
     replay_api_.add_routes(router_);
+    caption_api_.add_routes(router_);
     panel_api_.add_routes(router_);
     attendance_api_.add_routes(router_);
     heartbeat_api_.add_routes(router_);
@@ -270,6 +284,8 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     loop_ = g_main_loop_new(nullptr, FALSE);
     HttpServer::Config http_config;
     http_config.host = options_.host;
+    // A replay's caption file may be 2 MiB (server/api/caption_file.hpp).
+    http_config.max_body_bytes = std::max(http_config.max_body_bytes, kMaxCaptionFileBytes + 4096);
     http_config.port = options_.port;
     http_config.websocket_timeout_s = static_cast<uint16_t>(options_.websocket_timeout_s);
     http_config.allowed_origins = options_.allowed_origins;
@@ -345,6 +361,8 @@ int Application::run(const std::function<void(int port)>& on_ready) {
         tasks.disk = [this] { check_disk(); };
         tasks.disk_every = options_.disk_check_every;
     }
+    tasks.captions = [this] { caption_deadline_.run(caption_now()); };
+    tasks.captions_every = options_.caption_deadline_every;
     periodic_.start(std::move(tasks));
 
     if (on_ready)
@@ -421,6 +439,11 @@ void Application::retain_registrations() {
                                std::chrono::system_clock::now());
     heartbeat_api_.writer().run(registration_retention_job(catalog_.programmes(), now,
                                                            options_.registration_retention_days));
+}
+
+Instant Application::caption_now() const {
+    return options_.caption_clock ? std::chrono::time_point_cast<Seconds>(options_.caption_clock())
+                                  : now_utc();
 }
 
 void Application::request_shutdown() {
