@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "schedule/captions/srt.hpp"
 #include "schedule/captions/webvtt.hpp"
 #include "server/api/api_errors.hpp"
 #include "server/api/caller_route.hpp"
@@ -18,18 +19,10 @@ using captions::CueKind;
 using captions::TimedCue;
 using nlohmann::json;
 
-std::string_view source_name(captions::CueSource source) {
-    switch (source) {
-        case captions::CueSource::live:
-            return "live";
-        case captions::CueSource::asr:
-            return "asr";
-        case captions::CueSource::upload:
-            return "upload";
-        case captions::CueSource::edit:
-            return "edit";
-    }
-    return "live";
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 }  // namespace
@@ -41,14 +34,8 @@ struct CaptionApi::Target {
 };
 
 CaptionApi::CaptionApi(const schedule::ProgrammeCatalog& catalog, TokenStore& tokens,
-                       ReplayApi& replays, captions::CaptionStore& store, CaptionDeadline& deadline,
-                       schedule::Database& db)
-    : catalog_(catalog),
-      tokens_(tokens),
-      replays_(replays),
-      store_(store),
-      deadline_(deadline),
-      db_(db) {}
+                       ReplayApi& replays, captions::CaptionStore& store, CaptionDeadline& deadline)
+    : catalog_(catalog), tokens_(tokens), replays_(replays), store_(store), deadline_(deadline) {}
 
 void CaptionApi::add_routes(ApiRouter& router) {
     CallerRoutes routes(router, tokens_);
@@ -56,7 +43,10 @@ void CaptionApi::add_routes(ApiRouter& router) {
     const std::string track = base + "/{language}";
     routes.add(HttpMethod::get, base, std::bind_front(&CaptionApi::list_tracks, this));
     routes.add(HttpMethod::get, track, std::bind_front(&CaptionApi::show_track, this));
-    routes.add(HttpMethod::put, track, std::bind_front(&CaptionApi::upload_track, this));
+    // A file as editors save it: named by its type, or sent as bytes and recognised.
+    routes.add(HttpMethod::put, track, std::bind_front(&CaptionApi::upload_track, this),
+               RouteOptions{{"text/vtt", "application/x-subrip", "text/srt", "text/plain",
+                             "application/octet-stream"}});
     routes.add(HttpMethod::patch, track, std::bind_front(&CaptionApi::edit_track, this));
     routes.add(HttpMethod::delete_, track, std::bind_front(&CaptionApi::drop_track, this));
     routes.add(HttpMethod::post, track + "/complete",
@@ -104,7 +94,7 @@ json CaptionApi::track_json(const Target& target) const {
                         {"start_ms", cue.start_ms - r.origin_ms},
                         {"end_ms", cue.end_ms - r.origin_ms},
                         {"text", cue.text},
-                        {"source", source_name(cue.source)}});
+                        {"source", captions::to_string(cue.source)}});
     }
     bool own = false;
     bool complete = false;
@@ -116,7 +106,7 @@ json CaptionApi::track_json(const Target& target) const {
     }
     return {{"session", r.session_id},
             {"language", target.language},
-            {"kind", cue_kind_name(target.kind)},
+            {"kind", captions::to_string(target.kind)},
             {"own", own},
             {"complete", complete},
             {"duration_ms", r.to_ms - r.origin_ms},
@@ -141,13 +131,14 @@ Status CaptionApi::store_track(const Target& target, const std::vector<TimedCue>
         cue.source = source;
         stored.push_back(std::move(cue));
     }
-    auto replaced = store_.replace_replay_track(r.event_id, r.session_id, r.stage_id,
-                                                target.language, target.kind, stored, complete);
+    auto replaced =
+        store_.replace_replay_track(r.event_id, r.session_id, r.stage_id, target.language,
+                                    target.kind, stored, complete, now_ms());
     if (!replaced)
         return replaced.error();
     g_message("captions: %s stored %zu %s cues (%s) of the replay of %s%s", caller.actor().c_str(),
               stored.size(), target.language.c_str(),
-              std::string(cue_kind_name(target.kind)).c_str(), r.session_id.c_str(),
+              std::string(captions::to_string(target.kind)).c_str(), r.session_id.c_str(),
               complete ? ", complete" : "");
     deadline_.on_captions_changed(r, caller.actor());
     return ok_status();
@@ -162,7 +153,7 @@ HttpResponse CaptionApi::list_tracks(const HttpRequest& request, const PathParam
     json tracks = json::array();
     for (const auto& track : store_.replay_tracks(r.session_id, r.stage_id, r.from_ms, r.to_ms)) {
         tracks.push_back({{"language", track.language},
-                          {"kind", cue_kind_name(track.kind)},
+                          {"kind", captions::to_string(track.kind)},
                           {"own", track.own},
                           {"complete", track.complete},
                           {"cues", track.cues},
@@ -198,7 +189,7 @@ HttpResponse CaptionApi::show_track(const HttpRequest& request, const PathParams
     HttpResponse response;
     const bool vtt = *format == "vtt";
     response.content_type = vtt ? "text/vtt; charset=utf-8" : "application/x-subrip; charset=utf-8";
-    response.body = vtt ? captions::write_webvtt(cues) : write_srt(cues);
+    response.body = vtt ? captions::write_webvtt(cues) : captions::write_srt(cues);
     const std::string name = target->replay.session_id + "." + target->language +
                              (target->kind == CueKind::descriptions ? ".descriptions" : "") +
                              (vtt ? ".vtt" : ".srt");
@@ -280,7 +271,7 @@ HttpResponse CaptionApi::mark_complete(const HttpRequest& request, const PathPar
         }
     } else {
         auto set = store_.set_track_complete(target->replay.session_id, target->language,
-                                             target->kind, complete);
+                                             target->kind, complete, now_ms());
         if (!set)
             return error_response(set.error());
         deadline_.on_captions_changed(target->replay, caller.actor());
@@ -288,26 +279,19 @@ HttpResponse CaptionApi::mark_complete(const HttpRequest& request, const PathPar
     return json_response(200, track_json(*target));
 }
 
-// The store keeps no removal of a replay's own track; it is its two tables' rows.
 HttpResponse CaptionApi::drop_track(const HttpRequest& request, const PathParams& params,
                                     const Caller& caller) {
     const auto target = target_of(request, params, caller, true);
     if (!target)
         return error_response(target.error());
-    const std::string kind(cue_kind_name(target->kind));
-    const std::string& session_id = target->replay.session_id;
-    {
-        schedule::Transaction tx(db_);
-        for (const char* sql :
-             {"DELETE FROM caption_cues WHERE session_id = ? AND language = ? AND kind = ?",
-              "DELETE FROM caption_tracks WHERE session_id = ? AND language = ? AND kind = ?"}) {
-            auto statement = db_.prepare(sql);
-            statement.bind(1, session_id).bind(2, target->language).bind(3, kind).run();
-        }
-        tx.commit();
+    if (auto dropped =
+            store_.delete_replay_track(target->replay.session_id, target->language, target->kind);
+        !dropped) {
+        return error_response(dropped.error());
     }
     g_message("captions: %s dropped the %s %s track of the replay of %s", caller.actor().c_str(),
-              target->language.c_str(), kind.c_str(), session_id.c_str());
+              target->language.c_str(), std::string(captions::to_string(target->kind)).c_str(),
+              target->replay.session_id.c_str());
     return json_response(200, track_json(*target));
 }
 

@@ -21,7 +21,7 @@ namespace stagehub::server {
 class CaptionApi {
   public:
     CaptionApi(const schedule::ProgrammeCatalog& catalog, TokenStore& tokens, ReplayApi& replays,
-               captions::CaptionStore& store, CaptionDeadline& deadline, schedule::Database& db);
+               captions::CaptionStore& store, CaptionDeadline& deadline);
 
     void add_routes(ApiRouter& router);
 
@@ -52,7 +52,6 @@ class CaptionApi {
     ReplayApi& replays_;
     captions::CaptionStore& store_;
     CaptionDeadline& deadline_;
-    schedule::Database& db_;
 };
 
 }  // namespace stagehub::server

@@ -1,7 +1,9 @@
 #include "server/api/caption_file.hpp"
 
-#include <cstdio>
+#include <algorithm>
+#include <cctype>
 
+#include "schedule/captions/cue_text.hpp"
 #include "schedule/captions/srt.hpp"
 #include "schedule/captions/webvtt.hpp"
 #include "schedule/utf8.hpp"
@@ -12,9 +14,22 @@ namespace {
 
 using captions::TimedCue;
 
-// 422: well-formed but not a caption file we can show (the parsers' own errors keep
-// their code).
-constexpr ErrorCode kCaptionFileError = ErrorCode::unsupported_format;
+constexpr ErrorCode kCaptionFileError = ErrorCode::invalid_captions;
+
+// The editor's text: tidied as a file's, and without blank lines, which would end the cue.
+std::string editor_text(std::string_view text) {
+    std::string tidy = captions::tidy_cue_text(text);
+    std::string out;
+    size_t from = 0;
+    while (from <= tidy.size()) {
+        const size_t end = std::min(tidy.find('\n', from), tidy.size());
+        std::string_view line(tidy.data() + from, end - from);
+        if (!line.empty() && line.find_first_not_of(" \t\r") != std::string_view::npos)
+            out.append(out.empty() ? "" : "\n").append(line);
+        from = end + 1;
+    }
+    return out;
+}
 
 bool starts_with_ci(std::string_view text, std::string_view prefix) {
     if (text.size() < prefix.size())
@@ -33,16 +48,18 @@ std::optional<std::string> cue_problem(const TimedCue& cue) {
         return "times must lie between 0 and 24 hours into the replay";
     if (cue.end_ms <= cue.start_ms)
         return "ends before it starts";
-    if (cue.text.size() > kMaxCueTextBytes)
-        return "text over " + std::to_string(kMaxCueTextBytes) + " bytes";
+    if (cue.text.empty())
+        return "no text";
+    if (cue.text.size() > captions::kMaxCueTextBytes)
+        return "text over " + std::to_string(captions::kMaxCueTextBytes) + " bytes";
     return std::nullopt;
 }
 
 Result<std::vector<TimedCue>> bounded(std::vector<TimedCue> cues) {
-    if (cues.size() > kMaxCuesPerTrack) {
+    if (cues.size() > captions::kMaxCuesPerTrack) {
         return Error{ErrorCode::payload_too_large, std::to_string(cues.size()) +
                                                        " cues: a track holds at most " +
-                                                       std::to_string(kMaxCuesPerTrack)};
+                                                       std::to_string(captions::kMaxCuesPerTrack)};
     }
     for (size_t i = 0; i < cues.size(); ++i) {
         if (const auto problem = cue_problem(cues[i])) {
@@ -50,14 +67,6 @@ Result<std::vector<TimedCue>> bounded(std::vector<TimedCue> cues) {
         }
     }
     return cues;
-}
-
-std::string srt_time(int64_t ms) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%02lld:%02lld:%02lld,%03lld",
-                  static_cast<long long>(ms / 3600000), static_cast<long long>(ms / 60000 % 60),
-                  static_cast<long long>(ms / 1000 % 60), static_cast<long long>(ms % 1000));
-    return text;
 }
 
 }  // namespace
@@ -98,9 +107,10 @@ Result<std::vector<TimedCue>> read_cue_list(const nlohmann::json& body) {
     const auto list = body.find("cues");
     if (list == body.end() || !list->is_array())
         return bad_fields({"cues: a list of {start_ms, end_ms, text}"});
-    if (list->size() > kMaxCuesPerTrack) {
-        return Error{ErrorCode::payload_too_large,
-                     "a track holds at most " + std::to_string(kMaxCuesPerTrack) + " cues"};
+    if (list->size() > captions::kMaxCuesPerTrack) {
+        return Error{
+            ErrorCode::payload_too_large,
+            "a track holds at most " + std::to_string(captions::kMaxCuesPerTrack) + " cues"};
     }
     std::vector<TimedCue> cues;
     cues.reserve(list->size());
@@ -123,7 +133,8 @@ Result<std::vector<TimedCue>> read_cue_list(const nlohmann::json& body) {
         if (start == nullptr || end == nullptr || text == nullptr)
             return bad_fields({where + ": {start_ms, end_ms, text}"});
         TimedCue cue{static_cast<int64_t>(start->get<double>()),
-                     static_cast<int64_t>(end->get<double>()), text->get<std::string>()};
+                     static_cast<int64_t>(end->get<double>()),
+                     editor_text(text->get<std::string>())};
         if (const auto problem = cue_problem(cue))
             return bad_fields({where + ": " + *problem});
         cues.push_back(std::move(cue));
@@ -139,10 +150,6 @@ Result<captions::CueKind> cue_kind_named(const std::optional<std::string>& name)
     return Error{ErrorCode::invalid, "kind: captions or descriptions"};
 }
 
-std::string_view cue_kind_name(captions::CueKind kind) {
-    return kind == captions::CueKind::descriptions ? "descriptions" : "captions";
-}
-
 bool is_language_tag(std::string_view tag) {
     if (tag.empty() || tag.size() > 35 || tag.front() == '-' || tag.back() == '-')
         return false;
@@ -151,15 +158,6 @@ bool is_language_tag(std::string_view tag) {
             return false;
     }
     return std::isalpha(static_cast<unsigned char>(tag.front())) != 0;
-}
-
-std::string write_srt(const std::vector<TimedCue>& cues) {
-    std::string out;
-    for (size_t i = 0; i < cues.size(); ++i) {
-        out += std::to_string(i + 1) + "\r\n" + srt_time(cues[i].start_ms) + " --> " +
-               srt_time(cues[i].end_ms) + "\r\n" + cues[i].text + "\r\n\r\n";
-    }
-    return out;
 }
 
 }  // namespace stagehub::server

@@ -1,6 +1,6 @@
-// A replay's caption file as organisers upload and download it (docs/CAPTIONS.md,
-// "Replays"): which parser a body goes to (its Content-Type, else what it starts with),
-// the bounds every track keeps, the editor's JSON cues, and SRT written back.
+// A replay's caption file as organisers upload it (docs/CAPTIONS.md, "Replays"): which
+// parser a body goes to (its Content-Type, else what it starts with), the bounds every
+// track keeps, and the editor's JSON cues.
 //
 // Times here are relative to the replay's start (its playlist's time 0), as in the file.
 //
@@ -12,15 +12,14 @@
 #include <string_view>
 #include <vector>
 
-#include "schedule/captions/caption_store.hpp"
+#include "schedule/captions/cue.hpp"
 #include "schedule/result.hpp"
 
 namespace stagehub::server {
 
-// Bounds on one replay's own track: an hour's talk has ~1,000 cues.
+// Bounds on one replay's file besides the store's (captions::kMaxCuesPerTrack,
+// kMaxCueTextBytes): an hour's talk is ~1,000 cues and ~100 KB.
 inline constexpr size_t kMaxCaptionFileBytes = 2u << 20;
-inline constexpr size_t kMaxCuesPerTrack = 20000;
-inline constexpr size_t kMaxCueTextBytes = 1000;
 inline constexpr int64_t kMaxCueTimeMs = 24LL * 3600 * 1000;
 
 enum class CaptionFormat { webvtt, srt };
@@ -35,16 +34,14 @@ Result<std::vector<captions::TimedCue>> read_caption_file(std::string_view conte
                                                           std::string_view body);
 
 // The editor's whole track: {"cues": [{"start_ms", "end_ms", "text"}, ...]}, the same
-// bounds. Errors: bad_field naming the cue (from 1).
+// bounds; the text is WebVTT cue text (as GET gives it), tidied so that it cannot end its
+// cue. Errors: bad_field naming the cue (cues[0] is the first).
 Result<std::vector<captions::TimedCue>> read_cue_list(const nlohmann::json& body);
 
 // "captions" or "descriptions" from ?kind= (absent: captions). Errors: invalid.
 Result<captions::CueKind> cue_kind_named(const std::optional<std::string>& name);
-std::string_view cue_kind_name(captions::CueKind kind);
 
 // A BCP 47 tag as tracks are named ("sv", "en-GB", "sgn-SE"); letters, digits and '-'.
 bool is_language_tag(std::string_view tag);
-
-std::string write_srt(const std::vector<captions::TimedCue>& cues);
 
 }  // namespace stagehub::server

@@ -116,7 +116,7 @@ Application::Application(Options options)
           [this](const std::string& stage_id, const json& message) {
               channels_.publish_ops(stage_id, message);
           }),
-      caption_api_(catalog_, tokens_, replay_api_, caption_store_, caption_deadline_, db_),
+      caption_api_(catalog_, tokens_, replay_api_, caption_store_, caption_deadline_),
       checkpointer_(db_.path()),
       playlist_reload_(
           [this](const std::string& stage, const std::string& rendition) {
