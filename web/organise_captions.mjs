@@ -162,7 +162,7 @@ export function createCaptionsView(root, ctx) {
           saveButton,
           el(
             'label',
-            { class: 'organise-captions-complete', for: 'organise-captions-complete' },
+            { class: 'organise-captions-complete-field', for: 'organise-captions-complete' },
             completeBox,
             ' ',
             strings.t('captions_complete'),
