@@ -9,6 +9,7 @@
 
 #include "net_client.hpp"
 #include "recorded_replay.hpp"
+#include "socket_messages.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -106,7 +107,16 @@ TEST(CaptionDeadline, WarnOnlyWarnsOnce) {
     RunningServer server(1.0, [](Options& o) { set_clock(o, "warn"); });
     const std::string organiser = server.token(Role::organiser, "Anna Berg", kReplayEvent);
     record_welcome(server, organiser);
+    stagehub::testing::WebsocketClient console(server.port, "/ws");
+    console.send_text(json({{"type", "auth"}, {"token", organiser}}).dump());
+    console.send_text(json({{"type", "subscribe"}, {"channels", {"ops"}}}).dump());
+    std::this_thread::sleep_for(200ms);
     g_days_on = 14;
+    const auto pushed = next_where(
+        console, [](const json& m) { return m.value("type", "") == "caption_deadline"; });
+    ASSERT_TRUE(pushed.has_value()) << "the console heard it on ops";
+    EXPECT_EQ((*pushed)["action"], "warn");
+    EXPECT_EQ((*pushed)["session"], "valkommen");
     let_it_run();
     EXPECT_EQ(public_status(server), 200) << "warn: the replay stays up";
     const json changes = changes_of(server, organiser);
