@@ -1,6 +1,6 @@
 // The organiser console's shell (/organise/…): language, signing in and out with an
-// organiser token, the event chosen, the live programme, and routing between the four
-// views (Timeline, Broadcast, Check-in, Captions), each in its own module.
+// organiser token, the event chosen, the live programme, and routing between the views
+// (Timeline, Broadcast, Check-in, Captions, Accessibility), each in its own module.
 //
 // The token is kept in sessionStorage (this tab only; web/sign_in.mjs), sent as
 // `Authorization: Bearer` on REST and as the `auth` message of the console's one websocket
@@ -17,10 +17,12 @@ import { createTimelineView } from './organise_timeline.mjs';
 import { createBroadcastView } from './organise_broadcast.mjs';
 import { createDeskView } from './organise_desk.mjs';
 import { createCaptionsView } from './organise_captions.mjs';
+import { createAccessibilityView } from './organise_accessibility.mjs';
+import accessibilityConsoleStrings from './i18n/organise_accessibility.mjs';
 
 const TOKEN_KEY = 'stagehub.organise.token';
 const EVENT_KEY = 'stagehub.organise.event';
-const VIEWS = ['timeline', 'broadcast', 'desk', 'captions'];
+const VIEWS = ['timeline', 'broadcast', 'desk', 'captions', 'accessibility'];
 const LANGUAGES = [
   { code: 'sv', name: 'Svenska' },
   { code: 'nb', name: 'Norsk' },
@@ -40,6 +42,9 @@ function applyStrings() {
   document.documentElement.lang = strings.lang;
   document.title = strings.t('console_title');
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = strings.t(node.dataset.i18n);
+  $('organise-tab-accessibility').textContent = stringsFor(strings.lang, accessibilityConsoleStrings).t(
+    'tab_accessibility',
+  );
   $('organise-tabs').setAttribute('aria-label', strings.t('views'));
   const nav = $('organise-languages');
   nav.setAttribute('aria-label', strings.t('language'));
@@ -217,6 +222,7 @@ async function startConsole(token, account) {
     broadcast: createBroadcastView($('organise-view-broadcast'), ctx),
     desk: createDeskView($('organise-view-desk'), ctx),
     captions: createCaptionsView($('organise-view-captions'), ctx),
+    accessibility: createAccessibilityView($('organise-view-accessibility'), ctx),
   };
   consoleState = { feed, views, ctx };
 

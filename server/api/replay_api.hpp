@@ -85,6 +85,9 @@ class ReplayApi {
     // Fields only the event's organisers see on each replay (the captions' state).
     using OrganiserFields = std::function<void(const Window&, nlohmann::json&)>;
     void set_organiser_fields(OrganiserFields fields) { organiser_fields_ = std::move(fields); }
+    // The sessions of `programme` whose replay the public may see at `now` (the
+    // accessibility statement lists those without complete captions).
+    std::vector<std::string> public_replays(const schedule::Programme& programme, Instant now);
 
   private:
     struct Replay {
