@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 13> kMigrations{
+constexpr std::array<std::string_view, 14> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -387,6 +387,15 @@ ALTER TABLE privacy_audit ADD COLUMN feedback INTEGER NOT NULL DEFAULT 0;
     // before, or unreadable); the file is read when it is asked for.
     R"sql(
 ALTER TABLE segments ADD COLUMN first_pts INTEGER;
+)sql",
+    // 14: the 14-day rule's actions on replays (server/api/caption_deadline.hpp): a replay the
+    // rule hid comes back when its captions are complete, and none is acted on twice.
+    R"sql(
+CREATE TABLE caption_deadline_actions (
+    session_id  TEXT PRIMARY KEY,
+    action      TEXT NOT NULL CHECK (action IN ('hide', 'warn')),
+    at_ms       INTEGER NOT NULL
+) STRICT;
 )sql",
 };
 

@@ -1,6 +1,6 @@
 // The organiser console's shell (/organise/…): language, signing in and out with an
-// organiser token, the event chosen, the live programme, and routing between the three
-// views (Timeline, Broadcast, Check-in), each in its own module.
+// organiser token, the event chosen, the live programme, and routing between the views
+// (Timeline, Broadcast, Check-in, Captions, Accessibility), each in its own module.
 //
 // The token is kept in sessionStorage (this tab only; web/sign_in.mjs), sent as
 // `Authorization: Bearer` on REST and as the `auth` message of the console's one websocket
@@ -16,12 +16,13 @@ import { TokenSignIn } from './sign_in.mjs';
 import { createTimelineView } from './organise_timeline.mjs';
 import { createBroadcastView } from './organise_broadcast.mjs';
 import { createDeskView } from './organise_desk.mjs';
+import { createCaptionsView } from './organise_captions.mjs';
 import { createAccessibilityView } from './organise_accessibility.mjs';
 import accessibilityConsoleStrings from './i18n/organise_accessibility.mjs';
 
 const TOKEN_KEY = 'stagehub.organise.token';
 const EVENT_KEY = 'stagehub.organise.event';
-const VIEWS = ['timeline', 'broadcast', 'desk', 'accessibility'];
+const VIEWS = ['timeline', 'broadcast', 'desk', 'captions', 'accessibility'];
 const LANGUAGES = [
   { code: 'sv', name: 'Svenska' },
   { code: 'nb', name: 'Norsk' },
@@ -220,6 +221,7 @@ async function startConsole(token, account) {
     timeline: createTimelineView($('organise-view-timeline'), ctx),
     broadcast: createBroadcastView($('organise-view-broadcast'), ctx),
     desk: createDeskView($('organise-view-desk'), ctx),
+    captions: createCaptionsView($('organise-view-captions'), ctx),
     accessibility: createAccessibilityView($('organise-view-accessibility'), ctx),
   };
   consoleState = { feed, views, ctx };

@@ -14,18 +14,20 @@ export class ApiError extends Error {
 
 export function createApi({ token, onUnauthorized = () => {} }) {
   // `dryRun` adds ?dry_run=true: the answer is the preview, nothing is stored.
-  async function request(method, path, { body, dryRun = false } = {}) {
+  // `file` (text) with `type` sends a file as it is (a caption file), instead of a JSON body.
+  async function request(method, path, { body, dryRun = false, file, type } = {}) {
     const url = new URL(path, window.location.origin);
     if (dryRun) url.searchParams.set('dry_run', 'true');
     const headers = { accept: 'application/json', authorization: `Bearer ${token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (file !== undefined) headers['content-type'] = type;
     let response;
     try {
       response = await fetch(url, {
         method,
         headers,
         cache: 'no-store',
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
       });
     } catch (error) {
       throw new ApiError(0, 'network', String(error?.message ?? error));
@@ -53,5 +55,6 @@ export function createApi({ token, onUnauthorized = () => {} }) {
     put: (path, body, options = {}) => request('PUT', path, { ...options, body }),
     patch: (path, body, options = {}) => request('PATCH', path, { ...options, body }),
     delete: (path) => request('DELETE', path),
+    putText: (path, file, type) => request('PUT', path, { file, type }),
   };
 }

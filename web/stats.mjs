@@ -293,12 +293,24 @@ function renderReport() {
   $('stats-figure-web').textContent = formatNumber(web);
   $('stats-figure-replay').textContent = formatNumber(replay);
   renderBar({ in_person: inPerson, web, replay });
+  renderCaptionedShare(report.sessions.filter((row) => !day || row.day === day));
   $('stats-tz-note').textContent = t('times_in', { tz: state.timeZone });
 
   const inDay = (row) => !day || row.day === day;
   sessionsTable().update(report.sessions.filter(inDay));
   stagesTable().update(report.stages.filter(inDay));
   daysTable().update(report.days.filter(inDay));
+}
+
+// The share of replay views that were of captioned replays (docs/STATISTICS.md), of the
+// sessions shown: the 14-day rule's measure of how much of what people watched afterwards
+// they could read.
+function renderCaptionedShare(rows) {
+  const views = rows.reduce((sum, row) => sum + (row.replay_views ?? 0), 0);
+  const captioned = rows.reduce((sum, row) => sum + (row.replay_captioned ? (row.replay_views ?? 0) : 0), 0);
+  $('stats-captioned-share').textContent = views
+    ? t('captioned_share', { share: percentFormat.format(captioned / views), n: formatNumber(captioned) })
+    : '';
 }
 
 // One bar split in three, each part as wide as its share; the figures themselves are in

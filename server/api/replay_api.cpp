@@ -320,6 +320,39 @@ std::string ReplayApi::master_of(const Replay& replay) {
         "playlist.m3u8");
 }
 
+ReplayApi::Window ReplayApi::window(const Programme& programme, const Replay& replay) {
+    const Session& s = *replay.session;
+    return Window{programme.event.id,
+                  s.stage_id,
+                  s.id,
+                  s.title,
+                  replay.segments.front().starts.time_since_epoch().count(),
+                  replay.from.time_since_epoch().count(),
+                  replay.to.time_since_epoch().count(),
+                  wall(s.effective_start()).time_since_epoch().count(),
+                  replay.edit.hidden};
+}
+
+std::optional<ReplayApi::Window> ReplayApi::window_of(const std::string& session_id,
+                                                      const Caller& caller) {
+    const auto found = find_replay(session_id, caller);
+    if (!found)
+        return std::nullopt;
+    return window(*found->programme, found->replay);
+}
+
+std::vector<ReplayApi::Window> ReplayApi::public_windows(Instant now) {
+    std::vector<Window> windows;
+    const Caller the_public;
+    for (const Programme& programme : catalog_.published()) {
+        for (const Session& s : programme.sessions) {
+            if (auto replay = replay_of(programme, s, the_public, now))
+                windows.push_back(window(programme, *replay));
+        }
+    }
+    return windows;
+}
+
 json ReplayApi::replay_json(const Programme& programme, const Replay& replay,
                             const Caller& caller) const {
     const Session& s = *replay.session;
@@ -354,6 +387,8 @@ json ReplayApi::replay_json(const Programme& programme, const Replay& replay,
         item["trim_in_seconds"] = static_cast<double>(replay.edit.trim_in.count()) / 1000.0;
         item["trim_out_seconds"] = static_cast<double>(replay.edit.trim_out.count()) / 1000.0;
         item["hidden"] = replay.edit.hidden;
+        if (organiser_fields_)
+            organiser_fields_(window(programme, replay), item);
     }
     return item;
 }

@@ -87,6 +87,22 @@ class ReplayApi {
     // the replay). Called every few seconds by the application's clock.
     void make_missing_posters(Instant now);
 
+    // What captions (server/api/caption_api.hpp) and the 14-day rule
+    // (server/api/caption_deadline.hpp) need to know of a replay.
+    struct Window {
+        std::string event_id, stage_id, session_id, title;
+        int64_t origin_ms = 0;           // time 0 of the replay's playlist: its first segment
+        int64_t from_ms = 0, to_ms = 0;  // the window, after trims
+        int64_t first_broadcast_ms = 0;  // the session's actual start
+        bool hidden = false;
+    };
+    // The session's replay as `caller` may see it now.
+    std::optional<Window> window_of(const std::string& session_id, const Caller& caller);
+    // Every replay the public may see at `now`.
+    std::vector<Window> public_windows(Instant now);
+    // Fields only the event's organisers see on each replay (the captions' state).
+    using OrganiserFields = std::function<void(const Window&, nlohmann::json&)>;
+    void set_organiser_fields(OrganiserFields fields) { organiser_fields_ = std::move(fields); }
     // The sessions of `programme` whose replay the public may see at `now` (the
     // accessibility statement lists those without complete captions).
     std::vector<std::string> public_replays(const schedule::Programme& programme, Instant now);
@@ -104,6 +120,7 @@ class ReplayApi {
     std::optional<Replay> replay_of(const schedule::Programme& programme,
                                     const schedule::Session& session, const Caller& caller,
                                     Instant now);
+    static Window window(const schedule::Programme& programme, const Replay& replay);
     nlohmann::json replay_json(const schedule::Programme& programme, const Replay& replay,
                                const Caller& caller) const;
     std::string master_of(const Replay& replay);
@@ -141,6 +158,7 @@ class ReplayApi {
     pipelines::PosterMaker posters_;
     LiveListing live_listing_;
     SubtitleTracks subtitle_tracks_;
+    OrganiserFields organiser_fields_;
     std::chrono::seconds live_grace_{60};
 };
 

@@ -7,6 +7,7 @@
 
 #include "schedule/time_zone.hpp"
 #include "server/api/caller_route.hpp"
+#include "server/api/caption_share.hpp"
 #include "server/api/day_param.hpp"
 #include "server/api/event_access.hpp"
 #include "server/api/stats_report.hpp"
@@ -83,11 +84,13 @@ HttpResponse StatsApi::event_report(const HttpRequest& request, const PathParams
     auto day = day_param(request, *programme, ErrorCode::bad_request);
     if (!day)
         return error_response(day.error());
-    return later(request,
-                 [this, programme = std::move(*programme), day = *day](schedule::Database& db) {
-                     const auto report = attendance::build_report(db, programme, rules_);
-                     return json_response(200, report_json(programme, report, rules_, day));
-                 });
+    return later(
+        request, [this, programme = std::move(*programme), day = *day](schedule::Database& db) {
+            const auto report = attendance::build_report(db, programme, rules_);
+            json answer = report_json(programme, report, rules_, day);
+            add_caption_share(answer, captioned_replays(captions::CaptionStore(db), programme));
+            return json_response(200, answer);
+        });
 }
 
 HttpResponse StatsApi::stage_series(const HttpRequest& request, const PathParams& params,
@@ -153,9 +156,9 @@ HttpResponse StatsApi::report_file(const HttpRequest& request, const PathParams&
                            filename](schedule::Database& db) {
         if (table != "series") {
             const auto report = attendance::build_report(db, programme, rules_);
-            return csv_response(
-                report_csv(report_json(programme, report, rules_, day), table, separator),
-                filename);
+            json answer = report_json(programme, report, rules_, day);
+            add_caption_share(answer, captioned_replays(captions::CaptionStore(db), programme));
+            return csv_response(report_csv(answer, table, separator), filename);
         }
         // Every stage's minutes, one after the other.
         std::string csv;

@@ -47,7 +47,7 @@ const std::map<std::string, std::vector<std::string>>& table_columns() {
         {"sessions",
          {"day", "start", "end", "session", "title", "kind", "stage", "speakers", "in_person",
           "web_viewers", "peak_concurrent", "watch_time_s", "average_watch_s", "replay_views",
-          "replay_watch_time_s", "replay_completion"}},
+          "replay_watch_time_s", "replay_completion", "replay_captioned"}},
         {"days",
          {"day", "in_person", "web_viewers", "peak_concurrent", "watch_time_s", "average_watch_s",
           "replay_views", "replay_watch_time_s"}},
@@ -288,6 +288,16 @@ std::string report_table(const json& report) {
               h_mm_ss(d.at("watch_time_s").get<int64_t>()),
               h_mm_ss(d.at("average_watch_s").get<int64_t>()), d.at("replay_views").dump(),
               h_mm_ss(d.at("replay_watch_time_s").get<int64_t>()), ""});
+    }
+    // The share of replay views that had captions (server/api/caption_share.hpp).
+    const json& totals = report.at("totals");
+    if (const auto share = totals.find("replay_captioned_share"); share != totals.end()) {
+        char percent[16] = "–";
+        if (share->is_number())
+            std::snprintf(percent, sizeof percent, "%.0f%%", share->get<double>() * 100.0);
+        out +=
+            "\nReplay views of captioned replays: " + totals.at("replay_views_captioned").dump() +
+            " of " + totals.at("replay_views").dump() + " (" + percent + ")\n";
     }
     return out;
 }

@@ -13,6 +13,7 @@
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_json.hpp"
 #include "schedule/visibility.hpp"
+#include "server/api/caption_file.hpp"
 #include "server/app/feedback_retention.hpp"
 #include "server/app/health_routes.hpp"
 #include "server/app/install_paths.hpp"
@@ -137,6 +138,14 @@ Application::Application(Options options)
           [this](const std::string& stage, const std::string& language, const std::string& text) {
               channels_.publish_caption_partial(stage, language, text);
           }),
+      caption_deadline_(
+          db_, catalog_, archive_, captions_, replay_api_, editor_,
+          {options_.caption_deadline_days,
+           deadline_action_named(options_.caption_deadline_action).value_or(DeadlineAction::hide)},
+          [this](const std::string& stage_id, const json& message) {
+              channels_.publish_ops(stage_id, message);
+          }),
+      replay_caption_api_(catalog_, tokens_, replay_api_, captions_, caption_deadline_),
       checkpointer_(db_.path()),
       playlist_reload_(
           [this](const std::string& stage, const std::string& rendition) {
@@ -190,6 +199,9 @@ Application::Application(Options options)
     }
     refresh_log_secrets();
     replay_api_.set_live_grace(options_.live_grace);
+    replay_api_.set_organiser_fields([this](const ReplayApi::Window& replay, json& item) {
+        item["captions"] = caption_deadline_.deadline_json(replay, caption_now());
+    });
 
     options_.web_dir = web_dir_to_serve(options_.web_dir);
     if (!fs::is_regular_file(options_.web_dir / "index.html")) {
@@ -223,6 +235,7 @@ void Application::add_routes() {
     formats_api_.add_routes(router_);
     replay_api_.add_routes(router_);
     replay_subtitles_api_.add_routes(router_);
+    replay_caption_api_.add_routes(router_);
     panel_api_.add_routes(router_);
     attendance_api_.add_routes(router_);
     accessibility_api_.add_routes(router_);
@@ -311,6 +324,8 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     loop_ = g_main_loop_new(nullptr, FALSE);
     HttpServer::Config http_config;
     http_config.host = options_.host;
+    // A replay's caption file may be 2 MiB (server/api/caption_file.hpp).
+    http_config.max_body_bytes = std::max(http_config.max_body_bytes, kMaxCaptionFileBytes + 4096);
     http_config.port = options_.port;
     http_config.websocket_timeout_s = static_cast<uint16_t>(options_.websocket_timeout_s);
     http_config.allowed_origins = options_.allowed_origins;
@@ -399,6 +414,8 @@ int Application::run(const std::function<void(int port)>& on_ready) {
         tasks.disk = [this] { check_disk(); };
         tasks.disk_every = options_.disk_check_every;
     }
+    tasks.captions = [this] { caption_deadline_.run(caption_now()); };
+    tasks.captions_every = options_.caption_deadline_every;
     periodic_.start(std::move(tasks));
 
     if (on_ready)
@@ -479,6 +496,11 @@ void Application::retain_registrations() {
     }
     if (options_.feedback_retention_days > 0)
         heartbeat_api_.writer().run(feedback_retention_job(now, options_.feedback_retention_days));
+}
+
+Instant Application::caption_now() const {
+    return options_.caption_clock ? std::chrono::time_point_cast<Seconds>(options_.caption_clock())
+                                  : now_utc();
 }
 
 void Application::request_shutdown() {

@@ -22,6 +22,8 @@
 #include "server/api/accounts_api.hpp"
 #include "server/api/attendance_api.hpp"
 #include "server/api/caption_api.hpp"
+#include "server/api/replay_caption_api.hpp"
+#include "server/api/caption_deadline.hpp"
 #include "server/api/formats_api.hpp"
 #include "server/api/heartbeat_api.hpp"
 #include "server/api/live_api.hpp"
@@ -100,6 +102,8 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     void compact_attendance();
     // Registrations past their retention are anonymised, on the same thread.
     void retain_registrations();
+    // The 14-day rule's clock: the system's, or the one a test set (Options::caption_clock).
+    Instant caption_now() const;
     void publish_now(const schedule::Programme& programme, const std::string& stage_id, Instant at);
     // An organiser's change (StageControlApi), applied and told to the consoles.
     void on_control_changed(const schedule::Stage& stage, const StageControl& control);
@@ -149,7 +153,9 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     StageControlApi stage_control_api_;
     // Caption cues (schedule/captions); the speech recognisers' lines become live cues.
     AsrCaptions asr_captions_;
+    CaptionDeadline caption_deadline_;
     CaptionApi caption_api_;
+    ReplayCaptionApi replay_caption_api_;
     // Checkpoints the WAL every second (no connection of the server checkpoints on commit:
     // the loop and the heartbeat writer never wait on an fsync).
     schedule::DatabaseWorker checkpointer_;

@@ -216,6 +216,13 @@ Status set_video(Options& options, std::string_view, const std::string& text) {
     return ok_status();
 }
 
+Status set_caption_deadline_action(Options& options, std::string_view, const std::string& text) {
+    if (text != "hide" && text != "warn")
+        return bad("--caption-deadline-action must be hide or warn, not '" + text + "'");
+    options.caption_deadline_action = text;
+    return ok_status();
+}
+
 Status set_log_format(Options& options, std::string_view, const std::string& text) {
     if (text != "text" && text != "json")
         return bad("--log-format must be text or json, not '" + text + "'");
@@ -531,6 +538,22 @@ const OptionSpec kOptions[] = {
      .least = 0,
      .most = 3650,
      .must_be = "a whole number of days from 0 (keep) to 3650"},
+    {.name = "--caption-deadline-days",
+     .value = "N",
+     .help = "a published replay needs complete captions N days after its\n"
+             "first broadcast (default: 14, the accessibility law's rule)",
+     .kind = whole_number,
+     .number = &Options::caption_deadline_days,
+     .least = 1,
+     .most = 365,
+     .must_be = "a whole number of days from 1 to 365"},
+    {.name = "--caption-deadline-action",
+     .value = "ACTION",
+     .help = "on that day, hide (default) a replay without complete captions,\n"
+             "or only warn (logged in the change log and on the ops channel)",
+     .kind = other,
+     .parse = set_caption_deadline_action,
+     .show = [](const Options& o) { return o.caption_deadline_action; }},
     {.name = "--limit-registrations",
      .value = "N",
      .help = "public registrations one address may make a minute (default: 60)",

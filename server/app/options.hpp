@@ -94,6 +94,14 @@ struct Options {
     // --registration-retention-days: registrations and check-ins are anonymised this many
     // days after their event ends (docs/PRIVACY.md); 0 keeps them, as the controller decides.
     int registration_retention_days = 90;
+    // The 14-day rule (docs/CAPTIONS.md): a public replay without complete captions this
+    // many days after its first broadcast is hidden (or only warned about: "warn").
+    int caption_deadline_days = 14;                // --caption-deadline-days
+    std::string caption_deadline_action = "hide";  // --caption-deadline-action: hide or warn
+    // Not flags: how often the rule is looked at, and its clock (tests move it 14 days on;
+    // empty is the system clock).
+    std::chrono::milliseconds caption_deadline_every{std::chrono::minutes{10}};
+    std::function<std::chrono::sys_time<std::chrono::milliseconds>()> caption_clock;
     // Per client address, a minute (0: no limit); past them 429 with Retry-After.
     int registrations_per_minute = 60;  // --limit-registrations: public registrations
     int code_lookups_per_minute = 60;   // --limit-code-lookups: check-in codes looked up

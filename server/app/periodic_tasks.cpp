@@ -54,6 +54,10 @@ void PeriodicTasks::start(Tasks tasks) {
         tasks.disk();
         disk_.start(tasks.disk_every, std::move(tasks.disk));
     }
+    if (tasks.captions) {
+        tasks.captions();
+        captions_.start(tasks.captions_every, std::move(tasks.captions));
+    }
     tasks.tick();
     clock_.start(kClockTick, std::move(tasks.tick));
 }
@@ -65,6 +69,7 @@ void PeriodicTasks::stop_all() {
     registrations_.stop();
     checkpoint_.stop();
     disk_.stop();
+    captions_.stop();
 }
 
 }  // namespace stagehub::server

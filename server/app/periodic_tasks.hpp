@@ -1,6 +1,7 @@
 // The server's timers on the loop: the clock tick that moves now/next, the hourly retention
 // of old replays, the WAL checkpoint every second, the hourly attendance compaction and the
-// hourly registration retention, and a look at the disk's free space every few seconds.
+// hourly registration retention, a look at the disk's free space every few seconds, and the
+// captions' 14-day rule every ten minutes.
 // Each runs its task on the loop thread until stopped or until this object goes.
 //
 // Threads: the loop thread.
@@ -42,6 +43,8 @@ class PeriodicTasks {
         std::function<void()> registrations;  // hourly; empty: registrations are kept
         std::function<void()> disk;           // empty: no free-space floor
         std::chrono::milliseconds disk_every{5000};
+        std::function<void()> captions;  // the 14-day rule; empty: not looked at
+        std::chrono::milliseconds captions_every{600000};
     };
 
     // Runs retention, compaction, registrations, the disk look and the tick once now, then
@@ -58,6 +61,7 @@ class PeriodicTasks {
     RepeatingTimer compaction_;
     RepeatingTimer registrations_;
     RepeatingTimer disk_;
+    RepeatingTimer captions_;
 };
 
 }  // namespace stagehub::server

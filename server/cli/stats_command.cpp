@@ -4,6 +4,7 @@
 
 #include "schedule/attendance/audience_report.hpp"
 #include "schedule/programme_store.hpp"
+#include "server/api/caption_share.hpp"
 #include "server/api/stats_report.hpp"
 #include "server/cli/data_database.hpp"
 
@@ -37,7 +38,8 @@ int run_stats(const Options& options, std::ostream& out, std::ostream& err) {
     rules.heartbeat_every = std::chrono::seconds{options.heartbeat_every_s};
     rules.leave_after = 3 * rules.heartbeat_every;
     const auto report = attendance::build_report(*db, *programme, rules);
-    const auto json = report_json(*programme, report, rules, day);
+    auto json = report_json(*programme, report, rules, day);
+    add_caption_share(json, captioned_replays(captions::CaptionStore(*db), *programme));
     out << (options.stats_table.empty() ? report_table(json)
                                         : report_csv(json, options.stats_table, ','));
     return 0;

@@ -219,7 +219,8 @@ test(
       assert.equal(
         lines[0],
         'day;start;end;session;title;kind;stage;speakers;in_person;web_viewers;' +
-          'peak_concurrent;watch_time_s;average_watch_s;replay_views;replay_watch_time_s;replay_completion',
+          'peak_concurrent;watch_time_s;average_watch_s;replay_views;replay_watch_time_s;replay_completion;' +
+          'replay_captioned',
       );
       assert.ok(lines.length > initial.keys.length, `a row per session (${lines.length} lines)`);
 

@@ -22,6 +22,7 @@
 
 #include "net_client.hpp"
 #include "running_server.hpp"
+#include "schedule/captions/caption_store.hpp"
 #include "schedule/database.hpp"
 #include "schedule/migrations.hpp"
 #include "schedule/programme_file.hpp"
@@ -203,6 +204,20 @@ TEST_F(ThemeDayTest, TheReportHasTheExactFiguresOfTheDay) {
     for (int v = 70; v < 80; ++v)
         replay(v, "s2", local("10:00:00", "2026-11-21") + Millis{v * 1000}, {100, 600});
 
+    // A captioner typed along with s1 (salen, 09:00–09:20): its replay is captioned, s2's not.
+    {
+        schedule::Database db(server.dir / "stagehub.db");
+        captions::CaptionStore captions(db);
+        captions::Cue cue;
+        cue.event_id = kEvent;
+        cue.stage_id = "salen";
+        cue.language = "sv";
+        cue.start_ms = local("09:05:00", "2026-11-20").time_since_epoch().count();
+        cue.end_ms = cue.start_ms + 3000;
+        cue.text = "Välkomna";
+        ASSERT_TRUE(captions.add_live_cue(cue).ok());
+    }
+
     // --- The report ---------------------------------------------------------------------
     const json report = staff_get(std::string("/api/v1/stats/events/") + kEvent);
     ASSERT_TRUE(report.is_object());
@@ -258,6 +273,11 @@ TEST_F(ThemeDayTest, TheReportHasTheExactFiguresOfTheDay) {
     EXPECT_EQ(report["totals"]["registered_in_person"], 40);
     EXPECT_EQ(report["totals"]["web_viewers"], 40);
     EXPECT_EQ(report["totals"]["replay_views"], 110);
+    // Of them, s1's 60 were of a captioned replay.
+    EXPECT_EQ(sessions["s1"]["replay_captioned"], true);
+    EXPECT_EQ(sessions["s2"]["replay_captioned"], false);
+    EXPECT_EQ(report["totals"]["replay_views_captioned"], 60);
+    EXPECT_DOUBLE_EQ(report["totals"]["replay_captioned_share"].get<double>(), 0.545);
 
     // Concurrent viewers per minute: 20 in 09:19 (A and B), 30 in 09:42, 20 in 09:47
     // (A and D gone: A and C until 09:45:25, then A alone until D returns at 09:50).
@@ -281,7 +301,7 @@ TEST_F(ThemeDayTest, TheReportHasTheExactFiguresOfTheDay) {
     EXPECT_EQ(csv.headers.at("content-type"), "text/csv; charset=utf-8");
     EXPECT_EQ(csv.body.substr(0, 3), "\xEF\xBB\xBF");
     EXPECT_NE(csv.body.find("2026-11-20,09:00,09:20,s1,Välkommen och idéslussen,talk,salen,"
-                            "Helena Marklund,,20,20,18000,900,60,2700,1.000\r\n"),
+                            "Helena Marklund,,20,20,18000,900,60,2700,1.000,true\r\n"),
               std::string::npos)
         << csv.body;
 
@@ -294,6 +314,9 @@ TEST_F(ThemeDayTest, TheReportHasTheExactFiguresOfTheDay) {
     ASSERT_EQ(run_stats(cli, out, err), 0) << err.str();
     EXPECT_NE(out.str().find("Välkommen och idéslussen"), std::string::npos) << out.str();
     EXPECT_NE(out.str().find("0:15:00"), std::string::npos) << "s1's average watch" << out.str();
+    EXPECT_NE(out.str().find("Replay views of captioned replays: 60 of 110 (55%)"),
+              std::string::npos)
+        << out.str();
 
     // Only staff and organisers of the event see any of it.
     EXPECT_EQ(server.call("GET", std::string("/api/v1/stats/events/") + kEvent).status, 401);
