@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 10> kMigrations{
+constexpr std::array<std::string_view, 11> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -304,6 +304,11 @@ CREATE TABLE privacy_audit (
     presence      INTEGER NOT NULL,
     actor         TEXT NOT NULL   -- cli, or retention
 ) STRICT;
+)sql",
+    // Interpretation: a stage's extra audio inputs, a JSON list (schedule/audio_inputs.hpp)
+    // with their passphrases, read and written with the stage.
+    R"sql(
+ALTER TABLE stages ADD COLUMN audio_inputs TEXT NOT NULL DEFAULT '[]';
 )sql",
 };
 
