@@ -12,6 +12,7 @@
 #include "schedule/ids.hpp"
 #include "schedule/instant.hpp"
 #include "schedule/safe_path.hpp"
+#include "server/broadcast/interpretation.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -60,6 +61,9 @@ pipelines::StagePipelineConfig StageSupervisor::pipeline_config_for(
     c.source.audio_kbps = config_.ladder.audio_kbps;
     c.source.uri = stage.source.url;
     c.source.passphrase = stage.source.passphrase;
+    c.audio_inputs = audio_input_specs(stage);
+    if (language_of_)
+        c.language = language_of_(stage.id);
     switch (stage.source.kind) {
         case schedule::SourceKind::test_pattern:
             c.source.kind = Kind::pattern;
@@ -103,10 +107,11 @@ void StageSupervisor::start_stage(const schedule::Stage& stage_info) {
             return;
         }
         const auto& current = stage.pipeline->config();
-        const bool same = current.source.kind == config.source.kind &&
-                          current.source.uri == config.source.uri &&
-                          current.source.passphrase == config.source.passphrase &&
-                          current.source.burn_in == config.source.burn_in;
+        const bool same =
+            current.source.kind == config.source.kind && current.source.uri == config.source.uri &&
+            current.source.passphrase == config.source.passphrase &&
+            current.source.burn_in == config.source.burn_in &&
+            current.audio_inputs == config.audio_inputs && current.language == config.language;
         if (same)
             return;
         g_message("stage %s: source changed; restarting its broadcast", stage_info.id.c_str());
@@ -134,6 +139,8 @@ void StageSupervisor::open_stage(const std::string& stage_id, Stage& stage,
         names.push_back(r.name);
     if (config.ladder.audio_only)
         names.push_back(pipelines::kAudioRendition);
+    for (const auto& input : config.audio_inputs)
+        names.push_back(pipelines::audio_rendition_name(input.language));
     // Window: 10 segments, as players expect of a live playlist (3 target durations at least).
     for (const std::string& name : names) {
         std::error_code ec;
@@ -173,7 +180,11 @@ void StageSupervisor::write_master(Stage& stage) {
                                                           "mp4a.40.2", 0});
         }
     }
-    const std::string text = pipelines::master_playlist(renditions);
+    if (stage.pipeline->renditions().empty()) {
+        for (auto& r : audio_input_renditions(config.audio_inputs))
+            renditions.push_back(std::move(r));
+    }
+    const std::string text = pipelines::master_playlist(renditions, "index.m3u8", config.language);
     if (text == stage.master)
         return;
     if (pipelines::write_file_atomically(config.output_dir / "index.m3u8", text))
@@ -407,6 +418,8 @@ nlohmann::json StageSupervisor::health_of(Stage& stage) {
         source["height"] = in.height;
         source["uptime_seconds"] = std::round(in.uptime_s);
     }
+    if (!media.audio_inputs.empty())
+        health["audio_inputs"] = audio_inputs_health_json(media.audio_inputs);
     return health;
 }
 
