@@ -86,10 +86,10 @@ TEST_F(InterpretationApiTest, WrongBoothsAreRefusedAndChangeNothing) {
     const json ok = {{"language", "en"}, {"name", "English"}, {"url", "srt://:9741"}};
     json bad_language = ok;
     bad_language["language"] = "../../etc";
-    EXPECT_EQ(code_of(refused({bad_language})), "bad_source");
+    EXPECT_EQ(code_of(refused({bad_language})), "bad_field");
     json long_name = ok;
     long_name["name"] = std::string(61, 'x');
-    EXPECT_EQ(code_of(refused({long_name})), "bad_source");
+    EXPECT_EQ(code_of(refused({long_name})), "bad_field");
     json same_port = ok;
     same_port["language"] = "fi";
     EXPECT_EQ(code_of(refused({ok, same_port})), "bad_source");
