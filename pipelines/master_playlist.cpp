@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "pipelines/audio_group.hpp"
+
 namespace stagehub::pipelines {
 
 int64_t fallback_bandwidth(const RenditionInfo& rendition) {
@@ -17,7 +19,8 @@ int64_t fallback_bandwidth(const RenditionInfo& rendition) {
 }
 
 std::string master_playlist(const std::vector<RenditionInfo>& renditions,
-                            const std::string& media_playlist_name) {
+                            const std::string& media_playlist_name,
+                            const std::string& main_language) {
     // Video renditions first, biggest first: hls.js starts with the first listed variant
     // before it has measured the connection.
     std::vector<RenditionInfo> ordered = renditions;
@@ -28,7 +31,11 @@ std::string master_playlist(const std::vector<RenditionInfo>& renditions,
     });
     std::ostringstream out;
     out << "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n";
+    const std::string audio = audio_media_lines(ordered, main_language, media_playlist_name);
+    out << audio;
     for (const RenditionInfo& r : ordered) {
+        if (!r.language.empty())
+            continue;  // an alternative sound, listed above
         out << "#EXT-X-STREAM-INF:BANDWIDTH="
             << (r.bandwidth > 0 ? r.bandwidth : fallback_bandwidth(r));
         if (!r.audio_only && r.width > 0 && r.height > 0)
@@ -38,6 +45,8 @@ std::string master_playlist(const std::vector<RenditionInfo>& renditions,
             std::snprintf(rate, sizeof rate, "%.3f", r.framerate);
             out << ",FRAME-RATE=" << rate;
         }
+        if (!audio.empty())
+            out << ",AUDIO=\"" << kAudioGroup << '"';
         out << ",CODECS=\"" << r.codecs << "\"\n" << r.name << '/' << media_playlist_name << '\n';
     }
     return out.str();

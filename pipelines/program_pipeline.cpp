@@ -97,6 +97,9 @@ struct Rendition {
     // source's parser pad, drained where the decoded frame reaches this rendition's encoder.
     std::mutex keyframes_mutex;
     std::deque<GstClockTime> keyframes;
+    // An extra sound's rendition: its lane and the appsrc the lane feeds.
+    std::shared_ptr<AudioLane> lane;
+    GstElement* lane_src = nullptr;
 };
 
 struct ProgramPipeline::Impl {
@@ -114,6 +117,7 @@ struct ProgramPipeline::Impl {
     std::vector<std::unique_ptr<Rendition>> renditions;
     std::string run_id;
     RunState state = RunState::idle;
+    GstClockTime source_end = 0;  // where the source rendition's last closed segment ended
     bool eos_pending = false;
     SourcePtr stop_timer;
     MainContextPtr context;
@@ -140,6 +144,7 @@ struct ProgramPipeline::Impl {
     GstElement* add_hls(Rendition& rendition);
     void link_tee(GstElement* tee, GstElement* sink_element, const char* sink_pad);
     void build();
+    void add_lane(const std::shared_ptr<AudioLane>& lane);
     void teardown();
     void cancel_stop_timer();
     void end_run(const std::string* error);
@@ -147,6 +152,7 @@ struct ProgramPipeline::Impl {
     bool all_opened() const;
     void handle(GstMessage* message);
     void handle_fragment(GstMessage* message);
+    void handle_forwarded_eos(GstMessage* message);
     std::chrono::system_clock::time_point wall_clock_of(GstClockTime running_time) const;
 
     static gboolean on_bus_message(GstBus*, GstMessage* message, gpointer data);
@@ -276,10 +282,38 @@ void ProgramPipeline::Impl::build() {
         audio->dir = rendition_dir(audio->name);
         link_tee(audio_tee, add_hls(*audio), "audio");
     }
+    for (const auto& lane : config.audio_lanes)
+        add_lane(lane);
+    // The extra sounds end where the picture's last segment does, known once the end of
+    // stream has reached its muxer (a bin keeps its children's EOS to itself unless told).
+    if (!config.audio_lanes.empty())
+        g_object_set(as_gobject(pipeline.get()), "message-forward", TRUE, nullptr);
 
     context.reset(g_main_context_ref_thread_default());
     const BusPtr bus(gst_element_get_bus(pipeline.get()));
     gst_bus_add_watch(bus.get(), &Impl::on_bus_message, this);
+}
+
+// appsrc → aacparse → hlssink2 "audio-{language}", whose splitmuxsink splits only where
+// the lane tells it (where the picture's segments open), never on its own clock.
+void ProgramPipeline::Impl::add_lane(const std::shared_ptr<AudioLane>& lane) {
+    auto& r = renditions.emplace_back(std::make_unique<Rendition>());
+    r->name = lane->rendition();
+    r->audio_only = true;
+    r->lane = lane;
+    r->dir = rendition_dir(r->name);
+    r->lane_src = add("appsrc", "in-" + r->name);
+    g_object_set(as_gobject(r->lane_src), "is-live", TRUE, "do-timestamp", FALSE, "block", FALSE,
+                 "max-bytes", guint64{0}, "max-buffers", guint64{0}, "max-time", guint64{0},
+                 nullptr);
+    set_nick(r->lane_src, "format", "time");
+    GstElement* parse = add("aacparse", "parse-" + r->name);
+    GstElement* sink = add_hls(*r);
+    if (GstElement* splitter = splitmuxsink_of(sink); splitter != nullptr)
+        g_object_set(as_gobject(splitter), "max-size-time", guint64{0}, nullptr);
+    link_chain({r->lane_src, parse}, config.stage_id);
+    if (!gst_element_link_pads(parse, "src", sink, "audio"))
+        fail("cannot link rendition " + r->name);
 }
 
 // Streaming thread (the program's video): remember each source keyframe for every encoded
@@ -340,6 +374,8 @@ void ProgramPipeline::Impl::cancel_stop_timer() {
 void ProgramPipeline::Impl::teardown() {
     cancel_stop_timer();
     input->detach();
+    for (const auto& lane : config.audio_lanes)
+        lane->detach();
     if (pipeline) {
         const BusPtr bus(gst_element_get_bus(pipeline.get()));
         gst_bus_remove_watch(bus.get());
@@ -361,6 +397,8 @@ void ProgramPipeline::Impl::teardown() {
 void ProgramPipeline::Impl::end_run(const std::string* error) {
     cancel_stop_timer();
     input->detach();
+    for (const auto& lane : config.audio_lanes)
+        lane->detach();
     state = RunState::idle;
     gst_element_set_state(pipeline.get(), GST_STATE_NULL);
     if (error != nullptr)
@@ -390,8 +428,10 @@ void ProgramPipeline::Impl::send_eos() {
 // hlssink2 turns an EOS that arrives before its first fragment has opened into an ERROR, so
 // a stop waits for every rendition to have opened one (the stop timer bounds the wait).
 bool ProgramPipeline::Impl::all_opened() const {
+    // The extra sounds are not waited for: they end after the picture, and their last
+    // fragment opens with what the lane sends then (AudioLane::finish).
     return std::all_of(renditions.begin(), renditions.end(),
-                       [](const auto& r) { return r->opened || r->closed > 0; });
+                       [](const auto& r) { return r->lane || r->opened || r->closed > 0; });
 }
 
 std::chrono::system_clock::time_point ProgramPipeline::Impl::wall_clock_of(
@@ -419,6 +459,7 @@ void ProgramPipeline::Impl::handle(GstMessage* message) {
                 end_run(nullptr);
             return;
         case GST_MESSAGE_ELEMENT:
+            handle_forwarded_eos(message);
             handle_fragment(message);
             return;
         default:
@@ -449,9 +490,15 @@ void ProgramPipeline::Impl::handle_fragment(GstMessage* message) {
         rendition->opened_at = running_time;
         rendition->opened_wall = wall_clock_of(running_time);
         rendition->opened = true;
+        if (rendition->name == kSourceRendition) {
+            for (const auto& lane : config.audio_lanes)
+                lane->split_at(running_time);
+        }
         if (eos_pending && all_opened())
             send_eos();
     } else if (gst_structure_has_name(s, "splitmuxsink-fragment-closed")) {
+        if (rendition->name == kSourceRendition)
+            source_end = running_time;
         ClosedSegment segment;
         segment.rendition = rendition->name;
         segment.index = rendition->closed++;
@@ -470,6 +517,22 @@ void ProgramPipeline::Impl::handle_fragment(GstMessage* message) {
         }
         listener.on_segment_closed(segment);
     }
+}
+
+// The source rendition's end of stream: its last segment is closed, and every split the
+// extra sounds need is known. They end there too.
+void ProgramPipeline::Impl::handle_forwarded_eos(GstMessage* message) {
+    const GstStructure* s = gst_message_get_structure(message);
+    if (s == nullptr || !gst_structure_has_name(s, "GstBinForwarded") || renditions.empty())
+        return;
+    GstMessage* inner = nullptr;
+    if (!gst_structure_get(s, "message", GST_TYPE_MESSAGE, &inner, nullptr) || inner == nullptr)
+        return;
+    const MessagePtr held(inner);
+    if (inner->type != GST_MESSAGE_EOS || inner->src != as_gst_object(renditions.front()->sink))
+        return;
+    for (const auto& lane : config.audio_lanes)
+        lane->finish(source_end);
 }
 
 gboolean ProgramPipeline::Impl::on_bus_message(GstBus*, GstMessage* message, gpointer data) {
@@ -497,6 +560,7 @@ void ProgramPipeline::start(const std::string& run_id) {
     impl_->teardown();
     impl_->run_id = run_id;
     impl_->eos_pending = false;
+    impl_->source_end = 0;
     try {
         impl_->build();
     } catch (...) {
@@ -523,6 +587,10 @@ void ProgramPipeline::start(const std::string& run_id) {
     }
     std::erase(outlet.splitters, nullptr);
     impl_->input->attach(outlet);
+    for (const auto& r : impl_->renditions) {
+        if (r->lane)
+            r->lane->attach(impl_->pipeline.get(), r->lane_src, splitmuxsink_of(r->sink));
+    }
 }
 
 void ProgramPipeline::stop(unsigned timeout_ms) {
@@ -558,10 +626,10 @@ bool ProgramPipeline::running() const {
 std::vector<RenditionInfo> ProgramPipeline::renditions() const {
     std::vector<RenditionInfo> infos;
     for (const auto& r : impl_->renditions) {
-        RenditionInfo info;
+        RenditionInfo& info = infos.emplace_back();
+        info.bandwidth = r->peak_bps;
         info.name = r->name;
         info.audio_only = r->audio_only;
-        info.bandwidth = r->peak_bps;
         if (!r->audio_only && r->sink != nullptr) {
             const PadPtr pad(gst_element_get_static_pad(r->sink, "video"));
             const CapsPtr caps(pad ? gst_pad_get_current_caps(pad.get()) : nullptr);
@@ -578,7 +646,6 @@ std::vector<RenditionInfo> ProgramPipeline::renditions() const {
         } else {
             info.codecs = "mp4a.40.2";
         }
-        infos.push_back(info);
     }
     return infos;
 }

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "pipelines/audio_lane.hpp"
 #include "pipelines/gst_ptr.hpp"
 #include "pipelines/ladder.hpp"
 #include "pipelines/source_switch.hpp"
@@ -36,6 +37,9 @@ struct ProgramConfig {
     std::filesystem::path output_dir;  // each rendition writes to output_dir/{name}/
     int segment_seconds = 2;
     Ladder ladder;
+    // Extra sounds (interpretation): one audio-only rendition each, split where the
+    // picture's renditions are (AudioLane).
+    std::vector<std::shared_ptr<AudioLane>> audio_lanes;
 };
 
 // What a master playlist says of a rendition.
@@ -47,6 +51,10 @@ struct RenditionInfo {
     double framerate = 0;
     std::string codecs;     // e.g. "avc1.64001f,mp4a.40.2"
     int64_t bandwidth = 0;  // peak bits per second over the segments so far
+    // An alternative sound (#EXT-X-MEDIA:TYPE=AUDIO), not a variant: its language and the
+    // name players show. Empty for the ladder's renditions.
+    std::string language{};
+    std::string label{};
 };
 
 class ProgramPipeline {

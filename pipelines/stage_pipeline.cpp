@@ -86,6 +86,26 @@ std::string reason_for(SwitchCause cause, const std::string& input_error) {
     return input_error.empty() ? "no input" : input_error;
 }
 
+// The extra sounds' inputs. Their lanes hold sound back for longer than a segment, the
+// longest a keyframe may take to be known as a split (segments end at keyframes).
+std::vector<std::unique_ptr<AudioInput>> audio_inputs_for(const StagePipelineConfig& config) {
+    std::vector<std::unique_ptr<AudioInput>> inputs;
+    const std::chrono::milliseconds hold(config.segment_seconds * 1000 + 1000);
+    for (const AudioInputSpec& spec : config.audio_inputs) {
+        inputs.push_back(
+            std::make_unique<AudioInput>(spec, config.stage_id, hold, config.listener_reset_after));
+    }
+    return inputs;
+}
+
+ProgramConfig program_config_for(const StagePipelineConfig& config,
+                                 const std::vector<std::unique_ptr<AudioInput>>& inputs) {
+    ProgramConfig c{config.stage_id, config.output_dir, config.segment_seconds, config.ladder, {}};
+    for (const auto& input : inputs)
+        c.audio_lanes.push_back(input->lane());
+    return c;
+}
+
 }  // namespace
 
 // What this stage's graphs will be made of, so a missing plugin is named before anything
@@ -118,6 +138,8 @@ std::vector<const char*> StagePipeline::elements_needed() const {
         case Kind::slate:
             break;
     }
+    if (!config_.audio_inputs.empty())
+        needed.insert(needed.end(), {"srtsrc", "tsdemux"});
     return needed;
 }
 
@@ -125,9 +147,8 @@ StagePipeline::StagePipeline(StagePipelineConfig config, Listener& listener)
     : config_(std::move(config)),
       listener_(listener),
       switch_(std::make_shared<SourceSwitch>()),
-      program_(ProgramConfig{config_.stage_id, config_.output_dir, config_.segment_seconds,
-                             config_.ladder},
-               switch_, *this) {}
+      audio_inputs_(audio_inputs_for(config_)),
+      program_(program_config_for(config_, audio_inputs_), switch_, *this) {}
 
 StagePipeline::~StagePipeline() {
     cancel_timers();
@@ -155,7 +176,10 @@ void StagePipeline::start() {
                                  config_.output_dir.string() + ": " + ec.message());
     }
     if (!silence_ready_) {
-        switch_->set_silence(make_silent_aac_frame(config_.stage_id).get());
+        const SamplePtr silence = make_silent_aac_frame(config_.stage_id);
+        switch_->set_silence(silence.get());
+        for (const auto& input : audio_inputs_)
+            input->lane()->set_silence(silence.get());
         silence_ready_ = true;
     }
     program_.start(unused_run_id(config_.output_dir));
@@ -173,6 +197,8 @@ void StagePipeline::start() {
     g_source_attach(watchdog_, context);
     g_main_context_unref(context);
     start_input();
+    for (const auto& input : audio_inputs_)
+        input->start();
 }
 
 std::string file_for_session(const std::filesystem::path& folder, const std::string& session_id) {
@@ -309,6 +335,8 @@ void StagePipeline::watch() {
     report_switches();
     choose_feed(observe_input());
     renew_silent_listener();
+    for (const auto& input : audio_inputs_)
+        input->watch();
 }
 
 // The switches the streaming threads made since the last look, in order: timed for health,
@@ -416,6 +444,8 @@ void StagePipeline::end_sources() {
     cancel_timers();
     input_.reset();
     slate_.reset();
+    for (const auto& input : audio_inputs_)
+        input->stop();
 }
 
 void StagePipeline::on_segment_closed(const ClosedSegment& segment) {
@@ -487,11 +517,22 @@ StageMediaHealth StagePipeline::health() {
     } else {
         health.input_state = state_ == RunState::playing ? "restarting" : "stopped";
     }
+    for (const auto& input : audio_inputs_)
+        health.audio_inputs.push_back(input->health());
     return health;
 }
 
 std::vector<RenditionInfo> StagePipeline::renditions() const {
-    return program_.renditions();
+    std::vector<RenditionInfo> infos = program_.renditions();
+    for (RenditionInfo& info : infos) {
+        for (const auto& input : audio_inputs_) {
+            if (input->lane()->rendition() == info.name) {
+                info.language = input->spec().language;
+                info.label = input->spec().name;
+            }
+        }
+    }
+    return infos;
 }
 
 std::vector<std::string> StagePipeline::input_elements() const {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "pipelines/audio_input.hpp"
 #include "pipelines/ladder.hpp"
 #include "pipelines/missing_element.hpp"
 #include "pipelines/program_pipeline.hpp"
@@ -44,6 +45,10 @@ struct StagePipelineConfig {
     std::chrono::milliseconds listener_reset_after{3000};
     std::chrono::milliseconds input_retry{1000};  // between attempts to (re)start the input
     LowerThird slate_text{"We'll be right back", ""};
+    // Extra sounds (interpretation), each its own audio-only rendition "audio-{language}".
+    std::vector<AudioInputSpec> audio_inputs;
+    // The language of the program's own sound (the event's main language), for players.
+    std::string language = "sv";
 };
 
 // What the stage's health report says of its media.
@@ -58,6 +63,7 @@ struct StageMediaHealth {
     // Buffers whose timestamps the switch's guards had to move forward during this run
     // (see TimestampGuard): a source that keeps needing it has a fault.
     uint64_t timestamps_moved = 0;
+    std::vector<AudioInputHealth> audio_inputs;
 };
 
 // The file a scheduled folder holds for a session: `{folder}/{session id}.{any extension}`
@@ -161,6 +167,7 @@ class StagePipeline : public SourceRun::Listener, public ProgramPipeline::Listen
 
     // Allocated by this.
     std::shared_ptr<SourceSwitch> switch_;
+    std::vector<std::unique_ptr<AudioInput>> audio_inputs_;  // before program_: it has their lanes
     ProgramPipeline program_;
     std::unique_ptr<SourceRun> input_;
     std::unique_ptr<SourceRun> slate_;

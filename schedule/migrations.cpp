@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 14> kMigrations{
+constexpr std::array<std::string_view, 15> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -396,6 +396,11 @@ CREATE TABLE caption_deadline_actions (
     action      TEXT NOT NULL CHECK (action IN ('hide', 'warn')),
     at_ms       INTEGER NOT NULL
 ) STRICT;
+)sql",
+    // 15: interpretation: a stage's extra audio inputs, a JSON list (schedule/audio_inputs.hpp)
+    // with their passphrases, read and written with the stage.
+    R"sql(
+ALTER TABLE stages ADD COLUMN audio_inputs TEXT NOT NULL DEFAULT '[]';
 )sql",
 };
 

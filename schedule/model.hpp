@@ -101,6 +101,17 @@ struct StageSource {
     bool operator==(const StageSource&) const = default;
 };
 
+// An extra sound of a stage: an interpreter or a language booth sending over SRT, published
+// as an alternative audio rendition (docs/BROADCAST.md, "Interpretation audio").
+struct AudioInput {
+    std::string language{};  // BCP 47, e.g. "en"; one input per language on a stage
+    std::string name{};  // what players show, e.g. "English (interpretation)"; ≤ 60 characters
+    std::string url{};   // srt://:9101 (stagehub listens)
+    std::string passphrase{};  // SRT encryption (10–79 characters); never shown to the public
+
+    bool operator==(const AudioInput&) const = default;
+};
+
 // A room. Stage ids are unique across all events because they name live URLs
 // (/live/{stage}/).
 struct Stage {
@@ -112,6 +123,7 @@ struct Stage {
     std::string location;   // e.g. "Stadshuset, plan 2"
     StageSource source;
     LowerThirdMode lower_third = LowerThirdMode::automatic;
+    std::vector<AudioInput> audio_inputs{};  // at most kMaxAudioInputs
 
     // The mode in force: `automatic` resolved by the source.
     LowerThirdMode effective_lower_third() const;

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "schedule/audio_inputs.hpp"
 #include "schedule/ids.hpp"
 #include "schedule/json_text.hpp"
 #include "schedule/time_zone.hpp"
@@ -209,6 +210,9 @@ Stage read_stage_json(const json& item, const std::string& where,
             stage.source.passphrase = r.text(*source, "passphrase", swhere, false);
         }
     }
+    if (const json* inputs = r.find(item, "audio_inputs", where, false)) {
+        stage.audio_inputs = read_audio_inputs_json(*inputs, where, problems);
+    }
     const std::string lower_third = r.text(item, "lower_third", where, false, "automatic");
     if (const auto parsed = lower_third_mode_from_string(lower_third)) {
         stage.lower_third = *parsed;
@@ -322,14 +326,17 @@ json stage_file_json(const Stage& stage, Secrets secrets) {
     json source = {{"kind", to_string(stage.source.kind)}, {"url", stage.source.url}};
     if (secrets == Secrets::include && !stage.source.passphrase.empty())
         source["passphrase"] = stage.source.passphrase;
-    return {{"id", stage.id},
-            {"name", stage.name},
-            {"guid", stage.guid},
-            {"broadcast", stage.broadcast},
-            {"capacity", stage.capacity},
-            {"location", stage.location},
-            {"source", std::move(source)},
-            {"lower_third", to_string(stage.lower_third)}};
+    json item = {{"id", stage.id},
+                 {"name", stage.name},
+                 {"guid", stage.guid},
+                 {"broadcast", stage.broadcast},
+                 {"capacity", stage.capacity},
+                 {"location", stage.location},
+                 {"source", std::move(source)},
+                 {"lower_third", to_string(stage.lower_third)}};
+    if (!stage.audio_inputs.empty())
+        item["audio_inputs"] = audio_inputs_json(stage.audio_inputs, secrets == Secrets::include);
+    return item;
 }
 
 json session_file_json(const Session& s) {

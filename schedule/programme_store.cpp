@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 
+#include "schedule/audio_inputs.hpp"
 #include "schedule/ids.hpp"
 #include "schedule/json_text.hpp"
 #include "schedule/validation.hpp"
@@ -172,13 +173,13 @@ void ProgrammeStore::write_event_fields(const Event& e) {
 void ProgrammeStore::add_stages(const Programme& programme) {
     Statement upsert = db_.prepare(
         "INSERT INTO stages (id, event_id, name, position, guid, broadcast, capacity, location, "
-        "source_kind, source_url, source_passphrase, lower_third) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "source_kind, source_url, source_passphrase, lower_third, audio_inputs) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
         "name = excluded.name, position = excluded.position, guid = excluded.guid, "
         "broadcast = excluded.broadcast, capacity = excluded.capacity, "
         "location = excluded.location, source_kind = excluded.source_kind, "
         "source_url = excluded.source_url, source_passphrase = excluded.source_passphrase, "
-        "lower_third = excluded.lower_third");
+        "lower_third = excluded.lower_third, audio_inputs = excluded.audio_inputs");
     int64_t position = 0;
     for (const Stage& stage : programme.stages) {
         upsert.bind(1, stage.id)
@@ -192,7 +193,8 @@ void ProgrammeStore::add_stages(const Programme& programme) {
             .bind(9, to_string(stage.source.kind))
             .bind(10, stage.source.url)
             .bind(11, stage.source.passphrase)
-            .bind(12, to_string(stage.lower_third));
+            .bind(12, to_string(stage.lower_third))
+            .bind(13, audio_inputs_column(stage.audio_inputs));
         upsert.run();
     }
 }
@@ -381,7 +383,7 @@ Result<Programme> ProgrammeStore::load_event(std::string_view event_id) {
 
     Statement stages = db_.prepare(
         "SELECT id, name, guid, broadcast, capacity, location, source_kind, source_url, "
-        "source_passphrase, lower_third FROM stages WHERE event_id = ? "
+        "source_passphrase, lower_third, audio_inputs FROM stages WHERE event_id = ? "
         "ORDER BY position");
     stages.bind(1, event_id);
     while (stages.step()) {
@@ -399,6 +401,7 @@ Result<Programme> ProgrammeStore::load_event(std::string_view event_id) {
         stage.source.passphrase = stages.column_text(8);
         stage.lower_third =
             lower_third_mode_from_string(stages.column_text(9)).value_or(LowerThirdMode::automatic);
+        stage.audio_inputs = audio_inputs_from_column(stages.column_text(10));
         programme.stages.push_back(std::move(stage));
     }
 

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "schedule/audio_inputs.hpp"
 #include "schedule/ids.hpp"
 #include "schedule/time_zone.hpp"
 #include "schedule/utf8.hpp"
@@ -249,6 +250,21 @@ std::vector<Error> validate(const Programme& programme, const std::set<std::stri
         if (stage.capacity < 0) {
             errors.push_back(
                 {ErrorCode::bad_field, "stage '" + stage.id + "' has a negative capacity"});
+        }
+        if (auto problem = audio_inputs_problem(stage)) {
+            errors.push_back({ErrorCode::bad_source, "stage '" + stage.id + "': " + *problem});
+        } else {
+            for (const AudioInput& input : stage.audio_inputs) {
+                const std::string port = audio_input_srt_port(input);
+                if (port.empty())
+                    continue;
+                const auto [it, fresh] = srt_ports.emplace(port, stage.id);
+                if (!fresh) {
+                    errors.push_back(
+                        {ErrorCode::bad_source, "stages '" + it->second + "' and '" + stage.id +
+                                                    "' both listen for SRT on port " + port});
+                }
+            }
         }
         if (auto problem = source_problem(stage.source)) {
             errors.push_back({ErrorCode::bad_source, "stage '" + stage.id + "': " + *problem});

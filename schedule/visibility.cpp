@@ -73,6 +73,10 @@ std::optional<Programme> visible_part(const Programme& programme, Sight sight) {
         for (Stage& stage : visible.stages) {
             stage.source.url.clear();
             stage.source.passphrase.clear();
+            for (AudioInput& input : stage.audio_inputs) {
+                input.url.clear();
+                input.passphrase.clear();
+            }
         }
     }
     return visible;
@@ -81,6 +85,8 @@ std::optional<Programme> visible_part(const Programme& programme, Sight sight) {
 std::vector<std::string> secrets_of(const Stage& stage) {
     std::vector<std::string> secrets;
     add_secret(secrets, stage.source.passphrase);
+    for (const AudioInput& input : stage.audio_inputs)
+        add_secret(secrets, input.passphrase);
     const std::string_view url = stage.source.url;
     for (const auto& [begin, end] : userinfo_passwords(url))
         add_secret(secrets, url.substr(begin, end - begin));

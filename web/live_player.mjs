@@ -20,8 +20,11 @@
 //   onlevels(levels)   the ladder of the stream (hls.levels as {index, height, bitrate,
 //                      audioOnly}), [] for native HLS or no stream;
 //   onlevel(index)     the level playing now (after a switch, automatic or chosen);
-//   ontracks(count)    how many text tracks (captions) the stream has.
-// A chosen level (setLevel) and captions on/off survive the rebuilds above.
+//   ontracks(count)    how many text tracks (captions) the stream has;
+//   onaudiotracks(tracks) the sounds the stream offers (the program's own and its
+//                      interpretation, as {index, name, language, selected}), [] for one.
+// A chosen level (setLevel), captions on/off and a chosen sound (setAudioTrack, kept by
+// its language) survive the rebuilds above.
 
 import Hls from '/vendor/hls.js/dist/hls.mjs';
 
@@ -56,9 +59,15 @@ export class LivePlayer {
   #ontracks;
   #wantedLevel = -1; // -1: automatic (hls.js picks by bandwidth)
   #captions = false;
+  #onaudiotracks;
+  #wantedAudio = null; // the language of the sound the viewer chose; null: the default
 
-  constructor(video, { onstate = () => {}, onlevels = () => {}, onlevel = () => {}, ontracks = () => {} } = {}) {
+  constructor(
+    video,
+    { onstate = () => {}, onlevels = () => {}, onlevel = () => {}, ontracks = () => {}, onaudiotracks = () => {} } = {},
+  ) {
     this.#video = video;
+    this.#onaudiotracks = onaudiotracks;
     this.#onstate = onstate;
     this.#onlevels = onlevels;
     this.#onlevel = onlevel;
@@ -115,6 +124,34 @@ export class LivePlayer {
   setLevel(index) {
     this.#wantedLevel = Number.isInteger(index) ? index : -1;
     if (this.#hls && this.#hls.levels?.length) this.#hls.currentLevel = this.#wantedLevel;
+  }
+
+  // The sounds as {index, name, language, selected}: hls.audioTracks, [] when the stream
+  // has only its own.
+  get audioTracks() {
+    const tracks = this.#hls?.audioTracks ?? [];
+    if (tracks.length < 2) return [];
+    return tracks.map((track, index) => ({
+      index,
+      name: track.name || track.lang || String(index + 1),
+      language: track.lang || '',
+      selected: index === this.#hls.audioTrack,
+    }));
+  }
+
+  // Plays sound `index` of audioTracks (an interpretation, or the program's own) from now on.
+  setAudioTrack(index) {
+    const track = this.#hls?.audioTracks?.[index];
+    if (!track) return;
+    this.#wantedAudio = track.lang || null;
+    this.#hls.audioTrack = index;
+  }
+
+  #applyAudioTrack() {
+    const tracks = this.#hls?.audioTracks ?? [];
+    if (this.#wantedAudio === null || tracks.length < 2) return;
+    const index = tracks.findIndex((track) => track.lang === this.#wantedAudio);
+    if (index >= 0 && index !== this.#hls.audioTrack) this.#hls.audioTrack = index;
   }
 
   get captions() {
@@ -301,6 +338,14 @@ export class LivePlayer {
       if (generation !== this.#generation) return;
       this.#ontracks(data.subtitleTracks?.length ?? 0);
       this.#applyCaptions();
+    });
+    hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, () => {
+      if (generation !== this.#generation) return;
+      this.#applyAudioTrack();
+      this.#onaudiotracks(this.audioTracks);
+    });
+    hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, () => {
+      if (generation === this.#generation) this.#onaudiotracks(this.audioTracks);
     });
     hls.on(Hls.Events.ERROR, (_event, data) => {
       if (generation !== this.#generation || !data.fatal) return;

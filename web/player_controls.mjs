@@ -17,6 +17,8 @@ const $ = (id) => document.getElementById(id);
 //   renderLevels(levels)      the quality levels the stream offers (onlevels)
 //   renderCurrentLevel(index) the level now playing (onlevel)
 //   renderTracks(count)       how many caption tracks there are (ontracks)
+//   renderAudioTracks(tracks) the sounds there are: the program's own and its
+//                             interpretation (onaudiotracks)
 //   renderVolume()            the volume as the <video> has it
 export function createPlayerControls({ player, video, strings, isOffAir }) {
   function renderPlayerState(playerState) {
@@ -134,6 +136,24 @@ export function createPlayerControls({ player, video, strings, isOffAir }) {
     player.setLevel(Number($('quality').value));
     renderCurrentLevel(player.hls?.currentLevel ?? -1);
   });
+  // The sound: hidden while there is only the program's own.
+  function renderAudioTracks(tracks) {
+    const select = $('audio-track');
+    if (!select) return;
+    select.replaceChildren(
+      ...tracks.map((track) =>
+        el('option', { value: String(track.index), lang: track.language || undefined }, track.name),
+      ),
+    );
+    const chosen = tracks.find((track) => track.selected);
+    if (chosen) select.value = String(chosen.index);
+    select.closest('label').hidden = tracks.length < 2;
+  }
+  $('audio-track')?.addEventListener('change', () => {
+    player.setAudioTrack(Number($('audio-track').value));
+    const name = $('audio-track').selectedOptions[0]?.textContent ?? '';
+    announce(strings.t('audio_track_now', { name }));
+  });
   $('captions').addEventListener('click', () => {
     player.setCaptions(!player.captions);
     $('captions').setAttribute('aria-pressed', String(player.captions));
@@ -184,6 +204,7 @@ export function createPlayerControls({ player, video, strings, isOffAir }) {
     renderTracks: (count) => {
       $('captions').hidden = count === 0;
     },
+    renderAudioTracks,
     renderVolume,
   };
 }

@@ -17,6 +17,7 @@ import { pickLanguage, stringsFor, visitorLocale } from '/strings.mjs';
 import { ViewerHeartbeat } from '/viewer_heartbeat.mjs';
 import { languageSwitch } from '/language_switch.mjs';
 import { el } from '/agenda.mjs';
+import { bindSoundMenu, hideSoundMenu } from '/sound_menu.mjs';
 import replaysStrings from '/i18n/replays.mjs';
 
 const params = new URLSearchParams(window.location.search);
@@ -288,8 +289,12 @@ function play(replay, { focus = false } = {}) {
     hls = new Hls({ workerPath: '/vendor/hls.js/dist/hls.worker.js' });
     hls.loadSource(replay.playlist);
     hls.attachMedia(video);
+    bindSoundMenu($('replay-sound'), hls);
+    // For the browser tests and for support staff looking at a viewer's player.
+    window.stagehubReplayHls = hls;
   } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
     video.src = replay.playlist;
+    hideSoundMenu($('replay-sound'));
   }
   video.play().catch(() => {}); // autoplay may be refused; the controls remain
   renderPlaylist();

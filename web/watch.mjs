@@ -459,6 +459,7 @@ const player = new LivePlayer(video, {
   onlevels: (levels) => controls.renderLevels(levels),
   onlevel: (index) => controls.renderCurrentLevel(index),
   ontracks: (count) => controls.renderTracks(count),
+  onaudiotracks: (tracks) => controls.renderAudioTracks(tracks),
 });
 const controls = createPlayerControls({ player, video, strings, isOffAir: () => Boolean(state.offAir) });
 const heartbeat = new ViewerHeartbeat(video);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "schedule/audio_inputs.hpp"
 #include "schedule/bounded_number.hpp"
 #include "schedule/ids.hpp"
 #include "schedule/instant.hpp"
@@ -264,6 +265,8 @@ Result<ProgrammeApi::Edit> ProgrammeApi::edit_stage(const EditStart& start,
     if (!read)
         return read.error();
     schedule::Stage stage = std::move(read).value();
+    if (const auto listed = start.body.find("audio_inputs"); listed != start.body.end())
+        schedule::keep_audio_passphrases(stage.audio_inputs, current->audio_inputs, *listed);
     // Ids name URLs and folders, so they stay; only an id stored before the id rule may
     // (and should) be replaced by one of the form, its sessions moving with it.
     const bool renamed = stage.id != current->id;

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 
+#include "pipelines/audio_group.hpp"
 #include "pipelines/master_playlist.hpp"
 #include "pipelines/replay_playlist.hpp"
 #include "schedule/safe_path.hpp"
@@ -286,6 +288,20 @@ HttpResponse ReplayApi::playlist_response(std::string body) {
     return response;
 }
 
+// The interpretation recorded with a replay ("audio-{language}") is an alternative sound,
+// named as its stage names it now. Returns the language of the program's own sound.
+std::string ReplayApi::mark_interpretation(std::vector<pipelines::RenditionInfo>& infos,
+                                           const std::string& stage_id) const {
+    std::map<std::string, std::string> names;
+    const schedule::Programme* owner = catalog_.find_stage_owner(stage_id);
+    if (const schedule::Stage* stage = owner ? owner->find_stage(stage_id) : nullptr) {
+        for (const schedule::AudioInput& input : stage->audio_inputs)
+            names[pipelines::audio_rendition_name(input.language).substr(6)] = input.name;
+    }
+    pipelines::mark_alternative_audio(infos, names);
+    return owner != nullptr ? owner->event.language() : "sv";
+}
+
 // The replay's master: every rendition that recorded it, with the bandwidth its segments
 // really took.
 std::string ReplayApi::master_of(const Replay& replay) {
@@ -304,13 +320,14 @@ std::string ReplayApi::master_of(const Replay& replay) {
         }
         infos.push_back(info);
     }
+    const std::string language = mark_interpretation(infos, replay.session->stage_id);
     // Highest first by bandwidth (sizes are not stored per segment).
     std::stable_sort(infos.begin(), infos.end(), [](const auto& a, const auto& b) {
         return !a.audio_only && (b.audio_only || a.bandwidth > b.bandwidth);
     });
     for (size_t i = 0; i < infos.size(); ++i)
         infos[i].height = static_cast<int>(infos.size() - i);  // keeps this order in the master
-    std::string text = pipelines::master_playlist(infos, "playlist.m3u8");
+    std::string text = pipelines::master_playlist(infos, "playlist.m3u8", language);
     if (!subtitle_tracks_)
         return text;
     return pipelines::with_subtitles(

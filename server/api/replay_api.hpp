@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "pipelines/poster_maker.hpp"
+#include "pipelines/program_pipeline.hpp"
 #include "pipelines/segment_archive.hpp"
 #include "pipelines/subtitle_playlist.hpp"
 #include "schedule/programme_catalog.hpp"
@@ -124,6 +125,8 @@ class ReplayApi {
     nlohmann::json replay_json(const schedule::Programme& programme, const Replay& replay,
                                const Caller& caller) const;
     std::string master_of(const Replay& replay);
+    std::string mark_interpretation(std::vector<pipelines::RenditionInfo>& infos,
+                                    const std::string& stage_id) const;
     // The session's replay as the caller may see it, with the programme view it points
     // into; nullopt if there is none.
     struct FoundReplay {

@@ -34,7 +34,8 @@ struct ReplayCaptionApi::Target {
 };
 
 ReplayCaptionApi::ReplayCaptionApi(const schedule::ProgrammeCatalog& catalog, TokenStore& tokens,
-                       ReplayApi& replays, captions::CaptionStore& store, CaptionDeadline& deadline)
+                                   ReplayApi& replays, captions::CaptionStore& store,
+                                   CaptionDeadline& deadline)
     : catalog_(catalog), tokens_(tokens), replays_(replays), store_(store), deadline_(deadline) {}
 
 void ReplayCaptionApi::add_routes(ApiRouter& router) {
@@ -56,8 +57,9 @@ void ReplayCaptionApi::add_routes(ApiRouter& router) {
 // Who first (401/403), then the event and session (404), then a replay of it the organiser
 // sees (hidden ones too), then the language and kind (400).
 Result<ReplayCaptionApi::Target> ReplayCaptionApi::target_of(const HttpRequest& request,
-                                                 const PathParams& params, const Caller& caller,
-                                                 bool language) const {
+                                                             const PathParams& params,
+                                                             const Caller& caller,
+                                                             bool language) const {
     auto event = organised_event(catalog_, caller, params.at("event"));
     if (!event)
         return event.error();
@@ -114,7 +116,8 @@ json ReplayCaptionApi::track_json(const Target& target) const {
 }
 
 Status ReplayCaptionApi::store_track(const Target& target, const std::vector<TimedCue>& cues,
-                               captions::CueSource source, bool complete, const Caller& caller) {
+                                     captions::CueSource source, bool complete,
+                                     const Caller& caller) {
     const ReplayApi::Window& r = target.replay;
     std::vector<captions::Cue> stored;
     stored.reserve(cues.size());
@@ -145,7 +148,7 @@ Status ReplayCaptionApi::store_track(const Target& target, const std::vector<Tim
 }
 
 HttpResponse ReplayCaptionApi::list_tracks(const HttpRequest& request, const PathParams& params,
-                                     const Caller& caller) {
+                                           const Caller& caller) {
     const auto target = target_of(request, params, caller, false);
     if (!target)
         return error_response(target.error());
@@ -170,7 +173,7 @@ HttpResponse ReplayCaptionApi::list_tracks(const HttpRequest& request, const Pat
 }
 
 HttpResponse ReplayCaptionApi::show_track(const HttpRequest& request, const PathParams& params,
-                                    const Caller& caller) {
+                                          const Caller& caller) {
     const auto target = target_of(request, params, caller, true);
     if (!target)
         return error_response(target.error());
@@ -199,7 +202,7 @@ HttpResponse ReplayCaptionApi::show_track(const HttpRequest& request, const Path
 }
 
 HttpResponse ReplayCaptionApi::upload_track(const HttpRequest& request, const PathParams& params,
-                                      const Caller& caller) {
+                                            const Caller& caller) {
     const auto target = target_of(request, params, caller, true);
     if (!target)
         return error_response(target.error());
@@ -215,7 +218,7 @@ HttpResponse ReplayCaptionApi::upload_track(const HttpRequest& request, const Pa
 }
 
 HttpResponse ReplayCaptionApi::edit_track(const HttpRequest& request, const PathParams& params,
-                                    const Caller& caller) {
+                                          const Caller& caller) {
     const auto target = target_of(request, params, caller, true);
     if (!target)
         return error_response(target.error());
@@ -239,7 +242,7 @@ HttpResponse ReplayCaptionApi::edit_track(const HttpRequest& request, const Path
 }
 
 HttpResponse ReplayCaptionApi::mark_complete(const HttpRequest& request, const PathParams& params,
-                                       const Caller& caller) {
+                                             const Caller& caller) {
     const auto target = target_of(request, params, caller, true);
     if (!target)
         return error_response(target.error());
@@ -280,7 +283,7 @@ HttpResponse ReplayCaptionApi::mark_complete(const HttpRequest& request, const P
 }
 
 HttpResponse ReplayCaptionApi::drop_track(const HttpRequest& request, const PathParams& params,
-                                    const Caller& caller) {
+                                          const Caller& caller) {
     const auto target = target_of(request, params, caller, true);
     if (!target)
         return error_response(target.error());

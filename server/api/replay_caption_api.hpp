@@ -20,8 +20,8 @@ namespace stagehub::server {
 
 class ReplayCaptionApi {
   public:
-    ReplayCaptionApi(const schedule::ProgrammeCatalog& catalog, TokenStore& tokens, ReplayApi& replays,
-               captions::CaptionStore& store, CaptionDeadline& deadline);
+    ReplayCaptionApi(const schedule::ProgrammeCatalog& catalog, TokenStore& tokens,
+                     ReplayApi& replays, captions::CaptionStore& store, CaptionDeadline& deadline);
 
     void add_routes(ApiRouter& router);
 

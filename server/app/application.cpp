@@ -380,6 +380,10 @@ int Application::run(const std::function<void(int port)>& on_ready) {
         broadcast_->on_listed([this](const std::string& stage_id, const std::string& rendition) {
             playlist_reload_.listed(stage_id, rendition);
         });
+        broadcast_->on_language([this](const std::string& stage_id) {
+            const schedule::Programme* owner = catalog_.find_stage_owner(stage_id);
+            return owner != nullptr ? owner->event.language() : std::string("sv");
+        });
         replay_api_.set_live_listing([this](const std::string& stage, const std::string& rendition,
                                             const std::string& file) {
             return broadcast_ != nullptr && broadcast_->serves_live(stage, rendition, file);

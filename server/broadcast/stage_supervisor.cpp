@@ -13,6 +13,7 @@
 #include "schedule/ids.hpp"
 #include "schedule/instant.hpp"
 #include "schedule/safe_path.hpp"
+#include "server/broadcast/interpretation.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -61,6 +62,9 @@ pipelines::StagePipelineConfig StageSupervisor::pipeline_config_for(
     c.source.audio_kbps = config_.ladder.audio_kbps;
     c.source.uri = stage.source.url;
     c.source.passphrase = stage.source.passphrase;
+    c.audio_inputs = audio_input_specs(stage);
+    if (language_of_)
+        c.language = language_of_(stage.id);
     switch (stage.source.kind) {
         case schedule::SourceKind::test_pattern:
             c.source.kind = Kind::pattern;
@@ -104,10 +108,11 @@ void StageSupervisor::start_stage(const schedule::Stage& stage_info) {
             return;
         }
         const auto& current = stage.pipeline->config();
-        const bool same = current.source.kind == config.source.kind &&
-                          current.source.uri == config.source.uri &&
-                          current.source.passphrase == config.source.passphrase &&
-                          current.source.burn_in == config.source.burn_in;
+        const bool same =
+            current.source.kind == config.source.kind && current.source.uri == config.source.uri &&
+            current.source.passphrase == config.source.passphrase &&
+            current.source.burn_in == config.source.burn_in &&
+            current.audio_inputs == config.audio_inputs && current.language == config.language;
         if (same)
             return;
         g_message("stage %s: source changed; restarting its broadcast", stage_info.id.c_str());
@@ -135,6 +140,8 @@ void StageSupervisor::open_stage(const std::string& stage_id, Stage& stage,
         names.push_back(r.name);
     if (config.ladder.audio_only)
         names.push_back(pipelines::kAudioRendition);
+    for (const auto& input : config.audio_inputs)
+        names.push_back(pipelines::audio_rendition_name(input.language));
     // Window: 10 segments, as players expect of a live playlist (3 target durations at least).
     for (const std::string& name : names) {
         std::error_code ec;
@@ -174,10 +181,14 @@ void StageSupervisor::write_master(Stage& stage) {
                                                           "mp4a.40.2", 0});
         }
     }
-    const std::string text =
-        pipelines::with_subtitles(pipelines::master_playlist(renditions),
-                                  subtitle_tracks_ ? subtitle_tracks_(config.stage_id)
-                                                   : std::vector<pipelines::SubtitleTrack>{});
+    if (stage.pipeline->renditions().empty()) {
+        for (auto& r : audio_input_renditions(config.audio_inputs))
+            renditions.push_back(std::move(r));
+    }
+    const std::string text = pipelines::with_subtitles(
+        pipelines::master_playlist(renditions, "index.m3u8", config.language),
+        subtitle_tracks_ ? subtitle_tracks_(config.stage_id)
+                         : std::vector<pipelines::SubtitleTrack>{});
     if (text == stage.master)
         return;
     if (pipelines::write_file_atomically(config.output_dir / "index.m3u8", text))
@@ -450,6 +461,8 @@ nlohmann::json StageSupervisor::health_of(Stage& stage) {
         source["height"] = in.height;
         source["uptime_seconds"] = std::round(in.uptime_s);
     }
+    if (!media.audio_inputs.empty())
+        health["audio_inputs"] = audio_inputs_health_json(media.audio_inputs);
     return health;
 }
 

@@ -85,6 +85,12 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
         ops_ = std::move(sink);
     }
 
+    // The main language of a stage's event: the language of the program's own sound, which
+    // the master names beside the stage's interpretation ("sv" when not told).
+    void on_language(std::function<std::string(const std::string& stage_id)> source) {
+        language_of_ = std::move(source);
+    }
+
     // Whenever a rendition's live playlist is rewritten (a segment listed, the broadcast
     // ended): blocking playlist reloads wait for it (server/playlist_reload).
     void on_listed(
@@ -212,6 +218,7 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
     pipelines::SegmentArchive& archive_;
     std::map<std::string, Stage> stages_;
     std::function<void()> on_all_stopped_;
+    std::function<std::string(const std::string&)> language_of_;
     std::function<void(const std::string&, const nlohmann::json&)> ops_;
     std::function<void(const std::string&, const std::string&)> listed_;
     SubtitleTracks subtitle_tracks_;

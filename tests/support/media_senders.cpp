@@ -87,6 +87,18 @@ std::vector<std::string> srt_sender_args(const SrtSenderOptions& options) {
     return args;
 }
 
+std::vector<std::string> srt_audio_sender_args(int port, const std::string& passphrase,
+                                               double frequency) {
+    Args args = launch_prefix();
+    append(args, {"audiotestsrc", "is-live=true", "freq=" + std::to_string(frequency), "!",
+                  "audioconvert", "!", "audio/x-raw,rate=48000,channels=2", "!", "avenc_aac",
+                  "bitrate=96000", "!", "aacparse", "!", "mpegtsmux", "alignment=7", "!", "srtsink",
+                  "uri=srt://127.0.0.1:" + std::to_string(port) + "?mode=caller"});
+    if (!passphrase.empty())
+        append(args, {"passphrase=" + passphrase, "pbkeylen=16"});
+    return args;
+}
+
 std::vector<std::string> rtmp_sender_args(const std::string& url, const SenderEncode& encode) {
     Args args = launch_prefix();
     append_live_video(args, encode, "flvmux");

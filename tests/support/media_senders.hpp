@@ -32,6 +32,11 @@ struct SrtSenderOptions {
 // first: a caller that finds nobody fails instead of retrying.
 std::vector<std::string> srt_sender_args(const SrtSenderOptions& options);
 
+// An interpreter's booth: a live tone (AAC-LC stereo 48 kHz) alone in MPEG-TS, over SRT as a
+// caller to stagehub's audio input on 127.0.0.1:port.
+std::vector<std::string> srt_audio_sender_args(int port, const std::string& passphrase = {},
+                                               double frequency = 880);
+
 // gst-launch-1.0 -q -e ... flvmux streamable=true ! rtmp2sink location=url
 // (url as NginxRtmp::url() gives it).
 std::vector<std::string> rtmp_sender_args(const std::string& url, const SenderEncode& encode = {});

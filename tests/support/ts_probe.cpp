@@ -64,7 +64,16 @@ class TsReader {
         else if (pid == video_pid_)
             video_payload(payload, unit_start);
         else if (pid == audio_pid_ && unit_start)
-            ++summary_.audio_pes;
+            audio_payload(payload);
+    }
+
+    // The first audio PES's PTS: where the segment's sound begins.
+    void audio_payload(Bytes pes) {
+        ++summary_.audio_pes;
+        if (summary_.first_audio_pts || pes.size() < 14 || pes[0] != 0 || pes[1] != 0 ||
+            pes[2] != 1 || (pes[7] & 0x80) == 0)
+            return;
+        summary_.first_audio_pts = read_timestamp(&pes[9]);
     }
 
     TsSummary finish() {

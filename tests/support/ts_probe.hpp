@@ -13,6 +13,7 @@ namespace stagehub::testing {
 
 struct TsSummary {
     std::optional<int64_t> first_video_pts;  // 90 kHz, of the first video PES that has one
+    std::optional<int64_t> first_audio_pts;  // 90 kHz, of the first audio PES
     bool starts_with_idr = false;  // the first video PES holds an H.264 NAL unit of type 5
     int video_pes = 0;             // H.264 (stream type 0x1B) PES packets started
     int audio_pes = 0;             // AAC ADTS (stream type 0x0F) PES packets started

@@ -8,34 +8,19 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
 import { StagehubServer } from './support/server.mjs';
 import { closeAll, launchBrowser, newPage } from './support/browser.mjs';
+import { connectCaller, freeUdpPort, senders, startGstLaunch, talkDaySessions } from './support/talk_day.mjs';
 import { eventually, sleep } from './support/wait.mjs';
 import { videoState, waitForPlayingOn, waitForStart } from './support/video_state.mjs';
 
 const PASSPHRASE = 'replay-fault-secret';
 const TALK_SECONDS = 36;
 const SEGMENT_SECONDS = 1;
-
-// A UDP port nobody uses now, for the stage's SRT listener.
-async function freeUdpPort() {
-  const socket = dgram.createSocket('udp4');
-  await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise((resolve) => socket.close(resolve));
-  return port;
-}
-
-const senders = new Set();
-process.on('exit', () => {
-  for (const child of senders) child.kill('SIGKILL');
-});
 
 // gst-launch as an encoder in a venue: live picture with a clock, H.264 + AAC over SRT.
 function startSender(port) {
@@ -85,20 +70,11 @@ function startSender(port) {
     '!',
     'm.',
   ];
-  const child = spawn('gst-launch-1.0', line, { stdio: 'ignore' });
-  senders.add(child);
-  child.on('exit', () => senders.delete(child));
-  return child;
+  return startGstLaunch(line);
 }
 
-// A caller that finds no listener gives up at once: start it again until it stays up.
-async function connectSender(port) {
-  for (let attempt = 0; attempt < 8; attempt += 1) {
-    const child = startSender(port);
-    await sleep(1500);
-    if (child.exitCode === null && child.signalCode === null) return child;
-  }
-  throw new Error(`no SRT sender stayed connected to 127.0.0.1:${port}`);
+function connectSender(port) {
+  return connectCaller(() => startSender(port), `SRT sender to 127.0.0.1:${port}`);
 }
 
 const server = new StagehubServer();
@@ -119,34 +95,7 @@ before(async () => {
         source: { kind: 'srt', url: `srt://127.0.0.1:${srtPort}`, passphrase: PASSPHRASE },
       },
     ],
-    // An opening first, so the stage is on air (input or slate) before the talk starts, as
-    // on a real day; the demo starts the first session at launch.
-    sessions: [
-      {
-        id: 'opening',
-        stage: 'salen',
-        kind: 'talk',
-        title: 'Öppning',
-        start: '2026-01-01T08:59:50Z',
-        duration_minutes: 10 / 60,
-      },
-      {
-        id: 'talk',
-        stage: 'salen',
-        kind: 'talk',
-        title: 'Idéslussen',
-        start: '2026-01-01T09:00:00Z',
-        duration_minutes: TALK_SECONDS / 60,
-      },
-      {
-        id: 'later',
-        stage: 'salen',
-        kind: 'talk',
-        title: 'Sedan',
-        start: '2026-01-01T09:10:00Z',
-        duration_minutes: 30,
-      },
-    ],
+    sessions: talkDaySessions('salen', 'Idéslussen', TALK_SECONDS),
   };
   const file = path.join(dir, 'programme.json');
   await writeFile(file, JSON.stringify(programme));

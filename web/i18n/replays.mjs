@@ -3,6 +3,7 @@
 
 const STRINGS = {
   sv: {
+    sound: 'Ljud och tolkning',
     replays_intro: 'Se om pass från evenemangen, ett i taget eller en hel dag i följd.',
     search: 'Sök',
     search_hint: 'Titel, talare eller tema',
@@ -32,6 +33,7 @@ const STRINGS = {
     load_failed_replays: 'Inspelningarna kunde inte hämtas.',
   },
   nb: {
+    sound: 'Lyd og tolking',
     replays_intro: 'Se økter fra arrangementene på nytt, én om gangen eller en hel dag i strekk.',
     search: 'Søk',
     search_hint: 'Tittel, foredragsholder eller tema',
@@ -61,6 +63,7 @@ const STRINGS = {
     load_failed_replays: 'Opptakene kunne ikke hentes.',
   },
   en: {
+    sound: 'Sound and interpretation',
     replays_intro: 'Watch sessions of the events again, one at a time or a whole day in a row.',
     search: 'Search',
     search_hint: 'Title, speaker or theme',
