@@ -16,12 +16,14 @@
 // States reported through `onstate(state)`: 'idle', 'waiting', 'playing', 'recovering',
 // 'ended', 'offline' (no stream for this stage), 'unsupported'.
 //
-// The quality ladder and text tracks are reported too, for the page's own controls:
+// The quality ladder and the hls.js instance are reported too, for the page's own controls:
 //   onlevels(levels)   the ladder of the stream (hls.levels as {index, height, bitrate,
 //                      audioOnly}), [] for native HLS or no stream;
 //   onlevel(index)     the level playing now (after a switch, automatic or chosen);
-//   ontracks(count)    how many text tracks (captions) the stream has.
-// A chosen level (setLevel) and captions on/off survive the rebuilds above.
+//   onhls(hls)         each new hls.js instance before it loads (null when it goes), for
+//                      the caption and audio-track controls (web/player_captions.mjs),
+//                      which keep their choices across the rebuilds above.
+// A chosen level (setLevel) survives the rebuilds.
 
 import Hls from '/vendor/hls.js/dist/hls.mjs';
 
@@ -53,20 +55,15 @@ export class LivePlayer {
   #nativeHandlers = null;
   #onlevels;
   #onlevel;
-  #ontracks;
+  #onhls;
   #wantedLevel = -1; // -1: automatic (hls.js picks by bandwidth)
-  #captions = false;
 
-  constructor(video, { onstate = () => {}, onlevels = () => {}, onlevel = () => {}, ontracks = () => {} } = {}) {
+  constructor(video, { onstate = () => {}, onlevels = () => {}, onlevel = () => {}, onhls = () => {} } = {}) {
     this.#video = video;
     this.#onstate = onstate;
     this.#onlevels = onlevels;
     this.#onlevel = onlevel;
-    this.#ontracks = ontracks;
-    // Native HLS (Safari) exposes captions as text tracks of the element itself.
-    video.textTracks?.addEventListener?.('addtrack', () => {
-      if (!this.#hls) this.#reportNativeTracks();
-    });
+    this.#onhls = onhls;
     // Muted autoplay is what browsers allow without a click; the page offers unmute.
     video.muted = true;
     video.autoplay = true;
@@ -117,43 +114,6 @@ export class LivePlayer {
     if (this.#hls && this.#hls.levels?.length) this.#hls.currentLevel = this.#wantedLevel;
   }
 
-  get captions() {
-    return this.#captions;
-  }
-
-  setCaptions(on) {
-    this.#captions = Boolean(on);
-    this.#applyCaptions();
-  }
-
-  #applyCaptions() {
-    if (this.#hls) {
-      const tracks = this.#hls.subtitleTracks ?? [];
-      if (!tracks.length) return;
-      this.#hls.subtitleDisplay = this.#captions;
-      if (this.#captions) {
-        const lang = document.documentElement.lang;
-        const preferred = tracks.findIndex((track) => track.lang?.startsWith(lang));
-        this.#hls.subtitleTrack = preferred >= 0 ? preferred : 0;
-      } else {
-        this.#hls.subtitleTrack = -1;
-      }
-      return;
-    }
-    const tracks = [...(this.#video.textTracks ?? [])].filter((t) => t.kind === 'subtitles' || t.kind === 'captions');
-    tracks.forEach((track, i) => {
-      track.mode = this.#captions && i === 0 ? 'showing' : 'disabled';
-    });
-  }
-
-  #reportNativeTracks() {
-    const count = [...(this.#video.textTracks ?? [])].filter(
-      (t) => t.kind === 'subtitles' || t.kind === 'captions',
-    ).length;
-    this.#ontracks(count);
-    if (count) this.#applyCaptions();
-  }
-
   // Plays `url` (a live playlist), replacing whatever played before. null = no stream.
   load(url) {
     if (url === this.#url && (this.#state !== 'offline' || !url)) return;
@@ -192,6 +152,7 @@ export class LivePlayer {
     if (this.#hls) {
       this.#hls.destroy();
       this.#hls = null;
+      this.#onhls(null);
     }
     if (this.#nativeHandlers) {
       this.#video.removeEventListener('error', this.#nativeHandlers.error);
@@ -200,7 +161,6 @@ export class LivePlayer {
     this.#video.removeAttribute('src');
     this.#video.load();
     this.#onlevels([]);
-    this.#ontracks(0);
   }
 
   // Rebuilds the player after a delay that grows with every failure in a row.
@@ -265,7 +225,8 @@ export class LivePlayer {
     const hls = new Hls({
       // Transmuxing off the main thread; the worker is served by stagehub like hls.js.
       workerPath: '/vendor/hls.js/dist/hls.worker.js',
-      // Captions are off until the viewer turns them on (setCaptions).
+      // Captions are off until the viewer turns them on (web/player_captions.mjs), and the
+      // browser draws them from native text tracks, in step with the picture.
       subtitleDisplay: false,
       renderTextTracksNatively: true,
       // Latency (docs/BENCHMARKS.md, "Glass-to-glass latency"): the server answers a
@@ -297,15 +258,11 @@ export class LivePlayer {
     hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
       if (generation === this.#generation) this.#onlevel(data.level);
     });
-    hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (_event, data) => {
-      if (generation !== this.#generation) return;
-      this.#ontracks(data.subtitleTracks?.length ?? 0);
-      this.#applyCaptions();
-    });
     hls.on(Hls.Events.ERROR, (_event, data) => {
       if (generation !== this.#generation || !data.fatal) return;
       this.#onFatal(hls, data);
     });
+    this.#onhls(hls);
     hls.loadSource(this.#url);
     hls.attachMedia(this.#video);
   }

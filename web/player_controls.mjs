@@ -1,5 +1,5 @@
 // The watch page's player controls (the #player-controls group of index.html): play/pause,
-// mute and volume, quality, captions, fullscreen, the unmute prompt, the player's message,
+// mute and volume, quality, fullscreen, the unmute prompt, the player's message,
 // and the keyboard shortcuts listed under "Keyboard". They drive a LivePlayer and its
 // <video>, and show what the player reports through the render* functions the page
 // passes the player's callbacks on to.
@@ -16,7 +16,6 @@ const $ = (id) => document.getElementById(id);
 //   renderState(playerState)  the player's state (LivePlayer's onstate)
 //   renderLevels(levels)      the quality levels the stream offers (onlevels)
 //   renderCurrentLevel(index) the level now playing (onlevel)
-//   renderTracks(count)       how many caption tracks there are (ontracks)
 //   renderVolume()            the volume as the <video> has it
 export function createPlayerControls({ player, video, strings, isOffAir }) {
   function renderPlayerState(playerState) {
@@ -134,11 +133,6 @@ export function createPlayerControls({ player, video, strings, isOffAir }) {
     player.setLevel(Number($('quality').value));
     renderCurrentLevel(player.hls?.currentLevel ?? -1);
   });
-  $('captions').addEventListener('click', () => {
-    player.setCaptions(!player.captions);
-    $('captions').setAttribute('aria-pressed', String(player.captions));
-    announce(strings.t(player.captions ? 'captions_on' : 'captions_off'));
-  });
   $('fullscreen').hidden = !document.fullscreenEnabled;
   $('fullscreen').addEventListener('click', toggleFullscreen);
   document.addEventListener('fullscreenchange', () => {
@@ -181,9 +175,7 @@ export function createPlayerControls({ player, video, strings, isOffAir }) {
     renderState: renderPlayerState,
     renderLevels,
     renderCurrentLevel,
-    renderTracks: (count) => {
-      $('captions').hidden = count === 0;
-    },
+    announce,
     renderVolume,
   };
 }
