@@ -239,7 +239,8 @@ export class PlayerCaptions {
     const label = (track) => {
       let language = track.name;
       try {
-        language = track.name || names.of(track.lang);
+        // A description is named by its language (its NAME says "description" already).
+        language = (track.describe && track.lang ? names.of(track.lang) : track.name) || names.of(track.lang);
       } catch {
         // not a language tag: the track's own name
       }
