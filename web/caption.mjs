@@ -190,7 +190,12 @@ $('caption-language').addEventListener('keydown', (e) => {
 });
 
 function startFeed(token) {
-  state.feed = followCaptions({ token, connectionNode: $('connection') });
+  state.feed = followCaptions({
+    token,
+    connectionNode: $('connection'),
+    // The room would not see the lines: say so before the first one is typed.
+    onRefused: () => showSendError(strings.t('caption_forbidden')),
+  });
 }
 
 function startPicture() {

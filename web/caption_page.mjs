@@ -28,11 +28,12 @@ export function showConnection(node, key) {
 }
 
 // Follows the stage's `captions:{stage}` channel, reconnecting by itself, showing the
-// connection on `connectionNode` and handing each `cue` and `partial` to onCaption.
-// Returns the running feed (stop() ends it).
-export function followCaptions({ token = '', connectionNode, onCaption = () => {} }) {
+// connection on `connectionNode`, handing each `cue` and `partial` to onCaption and a
+// refused subscription ({code, message}) to onRefused. Returns the running feed.
+export function followCaptions({ token = '', connectionNode, onCaption = () => {}, onRefused = () => {} }) {
   const feed = new ProgrammeFeed({ token, poll: false });
   feed.addEventListener('caption', (e) => onCaption(e.detail));
+  feed.addEventListener('refused', (e) => onRefused(e.detail));
   feed.addEventListener('status', ({ detail }) => {
     const key =
       detail.state === 'open' ? 'caption_connected' : detail.attempt ? 'caption_offline' : 'caption_connecting';
