@@ -194,7 +194,12 @@ function startFeed(token) {
     token,
     connectionNode: $('connection'),
     // The room would not see the lines: say so before the first one is typed.
-    onRefused: () => showSendError(strings.t('caption_forbidden')),
+    onRefused: ({ code, message }) =>
+      showSendError(
+        code === 'forbidden' || code === 'unauthorized'
+          ? strings.t('caption_forbidden')
+          : strings.t('caption_send_failed', { message: message || code }),
+      ),
   });
 }
 
