@@ -327,6 +327,23 @@ test('the player: captions button, the c key, settings kept across a reload', { 
       },
       { timeoutMs: 60_000, intervalMs: 500 },
     );
+
+    // The embed shares the choices: captions on, shown large and yellow; c turns them off.
+    await page.goto(new URL(`/embed/${STAGE}`, server.url).href);
+    const readEmbed = () =>
+      page.evaluate(() => ({
+        pressed: document.getElementById('captions').getAttribute('aria-pressed'),
+        shown: !document.getElementById('captions').hidden,
+        showing: [...document.getElementById('video').textTracks].filter((t) => t.mode === 'showing').length,
+        size: document.getElementById('player').dataset.cueSize,
+      }));
+    await eventually(
+      'captions on in the embed',
+      async () => assert.deepEqual(await readEmbed(), { pressed: 'true', shown: true, showing: 1, size: 'large' }),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    await page.locator('body').press('c');
+    await eventually('captions off in the embed', async () => assert.equal((await readEmbed()).showing, 0));
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
