@@ -54,6 +54,7 @@ namespace stagehub {
     /* well-formed but invalid content */ \
     X(invalid_programme) \
     X(invalid_import) \
+    X(invalid_captions) \
     X(invalid_registration) \
     X(bad_panel_order) \
     X(unknown_stage) \

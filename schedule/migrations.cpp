@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 10> kMigrations{
+constexpr std::array<std::string_view, 11> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -305,6 +305,51 @@ CREATE TABLE privacy_audit (
     actor         TEXT NOT NULL   -- cli, or retention
 ) STRICT;
 )sql",
+    // 11: captions (docs/CAPTIONS.md). Live cues belong to a stage and sit on the wall clock
+    // the segments start on; a replay's own track (uploaded or corrected) holds cues tied to
+    // its session, and caption_tracks says whether an organiser calls that track complete.
+    // The accounts table is rebuilt (SQLite's way to change a CHECK) to admit captioners;
+    // migrate_to runs this with foreign keys off, so tokens and grants keep pointing at it.
+    R"sql(
+CREATE TABLE accounts_new (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    role       TEXT NOT NULL CHECK (role IN ('organiser', 'staff', 'speaker', 'captioner')),
+    person_id  TEXT REFERENCES people(id) ON DELETE CASCADE,  -- speakers: who they are
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL
+) STRICT;
+INSERT INTO accounts_new (id, name, role, person_id, created_at, created_by)
+    SELECT id, name, role, person_id, created_at, created_by FROM accounts;
+DROP TABLE accounts;
+ALTER TABLE accounts_new RENAME TO accounts;
+
+CREATE TABLE caption_cues (
+    id         INTEGER PRIMARY KEY,
+    event_id   TEXT NOT NULL,
+    stage_id   TEXT NOT NULL,  -- no foreign keys: captions outlive edits, like segments
+    session_id TEXT,           -- NULL: the stage's live track; else that replay's own track
+    language   TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('captions', 'descriptions')),
+    start_ms   INTEGER NOT NULL,  -- wall clock, UTC milliseconds since the epoch
+    end_ms     INTEGER NOT NULL CHECK (end_ms >= start_ms),
+    text       TEXT NOT NULL,     -- WebVTT cue text
+    source     TEXT NOT NULL CHECK (source IN ('live', 'asr', 'upload', 'edit'))
+) STRICT;
+CREATE INDEX caption_cues_live ON caption_cues(stage_id, language, kind, start_ms)
+    WHERE session_id IS NULL;
+CREATE INDEX caption_cues_replay ON caption_cues(session_id, language, kind, start_ms)
+    WHERE session_id IS NOT NULL;
+
+CREATE TABLE caption_tracks (
+    session_id TEXT NOT NULL,
+    language   TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('captions', 'descriptions')),
+    complete   INTEGER NOT NULL CHECK (complete IN (0, 1)),
+    updated_ms INTEGER NOT NULL,
+    PRIMARY KEY (session_id, language, kind)
+) STRICT;
+)sql",
 };
 
 int user_version(Database& db) {
@@ -333,10 +378,25 @@ void migrate_to(Database& db, int target) {
     }
     for (int version = current + 1; version <= target && version <= latest_schema_version();
          ++version) {
-        Transaction tx(db);
-        db.execute(kMigrations[static_cast<size_t>(version - 1)]);
-        db.execute("PRAGMA user_version = " + std::to_string(version));
-        tx.commit();
+        // Foreign keys off while a migration runs (SQLite's procedure for changing a
+        // table): rebuilding a table must not cascade into the rows that point at it. The
+        // check before the commit refuses a migration that broke a reference.
+        db.execute("PRAGMA foreign_keys = OFF");
+        try {
+            Transaction tx(db);
+            db.execute(kMigrations[static_cast<size_t>(version - 1)]);
+            Statement broken = db.prepare("PRAGMA foreign_key_check");
+            if (broken.step()) {
+                throw DatabaseError("migration " + std::to_string(version) +
+                                    " left a broken reference in table " + broken.column_text(0));
+            }
+            db.execute("PRAGMA user_version = " + std::to_string(version));
+            tx.commit();
+        } catch (...) {
+            db.execute("PRAGMA foreign_keys = ON");
+            throw;
+        }
+        db.execute("PRAGMA foreign_keys = ON");
     }
 }
 

@@ -48,6 +48,7 @@ int http_status_for(ErrorCode code) {
         case ErrorCode::bad_csv:
         case ErrorCode::no_running_order:
         case ErrorCode::invalid_import:
+        case ErrorCode::invalid_captions:
         case ErrorCode::invalid_registration:
         case ErrorCode::bad_panel_order:
         case ErrorCode::unknown_stage:

@@ -1,0 +1,267 @@
+#include "schedule/captions/caption_store.hpp"
+
+#include <algorithm>
+
+namespace stagehub::captions {
+namespace {
+
+constexpr std::string_view kCueColumns =
+    "id, event_id, stage_id, COALESCE(session_id, ''), language, kind, start_ms, end_ms, text, "
+    "source";
+
+Cue read_cue(const schedule::Statement& row) {
+    Cue cue;
+    cue.id = row.column_int(0);
+    cue.event_id = row.column_text(1);
+    cue.stage_id = row.column_text(2);
+    cue.session_id = row.column_text(3);
+    cue.language = row.column_text(4);
+    cue.kind = cue_kind_from_string(row.column_text(5)).value_or(CueKind::captions);
+    cue.start_ms = row.column_int(6);
+    cue.end_ms = row.column_int(7);
+    cue.text = row.column_text(8);
+    cue.source = cue_source_from_string(row.column_text(9)).value_or(CueSource::live);
+    return cue;
+}
+
+std::vector<Cue> read_cues(schedule::Statement& query) {
+    std::vector<Cue> cues;
+    while (query.step())
+        cues.push_back(read_cue(query));
+    return cues;
+}
+
+void insert_cue(schedule::Database& db, const Cue& cue) {
+    schedule::Statement insert = db.prepare(
+        "INSERT INTO caption_cues (event_id, stage_id, session_id, language, kind, start_ms, "
+        "end_ms, text, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, cue.event_id).bind(2, cue.stage_id);
+    if (cue.session_id.empty()) {
+        insert.bind_null(3);
+    } else {
+        insert.bind(3, cue.session_id);
+    }
+    insert.bind(4, cue.language)
+        .bind(5, to_string(cue.kind))
+        .bind(6, cue.start_ms)
+        .bind(7, cue.end_ms)
+        .bind(8, cue.text)
+        .bind(9, to_string(cue.source));
+    insert.run();
+}
+
+bool has_own_track(schedule::Database& db, std::string_view session_id, std::string_view language,
+                   CueKind kind) {
+    schedule::Statement query = db.prepare(
+        "SELECT 1 FROM caption_tracks WHERE session_id = ? AND language = ? AND kind = ?");
+    query.bind(1, session_id).bind(2, language).bind(3, to_string(kind));
+    return query.step();
+}
+
+}  // namespace
+
+Result<Cue> CaptionStore::add_live_cue(const Cue& cue) {
+    if (!cue.session_id.empty())
+        return Error(ErrorCode::invalid, "a live cue belongs to a stage, not to a replay");
+    if (cue.end_ms < cue.start_ms)
+        return Error(ErrorCode::invalid_captions, "the cue ends before it starts");
+    if (cue.text.empty() || cue.text.size() > kMaxCueTextBytes)
+        return Error(ErrorCode::invalid_captions,
+                     "a cue's text is 1 to " + std::to_string(kMaxCueTextBytes) + " bytes");
+    insert_cue(db_, cue);
+    Cue stored = cue;
+    stored.id = db_.last_insert_rowid();
+    return stored;
+}
+
+std::vector<Cue> CaptionStore::live_cues(std::string_view stage_id, std::string_view language,
+                                         CueKind kind, int64_t from_ms, int64_t to_ms) const {
+    // A cue overlaps the window when it starts before its end and ends after its start.
+    // Cues last at most a few seconds live, but an edit may hold longer ones: the bound on
+    // start_ms keeps the index useful without missing any.
+    schedule::Statement query = db_.prepare(
+        std::string("SELECT ") + std::string(kCueColumns) +
+        " FROM caption_cues WHERE session_id IS NULL AND stage_id = ? AND language = ? AND "
+        "kind = ? AND start_ms < ? AND end_ms > ? ORDER BY start_ms, id");
+    query.bind(1, stage_id)
+        .bind(2, language)
+        .bind(3, to_string(kind))
+        .bind(4, to_ms)
+        .bind(5, from_ms);
+    return read_cues(query);
+}
+
+std::vector<Cue> CaptionStore::latest_live_cues(std::string_view stage_id,
+                                                std::string_view language, CueKind kind,
+                                                size_t count) const {
+    schedule::Statement query = db_.prepare(
+        std::string("SELECT ") + std::string(kCueColumns) +
+        " FROM caption_cues WHERE session_id IS NULL AND stage_id = ? AND language = ? AND "
+        "kind = ? ORDER BY start_ms DESC, id DESC LIMIT ?");
+    query.bind(1, stage_id)
+        .bind(2, language)
+        .bind(3, to_string(kind))
+        .bind(4, static_cast<int64_t>(count));
+    std::vector<Cue> cues = read_cues(query);
+    std::reverse(cues.begin(), cues.end());
+    return cues;
+}
+
+std::vector<std::string> CaptionStore::live_languages(std::string_view stage_id,
+                                                      CueKind kind) const {
+    schedule::Statement query = db_.prepare(
+        "SELECT DISTINCT language FROM caption_cues WHERE session_id IS NULL AND stage_id = ? "
+        "AND kind = ? ORDER BY language");
+    query.bind(1, stage_id).bind(2, to_string(kind));
+    std::vector<std::string> languages;
+    while (query.step())
+        languages.push_back(query.column_text(0));
+    return languages;
+}
+
+std::vector<Cue> CaptionStore::replay_cues(std::string_view session_id, std::string_view stage_id,
+                                           std::string_view language, CueKind kind,
+                                           int64_t window_from_ms, int64_t window_to_ms) const {
+    if (!has_own_track(db_, session_id, language, kind))
+        return live_cues(stage_id, language, kind, window_from_ms, window_to_ms);
+    schedule::Statement query =
+        db_.prepare(std::string("SELECT ") + std::string(kCueColumns) +
+                    " FROM caption_cues WHERE session_id = ? AND language = ? AND kind = ? "
+                    "ORDER BY start_ms, id");
+    query.bind(1, session_id).bind(2, language).bind(3, to_string(kind));
+    return read_cues(query);
+}
+
+std::vector<CaptionStore::Track> CaptionStore::replay_tracks(std::string_view session_id,
+                                                             std::string_view stage_id,
+                                                             int64_t window_from_ms,
+                                                             int64_t window_to_ms) const {
+    std::vector<Track> tracks;
+    schedule::Statement own = db_.prepare(
+        "SELECT t.language, t.kind, t.complete, t.updated_ms, "
+        "(SELECT count(*) FROM caption_cues c WHERE c.session_id = t.session_id AND "
+        "c.language = t.language AND c.kind = t.kind) "
+        "FROM caption_tracks t WHERE t.session_id = ? ORDER BY t.kind, t.language");
+    own.bind(1, session_id);
+    while (own.step()) {
+        Track track;
+        track.language = own.column_text(0);
+        track.kind = cue_kind_from_string(own.column_text(1)).value_or(CueKind::captions);
+        track.own = true;
+        track.complete = own.column_int(2) != 0;
+        track.updated_ms = own.column_int(3);
+        track.cues = own.column_int(4);
+        tracks.push_back(std::move(track));
+    }
+    const size_t own_count = tracks.size();
+    schedule::Statement live = db_.prepare(
+        "SELECT kind, language, count(*) FROM caption_cues WHERE session_id IS NULL AND "
+        "stage_id = ? AND start_ms < ? AND end_ms > ? GROUP BY kind, language "
+        "ORDER BY kind, language");
+    live.bind(1, stage_id).bind(2, window_to_ms).bind(3, window_from_ms);
+    while (live.step()) {
+        Track track;
+        track.kind = cue_kind_from_string(live.column_text(0)).value_or(CueKind::captions);
+        track.language = live.column_text(1);
+        const bool shadowed =
+            std::any_of(tracks.begin(), tracks.begin() + static_cast<std::ptrdiff_t>(own_count),
+                        [&](const Track& mine) {
+                            return mine.kind == track.kind && mine.language == track.language;
+                        });
+        if (shadowed)
+            continue;
+        track.cues = live.column_int(2);
+        tracks.push_back(std::move(track));
+    }
+    return tracks;
+}
+
+Status CaptionStore::replace_replay_track(std::string_view event_id, std::string_view session_id,
+                                          std::string_view stage_id, std::string_view language,
+                                          CueKind kind, const std::vector<Cue>& cues, bool complete,
+                                          int64_t now_ms) {
+    if (session_id.empty())
+        return Error(ErrorCode::invalid, "a replay's track needs its session");
+    if (cues.size() > kMaxCuesPerTrack)
+        return Error(ErrorCode::invalid_captions,
+                     "a track holds at most " + std::to_string(kMaxCuesPerTrack) + " cues");
+    for (const Cue& cue : cues) {
+        if (cue.end_ms < cue.start_ms)
+            return Error(ErrorCode::invalid_captions, "a cue ends before it starts");
+        if (cue.text.size() > kMaxCueTextBytes)
+            return Error(
+                ErrorCode::invalid_captions,
+                "a cue's text is longer than " + std::to_string(kMaxCueTextBytes) + " bytes");
+    }
+    schedule::Transaction tx(db_);
+    schedule::Statement drop =
+        db_.prepare("DELETE FROM caption_cues WHERE session_id = ? AND language = ? AND kind = ?");
+    drop.bind(1, session_id).bind(2, language).bind(3, to_string(kind));
+    drop.run();
+    for (const Cue& given : cues) {
+        Cue cue = given;
+        cue.event_id = std::string(event_id);
+        cue.stage_id = std::string(stage_id);
+        cue.session_id = std::string(session_id);
+        cue.language = std::string(language);
+        cue.kind = kind;
+        insert_cue(db_, cue);
+    }
+    schedule::Statement track = db_.prepare(
+        "INSERT INTO caption_tracks (session_id, language, kind, complete, updated_ms) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, language, kind) DO UPDATE SET "
+        "complete = excluded.complete, updated_ms = excluded.updated_ms");
+    track.bind(1, session_id)
+        .bind(2, language)
+        .bind(3, to_string(kind))
+        .bind(4, int64_t{complete ? 1 : 0})
+        .bind(5, now_ms);
+    track.run();
+    tx.commit();
+    return ok_status();
+}
+
+Status CaptionStore::set_track_complete(std::string_view session_id, std::string_view language,
+                                        CueKind kind, bool complete, int64_t now_ms) {
+    schedule::Statement update = db_.prepare(
+        "UPDATE caption_tracks SET complete = ?, updated_ms = ? WHERE session_id = ? AND "
+        "language = ? AND kind = ?");
+    update.bind(1, int64_t{complete ? 1 : 0})
+        .bind(2, now_ms)
+        .bind(3, session_id)
+        .bind(4, language)
+        .bind(5, to_string(kind));
+    update.run();
+    if (db_.changes() == 0)
+        return Error(ErrorCode::not_found, "the replay has no own " + std::string(language) + " " +
+                                               std::string(to_string(kind)) + " track");
+    return ok_status();
+}
+
+Status CaptionStore::delete_replay_track(std::string_view session_id, std::string_view language,
+                                         CueKind kind) {
+    schedule::Transaction tx(db_);
+    schedule::Statement track = db_.prepare(
+        "DELETE FROM caption_tracks WHERE session_id = ? AND language = ? AND kind = ?");
+    track.bind(1, session_id).bind(2, language).bind(3, to_string(kind));
+    track.run();
+    if (db_.changes() == 0)
+        return Error(ErrorCode::not_found, "the replay has no own " + std::string(language) + " " +
+                                               std::string(to_string(kind)) + " track");
+    schedule::Statement cues =
+        db_.prepare("DELETE FROM caption_cues WHERE session_id = ? AND language = ? AND kind = ?");
+    cues.bind(1, session_id).bind(2, language).bind(3, to_string(kind));
+    cues.run();
+    tx.commit();
+    return ok_status();
+}
+
+int64_t CaptionStore::delete_live_cues_before(int64_t before_ms) {
+    schedule::Statement drop =
+        db_.prepare("DELETE FROM caption_cues WHERE session_id IS NULL AND end_ms < ?");
+    drop.bind(1, before_ms);
+    drop.run();
+    return db_.changes();
+}
+
+}  // namespace stagehub::captions
