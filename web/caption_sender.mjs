@@ -5,8 +5,8 @@
 //
 // Requests go one at a time, in order, so a partial can never overtake the line that
 // replaced it and be left showing in the room; a finished line drops the partial waiting
-// to go (the line says it all) and is followed by an empty partial, which clears the
-// room's partial line unless the captioner has already started the next one.
+// to go (the line says it all; the server clears the room's partial line when it stores
+// the line).
 
 export const PARTIAL_EVERY_MS = 200; // ~5 a second: smooth enough to read, light on the server
 
@@ -46,9 +46,7 @@ export class CaptionSender {
       for (;;) {
         if (this.#finals.length) {
           const job = this.#finals.shift();
-          const result = await this.#post({ text: job.text, language: job.language, final: true });
-          if (result.ok && !this.#partial && !this.#finals.length) this.#partial = { text: '', language: job.language };
-          job.resolve(result);
+          job.resolve(await this.#post({ text: job.text, language: job.language, final: true }));
           continue;
         }
         if (!this.#partial) break;
