@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 11> kMigrations{
+constexpr std::array<std::string_view, 12> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -349,6 +349,38 @@ CREATE TABLE caption_tracks (
     updated_ms INTEGER NOT NULL,
     PRIMARY KEY (session_id, language, kind)
 ) STRICT;
+)sql",
+    // 12: the accessibility statement (docs/ACCESSIBILITY.md): each event's settings, and
+    // the feedback the public sends through it (personal data when a name or email is
+    // given: docs/PRIVACY.md). The privacy audit counts the feedback an erasure touched.
+    R"sql(
+CREATE TABLE accessibility_statements (
+    event_id      TEXT PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+    publisher     TEXT NOT NULL DEFAULT '',
+    contact_email TEXT NOT NULL DEFAULT '',
+    compliance    TEXT NOT NULL CHECK (compliance IN ('full', 'partial', 'none')),
+    known_gaps    TEXT NOT NULL DEFAULT '{}',  -- JSON: language -> text
+    prepared      TEXT NOT NULL,               -- YYYY-MM-DD
+    reviewed      TEXT NOT NULL DEFAULT '',    -- YYYY-MM-DD, or '' when never
+    evaluation    TEXT NOT NULL DEFAULT 'self' CHECK (evaluation IN ('self', 'external')),
+    country       TEXT NOT NULL DEFAULT 'SE' CHECK (country IN ('SE', 'NO')),
+    updated_ms    INTEGER NOT NULL,
+    updated_by    TEXT NOT NULL
+) STRICT;
+CREATE TABLE accessibility_feedback (
+    id            INTEGER PRIMARY KEY,
+    event_id      TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    received_ms   INTEGER NOT NULL,
+    page          TEXT NOT NULL DEFAULT '',
+    name          TEXT NOT NULL DEFAULT '',
+    email         TEXT NOT NULL DEFAULT '',
+    message       TEXT NOT NULL,
+    language      TEXT NOT NULL DEFAULT '',
+    anonymised_ms INTEGER  -- set when an erasure blanked name and email
+) STRICT;
+CREATE INDEX accessibility_feedback_by_event ON accessibility_feedback(event_id, id);
+CREATE INDEX accessibility_feedback_by_time ON accessibility_feedback(received_ms);
+ALTER TABLE privacy_audit ADD COLUMN feedback INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

@@ -16,10 +16,12 @@ import { TokenSignIn } from './sign_in.mjs';
 import { createTimelineView } from './organise_timeline.mjs';
 import { createBroadcastView } from './organise_broadcast.mjs';
 import { createDeskView } from './organise_desk.mjs';
+import { createAccessibilityView } from './organise_accessibility.mjs';
+import accessibilityConsoleStrings from './i18n/organise_accessibility.mjs';
 
 const TOKEN_KEY = 'stagehub.organise.token';
 const EVENT_KEY = 'stagehub.organise.event';
-const VIEWS = ['timeline', 'broadcast', 'desk'];
+const VIEWS = ['timeline', 'broadcast', 'desk', 'accessibility'];
 const LANGUAGES = [
   { code: 'sv', name: 'Svenska' },
   { code: 'nb', name: 'Norsk' },
@@ -39,6 +41,9 @@ function applyStrings() {
   document.documentElement.lang = strings.lang;
   document.title = strings.t('console_title');
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = strings.t(node.dataset.i18n);
+  $('organise-tab-accessibility').textContent = stringsFor(strings.lang, accessibilityConsoleStrings).t(
+    'tab_accessibility',
+  );
   $('organise-tabs').setAttribute('aria-label', strings.t('views'));
   const nav = $('organise-languages');
   nav.setAttribute('aria-label', strings.t('language'));
@@ -215,6 +220,7 @@ async function startConsole(token, account) {
     timeline: createTimelineView($('organise-view-timeline'), ctx),
     broadcast: createBroadcastView($('organise-view-broadcast'), ctx),
     desk: createDeskView($('organise-view-desk'), ctx),
+    accessibility: createAccessibilityView($('organise-view-accessibility'), ctx),
   };
   consoleState = { feed, views, ctx };
 

@@ -196,7 +196,8 @@ export class ProgrammeFeed extends EventTarget {
       this.#emit('caption', message);
     } else if (channel.startsWith('stats:') && message.type === 'viewers') {
       this.#emit('stats', message);
-    } else if (channel === 'ops' && typeof message.stage === 'string') {
+    } else if (channel === 'ops' && (typeof message.stage === 'string' || message.type === 'feedback')) {
+      // A stage's news, or an event's accessibility feedback (organise_accessibility.mjs).
       this.#emit('ops', message);
     }
   }

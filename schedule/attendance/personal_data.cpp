@@ -99,14 +99,15 @@ void audit(Database& db, TimePoint now, std::string_view action, std::string_vie
            const Anonymised& counts, std::string_view actor) {
     Statement insert = db.prepare(
         "INSERT INTO privacy_audit (at_ms, action, subject, registrations, check_ins, presence, "
-        "actor) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        "actor, feedback) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, as_ms(now))
         .bind(2, action)
         .bind(3, subject)
         .bind(4, counts.registrations)
         .bind(5, counts.check_ins)
         .bind(6, counts.presence)
-        .bind(7, actor);
+        .bind(7, actor)
+        .bind(8, counts.feedback);
     insert.run();
 }
 
@@ -228,6 +229,10 @@ PersonalData export_personal_data(Database& db, const DataSubject& subject, Time
         data.registrations.push_back(std::move(held));
     }
     data.programme_people = people_named(db, data.registrations);
+    if (subject.kind == DataSubject::Kind::email) {
+        data.feedback = accessibility::feedback_by_email(db, subject.value);
+        counts.feedback = static_cast<int64_t>(data.feedback.size());
+    }
     audit(db, now, "export", subject.audit_label(), counts, actor);
     transaction.commit();
     return data;
@@ -263,12 +268,23 @@ json personal_data_json(const DataSubject& subject, const PersonalData& data, Ti
                           {"affiliation", p.affiliation},
                           {"sessions", p.sessions}});
     }
+    json feedback = json::array();
+    for (const accessibility::Feedback& f : data.feedback) {
+        feedback.push_back({{"event", f.event_id},
+                            {"id", f.id},
+                            {"received_at", when(from_ms(f.received_ms))},
+                            {"page", f.page},
+                            {"name", f.name},
+                            {"email", f.email},
+                            {"message", f.message}});
+    }
     const bool by_email = subject.kind == DataSubject::Kind::email;
     return {{"format", "stagehub-personal-data/1"},
             {"generated_at", when(now)},
             {"subject", {{by_email ? "email" : "code", subject.value}}},
             {"registrations", std::move(registrations)},
             {"programme_people_same_name", std::move(people)},
+            {"accessibility_feedback", std::move(feedback)},
             {"not_linked",
              "the programme stores people by name and affiliation, without email: "
              "programme_people_same_name lists those named as a registration found, for "
@@ -279,7 +295,9 @@ json personal_data_json(const DataSubject& subject, const PersonalData& data, Ti
 Anonymised erase_personal_data(Database& db, const DataSubject& subject, TimePoint now,
                                std::string_view actor) {
     Transaction transaction(db);
-    const Anonymised done = anonymise(db, subject_ids(db, subject), now);
+    Anonymised done = anonymise(db, subject_ids(db, subject), now);
+    if (subject.kind == DataSubject::Kind::email)
+        done.feedback = accessibility::erase_feedback_sender(db, subject.value, as_ms(now));
     audit(db, now, "erase", subject.audit_label(), done, actor);
     transaction.commit();
     return done;

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "schedule/accessibility/feedback_store.hpp"
 #include "schedule/attendance/registrations.hpp"
 #include "schedule/model.hpp"
 #include "schedule/result.hpp"
@@ -76,6 +77,8 @@ struct ProgrammeNameMatch {
 
 struct PersonalData {
     std::vector<HeldRegistration> registrations;  // every event, oldest first
+    // Accessibility feedback sent with this email (by email only: it has no code).
+    std::vector<accessibility::Feedback> feedback;
     std::vector<ProgrammeNameMatch> programme_people;
 };
 
@@ -84,6 +87,7 @@ struct Anonymised {
     int64_t registrations = 0;
     int64_t check_ins = 0;
     int64_t presence = 0;
+    int64_t feedback = 0;  // accessibility feedback whose name and email were blanked
 };
 
 // Everything held about the subject; the audit row ("export", `actor`) in the same

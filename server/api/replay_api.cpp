@@ -379,6 +379,19 @@ HttpResponse ReplayApi::show_replays(const HttpRequest& request, const PathParam
     return json_response(200, {{"replays", std::move(replays)}});
 }
 
+std::vector<std::string> ReplayApi::public_replays(const Programme& programme, Instant now) {
+    std::vector<std::string> sessions;
+    const Caller everyone;
+    const auto visible = reader_for(everyone).view(programme);
+    if (!visible)
+        return sessions;
+    for (const Session& s : visible->sessions) {
+        if (replay_of(*visible, s, everyone, now))
+            sessions.push_back(s.id);
+    }
+    return sessions;
+}
+
 HttpResponse ReplayApi::show_replay(const HttpRequest&, const PathParams& params,
                                     const Caller& caller) {
     const auto found = find_replay(params.at("session"), caller);

@@ -69,6 +69,10 @@ class ReplayApi {
     // the replay). Called every few seconds by the application's clock.
     void make_missing_posters(Instant now);
 
+    // The sessions of `programme` whose replay the public may see at `now` (the
+    // accessibility statement lists those without complete captions).
+    std::vector<std::string> public_replays(const schedule::Programme& programme, Instant now);
+
   private:
     struct Replay {
         const schedule::Session* session;

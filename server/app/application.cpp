@@ -13,6 +13,7 @@
 #include "schedule/programme_file.hpp"
 #include "schedule/programme_json.hpp"
 #include "schedule/visibility.hpp"
+#include "server/app/feedback_retention.hpp"
 #include "server/app/health_routes.hpp"
 #include "server/app/install_paths.hpp"
 #include "server/app/log_writer.hpp"
@@ -92,6 +93,15 @@ Application::Application(Options options)
       attendance_api_(catalog_, tokens_, db_, options_.attendance_clock,
                       AttendanceApi::Limits{options_.registrations_per_minute,
                                             options_.code_lookups_per_minute}),
+      accessibility_api_(
+          catalog_, tokens_, db_,
+          AccessibilityDefaults{options_.accessibility_contact, options_.feedback_per_minute},
+          [this](const schedule::Programme& programme) {
+              return replay_api_.public_replays(programme, now_utc());
+          },
+          [this](const std::string& event_id, const json& message) {
+              channels_.publish_event_ops(event_id, message);
+          }),
       heartbeat_api_(catalog_, mailbox_, heartbeat_config(options_, db_.path()),
                      [this](uint64_t exchange, HttpResponse response) {
                          if (http_)
@@ -190,6 +200,7 @@ void Application::add_routes() {
     replay_api_.add_routes(router_);
     panel_api_.add_routes(router_);
     attendance_api_.add_routes(router_);
+    accessibility_api_.add_routes(router_);
     heartbeat_api_.add_routes(router_);
     stats_api_.add_routes(router_);
     stage_control_api_.add_routes(router_);
@@ -334,9 +345,9 @@ int Application::run(const std::function<void(int port)>& on_ready) {
             [](schedule::Database& db) { db.execute("PRAGMA wal_checkpoint(PASSIVE)"); });
     };
     tasks.compaction = [this] { compact_attendance(); };
-    if (options_.registration_retention_days > 0) {
+    if (options_.registration_retention_days > 0 || options_.feedback_retention_days > 0)
         tasks.registrations = [this] { retain_registrations(); };
-    } else {
+    if (options_.registration_retention_days == 0) {
         g_message(
             "privacy: registrations are kept without a time limit "
             "(--registration-retention-days 0): the controller's records decision says why");
@@ -419,8 +430,12 @@ void Application::retain_registrations() {
                          ? options_.attendance_clock()
                          : std::chrono::time_point_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now());
-    heartbeat_api_.writer().run(registration_retention_job(catalog_.programmes(), now,
-                                                           options_.registration_retention_days));
+    if (options_.registration_retention_days > 0) {
+        heartbeat_api_.writer().run(registration_retention_job(
+            catalog_.programmes(), now, options_.registration_retention_days));
+    }
+    if (options_.feedback_retention_days > 0)
+        heartbeat_api_.writer().run(feedback_retention_job(now, options_.feedback_retention_days));
 }
 
 void Application::request_shutdown() {

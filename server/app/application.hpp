@@ -17,6 +17,7 @@
 #include "schedule/panel_progress.hpp"
 #include "schedule/programme_catalog.hpp"
 #include "schedule/programme_store.hpp"
+#include "server/api/accessibility_api.hpp"
 #include "server/api/accounts_api.hpp"
 #include "server/api/attendance_api.hpp"
 #include "server/api/formats_api.hpp"
@@ -130,6 +131,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     ReplayApi replay_api_;
     PanelApi panel_api_;
     AttendanceApi attendance_api_;
+    AccessibilityApi accessibility_api_;
     LoopMailbox mailbox_;
     HeartbeatApi heartbeat_api_;
     StatsApi stats_api_;

@@ -116,6 +116,20 @@ Status set_demo_speed(Options& options, std::string_view, const std::string& tex
     return ok_status();
 }
 
+Status set_accessibility_contact(Options& options, std::string_view, const std::string& text) {
+    // Shown on public pages as a mailto: link: a plain address only.
+    const size_t at = text.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == text.size() || text.size() > 200 ||
+        text.find_first_of(" \t<>\"'\\,;?&/") != std::string::npos) {
+        return bad(
+            "--accessibility-contact must be an email address like "
+            "tillganglighet@kommun.se, not '" +
+            text + "'");
+    }
+    options.accessibility_contact = text;
+    return ok_status();
+}
+
 // Read before every other option (parse_options); here only its place in the table.
 Status set_config(Options&, std::string_view, const std::string&) {
     return ok_status();
@@ -498,6 +512,31 @@ const OptionSpec kOptions[] = {
      .least = 0,
      .most = 1000000,
      .must_be = "a whole number a minute from 0 (no limit) to 1000000"},
+    {.name = "--limit-feedback",
+     .value = "N",
+     .help = "accessibility feedback messages one address may send a minute\n"
+             "(default: 5)",
+     .kind = whole_number,
+     .number = &Options::feedback_per_minute,
+     .least = 0,
+     .most = 1000000,
+     .must_be = "a whole number a minute from 0 (no limit) to 1000000"},
+    {.name = "--feedback-retention-days",
+     .value = "N",
+     .help = "delete accessibility feedback N days after it arrived, checked at\n"
+             "start and hourly (default: 365; 0: keep, as the records decision says)",
+     .kind = whole_number,
+     .number = &Options::feedback_retention_days,
+     .least = 0,
+     .most = 3650,
+     .must_be = "a whole number of days from 0 (keep) to 3650"},
+    {.name = "--accessibility-contact",
+     .value = "EMAIL",
+     .help = "where the accessibility statement tells the public to write when\n"
+             "an event's organisers name no address of their own",
+     .kind = other,
+     .parse = set_accessibility_contact,
+     .show = [](const Options& o) { return o.accessibility_contact; }},
     {.name = "--limit-code-lookups",
      .value = "N",
      .help = "check-in codes (their QR codes) one address may look up a minute\n"

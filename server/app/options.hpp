@@ -92,6 +92,11 @@ struct Options {
     int code_lookups_per_minute = 60;   // --limit-code-lookups: check-in codes looked up
     int new_viewers_per_minute = 200;   // --limit-new-viewers: viewer ids heartbeats bring
     int failed_tokens_per_minute = 30;  // --limit-failed-tokens: unknown or revoked tokens
+    // The accessibility statement (docs/ACCESSIBILITY.md): where the public writes when an
+    // event names no address; messages one address may send a minute; days feedback is kept.
+    std::string accessibility_contact;  // --accessibility-contact
+    int feedback_per_minute = 5;        // --limit-feedback
+    int feedback_retention_days = 365;  // --feedback-retention-days (0: keep)
     // --trusted-proxy (repeatable): reverse proxies (addresses or CIDR ranges) whose
     // X-Forwarded-For names the client (server/http/client_address.hpp).
     std::vector<std::string> trusted_proxies;

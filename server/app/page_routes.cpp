@@ -21,6 +21,9 @@ PageRoute route_of(std::string_view path) {
         return {Destination::page, "/index.html"};
     if (path == "/replays")
         return {Destination::page, "/replays.html"};
+    // The accessibility statement, at its name in each language (docs/ACCESSIBILITY.md).
+    if (path == "/tillganglighet" || path == "/tilgjengelighet" || path == "/accessibility")
+        return {Destination::page, "/accessibility.html"};
     if (path == "/organise" || path.starts_with("/organise/"))
         return {Destination::page, "/organise.html"};
     if (path == "/stats" || path.starts_with("/stats/"))

@@ -42,6 +42,7 @@ int run_privacy(const Options& options, std::ostream& out, std::ostream& err) {
         {"registrations_anonymised", done.registrations},
         {"check_ins_kept_as_counts", done.check_ins},
         {"presence_kept_as_counts", done.presence},
+        {"accessibility_feedback_unnamed", done.feedback},
         {"note",
          "names, emails and check-in codes are gone; the rows stay without them so the "
          "statistics still count the attendance. The programme is not changed."}};

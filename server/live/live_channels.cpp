@@ -371,6 +371,17 @@ void LiveChannels::publish_ops(const std::string& stage_id, const json& event) {
     }
 }
 
+void LiveChannels::publish_event_ops(const std::string& event_id, const json& event) {
+    const auto& followers = hub_.subscribers(Channel{ChannelKind::ops, ""}.name());
+    if (followers.empty())
+        return;
+    const SharedMessage message = server_ops_message(event);
+    for (const SocketId socket : followers) {
+        if (hears_ops_of(peers_[socket].account, event_id))
+            send(socket, message);
+    }
+}
+
 void LiveChannels::publish_server_ops(const json& event, bool lasting) {
     const SharedMessage message = server_ops_message(event);
     lasting_server_ops_ = lasting ? std::optional(message) : std::nullopt;

@@ -74,6 +74,9 @@ class LiveChannels {
     void publish_panel(const std::string& session_id);
     void publish_ops(const std::string& stage_id, const nlohmann::json& event);
     void publish_ops_health();
+    // An event's own news for its organisers on ops (accessibility feedback): only the
+    // consoles whose token organises `event_id` hear it.
+    void publish_event_ops(const std::string& event_id, const nlohmann::json& event);
     // A server-wide event (the disk below its floor or back above it) to every console on
     // ops: it concerns every event's replays. `lasting`: a console that subscribes later
     // gets it too, until the next server-wide event replaces it.

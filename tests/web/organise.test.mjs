@@ -40,16 +40,8 @@ after(() => closeAll(browser, server));
 
 // --- helpers -----------------------------------------------------------------------
 
-async function api(method, path, { token = organiser, body } = {}) {
-  const response = await fetch(new URL(path, server.url), {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: response.status, body: await response.json() };
+function api(method, path, { token = organiser, body } = {}) {
+  return server.api(method, path, { token, body });
 }
 
 async function sessionNow(id) {

@@ -135,6 +135,20 @@ export class StagehubServer {
     }
   }
 
+  // One REST call, as a client other than a browser makes it (no Origin): a bearer token
+  // and a JSON body when given. Returns the status and the JSON answer.
+  async api(method, path, { token = null, body } = {}) {
+    const response = await fetch(new URL(path, this.url), {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
   // Runs `stagehub admin ARGS…` on this server's data directory (as an organiser would on
   // the server) and returns the token it prints on its last line.
   async adminToken(args) {
