@@ -149,6 +149,14 @@ GstClockTime running_time_now(GstElement* pipeline) {
     return now > base ? now - base : 0;
 }
 
+void destroy_source(GSource*& source) {
+    if (source == nullptr)
+        return;
+    g_source_destroy(source);
+    g_source_unref(source);
+    source = nullptr;
+}
+
 std::string escape_printf(const std::string& text) {
     std::string escaped;
     for (const char c : text) {

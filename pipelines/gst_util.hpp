@@ -43,6 +43,10 @@ void log_bus_warning(GstMessage* message, const std::string& stage_id);
 // The pipeline's current running time (its clock minus its base time), 0 before PLAYING.
 GstClockTime running_time_now(GstElement* pipeline);
 
+// Destroys a pending GSource we hold one reference to, drops that reference and forgets it;
+// no-op on null. (A timer or watch of ours, on the loop thread.)
+void destroy_source(GSource*& source);
+
 // hlssink2 passes `location` through printf to number the segments: a '%' in a folder name
 // must not be read as a conversion.
 std::string escape_printf(const std::string& text);

@@ -4,6 +4,7 @@
 
 #include <system_error>
 
+#include "pipelines/ts_first_pts.hpp"
 #include "schedule/safe_path.hpp"
 
 namespace stagehub::pipelines {
@@ -29,10 +30,10 @@ void SegmentArchive::add(const std::string& stage_id, const ClosedSegment& segme
     const auto duration_ms = static_cast<int64_t>(segment.duration_s * 1000.0 + 0.5);
     if (duration_ms <= 0)
         return;  // an empty fragment (a stop right after a split) holds nothing to replay
-    db_.prepare(
-           "INSERT OR IGNORE INTO segments (stage_id, run_id, seq, file, starts_ms, duration_ms, "
-           "bytes, rendition, discontinuity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, stage_id)
+    schedule::Statement insert = db_.prepare(
+        "INSERT OR IGNORE INTO segments (stage_id, run_id, seq, file, starts_ms, duration_ms, "
+        "bytes, rendition, discontinuity, first_pts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, stage_id)
         .bind(2, segment.run_id)
         .bind(3, static_cast<int64_t>(segment.index))
         .bind(4, relative.generic_string())
@@ -40,8 +41,13 @@ void SegmentArchive::add(const std::string& stage_id, const ClosedSegment& segme
         .bind(6, duration_ms)
         .bind(7, ec ? int64_t{0} : static_cast<int64_t>(bytes))
         .bind(8, segment.rendition)
-        .bind(9, int64_t{segment.discontinuity})
-        .run();
+        .bind(9, int64_t{segment.discontinuity});
+    // Read now, while the file is fresh in the page cache: a few packets of it.
+    if (const auto pts = ts_first_pts(segment.path))
+        insert.bind(10, *pts);
+    else
+        insert.bind_null(10);
+    insert.run();
     if (bytes_known_ && db_.changes() > 0 && !ec)
         bytes_by_stage_[stage_id] += static_cast<int64_t>(bytes);
 }
@@ -63,7 +69,7 @@ std::vector<ArchivedSegment> SegmentArchive::query(const std::string& sql,
                                                    int64_t to_ms, const std::string& rendition) {
     schedule::Statement statement = db_.prepare(
         "SELECT stage_id, run_id, seq, file, starts_ms, duration_ms, bytes, rendition, "
-        "discontinuity FROM segments " +
+        "discontinuity, first_pts FROM segments " +
         sql);
     statement.bind(1, stage_id).bind(2, from_ms).bind(3, to_ms).bind(4, rendition);
     std::vector<ArchivedSegment> segments;
@@ -72,7 +78,9 @@ std::vector<ArchivedSegment> SegmentArchive::query(const std::string& sql,
             statement.column_text(0), statement.column_text(1), statement.column_int(2),
             statement.column_text(3), WallTime{Milliseconds{statement.column_int(4)}},
             Milliseconds{statement.column_int(5)}, statement.column_int(6),
-            statement.column_text(7), statement.column_int(8) != 0});
+            statement.column_text(7), statement.column_int(8) != 0,
+            statement.column_is_null(9) ? std::nullopt
+                                        : std::optional<int64_t>(statement.column_int(9))});
     }
     return segments;
 }

@@ -33,6 +33,8 @@ struct ArchivedSegment {
     int64_t bytes = 0;
     std::string rendition;       // "" for segments from before the adaptive ladder
     bool discontinuity = false;  // begins a new picture (a switch between input and slate)
+    // The 90 kHz PTS of its first frame (pipelines/ts_first_pts.hpp); nullopt: unknown.
+    std::optional<int64_t> first_pts;
 
     WallTime ends() const { return starts + duration; }
     bool operator==(const ArchivedSegment&) const = default;

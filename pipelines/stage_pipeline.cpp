@@ -135,21 +135,9 @@ StagePipeline::~StagePipeline() {
     slate_.reset();
 }
 
-namespace {
-
-void cancel_timer(GSource*& timer) {
-    if (timer == nullptr)
-        return;
-    g_source_destroy(timer);
-    g_source_unref(timer);
-    timer = nullptr;
-}
-
-}  // namespace
-
 void StagePipeline::cancel_timers() {
-    cancel_timer(watchdog_);
-    cancel_timer(input_timer_);
+    destroy_source(watchdog_);
+    destroy_source(input_timer_);
 }
 
 void StagePipeline::start() {
@@ -216,7 +204,7 @@ void StagePipeline::set_scheduled_file(const std::string& file) {
               file.empty() ? "nothing" : file.c_str());
     input_.reset();
     input_error_.clear();
-    cancel_timer(input_timer_);
+    destroy_source(input_timer_);
     start_input();
 }
 

@@ -70,6 +70,8 @@ namespace stagehub {
     X(bad_source) \
     X(unsupported_format) \
     X(unsafe_path) \
+    X(cue_too_long) \
+    X(too_many_cues) \
     /* heartbeats that cannot be true */ \
     X(unknown_replay) \
     X(impossible_heartbeat) \

@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 12> kMigrations{
+constexpr std::array<std::string_view, 13> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -381,6 +381,12 @@ CREATE TABLE accessibility_feedback (
 CREATE INDEX accessibility_feedback_by_event ON accessibility_feedback(event_id, id);
 CREATE INDEX accessibility_feedback_by_time ON accessibility_feedback(received_ms);
 ALTER TABLE privacy_audit ADD COLUMN feedback INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 13: the 90 kHz PTS of a segment's first frame (pipelines/ts_first_pts.hpp), named
+    // in the X-TIMESTAMP-MAP of the WebVTT segment beside it. NULL: unknown (archived
+    // before, or unreadable); the file is read when it is asked for.
+    R"sql(
+ALTER TABLE segments ADD COLUMN first_pts INTEGER;
 )sql",
 };
 

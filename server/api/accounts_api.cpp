@@ -86,8 +86,8 @@ HttpResponse AccountsApi::create_account(const HttpRequest& request, const PathP
     const auto role = role_from_string(role_text);
     if (!role) {
         return error_response(Error{ErrorCode::bad_field,
-                                    "role: must be organiser, staff or "
-                                    "speaker"});
+                                    "role: must be organiser, staff, speaker or "
+                                    "captioner"});
     }
     const json name = body->value("name", json(nullptr));
     const json person = body->value("person", json(nullptr));

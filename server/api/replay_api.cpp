@@ -260,6 +260,15 @@ std::optional<ReplayApi::FoundReplay> ReplayApi::find_replay(const std::string& 
     return FoundReplay{std::move(programme), std::move(*replay)};
 }
 
+std::optional<ReplayApi::Visible> ReplayApi::visible_replay(const std::string& session_id,
+                                                            const Caller& caller) {
+    const auto found = find_replay(session_id, caller);
+    if (!found)
+        return std::nullopt;
+    return Visible{found->programme->event.id, found->replay.session->stage_id,
+                   found->replay.segments, find_replay(session_id, Caller{}).has_value()};
+}
+
 // One rendition's segments of a replay, cut as the replay's own (mostly inside its window).
 std::vector<pipelines::ArchivedSegment> ReplayApi::segments_of(const Replay& replay,
                                                                const std::string& rendition) {
@@ -302,7 +311,13 @@ std::string ReplayApi::master_of(const Replay& replay) {
     for (size_t i = 0; i < infos.size(); ++i)
         infos[i].height = static_cast<int>(infos.size() - i);  // keeps this order in the master
     std::string text = pipelines::master_playlist(infos, "playlist.m3u8");
-    return text;
+    if (!subtitle_tracks_)
+        return text;
+    return pipelines::with_subtitles(
+        text,
+        subtitle_tracks_(replay.session->id, replay.session->stage_id,
+                         replay.segments.front().starts, replay.segments.back().ends()),
+        "playlist.m3u8");
 }
 
 json ReplayApi::replay_json(const Programme& programme, const Replay& replay,

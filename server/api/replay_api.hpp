@@ -18,6 +18,7 @@
 
 #include "pipelines/poster_maker.hpp"
 #include "pipelines/segment_archive.hpp"
+#include "pipelines/subtitle_playlist.hpp"
 #include "schedule/programme_catalog.hpp"
 #include "server/api/programme_editor.hpp"
 #include "server/auth/token_store.hpp"
@@ -64,6 +65,23 @@ class ReplayApi {
     // A player behind the live edge may still ask for a segment that just left the
     // playlist's window: that long after its end it still counts as live.
     void set_live_grace(std::chrono::seconds grace) { live_grace_ = grace; }
+
+    // A replay's subtitle tracks for its master (server/api/replay_subtitles_api.hpp):
+    // session, stage, and the wall-clock span its segments cover.
+    using SubtitleTracks = std::function<std::vector<pipelines::SubtitleTrack>(
+        const std::string& session_id, const std::string& stage_id, pipelines::WallTime from,
+        pipelines::WallTime to)>;
+    void set_subtitle_tracks(SubtitleTracks tracks) { subtitle_tracks_ = std::move(tracks); }
+
+    // A replay `caller` may see, as its subtitles need it: its top rendition's segments and
+    // whether the public sees it too (how it may be cached). nullopt: none for this caller.
+    struct Visible {
+        std::string event_id;
+        std::string stage_id;
+        std::vector<pipelines::ArchivedSegment> segments;
+        bool to_the_public = false;
+    };
+    std::optional<Visible> visible_replay(const std::string& session_id, const Caller& caller);
 
     // Queues a poster for every public replay that has none yet (a frame from the middle of
     // the replay). Called every few seconds by the application's clock.
@@ -122,6 +140,7 @@ class ReplayApi {
     ProgrammeEditor& editor_;
     pipelines::PosterMaker posters_;
     LiveListing live_listing_;
+    SubtitleTracks subtitle_tracks_;
     std::chrono::seconds live_grace_{60};
 };
 

@@ -62,6 +62,13 @@ HeartbeatApi::Config heartbeat_config(const Options& options, const fs::path& da
     return config;
 }
 
+// The words of --asr-command (checked when the options were read); none: no recogniser.
+std::vector<std::string> asr_argv(const Options& options) {
+    if (options.asr_command.empty())
+        return {};
+    return command_argv(options.asr_command).value_or({});
+}
+
 DiskFloor disk_floor_of(const Options& options) {
     DiskFloor::FreeSpace free_space = options.free_space;
     if (!free_space)
@@ -77,6 +84,7 @@ Application::Application(Options options)
       store_(db_),
       catalog_(store_),
       archive_(db_, options_.data_dir / "media" / "live"),
+      captions_(db_),
       disk_floor_(disk_floor_of(options_)),
       tokens_(db_),
       panels_(db_),
@@ -88,6 +96,11 @@ Application::Application(Options options)
       live_api_(catalog_, tokens_, editor_),
       formats_api_(catalog_, tokens_, editor_),
       replay_api_(catalog_, tokens_, archive_, options_.data_dir / "media" / "posters", editor_),
+      replay_subtitles_api_(replay_api_, captions_, archive_, tokens_),
+      live_subtitles_(captions_, archive_,
+                      [this](const std::string& stage, const std::string& rendition) {
+                          return broadcast_ ? broadcast_->playlist(stage, rendition) : nullptr;
+                      }),
       panel_api_(catalog_, tokens_, panels_,
                  [this](const std::string& session_id) { channels_.publish_panel(session_id); }),
       attendance_api_(catalog_, tokens_, db_, options_.attendance_clock,
@@ -117,12 +130,23 @@ Application::Application(Options options)
                          [this](const schedule::Stage& stage, const StageControl& control) {
                              on_control_changed(stage, control);
                          }),
+      asr_captions_(captions_, catalog_),
+      caption_api_(
+          db_, catalog_, tokens_, captions_,
+          [this](const captions::Cue& cue) { channels_.publish_caption_cue(cue); },
+          [this](const std::string& stage, const std::string& language, const std::string& text) {
+              channels_.publish_caption_partial(stage, language, text);
+          }),
       checkpointer_(db_.path()),
       playlist_reload_(
           [this](const std::string& stage, const std::string& rendition) {
               return broadcast_ ? broadcast_->playlist(stage, rendition) : nullptr;
           },
-          [this](const HttpRequest& request) { return serve_file(request); },
+          [this](const HttpRequest& request) {
+              if (auto subtitles = live_subtitles_.answer_url(request.path))
+                  return std::move(*subtitles);
+              return serve_file(request);
+          },
           [this](uint64_t exchange, HttpResponse response) {
               if (http_)
                   http_->complete(exchange, std::move(response));
@@ -198,13 +222,19 @@ void Application::add_routes() {
     live_api_.add_routes(router_);
     formats_api_.add_routes(router_);
     replay_api_.add_routes(router_);
+    replay_subtitles_api_.add_routes(router_);
     panel_api_.add_routes(router_);
     attendance_api_.add_routes(router_);
     accessibility_api_.add_routes(router_);
     heartbeat_api_.add_routes(router_);
     stats_api_.add_routes(router_);
     stage_control_api_.add_routes(router_);
+    caption_api_.add_routes(router_);
     channels_.count_viewers_with([this] { return heartbeat_api_.watching_now(); });
+    channels_.read_captions_from(&captions_);
+    // A recogniser's lines reach the room screens and pages like a captioner's.
+    asr_captions_.on_cue_added(
+        [this](const captions::Cue& cue) { channels_.publish_caption_cue(cue); });
     add_public_health_route(router_, catalog_, health_sources());
 }
 
@@ -313,11 +343,24 @@ int Application::run(const std::function<void(int port)>& on_ready) {
                                     .width = options_.video_width,
                                     .height = options_.video_height,
                                     .ladder = options_.ladder,
-                                    .live_grace = options_.live_grace},
+                                    .live_grace = options_.live_grace,
+                                    .asr_command = asr_argv(options_)},
             archive_);
         broadcast_->set_archiving(disk_floor_.archiving());
         broadcast_->on_ops([this](const std::string& stage_id, const json& event) {
             channels_.publish_ops(stage_id, event);
+        });
+        broadcast_->set_subtitle_tracks([this](const std::string& stage_id) {
+            const auto* owner = catalog_.find_stage_owner(stage_id);
+            return live_subtitles_.tracks(
+                stage_id, owner ? owner->event.languages : std::vector<std::string>{});
+        });
+        broadcast_->on_asr_line([this](const std::string& stage_id, const std::string& text,
+                                       std::chrono::system_clock::time_point at) {
+            if (const auto cue = asr_captions_.add_line(stage_id, text, at); !cue.ok()) {
+                g_warning("stage %s: a line of its speech recogniser was not stored: %s",
+                          stage_id.c_str(), cue.error().message.c_str());
+            }
         });
         broadcast_->on_listed([this](const std::string& stage_id, const std::string& rendition) {
             playlist_reload_.listed(stage_id, rendition);
@@ -566,6 +609,10 @@ HttpResponse Application::serve_media(const HttpRequest& request) {
         return std::move(*refused);
     const Caller& caller = std::get<Caller>(identified);
     const Instant now = now_utc();
+    if (const auto subtitles =
+            live && relative ? parse_subtitle_path(relative->generic_string()) : std::nullopt) {
+        return serve_live_subtitles(request, *subtitles, caller, now);
+    }
     const MediaReach reach = !relative ? MediaReach::none
                              : live ? replay_api_.live_file_reach(relative->string(), caller, now)
                                     : replay_api_.poster_reach(relative->string(), caller, now);
@@ -589,6 +636,25 @@ HttpResponse Application::serve_media(const HttpRequest& request) {
     if (auto response = static_files_.serve(request, cache))
         return std::move(*response);
     return error_response(Error{ErrorCode::not_found, "no file at " + request.path});
+}
+
+// A live WebVTT rendition's playlist or segment (server/media/live_subtitles.hpp), read
+// under the rules of the video file it mirrors.
+HttpResponse Application::serve_live_subtitles(const HttpRequest& request, const SubtitlePath& path,
+                                               const Caller& caller, Instant now) {
+    switch (replay_api_.live_file_reach(path.video_file(), caller, now)) {
+        case MediaReach::none:
+            return error_response(Error{ErrorCode::not_found, "no file at " + request.path});
+        case MediaReach::live:
+            if (auto waiting = playlist_reload_.take(request, std::chrono::steady_clock::now()))
+                return std::move(*waiting);
+            return live_subtitles_.answer(path);
+        case MediaReach::replay:
+            return live_subtitles_.answer(path, "public, no-cache");
+        case MediaReach::organisers:
+            break;
+    }
+    return live_subtitles_.answer(path, "private, no-store");
 }
 
 HttpResponse Application::serve_file(const HttpRequest& request) {

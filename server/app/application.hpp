@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "schedule/captions/caption_store.hpp"
 #include "schedule/database.hpp"
 #include "schedule/now_next.hpp"
 #include "schedule/panel_progress.hpp"
@@ -20,6 +21,7 @@
 #include "server/api/accessibility_api.hpp"
 #include "server/api/accounts_api.hpp"
 #include "server/api/attendance_api.hpp"
+#include "server/api/caption_api.hpp"
 #include "server/api/formats_api.hpp"
 #include "server/api/heartbeat_api.hpp"
 #include "server/api/live_api.hpp"
@@ -27,8 +29,10 @@
 #include "server/api/programme_api.hpp"
 #include "server/api/programme_editor.hpp"
 #include "server/api/replay_api.hpp"
+#include "server/api/replay_subtitles_api.hpp"
 #include "server/api/stage_control_api.hpp"
 #include "server/api/stats_api.hpp"
+#include "server/app/asr_captions.hpp"
 #include "server/app/disk_floor.hpp"
 #include "server/app/health_routes.hpp"
 #include "server/app/options.hpp"
@@ -42,6 +46,7 @@
 #include "server/http/loop_mailbox.hpp"
 #include "server/http/static_files.hpp"
 #include "server/live/live_channels.hpp"
+#include "server/media/live_subtitles.hpp"
 #include "server/media/playlist_reload.hpp"
 
 typedef struct _GMainLoop GMainLoop;
@@ -101,6 +106,8 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     void begin_shutdown();
     HttpResponse serve_file(const HttpRequest& request);   // the static files, or 404
     HttpResponse serve_media(const HttpRequest& request);  // /live/ and /posters/, or 404
+    HttpResponse serve_live_subtitles(const HttpRequest& request, const SubtitlePath& path,
+                                      const Caller& caller, Instant now);
     // What the health routes read of this server (the broadcast, the counters).
     HealthSources health_sources();
     // What the metrics read of this server at each scrape.
@@ -119,6 +126,7 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     schedule::ProgrammeCatalog catalog_;
     schedule::NowTracker now_tracker_;
     pipelines::SegmentArchive archive_;
+    captions::CaptionStore captions_;
     DiskFloor disk_floor_;
     TokenStore tokens_;
     schedule::PanelProgressStore panels_;
@@ -129,6 +137,8 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     LiveApi live_api_;
     FormatsApi formats_api_;
     ReplayApi replay_api_;
+    ReplaySubtitlesApi replay_subtitles_api_;  // WebVTT renditions of replays
+    LiveSubtitles live_subtitles_;             // WebVTT renditions of live stages
     PanelApi panel_api_;
     AttendanceApi attendance_api_;
     AccessibilityApi accessibility_api_;
@@ -137,6 +147,9 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     StatsApi stats_api_;
     StageControlStore controls_;
     StageControlApi stage_control_api_;
+    // Caption cues (schedule/captions); the speech recognisers' lines become live cues.
+    AsrCaptions asr_captions_;
+    CaptionApi caption_api_;
     // Checkpoints the WAL every second (no connection of the server checkpoints on commit:
     // the loop and the heartbeat writer never wait on an fsync).
     schedule::DatabaseWorker checkpointer_;

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "server/app/config_file.hpp"
+#include "server/broadcast/asr_process.hpp"
 #include "server/http/client_address.hpp"
 
 namespace stagehub::server {
@@ -186,6 +187,23 @@ Status set_ladder(Options& options, std::string_view, const std::string& text) {
     return ok_status();
 }
 
+// Split here only to refuse what will not run; Application splits it again to start it.
+Status set_asr_command(Options& options, std::string_view, const std::string& text) {
+    if (const auto argv = command_argv(text); !argv.ok())
+        return bad("--asr-command: " + argv.error().message);
+    options.asr_command = text;
+    return ok_status();
+}
+
+// As the configuration file reads it back: a command that begins or ends with a double
+// quote (or a blank) is wrapped in a pair of them, which the file strips again.
+std::string show_asr_command(const Options& options) {
+    const std::string& command = options.asr_command;
+    const bool wrap = !command.empty() && (command.front() == '"' || command.back() == '"' ||
+                                           command.front() == ' ' || command.back() == ' ');
+    return wrap ? "\"" + command + "\"" : command;
+}
+
 Status set_video(Options& options, std::string_view, const std::string& text) {
     const size_t x = text.find('x');
     if (x == std::string::npos || !parse_int(text.substr(0, x), options.video_width) ||
@@ -342,6 +360,15 @@ const OptionSpec kOptions[] = {
      .kind = other,
      .parse = set_ladder,
      .show = show_ladder},
+    {.name = "--asr-command",
+     .value = "CMD",
+     .help = "live captions from a speech recogniser: CMD runs once per\n"
+             "broadcasting stage, reads its sound as 16 kHz mono S16LE PCM on\n"
+             "stdin; each line it prints is a cue (docs/CAPTIONS.md). Split\n"
+             "into words, no shell: write sh -c '...' for one",
+     .kind = other,
+     .parse = set_asr_command,
+     .show = show_asr_command},
     {.name = "--ws-timeout",
      .value = "N",
      .help = "close a websocket silent for N seconds; it is pinged halfway\n"
@@ -714,6 +741,8 @@ Status parse_command(const std::vector<std::string>& args, size_t& i, Options& o
                 options.admin_action = AdminAction::create_organiser;
             } else if (action == "create-staff") {
                 options.admin_action = AdminAction::create_staff;
+            } else if (action == "create-captioner") {
+                options.admin_action = AdminAction::create_captioner;
             } else if (action == "speaker-link") {
                 options.admin_action = AdminAction::speaker_link;
             } else if (action == "revoke") {
@@ -723,7 +752,7 @@ Status parse_command(const std::vector<std::string>& args, size_t& i, Options& o
             } else {
                 return bad(
                     "admin needs an action: create-organiser, create-staff, "
-                    "speaker-link, revoke or list (see stagehub --help)");
+                    "create-captioner, speaker-link, revoke or list (see stagehub --help)");
             }
         } else if (args[i] == "privacy") {
             options.command = Command::privacy;
@@ -761,9 +790,11 @@ Status check_combination(const Options& options) {
     if (options.command == Command::admin) {
         using enum AdminAction;
         const AdminAction a = options.admin_action;
-        if ((a == create_organiser || a == create_staff) && options.account_name.empty())
+        if ((a == create_organiser || a == create_staff || a == create_captioner) &&
+            options.account_name.empty())
             return bad("admin needs --name NAME: who will hold the token");
-        if ((a == create_staff || a == speaker_link || a == list) && options.events.empty())
+        if ((a == create_staff || a == create_captioner || a == speaker_link || a == list) &&
+            options.events.empty())
             return bad("admin needs --event ID");
         if (a == speaker_link && options.person_id.empty())
             return bad("speaker-link needs --person PERSON (the person's id in the programme)");
@@ -892,6 +923,8 @@ usage:
       create-organiser --name NAME [--event ID]...  an organiser (of these events; one
                                                     with no event may import new ones)
       create-staff --name NAME --event ID...        staff: statistics of these events
+      create-captioner --name NAME --event ID...    a captioner: live captions of the
+                                                    stages of these events
       speaker-link --event ID --person PERSON       a speaker's personal link token
       revoke --account N                            revoke every token of an account
       list --event ID                               the accounts of an event

@@ -29,7 +29,14 @@ enum class Command {
 };
 
 // What `stagehub admin ACTION` does (docs/API.md, "Tokens").
-enum class AdminAction { create_organiser, create_staff, speaker_link, revoke, list };
+enum class AdminAction {
+    create_organiser,
+    create_staff,
+    create_captioner,
+    speaker_link,
+    revoke,
+    list
+};
 
 // What `stagehub privacy ACTION` does (docs/PRIVACY.md).
 enum class PrivacyAction { export_data, erase };
@@ -107,6 +114,9 @@ struct Options {
     // Not a flag: the wall clock of attendance (heartbeats, check-ins). Tests that play a
     // whole theme day in seconds drive it; empty is the system clock.
     std::function<std::chrono::sys_time<std::chrono::milliseconds>()> attendance_clock;
+    // --asr-command: a speech recogniser run per broadcasting stage, its lines live cues
+    // (docs/CAPTIONS.md, "Speech recognition"); empty: none.
+    std::string asr_command;
     // import
     std::string event_id;        // --event: import into (or as) this event
     bool skip_bad_rows = false;  // --skip-bad-rows: import the good rows, list the bad

@@ -102,6 +102,22 @@ Status require_speaker(const Caller& caller) {
     return ok_status();
 }
 
+Status require_captioner_of(const Caller& caller, std::string_view event_id) {
+    if (!caller.account) {
+        return unauthorized(
+            "this needs a captioner's or organiser's token: send it as 'Authorization: Bearer "
+            "<token>' (captioners get one from 'stagehub admin create-captioner')");
+    }
+    if (!(caller.is(Role::captioner) || caller.is(Role::organiser)) ||
+        !caller.account->acts_in(event_id)) {
+        std::string message = "only captioners and organisers of event '";
+        message.append(event_id).append("' may caption it; this token is for ");
+        message.append(caller.account->describe());
+        return forbidden(std::move(message));
+    }
+    return ok_status();
+}
+
 bool may_see_session(const std::optional<Account>& account, const schedule::Programme& programme,
                      const schedule::Session& session) {
     if (programme.event.published && session.published)

@@ -6,6 +6,8 @@
 //              imports new events (and is granted them)
 //   staff      statistics and the change log of their events
 //   speaker    their own sessions and panels, by a personal link token
+//   captioner  posts live captions to the stages of the events granted to them; reads
+//              only what the public reads (no programme edits, statistics or ops)
 //
 // No token on an endpoint that needs one → 401; a token of the wrong role or for another
 // event → 403; a bad or revoked token → 401 on every endpoint, public ones included, so a
@@ -61,6 +63,8 @@ Status require_organiser_of(const Caller& caller, std::string_view event_id);
 Status require_organiser(const Caller& caller);
 Status require_staff_of(const Caller& caller, std::string_view event_id);  // staff or organiser
 Status require_speaker(const Caller& caller);
+// A captioner or an organiser of the event: who may post its stages' live captions.
+Status require_captioner_of(const Caller& caller, std::string_view event_id);
 
 // Whether a session is visible to this account (empty: the public): when it and its event
 // are published; before that to the event's organisers and to the session's own speakers

@@ -64,6 +64,8 @@ int http_status_for(ErrorCode code) {
         case ErrorCode::bad_source:
         case ErrorCode::unsupported_format:
         case ErrorCode::unsafe_path:
+        case ErrorCode::cue_too_long:
+        case ErrorCode::too_many_cues:
             return 422;
         case ErrorCode::rate_limited:
         case ErrorCode::too_many_heartbeats:

@@ -44,12 +44,14 @@ std::string_view to_string(Role role) {
             return "staff";
         case Role::speaker:
             return "speaker";
+        case Role::captioner:
+            return "captioner";
     }
     return "unknown";
 }
 
 std::optional<Role> role_from_string(std::string_view text) {
-    for (const Role role : {Role::organiser, Role::staff, Role::speaker}) {
+    for (const Role role : {Role::organiser, Role::staff, Role::speaker, Role::captioner}) {
         if (to_string(role) == text)
             return role;
     }

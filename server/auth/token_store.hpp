@@ -1,7 +1,8 @@
 // Accounts and their bearer tokens: organisers (edit their events), staff (read their
-// events' statistics) and speakers (read their own sessions, by a personal link). Tokens
-// are 256 random bits shown once at creation; only their SHA-256 is stored, so a copy of
-// the database does not hand out access.
+// events' statistics), speakers (read their own sessions, by a personal link) and
+// captioners (post live captions to their events' stages). Tokens are 256 random bits
+// shown once at creation; only their SHA-256 is stored, so a copy of the database does not
+// hand out access.
 //
 // Access follows the store at once: every change of a grant or a token here is told to
 // the listener (the server re-judges its open websockets), and changes made by another
@@ -25,7 +26,7 @@
 
 namespace stagehub::server {
 
-enum class Role { organiser, staff, speaker };
+enum class Role { organiser, staff, speaker, captioner };
 std::string_view to_string(Role role);
 std::optional<Role> role_from_string(std::string_view text);
 

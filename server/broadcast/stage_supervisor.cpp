@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "pipelines/atomic_file.hpp"
+#include "pipelines/audio_tap.hpp"
 #include "pipelines/master_playlist.hpp"
 #include "schedule/ids.hpp"
 #include "schedule/instant.hpp"
@@ -173,7 +174,10 @@ void StageSupervisor::write_master(Stage& stage) {
                                                           "mp4a.40.2", 0});
         }
     }
-    const std::string text = pipelines::master_playlist(renditions);
+    const std::string text =
+        pipelines::with_subtitles(pipelines::master_playlist(renditions),
+                                  subtitle_tracks_ ? subtitle_tracks_(config.stage_id)
+                                                   : std::vector<pipelines::SubtitleTrack>{});
     if (text == stage.master)
         return;
     if (pipelines::write_file_atomically(config.output_dir / "index.m3u8", text))
@@ -187,14 +191,49 @@ void StageSupervisor::run(const std::string& stage_id, Stage& stage) {
         stage.pipeline->start();
         g_message("stage %s: broadcasting to %s", stage_id.c_str(),
                   stage.pipeline->config().output_dir.c_str());
+        attach_asr(stage_id, stage);
     } catch (const pipelines::MissingElementError& e) {
         // A plugin that is not installed stays missing however often we retry.
         not_started(stage_id, stage, e.what());
         stage.record(StageRunEvent::gave_up);
+        stop_asr(stage);
     } catch (const std::exception& e) {
         not_started(stage_id, stage, e.what());
         schedule_restart(stage_id, stage);
     }
+}
+
+// The recogniser outlives program restarts (a model may take seconds to load); each run
+// gets a tap of its own, which goes with the run.
+void StageSupervisor::attach_asr(const std::string& stage_id, Stage& stage) {
+    if (config_.asr_command.empty())
+        return;
+    if (!stage.asr) {
+        stage.asr = std::make_unique<AsrProcess>(
+            AsrProcess::Config{.stage_id = stage_id, .argv = config_.asr_command},
+            [this, stage_id](const std::string& text, std::chrono::system_clock::time_point at) {
+                if (asr_line_)
+                    asr_line_(stage_id, text, at);
+            });
+    }
+    stage.asr->start();
+    try {
+        // Ours until the program holds it: add_output may refuse it before taking it.
+        GstElement* tap = pipelines::make_audio_tap(stage_id, stage.asr->pcm());
+        gst_object_ref_sink(tap);
+        const bool joined = stage.pipeline->add_output("asr", tap);
+        gst_object_unref(tap);
+        if (!joined)
+            stage.asr->note_error("the program's sound could not be tapped");
+    } catch (const std::exception& e) {
+        stage.asr->note_error(e.what());
+        g_warning("stage %s: speech recognition gets no sound: %s", stage_id.c_str(), e.what());
+    }
+}
+
+void StageSupervisor::stop_asr(Stage& stage) {
+    if (stage.asr)
+        stage.asr->stop();
 }
 
 void StageSupervisor::not_started(const std::string& stage_id, Stage& stage,
@@ -317,6 +356,7 @@ void StageSupervisor::take_off_air(const std::string& stage_id, Stage& stage) {
     } else {
         stage.record(StageRunEvent::ended);
         end_playlists(stage_id, stage);
+        stop_asr(stage);
     }
 }
 
@@ -345,6 +385,7 @@ void StageSupervisor::stop_all(std::function<void()> done) {
         if (stage.restart_timer != nullptr) {
             cancel_restart(stage);
             stage.record(StageRunEvent::ended);
+            stop_asr(stage);
         }
         if (pipeline_runs(stage.state))
             stage.pipeline->stop();
@@ -382,6 +423,8 @@ nlohmann::json StageSupervisor::health_of(Stage& stage) {
          instant_or_null(stage.program_errors > 0, stage.last_program_error_at)},
         {"source", {{"kind", stage.source_kind}}},
         {"control", control_json(stage.control)}};
+    if (stage.asr)
+        health["asr"] = stage.asr->health();
     if (!stage.pipeline)
         return health;
     const pipelines::StageMediaHealth media = stage.pipeline->health();
@@ -458,11 +501,13 @@ void StageSupervisor::on_pipeline_error(const std::string& stage_id, const std::
     }
     if (stopping_) {
         stage.record(StageRunEvent::gave_up);
+        stop_asr(stage);
         maybe_finish_stop();
         return;
     }
     if (stage.control.off_air) {  // failed on its way off air: off air it is
         stage.record(StageRunEvent::ended);
+        stop_asr(stage);
         end_playlists(stage_id, stage);
         return;
     }
@@ -586,6 +631,7 @@ void StageSupervisor::on_pipeline_stopped(const std::string& stopped_id) {
         return;
     }
     end_playlists(stage_id, stage);
+    stop_asr(stage);
     g_message("stage %s: broadcast stopped, files complete", stage_id.c_str());
     maybe_finish_stop();
 }

@@ -23,7 +23,9 @@
 #include "pipelines/live_playlist.hpp"
 #include "pipelines/segment_archive.hpp"
 #include "pipelines/stage_pipeline.hpp"
+#include "pipelines/subtitle_playlist.hpp"
 #include "schedule/model.hpp"
+#include "server/broadcast/asr_process.hpp"
 #include "server/broadcast/live_only_segments.hpp"
 #include "server/broadcast/stage_control_store.hpp"
 #include "server/broadcast/stage_run_state.hpp"
@@ -46,6 +48,9 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
         // How long after its end a segment that left the live playlist is still served as
         // live (Options::live_grace); a segment not archived is deleted after that.
         std::chrono::seconds live_grace{60};
+        // `--asr-command` split into words (command_argv); empty: no speech recognition.
+        // Each broadcasting stage runs one, fed its program sound (asr_process.hpp).
+        std::vector<std::string> asr_command{};
     };
 
     // Every closed segment is indexed in `archive` (the replay archive) while archiving is on.
@@ -85,6 +90,17 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
     void on_listed(
         std::function<void(const std::string& stage_id, const std::string& rendition)> sink) {
         listed_ = std::move(sink);
+    }
+    // The subtitle tracks a stage's live master lists (pipelines/subtitle_playlist.hpp),
+    // asked each time the master may be rewritten (a segment of the top rendition listed).
+    using SubtitleTracks =
+        std::function<std::vector<pipelines::SubtitleTrack>(const std::string& stage_id)>;
+    void set_subtitle_tracks(SubtitleTracks tracks) { subtitle_tracks_ = std::move(tracks); }
+    // Each line a stage's speech recogniser printed, and when it arrived (a live cue).
+    void on_asr_line(std::function<void(const std::string& stage_id, const std::string& text,
+                                        std::chrono::system_clock::time_point at)>
+                         sink) {
+        asr_line_ = std::move(sink);
     }
     // Whether new segments go to the replay archive (on by default). Off (the disk is below
     // its floor, server/app/disk_floor.hpp): each new segment serves the live playlists
@@ -164,6 +180,9 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
         // archived segment follows a gap in the archive.
         LiveOnlySegments live_only;
         std::set<std::string> archive_gap;
+        // Its speech recogniser: started with its first run, fed by an audio tap joined to
+        // every run, ended with the broadcast.
+        std::unique_ptr<AsrProcess> asr;
 
         void record(StageRunEvent event) { state = next_state(state, event); }
     };
@@ -181,6 +200,8 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
     static void count_program_error(Stage& stage, const std::string& message);
     static void cancel_restart(Stage& stage);
     void maybe_finish_stop();
+    void attach_asr(const std::string& stage_id, Stage& stage);
+    static void stop_asr(Stage& stage);
     void keep_segment(const std::string& stage_id, Stage& stage,
                       const pipelines::ClosedSegment& segment);
     void adopt_unarchived(Stage& stage, const std::filesystem::path& folder,
@@ -193,6 +214,10 @@ class StageSupervisor : public pipelines::StagePipeline::Listener {
     std::function<void()> on_all_stopped_;
     std::function<void(const std::string&, const nlohmann::json&)> ops_;
     std::function<void(const std::string&, const std::string&)> listed_;
+    SubtitleTracks subtitle_tracks_;
+    std::function<void(const std::string&, const std::string&,
+                       std::chrono::system_clock::time_point)>
+        asr_line_;
     bool stopping_ = false;
     bool archiving_ = true;
 };

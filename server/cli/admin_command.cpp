@@ -40,6 +40,8 @@ int run_admin(const Options& options, std::ostream& out, std::ostream& err) {
             return issue(Role::organiser, options.account_name);
         case AdminAction::create_staff:
             return issue(Role::staff, options.account_name);
+        case AdminAction::create_captioner:
+            return issue(Role::captioner, options.account_name);
         case AdminAction::speaker_link:
             return issue(Role::speaker,
                          options.account_name.empty() ? options.person_id : options.account_name);

@@ -35,6 +35,20 @@ Status may_follow_stats(const std::optional<Account>& account, const Channel& ch
     return catalog.find_event(channel.id) != nullptr ? ok_status() : unknown(channel);
 }
 
+// Public once the event is published; before that its captioners and organisers follow
+// it, to see what they send.
+Status may_follow_captions(const std::optional<Account>& account, const Channel& channel,
+                           const schedule::ProgrammeCatalog& catalog) {
+    const Programme* owner = catalog.find_stage_owner(channel.id);
+    if (owner == nullptr)
+        return unknown(channel);
+    if (owner->event.published)
+        return ok_status();
+    const bool insider = account && account->acts_in(owner->event.id) &&
+                         (account->role == Role::organiser || account->role == Role::captioner);
+    return insider ? ok_status() : unknown(channel);
+}
+
 Status may_follow_ops(const std::optional<Account>& account) {
     if (!account) {
         return Error{ErrorCode::unauthorized,
@@ -72,6 +86,8 @@ Status may_follow(const std::optional<Account>& account, const Channel& channel,
         }
         case ChannelKind::stats:
             return may_follow_stats(account, channel, catalog);
+        case ChannelKind::captions:
+            return may_follow_captions(account, channel, catalog);
         case ChannelKind::ops:
             return may_follow_ops(account);
     }

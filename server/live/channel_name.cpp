@@ -9,11 +9,12 @@ namespace {
 
 constexpr std::string_view kOps = "ops";
 
-constexpr std::array<std::pair<ChannelKind, std::string_view>, 4> kKindsWithId = {{
+constexpr std::array<std::pair<ChannelKind, std::string_view>, 5> kKindsWithId = {{
     {ChannelKind::agenda, "agenda"},
     {ChannelKind::now, "now"},
     {ChannelKind::panel, "panel"},
     {ChannelKind::stats, "stats"},
+    {ChannelKind::captions, "captions"},
 }};
 
 // Slugs as the programme makes them (lower-case letters, digits, '-', '_', '.'); anything

@@ -1,6 +1,6 @@
 // The names of the websocket channels (docs/PROTOCOL.md), built and parsed here only:
 //
-//   agenda:{event}   now:{stage}   panel:{session}   stats:{event}   ops
+//   agenda:{event}   now:{stage}   panel:{session}   stats:{event}   captions:{stage}   ops
 //
 // Ids are the programme's slugs. `system` is no channel one can follow: it is where the
 // server's own messages to one socket (errors, "authenticated") say they come from.
@@ -12,7 +12,7 @@
 
 namespace stagehub::server {
 
-enum class ChannelKind { agenda, now, panel, stats, ops };
+enum class ChannelKind { agenda, now, panel, stats, captions, ops };
 
 struct Channel {
     ChannelKind kind = ChannelKind::agenda;

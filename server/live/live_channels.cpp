@@ -131,7 +131,7 @@ void LiveChannels::subscribe(SocketId socket, const ChannelRequest& request) {
                          std::string("'")
                              .append(quotable(request.name))
                              .append("' is not a channel: agenda:EVENT, now:STAGE, "
-                                     "panel:SESSION, stats:EVENT or ops")},
+                                     "panel:SESSION, stats:EVENT, captions:STAGE or ops")},
                    quotable(request.name));
         return;
     }
@@ -243,6 +243,8 @@ std::vector<SharedMessage> LiveChannels::current_state(const Peer& peer,
             if (const Programme* programme = catalog_.find_event(channel.id))
                 return {stats_state(*programme)};
             return {};
+        case ChannelKind::captions:
+            return captions_state(channel.id);
         case ChannelKind::ops: {
             std::vector<SharedMessage> messages = health_messages(peer.account);
             if (lasting_server_ops_)
@@ -308,7 +310,62 @@ std::vector<SharedMessage> LiveChannels::health_messages(
     return messages;
 }
 
+// The last few cues of each language the stage has captions in, oldest first, then the
+// lines being typed.
+std::vector<SharedMessage> LiveChannels::captions_state(const std::string& stage_id) const {
+    constexpr size_t kLastCues = 5;
+    std::vector<SharedMessage> messages;
+    if (captions_ != nullptr) {
+        for (const std::string& language :
+             captions_->live_languages(stage_id, captions::CueKind::captions)) {
+            for (const captions::Cue& cue : captions_->latest_live_cues(
+                     stage_id, language, captions::CueKind::captions, kLastCues))
+                messages.push_back(caption_cue_message(cue));
+        }
+    }
+    for (const CaptionPartials::Partial& partial : partials_.current(stage_id))
+        messages.push_back(caption_partial_message(stage_id, partial.language, partial.text));
+    return messages;
+}
+
 // --- publishing -------------------------------------------------------------------------
+
+void LiveChannels::publish_caption_cue(const captions::Cue& cue) {
+    send_to_caption_followers(cue.stage_id, caption_cue_message(cue));
+}
+
+void LiveChannels::publish_caption_partial(const std::string& stage_id, const std::string& language,
+                                           const std::string& text) {
+    if (partials_.set(stage_id, language, text))
+        send_to_caption_followers(stage_id, caption_partial_message(stage_id, language, text));
+}
+
+void LiveChannels::send_to_caption_followers(const std::string& stage_id,
+                                             const SharedMessage& message) {
+    const Channel parsed{ChannelKind::captions, stage_id};
+    const std::string channel = parsed.name();
+    const auto& followers = hub_.subscribers(channel);
+    if (followers.empty())
+        return;
+    const Programme* owner = catalog_.find_stage_owner(stage_id);
+    if (owner != nullptr && owner->event.published) {
+        send_to_followers(channel, message);
+        return;
+    }
+    std::vector<SocketId> refused;
+    for (const SocketId socket : followers) {
+        const Status allowed = may_follow(peers_[socket].account, parsed, catalog_);
+        if (allowed) {
+            send(socket, message);
+        } else {
+            refused.push_back(socket);
+        }
+    }
+    for (const SocketId socket : refused) {
+        hub_.unsubscribe(socket, channel);
+        send(socket, panel_removed_message(parsed));
+    }
+}
 
 void LiveChannels::publish_change(const schedule::ChangeRecord& change) {
     send_to_followers(Channel{ChannelKind::agenda, change.event_id}.name(),

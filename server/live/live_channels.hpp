@@ -7,6 +7,8 @@
 //   panel:{session}   public for published sessions; the session's speakers and the
 //                     event's organisers also before: the running order as it happens
 //   stats:{event}     staff and organisers of the event: live audience figures
+//   captions:{stage}  public for a published event; its captioners and organisers also
+//                     before: each live caption cue, and the line being typed
 //   ops               organisers: stage health and source switches of their events; the
 //                     server's disk state
 //
@@ -33,12 +35,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "schedule/captions/caption_store.hpp"
 #include "schedule/now_next.hpp"
 #include "schedule/panel_progress.hpp"
 #include "schedule/programme_catalog.hpp"
 #include "schedule/programme_store.hpp"
 #include "server/auth/token_store.hpp"
 #include "server/http/http_server.hpp"
+#include "server/live/caption_partials.hpp"
 #include "server/live/channel_hub.hpp"
 #include "server/live/live_protocol.hpp"
 
@@ -82,6 +86,14 @@ class LiveChannels {
     // gets it too, until the next server-wide event replaces it.
     void publish_server_ops(const nlohmann::json& event, bool lasting);
     void publish_stats();
+    // Where captions:{stage} finds the last cues of a stage for a new follower (null: it
+    // gets only the partial lines).
+    void read_captions_from(const captions::CaptionStore* captions) { captions_ = captions; }
+    // A live cue just stored, to the followers of its stage's captions channel.
+    void publish_caption_cue(const captions::Cue& cue);
+    // The line being typed on a stage in a language (empty: cleared), when it changed.
+    void publish_caption_partial(const std::string& stage_id, const std::string& language,
+                                 const std::string& text);
     // Where the stats channel gets the live web viewers of each stage (heartbeats).
     void count_viewers_with(std::function<std::map<std::string, size_t>()> watching) {
         watching_ = std::move(watching);
@@ -119,6 +131,10 @@ class LiveChannels {
     std::optional<SharedMessage> panel_state(const std::string& session_id) const;
     SharedMessage stats_state(const schedule::Programme& programme) const;
     std::vector<SharedMessage> health_messages(const std::optional<Account>& account) const;
+    std::vector<SharedMessage> captions_state(const std::string& stage_id) const;
+    // To the followers of a stage's captions channel that may still follow it: when its
+    // event is no longer published, the public ones are told and unsubscribed.
+    void send_to_caption_followers(const std::string& stage_id, const SharedMessage& message);
 
     void send(SocketId socket, SharedMessage message);
     void send_to_followers(const std::string& channel, const SharedMessage& message);
@@ -133,6 +149,8 @@ class LiveChannels {
     Limits limits_;
     HttpServer* http_ = nullptr;
     StageSupervisor* broadcast_ = nullptr;
+    const captions::CaptionStore* captions_ = nullptr;
+    CaptionPartials partials_;
     std::function<std::map<std::string, size_t>()> watching_;
     // The last snapshot of each event, shared by the screens that subscribe within a second
     // of it at the same revision: a crowd joining at nine o'clock costs one serialisation.

@@ -3,6 +3,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "schedule/captions/cue_text.hpp"
 #include "schedule/change_feed.hpp"
 #include "schedule/instant.hpp"
 #include "schedule/programme_json.hpp"
@@ -158,6 +159,32 @@ SharedMessage stats_message(const Programme& programme,
                           {"web_viewers", web_viewers},
                           {"stages", std::move(stages)}};
     return make_message(dump(message), channel);
+}
+
+SharedMessage caption_cue_message(const captions::Cue& cue) {
+    using Ms = std::chrono::sys_time<std::chrono::milliseconds>;
+    const std::string channel = Channel{ChannelKind::captions, cue.stage_id}.name();
+    return make_message(
+        dump({{"channel", channel},
+              {"type", "cue"},
+              {"stage", cue.stage_id},
+              {"language", cue.language},
+              {"id", cue.id},
+              {"start", format_instant_ms(Ms{std::chrono::milliseconds{cue.start_ms}})},
+              {"end", format_instant_ms(Ms{std::chrono::milliseconds{cue.end_ms}})},
+              {"text", captions::plain_from_cue_text(cue.text)}}),
+        channel);
+}
+
+SharedMessage caption_partial_message(const std::string& stage_id, const std::string& language,
+                                      const std::string& text) {
+    const std::string channel = Channel{ChannelKind::captions, stage_id}.name();
+    return make_message(dump({{"channel", channel},
+                              {"type", "partial"},
+                              {"stage", stage_id},
+                              {"language", language},
+                              {"text", text}}),
+                        channel);
 }
 
 SharedMessage ops_message(const schedule::Stage& stage, const json& event) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "schedule/captions/cue.hpp"
 #include "schedule/model.hpp"
 #include "schedule/now_next.hpp"
 #include "schedule/panel_progress.hpp"
@@ -56,6 +57,12 @@ SharedMessage panel_message(const schedule::Programme& owner, const schedule::Se
 // the screens following its now channel and the event's agenda (`hub`).
 SharedMessage stats_message(const schedule::Programme& programme,
                             const std::map<std::string, size_t>& watching, const ChannelHub& hub);
+
+// captions:{stage}: a cue as it was stored, its text plain (a room screen shows it as is).
+SharedMessage caption_cue_message(const captions::Cue& cue);
+// captions:{stage}: the line being typed in a language; empty text clears it.
+SharedMessage caption_partial_message(const std::string& stage_id, const std::string& language,
+                                      const std::string& text);
 
 // ops: an event of a stage (a switch, a control change, its health), as its organisers
 // see it: the stage's secrets redacted (GStreamer's error text quotes its URL).

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "server/auth/error_status.hpp"
+#include "server/media/live_subtitles.hpp"
 
 namespace stagehub::server {
 namespace {
@@ -12,10 +13,14 @@ constexpr std::string_view kLivePrefix = "/live/";
 constexpr std::string_view kMediaPlaylist = "/index.m3u8";
 
 // "/live/{stage}/{rendition}/index.m3u8" → {stage, rendition}; the master playlist
-// (/live/{stage}/index.m3u8) and segments are not media playlists.
+// (/live/{stage}/index.m3u8) and segments are not media playlists. A subtitle playlist,
+// "/live/{stage}/{subs|desc}/{language}/index.m3u8", mirrors the top rendition's
+// (server/media/live_subtitles.hpp), so it waits for that one.
 std::optional<std::pair<std::string, std::string>> media_playlist_of(std::string_view path) {
     if (!path.starts_with(kLivePrefix) || !path.ends_with(kMediaPlaylist))
         return std::nullopt;
+    if (const auto subtitles = parse_subtitle_path(path.substr(kLivePrefix.size())))
+        return std::pair{subtitles->stage_id, std::string(pipelines::kSourceRendition)};
     path.remove_prefix(kLivePrefix.size());
     path.remove_suffix(kMediaPlaylist.size());
     const size_t slash = path.find('/');

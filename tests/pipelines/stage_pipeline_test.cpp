@@ -10,10 +10,12 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -22,8 +24,13 @@
 
 #include "media_probe.hpp"
 #include "pipelines/gst_ptr.hpp"
+#include "pipelines/segment_archive.hpp"
+#include "pipelines/ts_first_pts.hpp"
+#include "schedule/database.hpp"
+#include "schedule/migrations.hpp"
 #include "temp_dir.hpp"
 #include "test_loop.hpp"
+#include "ts_probe.hpp"
 
 namespace stagehub::pipelines {
 namespace {
@@ -307,6 +314,54 @@ TEST_F(StagePipelineTest, WritesDecodableH264AacSegmentsAndAFinalPlaylistOnStop)
         EXPECT_TRUE(gst_structure_get_int(audio, "mpegversion", &mpegversion));
         EXPECT_EQ(mpegversion, 4) << "AAC is MPEG-4 audio";
     }
+}
+
+// The PTS a WebVTT segment's X-TIMESTAMP-MAP names (pipelines/ts_first_pts): read from real
+// segments of every rendition, checked against the test's own TS reader, kept by the archive.
+// Measures what docs/CAPTIONS.md states: segment k of the video renditions starts at the same
+// PTS; the audio-only rendition's segments are cut on AAC frames (46 frames, 981 ms, for 1 s)
+// and so drift from the video's, on the same 90 kHz clock.
+TEST_F(StagePipelineTest, EverySegmentsFirstPtsIsReadAndTheVideoRenditionsShareIt) {
+    StagePipeline pipeline(small_stage(dir.path()), recorder);
+    pipeline.start();
+    run_until_segments(4);
+    stop_and_wait(pipeline);
+    schedule::Database db(dir / "archive.sqlite");
+    schedule::migrate(db);
+    SegmentArchive archive(db, dir.path());
+
+    std::map<std::string, std::map<size_t, int64_t>> pts;  // rendition -> index -> PTS
+    for (const ClosedSegment& segment : recorder.all_closed) {
+        SCOPED_TRACE(segment.path.string());
+        const auto first = ts_first_pts(segment.path);
+        ASSERT_TRUE(first.has_value());
+        if (segment.rendition != kAudioRendition) {
+            const auto probed = stagehub::testing::probe_ts(segment.path).first_video_pts;
+            ASSERT_TRUE(probed.has_value());
+            EXPECT_EQ(*first, *probed);
+        }
+        pts[segment.rendition][segment.index] = *first;
+        archive.add("test-stage", segment);
+        const auto archived = archive.find(segment.path.lexically_relative(dir.path()).string());
+        ASSERT_TRUE(archived.has_value());
+        EXPECT_EQ(archived->first_pts, first);
+    }
+    ASSERT_EQ(pts.size(), 3u);  // source, 90p, audio
+    ASSERT_GE(pts[kSourceRendition].size(), 4u);
+    for (const auto& [index, source_pts] : pts[kSourceRendition]) {
+        if (pts["90p"].contains(index)) {
+            EXPECT_EQ(pts["90p"][index], source_pts) << "segment " << index;
+        }
+        if (pts[kAudioRendition].contains(index)) {
+            const int64_t drift = pts[kAudioRendition][index] - source_pts;
+            EXPECT_LT(std::abs(drift), 90'000) << "one clock: segment " << index;
+            std::printf(
+                "[ measured ] segment %zu: audio-only rendition's first PTS %+.1f ms from "
+                "the video's\n",
+                index, static_cast<double>(drift) / 90.0);
+        }
+    }
+    EXPECT_FALSE(ts_first_pts(dir / "archive.sqlite").has_value()) << "not MPEG-TS";
 }
 
 TEST_F(StagePipelineTest, ARestartNeverReusesOrOverwritesSegmentNames) {

@@ -205,7 +205,8 @@ TEST(ConfigFile, EffectiveSettingsReadBackAsAFileGiveTheSameSettings) {
                             "video = 640x360\nladder = 480p:854x480:1200,240p:426x240:300\n"
                             "demo = p.json\ndemo-speed = 2.5\nno-broadcast = true\n"
                             "tls-cert = c.pem\ntls-key = k.pem\nembed-origin = https://a.se\n"
-                            "embed-origin = https://b.se\nretention-days = 7\n");
+                            "embed-origin = https://b.se\nretention-days = 7\n"
+                            "asr-command = \"sh -c \"rec --lang sv\"\"\n");
     const auto first = parse_options({"serve", "--config", conf.string()});
     ASSERT_TRUE(first.ok()) << first.error().message;
     std::string text;

@@ -76,6 +76,14 @@ TEST(Options, AdminActions) {
     ASSERT_TRUE(link.ok()) << link.error().message;
     EXPECT_EQ(link->admin_action, AdminAction::speaker_link);
     EXPECT_EQ(link->person_id, "p");
+    const auto captioner =
+        parse_options({"admin", "create-captioner", "--name", "Skrivtolk", "--event", "a"});
+    ASSERT_TRUE(captioner.ok()) << captioner.error().message;
+    EXPECT_EQ(captioner->admin_action, AdminAction::create_captioner);
+    EXPECT_EQ(captioner->account_name, "Skrivtolk");
+    EXPECT_FALSE(parse_options({"admin", "create-captioner", "--name", "Skrivtolk"}).ok())
+        << "a captioner captions an event: --event is needed";
+    EXPECT_FALSE(parse_options({"admin", "create-captioner", "--event", "a"}).ok());
     EXPECT_EQ(parse_options({"serve", "--retention-days", "30"})->retention_days, 30);
     EXPECT_EQ(parse_options({"serve"})->disk_floor_mb, 1024);
     EXPECT_EQ(parse_options({"serve", "--disk-floor-mb", "0"})->disk_floor_mb, 0);
@@ -188,6 +196,29 @@ TEST(Options, TrustedProxiesComeFromTheConfigFileTooAndTheCommandLineReplacesThe
     const auto refused = parse_options({"serve", "--config", conf.string()});
     ASSERT_FALSE(refused.ok());
     EXPECT_NE(refused.error().message.find(":1: trusted-proxy must be"), std::string::npos)
+        << refused.error().message;
+}
+
+// The recogniser's command is kept as written (Application splits it into words); a config
+// file's line keeps its quotes, and what cannot be split is refused with its line.
+TEST(Options, TheSpeechRecognisersCommandComesFromTheCommandLineOrTheConfigFile) {
+    EXPECT_TRUE(parse_options({"serve"})->asr_command.empty());
+    const auto o = parse_options({"serve", "--asr-command", "whisper-stream --lang sv"});
+    ASSERT_TRUE(o.ok()) << o.error().message;
+    EXPECT_EQ(o->asr_command, "whisper-stream --lang sv");
+    EXPECT_NE(usage().find("--asr-command CMD"), std::string::npos);
+
+    stagehub::testing::TempDir dir;
+    const auto conf = dir / "stagehub.conf";
+    std::ofstream(conf) << "asr-command = sh -c 'vosk-stream --model /srv/sv | tee -a /tmp/x'\n";
+    const auto from_file = parse_options({"serve", "--config", conf.string()});
+    ASSERT_TRUE(from_file.ok()) << from_file.error().message;
+    EXPECT_EQ(from_file->asr_command, "sh -c 'vosk-stream --model /srv/sv | tee -a /tmp/x'");
+    std::ofstream(conf) << "asr-command = rec 'unclosed\n";
+    const auto refused = parse_options({"serve", "--config", conf.string()});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find(":1: "), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("asr-command: the command"), std::string::npos)
         << refused.error().message;
 }
 

@@ -82,15 +82,7 @@ class AccessReachTest : public ::testing::Test {
 
     // The second event, innovationsveckan, imported by its own organiser.
     std::string import_week() {
-        const std::string organiser = account(Role::organiser, "Lisa Marklund", {kWeek});
-        const auto programme =
-            schedule::read_programme_file(STAGEHUB_TEST_DATA "/innovation_week.json");
-        EXPECT_TRUE(programme.ok());
-        const HttpReply imported = http_request(server.port, "POST", "/api/v1/events/import",
-                                                schedule::programme_file_json(*programme).dump(),
-                                                "application/json", organiser);
-        EXPECT_EQ(imported.status, 200) << imported.body;
-        return organiser;
+        return server.import_event(STAGEHUB_TEST_DATA "/innovation_week.json", kWeek);
     }
 };
 

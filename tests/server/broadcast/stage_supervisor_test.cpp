@@ -14,21 +14,13 @@
 #include "ports.hpp"
 #include "schedule/migrations.hpp"
 #include "temp_dir.hpp"
+#include "tests/server/broadcast/context_wait.hpp"
 
 namespace stagehub::server {
 namespace {
 
 using namespace std::chrono_literals;
 using stagehub::testing::TempDir;
-
-// Iterates the thread-default context until `done` or the timeout.
-bool run_until(GMainContext* context, const std::function<bool()>& done,
-               std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!done() && std::chrono::steady_clock::now() < deadline)
-        g_main_context_iteration(context, FALSE) || (g_usleep(10'000), true);
-    return done();
-}
 
 class StageSupervisorTest : public ::testing::Test {
   protected:

@@ -5,7 +5,7 @@
 namespace stagehub::server {
 namespace {
 
-TEST(ChannelName, ParsesTheFiveKindsAndNothingElse) {
+TEST(ChannelName, ParsesTheSixKindsAndNothingElse) {
     EXPECT_EQ(parse_channel("agenda:tillsammans-for-fornyelse"),
               (Channel{ChannelKind::agenda, "tillsammans-for-fornyelse"}));
     EXPECT_EQ(parse_channel("now:stora-salen"), (Channel{ChannelKind::now, "stora-salen"}));
@@ -13,13 +13,16 @@ TEST(ChannelName, ParsesTheFiveKindsAndNothingElse) {
               (Channel{ChannelKind::panel, "panel-systematik"}));
     EXPECT_EQ(parse_channel("stats:e1"), (Channel{ChannelKind::stats, "e1"}));
     EXPECT_EQ(parse_channel("ops"), (Channel{ChannelKind::ops, ""}));
+    EXPECT_EQ(parse_channel("captions:stora-salen"),
+              (Channel{ChannelKind::captions, "stora-salen"}));
     for (const char* bad : {"", "agenda", "agenda:", "ops:x", "weather:today", "now:a b",
-                            "agenda:../x/y", "now:ä", "AGENDA:x", ":x"}) {
+                            "agenda:../x/y", "now:ä", "AGENDA:x", ":x", "captions:", "caption:a"}) {
         EXPECT_FALSE(parse_channel(bad)) << bad;
     }
     EXPECT_FALSE(parse_channel("now:" + std::string(200, 'a'))) << "ids are short";
     EXPECT_EQ(parse_channel("panel:p1")->name(), "panel:p1");
     EXPECT_EQ(parse_channel("ops")->name(), "ops");
+    EXPECT_EQ(parse_channel("captions:s1")->name(), "captions:s1");
 }
 
 TEST(ChannelHub, KeepsBothDirectionsInStepAndEnforcesTheLimit) {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "net_client.hpp"
+#include "schedule/programme_file.hpp"
 #include "server/app/application.hpp"
 #include "server/auth/token_store.hpp"
 #include "temp_dir.hpp"
@@ -78,6 +79,21 @@ class RunningServer {
         auto issued = tokens.create_account(name, role, person, {event}, "test");
         EXPECT_TRUE(issued.ok()) << issued.error().message;
         return issued.ok() ? issued->token : std::string();
+    }
+
+    // A programme file imported through the API by a new organiser of `event` (its id in
+    // the file), as a second organiser would bring their own event; that organiser's token.
+    std::string import_event(const std::string& file, const std::string& event) {
+        const std::string organiser = token(Role::organiser, "Importör", event);
+        const auto programme = schedule::read_programme_file(file);
+        EXPECT_TRUE(programme.ok()) << file;
+        if (!programme.ok())
+            return organiser;
+        const auto imported = stagehub::testing::http_request(
+            port, "POST", "/api/v1/events/import", schedule::programme_file_json(*programme).dump(),
+            "application/json", organiser);
+        EXPECT_EQ(imported.status, 200) << imported.body;
+        return organiser;
     }
 
     // One HTTP request, with a bearer token and a JSON body when given.

@@ -41,6 +41,11 @@ export class StagehubServer {
     return this.#stderr;
   }
 
+  // The server's data directory (its SQLite file is stagehub.db there).
+  get dataDir() {
+    return this.#dataDir;
+  }
+
   // Resolves once the server says it is serving; rejects (after stopping it) if it
   // exits first or is not ready within `timeoutMs`.
   async start({ demoSpeed = 60, timeoutMs = 60_000, extraArgs = [], programme = DEMO_PROGRAMME } = {}) {

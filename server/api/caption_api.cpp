@@ -1,0 +1,110 @@
+#include "server/api/caption_api.hpp"
+
+#include <chrono>
+#include <functional>
+
+#include "schedule/captions/cue_text.hpp"
+#include "schedule/instant.hpp"
+#include "server/api/api_errors.hpp"
+#include "server/api/caller_route.hpp"
+#include "server/auth/access.hpp"
+
+namespace stagehub::server {
+namespace {
+
+using nlohmann::json;
+using Ms = std::chrono::sys_time<std::chrono::milliseconds>;
+
+std::string iso_ms(int64_t ms) {
+    return format_instant_ms(Ms{std::chrono::milliseconds{ms}});
+}
+
+json cue_json(const captions::Cue& cue) {
+    return {{"id", cue.id},
+            {"language", cue.language},
+            {"start", iso_ms(cue.start_ms)},
+            {"end", iso_ms(cue.end_ms)},
+            {"text", captions::plain_from_cue_text(cue.text)}};
+}
+
+}  // namespace
+
+void CaptionApi::add_routes(ApiRouter& router) {
+    // Bodies of three types. A plain-text body is one a page of another site could send
+    // without asking, but this route needs an Authorization header, which no such page can
+    // send without the CORS preflight this server never grants.
+    CallerRoutes routes(router, tokens_);
+    routes.add(HttpMethod::post, "/api/v1/events/{event}/stages/{stage}/captions",
+               std::bind_front(&CaptionApi::post_captions, this),
+               RouteOptions{{"application/json", "text/plain", "text/vtt"}});
+}
+
+HttpResponse CaptionApi::post_captions(const HttpRequest& request, const PathParams& params,
+                                       const Caller& caller) {
+    const std::string& event_id = params.at("event");
+    const std::string& stage_id = params.at("stage");
+    // Who first (401/403), then what exists (404): a stage of another event is answered
+    // exactly like one that does not exist.
+    if (const Status allowed = require_captioner_of(caller, event_id); !allowed)
+        return error_response(allowed.error());
+    const schedule::Programme* programme = catalog_.find_event(event_id);
+    if (programme == nullptr)
+        return error_response(no_such_event(event_id));
+    if (programme->find_stage(stage_id) == nullptr)
+        return error_response(no_such_stage(event_id, stage_id));
+
+    auto post = read_caption_post(request, limits_.post);
+    if (!post)
+        return error_response(post.error());
+    const std::string language =
+        post->language.empty() ? programme->event.language() : post->language;
+
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    if (const auto wait = rate_limit_.refuse(caller.account->id, post->cues.size(), now)) {
+        const std::string seconds = std::to_string(rate_limited(*wait, "").seconds);
+        return error_response(
+                   Error{ErrorCode::rate_limited,
+                         "too many captions from this token; try again in " + seconds + " s"})
+            .header("retry-after", seconds);
+    }
+
+    if (post->partial) {
+        on_partial_(stage_id, language, post->partial_text);
+        return json_response(200, {{"event", event_id},
+                                   {"stage", stage_id},
+                                   {"language", language},
+                                   {"partial", post->partial_text},
+                                   {"cues", json::array()}});
+    }
+
+    auto placed = place_caption_cues(*post, event_id, stage_id, language,
+                                     now.time_since_epoch().count(), limits_.post);
+    if (!placed)
+        return error_response(placed.error());
+    std::vector<captions::Cue> stored;
+    stored.reserve(placed->size());
+    {
+        schedule::Transaction tx(db_);
+        for (const captions::Cue& cue : *placed) {
+            auto added = captions_.add_live_cue(cue);
+            if (!added)
+                return error_response(added.error());  // the transaction rolls back
+            stored.push_back(std::move(*added));
+        }
+        tx.commit();
+    }
+    // A line sent is the line that was being typed: its partial is done.
+    on_partial_(stage_id, language, "");
+    json cues = json::array();
+    for (const captions::Cue& cue : stored) {
+        on_cue_(cue);
+        cues.push_back(cue_json(cue));
+    }
+    return json_response(201, {{"event", event_id},
+                               {"stage", stage_id},
+                               {"language", language},
+                               {"cues", std::move(cues)}});
+}
+
+}  // namespace stagehub::server
