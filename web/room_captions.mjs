@@ -80,7 +80,7 @@ document.addEventListener('keydown', (e) => {
 function render() {
   const shown = state.cues.slice(-LINES_SHOWN);
   $('lines').replaceChildren(
-    ...shown.map((cue) => el('li', { class: 'room-line', 'data-cue-id': String(cue.id) }, cue.text)),
+    ...shown.map((cue) => el('p', { class: 'room-line', 'data-cue-id': String(cue.id) }, cue.text)),
   );
   $('partial').textContent = state.partial;
   $('waiting').hidden = shown.length > 0 || state.partial !== '';

@@ -202,7 +202,7 @@ test('a captioner captions with the keyboard only', { timeout: 90_000 }, async (
 
 function readRoom(page) {
   return page.evaluate(() => ({
-    lines: [...document.querySelectorAll('#lines li')].map((li) => li.textContent),
+    lines: [...document.querySelectorAll('#lines p')].map((li) => li.textContent),
     partial: document.getElementById('partial').textContent,
     size: document.documentElement.dataset.size,
     connection: document.getElementById('connection').dataset.state,
@@ -395,7 +395,7 @@ test(
       await room.page.evaluate(() => {
         window.__seen = [];
         new MutationObserver(() => {
-          for (const li of document.querySelectorAll('#lines li'))
+          for (const li of document.querySelectorAll('#lines p'))
             window.__seen.push({ text: li.textContent, at: Date.now() });
         }).observe(document.getElementById('lines'), { childList: true, subtree: true, characterData: true });
       });
