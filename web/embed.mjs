@@ -4,6 +4,8 @@
 import { LivePlayer } from './live_player.mjs';
 import { ProgrammeFeed } from './programme_feed.mjs';
 import { ViewerHeartbeat } from './viewer_heartbeat.mjs';
+import { PlayerCaptions } from './player_captions.mjs';
+import { pickLanguage } from './strings.mjs';
 
 const $ = (id) => document.getElementById(id);
 const stage = decodeURIComponent(window.location.pathname.split('/')[2] ?? '');
@@ -16,7 +18,20 @@ const STATUS_TEXT = {
   unsupported: 'Webbläsaren kan inte spela upp sändningen',
 };
 
+const lang = pickLanguage(
+  navigator.languages ?? [navigator.language],
+  new URLSearchParams(location.search).get('lang'),
+);
+const captions = new PlayerCaptions({
+  video: $('video'),
+  styleRoot: $('player'),
+  bar: $('caption-bar'),
+  lang,
+  descriptionAfter: $('caption-bar'),
+});
+
 const player = new LivePlayer($('video'), {
+  onhls: (hls) => captions.attach(hls),
   onstate: (state) => {
     document.body.dataset.state = state;
     const text = STATUS_TEXT[state] ?? '';

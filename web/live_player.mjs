@@ -16,15 +16,14 @@
 // States reported through `onstate(state)`: 'idle', 'waiting', 'playing', 'recovering',
 // 'ended', 'offline' (no stream for this stage), 'unsupported'.
 //
-// The quality ladder and text tracks are reported too, for the page's own controls:
+// The quality ladder and the hls.js instance are reported too, for the page's own controls:
 //   onlevels(levels)   the ladder of the stream (hls.levels as {index, height, bitrate,
 //                      audioOnly}), [] for native HLS or no stream;
 //   onlevel(index)     the level playing now (after a switch, automatic or chosen);
-//   ontracks(count)    how many text tracks (captions) the stream has;
-//   onaudiotracks(tracks) the sounds the stream offers (the program's own and its
-//                      interpretation, as {index, name, language, selected}), [] for one.
-// A chosen level (setLevel), captions on/off and a chosen sound (setAudioTrack, kept by
-// its language) survive the rebuilds above.
+//   onhls(hls)         each new hls.js instance before it loads (null when it goes), for
+//                      the caption and audio-track controls (web/player_captions.mjs),
+//                      which keep their choices across the rebuilds above.
+// A chosen level (setLevel) survives the rebuilds.
 
 import Hls from '/vendor/hls.js/dist/hls.mjs';
 
@@ -56,26 +55,15 @@ export class LivePlayer {
   #nativeHandlers = null;
   #onlevels;
   #onlevel;
-  #ontracks;
+  #onhls;
   #wantedLevel = -1; // -1: automatic (hls.js picks by bandwidth)
-  #captions = false;
-  #onaudiotracks;
-  #wantedAudio = null; // the language of the sound the viewer chose; null: the default
 
-  constructor(
-    video,
-    { onstate = () => {}, onlevels = () => {}, onlevel = () => {}, ontracks = () => {}, onaudiotracks = () => {} } = {},
-  ) {
+  constructor(video, { onstate = () => {}, onlevels = () => {}, onlevel = () => {}, onhls = () => {} } = {}) {
     this.#video = video;
-    this.#onaudiotracks = onaudiotracks;
     this.#onstate = onstate;
     this.#onlevels = onlevels;
     this.#onlevel = onlevel;
-    this.#ontracks = ontracks;
-    // Native HLS (Safari) exposes captions as text tracks of the element itself.
-    video.textTracks?.addEventListener?.('addtrack', () => {
-      if (!this.#hls) this.#reportNativeTracks();
-    });
+    this.#onhls = onhls;
     // Muted autoplay is what browsers allow without a click; the page offers unmute.
     video.muted = true;
     video.autoplay = true;
@@ -126,71 +114,6 @@ export class LivePlayer {
     if (this.#hls && this.#hls.levels?.length) this.#hls.currentLevel = this.#wantedLevel;
   }
 
-  // The sounds as {index, name, language, selected}: hls.audioTracks, [] when the stream
-  // has only its own.
-  get audioTracks() {
-    const tracks = this.#hls?.audioTracks ?? [];
-    if (tracks.length < 2) return [];
-    return tracks.map((track, index) => ({
-      index,
-      name: track.name || track.lang || String(index + 1),
-      language: track.lang || '',
-      selected: index === this.#hls.audioTrack,
-    }));
-  }
-
-  // Plays sound `index` of audioTracks (an interpretation, or the program's own) from now on.
-  setAudioTrack(index) {
-    const track = this.#hls?.audioTracks?.[index];
-    if (!track) return;
-    this.#wantedAudio = track.lang || null;
-    this.#hls.audioTrack = index;
-  }
-
-  #applyAudioTrack() {
-    const tracks = this.#hls?.audioTracks ?? [];
-    if (this.#wantedAudio === null || tracks.length < 2) return;
-    const index = tracks.findIndex((track) => track.lang === this.#wantedAudio);
-    if (index >= 0 && index !== this.#hls.audioTrack) this.#hls.audioTrack = index;
-  }
-
-  get captions() {
-    return this.#captions;
-  }
-
-  setCaptions(on) {
-    this.#captions = Boolean(on);
-    this.#applyCaptions();
-  }
-
-  #applyCaptions() {
-    if (this.#hls) {
-      const tracks = this.#hls.subtitleTracks ?? [];
-      if (!tracks.length) return;
-      this.#hls.subtitleDisplay = this.#captions;
-      if (this.#captions) {
-        const lang = document.documentElement.lang;
-        const preferred = tracks.findIndex((track) => track.lang?.startsWith(lang));
-        this.#hls.subtitleTrack = preferred >= 0 ? preferred : 0;
-      } else {
-        this.#hls.subtitleTrack = -1;
-      }
-      return;
-    }
-    const tracks = [...(this.#video.textTracks ?? [])].filter((t) => t.kind === 'subtitles' || t.kind === 'captions');
-    tracks.forEach((track, i) => {
-      track.mode = this.#captions && i === 0 ? 'showing' : 'disabled';
-    });
-  }
-
-  #reportNativeTracks() {
-    const count = [...(this.#video.textTracks ?? [])].filter(
-      (t) => t.kind === 'subtitles' || t.kind === 'captions',
-    ).length;
-    this.#ontracks(count);
-    if (count) this.#applyCaptions();
-  }
-
   // Plays `url` (a live playlist), replacing whatever played before. null = no stream.
   load(url) {
     if (url === this.#url && (this.#state !== 'offline' || !url)) return;
@@ -229,6 +152,7 @@ export class LivePlayer {
     if (this.#hls) {
       this.#hls.destroy();
       this.#hls = null;
+      this.#onhls(null);
     }
     if (this.#nativeHandlers) {
       this.#video.removeEventListener('error', this.#nativeHandlers.error);
@@ -237,7 +161,6 @@ export class LivePlayer {
     this.#video.removeAttribute('src');
     this.#video.load();
     this.#onlevels([]);
-    this.#ontracks(0);
   }
 
   // Rebuilds the player after a delay that grows with every failure in a row.
@@ -302,7 +225,8 @@ export class LivePlayer {
     const hls = new Hls({
       // Transmuxing off the main thread; the worker is served by stagehub like hls.js.
       workerPath: '/vendor/hls.js/dist/hls.worker.js',
-      // Captions are off until the viewer turns them on (setCaptions).
+      // Captions are off until the viewer turns them on (web/player_captions.mjs), and the
+      // browser draws them from native text tracks, in step with the picture.
       subtitleDisplay: false,
       renderTextTracksNatively: true,
       // Latency (docs/BENCHMARKS.md, "Glass-to-glass latency"): the server answers a
@@ -334,23 +258,11 @@ export class LivePlayer {
     hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
       if (generation === this.#generation) this.#onlevel(data.level);
     });
-    hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (_event, data) => {
-      if (generation !== this.#generation) return;
-      this.#ontracks(data.subtitleTracks?.length ?? 0);
-      this.#applyCaptions();
-    });
-    hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, () => {
-      if (generation !== this.#generation) return;
-      this.#applyAudioTrack();
-      this.#onaudiotracks(this.audioTracks);
-    });
-    hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, () => {
-      if (generation === this.#generation) this.#onaudiotracks(this.audioTracks);
-    });
     hls.on(Hls.Events.ERROR, (_event, data) => {
       if (generation !== this.#generation || !data.fatal) return;
       this.#onFatal(hls, data);
     });
+    this.#onhls(hls);
     hls.loadSource(this.#url);
     hls.attachMedia(this.#video);
   }

@@ -1,5 +1,5 @@
 // The watch page's player controls (the #player-controls group of index.html): play/pause,
-// mute and volume, quality, captions, fullscreen, the unmute prompt, the player's message,
+// mute and volume, quality, fullscreen, the unmute prompt, the player's message,
 // and the keyboard shortcuts listed under "Keyboard". They drive a LivePlayer and its
 // <video>, and show what the player reports through the render* functions the page
 // passes the player's callbacks on to.
@@ -16,9 +16,6 @@ const $ = (id) => document.getElementById(id);
 //   renderState(playerState)  the player's state (LivePlayer's onstate)
 //   renderLevels(levels)      the quality levels the stream offers (onlevels)
 //   renderCurrentLevel(index) the level now playing (onlevel)
-//   renderTracks(count)       how many caption tracks there are (ontracks)
-//   renderAudioTracks(tracks) the sounds there are: the program's own and its
-//                             interpretation (onaudiotracks)
 //   renderVolume()            the volume as the <video> has it
 export function createPlayerControls({ player, video, strings, isOffAir }) {
   function renderPlayerState(playerState) {
@@ -136,29 +133,6 @@ export function createPlayerControls({ player, video, strings, isOffAir }) {
     player.setLevel(Number($('quality').value));
     renderCurrentLevel(player.hls?.currentLevel ?? -1);
   });
-  // The sound: hidden while there is only the program's own.
-  function renderAudioTracks(tracks) {
-    const select = $('audio-track');
-    if (!select) return;
-    select.replaceChildren(
-      ...tracks.map((track) =>
-        el('option', { value: String(track.index), lang: track.language || undefined }, track.name),
-      ),
-    );
-    const chosen = tracks.find((track) => track.selected);
-    if (chosen) select.value = String(chosen.index);
-    select.closest('label').hidden = tracks.length < 2;
-  }
-  $('audio-track')?.addEventListener('change', () => {
-    player.setAudioTrack(Number($('audio-track').value));
-    const name = $('audio-track').selectedOptions[0]?.textContent ?? '';
-    announce(strings.t('audio_track_now', { name }));
-  });
-  $('captions').addEventListener('click', () => {
-    player.setCaptions(!player.captions);
-    $('captions').setAttribute('aria-pressed', String(player.captions));
-    announce(strings.t(player.captions ? 'captions_on' : 'captions_off'));
-  });
   $('fullscreen').hidden = !document.fullscreenEnabled;
   $('fullscreen').addEventListener('click', toggleFullscreen);
   document.addEventListener('fullscreenchange', () => {
@@ -201,10 +175,7 @@ export function createPlayerControls({ player, video, strings, isOffAir }) {
     renderState: renderPlayerState,
     renderLevels,
     renderCurrentLevel,
-    renderTracks: (count) => {
-      $('captions').hidden = count === 0;
-    },
-    renderAudioTracks,
+    announce,
     renderVolume,
   };
 }

@@ -26,6 +26,9 @@
 //                                              {on_air: 'input'|'slate', reason, at},
 //                                              `control` {on_air: bool, slate: null|{text}};
 //                                              types added later pass through the same way
+//   caption   {...captions message}            a `captions:{stage}` `cue` {stage, language,
+//                                              id, start, end, text} or `partial` {stage,
+//                                              language, text} (empty text clears it)
 //   subscribed {channel, ...}                  the server acknowledged a followed channel
 //   refused   {channel, code, message}         the server refused a followed channel
 //                                              (forbidden, unauthorized, unknown_channel, …)
@@ -189,6 +192,8 @@ export class ProgrammeFeed extends EventTarget {
         next: message.next ?? null,
         server_time: message.server_time,
       });
+    } else if (channel.startsWith('captions:') && (message.type === 'cue' || message.type === 'partial')) {
+      this.#emit('caption', message);
     } else if (channel.startsWith('stats:') && message.type === 'viewers') {
       this.#emit('stats', message);
     } else if (channel === 'ops' && (typeof message.stage === 'string' || message.type === 'feedback')) {

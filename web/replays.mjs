@@ -17,7 +17,7 @@ import { pickLanguage, stringsFor, visitorLocale } from '/strings.mjs';
 import { ViewerHeartbeat } from '/viewer_heartbeat.mjs';
 import { languageSwitch } from '/language_switch.mjs';
 import { el } from '/agenda.mjs';
-import { bindSoundMenu, hideSoundMenu } from '/sound_menu.mjs';
+import { PlayerCaptions } from '/player_captions.mjs';
 import replaysStrings from '/i18n/replays.mjs';
 
 const params = new URLSearchParams(window.location.search);
@@ -27,6 +27,13 @@ const locale = visitorLocale(strings, preferred);
 const $ = (id) => document.getElementById(id);
 const video = $('video');
 const heartbeat = new ViewerHeartbeat(video);
+const captions = new PlayerCaptions({
+  video,
+  styleRoot: $('player'),
+  bar: $('caption-bar'),
+  lang: strings.lang,
+  descriptionAfter: $('caption-bar'),
+});
 
 const state = {
   replays: [], // as listed, each with .dayKey, .dayLabel, .eventTitle, .timeZone
@@ -285,16 +292,22 @@ function play(replay, { focus = false } = {}) {
   heartbeat.watch({ replay: replay.session });
   hls?.destroy();
   hls = null;
+  captions.attach(null);
   if (Hls.isSupported()) {
-    hls = new Hls({ workerPath: '/vendor/hls.js/dist/hls.worker.js' });
+    // Cues drawn by the browser from native text tracks, in step with the picture; off
+    // until the viewer turns them on (web/player_captions.mjs keeps the choice).
+    hls = new Hls({
+      workerPath: '/vendor/hls.js/dist/hls.worker.js',
+      subtitleDisplay: false,
+      renderTextTracksNatively: true,
+    });
+    captions.attach(hls);
     hls.loadSource(replay.playlist);
     hls.attachMedia(video);
-    bindSoundMenu($('replay-sound'), hls);
     // For the browser tests and for support staff looking at a viewer's player.
     window.stagehubReplayHls = hls;
   } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
     video.src = replay.playlist;
-    hideSoundMenu($('replay-sound'));
   }
   video.play().catch(() => {}); // autoplay may be refused; the controls remain
   renderPlaylist();

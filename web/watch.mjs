@@ -19,6 +19,7 @@ import { ProgrammeFeed } from './programme_feed.mjs';
 import { LivePlayer } from './live_player.mjs';
 import { ViewerHeartbeat } from './viewer_heartbeat.mjs';
 import { createPlayerControls } from './player_controls.mjs';
+import { PlayerCaptions } from './player_captions.mjs';
 import {
   agendaItems,
   dayFormatter,
@@ -458,10 +459,19 @@ const player = new LivePlayer(video, {
   },
   onlevels: (levels) => controls.renderLevels(levels),
   onlevel: (index) => controls.renderCurrentLevel(index),
-  ontracks: (count) => controls.renderTracks(count),
-  onaudiotracks: (tracks) => controls.renderAudioTracks(tracks),
+  onhls: (hls) => captions.attach(hls),
 });
 const controls = createPlayerControls({ player, video, strings, isOffAir: () => Boolean(state.offAir) });
+// The captions button is the page's own (beside play); the rest follows it in the bar.
+const captions = new PlayerCaptions({
+  video,
+  styleRoot: $('player'),
+  bar: $('player-controls'),
+  button: $('captions'),
+  lang: strings.lang,
+  announce: controls.announce,
+  descriptionAfter: $('player-shell'),
+});
 const heartbeat = new ViewerHeartbeat(video);
 // For the browser tests and for support staff looking at a viewer's player in the console.
 window.stagehubPlayer = player;

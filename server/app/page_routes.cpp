@@ -28,6 +28,11 @@ PageRoute route_of(std::string_view path) {
         return {Destination::page, "/organise.html"};
     if (path == "/stats" || path.starts_with("/stats/"))
         return {Destination::page, "/stats.html"};
+    // Captions (docs/CAPTIONS.md): the captioner's page and the room view of a stage.
+    if (path.starts_with("/caption/"))
+        return {Destination::page, "/caption.html"};
+    if (path.starts_with("/captions/"))
+        return {Destination::page, "/room_captions.html"};
     if (path.starts_with("/live/") || path.starts_with("/posters/"))
         return {Destination::media, {}};
     return {Destination::static_file, {}};

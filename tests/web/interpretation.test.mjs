@@ -109,7 +109,9 @@ test('the live stage offers the interpretation and plays it', { timeout: 90_000 
     const tracks = await eventually(
       'two sounds in the player',
       async () => {
-        const list = await page.evaluate(() => window.stagehubPlayer.audioTracks);
+        const list = await page.evaluate(() =>
+          (window.stagehubPlayer.hls?.audioTracks ?? []).map((t) => ({ name: t.name, language: t.lang })),
+        );
         assert.equal(list.length, 2, JSON.stringify(list));
         return list;
       },
@@ -123,9 +125,11 @@ test('the live stage offers the interpretation and plays it', { timeout: 90_000 
       ],
     );
     // The viewer picks the interpretation from the sound menu, with the keyboard.
-    assert.equal(await page.locator('.watch-audio-track').isVisible(), true);
-    await page.focus('#audio-track');
-    await page.selectOption('#audio-track', '1');
+    // (web/player_captions.mjs: the audio-track choice beside the caption button)
+    const menu = page.locator('select[id^="audio-track-"]');
+    assert.equal(await menu.isVisible(), true);
+    await menu.focus();
+    await menu.selectOption('1');
     await eventually(
       'the interpretation playing',
       async () => {
@@ -149,7 +153,7 @@ test('the live stage offers the interpretation and plays it', { timeout: 90_000 
     }));
     assert.equal(after.error, null);
     assert.ok(after.time >= before + 2.5, `currentTime ${after.time} (was ${before})`);
-    assert.match(await page.locator('#player-announce').textContent(), /English \(interpretation\)/);
+    assert.equal(await menu.locator('option:checked').textContent(), BOOTH);
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
@@ -207,9 +211,10 @@ test('the replay of the talk carries the interpretation and plays it', { timeout
       { timeoutMs: 20_000 },
     );
     // The replay page's sound menu, by keyboard as a viewer would.
-    assert.equal(await page.locator('.replays-sound').isVisible(), true);
-    await page.focus('#replay-sound');
-    await page.selectOption('#replay-sound', '1');
+    const menu = page.locator('select[id^="audio-track-"]');
+    assert.equal(await menu.isVisible(), true);
+    await menu.focus();
+    await menu.selectOption('1');
     await eventually(
       'the replay playing with the interpretation',
       async () => {
