@@ -389,11 +389,12 @@ ALTER TABLE privacy_audit ADD COLUMN feedback INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE segments ADD COLUMN first_pts INTEGER;
 )sql",
     // 14: the 14-day rule's actions on replays (server/api/caption_deadline.hpp): a replay the
-    // rule hid comes back when its captions are complete, and none is acted on twice.
+    // rule hid comes back when its captions are complete, and none is acted on twice;
+    // 'organiser': an organiser showed or hid it since, and the rule leaves it to them.
     R"sql(
 CREATE TABLE caption_deadline_actions (
     session_id  TEXT PRIMARY KEY,
-    action      TEXT NOT NULL CHECK (action IN ('hide', 'warn')),
+    action      TEXT NOT NULL CHECK (action IN ('hide', 'warn', 'organiser')),
     at_ms       INTEGER NOT NULL
 ) STRICT;
 )sql",

@@ -82,12 +82,11 @@ std::optional<Programme> visible_part(const Programme& programme, Sight sight) {
     return visible;
 }
 
-std::vector<std::string> secrets_of(const Stage& stage) {
-    std::vector<std::string> secrets;
-    add_secret(secrets, stage.source.passphrase);
-    for (const AudioInput& input : stage.audio_inputs)
-        add_secret(secrets, input.passphrase);
-    const std::string_view url = stage.source.url;
+namespace {
+
+// The secrets an address carries: a password in it, a secret query argument, and for RTMP
+// the stream key (everything after the application).
+void add_url_secrets(std::vector<std::string>& secrets, std::string_view url, bool rtmp) {
     for (const auto& [begin, end] : userinfo_passwords(url))
         add_secret(secrets, url.substr(begin, end - begin));
     const size_t query = url.find('?');
@@ -102,14 +101,26 @@ std::vector<std::string> secrets_of(const Stage& stage) {
             args = amp == std::string_view::npos ? std::string_view{} : args.substr(amp + 1);
         }
     }
-    // rtmp://host[:port]/app/key: everything after the application is the stream key.
-    if (stage.source.kind == SourceKind::rtmp) {
+    if (rtmp) {
         const std::string_view path = url.substr(0, query);
         const size_t scheme = path.find("://");
         const size_t app = path.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
         const size_t key = app == std::string_view::npos ? app : path.find('/', app + 1);
         if (key != std::string_view::npos)
             add_secret(secrets, path.substr(key + 1));
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> secrets_of(const Stage& stage) {
+    std::vector<std::string> secrets;
+    add_secret(secrets, stage.source.passphrase);
+    add_url_secrets(secrets, stage.source.url, stage.source.kind == SourceKind::rtmp);
+    // An interpreter's booth is addressed like a source, with the same kinds of secrets.
+    for (const AudioInput& input : stage.audio_inputs) {
+        add_secret(secrets, input.passphrase);
+        add_url_secrets(secrets, input.url, input.url.starts_with("rtmp://"));
     }
     return secrets;
 }

@@ -316,7 +316,10 @@ export class PlayerCaptions {
     if (!textTrack) return;
     if (textTrack.mode === 'disabled') textTrack.mode = 'hidden';
     textTrack.oncuechange = () => {
-      const text = [...(textTrack.activeCues ?? [])].map((cue) => cue.text).join('\n');
+      // The cue's text as read, not its markup: "Q&amp;A" and "<v Anna>" are not spoken.
+      const text = [...(textTrack.activeCues ?? [])]
+        .map((cue) => (cue.getCueAsHTML ? cue.getCueAsHTML().textContent : cue.text))
+        .join('\n');
       if (!text || text === this.#regionText.textContent) return;
       this.#regionText.textContent = text;
       if (this.#settings.speak && 'speechSynthesis' in window) {

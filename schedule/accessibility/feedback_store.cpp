@@ -1,5 +1,7 @@
 #include "schedule/accessibility/feedback_store.hpp"
 
+#include <algorithm>
+
 #include "schedule/database.hpp"
 #include "schedule/utf8.hpp"
 
@@ -48,8 +50,13 @@ Status check_feedback(const Feedback& f) {
         problem("message: required, at most 4000 characters");
     if (!schedule::is_utf8(f.name) || f.name.size() > kMaxFeedbackName)
         problem("name: at most 200 bytes of text, or leave it out");
-    if (!schedule::is_utf8(f.email) || f.email.size() > kMaxFeedbackEmail ||
-        (!f.email.empty() && f.email.find('@') == std::string::npos))
+    // An address the console can put in a mailto: link as it is: one @, no spaces, and
+    // none of the characters that would add headers or a body to the organiser's reply.
+    const bool odd_email =
+        !f.email.empty() &&
+        (std::count(f.email.begin(), f.email.end(), '@') != 1 ||
+         f.email.find_first_of(" \t\r\n?&#%<>\"',;:()[]\\") != std::string::npos);
+    if (!schedule::is_utf8(f.email) || f.email.size() > kMaxFeedbackEmail || odd_email)
         problem("email: an address with an @, at most 200 bytes, or leave it out");
     if (!schedule::is_utf8(f.page) || f.page.size() > kMaxFeedbackPage)
         problem("page: the address of the page, at most 500 bytes");

@@ -50,14 +50,6 @@ void insert_cue(schedule::Database& db, const Cue& cue) {
     insert.run();
 }
 
-bool has_own_track(schedule::Database& db, std::string_view session_id, std::string_view language,
-                   CueKind kind) {
-    schedule::Statement query = db.prepare(
-        "SELECT 1 FROM caption_tracks WHERE session_id = ? AND language = ? AND kind = ?");
-    query.bind(1, session_id).bind(2, language).bind(3, to_string(kind));
-    return query.step();
-}
-
 }  // namespace
 
 Result<Cue> CaptionStore::add_live_cue(const Cue& cue) {
@@ -93,15 +85,16 @@ std::vector<Cue> CaptionStore::live_cues(std::string_view stage_id, std::string_
 
 std::vector<Cue> CaptionStore::latest_live_cues(std::string_view stage_id,
                                                 std::string_view language, CueKind kind,
-                                                size_t count) const {
+                                                size_t count, int64_t since_ms) const {
     schedule::Statement query = db_.prepare(
         std::string("SELECT ") + std::string(kCueColumns) +
         " FROM caption_cues WHERE session_id IS NULL AND stage_id = ? AND language = ? AND "
-        "kind = ? ORDER BY start_ms DESC, id DESC LIMIT ?");
+        "kind = ? AND end_ms > ? ORDER BY start_ms DESC, id DESC LIMIT ?");
     query.bind(1, stage_id)
         .bind(2, language)
         .bind(3, to_string(kind))
-        .bind(4, static_cast<int64_t>(count));
+        .bind(4, since_ms)
+        .bind(5, static_cast<int64_t>(count));
     std::vector<Cue> cues = read_cues(query);
     std::reverse(cues.begin(), cues.end());
     return cues;
@@ -122,8 +115,30 @@ std::vector<std::string> CaptionStore::live_languages(std::string_view stage_id,
 std::vector<Cue> CaptionStore::replay_cues(std::string_view session_id, std::string_view stage_id,
                                            std::string_view language, CueKind kind,
                                            int64_t window_from_ms, int64_t window_to_ms) const {
-    if (!has_own_track(db_, session_id, language, kind))
+    if (!has_own_track(session_id, language, kind))
         return live_cues(stage_id, language, kind, window_from_ms, window_to_ms);
+    schedule::Statement query =
+        db_.prepare(std::string("SELECT ") + std::string(kCueColumns) +
+                    " FROM caption_cues WHERE session_id = ? AND language = ? AND kind = ? AND "
+                    "start_ms < ? AND end_ms > ? ORDER BY start_ms, id");
+    query.bind(1, session_id)
+        .bind(2, language)
+        .bind(3, to_string(kind))
+        .bind(4, window_to_ms)
+        .bind(5, window_from_ms);
+    return read_cues(query);
+}
+
+bool CaptionStore::has_own_track(std::string_view session_id, std::string_view language,
+                                 CueKind kind) const {
+    schedule::Statement query = db_.prepare(
+        "SELECT 1 FROM caption_tracks WHERE session_id = ? AND language = ? AND kind = ?");
+    query.bind(1, session_id).bind(2, language).bind(3, to_string(kind));
+    return query.step();
+}
+
+std::vector<Cue> CaptionStore::own_track(std::string_view session_id, std::string_view language,
+                                         CueKind kind) const {
     schedule::Statement query =
         db_.prepare(std::string("SELECT ") + std::string(kCueColumns) +
                     " FROM caption_cues WHERE session_id = ? AND language = ? AND kind = ? "
@@ -256,12 +271,38 @@ Status CaptionStore::delete_replay_track(std::string_view session_id, std::strin
     return ok_status();
 }
 
-int64_t CaptionStore::delete_live_cues_before(int64_t before_ms) {
-    schedule::Statement drop =
-        db_.prepare("DELETE FROM caption_cues WHERE session_id IS NULL AND end_ms < ?");
+int64_t CaptionStore::delete_cues_before(int64_t before_ms) {
+    schedule::Transaction tx(db_);
+    schedule::Statement drop = db_.prepare("DELETE FROM caption_cues WHERE end_ms < ?");
     drop.bind(1, before_ms);
     drop.run();
-    return db_.changes();
+    const int64_t removed = db_.changes();
+    db_.execute(
+        "DELETE FROM caption_tracks WHERE NOT EXISTS (SELECT 1 FROM caption_cues c WHERE "
+        "c.session_id = caption_tracks.session_id AND c.language = caption_tracks.language AND "
+        "c.kind = caption_tracks.kind)");
+    tx.commit();
+    return removed;
+}
+
+int64_t CaptionStore::erase_recording(std::string_view stage_id, std::string_view session_id,
+                                      int64_t from_ms, int64_t to_ms) {
+    schedule::Transaction tx(db_);
+    schedule::Statement live = db_.prepare(
+        "DELETE FROM caption_cues WHERE session_id IS NULL AND stage_id = ? AND start_ms < ? AND "
+        "end_ms > ?");
+    live.bind(1, stage_id).bind(2, to_ms).bind(3, from_ms);
+    live.run();
+    int64_t removed = db_.changes();
+    schedule::Statement own = db_.prepare("DELETE FROM caption_cues WHERE session_id = ?");
+    own.bind(1, session_id);
+    own.run();
+    removed += db_.changes();
+    schedule::Statement tracks = db_.prepare("DELETE FROM caption_tracks WHERE session_id = ?");
+    tracks.bind(1, session_id);
+    tracks.run();
+    tx.commit();
+    return removed;
 }
 
 }  // namespace stagehub::captions

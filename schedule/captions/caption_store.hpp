@@ -26,17 +26,24 @@ class CaptionStore {
     // The live cues of a stage overlapping [from_ms, to_ms), in start order.
     std::vector<Cue> live_cues(std::string_view stage_id, std::string_view language, CueKind kind,
                                int64_t from_ms, int64_t to_ms) const;
-    // The latest `count` live cues of a stage and language, oldest first.
+    // The latest `count` live cues of a stage and language that end after `since_ms`,
+    // oldest first.
     std::vector<Cue> latest_live_cues(std::string_view stage_id, std::string_view language,
-                                      CueKind kind, size_t count) const;
+                                      CueKind kind, size_t count, int64_t since_ms) const;
     // The languages a stage's live track has cues in, of a kind.
     std::vector<std::string> live_languages(std::string_view stage_id, CueKind kind) const;
 
-    // A replay's cues for a language: its own track if it has one, else the live cues of
-    // its window (the stage's, overlapping [window_from_ms, window_to_ms)).
+    // A replay's cues for a language overlapping [window_from_ms, window_to_ms): of its own
+    // track if it has one, else the stage's live cues.
     std::vector<Cue> replay_cues(std::string_view session_id, std::string_view stage_id,
                                  std::string_view language, CueKind kind, int64_t window_from_ms,
                                  int64_t window_to_ms) const;
+
+    // Whether a replay has its own track for a language and kind, and that track whole (the
+    // editor's view: cues an upload placed past the replay's end are kept and shown).
+    bool has_own_track(std::string_view session_id, std::string_view language, CueKind kind) const;
+    std::vector<Cue> own_track(std::string_view session_id, std::string_view language,
+                               CueKind kind) const;
 
     struct Track {
         std::string language;
@@ -66,9 +73,14 @@ class CaptionStore {
     Status delete_replay_track(std::string_view session_id, std::string_view language,
                                CueKind kind);
 
-    // Live cues older than `before_ms` go (the archive's retention); own tracks stay with
-    // their replays until those are deleted. Returns how many went.
-    int64_t delete_live_cues_before(int64_t before_ms);
+    // Every cue that ended before `before_ms` goes, live or of a replay's own track, and
+    // the tracks left without cues (the archive's retention: the segments they belonged to
+    // go at the same age). Returns how many cues went.
+    int64_t delete_cues_before(int64_t before_ms);
+    // A recording erased (a speaker's withdrawn consent): the stage's live cues overlapping
+    // its window and the session's own tracks go with its segments. Returns how many cues.
+    int64_t erase_recording(std::string_view stage_id, std::string_view session_id, int64_t from_ms,
+                            int64_t to_ms);
 
   private:
     schedule::Database& db_;

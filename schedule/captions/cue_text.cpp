@@ -91,12 +91,14 @@ std::string tidy_cue_text(std::string_view cue_text) {
     out.reserve(cue_text.size());
     size_t line_start = 0;
     while (line_start <= cue_text.size()) {
-        size_t line_end = cue_text.find('\n', line_start);
+        // CR, LF and CRLF all end a line in WebVTT.
+        size_t line_end = cue_text.find_first_of("\r\n", line_start);
         if (line_end == std::string_view::npos)
             line_end = cue_text.size();
-        std::string_view line = cue_text.substr(line_start, line_end - line_start);
-        if (line.ends_with('\r'))
-            line.remove_suffix(1);
+        const std::string_view line = cue_text.substr(line_start, line_end - line_start);
+        if (line_end + 1 < cue_text.size() && cue_text[line_end] == '\r' &&
+            cue_text[line_end + 1] == '\n')
+            ++line_end;
         // A blank line would end the cue in a written file: drop it.
         if (line.find_first_not_of(" \t") != std::string_view::npos) {
             if (!out.empty())

@@ -1,5 +1,6 @@
 #include "server/api/caption_api.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 
@@ -39,6 +40,33 @@ void CaptionApi::add_routes(ApiRouter& router) {
                RouteOptions{{"application/json", "text/plain", "text/vtt"}});
 }
 
+Status CaptionApi::language_room(const schedule::Programme& programme, const std::string& stage_id,
+                                 const std::string& language) const {
+    const auto& event_languages = programme.event.languages;
+    if (std::find(event_languages.begin(), event_languages.end(), language) !=
+        event_languages.end())
+        return ok_status();
+    const std::vector<std::string> live =
+        captions_.live_languages(stage_id, captions::CueKind::captions);
+    if (std::find(live.begin(), live.end(), language) != live.end())
+        return ok_status();
+    std::vector<std::string> extra;
+    for (const std::string& known : live) {
+        if (std::find(event_languages.begin(), event_languages.end(), known) ==
+            event_languages.end())
+            extra.push_back(known);
+    }
+    if (extra.size() < kMaxStageLanguages)
+        return ok_status();
+    std::string list;
+    for (const std::string& known : extra)
+        list += (list.empty() ? "" : ", ") + known;
+    return Error{ErrorCode::bad_field,
+                 "language: stage " + stage_id + " already has captions in " +
+                     std::to_string(extra.size()) + " languages besides the event's (" + list +
+                     "); add the language to the event's languages to caption in it"};
+}
+
 HttpResponse CaptionApi::post_captions(const HttpRequest& request, const PathParams& params,
                                        const Caller& caller) {
     const std::string& event_id = params.at("event");
@@ -58,6 +86,10 @@ HttpResponse CaptionApi::post_captions(const HttpRequest& request, const PathPar
         return error_response(post.error());
     const std::string language =
         post->language.empty() ? programme->event.language() : post->language;
+    // Every language a stage has captions in is a subtitle rendition in every master and a
+    // menu entry for every viewer: the event's languages and a few translations, no more.
+    if (const Status room = language_room(*programme, stage_id, language); !room)
+        return error_response(room.error());
 
     const auto now =
         std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());

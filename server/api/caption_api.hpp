@@ -52,6 +52,10 @@ class CaptionApi {
     void add_routes(ApiRouter& router);
 
   private:
+    // A stage takes captions in its event's languages and, besides, in at most this many.
+    static constexpr size_t kMaxStageLanguages = 4;
+    Status language_room(const schedule::Programme& programme, const std::string& stage_id,
+                         const std::string& language) const;
     HttpResponse post_captions(const HttpRequest& request, const PathParams& params,
                                const Caller& caller);
 

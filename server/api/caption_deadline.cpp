@@ -72,7 +72,10 @@ json CaptionDeadline::deadline_json(const ReplayApi::Window& replay, Instant now
     return {{"status", status_of(replay)},
             {"due", iso_ms(due)},
             {"days_left", days_left},
-            {"deadline", !taken ? json(nullptr) : json(*taken == "hide" ? "hidden" : "warned")}};
+            {"deadline", !taken                  ? json(nullptr)
+                         : *taken == "hide"      ? json("hidden")
+                         : *taken == "organiser" ? json("hidden_then_organiser")
+                                                 : json("warned")}};
 }
 
 std::optional<std::string> CaptionDeadline::action_taken(const std::string& session_id) const {
@@ -87,14 +90,14 @@ int CaptionDeadline::run(Instant now) {
     const int64_t now_ms = ms_of(now);
     int acted = 0;
     // Windows are copied: the change log's save below reloads the catalog.
-    for (const ReplayApi::Window& replay : replays_.public_windows(now_utc())) {
+    for (const ReplayApi::Window& replay : replays_.public_windows(now)) {
         const int64_t due = replay.first_broadcast_ms + config_.days * kDayMs;
         if (now_ms < due || status_of(replay) == "complete")
             continue;
         const auto taken = action_taken(replay.session_id);
         // Once per replay and action: a warning is not repeated hourly, and a replay an
         // organiser showed again after the rule hid it is not hidden twice.
-        if (taken && (*taken == "hide" || config_.action == DeadlineAction::warn))
+        if (taken && (*taken != "warn" || config_.action == DeadlineAction::warn))
             continue;
         const bool hide = config_.action == DeadlineAction::hide;
         if (hide) {
@@ -129,6 +132,13 @@ int CaptionDeadline::run(Instant now) {
         ++acted;
     }
     return acted;
+}
+
+void CaptionDeadline::on_visibility_edited(const std::string& session_id) {
+    auto handed_over = db_.prepare(
+        "UPDATE caption_deadline_actions SET action = 'organiser' WHERE session_id = ? AND "
+        "action = 'hide'");
+    handed_over.bind(1, session_id).run();
 }
 
 void CaptionDeadline::on_captions_changed(const ReplayApi::Window& replay,

@@ -53,6 +53,9 @@ class CaptionDeadline {
     // After a track of the session changed: a replay this rule hid whose captions are now
     // complete is shown again (logged).
     void on_captions_changed(const ReplayApi::Window& replay, const std::string& actor);
+    // An organiser showed or hid a replay this rule hid: from now on its visibility is
+    // theirs, and complete captions no longer show it again by themselves.
+    void on_visibility_edited(const std::string& session_id);
 
   private:
     std::optional<std::string> action_taken(const std::string& session_id) const;

@@ -122,9 +122,15 @@ Result<std::vector<TimedCue>> read_cue_list(const nlohmann::json& body) {
         const nlohmann::json* text = nullptr;
         if (item.is_object()) {
             for (const auto& [key, value] : item.items()) {
-                if (key == "start_ms" && value.is_number())
+                // Whole milliseconds within a day's worth of hours: no double is cast out of
+                // the range of an integer.
+                const auto in_range = [](const nlohmann::json& v) {
+                    return v.is_number_integer() && v.get<int64_t>() >= 0 &&
+                           v.get<int64_t>() <= 1'000'000'000;
+                };
+                if (key == "start_ms" && in_range(value))
                     start = &value;
-                else if (key == "end_ms" && value.is_number())
+                else if (key == "end_ms" && in_range(value))
                     end = &value;
                 else if (key == "text" && value.is_string())
                     text = &value;
@@ -132,8 +138,7 @@ Result<std::vector<TimedCue>> read_cue_list(const nlohmann::json& body) {
         }
         if (start == nullptr || end == nullptr || text == nullptr)
             return bad_fields({where + ": {start_ms, end_ms, text}"});
-        TimedCue cue{static_cast<int64_t>(start->get<double>()),
-                     static_cast<int64_t>(end->get<double>()),
+        TimedCue cue{start->get<int64_t>(), end->get<int64_t>(),
                      editor_text(text->get<std::string>())};
         if (const auto problem = cue_problem(cue))
             return bad_fields({where + ": " + *problem});

@@ -237,13 +237,16 @@ HttpResponse ReplayApi::erase_recording(const HttpRequest& request, const PathPa
         return error_response(revision.error());
     const auto erased = archive_.erase(stage_id, from, to);
     archive_.remove_edit(session_id);
+    const int64_t cues = erase_captions_ ? erase_captions_(stage_id, session_id, from, to) : 0;
     std::error_code ec;
     const bool poster = std::filesystem::remove(poster_dir_ / (session_id + ".jpg"), ec);
-    g_message("recording of session %s erased by %s: %zu segment files%s", session_id.c_str(),
-              caller.actor().c_str(), erased.size(), poster ? " and its poster" : "");
+    g_message("recording of session %s erased by %s: %zu segment files, %lld caption cues%s",
+              session_id.c_str(), caller.actor().c_str(), erased.size(),
+              static_cast<long long>(cues), poster ? " and its poster" : "");
     return json_response(200, {{"session", session_id},
                                {"revision", *revision},
                                {"erased_segments", erased.size()},
+                               {"erased_caption_cues", cues},
                                {"erased_poster", poster}});
 }
 
@@ -524,6 +527,8 @@ HttpResponse ReplayApi::edit_replay(const HttpRequest& request, const PathParams
         edit.hidden = it->get<bool>();
     }
     archive_.set_edit(session_id, edit);
+    if (body.contains("hidden") && visibility_edited_)
+        visibility_edited_(session_id);
     return json_response(200, {{"session", session_id},
                                {"trim_in_seconds", edit.trim_in.count() / 1000.0},
                                {"trim_out_seconds", edit.trim_out.count() / 1000.0},

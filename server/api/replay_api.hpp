@@ -73,6 +73,15 @@ class ReplayApi {
         const std::string& session_id, const std::string& stage_id, pipelines::WallTime from,
         pipelines::WallTime to)>;
     void set_subtitle_tracks(SubtitleTracks tracks) { subtitle_tracks_ = std::move(tracks); }
+    // Where an erased recording's captions go with it (the words are the speaker's too).
+    using EraseCaptions =
+        std::function<int64_t(const std::string& stage_id, const std::string& session_id,
+                              pipelines::WallTime from, pipelines::WallTime to)>;
+    void set_erase_captions(EraseCaptions erase) { erase_captions_ = std::move(erase); }
+    // Told when an organiser shows or hides a replay by hand (the 14-day rule steps back).
+    void on_visibility_edited(std::function<void(const std::string& session_id)> sink) {
+        visibility_edited_ = std::move(sink);
+    }
 
     // A replay `caller` may see, as its subtitles need it: its top rendition's segments and
     // whether the public sees it too (how it may be cached). nullopt: none for this caller.
@@ -161,6 +170,8 @@ class ReplayApi {
     pipelines::PosterMaker posters_;
     LiveListing live_listing_;
     SubtitleTracks subtitle_tracks_;
+    EraseCaptions erase_captions_;
+    std::function<void(const std::string&)> visibility_edited_;
     OrganiserFields organiser_fields_;
     std::chrono::seconds live_grace_{60};
 };

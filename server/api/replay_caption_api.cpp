@@ -2,7 +2,9 @@
 
 #include <glib.h>
 
+#include <algorithm>
 #include <functional>
+#include <vector>
 
 #include "schedule/captions/srt.hpp"
 #include "schedule/captions/webvtt.hpp"
@@ -37,6 +39,21 @@ ReplayCaptionApi::ReplayCaptionApi(const schedule::ProgrammeCatalog& catalog, To
                                    ReplayApi& replays, captions::CaptionStore& store,
                                    CaptionDeadline& deadline)
     : catalog_(catalog), tokens_(tokens), replays_(replays), store_(store), deadline_(deadline) {}
+
+bool ReplayCaptionApi::takes_a_file(HttpMethod method, std::string_view path) {
+    if (method != HttpMethod::put && method != HttpMethod::patch)
+        return false;
+    // /api/v1/events/{event}/sessions/{session}/captions/{language}
+    std::vector<std::string_view> parts;
+    for (size_t at = 0; at <= path.size();) {
+        const size_t slash = std::min(path.find('/', at), path.size());
+        parts.push_back(path.substr(at, slash - at));
+        at = slash + 1;
+    }
+    return parts.size() == 9 && parts[0].empty() && parts[1] == "api" && parts[2] == "v1" &&
+           parts[3] == "events" && !parts[4].empty() && parts[5] == "sessions" &&
+           !parts[6].empty() && parts[7] == "captions" && !parts[8].empty();
+}
 
 void ReplayCaptionApi::add_routes(ApiRouter& router) {
     CallerRoutes routes(router, tokens_);
@@ -90,8 +107,11 @@ Result<ReplayCaptionApi::Target> ReplayCaptionApi::target_of(const HttpRequest& 
 json ReplayCaptionApi::track_json(const Target& target) const {
     const ReplayApi::Window& r = target.replay;
     json cues = json::array();
-    for (const captions::Cue& cue : store_.replay_cues(r.session_id, r.stage_id, target.language,
-                                                       target.kind, r.from_ms, r.to_ms)) {
+    const auto shown = store_.has_own_track(r.session_id, target.language, target.kind)
+                           ? store_.own_track(r.session_id, target.language, target.kind)
+                           : store_.replay_cues(r.session_id, r.stage_id, target.language,
+                                                target.kind, r.from_ms, r.to_ms);
+    for (const captions::Cue& cue : shown) {
         cues.push_back({{"id", cue.id},
                         {"start_ms", cue.start_ms - r.origin_ms},
                         {"end_ms", cue.end_ms - r.origin_ms},

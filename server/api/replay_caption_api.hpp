@@ -25,6 +25,10 @@ class ReplayCaptionApi {
 
     void add_routes(ApiRouter& router);
 
+    // Whether a request is one of the two that carry a whole track (a file uploaded, or the
+    // editor's cues): those may send up to kMaxCaptionFileBytes, every other request less.
+    static bool takes_a_file(HttpMethod method, std::string_view path);
+
   private:
     struct Target;
     // The organiser's replay and track the path names, or the error (401/403, 404, 400).

@@ -1,4 +1,4 @@
-// A replay's WebVTT subtitle renditions (docs/BROADCAST.md, "Captions in replays"):
+// A replay's WebVTT subtitle renditions (docs/CAPTIONS.md, "Captions in replays"):
 //   GET /api/v1/replays/{session}/{subs|desc}/{language}/playlist.m3u8
 //   GET /api/v1/replays/{session}/{subs|desc}/{language}/seg-{run}-{n}.vtt
 // The playlist mirrors the replay's top rendition (its segments, discontinuities included);

@@ -244,6 +244,17 @@ void Application::add_routes() {
     stage_control_api_.add_routes(router_);
     caption_api_.add_routes(router_);
     channels_.count_viewers_with([this] { return heartbeat_api_.watching_now(); });
+    // An erased recording takes its captions; a replay shown or hidden by hand is the
+    // organiser's, not the 14-day rule's.
+    replay_api_.on_visibility_edited([this](const std::string& session_id) {
+        caption_deadline_.on_visibility_edited(session_id);
+    });
+    replay_api_.set_erase_captions([this](const std::string& stage_id,
+                                          const std::string& session_id, pipelines::WallTime from,
+                                          pipelines::WallTime to) {
+        return captions_.erase_recording(stage_id, session_id, from.time_since_epoch().count(),
+                                         to.time_since_epoch().count());
+    });
     channels_.read_captions_from(&captions_);
     // A recogniser's lines reach the room screens and pages like a captioner's.
     asr_captions_.on_cue_added(
@@ -324,8 +335,11 @@ int Application::run(const std::function<void(int port)>& on_ready) {
     loop_ = g_main_loop_new(nullptr, FALSE);
     HttpServer::Config http_config;
     http_config.host = options_.host;
-    // A replay's caption file may be 2 MiB (server/api/caption_file.hpp).
-    http_config.max_body_bytes = std::max(http_config.max_body_bytes, kMaxCaptionFileBytes + 4096);
+    // A replay's caption file may be 2 MiB (server/api/caption_file.hpp); every other
+    // request keeps the 1 MiB limit.
+    http_config.body_limit = [](HttpMethod method, std::string_view path) -> size_t {
+        return ReplayCaptionApi::takes_a_file(method, path) ? kMaxCaptionFileBytes + 4096 : 0;
+    };
     http_config.port = options_.port;
     http_config.websocket_timeout_s = static_cast<uint16_t>(options_.websocket_timeout_s);
     http_config.allowed_origins = options_.allowed_origins;
@@ -436,9 +450,11 @@ void Application::apply_retention() {
     const auto cutoff = std::chrono::time_point_cast<std::chrono::milliseconds>(
         std::chrono::system_clock::now() - std::chrono::days{options_.retention_days});
     const int64_t removed = archive_.remove_older_than(cutoff);
-    if (removed > 0) {
-        g_message("retention: removed %lld archived segments older than %d days",
-                  static_cast<long long>(removed), options_.retention_days);
+    const int64_t cues = captions_.delete_cues_before(cutoff.time_since_epoch().count());
+    if (removed > 0 || cues > 0) {
+        g_message(
+            "retention: removed %lld archived segments and %lld caption cues older than %d days",
+            static_cast<long long>(removed), static_cast<long long>(cues), options_.retention_days);
     }
 }
 
@@ -676,7 +692,9 @@ HttpResponse Application::serve_live_subtitles(const HttpRequest& request, const
                 return std::move(*waiting);
             return live_subtitles_.answer(path);
         case MediaReach::replay:
-            return live_subtitles_.answer(path, "public, no-cache");
+            // After the live window a replay's captions are its own (an organiser may have
+            // corrected them): they are served under /api/v1/replays/, never from here.
+            return error_response(Error{ErrorCode::not_found, "no file at " + request.path});
         case MediaReach::organisers:
             break;
     }

@@ -153,8 +153,8 @@ class Application : public HttpServer::Handler, public ProgrammeEditor::Listener
     StageControlApi stage_control_api_;
     // Caption cues (schedule/captions); the speech recognisers' lines become live cues.
     AsrCaptions asr_captions_;
-    CaptionDeadline caption_deadline_;
     CaptionApi caption_api_;
+    CaptionDeadline caption_deadline_;
     ReplayCaptionApi replay_caption_api_;
     // Checkpoints the WAL every second (no connection of the server checkpoints on commit:
     // the loop and the heartbeat writer never wait on an fsync).

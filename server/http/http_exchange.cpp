@@ -70,6 +70,12 @@ int HttpServer::Impl::begin_http(lws* wsi, const char* uri) {
     if (const auto* refusal = std::get_if<QueryRefusal>(&query))
         return respond_and_close(wsi, *exchange,
                                  error_response(400, "bad_query", refusal->message));
+    exchange->max_body_bytes = config.max_body_bytes;
+    if (config.body_limit) {
+        if (const size_t larger =
+                config.body_limit(exchange->request.method, exchange->request.path))
+            exchange->max_body_bytes = larger;
+    }
     if (auto refusal = refuse_early(wsi, *exchange))
         return respond_and_close(wsi, *exchange, std::move(*refusal));
     // A request with a body is answered when the body is complete.
@@ -106,10 +112,10 @@ std::optional<HttpResponse> HttpServer::Impl::refuse_early(lws* wsi, const HttpE
         std::from_chars(length.data(), length.data() + length.size(), declared);
     if (parsed != std::errc() || end != length.data() + length.size())
         return error_response(400, "bad_request", "Content-Length is not a number of bytes");
-    if (declared > config.max_body_bytes) {
-        return error_response(
-            413, "payload_too_large",
-            "the request body is larger than " + std::to_string(config.max_body_bytes) + " bytes");
+    if (declared > exchange.max_body_bytes) {
+        return error_response(413, "payload_too_large",
+                              "the request body is larger than " +
+                                  std::to_string(exchange.max_body_bytes) + " bytes");
     }
     return std::nullopt;
 }
@@ -126,7 +132,7 @@ int HttpServer::Impl::receive_body(lws* wsi, const void* in, size_t len) {
                                                 "the request body did not arrive within " +
                                                     std::to_string(config.body_timeout_s) + " s"));
     }
-    if (exchange->request.body.size() + len > config.max_body_bytes) {
+    if (exchange->request.body.size() + len > exchange->max_body_bytes) {
         exchange->body_too_large = true;
         exchange->request.body.clear();
     } else if (!exchange->body_too_large) {
@@ -150,7 +156,7 @@ int HttpServer::Impl::body_complete(lws* wsi) {
             wsi, *exchange,
             error_response(413, "payload_too_large",
                            "the request body is larger than " +
-                               std::to_string(config.max_body_bytes) + " bytes"));
+                               std::to_string(exchange->max_body_bytes) + " bytes"));
     }
     return respond(wsi, *exchange, handler.handle_http(exchange->request));
 }

@@ -69,6 +69,10 @@ class HttpServer {
         std::string host = "127.0.0.1";  // an address; "::1" for IPv6 loopback
         int port = 8080;                 // 0: any free port (see port())
         size_t max_body_bytes = 1 << 20;
+        // A larger limit for the few requests that carry files (a caption file): given the
+        // method and path, the largest body accepted; null, or 0 returned: max_body_bytes.
+        // Every other route keeps the small limit.
+        std::function<size_t(HttpMethod method, std::string_view path)> body_limit;
         size_t max_socket_message_bytes = 64 << 10;
         // A socket whose unsent queue would grow past either bound has fallen behind: the
         // queue is dropped (the client gets fresh snapshots once it drains what the kernel

@@ -77,6 +77,7 @@ constexpr size_t kInlineBodyBytes = 16 * 1024;
 
 struct HttpExchange {
     HttpRequest request;
+    size_t max_body_bytes = 0;  // this request's limit (Config::body_limit)
     bool body_too_large = false;
     HttpResponse response;
     FileHandle file;

@@ -2,6 +2,8 @@
 
 #include <glib.h>
 
+#include <chrono>
+
 #include "schedule/instant.hpp"
 #include "server/auth/access.hpp"
 #include "server/broadcast/stage_supervisor.hpp"
@@ -318,8 +320,14 @@ std::vector<SharedMessage> LiveChannels::captions_state(const std::string& stage
     if (captions_ != nullptr) {
         for (const std::string& language :
              captions_->live_languages(stage_id, captions::CueKind::captions)) {
+            // Lines of the last minutes only: a room screen switched on after a break
+            // should not show what was said before it.
+            const int64_t since_ms =
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                    (std::chrono::system_clock::now() - std::chrono::minutes{5}).time_since_epoch())
+                    .count();
             for (const captions::Cue& cue : captions_->latest_live_cues(
-                     stage_id, language, captions::CueKind::captions, kLastCues))
+                     stage_id, language, captions::CueKind::captions, kLastCues, since_ms))
                 messages.push_back(caption_cue_message(cue));
         }
     }

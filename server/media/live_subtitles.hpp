@@ -1,4 +1,4 @@
-// A stage's live WebVTT subtitle renditions (docs/BROADCAST.md, "Live subtitles in HLS"):
+// A stage's live WebVTT subtitle renditions (docs/CAPTIONS.md, "Live subtitles in HLS"):
 //   /live/{stage}/subs/{language}/index.m3u8     the top rendition's live playlist, entry
 //                                                for entry (sequence numbers, durations,
 //                                                discontinuities), each entry a .vtt

@@ -51,6 +51,18 @@ TEST(FeedbackRules, MessageRequiredAndCountedInCharacters) {
     EXPECT_FALSE(check_feedback(f).ok()) << "not UTF-8";
 }
 
+TEST(FeedbackRules, AnEmailIsOneAddressNothingAMailtoLinkWouldReadMoreInto) {
+    Feedback f;
+    f.message = "Kontrasten är låg.";
+    f.email = "eva.lind@example.se";
+    EXPECT_TRUE(check_feedback(f).ok());
+    for (const char* odd : {"a@b?cc=x@evil.example&body=hej", "a@b@c", "no-at-sign",
+                            "a b@example.se", "a@example.se\r\nBcc: x@y", "a@b#frag"}) {
+        f.email = odd;
+        EXPECT_FALSE(check_feedback(f).ok()) << odd;
+    }
+}
+
 class AccessibilityStoreTest : public ::testing::Test {
   protected:
     stagehub::testing::TempDir dir;

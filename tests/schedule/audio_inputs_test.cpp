@@ -131,6 +131,20 @@ TEST(AudioInputs, ThePublicSeesLanguagesAndNamesButNoAddressOrPassphrase) {
     EXPECT_NE(std::find(secrets.begin(), secrets.end(), "tolk-hemlighet-1"), secrets.end());
 }
 
+TEST(AudioInputs, SecretsInABoothsAddressAreMaskedLikeASources) {
+    Programme p = with_booths();
+    p.stages.front().audio_inputs[0].url = "srt://:9101?streamid=bas-nyckel&latency=200";
+    p.stages.front().audio_inputs[1].url = "rtmp://relay.example:1935/live/tolk-nyckel";
+    const auto secrets = secrets_of(p.stages.front());
+    const std::string said = redact(
+        "booth srt://:9101?streamid=bas-nyckel&latency=200 and rtmp://relay.example:1935/live/"
+        "tolk-nyckel failed",
+        secrets);
+    EXPECT_EQ(said.find("bas-nyckel"), std::string::npos) << said;
+    EXPECT_EQ(said.find("tolk-nyckel"), std::string::npos) << said;
+    EXPECT_NE(said.find("latency=200"), std::string::npos) << said;
+}
+
 TEST(AudioInputs, AListSentAgainWithoutPassphrasesKeepsThem) {
     const std::vector<AudioInput> before = with_booths().stages.front().audio_inputs;
     std::vector<AudioInput> edited = before;

@@ -64,8 +64,11 @@ TEST_F(CaptionStoreTest, LiveCuesAreFoundByTheWindowTheyOverlap) {
               (std::vector<std::string>{"ett", "tv\xC3\xA5"}));
     EXPECT_EQ(texts(store.live_cues("salen", "sv", CueKind::captions, kNine + 2000, kNine + 3000)),
               std::vector<std::string>{});
-    EXPECT_EQ(texts(store.latest_live_cues("salen", "sv", CueKind::captions, 2)),
+    EXPECT_EQ(texts(store.latest_live_cues("salen", "sv", CueKind::captions, 2, kNine)),
               (std::vector<std::string>{"tv\xC3\xA5", "tre"}));
+    // A screen that joins after a long pause is not shown lines from long ago.
+    EXPECT_EQ(texts(store.latest_live_cues("salen", "sv", CueKind::captions, 5, kNine + 10'000)),
+              std::vector<std::string>{"tre"});
     EXPECT_EQ(store.live_languages("salen", CueKind::captions),
               (std::vector<std::string>{"en", "sv"}));
     EXPECT_EQ(store.live_languages("salen", CueKind::descriptions), std::vector<std::string>{"sv"});
@@ -107,6 +110,13 @@ TEST_F(CaptionStoreTest, AReplayShowsTheLiveCuesOfItsWindowUntilItHasItsOwnTrack
     EXPECT_EQ(own[0].session_id, "oppning");
     EXPECT_EQ(own[0].stage_id, "salen");
     EXPECT_EQ(own[0].source, CueSource::edit);
+    // A segment reads only its own window of the track; the editor reads it whole.
+    EXPECT_EQ(
+        texts(store.replay_cues("oppning", "salen", "sv", CueKind::captions, from, kNine + 3000)),
+        std::vector<std::string>{"under, r\xC3\xA4ttat"});
+    EXPECT_TRUE(store.has_own_track("oppning", "sv", CueKind::captions));
+    EXPECT_FALSE(store.has_own_track("oppning", "en", CueKind::captions));
+    EXPECT_EQ(store.own_track("oppning", "sv", CueKind::captions).size(), 2u);
     // The live track itself is untouched: the stage's other replays still see it.
     EXPECT_EQ(store.live_cues("salen", "sv", CueKind::captions, from, to).size(), 1u);
 
@@ -163,23 +173,44 @@ TEST_F(CaptionStoreTest, ATrackOverTheLimitIsRefusedWhole) {
     EXPECT_TRUE(store.replay_tracks("oppning", "salen", kNine, kNine + 1).empty());
 }
 
-TEST_F(CaptionStoreTest, LiveCuesPastTheRetentionGoButOwnTracksStay) {
+TEST_F(CaptionStoreTest, CuesPastTheRetentionGoWithTheTracksTheyLeaveEmpty) {
     ASSERT_TRUE(store.add_live_cue(live("salen", "sv", kNine, "gammal")).ok());
     ASSERT_TRUE(store.add_live_cue(live("salen", "sv", kNine + 86'400'000, "ny")).ok());
     ASSERT_TRUE(store
                     .replace_replay_track("dag", "oppning", "salen", "sv", CueKind::captions,
                                           {live("", "", kNine, "egen")}, true, kNine)
                     .ok());
-    EXPECT_EQ(store.delete_live_cues_before(kNine + 3'600'000), 1);
-    EXPECT_EQ(texts(store.latest_live_cues("salen", "sv", CueKind::captions, 5)),
+    ASSERT_TRUE(store
+                    .replace_replay_track("dag", "senare", "salen", "sv", CueKind::captions,
+                                          {live("", "", kNine + 86'400'000, "senare")}, true, kNine)
+                    .ok());
+    EXPECT_EQ(store.delete_cues_before(kNine + 3'600'000), 2);
+    EXPECT_EQ(texts(store.latest_live_cues("salen", "sv", CueKind::captions, 5, 0)),
               std::vector<std::string>{"ny"});
-    EXPECT_EQ(store.replay_cues("oppning", "salen", "sv", CueKind::captions, 0, 1).size(), 1u);
+    EXPECT_TRUE(store.replay_tracks("oppning", "salen", kNine, kNine + 10'000).empty());
+    EXPECT_EQ(store.replay_tracks("senare", "salen", kNine, kNine + 90'000'000).size(), 1u);
+}
+
+TEST_F(CaptionStoreTest, AnErasedRecordingTakesItsCaptionsAndNoOthers) {
+    ASSERT_TRUE(store.add_live_cue(live("salen", "sv", kNine - 60'000, "innan")).ok());
+    ASSERT_TRUE(store.add_live_cue(live("salen", "sv", kNine + 1000, "under")).ok());
+    ASSERT_TRUE(store.add_live_cue(live("annan", "sv", kNine + 1000, "annan scen")).ok());
+    ASSERT_TRUE(store
+                    .replace_replay_track("dag", "oppning", "salen", "sv", CueKind::captions,
+                                          {live("", "", kNine + 1000, "egen")}, true, kNine)
+                    .ok());
+    EXPECT_EQ(store.erase_recording("salen", "oppning", kNine, kNine + 30'000), 2);
+    EXPECT_EQ(texts(store.live_cues("salen", "sv", CueKind::captions, 0, kNine + 90'000)),
+              std::vector<std::string>{"innan"});
+    EXPECT_EQ(store.live_cues("annan", "sv", CueKind::captions, 0, kNine + 90'000).size(), 1u);
+    EXPECT_TRUE(store.replay_tracks("oppning", "salen", kNine, kNine + 30'000).empty());
 }
 
 TEST(CaptionerAccounts, TheMigrationAdmitsThemAndKeepsEveryAccountTokenAndGrant) {
     TempDir dir;
     Database db{dir.path() / "stagehub.db"};
-    schedule::migrate_to(db, schedule::latest_schema_version() - 1);
+    // Schema 10: the last one before migration 11 admitted captioners.
+    schedule::migrate_to(db, 10);
     db.execute(
         "INSERT INTO accounts (id, name, role, created_at, created_by) VALUES "
         "(1, 'Anna', 'organiser', 1, 'cli');"

@@ -22,6 +22,8 @@ TEST(CueText, CueTextReadsAsPlainText) {
 
 TEST(CueText, TidyingDropsBlankLinesAndArrows) {
     EXPECT_EQ(tidy_cue_text("ett\r\n  \ntv\xC3\xA5 --> tre\n"), "ett\ntv\xC3\xA5 --&gt; tre");
+    // A lone CR ends a line too: "a\r\rb" must not hold a blank line that ends the cue.
+    EXPECT_EQ(tidy_cue_text("a\r\rb\rc"), "a\nb\nc");
 }
 
 TEST(LiveCueDuration, GrowsWithTheLineBetweenTwoAndSevenSeconds) {

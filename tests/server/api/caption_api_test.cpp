@@ -170,6 +170,23 @@ TEST_F(CaptionApiTest, ANewFollowerGetsTheLastFiveCuesOfEachLanguageThenTheParti
     EXPECT_EQ((*partial)["text"], "rad åtta på g");
 }
 
+TEST_F(CaptionApiTest, AStageTakesAFewLanguagesBesidesItsEventsNotAnyNumber) {
+    const std::string captioner = server.token(Role::captioner, "Skrivtolk", kEvent);
+    // sv is the event's; four translations fit beside it.
+    for (const char* language : {"sv", "en", "fi", "se", "ar"}) {
+        const HttpReply sent =
+            post(captioner, std::string(R"({"text": "hej", "language": ")") + language + "\"}");
+        ASSERT_EQ(sent.status, 201) << language << ": " << sent.body;
+    }
+    const HttpReply fifth = post(captioner, R"({"text": "hei", "language": "nb"})");
+    EXPECT_EQ(fifth.status, 400) << fifth.body;
+    EXPECT_NE(fifth.body.find("already has captions in 4 languages"), std::string::npos)
+        << fifth.body;
+    EXPECT_EQ(post(captioner, R"({"text": "hej igen", "language": "sv"})").status, 201)
+        << "the event's own language is always taken";
+    EXPECT_EQ(post(captioner, R"({"text": "again", "language": "en"})").status, 201);
+}
+
 TEST_F(CaptionApiTest, APlainTextBodyIsOneCuePerNonEmptyLine) {
     const std::string organiser = server.token(Role::organiser, "Anna Berg", kEvent);
     const HttpReply sent = post(organiser, "Första raden\r\n\n   \nAndra raden\n",

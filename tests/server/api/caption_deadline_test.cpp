@@ -89,6 +89,27 @@ TEST(CaptionDeadline, AnUncaptionedReplayIsHiddenOnDayFourteenAndBackWhenCaption
     EXPECT_EQ(public_status(server), 200) << "captioned: the rule leaves it be";
 }
 
+TEST(CaptionDeadline, AReplayAnOrganiserHidAgainStaysHiddenWhenCaptionsComplete) {
+    RunningServer server(1.0, [](Options& o) { set_clock(o, "hide"); });
+    const std::string organiser = server.token(Role::organiser, "Anna Berg", kReplayEvent);
+    record_welcome(server, organiser);
+    g_days_on = 14;
+    let_it_run();
+    ASSERT_EQ(public_status(server), 404) << "hidden by the rule";
+    // The organiser shows it, then hides it again for a reason of their own.
+    const std::string replay = session_path(kReplaySession) + "/replay";
+    ASSERT_EQ(server.call("PATCH", replay, organiser, {{"hidden", false}}).status, 200);
+    let_it_run();
+    ASSERT_EQ(public_status(server), 200) << "shown by hand: the rule does not hide it again";
+    ASSERT_EQ(server.call("PATCH", replay, organiser, {{"hidden", true}}).status, 200);
+    const auto uploaded = stagehub::testing::http_request(
+        server.port, "PUT", session_path(kReplaySession) + "/captions/sv",
+        "WEBVTT\n\n00:00.500 --> 00:01.500\nVälkommen!\n", "text/vtt", organiser);
+    ASSERT_EQ(uploaded.status, 200) << uploaded.body;
+    EXPECT_EQ(public_status(server), 404) << "the organiser's choice, not the rule's, stands";
+    EXPECT_EQ(count_operation(changes_of(server, organiser), "caption_deadline_show"), 0u);
+}
+
 TEST(CaptionDeadline, ACaptionedReplayStays) {
     RunningServer server(1.0, [](Options& o) { set_clock(o, "hide"); });
     const std::string organiser = server.token(Role::organiser, "Anna Berg", kReplayEvent);

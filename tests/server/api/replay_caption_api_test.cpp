@@ -149,6 +149,21 @@ TEST_F(ReplayCaptionApiTest, BadFilesAreRefusedNamingTheLine) {
     EXPECT_NE(backwards.body.find("cues[0]"), std::string::npos) << backwards.body;
     // Nothing was stored by any of them.
     EXPECT_EQ(json::parse(server.call("GET", captions, organiser).body)["tracks"].size(), 0u);
+    // A long file fits (above the 1 MiB every other request is held to) ...
+    std::string long_file = "WEBVTT\n\n";
+    for (int i = 0; i < 15000; ++i) {
+        long_file += "00:00:0" + std::to_string(i % 2) +
+                     ".000 --> 00:00:03.000\nEn rad text som fyller filen till \u00f6ver en "
+                     "megabyte.\n\n";
+    }
+    ASSERT_GT(long_file.size(), 1u << 20);
+    const HttpReply long_upload = upload("sv", long_file, "text/vtt", organiser);
+    EXPECT_EQ(long_upload.status, 200) << long_upload.body.substr(0, 300);
+    // ... but the larger limit is the caption routes' alone.
+    EXPECT_EQ(stagehub::testing::http_request(server.port, "POST", "/api/v1/heartbeats",
+                                              std::string((1u << 20) + 10, ' '), "application/json")
+                  .status,
+              413);
 }
 
 TEST_F(ReplayCaptionApiTest, OnlyTheEventsOrganisersReachTheTracks) {

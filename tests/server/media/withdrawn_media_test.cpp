@@ -144,6 +144,25 @@ TEST_F(WithdrawnMediaTest, ARecordingIsServedOnlyUnderTheReplayRulesThenErasedFo
     ASSERT_EQ(call("PATCH", event, organiser, {{"published", true}}).status, 200);
     EXPECT_EQ(status(middle), 200);
 
+    // Captions said during the talk, and one said long after it on the same stage.
+    const auto ms = [](Instant at) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+    };
+    {
+        schedule::Database db(server.dir / "stagehub.db");
+        auto cue = db.prepare(
+            "INSERT INTO caption_cues (event_id, stage_id, language, kind, start_ms, end_ms, "
+            "text, source) VALUES (?, 'stora-salen', 'sv', 'captions', ?, ?, ?, 'live')");
+        cue.bind(1, kEvent).bind(2, ms(start) + 500).bind(3, ms(start) + 2500).bind(4, "under");
+        cue.run();
+        cue.reset();
+        cue.bind(1, kEvent)
+            .bind(2, ms(end) + 3'600'000)
+            .bind(3, ms(end) + 3'602'000)
+            .bind(4, "sen");
+        cue.run();
+    }
+
     // Erasure: organisers of the event only.
     const std::string recording = session_path("valkommen") + "/recording";
     EXPECT_EQ(call("DELETE", recording).status, 401);
@@ -163,6 +182,7 @@ TEST_F(WithdrawnMediaTest, ARecordingIsServedOnlyUnderTheReplayRulesThenErasedFo
     EXPECT_EQ(overlapping, 2u * seconds);
     EXPECT_EQ(json::parse(erased.body)["erased_segments"], overlapping);
     EXPECT_EQ(json::parse(erased.body)["erased_poster"], true);
+    EXPECT_EQ(json::parse(erased.body)["erased_caption_cues"], 1) << "the words went too";
     EXPECT_FALSE(std::filesystem::exists(poster));
     EXPECT_EQ(status("/posters/valkommen.jpg", organiser), 404);
     EXPECT_EQ(status("/api/v1/replays/valkommen", organiser), 404);
@@ -179,6 +199,10 @@ TEST_F(WithdrawnMediaTest, ARecordingIsServedOnlyUnderTheReplayRulesThenErasedFo
             db.prepare("SELECT COUNT(*) FROM replay_edits WHERE session_id = 'valkommen'");
         ASSERT_TRUE(edits.step());
         EXPECT_EQ(edits.column_int(0), 0);
+        schedule::Statement cues = db.prepare("SELECT text FROM caption_cues");
+        ASSERT_TRUE(cues.step());
+        EXPECT_EQ(cues.column_text(0), "sen") << "only the talk's captions went";
+        EXPECT_FALSE(cues.step());
     }
     // Who, what, when: in the change log.
     const json changes = json::parse(call("GET", event + "/changes", organiser).body)["changes"];
