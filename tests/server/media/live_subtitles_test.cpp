@@ -96,7 +96,9 @@ TEST(LiveSubtitlesOverHttp, ACueIsInTheSegmentWhoseWindowHoldsItTimedFromItsFirs
         std::this_thread::sleep_for(100ms);
     }
 
-    // Cues as the ingest stores them, at the moment they arrive.
+    // Cues as the ingest stores them, at the moment they arrive; all at one instant, so the
+    // one segment holding it holds all three (a description 100 ms later fell into the next
+    // segment whenever `at` was in a segment's last 100 ms).
     schedule::Database db(server.dir / "stagehub.db");
     captions::CaptionStore store(db);
     const int64_t at = now_ms();
@@ -104,10 +106,9 @@ TEST(LiveSubtitlesOverHttp, ACueIsInTheSegmentWhoseWindowHoldsItTimedFromItsFirs
         store.add_live_cue(live_cue("sv", captions::CueKind::captions, at, "Välkomna alla")).ok());
     ASSERT_TRUE(
         store.add_live_cue(live_cue("en", captions::CueKind::captions, at, "Welcome")).ok());
-    ASSERT_TRUE(store
-                    .add_live_cue(live_cue("sv", captions::CueKind::descriptions, at + 100,
-                                           "En boll studsar"))
-                    .ok());
+    ASSERT_TRUE(
+        store.add_live_cue(live_cue("sv", captions::CueKind::descriptions, at, "En boll studsar"))
+            .ok());
 
     // The video segment whose window holds `at`, once listed; its subtitle playlist then
     // lists it too, under the same media sequence number (a blocking reload waits for it).
