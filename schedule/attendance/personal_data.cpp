@@ -8,6 +8,7 @@
 
 #include "schedule/database.hpp"
 #include "schedule/instant.hpp"
+#include "schedule/trim.hpp"
 
 namespace stagehub::attendance {
 namespace {
@@ -16,13 +17,6 @@ using schedule::Database;
 using schedule::Statement;
 using schedule::Transaction;
 using json = nlohmann::json;
-
-std::string_view trimmed(std::string_view text) {
-    const size_t first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
 
 std::string sha256_hex(std::string_view text) {
     unsigned char digest[EVP_MAX_MD_SIZE];
@@ -175,7 +169,7 @@ std::string DataSubject::audit_label() const {
 }
 
 Result<DataSubject> subject_by_email(std::string_view email) {
-    const std::string_view text = trimmed(email);
+    const std::string_view text = schedule::trim(email);
     if (text.empty() || text.find('@') == std::string_view::npos) {
         return Error{ErrorCode::bad_arguments,
                      "--email needs the address the person registered with, like "

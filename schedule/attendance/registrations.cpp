@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "schedule/time_zone.hpp"
+#include "schedule/trim.hpp"
 
 namespace stagehub::attendance {
 namespace {
@@ -34,15 +35,6 @@ std::string in_quotes(std::string_view text) {
 
 Error invalid(std::string message) {
     return Error{ErrorCode::invalid_registration, std::move(message)};
-}
-
-std::string_view trimmed(std::string_view text) {
-    constexpr std::string_view kSpace = " \t\r\n";
-    const size_t first = text.find_first_not_of(kSpace);
-    if (first == std::string_view::npos)
-        return {};
-    const size_t last = text.find_last_not_of(kSpace);
-    return text.substr(first, last - first + 1);
 }
 
 size_t code_points(std::string_view text) {
@@ -214,9 +206,13 @@ Result<Registration> RegistrationStore::register_attendee(std::string_view event
                                                           std::string_view name,
                                                           std::string_view email,
                                                           RegistrationMode mode, TimePoint at) {
-    Registration r{
-        0, std::string(event_id), {}, std::string(trimmed(name)), std::string(trimmed(email)), mode,
-        at};
+    Registration r{0,
+                   std::string(event_id),
+                   {},
+                   std::string(schedule::trim(name)),
+                   std::string(schedule::trim(email)),
+                   mode,
+                   at};
     if (const Status fields = check_fields(r.name, r.email); !fields)
         return fields.error();
     // One transaction: the code is free when looked at and still free when written.

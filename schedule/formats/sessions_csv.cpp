@@ -11,6 +11,7 @@
 #include "schedule/formats/slug.hpp"
 #include "schedule/programme_file.hpp"
 #include "schedule/time_zone.hpp"
+#include "schedule/trim.hpp"
 
 namespace stagehub::schedule::formats {
 namespace {
@@ -53,18 +54,9 @@ std::string column_list() {
     return list;
 }
 
-std::string_view trim(std::string_view text) {
-    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    while (!text.empty() && space(text.front()))
-        text.remove_prefix(1);
-    while (!text.empty() && space(text.back()))
-        text.remove_suffix(1);
-    return text;
-}
-
 // "Study visit", "in-person" → "study_visit", "in_person".
 std::string keyword(std::string_view text) {
-    std::string out = ascii_lower(trim(text));
+    std::string out = ascii_lower(schedule::trim(text));
     std::replace(out.begin(), out.end(), '-', '_');
     std::replace(out.begin(), out.end(), ' ', '_');
     return out;
@@ -73,7 +65,7 @@ std::string keyword(std::string_view text) {
 std::optional<bool> parse_flag(std::string_view text) {
     static const std::set<std::string, std::less<>> yes{"yes", "y", "ja", "j", "true", "1", "x"};
     static const std::set<std::string, std::less<>> no{"no", "n", "nej", "false", "0"};
-    const std::string word = ascii_lower(trim(text));
+    const std::string word = ascii_lower(schedule::trim(text));
     if (yes.count(word) != 0)
         return true;
     if (no.count(word) != 0)
@@ -135,7 +127,7 @@ class CsvImport {
 
     bool read_header(const CsvRecord& header) {
         for (size_t i = 0; i < header.fields.size(); ++i) {
-            const std::string name = ascii_lower(trim(header.fields[i]));
+            const std::string name = ascii_lower(schedule::trim(header.fields[i]));
             const auto known = std::find(kColumnNames.begin(), kColumnNames.end(), name);
             const std::string where = line_where(header.line);
             if (name.empty() && i + 1 == header.fields.size())
@@ -200,13 +192,13 @@ class CsvImport {
         };
 
         for (const Column column : kRequired) {
-            if (trim(field(row, column)).empty())
+            if (schedule::trim(field(row, column)).empty())
                 problem(in_column(column, "missing"));
         }
         s.title = field(row, Column::title);
         s.abstract = field(row, Column::abstract);
         s.theme = field(row, Column::theme);
-        s.language = std::string(trim(field(row, Column::language)));
+        s.language = std::string(schedule::trim(field(row, Column::language)));
 
         const std::string kind_text = keyword(field(row, Column::kind));
         if (const auto kind = session_kind_from_string(kind_text)) {
@@ -255,7 +247,7 @@ class CsvImport {
 
     static bool is_blank(const CsvRecord& row) {
         return std::all_of(row.fields.begin(), row.fields.end(),
-                           [](const std::string& f) { return trim(f).empty(); });
+                           [](const std::string& f) { return schedule::trim(f).empty(); });
     }
 
     const std::string& field(const CsvRecord& row, Column column) const {
@@ -269,7 +261,7 @@ class CsvImport {
     template <typename Problem>
     bool flag(const CsvRecord& row, Column column, bool fallback, Problem& problem) const {
         const std::string& text = field(row, column);
-        if (trim(text).empty())
+        if (schedule::trim(text).empty())
             return fallback;
         if (const auto value = parse_flag(text))
             return *value;
@@ -279,8 +271,8 @@ class CsvImport {
 
     template <typename Problem>
     void read_start(const CsvRecord& row, Session& s, Problem& problem) const {
-        const std::string_view date_text = trim(field(row, Column::date));
-        const std::string_view typed = trim(field(row, Column::start));
+        const std::string_view date_text = schedule::trim(field(row, Column::date));
+        const std::string_view typed = schedule::trim(field(row, Column::start));
         if (date_text.empty() || typed.empty())
             return;
         // "8:30", as spreadsheets show times. Built by append: GCC 12 -Wrestrict, see quoted().
@@ -291,7 +283,7 @@ class CsvImport {
             problem(in_column(Column::date, date.error().message));
         const auto time = parse_time_of_day(time_text);
         if (!time)
-            problem(quoted(Column::start, trim(field(row, Column::start)),
+            problem(quoted(Column::start, schedule::trim(field(row, Column::start)),
                            "is not a time of day like 08:30"));
         if (!date || !time)
             return;
@@ -305,7 +297,7 @@ class CsvImport {
 
     template <typename Problem>
     void read_duration(const CsvRecord& row, Session& s, Problem& problem) const {
-        const std::string_view text = trim(field(row, Column::duration));
+        const std::string_view text = schedule::trim(field(row, Column::duration));
         if (text.empty())
             return;
         const bool digits = text.size() <= 6 && std::all_of(text.begin(), text.end(), [](char c) {
@@ -327,7 +319,7 @@ class CsvImport {
         std::string_view rest = field(row, Column::speakers);
         while (!rest.empty()) {
             const size_t semicolon = rest.find(';');
-            std::string_view item = trim(rest.substr(0, semicolon));
+            std::string_view item = schedule::trim(rest.substr(0, semicolon));
             rest = semicolon == std::string_view::npos ? std::string_view{}
                                                        : rest.substr(semicolon + 1);
             if (item.empty())
@@ -338,7 +330,7 @@ class CsvImport {
                     const std::string role = keyword(item.substr(open + 1, item.size() - open - 2));
                     if (const auto parsed = person_role_from_string(role)) {
                         speaker.role = *parsed;
-                        speaker.name = std::string(trim(item.substr(0, open)));
+                        speaker.name = std::string(schedule::trim(item.substr(0, open)));
                     } else {
                         std::string message = "speakers: '";
                         message.append(role).append("' in '").append(item);
@@ -357,10 +349,10 @@ class CsvImport {
     // The stage a row names: by id or name, then by name ignoring case, accents and
     // punctuation (their slugs match); else a new one.
     std::string stage_for(const std::string& text) {
-        const std::string_view name = trim(text);
+        const std::string_view name = schedule::trim(text);
         for (const Stage& stage : programme_.stages) {
             if (stage.id == text || stage.name == text || stage.id == name ||
-                trim(stage.name) == name)
+                schedule::trim(stage.name) == name)
                 return stage.id;
         }
         const std::string slug = slugify(name);
@@ -379,7 +371,7 @@ class CsvImport {
     // else a new one.
     std::string person_for(const std::string& name) {
         for (const Person& p : programme_.people) {
-            if (trim(p.name) == name)
+            if (schedule::trim(p.name) == name)
                 return p.id;
         }
         const std::string slug = slugify(name);

@@ -2,21 +2,13 @@
 
 #include <fstream>
 
+#include "schedule/trim.hpp"
 #include "schedule/utf8.hpp"
 
 namespace stagehub::server {
 namespace {
 
 constexpr size_t kMaxFileBytes = 1 << 20;  // a config file is a few KiB; this is not one
-
-std::string_view trim(std::string_view text) {
-    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-    while (!text.empty() && space(text.front()))
-        text.remove_prefix(1);
-    while (!text.empty() && space(text.back()))
-        text.remove_suffix(1);
-    return text;
-}
 
 std::string quoted(std::string_view text) {
     std::string out;
@@ -59,7 +51,7 @@ Result<ConfigFile> parse_config_text(std::string_view text, const std::filesyste
         const std::string_view raw = text.substr(0, end);
         text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
         ++number;
-        const std::string_view line = trim(raw);
+        const std::string_view line = schedule::trim(raw);
         if (line.empty() || line.front() == '#')
             continue;
         const size_t equals = line.find('=');
@@ -68,8 +60,8 @@ Result<ConfigFile> parse_config_text(std::string_view text, const std::filesyste
                                   " is not a setting; write key = value (a serve option "
                                   "without --, e.g. port = 8080)");
         }
-        const std::string_view key = trim(line.substr(0, equals));
-        std::string_view value = trim(line.substr(equals + 1));
+        const std::string_view key = schedule::trim(line.substr(0, equals));
+        std::string_view value = schedule::trim(line.substr(equals + 1));
         if (key.empty())
             return at(number, "a setting needs a key before '='");
         for (const char c : key) {

@@ -2,20 +2,13 @@
 
 #include <fstream>
 
+#include "schedule/trim.hpp"
 #include "server/auth/error_status.hpp"
 
 namespace stagehub::server {
 namespace {
 
 constexpr size_t kMinTokenLength = 16;
-
-std::string_view trimmed(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
-}
 
 // Compares without stopping at the first difference, so the time taken does not tell how
 // much of a guess was right (only whether its length was).
@@ -38,7 +31,7 @@ Result<std::string> read_metrics_token(const std::filesystem::path& file) {
                      "--metrics-token-file: cannot read a token from " + file.string() +
                          " (write one line, e.g. `openssl rand -hex 32 > FILE`)"};
     }
-    const std::string token(trimmed(line));
+    const std::string token(schedule::trim(line));
     if (token.size() < kMinTokenLength) {
         return Error{ErrorCode::bad_arguments,
                      "--metrics-token-file: the token in " + file.string() + " is shorter than " +
