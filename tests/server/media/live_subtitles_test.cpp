@@ -287,5 +287,57 @@ TEST_F(LiveSubtitlesOverHttp, ADescriptionPostedLiveIsInItsDescSegment) {
     EXPECT_TRUE(captioned->empty()) << "a description is no caption\n" << subs.body;
 }
 
+// A segment archived before migration 13 has no first PTS in its row: its WebVTT segment
+// reads it from the .ts once and keeps it there, so the next request reads no file (shown
+// by moving the file away) and answers the same.
+TEST_F(LiveSubtitlesOverHttp, AFirstPtsReadFromDiskIsKeptInTheSegmentsRow) {
+    schedule::Database db(server.dir / "stagehub.db");
+    const auto pts_of = [&db](const std::string& file) {
+        schedule::Statement read = db.prepare("SELECT first_pts FROM segments WHERE file = ?");
+        read.bind(1, file);
+        std::optional<int64_t> pts;
+        if (read.step() && !read.column_is_null(0))
+            pts = read.column_int(0);
+        return pts;
+    };
+    // An archived segment of the top rendition, as the subtitle renditions follow it.
+    std::string file;
+    const auto deadline = std::chrono::steady_clock::now() + 40s;
+    while (file.empty()) {
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "no segment archived in 40 s";
+        schedule::Statement first = db.prepare(
+            "SELECT file FROM segments WHERE stage_id = ? AND rendition = 'source' "
+            "AND first_pts IS NOT NULL ORDER BY starts_ms LIMIT 1");
+        first.bind(1, kStage);
+        if (first.step())
+            file = first.column_text(0);
+        else
+            std::this_thread::sleep_for(200ms);
+    }
+    const int64_t pts = *pts_of(file);
+    // As a database from before migration 13 has it.
+    schedule::Statement forget = db.prepare("UPDATE segments SET first_pts = NULL WHERE file = ?");
+    forget.bind(1, file);
+    forget.run();
+    ASSERT_FALSE(pts_of(file).has_value());
+
+    const std::string vtt_url =
+        live + "/subs/sv/" + pipelines::vtt_segment_name(file.substr(file.rfind('/') + 1));
+    const HttpReply first = http_get(server.port, vtt_url);
+    ASSERT_EQ(first.status, 200) << vtt_url << ": " << first.body;
+    EXPECT_NE(first.body.find("X-TIMESTAMP-MAP=MPEGTS:" + std::to_string(pts) + ","),
+              std::string::npos)
+        << first.body;
+    EXPECT_EQ(pts_of(file), pts) << "the PTS read from the file is kept in its row";
+
+    const std::filesystem::path ts = server.dir / "media" / "live" / file;
+    const std::filesystem::path away = ts.string() + ".away";
+    std::filesystem::rename(ts, away);
+    const HttpReply second = http_get(server.port, vtt_url);
+    std::filesystem::rename(away, ts);
+    ASSERT_EQ(second.status, 200) << second.body;
+    EXPECT_EQ(second.body, first.body) << "answered from the row, without the file";
+}
+
 }  // namespace
 }  // namespace stagehub::server
