@@ -219,6 +219,8 @@ test('the room view shows the cues and the partial line', { timeout: 60_000 }, a
       assert.equal(seen.size, '150');
     });
     await postCaption({ text: 'Första raden i salen', language: 'sv', final: true });
+    // A description (what is seen) goes out on the same channel: never on the room's screen.
+    await postCaption({ text: 'En man går upp på scenen', language: 'sv', kind: 'descriptions' });
     await postCaption({ text: 'Andra raden', language: 'sv', final: true });
     await postCaption({ text: 'Second line', language: 'en', final: true });
     await postCaption({ text: 'Och här skriver', language: 'sv', final: false });
