@@ -192,7 +192,7 @@ TEST(AsrCommandProcess, TheBinarysRecogniserCaptionsTheStageIsRestartedAndLeaves
     EXPECT_EQ(restarted_state->parent, server.pid());
     // What the old one printed was read long before its successor started; skip what is
     // still queued on the socket, then a new line must come.
-    while (ws.receive(500ms)) {
+    for (const auto drained = Clock::now() + 10s; Clock::now() < drained && ws.receive(500ms);) {
     }
     const auto again = next_where(ws, is_recogniser_cue, 60s);
     EXPECT_TRUE(again) << "no line after the restart:\n" << server.log();
