@@ -52,6 +52,23 @@ void SegmentArchive::add(const std::string& stage_id, const ClosedSegment& segme
         bytes_by_stage_[stage_id] += static_cast<int64_t>(bytes);
 }
 
+std::optional<int64_t> SegmentArchive::first_pts_from_disk(const std::string& file) {
+    const auto path = schedule::path_below(live_dir_, file);
+    if (!path)
+        return std::nullopt;
+    const auto pts = ts_first_pts(*path);
+    if (pts)
+        remember_first_pts(file, *pts);
+    return pts;
+}
+
+void SegmentArchive::remember_first_pts(const std::string& file, int64_t pts) {
+    schedule::Statement update =
+        db_.prepare("UPDATE segments SET first_pts = ? WHERE file = ? AND first_pts IS NULL");
+    update.bind(1, pts).bind(2, file);
+    update.run();
+}
+
 const std::map<std::string, int64_t>& SegmentArchive::bytes_by_stage() {
     if (!bytes_known_) {
         bytes_by_stage_.clear();

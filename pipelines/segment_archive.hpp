@@ -72,6 +72,14 @@ class SegmentArchive {
     // The segment indexed under `file` (relative to the live folder), if any.
     std::optional<ArchivedSegment> find(const std::string& file);
 
+    // The first PTS of `file` (relative to the live folder) read from the file itself, for
+    // a segment whose row has none (archived before migration 13, or not archived at all).
+    // What is read is kept in its row (remember_first_pts), so a segment's file is read
+    // once, not on every request for its WebVTT segment.
+    std::optional<int64_t> first_pts_from_disk(const std::string& file);
+    // Sets the row's first_pts where it is still unknown; a known one is never changed.
+    void remember_first_pts(const std::string& file, int64_t pts);
+
     // Erases a recording: every segment of the stage, of every rendition, that overlaps
     // [from, to), from the index and then from the disk. A segment that straddles `from`
     // or `to` goes too, although a neighbouring session's replay may begin or end in it:

@@ -36,8 +36,11 @@ const state = {
   sender: null,
   feed: null,
   player: null,
-  sent: [], // newest first: {text, language, state}
+  sent: [], // newest first: {text, language, kind, state}
   language: '',
+  // 'descriptions' while the switch is on: lines go out as audio description (what is
+  // seen), shown in the players' description track, never in the room; no partial line.
+  kind: 'captions',
 };
 
 function applyStrings() {
@@ -223,6 +226,9 @@ function renderSent() {
         'li',
         { class: 'caption-sent-line', 'data-state': line.state, lang: line.language },
         el('span', { class: 'caption-sent-text' }, line.text),
+        line.kind === 'descriptions'
+          ? el('span', { class: 'caption-sent-kind', lang: strings.lang }, strings.t('caption_kind_descriptions'))
+          : null,
         el('span', { class: 'caption-sent-state', lang: strings.lang }, strings.t(label[line.state])),
       ),
     ),
@@ -243,10 +249,10 @@ async function sendLine() {
     return;
   }
   field.value = '';
-  const line = { text, language: state.language, state: 'sending' };
+  const line = { text, language: state.language, kind: state.kind, state: 'sending' };
   state.sent = [line, ...state.sent].slice(0, SENT_SHOWN);
   renderSent();
-  const result = await state.sender.final(text, state.language);
+  const result = await state.sender.final(text, state.language, line.kind);
   if (result.ok) {
     line.state = 'sent';
     showSendError('');
@@ -283,7 +289,20 @@ $('line').addEventListener('keydown', (e) => {
   }
 });
 $('line').addEventListener('input', () => {
+  if (state.kind !== 'captions') return; // a description has no partial line
   state.sender?.partial($('line').value.slice(0, MAX_LINE), state.language);
+});
+$('caption-descriptions').addEventListener('change', () => {
+  state.kind = $('caption-descriptions').checked ? 'descriptions' : 'captions';
+  // What was typed as a caption is not left showing in the room.
+  if (state.kind === 'descriptions') state.sender?.partial('', state.language);
+});
+// Space toggles the switch; Enter or Esc go back to typing.
+$('caption-descriptions').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' || e.key === 'Escape') {
+    e.preventDefault();
+    $('line').focus();
+  }
 });
 
 applyStrings();

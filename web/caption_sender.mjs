@@ -14,7 +14,7 @@ export class CaptionSender {
   #url;
   #token;
   #busy = false;
-  #finals = []; // [{text, language, resolve}]
+  #finals = []; // [{text, language, kind, resolve}]
   #partial = null; // {text, language}: the newest partial not yet sent
   #lastPartialMs = -Infinity;
   #timer = 0;
@@ -30,11 +30,12 @@ export class CaptionSender {
     this.#pump();
   }
 
-  // Sends a finished line; resolves {ok, status, code, message, body} (status 0: no answer).
-  final(text, language) {
+  // Sends a finished line, a caption or (kind 'descriptions') an audio description; resolves
+  // {ok, status, code, message, body} (status 0: no answer).
+  final(text, language, kind = 'captions') {
     this.#partial = null;
     return new Promise((resolve) => {
-      this.#finals.push({ text, language, resolve });
+      this.#finals.push({ text, language, kind, resolve });
       this.#pump();
     });
   }
@@ -46,7 +47,9 @@ export class CaptionSender {
       for (;;) {
         if (this.#finals.length) {
           const job = this.#finals.shift();
-          job.resolve(await this.#post({ text: job.text, language: job.language, final: true }));
+          const body = { text: job.text, language: job.language, final: true };
+          if (job.kind !== 'captions') body.kind = job.kind;
+          job.resolve(await this.#post(body));
           continue;
         }
         if (!this.#partial) break;

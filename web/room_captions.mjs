@@ -99,6 +99,9 @@ function ours(message) {
 
 function onCaption(message) {
   if (message.stage && message.stage !== stageId) return;
+  // Descriptions say what is seen, for those who cannot see it: never on the hall's screen.
+  // A message without kind (an older server) is a caption.
+  if ((message.kind ?? 'captions') !== 'captions') return;
   if (!ours(message)) return;
   if (message.type === 'partial') {
     state.partial = String(message.text ?? '');

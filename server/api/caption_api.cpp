@@ -23,6 +23,7 @@ std::string iso_ms(int64_t ms) {
 json cue_json(const captions::Cue& cue) {
     return {{"id", cue.id},
             {"language", cue.language},
+            {"kind", captions::to_string(cue.kind)},
             {"start", iso_ms(cue.start_ms)},
             {"end", iso_ms(cue.end_ms)},
             {"text", captions::plain_from_cue_text(cue.text)}};
@@ -41,13 +42,12 @@ void CaptionApi::add_routes(ApiRouter& router) {
 }
 
 Status CaptionApi::language_room(const schedule::Programme& programme, const std::string& stage_id,
-                                 const std::string& language) const {
+                                 const std::string& language, captions::CueKind kind) const {
     const auto& event_languages = programme.event.languages;
     if (std::find(event_languages.begin(), event_languages.end(), language) !=
         event_languages.end())
         return ok_status();
-    const std::vector<std::string> live =
-        captions_.live_languages(stage_id, captions::CueKind::captions);
+    const std::vector<std::string> live = captions_.live_languages(stage_id, kind);
     if (std::find(live.begin(), live.end(), language) != live.end())
         return ok_status();
     std::vector<std::string> extra;
@@ -61,10 +61,12 @@ Status CaptionApi::language_room(const schedule::Programme& programme, const std
     std::string list;
     for (const std::string& known : extra)
         list += (list.empty() ? "" : ", ") + known;
-    return Error{ErrorCode::bad_field,
-                 "language: stage " + stage_id + " already has captions in " +
-                     std::to_string(extra.size()) + " languages besides the event's (" + list +
-                     "); add the language to the event's languages to caption in it"};
+    return Error{ErrorCode::bad_field, "language: stage " + stage_id + " already has " +
+                                           std::string(captions::to_string(kind)) + " in " +
+                                           std::to_string(extra.size()) +
+                                           " languages besides the event's (" + list +
+                                           "); add the language to the event's languages to send " +
+                                           std::string(captions::to_string(kind)) + " in it"};
 }
 
 HttpResponse CaptionApi::post_captions(const HttpRequest& request, const PathParams& params,
@@ -88,7 +90,7 @@ HttpResponse CaptionApi::post_captions(const HttpRequest& request, const PathPar
         post->language.empty() ? programme->event.language() : post->language;
     // Every language a stage has captions in is a subtitle rendition in every master and a
     // menu entry for every viewer: the event's languages and a few translations, no more.
-    if (const Status room = language_room(*programme, stage_id, language); !room)
+    if (const Status room = language_room(*programme, stage_id, language, post->kind); !room)
         return error_response(room.error());
 
     const auto now =
@@ -126,8 +128,10 @@ HttpResponse CaptionApi::post_captions(const HttpRequest& request, const PathPar
         }
         tx.commit();
     }
-    // A line sent is the line that was being typed: its partial is done.
-    on_partial_(stage_id, language, "");
+    // A line sent is the line that was being typed: its partial is done. (Descriptions
+    // have no partial; one leaves the captioner's line of its language alone.)
+    if (post->kind == captions::CueKind::captions)
+        on_partial_(stage_id, language, "");
     json cues = json::array();
     for (const captions::Cue& cue : stored) {
         on_cue_(cue);
@@ -136,6 +140,7 @@ HttpResponse CaptionApi::post_captions(const HttpRequest& request, const PathPar
     return json_response(201, {{"event", event_id},
                                {"stage", stage_id},
                                {"language", language},
+                               {"kind", captions::to_string(post->kind)},
                                {"cues", std::move(cues)}});
 }
 

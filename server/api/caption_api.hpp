@@ -52,10 +52,11 @@ class CaptionApi {
     void add_routes(ApiRouter& router);
 
   private:
-    // A stage takes captions in its event's languages and, besides, in at most this many.
+    // A stage takes captions in its event's languages and, besides, in at most this many
+    // (descriptions likewise, counted apart: each kind is its own set of renditions).
     static constexpr size_t kMaxStageLanguages = 4;
     Status language_room(const schedule::Programme& programme, const std::string& stage_id,
-                         const std::string& language) const;
+                         const std::string& language, captions::CueKind kind) const;
     HttpResponse post_captions(const HttpRequest& request, const PathParams& params,
                                const Caller& caller);
 

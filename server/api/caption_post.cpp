@@ -7,6 +7,7 @@
 #include "schedule/captions/webvtt.hpp"
 #include "schedule/instant.hpp"
 #include "schedule/utf8.hpp"
+#include "server/api/caption_file.hpp"
 #include "server/api/request_body.hpp"
 
 namespace stagehub::server {
@@ -73,6 +74,18 @@ Status read_language(std::string_view text, CaptionPost& post) {
     return ok_status();
 }
 
+Status read_kind(const std::optional<std::string>& name, CaptionPost& post) {
+    auto kind = cue_kind_named(name);
+    if (!kind) {
+        return Error{ErrorCode::bad_field,
+                     "kind: '" + name.value_or("").substr(0, 40) +
+                         "' is neither \"captions\" (what is said) nor \"descriptions\" "
+                         "(what is seen)"};
+    }
+    post.kind = *kind;
+    return ok_status();
+}
+
 Status read_json(const HttpRequest& request, const CaptionLimits& limits, CaptionPost& post) {
     auto body = json_body(request);
     if (!body)
@@ -86,12 +99,26 @@ Status read_json(const HttpRequest& request, const CaptionLimits& limits, Captio
         if (const Status read = read_language(language->get<std::string>(), post); !read)
             return read;
     }
+    if (const auto kind = body->find("kind"); kind != body->end()) {
+        if (!kind->is_string())
+            return Error{ErrorCode::bad_field,
+                         "kind: must be \"captions\" or \"descriptions\", a string"};
+        if (const Status read = read_kind(kind->get<std::string>(), post); !read)
+            return read;
+    }
     if (const auto final = body->find("final"); final != body->end()) {
         if (!final->is_boolean())
             return Error{ErrorCode::bad_field,
                          "final: must be true (a cue) or false (the line "
                          "being typed)"};
         post.partial = !final->get<bool>();
+    }
+    // A description is read aloud or shown beside the player when its picture plays, never
+    // on the room screen where a partial line goes: there is no line being described.
+    if (post.partial && post.kind == captions::CueKind::descriptions) {
+        return Error{ErrorCode::bad_field,
+                     "final: descriptions have no partial line; send each description once, "
+                     "finished"};
     }
     const std::string line(trimmed(text->get<std::string>()));
     if (post.partial) {
@@ -231,7 +258,14 @@ Result<CaptionPost> read_caption_post(const HttpRequest& request, const CaptionL
     }
     CaptionPost post;
     const std::string type = media_type(request.content_type);
+    // The kind of a text body is in the query; a JSON body says it itself, and one place
+    // only, so a query kind beside a JSON body is refused rather than silently ignored.
+    const auto query_kind = request.query_value("kind");
     if (type == "application/json" || type.empty()) {
+        if (query_kind)
+            return Error{ErrorCode::bad_field,
+                         "kind: a JSON body gives its kind as \"kind\" in the body, not in the "
+                         "address"};
         if (const Status read = read_json(request, limits, post); !read)
             return read.error();
         return post;
@@ -242,6 +276,10 @@ Result<CaptionPost> read_caption_post(const HttpRequest& request, const CaptionL
     }
     if (const auto language = request.query_value("language")) {
         if (const Status read = read_language(*language, post); !read)
+            return read.error();
+    }
+    if (query_kind) {
+        if (const Status read = read_kind(query_kind, post); !read)
             return read.error();
     }
     const Status read =
@@ -282,6 +320,7 @@ Result<std::vector<captions::Cue>> place_caption_cues(
         cue.event_id = event_id;
         cue.stage_id = stage_id;
         cue.language = language;
+        cue.kind = post.kind;
         cue.text = timed.text;
         cue.source = captions::CueSource::live;
         if (post.timed) {

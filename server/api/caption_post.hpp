@@ -1,6 +1,6 @@
 // What a caption POST carries (docs/CAPTIONS.md, "Ingest"), read from its body and query
 // before anything is stored, and its cues placed on the wall clock the stage's segments
-// start on. Three bodies: JSON {"text", "language", "final"} (one line, or with final
+// start on. Three bodies: JSON {"text", "language", "kind", "final"} (one line, or with final
 // false the line being typed), text/plain (each non-empty line a cue) and text/vtt (cues
 // with their own times, from `?start=` or else ending as the request arrives).
 //
@@ -29,7 +29,10 @@ struct CaptionLimits {
 
 struct CaptionPost {
     std::string language;  // BCP 47 in its usual case; empty: the event's language
-    bool partial = false;  // the line being typed: pushed, never stored
+    // What the cues are: captions (what is said) or descriptions (what is seen, read aloud
+    // or shown beside the player; never on the room screen).
+    captions::CueKind kind = captions::CueKind::captions;
+    bool partial = false;  // the line being typed: pushed, never stored; captions only
     std::string partial_text;
     // Cue text (WebVTT escaping). Lines: times zero, placed at arrival; text/vtt: relative.
     std::vector<captions::TimedCue> cues;
@@ -38,8 +41,8 @@ struct CaptionPost {
 };
 
 // The post of a request, or why not: 413 payload_too_large, 400 bad_json / bad_field
-// (language, text, final, start), 422 cue_too_long / too_many_cues / invalid_captions (a
-// WebVTT body, with the line that broke it).
+// (language, text, final, start, kind; a description's partial), 422 cue_too_long / too_many_cues /
+// invalid_captions (a WebVTT body, with the line that broke it).
 Result<CaptionPost> read_caption_post(const HttpRequest& request, const CaptionLimits& limits);
 
 // The post's cues as live cues of a stage arriving at `arrival_ms`: a line starts then and

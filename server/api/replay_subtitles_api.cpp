@@ -4,7 +4,6 @@
 #include <functional>
 
 #include "pipelines/replay_playlist.hpp"
-#include "pipelines/ts_first_pts.hpp"
 #include "schedule/captions/vtt_segment.hpp"
 #include "server/api/api_errors.hpp"
 #include "server/api/caller_route.hpp"
@@ -34,7 +33,7 @@ Error no_track(const std::string& session, const std::string& file) {
 }  // namespace
 
 ReplaySubtitlesApi::ReplaySubtitlesApi(ReplayApi& replays, const captions::CaptionStore& store,
-                                       const pipelines::SegmentArchive& archive, TokenStore& tokens)
+                                       pipelines::SegmentArchive& archive, TokenStore& tokens)
     : replays_(replays), store_(store), archive_(archive), tokens_(tokens) {
     replays_.set_subtitle_tracks(std::bind_front(&ReplaySubtitlesApi::tracks, this));
 }
@@ -89,7 +88,7 @@ HttpResponse ReplaySubtitlesApi::show(const HttpRequest&, const PathParams& para
     captions::VttSegmentWindow window{ms_of(segment->starts), segment->duration.count(),
                                       segment->first_pts, segment == replay->segments.begin()};
     if (!window.first_pts)
-        window.first_pts = pipelines::ts_first_pts(archive_.live_dir() / segment->file);
+        window.first_pts = archive_.first_pts_from_disk(segment->file);
     const auto cues = store_.replay_cues(
         session_id, replay->stage_id, language,
         descriptions ? captions::CueKind::descriptions : captions::CueKind::captions,

@@ -25,7 +25,7 @@ class ReplaySubtitlesApi {
   public:
     // Sets `replays`' subtitle tracks, so its masters list what this serves.
     ReplaySubtitlesApi(ReplayApi& replays, const captions::CaptionStore& store,
-                       const pipelines::SegmentArchive& archive, TokenStore& tokens);
+                       pipelines::SegmentArchive& archive, TokenStore& tokens);
 
     void add_routes(ApiRouter& router);
 
@@ -40,7 +40,7 @@ class ReplaySubtitlesApi {
 
     ReplayApi& replays_;
     const captions::CaptionStore& store_;
-    const pipelines::SegmentArchive& archive_;
+    pipelines::SegmentArchive& archive_;  // written: a first PTS read from disk is kept
     TokenStore& tokens_;
 };
 

@@ -312,23 +312,25 @@ std::vector<SharedMessage> LiveChannels::health_messages(
     return messages;
 }
 
-// The last few cues of each language the stage has captions in, oldest first, then the
-// lines being typed.
+// The last few cues of each kind and language the stage has live cues in (captions, then
+// descriptions; oldest first), then the lines being typed.
 std::vector<SharedMessage> LiveChannels::captions_state(const std::string& stage_id) const {
     constexpr size_t kLastCues = 5;
     std::vector<SharedMessage> messages;
     if (captions_ != nullptr) {
-        for (const std::string& language :
-             captions_->live_languages(stage_id, captions::CueKind::captions)) {
-            // Lines of the last minutes only: a room screen switched on after a break
-            // should not show what was said before it.
-            const int64_t since_ms =
-                std::chrono::duration_cast<std::chrono::milliseconds>(
-                    (std::chrono::system_clock::now() - std::chrono::minutes{5}).time_since_epoch())
-                    .count();
-            for (const captions::Cue& cue : captions_->latest_live_cues(
-                     stage_id, language, captions::CueKind::captions, kLastCues, since_ms))
-                messages.push_back(caption_cue_message(cue));
+        // Lines of the last minutes only: a room screen switched on after a break should
+        // not show what was said before it.
+        const int64_t since_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(
+                (std::chrono::system_clock::now() - std::chrono::minutes{5}).time_since_epoch())
+                .count();
+        for (const captions::CueKind kind :
+             {captions::CueKind::captions, captions::CueKind::descriptions}) {
+            for (const std::string& language : captions_->live_languages(stage_id, kind)) {
+                for (const captions::Cue& cue :
+                     captions_->latest_live_cues(stage_id, language, kind, kLastCues, since_ms))
+                    messages.push_back(caption_cue_message(cue));
+            }
         }
     }
     for (const CaptionPartials::Partial& partial : partials_.current(stage_id))

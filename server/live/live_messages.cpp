@@ -169,6 +169,7 @@ SharedMessage caption_cue_message(const captions::Cue& cue) {
               {"type", "cue"},
               {"stage", cue.stage_id},
               {"language", cue.language},
+              {"kind", captions::to_string(cue.kind)},
               {"id", cue.id},
               {"start", format_instant_ms(Ms{std::chrono::milliseconds{cue.start_ms}})},
               {"end", format_instant_ms(Ms{std::chrono::milliseconds{cue.end_ms}})},
@@ -183,6 +184,7 @@ SharedMessage caption_partial_message(const std::string& stage_id, const std::st
                               {"type", "partial"},
                               {"stage", stage_id},
                               {"language", language},
+                              {"kind", "captions"},
                               {"text", text}}),
                         channel);
 }

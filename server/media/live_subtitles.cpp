@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "pipelines/ladder.hpp"
-#include "pipelines/ts_first_pts.hpp"
 #include "schedule/captions/vtt_segment.hpp"
 #include "server/auth/error_status.hpp"
 
@@ -111,7 +110,7 @@ HttpResponse LiveSubtitles::segment(const SubtitlePath& path,
         window.duration_ms = static_cast<int64_t>(listed->duration_s * 1000.0 + 0.5);
     }
     if (!window.first_pts)
-        window.first_pts = pipelines::ts_first_pts(archive_.live_dir() / video_file);
+        window.first_pts = archive_.first_pts_from_disk(video_file);
     const auto kind =
         path.descriptions ? captions::CueKind::descriptions : captions::CueKind::captions;
     const auto cues = store_.live_cues(path.stage_id, path.language, kind, window.start_ms,

@@ -15,6 +15,10 @@
 //   --stderr N       first print N lines on stderr
 //   --say TEXT       first print TEXT as a line
 //   --flood N        first print N lines at once ("line 1", "line 2", ...)
+//   --ignore-end     at the end of its input go on printing (a recogniser that will not end
+//                    when its stdin closes: stagehub must kill it)
+//   --pid-file PATH  first write its process id to PATH (a test that runs stagehub as a
+//                    process finds, kills and looks for its recogniser by it)
 #include <poll.h>
 #include <unistd.h>
 
@@ -79,6 +83,8 @@ int main(int argc, char** argv) {
     int stderr_lines = 0;
     const char* say = nullptr;
     int flood = 0;
+    const char* pid_file = nullptr;
+    bool ignore_end = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--exit-after" && i + 1 < argc)
@@ -93,6 +99,19 @@ int main(int argc, char** argv) {
             say = argv[++i];
         else if (arg == "--flood" && i + 1 < argc)
             flood = std::atoi(argv[++i]);
+        else if (arg == "--ignore-end")
+            ignore_end = true;
+        else if (arg == "--pid-file" && i + 1 < argc)
+            pid_file = argv[++i];
+    }
+    if (pid_file != nullptr) {
+        // Written whole under another name, then renamed: a reader never sees half a pid.
+        const std::string partial = std::string(pid_file) + ".new";
+        if (FILE* out = std::fopen(partial.c_str(), "w")) {
+            std::fprintf(out, "%d\n", static_cast<int>(getpid()));
+            std::fclose(out);
+            std::rename(partial.c_str(), pid_file);
+        }
     }
     for (int i = 0; i < stderr_lines; ++i)
         std::fprintf(stderr, "diagnostic line %d\n", i + 1);
@@ -113,6 +132,7 @@ int main(int argc, char** argv) {
     auto next_report = started + std::chrono::seconds(1);
     Second second;
     uint64_t total = 0;
+    bool input_ended = false;
     unsigned char buffer[8192];
     for (;;) {
         const auto now = Clock::now();
@@ -136,7 +156,7 @@ int main(int argc, char** argv) {
         }
         const auto wait =
             std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
-        if (no_read) {
+        if (no_read || input_ended) {
             usleep(static_cast<useconds_t>(std::max<int64_t>(wait.count(), 1) * 1000));
             continue;
         }
@@ -146,7 +166,11 @@ int main(int argc, char** argv) {
         const ssize_t n = read(0, buffer, sizeof buffer);
         if (n == 0) {
             std::printf("the end after %llu bytes\n", static_cast<unsigned long long>(total));
-            return 0;
+            std::fflush(stdout);
+            if (!ignore_end)
+                return 0;
+            input_ended = true;
+            continue;
         }
         if (n < 0)
             continue;

@@ -164,6 +164,34 @@ test('a captioner captions with the keyboard only', { timeout: 90_000 }, async (
       assert.deepEqual(posts.at(-1).body, { text: '', language: 'nb', final: false }),
     );
 
+    // Audio description: the switch before the language (Shift+Tab twice), Space, Enter
+    // back to the field. A description goes out as one, never as a partial line.
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal((await readDesk(page)).focused, 'caption-descriptions');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Enter');
+    assert.equal((await readDesk(page)).focused, 'line');
+    await sleep(400); // the switch clears the partial line, throttled
+    const before = posts.length;
+    await page.keyboard.type('En kvinna kliver upp på scenen', { delay: 20 });
+    await sleep(400);
+    await page.keyboard.press('Enter');
+    await eventually('the description sent', async () => {
+      seen = await readDesk(page);
+      assert.deepEqual(seen.sent[0], { text: 'En kvinna kliver upp på scenen', state: 'sent', lang: 'nb' });
+    });
+    assert.equal(await page.locator('#sent li').first().locator('.caption-sent-kind').textContent(), 'syntolkning');
+    assert.deepEqual(
+      posts.slice(before).map((p) => p.body),
+      [{ text: 'En kvinna kliver upp på scenen', language: 'nb', final: true, kind: 'descriptions' }],
+      'no partial for a description',
+    );
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Enter');
+
     await page.keyboard.type('Nästa talare är Sara Lindgren');
     await page.keyboard.press('Enter');
     await page.keyboard.type('Hon pratar om sy');
@@ -219,6 +247,8 @@ test('the room view shows the cues and the partial line', { timeout: 60_000 }, a
       assert.equal(seen.size, '150');
     });
     await postCaption({ text: 'Första raden i salen', language: 'sv', final: true });
+    // A description (what is seen) goes out on the same channel: never on the room's screen.
+    await postCaption({ text: 'En man går upp på scenen', language: 'sv', kind: 'descriptions' });
     await postCaption({ text: 'Andra raden', language: 'sv', final: true });
     await postCaption({ text: 'Second line', language: 'en', final: true });
     await postCaption({ text: 'Och här skriver', language: 'sv', final: false });

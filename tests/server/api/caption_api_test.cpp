@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -70,11 +71,11 @@ class CaptionApiTest : public ::testing::Test {
     }
 
     // The stage's live cues in the server's database file, as the HLS side reads them.
-    std::vector<captions::Cue> stored(const std::string& language = "sv") {
+    std::vector<captions::Cue> stored(const std::string& language = "sv",
+                                      captions::CueKind kind = captions::CueKind::captions) {
         schedule::Database db(server.data_dir / "stagehub.db");
         captions::CaptionStore store(db);
-        return store.live_cues(kStage, language, captions::CueKind::captions, 0,
-                               std::numeric_limits<int64_t>::max());
+        return store.live_cues(kStage, language, kind, 0, std::numeric_limits<int64_t>::max());
     }
 
     // Subscribes (with a token, if any) and returns the answer: subscribed or an error.
@@ -138,6 +139,108 @@ TEST_F(CaptionApiTest, ACaptionersLineIsStoredTimedAsItArrivesAndPushedWithItsPa
     EXPECT_EQ(cues[0].text, "Hej och välkomna &lt;alla&gt; &amp; envar")
         << "stored as WebVTT cue text: typed text opens no tag";
     EXPECT_EQ(cues[0].source, captions::CueSource::live);
+}
+
+TEST_F(CaptionApiTest, DescriptionsAreStoredAsTheirKindAndPushedWithIt) {
+    using captions::CueKind;
+    const std::string captioner = server.token(Role::captioner, "Syntolk", kEvent);
+    WebsocketClient room(server.port, "/ws");
+    ASSERT_EQ(subscribe(room)["type"], "subscribed");
+    // A captioner's line being typed, which a description must leave alone.
+    ASSERT_EQ(post(captioner, R"({"text": "Vi börjar", "final": false})").status, 200);
+    ASSERT_TRUE(next_where(room, [](const json& m) { return on_channel(m, "partial"); }));
+
+    const HttpReply sent = post(
+        captioner, R"({"text": "En man i röd tröja går upp på scenen", "kind": "descriptions"})");
+    ASSERT_EQ(sent.status, 201) << sent.body;
+    const json answer = json::parse(sent.body);
+    EXPECT_EQ(answer["kind"], "descriptions");
+    ASSERT_EQ(answer["cues"].size(), 1u);
+    EXPECT_EQ(answer["cues"][0]["kind"], "descriptions");
+    const auto pushed = next_where(room, [](const json& m) { return on_channel(m, "cue"); });
+    ASSERT_TRUE(pushed);
+    EXPECT_EQ((*pushed)["kind"], "descriptions");
+    EXPECT_EQ((*pushed)["id"], answer["cues"][0]["id"]);
+
+    ASSERT_EQ(
+        post(captioner, "Hon vinkar\nLjuset släcks", "text/plain", kCaptions + "?kind=descriptions")
+            .status,
+        201);
+    ASSERT_EQ(post(captioner, "WEBVTT\n\n00:00.000 --> 00:02.000\nRidån går upp\n", "text/vtt",
+                   kCaptions + "?kind=descriptions&language=en")
+                  .status,
+              201);
+    const HttpReply caption = post(captioner, R"({"text": "Välkomna", "kind": "captions"})");
+    ASSERT_EQ(caption.status, 201) << caption.body;
+    EXPECT_EQ(json::parse(caption.body)["kind"], "captions");
+    const auto caption_pushed = next_where(
+        room, [](const json& m) { return on_channel(m, "cue") && m["text"] == "Välkomna"; });
+    ASSERT_TRUE(caption_pushed);
+    EXPECT_EQ((*caption_pushed)["kind"], "captions");
+
+    std::vector<std::string> described;
+    for (const captions::Cue& cue : stored("sv", CueKind::descriptions)) {
+        EXPECT_EQ(cue.kind, CueKind::descriptions);
+        described.push_back(cue.text);
+    }
+    EXPECT_EQ(described, (std::vector<std::string>{"En man i röd tröja går upp på scenen",
+                                                   "Hon vinkar", "Ljuset släcks"}));
+    ASSERT_EQ(stored("en", CueKind::descriptions).size(), 1u);
+    EXPECT_EQ(stored("en", CueKind::descriptions)[0].text, "Ridån går upp");
+    ASSERT_EQ(stored().size(), 1u) << "only the caption is a caption";
+    EXPECT_EQ(stored()[0].text, "Välkomna");
+
+    // A newcomer gets both kinds, each marked; the description left the partial alone until
+    // the caption cleared it.
+    WebsocketClient late(server.port, "/ws");
+    ASSERT_EQ(subscribe(late)["type"], "subscribed");
+    std::map<std::string, std::vector<std::string>> by_kind;
+    while (const auto m = next_where(
+               late, [](const json& x) { return on_channel(x, "cue"); }, 1s))
+        by_kind[(*m)["kind"].get<std::string>()].push_back((*m)["text"]);
+    EXPECT_EQ(by_kind["captions"], (std::vector<std::string>{"Välkomna"}));
+    EXPECT_EQ(by_kind["descriptions"].size(), 4u);
+}
+
+TEST_F(CaptionApiTest, AKindThatIsNotOneIsRefusedAndDescriptionsHaveNoPartial) {
+    using captions::CueKind;
+    server.import_event(STAGEHUB_TEST_DATA "/innovation_week.json", kWeek);
+    const std::string captioner = server.token(Role::captioner, "Syntolk", kEvent);
+    const std::string theirs = server.token(Role::captioner, "Annan syntolk", kWeek);
+    WebsocketClient room(server.port, "/ws");
+    ASSERT_EQ(subscribe(room)["type"], "subscribed");
+
+    struct Refused {
+        std::string body;
+        std::string type;
+        std::string query;
+    };
+    for (const Refused& r : std::vector<Refused>{
+             {R"({"text": "x", "kind": "subtitles"})", "application/json", ""},
+             {R"({"text": "x", "kind": 1})", "application/json", ""},
+             {R"({"text": "x", "kind": ""})", "application/json", ""},
+             {R"({"text": "x", "kind": "descriptions", "final": false})", "application/json", ""},
+             {R"({"text": "x"})", "application/json", "?kind=descriptions"},
+             {"x", "text/plain", "?kind=chapters"},
+             {"x", "text/plain", "?kind=Descriptions"},
+             {"WEBVTT\n\n00:00.000 --> 00:01.000\nx\n", "text/vtt", "?kind=metadata"}}) {
+        const HttpReply reply = post(captioner, r.body, r.type, kCaptions + r.query);
+        EXPECT_EQ(reply.status, 400) << r.body << " " << r.query << ": " << reply.body;
+        EXPECT_EQ(code_of(reply), "bad_field") << reply.body;
+        EXPECT_FALSE(json::parse(reply.body)["error"].value("message", "").empty());
+    }
+    // A captioner of another event may not describe this one's stage, in any body.
+    const HttpReply foreign = post(theirs, R"({"text": "x", "kind": "descriptions"})");
+    EXPECT_EQ(foreign.status, 403) << foreign.body;
+    EXPECT_EQ(code_of(foreign), "forbidden");
+    EXPECT_EQ(post(theirs, "x", "text/plain", kCaptions + "?kind=descriptions").status, 403);
+    EXPECT_EQ(post("", "x", "text/plain", kCaptions + "?kind=descriptions").status, 401);
+
+    EXPECT_TRUE(stored("sv", CueKind::descriptions).empty()) << "nothing refused was stored";
+    EXPECT_TRUE(stored().empty());
+    EXPECT_FALSE(next_where(
+        room, [](const json& m) { return on_channel(m, "cue") || on_channel(m, "partial"); }, 1s))
+        << "nothing refused was pushed";
 }
 
 TEST_F(CaptionApiTest, ANewFollowerGetsTheLastFiveCuesOfEachLanguageThenThePartial) {

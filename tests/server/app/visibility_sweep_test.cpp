@@ -300,8 +300,10 @@ TEST_F(VisibilitySweep, NoRouteFormatPageOrChannelShowsAnotherReaderWhatIsNotThe
         channels.push_back("agenda:" + event);
         channels.push_back("stats:" + event);
     }
-    for (const std::string& stage : values.at("stage"))
+    for (const std::string& stage : values.at("stage")) {
         channels.push_back("now:" + stage);
+        channels.push_back("captions:" + stage);
+    }
     for (const std::string& session : values.at("session"))
         channels.push_back("panel:" + session);
     for (const Reader& reader : readers) {
@@ -312,6 +314,20 @@ TEST_F(VisibilitySweep, NoRouteFormatPageOrChannelShowsAnotherReaderWhatIsNotThe
         // Push something to every follower: an edit, then the periodic stats.
         ASSERT_EQ(call("PATCH", events + "/sessions/" + hidden_session, organiser_a,
                        {{"abstract", "ZZHIDDENSESSIONTITLE again"}})
+                      .status,
+                  200);
+        // A caption, a description and a partial line on the unpublished event's stage.
+        const std::string hidden_captions =
+            std::string("/api/v1/events/") + kHiddenEvent + "/stages/zzhiddenstage/captions";
+        ASSERT_EQ(call("POST", hidden_captions, organiser_b, {{"text", "ZZHIDDENEVTSESSIONTITLE"}})
+                      .status,
+                  201);
+        ASSERT_EQ(call("POST", hidden_captions, organiser_b,
+                       {{"text", "ZZHIDDENEVTSESSIONTITLE"}, {"kind", "descriptions"}})
+                      .status,
+                  201);
+        ASSERT_EQ(call("POST", hidden_captions, organiser_b,
+                       {{"text", "ZZHIDDENEVTSESSIONTITLE"}, {"final", false}})
                       .status,
                   200);
         const auto until = std::chrono::steady_clock::now() + 6s;

@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <limits>
+#include <optional>
 #include <regex>
 #include <span>
 #include <sstream>
@@ -26,6 +29,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using stagehub::testing::http_get;
+using stagehub::testing::http_request;
 using stagehub::testing::HttpReply;
 
 constexpr const char* kEvent = "tillsammans-for-fornyelse";
@@ -70,6 +74,33 @@ std::vector<Entry> entries_of(const std::string& playlist) {
     return entries;
 }
 
+// True once the stage's top rendition lists a segment, false if not within `within`.
+bool went_live(int port, const std::string& live, std::chrono::seconds within) {
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    while (entries_of(http_get(port, live + "/source/index.m3u8").body).empty()) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(100ms);
+    }
+    return true;
+}
+
+// The top rendition's entry whose window holds `at_ms`, once listed; an empty one if none is
+// by `deadline`, with the playlist last read in `last`.
+Entry segment_holding(int port, const std::string& live, int64_t at_ms,
+                      std::chrono::steady_clock::time_point deadline, std::string& last) {
+    for (;;) {
+        last = http_get(port, live + "/source/index.m3u8").body;
+        for (const Entry& e : entries_of(last)) {
+            if (e.starts_ms <= at_ms && at_ms < e.starts_ms + e.duration_ms)
+                return e;
+        }
+        if (std::chrono::steady_clock::now() >= deadline)
+            return Entry{};
+        std::this_thread::sleep_for(100ms);
+    }
+}
+
 captions::Cue live_cue(const std::string& language, captions::CueKind kind, int64_t start_ms,
                        std::string text) {
     captions::Cue cue;
@@ -83,18 +114,21 @@ captions::Cue live_cue(const std::string& language, captions::CueKind kind, int6
     return cue;
 }
 
-TEST(LiveSubtitlesOverHttp, ACueIsInTheSegmentWhoseWindowHoldsItTimedFromItsFirstFrame) {
-    gst_init(nullptr, nullptr);
-    RunningServer server(1.0, [](Options& options) {
-        options.broadcast = true;
-        options.segment_seconds = 1;
-    });
+// The demo stage really broadcasting, in 1 s segments.
+class LiveSubtitlesOverHttp : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() { gst_init(nullptr, nullptr); }
+
+    RunningServer server{1.0, [](Options& options) {
+                             options.broadcast = true;
+                             options.segment_seconds = 1;
+                         }};
     const std::string live = std::string("/live/") + kStage;
+};
+
+TEST_F(LiveSubtitlesOverHttp, ACueIsInTheSegmentWhoseWindowHoldsItTimedFromItsFirstFrame) {
+    ASSERT_TRUE(went_live(server.port, live, 30s)) << "no live segment within 30 s";
     const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (entries_of(http_get(server.port, live + "/source/index.m3u8").body).empty()) {
-        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "no live segment within 30 s";
-        std::this_thread::sleep_for(100ms);
-    }
 
     // Cues as the ingest stores them, at the moment they arrive; all at one instant, so the
     // one segment holding it holds all three (a description 100 ms later fell into the next
@@ -112,20 +146,11 @@ TEST(LiveSubtitlesOverHttp, ACueIsInTheSegmentWhoseWindowHoldsItTimedFromItsFirs
 
     // The video segment whose window holds `at`, once listed; its subtitle playlist then
     // lists it too, under the same media sequence number (a blocking reload waits for it).
-    Entry holder;
     std::string video;
-    while (holder.uri.empty()) {
-        ASSERT_LT(std::chrono::steady_clock::now(), deadline + 10s)
-            << "no segment holds " << pipelines::LivePlaylist::program_date_time(at) << " in\n"
-            << video;
-        video = http_get(server.port, live + "/source/index.m3u8").body;
-        for (const Entry& e : entries_of(video)) {
-            if (e.starts_ms <= at && at < e.starts_ms + e.duration_ms)
-                holder = e;
-        }
-        if (holder.uri.empty())
-            std::this_thread::sleep_for(100ms);
-    }
+    const Entry holder = segment_holding(server.port, live, at, deadline + 10s, video);
+    ASSERT_FALSE(holder.uri.empty())
+        << "no segment holds " << pipelines::LivePlaylist::program_date_time(at) << " in\n"
+        << video;
     const HttpReply subs = http_get(
         server.port, live + "/subs/sv/index.m3u8?_HLS_msn=" + std::to_string(holder.sequence + 1));
     ASSERT_EQ(subs.status, 200) << subs.body;
@@ -221,6 +246,98 @@ TEST(LiveSubtitlesOverHttp, ACueIsInTheSegmentWhoseWindowHoldsItTimedFromItsFirs
           "/subs/sv%22/index.m3u8", "/cc/sv/index.m3u8", "/subs/sv/x/index.m3u8"}) {
         EXPECT_EQ(http_get(server.port, live + bad).status, 404) << bad;
     }
+}
+
+// A description a captioner posts live (docs/CAPTIONS.md, "Ingest") is in the desc/ segment
+// of the video segment whose window holds its stored start, and not in the captions'. The
+// segment is found from the start the server stored, not from when the test thinks it sent.
+TEST_F(LiveSubtitlesOverHttp, ADescriptionPostedLiveIsInItsDescSegment) {
+    ASSERT_TRUE(went_live(server.port, live, 30s)) << "no live segment within 30 s";
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    const std::string captioner = server.token(Role::captioner, "Syntolk", kEvent);
+    const HttpReply posted = http_request(server.port, "POST",
+                                          std::string("/api/v1/events/") + kEvent + "/stages/" +
+                                              kStage + "/captions?kind=descriptions",
+                                          "Ridån går upp", "text/plain", captioner);
+    ASSERT_EQ(posted.status, 201) << posted.body;
+
+    schedule::Database db(server.dir / "stagehub.db");
+    captions::CaptionStore store(db);
+    const auto stored = store.live_cues(kStage, "sv", captions::CueKind::descriptions, 0,
+                                        std::numeric_limits<int64_t>::max());
+    ASSERT_EQ(stored.size(), 1u);
+    const int64_t at = stored.front().start_ms;
+
+    std::string video;
+    const Entry holder = segment_holding(server.port, live, at, deadline + 20s, video);
+    ASSERT_FALSE(holder.uri.empty())
+        << "no segment holds " << pipelines::LivePlaylist::program_date_time(at) << " in\n"
+        << video;
+    const std::string vtt_name = pipelines::vtt_segment_name(holder.uri);
+    const HttpReply desc = http_get(server.port, live + "/desc/sv/" + vtt_name);
+    ASSERT_EQ(desc.status, 200) << desc.body;
+    const auto described = captions::parse_webvtt(desc.body);
+    ASSERT_TRUE(described.ok()) << desc.body;
+    ASSERT_EQ(described->size(), 1u) << desc.body;
+    EXPECT_EQ(described->front().text, "Ridån går upp");
+    EXPECT_EQ(described->front().start_ms, at - holder.starts_ms) << desc.body;
+    const HttpReply subs = http_get(server.port, live + "/subs/sv/" + vtt_name);
+    ASSERT_EQ(subs.status, 200) << subs.body;
+    const auto captioned = captions::parse_webvtt(subs.body);
+    ASSERT_TRUE(captioned.ok()) << subs.body;
+    EXPECT_TRUE(captioned->empty()) << "a description is no caption\n" << subs.body;
+}
+
+// A segment archived before migration 13 has no first PTS in its row: its WebVTT segment
+// reads it from the .ts once and keeps it there, so the next request reads no file (shown
+// by moving the file away) and answers the same.
+TEST_F(LiveSubtitlesOverHttp, AFirstPtsReadFromDiskIsKeptInTheSegmentsRow) {
+    schedule::Database db(server.dir / "stagehub.db");
+    const auto pts_of = [&db](const std::string& file) {
+        schedule::Statement read = db.prepare("SELECT first_pts FROM segments WHERE file = ?");
+        read.bind(1, file);
+        std::optional<int64_t> pts;
+        if (read.step() && !read.column_is_null(0))
+            pts = read.column_int(0);
+        return pts;
+    };
+    // An archived segment of the top rendition, as the subtitle renditions follow it.
+    std::string file;
+    const auto deadline = std::chrono::steady_clock::now() + 40s;
+    while (file.empty()) {
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "no segment archived in 40 s";
+        schedule::Statement first = db.prepare(
+            "SELECT file FROM segments WHERE stage_id = ? AND rendition = 'source' "
+            "AND first_pts IS NOT NULL ORDER BY starts_ms LIMIT 1");
+        first.bind(1, kStage);
+        if (first.step())
+            file = first.column_text(0);
+        else
+            std::this_thread::sleep_for(200ms);
+    }
+    const int64_t pts = *pts_of(file);
+    // As a database from before migration 13 has it.
+    schedule::Statement forget = db.prepare("UPDATE segments SET first_pts = NULL WHERE file = ?");
+    forget.bind(1, file);
+    forget.run();
+    ASSERT_FALSE(pts_of(file).has_value());
+
+    const std::string vtt_url =
+        live + "/subs/sv/" + pipelines::vtt_segment_name(file.substr(file.rfind('/') + 1));
+    const HttpReply first = http_get(server.port, vtt_url);
+    ASSERT_EQ(first.status, 200) << vtt_url << ": " << first.body;
+    EXPECT_NE(first.body.find("X-TIMESTAMP-MAP=MPEGTS:" + std::to_string(pts) + ","),
+              std::string::npos)
+        << first.body;
+    EXPECT_EQ(pts_of(file), pts) << "the PTS read from the file is kept in its row";
+
+    const std::filesystem::path ts = server.dir / "media" / "live" / file;
+    const std::filesystem::path away = ts.string() + ".away";
+    std::filesystem::rename(ts, away);
+    const HttpReply second = http_get(server.port, vtt_url);
+    std::filesystem::rename(away, ts);
+    ASSERT_EQ(second.status, 200) << second.body;
+    EXPECT_EQ(second.body, first.body) << "answered from the row, without the file";
 }
 
 }  // namespace
