@@ -6,6 +6,7 @@
 #include "schedule/captions/cue_text.hpp"
 #include "schedule/captions/webvtt.hpp"
 #include "schedule/instant.hpp"
+#include "schedule/trim.hpp"
 #include "schedule/utf8.hpp"
 #include "server/api/caption_file.hpp"
 #include "server/api/request_body.hpp"
@@ -22,16 +23,9 @@ size_t characters_in(std::string_view utf8) {
     }));
 }
 
-std::string_view trimmed(std::string_view text) {
-    const size_t first = text.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos)
-        return {};
-    return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
-}
-
 // The media type without parameters, lower case: "text/plain; charset=utf-8" → "text/plain".
 std::string media_type(std::string_view content_type) {
-    std::string type(trimmed(content_type.substr(0, content_type.find(';'))));
+    std::string type(schedule::trim(content_type.substr(0, content_type.find(';'))));
     std::transform(type.begin(), type.end(), type.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return type;
@@ -120,7 +114,7 @@ Status read_json(const HttpRequest& request, const CaptionLimits& limits, Captio
                      "final: descriptions have no partial line; send each description once, "
                      "finished"};
     }
-    const std::string line(trimmed(text->get<std::string>()));
+    const std::string line(schedule::trim(text->get<std::string>()));
     if (post.partial) {
         // Typed text: one line, bounded like a cue; empty clears it.
         auto cue_text = line_cue_text(line, 1, limits);
@@ -143,7 +137,7 @@ Status read_lines(const HttpRequest& request, const CaptionLimits& limits, Capti
     size_t number = 0;
     while (!rest.empty()) {
         const size_t end = rest.find('\n');
-        const std::string_view line = trimmed(rest.substr(0, end));
+        const std::string_view line = schedule::trim(rest.substr(0, end));
         rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
         if (line.empty())
             continue;
