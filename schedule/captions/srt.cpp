@@ -60,8 +60,11 @@ std::string_view trim(std::string_view text) {
     return text.substr(first, text.find_last_not_of(" \t") - first + 1);
 }
 
+// The longest <font …> tag or {\…} override read as one: longer is text.
+constexpr size_t kMaxTagBytes = 200;
+
 // SubRip's text → WebVTT cue text: <i>, <b>, <u> kept; other tags and {\…} overrides
-// dropped; everything else escaped.
+// dropped; '&' and '<' escaped.
 std::string cue_text_from_srt(std::string_view text) {
     static constexpr std::array<std::string_view, 6> kKept{"<i>",  "</i>", "<b>",
                                                            "</b>", "<u>",  "</u>"};
@@ -83,20 +86,28 @@ std::string cue_text_from_srt(std::string_view text) {
             }
             if (kept)
                 continue;
-            const size_t close = text.find('>', i);
-            if (close != std::string_view::npos && close - i < 200) {
-                i = close + 1;  // <font color="…"> and the like
+            // Searched within the longest tag only: searching the whole line for each '<'
+            // made a long line of them quadratic.
+            const size_t close = text.substr(i, kMaxTagBytes).find('>');
+            if (close != std::string_view::npos) {
+                i += close + 1;  // <font color="…"> and the like
                 continue;
             }
         }
         if (text[i] == '{' && i + 1 < text.size() && text[i + 1] == '\\') {
-            const size_t close = text.find('}', i);
+            const size_t close = text.substr(i, kMaxTagBytes).find('}');
             if (close != std::string_view::npos) {
-                i = close + 1;
+                i += close + 1;
                 continue;
             }
         }
-        out += cue_text_from_plain(text.substr(i, 1));
+        // '>' is text in WebVTT as it is (tidy_cue_text defuses "-->"): escaped, a line of
+        // them grew fourfold, past the cue's limit, so a WebVTT track downloaded as SubRip
+        // did not upload again.
+        if (text[i] == '>')
+            out += '>';
+        else
+            out += cue_text_from_plain(text.substr(i, 1));
         ++i;
     }
     return out;
@@ -194,7 +205,11 @@ std::string write_srt(const std::vector<TimedCue>& cues) {
         size_t line_start = 0;
         while (line_start <= plain.size()) {
             const size_t line_end = std::min(plain.find('\n', line_start), plain.size());
-            out += plain.substr(line_start, line_end - line_start) + "\r\n";
+            const std::string line = plain.substr(line_start, line_end - line_start);
+            // A line of markup only (<v Name>, <c> </c>) is blank in SubRip, and a blank
+            // line would end the block: leave it out.
+            if (!blank(line))
+                out += line + "\r\n";
             line_start = line_end + 1;
         }
         out += "\r\n";

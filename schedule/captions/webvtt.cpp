@@ -110,7 +110,10 @@ Result<std::vector<TimedCue>> parse_webvtt(std::string_view file) {
 
     std::vector<TimedCue> cues;
     size_t i = 1;
-    while (i < lines.size() && !blank(lines[i].text))  // the header
+    // The header runs to the first blank line, or to a timing line: a cue right under
+    // WEBVTT is a cue, as browsers read it (the W3C parser's header ends at "-->").
+    while (i < lines.size() && !blank(lines[i].text) &&
+           lines[i].text.find("-->") == std::string_view::npos)
         ++i;
     while (i < lines.size()) {
         if (blank(lines[i].text)) {

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <string>
+
 #include "schedule/captions/cue_text.hpp"
 
 namespace stagehub::captions {
@@ -66,6 +69,55 @@ TEST(Srt, WritesWhatItReadsBackTheSame) {
     ASSERT_EQ(parsed->size(), 2u);
     EXPECT_EQ(parsed.value()[0].text, "Hej &amp; <i>v\xC3\xA4lkommen</i>");
     EXPECT_EQ(parsed.value()[1], cues[1]);
+}
+
+// Found by fuzz_webvtt: a WebVTT line that is only markup (a voice tag on a line of its own,
+// as some editors write a speaker's name, or an empty <c.yellow> </c>) has no SubRip form; written
+// as an empty line it ended the block, and the next line broke the download's reading.
+TEST(Srt, WritesNoBlankLineForALineOfMarkupOnly) {
+    const std::vector<TimedCue> cues{{0, 2000, "<v Anna Berg>\nHej alla"},
+                                     {2000, 3000, "<c.yellow> </c>\nsista"},
+                                     {3000, 4000, "<c.yellow></c>"}};
+    const std::string file = write_srt(cues);
+    auto parsed = parse_srt(file);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message << "\n" << file;
+    ASSERT_EQ(parsed->size(), 2u) << file;
+    EXPECT_EQ(parsed.value()[0], (TimedCue{0, 2000, "Hej alla"}));
+    EXPECT_EQ(parsed.value()[1], (TimedCue{2000, 3000, "sista"}));
+}
+
+// Found by fuzz_webvtt: '>' is WebVTT cue text as it is, and SubRip writes it as it is, but
+// the SubRip reader escaped it to "&gt;": a cue of many '>' within the limit as WebVTT was
+// four times past it read back from SubRip, so a track downloaded as .srt was refused
+// when uploaded again.
+TEST(Srt, ReadsBackTheWebVttItWroteWithinTheSameLimit) {
+    const std::string arrows(kMaxCueTextBytes - 10, '>');
+    const std::vector<TimedCue> cues{{0, 2000, "a > b " + arrows}};
+    auto parsed = parse_srt(write_srt(cues));
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+    ASSERT_EQ(parsed->size(), 1u);
+    EXPECT_EQ(parsed.value()[0], cues[0]);
+    EXPECT_EQ(parse_srt("1\n00:00:00,000 --> 00:00:01,000\nx --> y > z\n")->at(0).text,
+              "x --&gt; y > z");
+}
+
+// Found reading cue_text_from_srt: each '<' or '{' searched the whole rest of its line for
+// the tag's end, so a line of them as long as an upload may be (2 MiB) took minutes; now
+// milliseconds (a second under ASan). Tags and overrides longer than a tag can be are text.
+TEST(Srt, ReadsALongLineOfOpenTagsInLinearTime) {
+    constexpr size_t kUploadBytes = 2 << 20;
+    const std::string opens(kUploadBytes, '<');
+    std::string overrides;
+    while (overrides.size() < kUploadBytes)
+        overrides += "{\\";
+    for (const std::string& text : {opens, overrides}) {
+        const auto started = std::chrono::steady_clock::now();
+        const auto parsed = parse_srt("1\n00:00:00,000 --> 00:00:01,000\n" + text + "\n");
+        const auto took = std::chrono::steady_clock::now() - started;
+        ASSERT_FALSE(parsed.ok());  // far longer than a cue may be
+        EXPECT_NE(parsed.error().message.find("longer than"), std::string::npos);
+        EXPECT_LT(took, std::chrono::seconds(20)) << "quadratic in the line's length";
+    }
 }
 
 }  // namespace

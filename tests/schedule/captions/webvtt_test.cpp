@@ -66,6 +66,20 @@ TEST(WebVtt, ReadsLoneCarriageReturnsAndACueRightAfterAnother) {
     EXPECT_EQ(parsed.value()[1].text, "Tv\xC3\xA5");
 }
 
+// Found reading the reader beside the spec: a file with no blank line after WEBVTT (some
+// scripts write one) lost its first cue, read as a header line; a browser shows it.
+TEST(WebVtt, ReadsACueRightUnderTheWebVttLine) {
+    auto cues = parse_webvtt(
+        "WEBVTT\n00:00.000 --> 00:01.000\nEtt\n\n00:01.000 --> 00:02.000\nTv\xC3\xA5\n");
+    ASSERT_TRUE(cues.ok()) << cues.error().message;
+    ASSERT_EQ(cues->size(), 2u);
+    EXPECT_EQ(cues.value()[0], (TimedCue{0, 1000, "Ett"}));
+    cues = parse_webvtt("WEBVTT\nKind: captions\nLanguage: sv\n00:00.000 --> 00:01.000\nEtt\n");
+    ASSERT_TRUE(cues.ok()) << cues.error().message;
+    ASSERT_EQ(cues->size(), 1u);
+    EXPECT_EQ(cues.value()[0].text, "Ett");
+}
+
 TEST(WebVtt, RefusesABrokenFileNamingTheLine) {
     EXPECT_EQ(error_of("1\n00:00:01.000 --> 00:00:02.000\nhej\n"),
               "line 1: a WebVTT file starts with the line WEBVTT");
