@@ -2,7 +2,7 @@
 // support/webvtt_check.mjs) with the real binary broadcasting the demo day: a captioner's
 // hostile and hard lines ('<', '&', '-->', '</c>', line breaks, Arabic, emoji, 500
 // characters) go in through the caption ingest; the live segments (/live/{stage}/subs/…,
-// and desc/… though empty), the replay's segments (subs/ and, from an uploaded description
+// and desc/…), the replay's segments (subs/ and, from an uploaded description
 // track, desc/) and the organiser's downloads (?format=vtt) must each parse with no error
 // or warning, and the text the parser reads back must be exactly the text that was sent.
 //
@@ -128,12 +128,24 @@ test('every WebVTT file stagehub writes is valid and says what was sent', { time
     { timeoutMs: 40_000, intervalMs: 1000 },
   );
   if (invalid) throw invalid;
-  // Live descriptions have no way in yet but the store (no ingest takes kind
-  // "descriptions"): their segments come from the same writer, empty; they must still be
-  // valid files.
-  const liveDesc = await segmentCues(`/live/${STAGE}/desc/sv/index.m3u8`, { token: null });
-  assert.ok(liveDesc.segments > 0, 'the live description playlist lists segments');
-  assert.deepEqual(liveDesc.cues, []);
+  // A description sent live, with the same hostile text: its own desc/ segments.
+  const [describedSent, describedShown] = LINES[0];
+  const described = await server.api('POST', `/api/v1/events/${EVENT}/stages/${STAGE}/captions`, {
+    token: organiser,
+    body: { text: describedSent, language: 'sv', kind: 'descriptions' },
+  });
+  assert.equal(described.status, 201, JSON.stringify(described.body));
+  await eventually(
+    'the live description in the live description segments',
+    async () => {
+      const liveDesc = await segmentCues(`/live/${STAGE}/desc/sv/index.m3u8`, { token: null });
+      assert.deepEqual(
+        liveDesc.cues.map((cue) => cue.text),
+        [describedShown],
+      );
+    },
+    { timeoutMs: 40_000, intervalMs: 1000 },
+  );
 
   // The replay of the welcome, ended now: its window holds every line.
   await sleep(2000);
