@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "error_reply.hpp"
 #include "net_client.hpp"
 #include "running_server.hpp"
 #include "schedule/attendance/personal_data.hpp"
@@ -22,6 +23,7 @@ namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
+using stagehub::testing::error_code;
 using stagehub::testing::http_request;
 using stagehub::testing::HttpReply;
 using stagehub::testing::WebsocketClient;
@@ -35,13 +37,6 @@ std::string statement_path(const std::string& event, const std::string& rest = "
 
 json parsed(const HttpReply& reply) {
     return json::parse(reply.body, nullptr, false);
-}
-
-std::string error_code(const HttpReply& reply) {
-    const json body = parsed(reply);
-    if (body.is_discarded() || !body.contains("error"))
-        return "(no JSON error: " + reply.body + ")";
-    return body["error"]["code"].get<std::string>();
 }
 
 class AccessibilityApiTest : public ::testing::Test {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "error_reply.hpp"
 #include "net_client.hpp"
 #include "running_server.hpp"
 #include "schedule/instant.hpp"
@@ -19,6 +20,7 @@ namespace stagehub::server {
 namespace {
 
 using nlohmann::json;
+using stagehub::testing::error_code;
 using stagehub::testing::http_request;
 using stagehub::testing::HttpReply;
 
@@ -32,14 +34,6 @@ std::string event_path(const std::string& rest) {
 
 json parsed(const HttpReply& reply) {
     return json::parse(reply.body, nullptr, false);
-}
-
-std::string error_code(const HttpReply& reply) {
-    const json body = parsed(reply);
-    if (body.is_discarded() || !body.contains("error"))
-        return "(no JSON error: " + reply.body + ")";
-    EXPECT_TRUE(body["error"]["message"].is_string());
-    return body["error"]["code"].get<std::string>();
 }
 
 std::string error_message(const HttpReply& reply) {

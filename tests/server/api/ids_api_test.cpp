@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "error_reply.hpp"
 #include "net_client.hpp"
 #include "running_server.hpp"
 #include "schedule/database.hpp"
@@ -21,15 +22,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using stagehub::testing::error_code;
 using stagehub::testing::http_request;
 using stagehub::testing::HttpReply;
-
-std::string error_code(const HttpReply& reply) {
-    const json body = json::parse(reply.body, nullptr, false);
-    if (body.is_discarded() || !body.contains("error"))
-        return "(no JSON error: " + reply.body + ")";
-    return body["error"]["code"].get<std::string>();
-}
 
 // Everything below `dir`, as paths relative to it.
 std::set<std::string> tree(const fs::path& dir) {

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "error_reply.hpp"
 #include "net_client.hpp"
 #include "pipelines/segment_archive.hpp"
 #include "running_server.hpp"
@@ -22,6 +23,7 @@ namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
+using stagehub::testing::error_code;
 using stagehub::testing::http_request;
 using stagehub::testing::HttpReply;
 using stagehub::testing::occurrences;
@@ -55,14 +57,6 @@ class ProgrammeApiTest : public ::testing::Test {
         return std::string("/api/v1/events/") + kEvent + "/sessions/" + id;
     }
 };
-
-std::string error_code(const HttpReply& reply) {
-    const json body = json::parse(reply.body, nullptr, false);
-    if (body.is_discarded() || !body.contains("error"))
-        return "(no JSON error: " + reply.body + ")";
-    EXPECT_TRUE(body["error"]["message"].is_string());
-    return body["error"]["code"].get<std::string>();
-}
 
 TEST_F(ProgrammeApiTest, EachRoleGetsExactlyTheEndpointsItMay) {
     const std::string organiser = token(Role::organiser, "Anna Berg");

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "error_reply.hpp"
 #include "net_client.hpp"
 #include "running_server.hpp"
 
@@ -16,6 +17,7 @@ namespace stagehub::server {
 namespace {
 
 using nlohmann::json;
+using stagehub::testing::error_code;
 using stagehub::testing::http_exchange;
 using stagehub::testing::HttpReply;
 using stagehub::testing::WebsocketClient;
@@ -45,11 +47,6 @@ HttpReply send(int port, const std::string& method, const std::string& target,
 std::string header(const HttpReply& reply, const std::string& name) {
     const auto it = reply.headers.find(name);
     return it == reply.headers.end() ? "" : it->second;
-}
-
-std::string error_code(const HttpReply& reply) {
-    const json body = json::parse(reply.body, nullptr, false);
-    return body.is_object() && body.contains("error") ? body["error"].value("code", "") : "";
 }
 
 int64_t now_ms() {
