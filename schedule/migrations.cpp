@@ -8,7 +8,7 @@ namespace stagehub::schedule {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new migration.
-constexpr std::array<std::string_view, 15> kMigrations{
+constexpr std::array<std::string_view, 16> kMigrations{
     // 1: the programme and its change log.
     R"sql(
 CREATE TABLE events (
@@ -402,6 +402,28 @@ CREATE TABLE caption_deadline_actions (
     // with their passphrases, read and written with the stage.
     R"sql(
 ALTER TABLE stages ADD COLUMN audio_inputs TEXT NOT NULL DEFAULT '[]';
+)sql",
+    // 16: captions go with what they belong to. Ids are global and may be taken again once
+    // free: a session or stage another event creates later with the same id must not
+    // inherit the tracks, completeness or deadline actions of one that was deleted (nor
+    // its languages, through the live cues). Triggers, so that every way a row goes (an
+    // edit, an import, an event's deletion cascading) takes its captions with it in the
+    // same transaction; a migration that rebuilds sessions or stages must create them
+    // again. What went before this migration is cleared once here.
+    R"sql(
+CREATE TRIGGER captions_of_a_deleted_session AFTER DELETE ON sessions BEGIN
+    DELETE FROM caption_cues WHERE session_id = old.id;
+    DELETE FROM caption_tracks WHERE session_id = old.id;
+    DELETE FROM caption_deadline_actions WHERE session_id = old.id;
+END;
+CREATE TRIGGER live_captions_of_a_deleted_stage AFTER DELETE ON stages BEGIN
+    DELETE FROM caption_cues WHERE session_id IS NULL AND stage_id = old.id;
+END;
+DELETE FROM caption_cues WHERE
+    (session_id IS NOT NULL AND session_id NOT IN (SELECT id FROM sessions)) OR
+    (session_id IS NULL AND stage_id NOT IN (SELECT id FROM stages));
+DELETE FROM caption_tracks WHERE session_id NOT IN (SELECT id FROM sessions);
+DELETE FROM caption_deadline_actions WHERE session_id NOT IN (SELECT id FROM sessions);
 )sql",
 };
 

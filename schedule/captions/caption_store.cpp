@@ -1,6 +1,7 @@
 #include "schedule/captions/caption_store.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace stagehub::captions {
 namespace {
@@ -55,6 +56,12 @@ void insert_cue(schedule::Statement& insert, const Cue& cue) {
     insert.run();
 }
 
+// The earliest start of a live cue still running at `at_ms` (kMaxLiveCueMs before it).
+int64_t earliest_live_start(int64_t at_ms) {
+    return at_ms < std::numeric_limits<int64_t>::min() + kMaxLiveCueMs ? at_ms
+                                                                       : at_ms - kMaxLiveCueMs;
+}
+
 }  // namespace
 
 Result<Cue> CaptionStore::add_live_cue(const Cue& cue) {
@@ -62,6 +69,9 @@ Result<Cue> CaptionStore::add_live_cue(const Cue& cue) {
         return Error(ErrorCode::invalid, "a live cue belongs to a stage, not to a replay");
     if (cue.end_ms < cue.start_ms)
         return Error(ErrorCode::invalid_captions, "the cue ends before it starts");
+    if (cue.end_ms - cue.start_ms > kMaxLiveCueMs)
+        return Error(ErrorCode::invalid_captions,
+                     "a live cue lasts at most " + std::to_string(kMaxLiveCueMs / 1000) + " s");
     if (cue.text.empty() || cue.text.size() > kMaxCueTextBytes)
         return Error(ErrorCode::invalid_captions,
                      "a cue's text is 1 to " + std::to_string(kMaxCueTextBytes) + " bytes");
@@ -74,18 +84,19 @@ Result<Cue> CaptionStore::add_live_cue(const Cue& cue) {
 
 std::vector<Cue> CaptionStore::live_cues(std::string_view stage_id, std::string_view language,
                                          CueKind kind, int64_t from_ms, int64_t to_ms) const {
-    // A cue overlaps the window when it starts before its end and ends after its start.
-    // Cues last at most a few seconds live, but an edit may hold longer ones: the bound on
-    // start_ms keeps the index useful without missing any.
+    // A cue overlaps the window when it starts before its end and ends after its start. A
+    // live cue lasts at most kMaxLiveCueMs, so the overlapping ones start no earlier than
+    // that before the window: a range of the index, not the stage's whole history.
     schedule::Statement query = db_.prepare(
         std::string("SELECT ") + std::string(kCueColumns) +
         " FROM caption_cues WHERE session_id IS NULL AND stage_id = ? AND language = ? AND "
-        "kind = ? AND start_ms < ? AND end_ms > ? ORDER BY start_ms, id");
+        "kind = ? AND start_ms >= ? AND start_ms < ? AND end_ms > ? ORDER BY start_ms, id");
     query.bind(1, stage_id)
         .bind(2, language)
         .bind(3, to_string(kind))
-        .bind(4, to_ms)
-        .bind(5, from_ms);
+        .bind(4, earliest_live_start(from_ms))
+        .bind(5, to_ms)
+        .bind(6, from_ms);
     return read_cues(query);
 }
 
@@ -95,12 +106,13 @@ std::vector<Cue> CaptionStore::latest_live_cues(std::string_view stage_id,
     schedule::Statement query = db_.prepare(
         std::string("SELECT ") + std::string(kCueColumns) +
         " FROM caption_cues WHERE session_id IS NULL AND stage_id = ? AND language = ? AND "
-        "kind = ? AND end_ms > ? ORDER BY start_ms DESC, id DESC LIMIT ?");
+        "kind = ? AND start_ms >= ? AND end_ms > ? ORDER BY start_ms DESC, id DESC LIMIT ?");
     query.bind(1, stage_id)
         .bind(2, language)
         .bind(3, to_string(kind))
-        .bind(4, since_ms)
-        .bind(5, static_cast<int64_t>(count));
+        .bind(4, earliest_live_start(since_ms))
+        .bind(5, since_ms)
+        .bind(6, static_cast<int64_t>(count));
     std::vector<Cue> cues = read_cues(query);
     std::reverse(cues.begin(), cues.end());
     return cues;
@@ -108,13 +120,29 @@ std::vector<Cue> CaptionStore::latest_live_cues(std::string_view stage_id,
 
 std::vector<std::string> CaptionStore::live_languages(std::string_view stage_id,
                                                       CueKind kind) const {
-    schedule::Statement query = db_.prepare(
-        "SELECT DISTINCT language FROM caption_cues WHERE session_id IS NULL AND stage_id = ? "
-        "AND kind = ? ORDER BY language");
-    query.bind(1, stage_id).bind(2, to_string(kind));
+    // A skip scan of the live index: one seek per language the stage has (a few), not a read
+    // of every cue it ever had, which a DISTINCT over its rows would be.
+    schedule::Statement next = db_.prepare(
+        "SELECT min(language) FROM caption_cues WHERE session_id IS NULL AND stage_id = ? "
+        "AND language > ?");
+    schedule::Statement has_kind = db_.prepare(
+        "SELECT 1 FROM caption_cues WHERE session_id IS NULL AND stage_id = ? AND language = ? "
+        "AND kind = ? LIMIT 1");
     std::vector<std::string> languages;
-    while (query.step())
-        languages.push_back(query.column_text(0));
+    std::string after;
+    for (;;) {
+        next.bind(1, stage_id).bind(2, after);
+        const bool found = next.step() && !next.column_is_null(0);
+        if (found)
+            after = next.column_text(0);
+        next.reset();
+        if (!found)
+            break;
+        has_kind.bind(1, stage_id).bind(2, after).bind(3, to_string(kind));
+        if (has_kind.step())
+            languages.push_back(after);
+        has_kind.reset();
+    }
     return languages;
 }
 
@@ -175,24 +203,34 @@ std::vector<CaptionStore::Track> CaptionStore::replay_tracks(std::string_view se
         tracks.push_back(std::move(track));
     }
     const size_t own_count = tracks.size();
+    // Per language the stage has, a count over the index's range for the window (see
+    // live_cues), so no request reads the stage's whole history.
     schedule::Statement live = db_.prepare(
-        "SELECT kind, language, count(*) FROM caption_cues WHERE session_id IS NULL AND "
-        "stage_id = ? AND start_ms < ? AND end_ms > ? GROUP BY kind, language "
-        "ORDER BY kind, language");
-    live.bind(1, stage_id).bind(2, window_to_ms).bind(3, window_from_ms);
-    while (live.step()) {
-        Track track;
-        track.kind = cue_kind_from_string(live.column_text(0)).value_or(CueKind::captions);
-        track.language = live.column_text(1);
-        const bool shadowed =
-            std::any_of(tracks.begin(), tracks.begin() + static_cast<std::ptrdiff_t>(own_count),
-                        [&](const Track& mine) {
-                            return mine.kind == track.kind && mine.language == track.language;
-                        });
-        if (shadowed)
-            continue;
-        track.cues = live.column_int(2);
-        tracks.push_back(std::move(track));
+        "SELECT count(*) FROM caption_cues WHERE session_id IS NULL AND stage_id = ? AND "
+        "language = ? AND kind = ? AND start_ms >= ? AND start_ms < ? AND end_ms > ?");
+    for (const CueKind kind : {CueKind::captions, CueKind::descriptions}) {
+        for (const std::string& language : live_languages(stage_id, kind)) {
+            const bool shadowed = std::any_of(
+                tracks.begin(), tracks.begin() + static_cast<std::ptrdiff_t>(own_count),
+                [&](const Track& mine) { return mine.kind == kind && mine.language == language; });
+            if (shadowed)
+                continue;
+            live.bind(1, stage_id)
+                .bind(2, language)
+                .bind(3, to_string(kind))
+                .bind(4, earliest_live_start(window_from_ms))
+                .bind(5, window_to_ms)
+                .bind(6, window_from_ms);
+            const int64_t count = live.step() ? live.column_int(0) : 0;
+            live.reset();
+            if (count == 0)
+                continue;
+            Track track;
+            track.kind = kind;
+            track.language = language;
+            track.cues = count;
+            tracks.push_back(std::move(track));
+        }
     }
     return tracks;
 }

@@ -52,5 +52,9 @@ int64_t live_cue_duration_ms(std::string_view text);
 // Limits every way in shares: a cue's text, and a track's length.
 inline constexpr size_t kMaxCueTextBytes = 2000;
 inline constexpr size_t kMaxCuesPerTrack = 20000;
+// The longest a live cue lasts (a line typed is up 2 to 7 s; a captioning tool's cue
+// rarely 10). The bound keeps every time-window query of the live track to the index's
+// range, and keeps one cue from covering the start of every later replay of its stage.
+inline constexpr int64_t kMaxLiveCueMs = 30'000;
 
 }  // namespace stagehub::captions

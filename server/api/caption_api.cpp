@@ -104,6 +104,18 @@ HttpResponse CaptionApi::post_captions(const HttpRequest& request, const PathPar
     }
 
     if (post->partial) {
+        // Partials are never stored, so language_room would count none of them: a captioner
+        // could open a line in every language tag there is. A partial is for a language the
+        // stage is already captioned in (or the event's); a new one starts with a line sent.
+        const auto live = captions_.live_languages(stage_id, captions::CueKind::captions);
+        const auto& ours = programme->event.languages;
+        if (std::find(ours.begin(), ours.end(), language) == ours.end() &&
+            std::find(live.begin(), live.end(), language) == live.end()) {
+            return error_response(
+                Error{ErrorCode::bad_field,
+                      "language: stage " + stage_id + " has no captions in " + language +
+                          " yet; send the first line in it as a caption, then its partial lines"});
+        }
         on_partial_(stage_id, language, post->partial_text);
         return json_response(200, {{"event", event_id},
                                    {"stage", stage_id},

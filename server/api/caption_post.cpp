@@ -286,6 +286,16 @@ Result<CaptionPost> read_caption_post(const HttpRequest& request, const CaptionL
 Result<std::vector<captions::Cue>> place_caption_cues(
     const CaptionPost& post, const std::string& event_id, const std::string& stage_id,
     const std::string& language, int64_t arrival_ms, const CaptionLimits& limits) {
+    // Each cue's length first: one cue over minutes is refused as such, wherever it lies.
+    for (size_t i = 0; post.timed && i < post.cues.size(); ++i) {
+        const int64_t lasts = post.cues[i].end_ms - post.cues[i].start_ms;
+        if (lasts > captions::kMaxLiveCueMs) {
+            return Error{ErrorCode::invalid_captions,
+                         "cue " + std::to_string(i + 1) + " lasts " + std::to_string(lasts / 1000) +
+                             " s; a live cue lasts at most " +
+                             std::to_string(captions::kMaxLiveCueMs / 1000) + " s"};
+        }
+    }
     int64_t origin_ms = arrival_ms;
     if (post.timed) {
         int64_t last_end = 0;
@@ -296,8 +306,9 @@ Result<std::vector<captions::Cue>> place_caption_cues(
         if (origin_ms < arrival_ms - limits.max_past_ms) {
             return Error{ErrorCode::bad_time,
                          "start: the cues would begin more than " +
-                             std::to_string(limits.max_past_ms / 3'600'000) +
-                             " hours ago; live captions are for what is on now"};
+                             std::to_string(limits.max_past_ms / 60'000) +
+                             " minutes ago; live captions are for what is on now (a replay's "
+                             "captions are the organisers' to upload)"};
         }
         if (origin_ms + last_end > arrival_ms + limits.max_future_ms) {
             return Error{ErrorCode::bad_time,

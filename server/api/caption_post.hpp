@@ -24,7 +24,7 @@ struct CaptionLimits {
     size_t max_cues = 200;              // in one request
     size_t max_body_bytes = 64 * 1024;  // one request's body
     int64_t max_future_ms = 60'000;     // a VTT cue may end this far after arrival
-    int64_t max_past_ms = 86'400'000;   // `?start=` may lie this far back
+    int64_t max_past_ms = 600'000;      // `?start=` may lie this far back: live is now
 };
 
 struct CaptionPost {

@@ -1,8 +1,8 @@
-// A token bucket per client address, for what the public may do only so often from one
-// place (a registration, a check-in code looked up, a new viewer introduced, a bad token
-// tried): a flood from one address is refused with 429 while everyone else is served. Addresses
-// whose bucket has refilled are forgotten now and then, so the table holds only the
-// recently busy.
+// A token bucket per client address (an IPv6 client's /64: address_prefix.hpp), for what
+// the public may do only so often from one place (a registration, a check-in code looked up, a new
+// viewer introduced, a bad token tried): a flood from one address is refused with 429 while
+// everyone else is served. Addresses whose bucket has refilled are forgotten now and then, so the
+// table holds only the recently busy.
 //
 // Threads: the loop thread (one owner).
 #pragma once
@@ -12,6 +12,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "server/http/address_prefix.hpp"
 #include "server/http/token_bucket.hpp"
 
 namespace stagehub::server {
@@ -33,7 +34,7 @@ class AddressRateLimit {
             return std::nullopt;
         if (buckets_.size() >= next_sweep_at_)
             forget_the_idle(now);
-        auto [it, added] = buckets_.try_emplace(address, per_second_, burst_, now);
+        auto [it, added] = buckets_.try_emplace(address_prefix(address), per_second_, burst_, now);
         if (it->second.take(now))
             return std::nullopt;
         return it->second.wait(now);
@@ -42,7 +43,7 @@ class AddressRateLimit {
     // For limits on failures (bad tokens): whether the address may try now, without taking
     // anything. Nullopt: it may; otherwise how long until it may.
     std::optional<std::chrono::milliseconds> exhausted(const std::string& address, TimePoint now) {
-        const auto it = buckets_.find(address);
+        const auto it = buckets_.find(address_prefix(address));
         if (per_second_ <= 0 || it == buckets_.end())
             return std::nullopt;
         const auto wait = it->second.wait(now);

@@ -5,6 +5,7 @@
 #include <utility>
 #include <variant>
 
+#include "server/http/address_prefix.hpp"
 #include "server/http/http_server_impl.hpp"
 #include "server/http/lws_request.hpp"
 #include "server/http/origin_policy.hpp"
@@ -21,7 +22,8 @@ int HttpServer::Impl::admit_connection(lws* wsi) {
     // No header has arrived yet: a proxy's connections would all count as one client's.
     if (config.trusted_proxies.trusts(address))
         return 0;
-    size_t& count = connections_per_address[address];
+    const std::string client = address_prefix(address);  // an IPv6 client's /64
+    size_t& count = connections_per_address[client];
     if (count >= config.max_connections_per_address) {
         if (refused_connections++ % 1000 == 0) {
             g_message("connection refused: %s already has %zu open (%llu refused so far)",
@@ -30,7 +32,7 @@ int HttpServer::Impl::admit_connection(lws* wsi) {
         return -1;
     }
     ++count;
-    connections[wsi].counted_address = address;
+    connections[wsi].counted_address = client;
     return 0;
 }
 
@@ -75,9 +77,9 @@ int HttpServer::Impl::socket_filter(lws* wsi) {
         peer_address(wsi), header_of(wsi, WSI_TOKEN_X_FORWARDED_FOR));
     connections[wsi].opening.address = address;
     if (config.max_sockets_per_address > 0 &&
-        sockets_per_address[address] >= config.max_sockets_per_address) {
+        sockets_per_address[address_prefix(address)] >= config.max_sockets_per_address) {
         g_message("websocket refused: %s already has %zu open", address.c_str(),
-                  sockets_per_address[address]);
+                  sockets_per_address[address_prefix(address)]);
         lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, "too many websockets from this address");
         return 1;
     }

@@ -160,6 +160,7 @@ struct HttpServer::Impl {
     std::unordered_map<uint64_t, lws*> awaiting;
     uint64_t next_connection = 1;
     uint64_t next_exchange = 1;
+    // Keyed by client: an IPv4 address, or an IPv6 client's /64 (address_prefix.hpp).
     std::unordered_map<std::string, size_t> sockets_per_address;
     std::unordered_map<std::string, size_t> connections_per_address;
     uint64_t refused_connections = 0;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/http/address_prefix.hpp"
 #include "server/http/http_server_impl.hpp"
 #include "server/http/lws_request.hpp"
 
@@ -31,7 +32,7 @@ int HttpServer::Impl::socket_open(lws* wsi) {
     // The address the handshake was judged by (socket_filter): the client's, behind a proxy.
     state->address = connections[wsi].opening.address;
     state->heard_us = g_get_monotonic_time();
-    ++sockets_per_address[state->address];
+    ++sockets_per_address[address_prefix(state->address)];
     sockets[state->id] = wsi;
     if (liveness_check == 0) {
         // A tick of a quarter of the timeout (at most a second): pings go out between half
@@ -131,7 +132,7 @@ void HttpServer::Impl::socket_closed(lws* wsi) {
     if (it == connections.end() || !it->second.socket)
         return;
     const SocketId id = it->second.socket->id;
-    if (const auto count = sockets_per_address.find(it->second.socket->address);
+    if (const auto count = sockets_per_address.find(address_prefix(it->second.socket->address));
         count != sockets_per_address.end() && --count->second == 0) {
         sockets_per_address.erase(count);
     }

@@ -19,11 +19,22 @@ bool CaptionPartials::set(std::string_view stage_id, std::string_view language,
     if (stage == lines_.end())
         stage =
             lines_.emplace(std::string(stage_id), std::map<std::string, Line, std::less<>>{}).first;
+    // Stale lines go as the stage's next one comes, so the map holds only what is shown.
+    std::erase_if(stage->second, [&](const auto& entry) {
+        return entry.first != language && now - entry.second.changed > kFresh;
+    });
     Line& line = stage->second[std::string(language)];
     const bool changed = line.text != text;
     line.text = std::string(text);
     line.changed = now;
     return changed;
+}
+
+size_t CaptionPartials::held() const {
+    size_t count = 0;
+    for (const auto& [stage, lines] : lines_)
+        count += lines.size();
+    return count;
 }
 
 std::vector<CaptionPartials::Partial> CaptionPartials::current(std::string_view stage_id,

@@ -33,6 +33,9 @@ class CaptionPartials {
     std::vector<Partial> current(std::string_view stage_id,
                                  Clock::time_point now = Clock::now()) const;
 
+    // The lines held, stale ones too until their stage's next line sweeps them.
+    size_t held() const;
+
   private:
     struct Line {
         std::string text;

@@ -83,6 +83,57 @@ TEST_F(CaptionStoreTest, RefusesACueThatIsNotALiveOne) {
     cue = live("salen", "sv", kNine, "hej");
     cue.end_ms = cue.start_ms - 1;
     EXPECT_EQ(store.add_live_cue(cue).error().code, ErrorCode::invalid_captions);
+    // A live cue as long as may be is still found from its window's far end.
+    cue.end_ms = cue.start_ms + kMaxLiveCueMs;
+    ASSERT_TRUE(store.add_live_cue(cue).ok());
+    EXPECT_EQ(texts(store.live_cues("salen", "sv", CueKind::captions, kNine + kMaxLiveCueMs - 1,
+                                    kNine + kMaxLiveCueMs)),
+              std::vector<std::string>{"hej"});
+    cue.end_ms = cue.start_ms + kMaxLiveCueMs + 1;
+    EXPECT_EQ(store.add_live_cue(cue).error().code, ErrorCode::invalid_captions);
+}
+
+TEST_F(CaptionStoreTest, ADeletedSessionOrStageTakesItsCaptionsWithIt) {
+    // Ids are global and taken again once free: what another event later names the same
+    // must start without the deleted one's captions.
+    db.execute(
+        "INSERT INTO events (id, title, time_zone) VALUES ('dag', 'Dagen', 'Europe/Stockholm');"
+        "INSERT INTO stages (id, event_id, name, position) VALUES ('salen', 'dag', 'Salen', 0),"
+        " ('annan', 'dag', 'Annan', 1);"
+        "INSERT INTO sessions (id, event_id, stage_id, kind, title, starts_at, duration_s) VALUES"
+        " ('oppning', 'dag', 'salen', 'talk', 'Öppning', 1778569200, 600),"
+        " ('samtal', 'dag', 'salen', 'panel', 'Samtal', 1778569800, 600);"
+        "INSERT INTO caption_deadline_actions (session_id, action, at_ms) VALUES"
+        " ('oppning', 'hide', 1);");
+    ASSERT_TRUE(store.add_live_cue(live("salen", "sv", kNine, "live")).ok());
+    ASSERT_TRUE(store.add_live_cue(live("annan", "sv", kNine, "annan")).ok());
+    for (const char* session : {"oppning", "samtal"}) {
+        Cue own = live("salen", "sv", kNine, std::string("egen ") + session);
+        own.session_id = session;
+        ASSERT_TRUE(store
+                        .replace_replay_track("dag", session, "salen", "sv", CueKind::captions,
+                                              {own}, true, kNine)
+                        .ok());
+    }
+    const auto count = [&](const std::string& sql) {
+        auto query = db.prepare(sql);
+        query.step();
+        return query.column_int(0);
+    };
+
+    db.execute("DELETE FROM sessions WHERE id = 'oppning'");
+    EXPECT_FALSE(store.has_own_track("oppning", "sv", CueKind::captions));
+    EXPECT_EQ(count("SELECT count(*) FROM caption_cues WHERE session_id = 'oppning'"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM caption_deadline_actions"), 0);
+    EXPECT_TRUE(store.has_own_track("samtal", "sv", CueKind::captions)) << "only its own";
+
+    // A stage's deletion cascades to its sessions, whose tracks go too, with its live cues.
+    db.execute("DELETE FROM stages WHERE id = 'salen'");
+    EXPECT_TRUE(store.live_languages("salen", CueKind::captions).empty());
+    EXPECT_FALSE(store.has_own_track("samtal", "sv", CueKind::captions));
+    EXPECT_EQ(store.live_languages("annan", CueKind::captions), std::vector<std::string>{"sv"});
+    EXPECT_EQ(count("SELECT count(*) FROM caption_cues"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM caption_tracks"), 0);
 }
 
 TEST_F(CaptionStoreTest, AReplayShowsTheLiveCuesOfItsWindowUntilItHasItsOwnTrack) {

@@ -290,6 +290,24 @@ TEST_F(CaptionApiTest, AStageTakesAFewLanguagesBesidesItsEventsNotAnyNumber) {
     EXPECT_EQ(post(captioner, R"({"text": "again", "language": "en"})").status, 201);
 }
 
+TEST_F(CaptionApiTest, APartialIsForALanguageTheStageIsAlreadyCaptionedIn) {
+    // A partial is never stored, so it would not count towards the stage's languages: a
+    // new language starts with a line sent, then its partials are taken.
+    const std::string captioner = server.token(Role::captioner, "Skrivtolk", kEvent);
+    const auto partial = [&](const std::string& language) {
+        return post(captioner,
+                    json{{"text", "skriver"}, {"language", language}, {"final", false}}.dump());
+    };
+    EXPECT_EQ(partial("sv").status, 200);  // the event's language
+    const HttpReply refused = partial("fi");
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_EQ(code_of(refused), "bad_field");
+    ASSERT_EQ(post(captioner, json{{"text", "Tervetuloa"}, {"language", "fi"}}.dump()).status, 201);
+    EXPECT_EQ(partial("fi").status, 200);
+    for (int i = 0; i < 20; ++i)
+        EXPECT_EQ(partial("x-" + std::to_string(i)).status, 400);
+}
+
 TEST_F(CaptionApiTest, APlainTextBodyIsOneCuePerNonEmptyLine) {
     const std::string organiser = server.token(Role::organiser, "Anna Berg", kEvent);
     const HttpReply sent = post(organiser, "Första raden\r\n\n   \nAndra raden\n",
@@ -444,6 +462,18 @@ TEST_F(CaptionApiTest, BoundsAreRefusedWithTheirCodesAndNothingStored) {
     EXPECT_NE(bad_vtt.body.find("line 3"), std::string::npos) << bad_vtt.body;
     refused(post(captioner, "WEBVTT\n\n00:10:00.000 --> 00:10:05.000\nsen\n", "text/vtt",
                  kCaptions + "?start=" + server_time()),
+            422, "bad_time");
+    // One cue may not stand over minutes of the stage (and every replay they hold), nor
+    // may a file be placed long before now: that is a replay's track, the organisers' job.
+    refused(post(captioner, "WEBVTT\n\n00:00.000 --> 23:59:00.000\növer allt\n", "text/vtt"), 422,
+            "invalid_captions");
+    refused(post(captioner, "WEBVTT\n\n00:00.000 --> 00:31.000\nlång\n", "text/vtt"), 422,
+            "invalid_captions");
+    const std::string eleven_minutes_ago = format_instant_ms(
+        std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(now_ms())) -
+        std::chrono::minutes(11));
+    refused(post(captioner, "WEBVTT\n\n00:00.000 --> 00:02.000\nförr\n", "text/vtt",
+                 kCaptions + "?start=" + eleven_minutes_ago),
             422, "bad_time");
     refused(post(captioner, R"({"text": "hej", "language": "svenska!"})"), 400, "bad_field");
     refused(post(captioner, R"({"text": "   "})"), 400, "bad_field");

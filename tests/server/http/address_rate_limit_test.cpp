@@ -24,6 +24,24 @@ TEST(AddressRateLimit, EachAddressHasItsOwnBurstThenItsRate) {
     EXPECT_FALSE(limit.refuse("192.0.2.1", kStart + 1000ms)) << "one a second after the burst";
 }
 
+TEST(AddressRateLimit, AnIpv6ClientIsItsSlash64NotEachOfItsAddresses) {
+    AddressRateLimit limit(1.0, 2);
+    // A phone's privacy addresses, all in its /64: one client, one bucket.
+    EXPECT_FALSE(limit.refuse("2001:db8:1:2::1", kStart));
+    EXPECT_FALSE(limit.refuse("2001:db8:1:2:a:b:c:d", kStart));
+    EXPECT_TRUE(limit.refuse("2001:db8:1:2:ffff:ffff:ffff:fffe", kStart));
+    EXPECT_TRUE(limit.exhausted("2001:db8:1:2::99", kStart));
+    // The next /64 is another client; IPv4, mapped or not, is one address each.
+    EXPECT_FALSE(limit.refuse("2001:db8:1:3::1", kStart));
+    EXPECT_FALSE(limit.refuse("::ffff:192.0.2.7", kStart));
+    EXPECT_FALSE(limit.refuse("192.0.2.7", kStart));
+    EXPECT_TRUE(limit.refuse("192.0.2.7", kStart));
+    EXPECT_FALSE(limit.refuse("192.0.2.8", kStart));
+    EXPECT_EQ(address_prefix("2001:DB8:1:2:a:b:c:d"), "2001:db8:1:2::/64");
+    EXPECT_EQ(address_prefix("::ffff:192.0.2.7"), "192.0.2.7");
+    EXPECT_EQ(address_prefix("not an address"), "not an address");
+}
+
 TEST(AddressRateLimit, IdleAddressesAreForgotten) {
     AddressRateLimit limit(1.0, 3);
     for (int i = 0; i < 1100; ++i)
