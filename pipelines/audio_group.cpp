@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "pipelines/audio_lane.hpp"
+
 namespace stagehub::pipelines {
 namespace {
 
@@ -35,6 +37,14 @@ std::string language_name(const std::string& language) {
     return it == kNames.end() ? language : it->second;
 }
 
+std::string described_audio_name(const std::string& language) {
+    static const std::map<std::string, std::string, std::less<>> kWords = {
+        {"sv", "syntolkat"}, {"nb", "synstolket"}, {"no", "synstolket"}};
+    const auto it = kWords.find(language);
+    return language_name(language) + " – " +
+           (it == kWords.end() ? std::string("audio description") : it->second);
+}
+
 std::string audio_media_lines(const std::vector<RenditionInfo>& renditions,
                               const std::string& main_language,
                               const std::string& media_playlist_name) {
@@ -47,10 +57,16 @@ std::string audio_media_lines(const std::vector<RenditionInfo>& renditions,
     for (const RenditionInfo& r : renditions) {
         if (r.language.empty())
             continue;
+        // A described sound is named for what it is, whatever the booth is called, so that
+        // its NAME says so and never equals the programme's own ("Svenska").
+        const std::string name = r.describes_video ? described_audio_name(r.language)
+                                 : r.label.empty() ? language_name(r.language)
+                                                   : r.label;
         text += "#EXT-X-MEDIA:TYPE=AUDIO" + group + ",LANGUAGE=" + quoted(r.language) +
-                ",NAME=" + quoted(r.label.empty() ? language_name(r.language) : r.label) +
-                ",DEFAULT=NO,AUTOSELECT=NO,URI=" + quoted(r.name + '/' + media_playlist_name) +
-                '\n';
+                ",NAME=" + quoted(name) + ",DEFAULT=NO,AUTOSELECT=NO";
+        if (r.describes_video)
+            text += ",CHARACTERISTICS=\"public.accessibility.describes-video\"";
+        text += ",URI=" + quoted(r.name + '/' + media_playlist_name) + '\n';
     }
     return text;
 }
@@ -60,11 +76,20 @@ void mark_alternative_audio(std::vector<RenditionInfo>& renditions,
     for (RenditionInfo& r : renditions) {
         if (!r.name.starts_with(kPrefix) || r.name.size() == kPrefix.size())
             continue;
-        r.language = r.name.substr(kPrefix.size());
+        std::string language = r.name.substr(kPrefix.size());
+        const bool described = language.ends_with(kDescribedSuffix);
+        if (described)
+            language.resize(language.size() - kDescribedSuffix.size());
+        if (language.empty() || language.ends_with('-'))
+            continue;  // not a name stagehub gives
+        r.language = std::move(language);
+        r.describes_video = described;
         r.audio_only = true;
         r.codecs = "mp4a.40.2";
         const auto it = names.find(r.language);
-        r.label = it != names.end() ? it->second : language_name(r.language);
+        r.label = r.describes_video   ? described_audio_name(r.language)
+                  : it != names.end() ? it->second
+                                      : language_name(r.language);
     }
 }
 

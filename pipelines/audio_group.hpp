@@ -20,7 +20,8 @@ inline constexpr const char* kAudioGroup = "aud";
 bool has_alternative_audio(const std::vector<RenditionInfo>& renditions);
 
 // The EXT-X-MEDIA lines: the program's own sound in `main_language` first (the default),
-// then each alternative sound, `{name}/{media_playlist_name}`. Empty without alternatives.
+// then each alternative sound, `{name}/{media_playlist_name}`; a described one with
+// CHARACTERISTICS "public.accessibility.describes-video". Empty without alternatives.
 std::string audio_media_lines(const std::vector<RenditionInfo>& renditions,
                               const std::string& main_language,
                               const std::string& media_playlist_name);
@@ -28,8 +29,14 @@ std::string audio_media_lines(const std::vector<RenditionInfo>& renditions,
 // How a language names itself ("Svenska", "Norsk bokmål", "English"), or the code.
 std::string language_name(const std::string& language);
 
+// What players show for a describer's sound: "Svenska – syntolkat", "Norsk bokmål –
+// synstolket", "English – audio description" (the language's own name and word; English
+// for a language without one).
+std::string described_audio_name(const std::string& language);
+
 // Archived renditions named "audio-{language}" are alternative sounds: marked so, with the
-// name the stage gives that language (`names`, by language), or the language's own name.
+// name the stage gives that language's interpreter (`names`, by language), or the
+// language's own name; "audio-{language}-described" is that language's audio description.
 void mark_alternative_audio(std::vector<RenditionInfo>& renditions,
                             const std::map<std::string, std::string>& names);
 

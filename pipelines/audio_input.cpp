@@ -70,7 +70,8 @@ AudioInput::AudioInput(AudioInputSpec spec, std::string stage_id, std::chrono::m
     : spec_(std::move(spec)),
       stage_id_(std::move(stage_id)),
       reset_after_(reset_after),
-      lane_(std::make_shared<AudioLane>(audio_rendition_name(spec_.language), hold)) {}
+      lane_(std::make_shared<AudioLane>(audio_rendition_name(spec_.language, spec_.describes_video),
+                                        hold)) {}
 
 AudioInput::~AudioInput() {
     end_run();

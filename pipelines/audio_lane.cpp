@@ -32,12 +32,14 @@ GstAppSrc* as_app_src(GstElement* element) {
 
 }  // namespace
 
-std::string audio_rendition_name(const std::string& language) {
+std::string audio_rendition_name(const std::string& language, bool describes_video) {
     std::string name = "audio-";
     for (const char c : language) {
         if (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-')
             name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
+    if (describes_video)
+        name.append(kDescribedSuffix);
     return name;
 }
 

@@ -19,22 +19,27 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace stagehub::pipelines {
 
+inline constexpr std::string_view kDescribedSuffix = "-described";
+
 // One extra audio input of a stage, as its programme names it.
 struct AudioInputSpec {
-    std::string language;    // BCP 47, e.g. "en"
-    std::string name;        // what players show, e.g. "English (interpretation)"
-    std::string uri;         // srt://:9101 (stagehub listens)
-    std::string passphrase;  // SRT encryption; empty for none
+    std::string language;          // BCP 47, e.g. "en"
+    std::string name;              // what players show, e.g. "English (interpretation)"
+    std::string uri;               // srt://:9101 (stagehub listens)
+    std::string passphrase;        // SRT encryption; empty for none
+    bool describes_video = false;  // a describer: the programme's sound, described
 
     bool operator==(const AudioInputSpec&) const = default;
 };
 
-// "audio-en": the rendition (and folder) of an input's sound. The language is kept to
-// letters, digits and '-', lower case, so it is always a safe file name.
-std::string audio_rendition_name(const std::string& language);
+// "audio-en": the rendition (and folder) of an input's sound; "audio-en-described" for a
+// describer's (no language subtag has 9 characters, so it is never a language's). The
+// language is kept to letters, digits and '-', lower case, so it is always a safe file name.
+std::string audio_rendition_name(const std::string& language, bool describes_video = false);
 
 class AudioLane {
   public:

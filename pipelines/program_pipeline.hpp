@@ -55,6 +55,7 @@ struct RenditionInfo {
     // name players show. Empty for the ladder's renditions.
     std::string language{};
     std::string label{};
+    bool describes_video = false;  // audio description (CHARACTERISTICS describes-video)
 };
 
 class ProgramPipeline {

@@ -529,6 +529,7 @@ std::vector<RenditionInfo> StagePipeline::renditions() const {
             if (input->lane()->rendition() == info.name) {
                 info.language = input->spec().language;
                 info.label = input->spec().name;
+                info.describes_video = input->spec().describes_video;
             }
         }
     }

@@ -22,7 +22,8 @@ bool alnum(char c) {
 
 // BCP 47 in its common shape: a primary language of 2–3 letters, then subtags of 1–8
 // letters or digits ("en", "sv-SE", "sgn-SE", "zh-Hant-TW"). It names a folder
-// (audio-{language}), so nothing else gets through.
+// (audio-{language}[-described]), so nothing else gets through. No subtag has 9
+// characters, so "-described" never ends a language's own rendition name.
 bool is_language_tag(std::string_view tag) {
     if (tag.empty() || tag.size() > 35)
         return false;
@@ -66,6 +67,8 @@ json audio_inputs_json(const std::vector<AudioInput>& inputs, bool with_secrets)
     json list = json::array();
     for (const AudioInput& input : inputs) {
         json item = {{"language", input.language}, {"name", input.name}, {"url", input.url}};
+        if (input.describes_video)
+            item["describes_video"] = true;
         if (with_secrets && !input.passphrase.empty())
             item["passphrase"] = input.passphrase;
         list.push_back(std::move(item));
@@ -110,6 +113,12 @@ std::vector<AudioInput> read_audio_inputs_json(const json& value, const std::str
                 *field = it->get<std::string>();
             }
         }
+        if (const auto it = item.find("describes_video"); it != item.end() && !it->is_null()) {
+            if (it->is_boolean())
+                input.describes_video = it->get<bool>();
+            else
+                problems.push_back(here + ".describes_video: must be true or false");
+        }
         inputs.push_back(std::move(input));
     }
     return inputs;
@@ -131,8 +140,11 @@ std::optional<std::string> audio_inputs_problem(const Stage& stage) {
         std::string lower = input.language;
         std::transform(lower.begin(), lower.end(), lower.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        if (!languages.insert(lower).second)
-            return what + ": one audio input per language";
+        // An interpreter and a describer may share a language (and the event's): each is
+        // its own rendition.
+        if (!languages.insert(lower + (input.describes_video ? "/described" : "")).second)
+            return what + (input.describes_video ? ": one described audio input per language"
+                                                 : ": one audio input per language");
         if (input.name.empty() || !is_utf8(input.name) ||
             characters(input.name) > kMaxAudioInputName)
             return what + ": name must have 1 to " + std::to_string(kMaxAudioInputName) +

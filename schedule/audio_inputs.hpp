@@ -15,8 +15,8 @@ namespace stagehub::schedule {
 inline constexpr size_t kMaxAudioInputs = 4;
 inline constexpr size_t kMaxAudioInputName = 60;  // characters
 
-// [{"language","name","url"[,"passphrase"]}]: the passphrase only when asked for (the
-// organisers' file with secrets, the store).
+// [{"language","name","url"[,"passphrase"][,"describes_video":true]}]: the passphrase only when
+// asked for (the organisers' file with secrets, the store).
 nlohmann::json audio_inputs_json(const std::vector<AudioInput>& inputs, bool with_secrets);
 
 // Reads the array; every problem is added to `problems`, prefixed with `where`.
@@ -25,7 +25,7 @@ std::vector<AudioInput> read_audio_inputs_json(const nlohmann::json& value,
                                                std::vector<std::string>& problems);
 
 // What is wrong with a stage's audio inputs, if anything (count, language, name, address,
-// passphrase, a language twice).
+// passphrase, a language twice among the interpreters or among the describers).
 std::optional<std::string> audio_inputs_problem(const Stage& stage);
 
 // The SRT port an input listens on ("9101"), or "" for another kind of address.

@@ -104,10 +104,13 @@ struct StageSource {
 // An extra sound of a stage: an interpreter or a language booth sending over SRT, published
 // as an alternative audio rendition (docs/BROADCAST.md, "Interpretation audio").
 struct AudioInput {
-    std::string language{};  // BCP 47, e.g. "en"; one input per language on a stage
+    std::string language{};  // BCP 47, e.g. "en"; one input per (language, describes_video)
     std::string name{};  // what players show, e.g. "English (interpretation)"; ≤ 60 characters
     std::string url{};   // srt://:9101 (stagehub listens)
     std::string passphrase{};  // SRT encryption (10–79 characters); never shown to the public
+    // A describer's booth: the programme's sound with what is shown described (audio
+    // description), its own rendition "audio-{language}-described" beside the interpreters'.
+    bool describes_video = false;
 
     bool operator==(const AudioInput&) const = default;
 };

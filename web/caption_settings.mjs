@@ -1,7 +1,7 @@
 // The viewer's caption choices, kept in this browser (localStorage) so that they hold on
 // every player page (watch, embed, replays) and after a reload: captions on or off, the
 // language, whether the audio-description track is the one followed (and spoken), the
-// audio track's language, and how captions look (size, colour, background).
+// audio track's language and whether it is the described one, and how captions look (size, colour, background).
 //
 // How captions look is applied as data attributes on an element around the <video>
 // (data-cue-size, data-cue-colour, data-cue-background); web/captions.css turns them into
@@ -20,6 +20,7 @@ const DEFAULTS = {
   describe: false, // the chosen text track is the audio description (kind descriptions)
   speak: false, // read the audio description aloud (speechSynthesis)
   audio: '', // the audio track's language ('' = the stream's default)
+  audioDescribed: false, // the described sound of that language, where the stream has one
   size: 'medium',
   colour: 'white',
   background: 'black',
@@ -43,6 +44,7 @@ export function loadCaptionSettings() {
     describe: kept.describe === true,
     speak: kept.speak === true,
     audio: text(kept.audio),
+    audioDescribed: kept.audioDescribed === true,
     size: oneOf(kept.size, CUE_SIZES, DEFAULTS.size),
     colour: oneOf(kept.colour, CUE_COLOURS, DEFAULTS.colour),
     background: oneOf(kept.background, CUE_BACKGROUNDS, DEFAULTS.background),

@@ -12,6 +12,15 @@
 // are read aloud when the viewer asks for that. hls.js follows one text track at a time,
 // so the viewer picks captions in a language or the description, not both.
 //
+// A described sound (an audio rendition with the same CHARACTERISTICS: a describer speaks
+// the programme with what is shown) is labelled as audio description in the audio-track
+// choice. Audio description is one wish: choosing the description text track (or turning
+// it on with the captions button) also switches to the described sound of the language
+// being listened to, when the stream has one, and turning it off switches back to that
+// language's own sound; choosing a sound in the audio-track choice is kept as it is. While
+// the described sound plays the text description is shown but not read aloud (the
+// describer already speaks it).
+//
 // With native HLS (Safari on iOS) the element's own text tracks are used the same way.
 
 import Hls from '/vendor/hls.js/dist/hls.mjs';
@@ -163,6 +172,7 @@ export class PlayerCaptions {
 
   toggle() {
     this.#settings.on = !this.#settings.on;
+    if (this.#wanted(this.#tracks())?.describe) this.#settings.audioDescribed = this.#settings.on;
     this.#save();
     this.#apply();
     this.#announce(this.#strings.t(this.#settings.on ? 'captions_on' : 'captions_off'));
@@ -258,6 +268,7 @@ export class PlayerCaptions {
     if (!track) return;
     this.#settings.language = track.lang;
     this.#settings.describe = track.describe;
+    this.#settings.audioDescribed = track.describe;
     this.#settings.on = true;
     this.#save();
     this.#apply();
@@ -266,20 +277,32 @@ export class PlayerCaptions {
   #renderAudioChoice() {
     const tracks = this.#hls?.audioTracks ?? [];
     const names = new Intl.DisplayNames([this.#strings.lang], { type: 'language', fallback: 'code' });
+    const t = this.#strings.t;
     this.#audioSelect.replaceChildren(
       ...tracks.map((track, index) => {
         let name;
         try {
-          name = track.name || names.of(track.lang);
+          name = isDescription(track)
+            ? t('audio_described', { language: names.of(track.lang) })
+            : track.name || names.of(track.lang);
         } catch {
-          name = track.name || this.#strings.t('audio_default');
+          name = track.name || t('audio_default');
         }
-        return el('option', { value: String(index) }, name || this.#strings.t('audio_default'));
+        return el('option', { value: String(index) }, name || t('audio_default'));
       }),
     );
     this.#audioSelect.parentElement.hidden = tracks.length < 2;
     if (tracks.length < 2) return;
-    const kept = this.#settings.audio ? tracks.findIndex((t) => t.lang === this.#settings.audio) : -1;
+    // The kept language (else the one playing), described or not as wished; a language
+    // without a described sound keeps its own.
+    const lang = this.#settings.audio || (tracks[this.#hls.audioTrack]?.lang ?? '');
+    const described = this.#settings.audioDescribed;
+    const find = (wish) => tracks.findIndex((track) => track.lang === lang && isDescription(track) === wish);
+    let kept = -1;
+    if (lang) {
+      if (described) kept = find(true);
+      if (kept < 0) kept = find(false);
+    }
     if (kept >= 0 && this.#hls.audioTrack !== kept) this.#hls.audioTrack = kept;
     this.#audioSelect.value = String(this.#hls.audioTrack);
   }
@@ -288,8 +311,15 @@ export class PlayerCaptions {
     const track = this.#hls?.audioTracks?.[index];
     if (!track) return;
     this.#settings.audio = track.lang ?? '';
+    this.#settings.audioDescribed = isDescription(track);
     this.#save();
     this.#hls.audioTrack = index;
+  }
+
+  // Whether the sound playing is a described one.
+  #describedAudio() {
+    const track = this.#hls?.audioTracks?.[this.#hls.audioTrack];
+    return Boolean(track && isDescription(track));
   }
 
   // The audio description: the followed track's cues into the region as they become
@@ -322,7 +352,7 @@ export class PlayerCaptions {
         .join('\n');
       if (!text || text === this.#regionText.textContent) return;
       this.#regionText.textContent = text;
-      if (this.#settings.speak && 'speechSynthesis' in window) {
+      if (this.#settings.speak && !this.#describedAudio() && 'speechSynthesis' in window) {
         const utterance = new SpeechSynthesisUtterance(text);
         utterance.lang = textTrack.language || document.documentElement.lang;
         speechSynthesis.speak(utterance);

@@ -291,15 +291,18 @@ HttpResponse ReplayApi::playlist_response(std::string body) {
     return response;
 }
 
-// The interpretation recorded with a replay ("audio-{language}") is an alternative sound,
+// The interpretation recorded with a replay ("audio-{language}", a describer's
+// "audio-{language}-described") is an alternative sound,
 // named as its stage names it now. Returns the language of the program's own sound.
 std::string ReplayApi::mark_interpretation(std::vector<pipelines::RenditionInfo>& infos,
                                            const std::string& stage_id) const {
     std::map<std::string, std::string> names;
     const schedule::Programme* owner = catalog_.find_stage_owner(stage_id);
     if (const schedule::Stage* stage = owner ? owner->find_stage(stage_id) : nullptr) {
-        for (const schedule::AudioInput& input : stage->audio_inputs)
-            names[pipelines::audio_rendition_name(input.language).substr(6)] = input.name;
+        for (const schedule::AudioInput& input : stage->audio_inputs) {
+            if (!input.describes_video)  // named by its language (described_audio_name)
+                names[pipelines::audio_rendition_name(input.language).substr(6)] = input.name;
+        }
     }
     pipelines::mark_alternative_audio(infos, names);
     return owner != nullptr ? owner->event.language() : "sv";

@@ -5,7 +5,8 @@ namespace stagehub::server {
 std::vector<pipelines::AudioInputSpec> audio_input_specs(const schedule::Stage& stage) {
     std::vector<pipelines::AudioInputSpec> specs;
     for (const schedule::AudioInput& input : stage.audio_inputs)
-        specs.push_back({input.language, input.name, input.url, input.passphrase});
+        specs.push_back(
+            {input.language, input.name, input.url, input.passphrase, input.describes_video});
     return specs;
 }
 
@@ -14,11 +15,12 @@ std::vector<pipelines::RenditionInfo> audio_input_renditions(
     std::vector<pipelines::RenditionInfo> renditions;
     for (const auto& input : inputs) {
         pipelines::RenditionInfo r;
-        r.name = pipelines::audio_rendition_name(input.language);
+        r.name = pipelines::audio_rendition_name(input.language, input.describes_video);
         r.audio_only = true;
         r.codecs = "mp4a.40.2";
         r.language = input.language;
         r.label = input.name;
+        r.describes_video = input.describes_video;
         renditions.push_back(std::move(r));
     }
     return renditions;

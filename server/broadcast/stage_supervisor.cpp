@@ -141,7 +141,7 @@ void StageSupervisor::open_stage(const std::string& stage_id, Stage& stage,
     if (config.ladder.audio_only)
         names.push_back(pipelines::kAudioRendition);
     for (const auto& input : config.audio_inputs)
-        names.push_back(pipelines::audio_rendition_name(input.language));
+        names.push_back(pipelines::audio_rendition_name(input.language, input.describes_video));
     // Window: 10 segments, as players expect of a live playlist (3 target durations at least).
     for (const std::string& name : names) {
         std::error_code ec;

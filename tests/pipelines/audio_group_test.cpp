@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "pipelines/audio_lane.hpp"
 #include "pipelines/master_playlist.hpp"
 
 namespace stagehub::pipelines {
@@ -73,6 +74,57 @@ TEST(AudioGroup, AReplaysArchivedBoothIsMarkedWithTheStagesName) {
     unnamed[0].name = "audio-nb";
     mark_alternative_audio(unnamed, {});
     EXPECT_EQ(unnamed[0].label, "Norsk bokmål");
+}
+
+// A describer's booth in the programme's own language: its own rendition, a NAME that
+// says audio description (never the programme's "Svenska"), and the characteristic
+// players look for.
+TEST(AudioGroup, ADescribedBoothIsAudioDescriptionBesideAnInterpreterOfItsLanguage) {
+    EXPECT_EQ(audio_rendition_name("sv", true), "audio-sv-described");
+    EXPECT_EQ(audio_rendition_name("sv"), "audio-sv");
+    auto renditions = ladder();
+    RenditionInfo& described = renditions.emplace_back(renditions.back());
+    described.name = audio_rendition_name("sv", true);
+    described.language = "sv";
+    described.label = "Svenska";
+    described.describes_video = true;
+    const std::string master = master_playlist(renditions, "index.m3u8", "sv");
+    EXPECT_NE(master.find("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"aud\",LANGUAGE=\"sv\",NAME="
+                          "\"Svenska – syntolkat\",DEFAULT=NO,AUTOSELECT=NO,CHARACTERISTICS="
+                          "\"public.accessibility.describes-video\",URI=\"audio-sv-described/"
+                          "index.m3u8\"\n"),
+              std::string::npos)
+        << master;
+    // The interpreter's line is as it was: no characteristic.
+    EXPECT_NE(master.find("NAME=\"English booth\",DEFAULT=NO,AUTOSELECT=NO,URI="),
+              std::string::npos)
+        << master;
+    EXPECT_EQ(described_audio_name("nb"), "Norsk bokmål – synstolket");
+    EXPECT_EQ(described_audio_name("en"), "English – audio description");
+    EXPECT_EQ(described_audio_name("de"), "Deutsch – audio description");
+}
+
+TEST(AudioGroup, AReplaysArchivedDescribedBoothKeepsItsLanguageAndCharacteristic) {
+    std::vector<RenditionInfo> archived(4);
+    archived[0].name = "source";
+    archived[1].name = "audio-sv";
+    archived[2].name = "audio-sv-described";
+    archived[3].name = "audio--described";  // never made by stagehub: left alone
+    mark_alternative_audio(archived, {{"sv", "Svenska (tolk)"}});
+    EXPECT_EQ(archived[1].language, "sv");
+    EXPECT_FALSE(archived[1].describes_video);
+    EXPECT_EQ(archived[1].label, "Svenska (tolk)");
+    EXPECT_EQ(archived[2].language, "sv");
+    EXPECT_TRUE(archived[2].describes_video);
+    EXPECT_EQ(archived[2].label, "Svenska – syntolkat");
+    EXPECT_TRUE(archived[2].audio_only);
+    EXPECT_TRUE(archived[3].language.empty());
+    EXPECT_FALSE(archived[3].describes_video);
+    const std::string master = master_playlist(archived, "playlist.m3u8", "sv");
+    EXPECT_NE(master.find("CHARACTERISTICS=\"public.accessibility.describes-video\",URI=\"audio-"
+                          "sv-described/playlist.m3u8\""),
+              std::string::npos)
+        << master;
 }
 
 }  // namespace

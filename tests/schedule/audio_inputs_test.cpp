@@ -99,6 +99,36 @@ TEST(AudioInputs, RulesNameWhatIsWrong) {
     EXPECT_TRUE(any_error_says(validate(clash), "both listen for SRT on port 9101"));
 }
 
+// A describer (audio description) may speak the event's language beside an interpreter of
+// it; two describers of one language may not.
+TEST(AudioInputs, ADescribedInputIsReadWrittenAndUniquePerLanguage) {
+    Programme p = with_booths();
+    AudioInput described{"sv", "Syntolkning", "srt://:9103", "", true};
+    p.stages.front().audio_inputs.push_back(described);
+    p.stages.front().audio_inputs.push_back({"en", "Audio description", "srt://:9104", "", true});
+    EXPECT_TRUE(validate(p).empty());
+    const json file = programme_file_json(p);
+    EXPECT_EQ(file["stages"][0]["audio_inputs"][2]["describes_video"], true);
+    EXPECT_FALSE(file["stages"][0]["audio_inputs"][0].contains("describes_video"));
+    auto read = parse_programme_file(programme_file_json(p, Secrets::include).dump());
+    ASSERT_TRUE(read.ok()) << read.error().message;
+    EXPECT_EQ(read->stages.front().audio_inputs, p.stages.front().audio_inputs);
+    EXPECT_EQ(audio_inputs_from_column(audio_inputs_column(p.stages.front().audio_inputs)),
+              p.stages.front().audio_inputs);
+
+    Programme twice = p;
+    twice.stages.front().audio_inputs[3] = {"SV", "Syntolkning 2", "srt://:9104", "", true};
+    EXPECT_TRUE(any_error_says(validate(twice), "one described audio input per language"));
+
+    std::vector<std::string> problems;
+    read_audio_inputs_json(
+        json::parse(
+            R"([{"language":"sv","name":"S","url":"srt://:9101","describes_video":"yes"}])"),
+        "stages[0]", problems);
+    EXPECT_EQ(problems, std::vector<std::string>{
+                            "stages[0].audio_inputs[0].describes_video: must be true or false"});
+}
+
 TEST(AudioInputs, StoredInARealDatabaseFileAndReadBackWhole) {
     stagehub::testing::TempDir dir;
     const Programme original = with_booths();

@@ -3,7 +3,9 @@
 // would), and hls.js in Debian's chromium offers two sounds for the live stage, the
 // program's own and the interpretation, switches to the interpretation from the watch
 // page's sound menu and plays on; and the replay of the talk carries the interpretation
-// too and plays it.
+// too and plays it. A describer's booth (audio description, in the programme's own
+// language) sends beside the interpreter: it is its own rendition with the describes-video
+// characteristic, live and in the replay, and the sound menu names it audio description.
 //
 // Run: node --test tests/web/interpretation.test.mjs (ctest: web.interpretation).
 
@@ -20,6 +22,9 @@ import { eventually, sleep } from './support/wait.mjs';
 
 const TALK_SECONDS = 40;
 const BOOTH = 'English (interpretation)';
+const DESCRIBED_LINE =
+  /LANGUAGE="sv",NAME="Svenska – syntolkat",DEFAULT=NO,AUTOSELECT=NO,CHARACTERISTICS="public\.accessibility\.describes-video",URI="audio-sv-described\//;
+const DESCRIBED_CHOICE = 'Syntolkat ljud – svenska'; // web/i18n/player.mjs, audio_described
 
 // The booth's encoder: a 880 Hz tone, AAC-LC stereo 48 kHz, alone in MPEG-TS over SRT.
 function startBooth(port) {
@@ -37,11 +42,14 @@ const server = new StagehubServer();
 let browser = null;
 let dir = null;
 let boothPort = 0;
+let describerPort = 0;
 let token = null;
+let captioner = null;
 
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'stagehub-interpretation-'));
   boothPort = await freeUdpPort();
+  describerPort = await freeUdpPort();
   const programme = {
     format: 'stagehub-programme/1',
     event: { id: 'tolkning', title: 'Tolkad dag', time_zone: 'Europe/Stockholm', languages: ['sv'] },
@@ -49,7 +57,10 @@ before(async () => {
       {
         id: 'salen',
         name: 'Salen',
-        audio_inputs: [{ language: 'en', name: BOOTH, url: `srt://127.0.0.1:${boothPort}` }],
+        audio_inputs: [
+          { language: 'en', name: BOOTH, url: `srt://127.0.0.1:${boothPort}` },
+          { language: 'sv', name: 'Syntolkning', url: `srt://127.0.0.1:${describerPort}`, describes_video: true },
+        ],
       },
     ],
     sessions: talkDaySessions('salen', 'Tolkat samtal', TALK_SECONDS),
@@ -63,7 +74,9 @@ before(async () => {
   });
   browser = await launchBrowser();
   token = await server.adminToken(['create-organiser', '--name', 'Olle', '--event', 'tolkning']);
+  captioner = await server.adminToken(['create-captioner', '--name', 'Kim', '--event', 'tolkning']);
   await connectBooth(boothPort);
+  await connectBooth(describerPort);
 });
 
 after(async () => {
@@ -88,12 +101,26 @@ test('the live stage offers the interpretation and plays it', { timeout: 90_000 
       const h = await health();
       assert.equal(h.audio_inputs?.[0]?.state, 'receiving', JSON.stringify(h));
       assert.equal(h.audio_inputs[0].rendition, 'audio-en');
+      assert.equal(h.audio_inputs[1]?.state, 'receiving', JSON.stringify(h));
+      assert.equal(h.audio_inputs[1].rendition, 'audio-sv-described');
     },
     { timeoutMs: 30_000 },
   );
   const master = await (await fetch(new URL('/live/salen/index.m3u8', server.url))).text();
   assert.match(master, /#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",LANGUAGE="sv",NAME="Svenska",DEFAULT=YES/);
-  assert.match(master, /LANGUAGE="en",NAME="English \(interpretation\)".*URI="audio-en\/index.m3u8"/);
+  assert.match(
+    master,
+    /LANGUAGE="en",NAME="English \(interpretation\)",DEFAULT=NO,AUTOSELECT=NO,URI="audio-en\/index.m3u8"/,
+  );
+  assert.match(master, DESCRIBED_LINE);
+
+  // A text description too, so that the viewer can turn audio description on.
+  const described = await fetch(new URL('/api/v1/events/tolkning/stages/salen/captions', server.url), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${captioner}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'En kvinna går upp på scenen', language: 'sv', kind: 'descriptions' }),
+  });
+  assert.ok(described.ok, `${described.status} ${await described.text()}`);
 
   const { context, page, pageErrors } = await newPage(browser, server.url, {
     viewport: { width: 1280, height: 800 },
@@ -107,12 +134,12 @@ test('the live stage offers the interpretation and plays it', { timeout: 90_000 
   try {
     await page.goto(new URL('/watch/salen', server.url).href);
     const tracks = await eventually(
-      'two sounds in the player',
+      'three sounds in the player',
       async () => {
         const list = await page.evaluate(() =>
           (window.stagehubPlayer.hls?.audioTracks ?? []).map((t) => ({ name: t.name, language: t.lang })),
         );
-        assert.equal(list.length, 2, JSON.stringify(list));
+        assert.equal(list.length, 3, JSON.stringify(list));
         return list;
       },
       { timeoutMs: 30_000 },
@@ -122,12 +149,27 @@ test('the live stage offers the interpretation and plays it', { timeout: 90_000 
       [
         ['Svenska', 'sv'],
         [BOOTH, 'en'],
+        ['Svenska – syntolkat', 'sv'],
       ],
     );
     // The viewer picks the interpretation from the sound menu, with the keyboard.
     // (web/player_captions.mjs: the audio-track choice beside the caption button)
     const menu = page.locator('select[id^="audio-track-"]');
     assert.equal(await menu.isVisible(), true);
+    assert.equal(await menu.locator('option[value="2"]').textContent(), DESCRIBED_CHOICE);
+    // Audio description on (the description chosen among the text tracks): the described
+    // sound of the language listened to; captions chosen instead: the programme's own again.
+    const soundPlaying = () => page.evaluate(() => window.stagehubPlayer.hls.audioTrack);
+    const textTracks = page.locator('select[id^="caption-track-"]');
+    await eventually('the description offered', async () => assert.equal(await textTracks.isVisible(), true), {
+      timeoutMs: 20_000,
+    });
+    assert.equal(await textTracks.locator('option[value="1"]').textContent(), 'Syntolkning – svenska');
+    await textTracks.selectOption('1');
+    await eventually('the described sound', async () => assert.equal(await soundPlaying(), 2));
+    assert.equal(await menu.locator('option:checked').textContent(), DESCRIBED_CHOICE);
+    await textTracks.selectOption('0');
+    await eventually("the programme's own sound", async () => assert.equal(await soundPlaying(), 0));
     await menu.focus();
     await menu.selectOption('1');
     await eventually(
@@ -178,6 +220,7 @@ test('the replay of the talk carries the interpretation and plays it', { timeout
     master,
     /#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",LANGUAGE="en",NAME="English \(interpretation\)".*URI="audio-en\/playlist.m3u8"/,
   );
+  assert.match(master, DESCRIBED_LINE);
   // The interpretation is held back by a segment and a second (AudioLane), so its last
   // segments reach the archive that much after the picture's.
   const segments = (text) => text.split('\n').filter((line) => line.startsWith('#EXTINF')).length;
@@ -203,16 +246,17 @@ test('the replay of the talk carries the interpretation and plays it', { timeout
       document.getElementById('video').muted = true;
     });
     await eventually(
-      'two sounds in the replay',
+      'three sounds in the replay',
       async () => {
         const names = await page.evaluate(() => window.stagehubReplayHls?.audioTracks.map((t) => t.name));
-        assert.deepEqual(names, ['Svenska', BOOTH]);
+        assert.deepEqual(names, ['Svenska', BOOTH, 'Svenska – syntolkat']);
       },
       { timeoutMs: 20_000 },
     );
     // The replay page's sound menu, by keyboard as a viewer would.
     const menu = page.locator('select[id^="audio-track-"]');
     assert.equal(await menu.isVisible(), true);
+    assert.equal(await menu.locator('option[value="2"]').textContent(), DESCRIBED_CHOICE);
     await menu.focus();
     await menu.selectOption('1');
     await eventually(

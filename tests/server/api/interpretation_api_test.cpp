@@ -106,6 +106,40 @@ TEST_F(InterpretationApiTest, WrongBoothsAreRefusedAndChangeNothing) {
     EXPECT_TRUE(stored().empty());
 }
 
+// Audio description: a describer's booth in the event's own language beside an interpreter
+// of it, in the organisers' file; a second describer of the language is refused.
+TEST_F(InterpretationApiTest, ADescribersBoothIsSetBesideAnInterpreterOfItsLanguage) {
+    const std::string organiser = server.token(Role::organiser, "Anna Berg", kEvent, "");
+    const json interpreter = {{"language", "sv"}, {"name", "Svenska"}, {"url", "srt://:9771"}};
+    const json describer = {{"language", "sv"},
+                            {"name", "Syntolkning"},
+                            {"url", "srt://:9772"},
+                            {"describes_video", true}};
+    const HttpReply set =
+        server.call("PATCH", stage, organiser, {{"audio_inputs", {interpreter, describer}}});
+    ASSERT_EQ(set.status, 200) << set.body;
+    ASSERT_EQ(stored().size(), 2u);
+    EXPECT_FALSE(stored()[0].describes_video);
+    EXPECT_TRUE(stored()[1].describes_video);
+    const HttpReply file =
+        server.call("GET", std::string("/api/v1/events/") + kEvent + "/programme.json", organiser);
+    EXPECT_NE(file.body.find("describes_video"), std::string::npos) << file.body;
+
+    json second = describer;
+    second["language"] = "SV";
+    second["url"] = "srt://:9773";
+    const HttpReply twice = server.call("PATCH", stage, organiser,
+                                        {{"audio_inputs", {interpreter, describer, second}}});
+    EXPECT_GE(twice.status, 400);
+    EXPECT_NE(twice.body.find("one described audio input per language"), std::string::npos)
+        << twice.body;
+    json not_a_flag = describer;
+    not_a_flag["describes_video"] = "yes";
+    EXPECT_EQ(code_of(server.call("PATCH", stage, organiser, {{"audio_inputs", {not_a_flag}}})),
+              "bad_field");
+    EXPECT_EQ(stored().size(), 2u);
+}
+
 TEST_F(InterpretationApiTest, AnotherEventsOrganiserAndThePublicCannotSetThem) {
     const std::string other = server.token(Role::organiser, "Ola", "another-event", "");
     const json booth = {{"language", "en"}, {"name", "English"}, {"url", "srt://:9761"}};
