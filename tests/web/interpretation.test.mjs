@@ -121,6 +121,11 @@ test('the live stage offers the interpretation and plays it', { timeout: 90_000 
     body: JSON.stringify({ text: 'En kvinna går upp på scenen', language: 'sv', kind: 'descriptions' }),
   });
   assert.ok(described.ok, `${described.status} ${await described.text()}`);
+  // The master lists it from the next segment on; a player reads the master once.
+  await eventually('the description track in the live master', async () => {
+    const now = await (await fetch(new URL('/live/salen/index.m3u8', server.url))).text();
+    assert.match(now, /URI="desc\/sv\/index\.m3u8"/, now);
+  });
 
   const { context, page, pageErrors } = await newPage(browser, server.url, {
     viewport: { width: 1280, height: 800 },
