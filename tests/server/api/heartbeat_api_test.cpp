@@ -198,6 +198,8 @@ TEST_F(HeartbeatQueueTest, AFullQueueIs503AndCountedWhileTheLoopStaysResponsive)
     schedule::Database blocker(server.dir / "stagehub.db");
     blocker.execute("BEGIN IMMEDIATE");
 
+    // Before the senders and at_exit: a sender may still count while at_exit joins it.
+    std::atomic<int> ok{0};
     std::vector<std::thread> senders;
     // However the test ends, its senders are answered (the lock let go) and joined.
     const auto let_go = [&] {
@@ -213,7 +215,6 @@ TEST_F(HeartbeatQueueTest, AFullQueueIs503AndCountedWhileTheLoopStaysResponsive)
                 run();
         }
     } at_exit{let_go};
-    std::atomic<int> ok{0};
     const auto send = [&](int i) {
         senders.emplace_back([&, i] {
             const HttpReply reply = beat(live_beat("viewer-queued-" + std::to_string(i)));
@@ -223,9 +224,11 @@ TEST_F(HeartbeatQueueTest, AFullQueueIs503AndCountedWhileTheLoopStaysResponsive)
     };
     send(0);
     // The writer takes the first beat and waits for the lock with it (a loaded machine may
-    // take longer than 300 ms to get there).
+    // take longer than 300 ms to get there). It may first be busy with the start-up
+    // compaction of each event's heartbeats, which waits out the 5 s busy timeout on this
+    // lock too before it gives up (seen under ASan): up to 30 s.
     std::this_thread::sleep_for(300ms);
-    for (int i = 0; i < 500 && health()["queued"] != 0; ++i)
+    for (int i = 0; i < 3000 && health()["queued"] != 0; ++i)
         std::this_thread::sleep_for(10ms);
     ASSERT_EQ(health()["queued"], 0);
     ASSERT_EQ(health()["written"], 0);
